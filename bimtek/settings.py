@@ -1,0 +1,47 @@
+"""The one place for configuration: environment variables (BIMTEK_*) or a TOML file named by BIMTEK_CONFIG.
+
+Locations are URLs: a plain path is a local folder, `s3://bucket/prefix` is any S3-compatible store reached
+through boto3 (endpoint and credentials from the standard AWS environment, e.g. AWS_ENDPOINT_URL). No secret is
+ever read from this file: credentials come from the environment or Prefect blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BIMTEK_", extra="ignore")
+
+    store: str = "outputs"
+    """Where published runs go: a folder or s3://bucket/prefix."""
+    quick_win_count: int = 3
+    """How many quick wins Tahap IV proposes when no final choice file is given."""
+    short_term_years: int = 1
+    """Roadmap: the first N years of the period are the short term."""
+    medium_term_years: int = 4
+    """Roadmap: the N years after the short term are the medium term; the rest is long term."""
+    reject_alert_share: float = 0.2
+    """A run whose share of rejected rows exceeds this emits a warning event."""
+    presign_expiry_seconds: int = 7 * 24 * 3600
+    """Lifetime of presigned links to deliverables in an S3 store."""
+
+
+def _file_values() -> dict:
+    path = os.environ.get("BIMTEK_CONFIG")
+    if not path:
+        return {}
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return data.get("bimtek", data)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the config file, overridden by BIMTEK_* environment variables."""
+    file_values = {k: v for k, v in _file_values().items() if f"BIMTEK_{k.upper()}" not in os.environ}
+    return Settings(**file_values)
