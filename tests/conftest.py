@@ -2,8 +2,8 @@
 
 import os
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
+from bimtek.environment import apply_quiet_defaults
+
+apply_quiet_defaults()
+
 

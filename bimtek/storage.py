@@ -1,0 +1,365 @@
+"""A tiny object-store abstraction: one interface over a local folder and an S3 bucket prefix.
+
+`open_location(url)` picks the implementation from the URL:
+
+- a plain path (relative or absolute) or a `file://` URL -> `LocalLocation`;
+- `s3://bucket/prefix` -> `S3Location`, reached through boto3 with the standard AWS configuration
+  (environment, config files, instance roles). `AWS_ENDPOINT_URL` points it at any S3-compatible server.
+  Credentials are never read or stored here.
+
+Keys are POSIX relative paths under the location (`validation/report.json`). Listings are recursive, sorted and
+skip hidden entries (`.DS_Store`, `.git/...`) and Excel lock files (`~$Program.xlsx`) at any depth.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, Iterable
+from urllib.parse import unquote, urlparse
+
+if TYPE_CHECKING:  # boto3 is imported lazily: a local-only run never pays for it.
+    from botocore.client import BaseClient
+
+HIDDEN_PREFIXES = (".", "~$")
+"""Path components starting with one of these are skipped by `list` (dotfiles, Excel/Word lock files)."""
+
+_NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
+_NO_BUCKET_CODES = {"NoSuchBucket"}
+
+
+class StorageError(Exception):
+    """A location cannot be used (missing folder or bucket, unreadable object, bad URL...).
+
+    The message always names the location concerned, so it can be shown to a user as is.
+    """
+
+
+class LocationNotFoundError(StorageError):
+    """The location itself is missing: no such local folder, or no such bucket."""
+
+
+class ObjectNotFoundError(StorageError):
+    """The key does not exist in the location."""
+
+
+def open_location(url: str | os.PathLike[str]) -> Location:
+    """Return the `Location` for a folder path, a `file://` URL or an `s3://bucket/prefix` URL."""
+    text = os.fspath(url)
+    if not text.strip():
+        raise StorageError("Empty storage location: give a folder path or an s3://bucket/prefix URL.")
+    parsed = urlparse(text)
+    scheme = parsed.scheme.lower()
+    if scheme == "s3":
+        return S3Location(parsed.netloc, parsed.path)
+    if scheme == "file":
+        return LocalLocation(_file_url_path(text, parsed.netloc, parsed.path))
+    if scheme and len(scheme) > 1:  # one letter is a Windows drive (C:\...), not a scheme
+        raise StorageError(f"Unsupported storage location {text!r}: use a folder path or s3://bucket/prefix.")
+    return LocalLocation(Path(text))
+
+
+def _file_url_path(text: str, host: str, path: str) -> Path:
+    """The local path of a `file://` URL (only the local host is supported)."""
+    if host not in ("", "localhost"):
+        raise StorageError(f"Unsupported file URL {text!r}: only local files (file:///path) are supported.")
+    return Path(unquote(path))
+
+
+def normalize_key(key: str) -> str:
+    """Check that `key` is a relative POSIX path inside the location and return it without redundant parts.
+
+    Rejects empty keys, absolute keys, backslashes and `..` components, so a key can never escape its location.
+    """
+    if not isinstance(key, str) or not key.strip("/"):
+        raise ValueError(f"Invalid storage key {key!r}: expected a relative path such as 'aggregates/x.csv'.")
+    if key.startswith("/") or "\\" in key:
+        raise ValueError(f"Invalid storage key {key!r}: use a relative path with '/' separators.")
+    parts = [part for part in key.split("/") if part not in ("", ".")]
+    if ".." in parts or not parts:
+        raise ValueError(f"Invalid storage key {key!r}: '..' is not allowed.")
+    return "/".join(parts)
+
+
+def is_hidden(key: str) -> bool:
+    """True when any component of `key` is hidden (dotfile/dot-folder) or an Office lock file."""
+    return any(part.startswith(HIDDEN_PREFIXES) for part in PurePosixPath(key).parts)
+
+
+def _keep(key: str, suffixes: tuple[str, ...] | None) -> bool:
+    """Listing filter: not hidden and, when suffixes are given, ending in one of them (case-insensitive)."""
+    if is_hidden(key):
+        return False
+    if suffixes is None:
+        return True
+    return key.lower().endswith(tuple(s.lower() for s in suffixes))
+
+
+def _filter_keys(keys: Iterable[str], suffixes: tuple[str, ...] | None) -> list[str]:
+    return sorted(key for key in keys if _keep(key, suffixes))
+
+
+def guess_content_type(key: str) -> str:
+    """A Content-Type for `key` from its extension; text types are declared UTF-8."""
+    guessed = mimetypes.guess_type(key)[0] or "application/octet-stream"
+    if guessed.startswith("text/") or guessed == "application/json":
+        return f"{guessed}; charset=utf-8"
+    return guessed
+
+
+class Location(ABC):
+    """A folder-like place holding objects addressed by relative POSIX keys."""
+
+    @property
+    @abstractmethod
+    def url(self) -> str:
+        """The location as a URL or path a user can recognise (and pass back to `open_location`)."""
+
+    @abstractmethod
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+        """All keys under the location, recursive and sorted, hidden entries skipped.
+
+        `suffixes` keeps only keys ending in one of them (case-insensitive, e.g. `(".xlsx", ".csv")`).
+        A missing folder or bucket raises `StorageError`, or gives `[]` when `missing_ok` is true.
+        """
+
+    @abstractmethod
+    def read_bytes(self, key: str) -> bytes:
+        """The content of `key`; `ObjectNotFoundError` when it does not exist."""
+
+    @abstractmethod
+    def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        """Store `data` under `key`, replacing any previous object in one step (no partial object is visible)."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool:
+        """True when an object is stored under `key`."""
+
+    @abstractmethod
+    def child(self, prefix: str) -> Location:
+        """The location of the sub-folder `prefix`."""
+
+    @abstractmethod
+    def describe(self, key: str) -> str:
+        """The full, human-readable location of `key` (for messages and logs)."""
+
+    @abstractmethod
+    def presigned_url(self, key: str, expires: int = 3600) -> str:
+        """A URL giving read access to `key` (a time-limited link on S3, a file:// URI locally)."""
+
+    def read_text(self, key: str, encoding: str = "utf-8") -> str:
+        """The content of `key` decoded as text."""
+        return self.read_bytes(key).decode(encoding)
+
+    def write_text(self, key: str, text: str, content_type: str | None = None) -> None:
+        """Store `text` UTF-8 encoded under `key`."""
+        self.write_bytes(key, text.encode("utf-8"), content_type)
+
+    def __str__(self) -> str:
+        return self.url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+
+class LocalLocation(Location):
+    """A folder on the local file system. Writes create parent folders and are atomic (temp file + rename)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root).expanduser().absolute()
+
+    @property
+    def url(self) -> str:
+        return str(self.root)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*normalize_key(key).split("/"))
+
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+        if not self.root.exists():
+            if missing_ok:
+                return []
+            raise LocationNotFoundError(f"Folder not found: {self.url}")
+        if not self.root.is_dir():
+            raise StorageError(f"Not a folder: {self.url}")
+        return _filter_keys(self._walk(), suffixes)
+
+    def _walk(self) -> Iterable[str]:
+        """Relative POSIX keys of every file below the root, not descending into hidden folders."""
+        for folder, dirs, files in os.walk(self.root):
+            dirs[:] = [d for d in dirs if not d.startswith(HIDDEN_PREFIXES)]
+            relative = Path(folder).relative_to(self.root)
+            for name in files:
+                yield (relative / name).as_posix()
+
+    def read_bytes(self, key: str) -> bytes:
+        path = self._path(key)
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise ObjectNotFoundError(f"File not found: {path}") from exc
+        except OSError as exc:
+            raise StorageError(f"Cannot read {path}: {exc}") from exc
+
+    def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, data)
+        except OSError as exc:
+            raise StorageError(f"Cannot write {path}: {exc}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def child(self, prefix: str) -> LocalLocation:
+        return LocalLocation(self._path(prefix))
+
+    def describe(self, key: str) -> str:
+        return str(self._path(key))
+
+    def presigned_url(self, key: str, expires: int = 3600) -> str:
+        return self._path(key).as_uri()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a hidden temp file beside `path`, flush it to disk, then rename it over `path`."""
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+class _LazyClient:
+    """Creates one boto3 S3 client on first use; shared by a location and its children."""
+
+    def __init__(self, client: BaseClient | None = None) -> None:
+        self._client = client
+
+    def get(self) -> BaseClient:
+        if self._client is None:
+            import boto3
+
+            # A fresh session per client: boto3's default session is not safe to share between threads.
+            self._client = boto3.session.Session().client("s3")
+        return self._client
+
+
+class S3Location(Location):
+    """A prefix in an S3 (or S3-compatible) bucket, reached through boto3.
+
+    The client is created on first use (honouring AWS_* settings such as AWS_ENDPOINT_URL) and shared with child
+    locations. A PUT is atomic on S3, so writes need no temp object. S3 has no folders: a prefix without objects
+    lists as empty; only a missing bucket is a `LocationNotFoundError`.
+    """
+
+    def __init__(self, bucket: str, prefix: str = "", client: BaseClient | _LazyClient | None = None) -> None:
+        if not bucket:
+            raise StorageError("Invalid S3 location: the URL needs a bucket name, e.g. s3://bucket/prefix.")
+        self.bucket = bucket
+        self.prefix = "/".join(part for part in prefix.split("/") if part)
+        self._lazy = client if isinstance(client, _LazyClient) else _LazyClient(client)
+
+    @property
+    def client(self) -> BaseClient:
+        return self._lazy.get()
+
+    @property
+    def url(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}" if self.prefix else f"s3://{self.bucket}"
+
+    def _key(self, key: str) -> str:
+        key = normalize_key(key)
+        return f"{self.prefix}/{key}" if self.prefix else key
+
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+        try:
+            keys = list(self._iter_keys())
+        except LocationNotFoundError:
+            if missing_ok:
+                return []
+            raise
+        return _filter_keys(keys, suffixes)
+
+    def _iter_keys(self) -> Iterable[str]:
+        """Relative keys of every object under the prefix, page by page; folder markers are skipped."""
+        prefix = f"{self.prefix}/" if self.prefix else ""
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+                for item in page.get("Contents", []):
+                    relative = item["Key"][len(prefix) :]
+                    if relative and not relative.endswith("/"):
+                        yield relative
+        except _boto_errors() as exc:
+            raise self._error(exc, self.url, "list") from exc
+
+    def read_bytes(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+            return response["Body"].read()
+        except _boto_errors() as exc:
+            raise self._error(exc, self.describe(key), "read") from exc
+
+    def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
+        content_type = content_type or guess_content_type(key)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type)
+        except _boto_errors() as exc:
+            raise self._error(exc, self.describe(key), "write") from exc
+
+    def exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(key))
+        except _boto_errors() as exc:
+            if _error_code(exc) in _NOT_FOUND_CODES | _NO_BUCKET_CODES:
+                return False
+            raise self._error(exc, self.describe(key), "check") from exc
+        return True
+
+    def child(self, prefix: str) -> S3Location:
+        return S3Location(self.bucket, self._key(prefix), client=self._lazy)
+
+    def describe(self, key: str) -> str:
+        return f"s3://{self.bucket}/{self._key(key)}"
+
+    def presigned_url(self, key: str, expires: int = 3600) -> str:
+        params = {"Bucket": self.bucket, "Key": self._key(key)}
+        try:
+            return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=int(expires))
+        except _boto_errors() as exc:
+            raise self._error(exc, self.describe(key), "sign a link to") from exc
+
+    def _error(self, exc: Exception, where: str, action: str) -> StorageError:
+        """Translate a boto3/botocore failure into a `StorageError` that names the location."""
+        code = _error_code(exc)
+        if code in _NO_BUCKET_CODES:
+            return LocationNotFoundError(f"Bucket not found: s3://{self.bucket} (while trying to {action} {where})")
+        if code in _NOT_FOUND_CODES:
+            return ObjectNotFoundError(f"Object not found: {where}")
+        return StorageError(f"Cannot {action} {where}: {exc}")
+
+
+def _boto_errors() -> tuple[type[Exception], ...]:
+    """botocore's exception bases: service errors (ClientError) and transport/credential errors."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (ClientError, BotoCoreError)
+
+
+def _error_code(exc: BaseException) -> str | None:
+    """The S3 error code of a botocore ClientError (e.g. 'NoSuchBucket'), else None."""
+    response: Any = getattr(exc, "response", None)
+    if not isinstance(response, dict):
+        return None
+    return str(response.get("Error", {}).get("Code", "")) or None
+

@@ -1,0 +1,66 @@
+"""Artifacts every run leaves in the Prefect UI. Keys: lowercase letters, digits and dashes; each has a description."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
+from bimtek.model import ValidationReport
+from bimtek.region import Region
+from bimtek.summary import file_status_rows, run_summary_markdown, table_rows
+
+
+def artifact_key(*parts: object) -> str:
+    """Join parts into a valid artifact key (lowercase, digits, dashes)."""
+    key = "-".join(str(p) for p in parts).lower()
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", key)).strip("-")
+
+
+def publish_validation_artifacts(region: Region, stage: int, report: ValidationReport) -> None:
+    """Summary Markdown and the per-file status table of a validation run."""
+    create_markdown_artifact(
+        markdown=run_summary_markdown(region, stage, report),
+        key=artifact_key(region.slug, "tahap", stage, "validasi"),
+        description=f"Ringkasan validasi berkas OPD Tahap {stage} - {region.name}",
+    )
+    create_table_artifact(
+        table=file_status_rows(report),
+        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
+        description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
+    )
+
+
+def publish_stage_artifacts(
+    region: Region,
+    stage: int,
+    report: ValidationReport,
+    figures: pd.DataFrame | None,
+    links: list[tuple[str, str]],
+    notes: list[str] | None = None,
+) -> None:
+    """Run summary, per-file status, per-dimension figures and links to the stored deliverables."""
+    create_markdown_artifact(
+        markdown=run_summary_markdown(region, stage, report, figures, links, notes),
+        key=artifact_key(region.slug, "tahap", stage, "ringkasan"),
+        description=f"Ringkasan run Tahap {stage} - {region.name}",
+    )
+    create_table_artifact(
+        table=file_status_rows(report),
+        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
+        description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
+    )
+    if figures is not None:
+        create_table_artifact(
+            table=table_rows(figures),
+            key=artifact_key(region.slug, "tahap", stage, "per-dimensi"),
+            description=f"Program, anggaran dan kandidat quick win per dimensi, Tahap {stage} - {region.name}",
+        )
+    for label, url in links:
+        create_link_artifact(
+            link=url,
+            link_text=label,
+            key=artifact_key(region.slug, "tahap", stage, "tautan", label),
+            description=f"{label} - Tahap {stage} {region.name}",
+        )

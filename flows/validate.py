@@ -1,0 +1,28 @@
+"""Validation-only flow: ingest and validate an inbox, write the report; publishes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow
+
+from bimtek.region import load_region
+from bimtek.stages import datasets_for_stage
+from bimtek.validation import build_report, report_json
+from flows.artifacts import publish_validation_artifacts
+from flows.intake import run_intake
+from flows.naming import run_name
+
+
+@flow(name="validasi-inbox", flow_run_name=run_name("validasi"), log_prints=True)
+def validate_inputs(region: str, inputs: str, stage: int = 3, report_path: str | None = None) -> dict:
+    """Check the OPD files of one stage's inbox and write validation/report.json-style output to `report_path`."""
+    reg = load_region(region)
+    intake = run_intake(inputs, reg, stage, datasets_for_stage(stage))
+    report = build_report(reg.slug, intake.results)
+    if report_path:
+        target = Path(report_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(report_json(report))
+    publish_validation_artifacts(reg, stage, report)
+    return {"rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -1,0 +1,20 @@
+"""Prefect tasks around the stage builders (pure domain functions in bimtek/stages)."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from bimtek.model import ValidationReport
+from bimtek.region import Region
+from bimtek.settings import get_settings
+from bimtek.stages.output import StageOutput
+from bimtek.validation import SheetResult
+
+
+@task(name="draft-tahap-3", cache_policy=NO_CACHE)
+def draft_tahap_3(region: Region, results: list[SheetResult], report: ValidationReport, baseline=None) -> StageOutput:
+    """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows."""
+    from bimtek.stages.tahap_3 import build_tahap_3
+
+    return build_tahap_3(region, results, report, get_settings(), baseline=baseline)

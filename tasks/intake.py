@@ -1,0 +1,32 @@
+"""Prefect tasks that read OPD files and validate them: one task run per file, never per row."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from bimtek.ingest import SUPPORTED_SUFFIXES, read_table
+from bimtek.model import Sheet
+from bimtek.package import file_entry
+from bimtek.region import Region
+from bimtek.storage import open_location
+from bimtek.validation import SheetResult, validate_sheet
+
+
+@task(name="list-input-files", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def list_input_files(inputs: str) -> list[str]:
+    """Every .csv/.xlsx/.json file under the inputs location, as sorted relative keys."""
+    return open_location(inputs).list(SUPPORTED_SUFFIXES)
+
+
+@task(name="ingest-file", task_run_name="ingest-{key}", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet], dict]:
+    """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry."""
+    data = open_location(inputs).read_bytes(key)
+    return read_table(key, data, datasets), file_entry(key, data)
+
+
+@task(name="validate-file", task_run_name="validate-{key}", cache_policy=NO_CACHE)
+def validate_file(key: str, sheets: list[Sheet], region: Region) -> list[SheetResult]:
+    """Validate every table of one file against its dataset's Great Expectations suite."""
+    return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]

@@ -1,0 +1,45 @@
+"""Prefect task that publishes a stage's deliverables to the store (retried: storage I/O can fail transiently)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from bimtek.package import code_version, new_run_id, publish_run
+from bimtek.storage import open_location
+
+
+@task(name="publish-run", retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NO_CACHE)
+def publish_outputs(
+    store: str,
+    region_slug: str,
+    stage: int,
+    run_id: str | None,
+    outputs: dict[str, bytes],
+    inputs: list[dict],
+    extra: dict | None = None,
+) -> dict:
+    """Write the run folder, bundle and manifest, then latest.json; return where it went."""
+    created_at = dt.datetime.now(dt.timezone.utc)
+    run_id = run_id or new_run_id(created_at)
+    location = open_location(store)
+    published = publish_run(
+        location,
+        region_slug,
+        stage,
+        run_id,
+        outputs,
+        inputs,
+        created_at,
+        code_version(),
+        extra=extra,
+        overwrite=True,
+    )
+    return {
+        "run_id": run_id,
+        "run_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}"),
+        "manifest_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}/manifest.json"),
+        "published": published,
+    }
