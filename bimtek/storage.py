@@ -262,6 +262,9 @@ class S3Location(Location):
     lists as empty; only a missing bucket is a `LocationNotFoundError`.
     """
 
+    page_size: int | None = None
+    """Keys asked for per list_objects_v2 page; None = the server's default (1000 on AWS)."""
+
     def __init__(self, bucket: str, prefix: str = "", client: BaseClient | _LazyClient | None = None) -> None:
         if not bucket:
             raise StorageError("Invalid S3 location: the URL needs a bucket name, e.g. s3://bucket/prefix.")
@@ -294,8 +297,9 @@ class S3Location(Location):
         """Relative keys of every object under the prefix, page by page; folder markers are skipped."""
         prefix = f"{self.prefix}/" if self.prefix else ""
         paginator = self.client.get_paginator("list_objects_v2")
+        config = {"PageSize": self.page_size} if self.page_size else {}
         try:
-            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix):
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=prefix, PaginationConfig=config):
                 for item in page.get("Contents", []):
                     relative = item["Key"][len(prefix) :]
                     if relative and not relative.endswith("/"):

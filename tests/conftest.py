@@ -7,3 +7,4 @@ from bimtek.environment import apply_quiet_defaults
 apply_quiet_defaults()
 
 
+pytest_plugins = ["tests.fixtures_s3"]

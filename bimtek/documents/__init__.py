@@ -1,0 +1,23 @@
+"""Printable deliverables: the books as PDF (WeasyPrint) and DOCX (python-docx).
+
+Both converters take the HTML the book renderer produces (a full document or a body fragment), so the HTML,
+PDF and DOCX of a book all come from the same Jinja content. Charts are embedded in that HTML as
+`<img src="data:image/png;base64,...">` (see `bimtek.charts.chart_img_tag`) and picked up by both converters.
+
+    book_pdf(html, title=..., region_name=..., stage_label=..., synthetic=...)  -> PDF bytes
+    book_docx(html, title=..., region_name=..., stage_label=..., synthetic=...) -> DOCX bytes
+
+Neither reads the clock: the same arguments give the same bytes (see each module for the details).
+"""
+
+DRAFT_LABEL = "Draf"
+"""Status printed on every cover: the books stay drafts until the Tahap IV commitment sheets are signed."""
+SYNTHETIC_NOTICE = "DATA SINTETIS - bukan data resmi daerah"
+"""Printed on the cover (and every page footer) of a book built from a synthetic region."""
+TOC_TITLE = "Daftar Isi"
+
+# Defined before the imports below: the converters read the constants above from this package.
+from bimtek.documents.docx import book_docx  # noqa: E402
+from bimtek.documents.pdf import book_pdf  # noqa: E402
+
+__all__ = ["DRAFT_LABEL", "SYNTHETIC_NOTICE", "TOC_TITLE", "book_docx", "book_pdf"]
