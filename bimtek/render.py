@@ -59,12 +59,12 @@ def escape_markdown(value: object) -> str:
 
     White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
     escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
-    marker ("1.", "-", "+", "#", ">") is escaped too.
+    marker ("1.", "- ", "+ ", "#", ">") is escaped too.
     """
     text = " ".join(str(value).split())
     text = _ENTITY_AMPERSAND.sub("&amp;", text)
     text = "".join(_INLINE_SPECIALS.get(ch, ch) for ch in text).replace("<", "&lt;")
-    if text[:1] in ("-", "+", "#", ">"):
+    if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
         text = "\\" + text
     return _LEADING_ORDERED.sub(r"\1\\\2", text)
 
@@ -74,7 +74,7 @@ def _finalize(value: object) -> str:
     if isinstance(value, MarkdownText):
         return value
     if value is None or (isinstance(value, float) and value != value):
-        return MISSING_TEXT
+        return MarkdownText(MISSING_TEXT)
     return escape_markdown(value)
 
 
@@ -99,7 +99,7 @@ def markdown_environment() -> Environment:
 def html_environment() -> Environment:
     """Jinja environment of the HTML wrapper (autoescaped)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
-                      keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 
@@ -219,6 +219,8 @@ def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: 
         "funding": funding,
         "dominant_funding": funding[0] if funding else None,
         "rows": sorted(dim_rows, key=lambda r: r["peringkat"]),
+        "action_rows": [r for r in sorted(dim_rows, key=lambda r: r["peringkat"])
+                        if r["deskripsi"] or r["sasaran"] or r["indikator"]],
         "horizons": groups,
         "main_horizon": main_horizon,
         "main_horizon_share": _share(main_horizon["programs"], len(dim_rows)) if main_horizon else 0.0,

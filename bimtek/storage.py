@@ -17,8 +17,9 @@ import mimetypes
 import os
 import tempfile
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 if TYPE_CHECKING:  # boto3 is imported lazily: a local-only run never pays for it.
@@ -51,15 +52,15 @@ def open_location(url: str | os.PathLike[str]) -> Location:
     text = os.fspath(url)
     if not text.strip():
         raise StorageError("Empty storage location: give a folder path or an s3://bucket/prefix URL.")
+    if "://" not in text:  # a path, even one with a colon (C:\data, rapat:2026)
+        return LocalLocation(Path(text))
     parsed = urlparse(text)
     scheme = parsed.scheme.lower()
     if scheme == "s3":
         return S3Location(parsed.netloc, parsed.path)
     if scheme == "file":
         return LocalLocation(_file_url_path(text, parsed.netloc, parsed.path))
-    if scheme and len(scheme) > 1:  # one letter is a Windows drive (C:\...), not a scheme
-        raise StorageError(f"Unsupported storage location {text!r}: use a folder path or s3://bucket/prefix.")
-    return LocalLocation(Path(text))
+    raise StorageError(f"Unsupported storage location {text!r}: use a folder path or s3://bucket/prefix.")
 
 
 def _file_url_path(text: str, host: str, path: str) -> Path:
@@ -240,10 +241,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 class _LazyClient:
-    """Creates one boto3 S3 client on first use; shared by a location and its children."""
+    """Creates one boto3 S3 client on first use; shared by a location and its children.
+
+    Pickling drops the client (boto3 clients cannot be pickled), so locations can cross process boundaries
+    (Dask workers, Prefect results); the copy creates its own client on first use.
+    """
 
     def __init__(self, client: BaseClient | None = None) -> None:
         self._client = client
+
+    def __getstate__(self) -> dict:
+        return {"_client": None}
 
     def get(self) -> BaseClient:
         if self._client is None:

@@ -115,5 +115,16 @@ def demo(
             console.print(f"[green]Selesai:[/] {item}")
 
 
+from flows.cli_ops import schedules as _schedules_command, server as _server_command  # noqa: E402
+
+app.command(name="server")(_server_command)
+app.command(name="schedules")(_schedules_command)
+
+
+from flows.cli_template import template  # noqa: E402
+
+app.command(name="template")(template)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -11,6 +11,7 @@ from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.notify import notify_if_needed
 from tasks.drafting import draft_tahap_3
 from tasks.publishing import publish_outputs
 
@@ -27,4 +28,5 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs)
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
     publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
+    notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

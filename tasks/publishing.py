@@ -21,7 +21,13 @@ def publish_outputs(
     inputs: list[dict],
     extra: dict | None = None,
 ) -> dict:
-    """Write the run folder, bundle and manifest, then latest.json; return where it went."""
+    """Write the run folder, bundle and manifest, then latest.json; return where it went.
+
+    An existing run id is refused (a user-given --run-id never replaces a published run), except on a retry of
+    this task, which must be able to finish the folder its failed attempt started.
+    """
+    from prefect.runtime import task_run
+
     created_at = dt.datetime.now(dt.timezone.utc)
     run_id = run_id or new_run_id(created_at)
     location = open_location(store)
@@ -35,7 +41,7 @@ def publish_outputs(
         created_at,
         code_version(),
         extra=extra,
-        overwrite=True,
+        overwrite=task_run.run_count > 1,
     )
     return {
         "run_id": run_id,

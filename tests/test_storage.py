@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import urllib.request
 from pathlib import Path
 
@@ -47,6 +48,7 @@ def test_open_location_picks_the_backend_from_the_url(tmp_path):
     assert isinstance(s3, S3Location)
     assert (s3.bucket, s3.prefix, s3.url) == ("bucket", "some/prefix", "s3://bucket/some/prefix")
     assert open_location("s3://bucket").describe("x/y.csv") == "s3://bucket/x/y.csv"
+    assert isinstance(open_location("rapat:2026/inputs"), LocalLocation)
 
 
 def test_open_location_rejects_unsupported_urls():
@@ -221,6 +223,18 @@ def test_s3_listing_follows_every_page(s3_bucket, monkeypatch):
     monkeypatch.setattr(S3Location, "page_size", 3)
     assert location.child("many").list((".csv",)) == [key.removeprefix("many/") for key in keys]
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_locations_survive_pickling(backend, request, tmp_path):
+    if backend == "local":
+        location = open_location(str(tmp_path))
+    else:
+        location = open_location(f"s3://{request.getfixturevalue('s3_bucket')}/p")
+    location.write_bytes("a.csv", b"a")  # creates the boto3 client, which cannot be pickled
+    copy = pickle.loads(pickle.dumps(location))
+    assert copy.url == location.url
+    assert copy.read_bytes("a.csv") == b"a"
 
 
 @pytest.mark.s3

@@ -1,0 +1,638 @@
+"""Books as editable Word documents (python-docx), converted from the same HTML as the PDF.
+
+Two steps, both small and testable:
+
+1. `parse_blocks(html, images)` reads the HTML with the stdlib parser into a tiny block model: `Para` (heading,
+   paragraph, list item, quote, code, caption, figure) made of `Run`s (text with bold/italic/code, line breaks,
+   pictures) and `Table`s of `Row`s of `Cell`s. Text outside <body> (title, styles, scripts) and <nav> is dropped.
+2. `book_docx` writes a title page, a Word table of contents field, then the blocks with real Word styles:
+   h1-h6 -> "Heading 1".."Heading 6", <ul>/<ol> -> "List Bullet"/"List Number" (each <ol> restarts at 1),
+   <table> -> a "Table Grid" table whose <thead>/<th> rows are bold and repeat on every page, <img> -> picture
+   (a PNG/JPEG data URI, or `images[src]`) scaled to the text width.
+
+Headers show the region and stage, footers "Halaman N dari M" as PAGE/NUMPAGES fields (Word and LibreOffice fill
+them in). The title page has no header or footer.
+
+Determinism: core properties get a fixed date (`created`, default FIXED_DATE) and the package is re-zipped with
+a fixed timestamp per entry, so the same arguments give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.image.image import Image as DocxImage
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Emu, Pt, RGBColor
+
+from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
+
+FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+"""Core-property date used when the caller gives none (keeps the bytes stable)."""
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
+MARGINS = {"top": Cm(2.5), "bottom": Cm(2.2), "left": Cm(2.5), "right": Cm(2.0)}
+TEXT_WIDTH = Emu(PAGE_WIDTH - MARGINS["left"] - MARGINS["right"])
+MAX_PICTURE_HEIGHT = Cm(21.0)
+TABLE_FONT_SIZE = Pt(9)
+MONOSPACE = "Courier New"
+ACCENT = RGBColor(0x12, 0x3C, 0x69)
+WARNING = RGBColor(0xB0, 0x00, 0x20)
+PROGRAM_NAME = "Gerakan Menuju Smart City"
+TOC_PLACEHOLDER = "Klik kanan lalu pilih \u201cPerbarui Bidang\u201d (Update Field) untuk menampilkan daftar isi."
+
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_SKIPPED = {"head", "title", "style", "script", "nav", "template", "noscript"}
+_BLOCK_TEXT = {"p": "paragraph", "pre": "code", "figcaption": "caption", "caption": "caption",
+               "dt": "paragraph", "dd": "paragraph"}
+_DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,(?P<data>.*)", re.IGNORECASE | re.DOTALL)
+
+
+# ----------------------------------------------------------------------------------------------- block model
+
+@dataclass
+class Run:
+    text: str = ""
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    line_break: bool = False
+    image: bytes | None = None
+
+
+@dataclass
+class Para:
+    kind: str = "paragraph"
+    """heading, paragraph, list, quote, code, caption or figure."""
+    level: int = 0
+    """Heading level (1-6) or list nesting level (1 = top)."""
+    runs: list[Run] = field(default_factory=list)
+    ordered: bool = False
+    list_id: int = 0
+    """Identifies the <ol>/<ul> the item belongs to (numbered lists restart per list)."""
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Cell:
+    blocks: list = field(default_factory=list)
+    colspan: int = 1
+    header: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Cell] = field(default_factory=list)
+    header: bool = False
+
+
+@dataclass
+class Table:
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def columns(self) -> int:
+        return max((sum(c.colspan for c in row.cells) for row in self.rows), default=0)
+
+
+def image_bytes(src: str, images: dict[str, bytes] | None) -> bytes | None:
+    """Bytes of an <img src>: `images[src]` first, then a base64 data URI; None when neither applies."""
+    if images and src in images:
+        return images[src]
+    match = _DATA_URI.match(src.strip())
+    if not match:
+        return None
+    try:
+        return base64.b64decode("".join(match["data"].split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+# ----------------------------------------------------------------------------------------------- HTML -> blocks
+
+class _BlockParser(HTMLParser):
+    """Builds the block model from HTML (see module docstring)."""
+
+    def __init__(self, images: dict[str, bytes] | None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.images = images
+        self.blocks: list = []
+        self._targets: list[list] = [self.blocks]
+        self._para: Para | None = None
+        self._pending_item: Para | None = None
+        self._lists: list[tuple[bool, int]] = []
+        self._list_count = 0
+        self._tables: list[tuple[Table, bool]] = []
+        self._format = {"bold": 0, "italic": 0, "code": 0}
+        self._skip = 0
+        self._quote = 0
+        self._pre = 0
+
+    # -- paragraphs
+
+    def _close_para(self) -> None:
+        para = self._para
+        self._para = None
+        if para is None:
+            return
+        _trim_runs(para.runs)
+        if para.runs:
+            self._targets[-1].append(para)
+
+    def _open_para(self, kind: str, level: int = 0) -> Para:
+        self._close_para()
+        if kind == "paragraph" and self._pending_item is not None:
+            para, self._pending_item = self._pending_item, None
+        else:
+            if kind == "paragraph" and self._quote:
+                kind = "quote"
+            para = Para(kind=kind, level=level)
+        self._para = para
+        return para
+
+    def _current_para(self) -> Para:
+        return self._para if self._para is not None else self._open_para("paragraph")
+
+    def _add_text(self, text: str) -> None:
+        para = self._current_para()
+        para.runs.append(Run(text=text, bold=self._format["bold"] > 0, italic=self._format["italic"] > 0,
+                             code=self._format["code"] > 0 or para.kind == "code"))
+
+    # -- tables
+
+    def _start_table(self) -> None:
+        self._close_para()
+        self._tables.append((Table(), False))
+
+    def _end_table(self) -> None:
+        if not self._tables:
+            return
+        self._close_para()
+        table, _ = self._tables.pop()
+        for row in table.rows:
+            if row.cells and all(c.header for c in row.cells) and row is table.rows[0]:
+                row.header = True
+        if table.rows:
+            self._targets[-1].append(table)
+
+    def _start_row(self) -> None:
+        if self._tables:
+            table, in_head = self._tables[-1]
+            table.rows.append(Row(header=in_head))
+
+    def _start_cell(self, tag: str, attrs: dict) -> None:
+        if not self._tables:
+            return
+        self._close_para()
+        table, _ = self._tables[-1]
+        if not table.rows:
+            self._start_row()
+        colspan = attrs.get("colspan") or "1"
+        cell = Cell(colspan=max(1, int(colspan)) if colspan.isdigit() else 1, header=tag == "th")
+        table.rows[-1].cells.append(cell)
+        self._targets.append(cell.blocks)
+        if cell.header:
+            self._format["bold"] += 1
+
+    def _end_cell(self, tag: str) -> None:
+        if len(self._targets) <= 1:
+            return
+        self._close_para()
+        self._targets.pop()
+        if tag == "th":
+            self._format["bold"] = max(0, self._format["bold"] - 1)
+
+    # -- lists and images
+
+    def _start_item(self) -> None:
+        self._close_para()
+        ordered, list_id = self._lists[-1] if self._lists else (False, 0)
+        self._pending_item = Para(kind="list", level=max(1, len(self._lists)), ordered=ordered, list_id=list_id)
+
+    def _add_image(self, attrs: dict) -> None:
+        data = image_bytes(attrs.get("src") or "", self.images)
+        alt = attrs.get("alt") or ""
+        if data is None:
+            self._add_text(f"[Gambar: {alt}]" if alt else "[Gambar]")
+            return
+        if self._para is None or not self._para.text.strip():
+            self._open_para("figure")
+        self._para.runs.append(Run(image=data, text=""))
+
+    # -- parser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED:
+            self._skip += 1
+            return
+        if self._skip:
+            return
+        named = {k: v for k, v in attrs}
+        if tag in _HEADINGS:
+            self._open_para("heading", _HEADINGS[tag])
+        elif tag in _BLOCK_TEXT:
+            self._open_para(_BLOCK_TEXT[tag])
+            if tag == "pre":
+                self._pre += 1
+        elif tag in ("ul", "ol"):
+            self._close_para()
+            self._list_count += 1
+            self._lists.append((tag == "ol", self._list_count))
+        elif tag == "li":
+            self._start_item()
+        elif tag == "blockquote":
+            self._close_para()
+            self._quote += 1
+        elif tag in ("div", "section", "article", "main", "header", "footer", "figure", "aside", "hr", "dl"):
+            self._close_para()
+        elif tag in ("b", "strong"):
+            self._format["bold"] += 1
+        elif tag in ("i", "em", "cite"):
+            self._format["italic"] += 1
+        elif tag in ("code", "kbd", "samp"):
+            self._format["code"] += 1
+        elif tag == "br":
+            self._current_para().runs.append(Run(line_break=True))
+        elif tag == "img":
+            self._add_image(named)
+        else:
+            self._table_start(tag, named)
+
+    def _table_start(self, tag: str, attrs: dict) -> None:
+        if tag == "table":
+            self._start_table()
+        elif tag == "thead" and self._tables:
+            self._tables[-1] = (self._tables[-1][0], True)
+        elif tag in ("tbody", "tfoot") and self._tables:
+            self._tables[-1] = (self._tables[-1][0], False)
+        elif tag == "tr":
+            self._close_para()
+            self._start_row()
+        elif tag in ("td", "th"):
+            self._start_cell(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "img", "hr") and tag not in _SKIPPED:
+            self.handle_endtag(tag)
+        elif tag in _SKIPPED:
+            self._skip = max(0, self._skip - 1)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skip = max(0, self._skip - 1)
+            return
+        if self._skip:
+            return
+        if tag in _HEADINGS or tag in _BLOCK_TEXT or tag in ("div", "section", "article", "main", "figure",
+                                                              "header", "footer", "aside", "dl"):
+            self._close_para()
+            if tag == "pre":
+                self._pre = max(0, self._pre - 1)
+        elif tag in ("ul", "ol"):
+            self._close_para()
+            self._pending_item = None
+            if self._lists:
+                self._lists.pop()
+        elif tag == "li":
+            self._close_para()
+            self._pending_item = None
+        elif tag == "blockquote":
+            self._close_para()
+            self._quote = max(0, self._quote - 1)
+        elif tag in ("b", "strong"):
+            self._format["bold"] = max(0, self._format["bold"] - 1)
+        elif tag in ("i", "em", "cite"):
+            self._format["italic"] = max(0, self._format["italic"] - 1)
+        elif tag in ("code", "kbd", "samp"):
+            self._format["code"] = max(0, self._format["code"] - 1)
+        elif tag == "table":
+            self._end_table()
+        elif tag in ("thead",) and self._tables:
+            self._tables[-1] = (self._tables[-1][0], False)
+        elif tag in ("td", "th"):
+            self._end_cell(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._pre:
+            lines = data.split("\n")
+            for i, line in enumerate(lines):
+                if i:
+                    self._current_para().runs.append(Run(line_break=True))
+                if line:
+                    self._add_text(line)
+            return
+        text = re.sub(r"\s+", " ", data)
+        if not text.strip() and (self._para is None or not self._para.runs):
+            return
+        self._add_text(text)
+
+    def close(self) -> None:
+        super().close()
+        while self._tables:
+            self._end_table()
+        self._close_para()
+
+
+def _trim_runs(runs: list[Run]) -> None:
+    """Drop the leading/trailing blanks of a paragraph (leading/trailing line breaks and spaces)."""
+    while runs and runs[0].image is None and (runs[0].line_break or not runs[0].text.strip()):
+        if not runs[0].line_break and runs[0].code and runs[0].text:
+            break
+        runs.pop(0)
+    while runs and runs[-1].image is None and (runs[-1].line_break or not runs[-1].text.strip()):
+        runs.pop()
+    if runs and runs[0].image is None and not runs[0].code:
+        runs[0].text = runs[0].text.lstrip()
+    if runs and runs[-1].image is None and not runs[-1].code:
+        runs[-1].text = runs[-1].text.rstrip()
+
+
+def parse_blocks(html: str, images: dict[str, bytes] | None = None) -> list:
+    """The block model (Para and Table items, in document order) of a book HTML document or fragment."""
+    parser = _BlockParser(images)
+    parser.feed(html)
+    parser.close()
+    return parser.blocks
+
+
+# ----------------------------------------------------------------------------------------------- Word helpers
+
+def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """Append a complex field (PAGE, NUMPAGES, TOC ...) showing `placeholder` until Word/LibreOffice updates it."""
+    def fld_char(kind: str):
+        run = paragraph.add_run()
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+        return run
+
+    fld_char("begin")
+    instr_run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    instr_run._r.append(instr)
+    fld_char("separate")
+    paragraph.add_run(placeholder)
+    fld_char("end")
+
+
+def _mark_header_row(row) -> None:
+    """Repeat this table row at the top of every page the table spans."""
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _restarted_numbering(document, style_name: str) -> int:
+    """A new numbering instance of the style's list definition that starts again at 1; returns its numId."""
+    numbering = document.part.numbering_part.numbering_definitions._numbering
+    style_num_id = document.styles[style_name].element.pPr.numPr.numId.val
+    abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return num.numId
+
+
+def _set_numbering(paragraph, num_id: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _picture_size(data: bytes, max_width: int) -> tuple[int, int] | None:
+    """Width and height (EMU) of a picture at its own resolution, shrunk to `max_width` x MAX_PICTURE_HEIGHT."""
+    try:
+        image = DocxImage.from_blob(data)
+    except Exception:  # python-docx raises its own errors for unknown formats
+        return None
+    width, height = int(image.width), int(image.height)
+    scale = min(1.0, max_width / width if width else 1.0, MAX_PICTURE_HEIGHT / height if height else 1.0)
+    return int(width * scale), int(height * scale)
+
+
+# ----------------------------------------------------------------------------------------------- blocks -> Word
+
+class _Writer:
+    """Writes blocks into a python-docx Document (or into table cells)."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self._numbering: dict[int, int] = {}
+        self._chapters = 0
+
+    def paragraph_style(self, para: Para) -> str:
+        if para.kind == "heading":
+            return f"Heading {min(para.level, 6)}"
+        if para.kind == "list":
+            base = "List Number" if para.ordered else "List Bullet"
+            return base if para.level <= 1 else f"{base} {min(para.level, 3)}"
+        return {"quote": "Quote", "caption": "Caption", "code": "No Spacing"}.get(para.kind, "Normal")
+
+    def write_runs(self, paragraph, runs: list[Run], *, bold: bool = False, size=None, max_width=TEXT_WIDTH):
+        for run in runs:
+            if run.image is not None:
+                self._picture(paragraph, run.image, max_width)
+                continue
+            if run.line_break:
+                paragraph.add_run().add_break(WD_BREAK.LINE)
+                continue
+            word_run = paragraph.add_run(run.text)
+            word_run.bold = True if (run.bold or bold) else None
+            word_run.italic = True if run.italic else None
+            if run.code:
+                word_run.font.name = MONOSPACE
+            if size is not None:
+                word_run.font.size = size
+
+    def _picture(self, paragraph, data: bytes, max_width: int) -> None:
+        size = _picture_size(data, max_width)
+        if size is None:
+            paragraph.add_run("[Gambar tidak dapat dibaca]")
+            return
+        paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(size[0]), height=Emu(size[1]))
+
+    def paragraph(self, container, para: Para, *, first=None, in_table: bool = False, max_width=TEXT_WIDTH):
+        paragraph = first if first is not None else container.add_paragraph()
+        paragraph.style = self.document.styles[self.paragraph_style(para)]
+        if para.kind == "list" and para.ordered and para.level <= 1:
+            if para.list_id not in self._numbering:
+                self._numbering[para.list_id] = _restarted_numbering(self.document, "List Number")
+            _set_numbering(paragraph, self._numbering[para.list_id])
+        if para.kind == "heading" and para.level == 1 and not in_table:
+            self._chapters += 1
+            paragraph.paragraph_format.page_break_before = self._chapters > 1
+        if para.kind == "figure":
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.write_runs(paragraph, para.runs, size=TABLE_FONT_SIZE if in_table else None, max_width=max_width)
+        return paragraph
+
+    def table(self, container, table: Table, max_width=TEXT_WIDTH) -> None:
+        columns = table.columns
+        word_table = container.add_table(rows=len(table.rows), cols=columns)
+        word_table.style = self.document.styles["Table Grid"]
+        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        cell_width = int(max_width / max(columns, 1))
+        for row, word_row in zip(table.rows, word_table.rows):
+            if row.header:
+                _mark_header_row(word_row)
+            self._fill_row(row, word_row, cell_width)
+
+    def _fill_row(self, row: Row, word_row, cell_width: int) -> None:
+        position = 0
+        for cell in row.cells:
+            word_cell = word_row.cells[position]
+            if cell.colspan > 1:
+                word_cell = word_cell.merge(word_row.cells[min(position + cell.colspan, len(word_row.cells)) - 1])
+            self.blocks(word_cell, cell.blocks, in_table=True, bold=row.header,
+                        max_width=cell_width * cell.colspan)
+            position += cell.colspan
+
+    def blocks(self, container, blocks: list, *, in_table: bool = False, bold: bool = False,
+               max_width=TEXT_WIDTH) -> None:
+        first = container.paragraphs[0] if in_table and container.paragraphs else None
+        for block in blocks:
+            if isinstance(block, Table):
+                self.table(container, block, max_width=max_width)
+                continue
+            paragraph = self.paragraph(container, block, first=first, in_table=in_table, max_width=max_width)
+            first = None
+            if bold:
+                for run in paragraph.runs:
+                    run.bold = True
+
+
+# ----------------------------------------------------------------------------------------------- page furniture
+
+def _setup_section(document) -> None:
+    section = document.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = MARGINS["top"], MARGINS["bottom"]
+    section.left_margin, section.right_margin = MARGINS["left"], MARGINS["right"]
+    section.different_first_page_header_footer = True
+
+
+def _two_sided_line(paragraph, left: str) -> None:
+    """Left text, then a right-aligned tab stop at the text width (the caller adds the right part)."""
+    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    run = paragraph.add_run(left)
+    run.font.size = Pt(8)
+    paragraph.add_run("\t")
+
+
+def _header_footer(document, region_name: str, stage_label: str, synthetic: bool) -> None:
+    section = document.sections[0]
+    header = section.header.paragraphs[0]
+    _two_sided_line(header, region_name)
+    header.add_run(stage_label).font.size = Pt(8)
+    footer = section.footer.paragraphs[0]
+    _two_sided_line(footer, f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL)
+    footer.add_run("Halaman ")
+    _add_field(footer, "PAGE")
+    footer.add_run(" dari ")
+    _add_field(footer, "NUMPAGES")
+    for run in footer.runs:
+        run.font.size = Pt(8)
+
+
+def _title_page(document, *, title: str, region_name: str, stage_label: str, synthetic: bool) -> None:
+    def line(text: str, size: int, *, bold=False, color=None, space_after=6, style=None):
+        paragraph = document.add_paragraph(style=style)
+        paragraph.paragraph_format.space_after = Pt(space_after)
+        run = paragraph.add_run(text)
+        run.font.size, run.bold = Pt(size), bold or None
+        if color is not None:
+            run.font.color.rgb = color
+        return paragraph
+
+    for _ in range(5):
+        document.add_paragraph()
+    line(PROGRAM_NAME.upper(), 10, color=ACCENT, space_after=24)
+    line(title, 26, bold=True, color=ACCENT, space_after=18, style="Title")
+    line(region_name, 16, bold=True)
+    line(stage_label, 13, space_after=24)
+    line(DRAFT_LABEL.upper(), 12, bold=True)
+    if synthetic:
+        line(SYNTHETIC_NOTICE, 13, bold=True, color=WARNING)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _table_of_contents(document) -> None:
+    document.add_paragraph(TOC_TITLE, style="TOC Heading")
+    _add_field(document.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', TOC_PLACEHOLDER)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    settings = document.settings.element
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings.append(update)
+
+
+def _core_properties(document, *, title: str, region_name: str, stage_label: str, created: dt.datetime) -> None:
+    props = document.core_properties
+    props.title = title
+    props.subject = f"{region_name} - {stage_label}"
+    props.author = region_name
+    props.last_modified_by = "bimtek"
+    props.comments = DRAFT_LABEL
+    props.revision = 1
+    props.created = created
+    props.modified = created
+    props.last_printed = created
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Re-write a zip package with a fixed timestamp on every entry (entry order and content unchanged)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
+              images: dict[str, bytes] | None = None, created: dt.datetime | dt.date | None = None) -> bytes:
+    """A Word document of the book: title page, table of contents field, then the converted HTML content.
+
+    `images` maps an <img src> to picture bytes (PNG/JPEG) for images that are not data URIs. `created` is the
+    core-property date (default FIXED_DATE), so the output does not depend on the clock.
+    """
+    when = created or FIXED_DATE
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
+    document = Document()
+    _setup_section(document)
+    _header_footer(document, region_name, stage_label, synthetic)
+    _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
+    _table_of_contents(document)
+    _Writer(document).blocks(document, parse_blocks(html, images))
+    _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+__all__ = ["Cell", "Para", "Row", "Run", "Table", "book_docx", "image_bytes", "parse_blocks"]

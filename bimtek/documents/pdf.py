@@ -1,0 +1,289 @@
+"""Books as print-ready PDF through WeasyPrint.
+
+`book_pdf` wraps the book HTML (a full document or a body fragment) into a print document:
+
+    cover page   title, region, stage, "Draf" and, for a synthetic region, the SYNTHETIC_NOTICE box
+    Daftar Isi   one line per h1/h2 of the book with its page number (CSS target-counter)
+    the book     h1 starts a new page; tables repeat their header row and wrap long words; images fit the page
+    every page   running header (region left, stage right) and footer ("Halaman N dari M", "Draf" left)
+
+The book's own <style>/<link rel="stylesheet"> elements are kept; `style.css` comes after them and wins for print.
+Headings without an id get one ("bagian-N") so the table of contents can point at them.
+
+Determinism: WeasyPrint writes no creation date unless the document declares one, and the PDF gets no /ID. The
+embedded font subsets would still carry the current time (fontTools stamps the font `head` table), so rendering
+runs with SOURCE_DATE_EPOCH set to a fixed date (unless the caller's environment already sets it). The same
+arguments therefore give byte-identical PDFs on the same machine (same WeasyPrint and fonts). Pass `created` to
+record a date in the PDF metadata. Only file: and data: URLs are fetched (no network).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_lib
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+
+from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
+
+STYLE_PATH = Path(__file__).with_name("style.css")
+PROGRAM_NAME = "Gerakan Menuju Smart City"
+TOC_LEVELS = ("h1", "h2")
+ALLOWED_PROTOCOLS = ("file", "data")
+_SKIPPED_TAGS = {"html", "head", "body", "title", "meta", "base"}
+FIXED_EPOCH = int(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+"""Timestamp written into the embedded font subsets (via SOURCE_DATE_EPOCH)."""
+_EPOCH_LOCK = threading.Lock()
+
+
+@dataclass
+class Heading:
+    level: int
+    anchor: str
+    text: str
+
+
+@dataclass
+class BookParts:
+    """What the wrapper needs from the book HTML."""
+
+    body: str = ""
+    """Inner HTML of <body> (or the whole fragment), with ids added to h1/h2."""
+    head_styles: list[str] = field(default_factory=list)
+    """<style> and <link rel="stylesheet"> elements of <head>, verbatim."""
+    headings: list[Heading] = field(default_factory=list)
+
+
+class _BookSplitter(HTMLParser):
+    """One pass over the book HTML: body markup passes through verbatim, head styles are kept, h1/h2 collected."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.parts = BookParts()
+        self._body: list[str] = []
+        self._in_head = False
+        self._head_style: list[str] | None = None
+        self._skip_depth = 0
+        self._heading: Heading | None = None
+        self._heading_text: list[str] = []
+
+    # -- helpers
+
+    def _emit(self, text: str) -> None:
+        if self._head_style is not None:
+            self._head_style.append(text)
+        elif not self._in_head and not self._skip_depth:
+            self._body.append(text)
+
+    def _heading_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> str:
+        """Start tag of a TOC heading, with a generated id when it has none."""
+        anchor = dict(attrs).get("id")
+        if not anchor:
+            anchor = f"bagian-{len(self.parts.headings) + 1}"
+            attrs = [("id", anchor), *attrs]
+        self._heading = Heading(int(tag[1]), anchor, "")
+        self._heading_text = []
+        rendered = "".join(
+            f' {name}="{html_lib.escape(value or "", quote=True)}"' if value is not None else f" {name}"
+            for name, value in attrs
+        )
+        return f"<{tag}{rendered}>"
+
+    # -- parser callbacks
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "head":
+            self._in_head = True
+        elif self._in_head and tag == "style":
+            self._head_style = [self.get_starttag_text() or "<style>"]
+        elif self._in_head and tag == "link" and (dict(attrs).get("rel") or "").lower() == "stylesheet":
+            self.parts.head_styles.append(self.get_starttag_text() or "")
+        elif tag == "title":
+            self._skip_depth += 1
+        elif tag in _SKIPPED_TAGS:
+            return
+        elif tag in TOC_LEVELS and not self._in_head:
+            self._emit(self._heading_start(tag, attrs))
+        else:
+            self._emit(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._in_head and tag == "link" and (dict(attrs).get("rel") or "").lower() == "stylesheet":
+            self.parts.head_styles.append(self.get_starttag_text() or "")
+        elif tag not in _SKIPPED_TAGS:
+            self._emit(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self._in_head = False
+        elif tag == "style" and self._head_style is not None:
+            self.parts.head_styles.append("".join(self._head_style) + "</style>")
+            self._head_style = None
+        elif tag == "title":
+            self._skip_depth = max(0, self._skip_depth - 1)
+        elif tag in _SKIPPED_TAGS:
+            return
+        else:
+            if tag in TOC_LEVELS and self._heading is not None:
+                self._heading.text = " ".join("".join(self._heading_text).split())
+                self.parts.headings.append(self._heading)
+                self._heading = None
+            self._emit(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading_text.append(data)
+        self._emit(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.handle_data_raw(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.handle_data_raw(f"&#{name};")
+
+    def handle_data_raw(self, markup: str) -> None:
+        """An entity: passes through as written, counts as its character in heading text."""
+        if self._heading is not None:
+            self._heading_text.append(html_lib.unescape(markup))
+        self._emit(markup)
+
+    def close(self) -> None:
+        super().close()
+        self.parts.body = "".join(self._body)
+
+
+def split_book(html: str) -> BookParts:
+    """Body markup (with heading ids), head styles and the h1/h2 outline of a book HTML document or fragment."""
+    parser = _BookSplitter()
+    parser.feed(html)
+    parser.close()
+    return parser.parts
+
+
+# ----------------------------------------------------------------------------------------------- assembly
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string (for `content:` of the page margin boxes)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'"{escaped}"'
+
+
+def page_css(region_name: str, stage_label: str, synthetic: bool) -> str:
+    """Running header and footer of the content pages (the cover page has none)."""
+    left_footer = f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL
+    box = "font-size: 8pt; color: #555;"
+    return f"""
+@page {{
+  @top-left {{ content: {css_string(region_name)}; {box} vertical-align: bottom; padding-bottom: 2mm;
+              border-bottom: 0.5pt solid #999; }}
+  @top-right {{ content: {css_string(stage_label)}; {box} vertical-align: bottom; padding-bottom: 2mm;
+               border-bottom: 0.5pt solid #999; }}
+  @bottom-left {{ content: {css_string(left_footer)}; {box} {'color: #b00020;' if synthetic else ''} }}
+  @bottom-right {{ content: "Halaman " counter(page) " dari " counter(pages); {box} }}
+}}
+"""
+
+
+def cover_html(*, title: str, region_name: str, stage_label: str, synthetic: bool) -> str:
+    """The cover page section."""
+    esc = html_lib.escape
+    notice = f'<div class="synthetic">{esc(SYNTHETIC_NOTICE)}</div>' if synthetic else ""
+    return (
+        '<section class="cover"><div class="band"></div><div class="inner">'
+        f'<div class="program">{esc(PROGRAM_NAME)}</div>'
+        f'<div class="title">{esc(title)}</div>'
+        f'<div class="region">{esc(region_name)}</div>'
+        f'<div class="stage">{esc(stage_label)}</div>'
+        f'<div class="status">{esc(DRAFT_LABEL)}</div>{notice}</div>'
+        f'<div class="foot">{esc(region_name)} &#183; {esc(stage_label)} &#183; {esc(DRAFT_LABEL)}</div>'
+        "</section>"
+    )
+
+
+def toc_html(headings: list[Heading]) -> str:
+    """Daftar Isi: one entry per heading; the page number comes from target-counter() in style.css."""
+    esc = html_lib.escape
+    items = "".join(
+        f'<li class="level-{h.level}"><a href="#{esc(h.anchor, quote=True)}">{esc(h.text)}</a></li>'
+        for h in headings
+    )
+    return f'<nav class="toc"><div class="toc-title">{esc(TOC_TITLE)}</div><ol>{items}</ol></nav>'
+
+
+@lru_cache(maxsize=1)
+def print_css() -> str:
+    """The static print stylesheet shipped beside this module."""
+    return STYLE_PATH.read_text(encoding="utf-8")
+
+
+def print_document(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
+                   created: dt.date | None = None) -> str:
+    """The full HTML WeasyPrint renders: cover + table of contents + book, with the print stylesheets."""
+    parts = split_book(html)
+    esc = html_lib.escape
+    meta = [
+        '<meta charset="utf-8">',
+        f"<title>{esc(title)} - {esc(region_name)}</title>",
+        f'<meta name="author" content="{esc(region_name, quote=True)}">',
+        f'<meta name="description" content="{esc(stage_label, quote=True)}">',
+        '<meta name="generator" content="bimtek">',
+    ]
+    if created is not None:
+        stamp = created.isoformat()
+        meta += [f'<meta name="dcterms.created" content="{stamp}">',
+                 f'<meta name="dcterms.modified" content="{stamp}">']
+    head = "\n".join([*meta, *parts.head_styles, f"<style>{print_css()}</style>",
+                      f"<style>{page_css(region_name, stage_label, synthetic)}</style>"])
+    cover = cover_html(title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
+    return (
+        f'<!DOCTYPE html>\n<html lang="id">\n<head>\n{head}\n</head>\n<body>\n{cover}\n'
+        f'{toc_html(parts.headings)}\n<main class="book">\n{parts.body}\n</main>\n</body>\n</html>\n'
+    )
+
+
+@contextmanager
+def _fixed_font_timestamp():
+    """Set SOURCE_DATE_EPOCH while rendering (fontTools reads it), unless the environment already sets it."""
+    with _EPOCH_LOCK:
+        if "SOURCE_DATE_EPOCH" in os.environ:
+            yield
+            return
+        os.environ["SOURCE_DATE_EPOCH"] = str(FIXED_EPOCH)
+        try:
+            yield
+        finally:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _base_url(base_url: str | Path | None) -> str | None:
+    """A folder becomes a file URL ending in "/" so relative paths resolve inside it."""
+    if base_url is None:
+        return None
+    path = Path(base_url)
+    if isinstance(base_url, Path) or path.is_dir():
+        if path.is_dir():
+            return path.resolve().as_uri() + "/"
+        return path.resolve().as_uri()
+    return str(base_url)
+
+
+def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
+             base_url: str | Path | None = None, created: dt.date | None = None) -> bytes:
+    """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
+
+    `base_url` resolves relative image/stylesheet paths (a folder path or file URL). `created`, when given, is
+    written as the PDF creation/modification date; without it the PDF carries no date at all.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    document = print_document(html, title=title, region_name=region_name, stage_label=stage_label,
+                              synthetic=synthetic, created=created)
+    fetcher = URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS)
+    with _fixed_font_timestamp():
+        return HTML(string=document, base_url=_base_url(base_url), url_fetcher=fetcher).write_pdf()

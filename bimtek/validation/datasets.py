@@ -1,0 +1,77 @@
+"""Registry of validated datasets: which suite, which typed columns, which duplicate key.
+
+A later stage adds its dataset (e.g. "kesiapan") with `register(DatasetRules(...))`, a column contract in
+`schemas/columns/<name>.json` and a suite in `schemas/gx/<name>.json`; new rule ids only need a message in
+`bimtek.validation.messages`. The engine, the GX runner and the report code are shared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from bimtek.columns import DatasetSpec, load_spec
+from bimtek.model import PROGRAM_COLUMNS
+from bimtek.paths import SCHEMAS_DIR
+from bimtek.region import Region
+from bimtek.taxonomy import load_taxonomy
+from bimtek.validation import normalize as _normalize
+
+GX_DIR = SCHEMAS_DIR / "gx"
+
+
+@dataclass(frozen=True)
+class DatasetRules:
+    """How one dataset is validated."""
+
+    name: str
+    typed_columns: tuple[str, ...]
+    """Columns of a valid row, in output order (plus _path, _sheet, _row)."""
+    duplicate_key: tuple[str, ...] = ()
+    """Typed columns whose folded text identifies a row across the run (empty: no `duplicate` rule)."""
+    normalizer: Callable[[pd.DataFrame, DatasetSpec, Region], pd.DataFrame] = _normalize.normalize
+    typer: Callable[[pd.DataFrame, DatasetSpec, list[str]], pd.DataFrame] = _normalize.typed_frame
+
+    @property
+    def suite_path(self) -> Path:
+        return GX_DIR / f"{self.name}.json"
+
+    @property
+    def spec(self) -> DatasetSpec:
+        return load_spec(self.name)
+
+
+_REGISTRY: dict[str, DatasetRules] = {}
+
+
+def register(rules: DatasetRules) -> DatasetRules:
+    """Add (or replace) the rules of a dataset."""
+    _REGISTRY[rules.name] = rules
+    return rules
+
+
+def get_rules(dataset: str) -> DatasetRules:
+    """Rules of a registered dataset (KeyError naming the known ones otherwise)."""
+    try:
+        return _REGISTRY[dataset]
+    except KeyError:
+        raise KeyError(f"no validation rules for dataset {dataset!r} (known: {sorted(_REGISTRY)})") from None
+
+
+def suite_parameters(region: Region) -> dict[str, object]:
+    """Values of the `$PARAMETER`s the suites use: taxonomy lists and the region's period and OPD."""
+    taxonomy = load_taxonomy()
+    return {
+        "dimension_codes": taxonomy.dimension_codes,
+        "element_codes": [e.code for d in taxonomy.dimensions for e in d.elements],
+        "funding_sources": list(taxonomy.funding_sources),
+        "period_start": region.period.start,
+        "period_end": region.period.end,
+        "opd_keys": sorted(region.opd_lookup()),
+    }
+
+
+register(DatasetRules(name="program", typed_columns=tuple(PROGRAM_COLUMNS), duplicate_key=("opd", "nama_program")))

@@ -1,0 +1,73 @@
+"""The cross-file `duplicate` rule: the same row key seen again later in the run.
+
+The key is the dataset's `duplicate_key` (program: OPD and program name), each folded with `fold_text` (case
+and runs of white space ignored). Only rows that are otherwise valid count. Sheets are taken in path then
+sheet-name order (as in the report), rows in sheet order; the first occurrence stays valid, every later
+one is moved to the rejected rows. Pure pandas: GX's uniqueness expectations flag every occurrence, not just
+the later ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bimtek.model import ROW_COLUMN, Rejection
+from bimtek.text import fold_text
+from bimtek.validation.datasets import get_rules
+from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.result import SheetResult, counted_report
+
+
+def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
+    """New results (same order as given) with later duplicates rejected under rule `duplicate`.
+
+    The inputs are not modified; calling it twice changes nothing more.
+    """
+    first_seen: dict[tuple, tuple[str, str, int]] = {}
+    found: dict[int, dict[int, Rejection]] = {}
+    for index in sorted(range(len(results)), key=lambda i: (results[i].path, results[i].sheet)):
+        result = results[index]
+        key_columns = get_rules(result.dataset).duplicate_key
+        if not key_columns or result.valid.empty:
+            continue
+        report_column = key_columns[-1]
+        header = result.headers.get(report_column, report_column)
+        for rid, row in result.valid.iterrows():
+            key = (result.dataset, *(fold_text(row[name]) for name in key_columns))
+            here = (result.path, result.sheet, int(row[ROW_COLUMN]))
+            if key not in first_seen:
+                first_seen[key] = here
+                continue
+            first_path, first_sheet, first_row = first_seen[key]
+            value = result.raw.at[rid, header] if header in result.raw.columns else row[report_column]
+            ctx = MessageContext(
+                header=header,
+                value=None if value is None else str(value),
+                extra={
+                    "opd": row.get("opd", ""),
+                    "first_path": first_path,
+                    "first_sheet": first_sheet,
+                    "first_row": first_row,
+                },
+            )
+            found.setdefault(index, {})[rid] = Rejection(
+                result.path, result.sheet, here[2], header, "duplicate", ctx.value, render("duplicate", ctx)
+            )
+    return [_move(result, found.get(i, {})) for i, result in enumerate(results)]
+
+
+def _move(result: SheetResult, duplicates: dict[int, Rejection]) -> SheetResult:
+    """Copy of `result` with the rows in `duplicates` (by position) moved from valid to rejected."""
+    if not duplicates:
+        return result
+    rejected_rids = sorted(set(result.rejected.index) | set(duplicates))
+    # Stable sort on the row: a duplicate row has no other rejection, so each row's reasons keep their order.
+    rejections = sorted([*result.rejections, *duplicates.values()], key=lambda r: r.row if r.row is not None else -1)
+    rows = result.file_report.rows
+    return replace(
+        result,
+        valid=result.valid.drop(index=list(duplicates)),
+        rejected=result.raw.loc[rejected_rids],
+        rejections=rejections,
+        file_report=counted_report(result.path, result.sheet, rows, len(rejected_rids)),
+    )

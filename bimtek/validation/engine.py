@@ -1,0 +1,172 @@
+"""`validate_sheet`: one Sheet -> typed valid rows + rejected rows with their reasons.
+
+Steps: pass unreadable/empty sheets through; reject every row when a required column is missing
+(`missing_column`); otherwise normalize the frame (`normalize.py`), run the dataset's GX suite
+(`gx_runner.py`) and turn each failing (row, rule, column) into a `Rejection` with an Indonesian message.
+The cross-file `duplicate` rule runs later, on all results of a run (`duplicates.py`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bimtek.columns import DatasetSpec
+from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
+from bimtek.region import Region
+from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
+from bimtek.validation.gx_runner import Failure, run_suite
+from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.result import SheetResult, counted_report
+
+META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
+EMPTY_MESSAGE = "Tabel tidak berisi baris data."
+
+
+def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> SheetResult:
+    """Validate one Sheet against the rules of `dataset`; every row ends up valid or rejected."""
+    rules = get_rules(dataset)
+    spec = rules.spec
+    frame = sheet.frame.reset_index(drop=True)
+    raw, headers = raw_rows(sheet, spec)
+    result = SheetResult(
+        path=sheet.path, sheet=sheet.sheet, dataset=dataset, valid=empty_valid(rules), rejected=raw.iloc[0:0],
+        rejections=[], file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0), raw=raw,
+        headers=headers,
+    )
+    if sheet.status != "ok" or frame.empty:
+        status = sheet.status if sheet.status != "ok" else "empty"
+        result.raw = raw.iloc[0:0]
+        result.file_report = FileReport(sheet.path, sheet.sheet, status, 0, 0, 0, sheet.message or EMPTY_MESSAGE)
+        return result
+
+    rows = row_numbers(frame)
+    missing = [name for name in spec.required_columns if name not in frame.columns]
+    if missing:
+        labels = [header_of(sheet, spec, name) for name in missing]
+        column = ", ".join(labels)
+        message = render("missing_column", MessageContext(column, None, region, extra={"headers": labels}))
+        result.rejections = [
+            Rejection(sheet.path, sheet.sheet, int(row), column, "missing_column", None, message) for row in rows
+        ]
+        result.rejected = raw
+        result.file_report = counted_report(sheet.path, sheet.sheet, len(rows), len(rows), message)
+        return result
+
+    normalized = rules.normalizer(frame, spec, region)
+    failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
+    order = {name: i for i, name in enumerate(spec.names)}
+    for failure in sorted(set(failures), key=lambda f: (f.rid, order.get(f.column, len(order)), f.rule)):
+        rejection = _rejection(sheet, spec, frame, normalized, rows, failure, region)
+        if failure.severity == "critical":
+            result.rejections.append(rejection)
+        else:
+            result.notes.append(f"{_where(sheet, rejection.row)}: {rejection.message}")
+
+    rejected_rids = sorted({f.rid for f in failures if f.severity == "critical"})
+    valid_rids = sorted(set(range(len(frame))) - set(rejected_rids))
+    result.valid = typed_valid(rules, spec, normalized.loc[valid_rids], sheet, rows)
+    result.rejected = raw.loc[rejected_rids]
+    result.file_report = counted_report(sheet.path, sheet.sheet, len(frame), len(rejected_rids))
+    return result
+
+
+def _rejection(
+    sheet: Sheet,
+    spec: DatasetSpec,
+    frame: pd.DataFrame,
+    normalized: pd.DataFrame,
+    rows: pd.Series,
+    failure: Failure,
+    region: Region,
+) -> Rejection:
+    header = header_of(sheet, spec, failure.column)
+    value = _raw_value(frame, failure.rid, failure.column)
+    ctx = MessageContext(
+        header=header,
+        value=value,
+        region=region,
+        observed=failure.observed,
+        row=normalized.loc[failure.rid].to_dict(),
+    )
+    return Rejection(
+        sheet.path, sheet.sheet, int(rows.iloc[failure.rid]), header, failure.rule, value, render(failure.rule, ctx)
+    )
+
+
+def _raw_value(frame: pd.DataFrame, rid: int, column: str) -> str | None:
+    """The cell as written (None when blank or when the column is absent)."""
+    if column not in frame.columns:
+        return None
+    value = frame[column].iloc[rid]
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    return str(value)
+
+
+def _where(sheet: Sheet, row: int | None) -> str:
+    place = sheet.path + (f" ({sheet.sheet})" if sheet.sheet else "")
+    return f"{place} baris {row}"
+
+
+def header_of(sheet: Sheet, spec: DatasetSpec, name: str) -> str:
+    """The column as the OPD wrote it; the contract label (or name) when the header is not known."""
+    if sheet.original_headers.get(name):
+        return sheet.original_headers[name]
+    try:
+        return spec.column(name).label or name
+    except KeyError:
+        return name
+
+
+def row_numbers(frame: pd.DataFrame) -> pd.Series:
+    """Spreadsheet row numbers (ROW_COLUMN; when absent: position + 2, the header being row 1)."""
+    if ROW_COLUMN in frame.columns:
+        return frame[ROW_COLUMN].astype("int64").reset_index(drop=True)
+    return pd.Series(range(2, len(frame) + 2), dtype="int64")
+
+
+def raw_rows(sheet: Sheet, spec: DatasetSpec) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rows as written: contract columns under their original headers, then extra columns, then meta columns.
+
+    Also returns contract name -> column name in that frame (headers made unique with " (2)", " (3)"...).
+    """
+    frame = sheet.frame.reset_index(drop=True)
+    columns: dict[str, pd.Series] = {}
+    headers: dict[str, str] = {}
+
+    def put(name: str, values: pd.Series) -> str:
+        unique, n = name, 2
+        while unique in columns or unique in META_COLUMNS:
+            unique, n = f"{name} ({n})", n + 1
+        columns[unique] = pd.Series(values.tolist(), dtype="object")
+        return unique
+
+    for name in frame.columns:
+        if name not in META_COLUMNS:
+            headers[name] = put(header_of(sheet, spec, name), frame[name])
+    if sheet.extra is not None and len(sheet.extra) == len(frame):
+        for name in sheet.extra.columns:
+            put(str(name), sheet.extra[name])
+    raw = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    raw = raw.astype("object").where(raw.notna(), None) if len(raw.columns) else raw
+    raw[PATH_COLUMN] = sheet.path
+    raw[SHEET_COLUMN] = sheet.sheet
+    raw[ROW_COLUMN] = row_numbers(frame).to_numpy()
+    return raw, headers
+
+
+def empty_valid(rules: DatasetRules) -> pd.DataFrame:
+    """A valid-rows frame with no rows but the right columns and dtypes."""
+    normalized = rules.normalizer(pd.DataFrame(), rules.spec, None)
+    return typed_valid(rules, rules.spec, normalized, None, pd.Series([], dtype="int64"))
+
+
+def typed_valid(
+    rules: DatasetRules, spec: DatasetSpec, normalized: pd.DataFrame, sheet: Sheet | None, rows: pd.Series
+) -> pd.DataFrame:
+    """Typed dataset columns + _path, _sheet, _row for the given normalized rows (index kept)."""
+    typed = rules.typer(normalized, spec, list(rules.typed_columns))
+    typed[PATH_COLUMN] = pd.Series(sheet.path if sheet else "", index=typed.index, dtype="str")
+    typed[SHEET_COLUMN] = pd.Series(sheet.sheet if sheet else "", index=typed.index, dtype="str")
+    typed[ROW_COLUMN] = pd.Series(rows.to_numpy()[normalized.index.to_numpy(dtype="int64")], index=typed.index, dtype="int64")
+    return typed

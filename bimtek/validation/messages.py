@@ -1,0 +1,186 @@
+"""Messages for the OPD, in Bahasa Indonesia: what is wrong (column as written, value) and how to fix it.
+
+One function per rule id, registered with `@message_for(rule)`; later stages register their own rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bimtek.region import Region
+from bimtek.taxonomy import load_taxonomy
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a message may mention about one failing cell."""
+
+    header: str
+    """The column as the OPD wrote it (or its contract label)."""
+    value: str | None
+    """The cell as the OPD wrote it."""
+    region: Region | None = None
+    observed: object = None
+    """The helper value the rule looked at (e.g. -inf for a number that could not be read)."""
+    row: dict = field(default_factory=dict)
+    """The row's normalized values (helper columns), for rules comparing columns."""
+    extra: dict = field(default_factory=dict)
+    """Rule-specific facts (duplicate: first occurrence; missing_column: missing headers)."""
+
+
+_MESSAGES: dict[str, Callable[[MessageContext], str]] = {}
+
+
+def message_for(rule: str) -> Callable[[Callable[[MessageContext], str]], Callable[[MessageContext], str]]:
+    """Register the message builder of a rule id."""
+
+    def decorate(func: Callable[[MessageContext], str]) -> Callable[[MessageContext], str]:
+        _MESSAGES[rule] = func
+        return func
+
+    return decorate
+
+
+def render(rule: str, ctx: MessageContext) -> str:
+    """The message of `rule` for one cell (a generic sentence for rules without a builder)."""
+    builder = _MESSAGES.get(rule)
+    if builder is None:
+        return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang tidak memenuhi aturan "{rule}".'
+    return builder(ctx)
+
+
+def known_rules() -> list[str]:
+    return sorted(_MESSAGES)
+
+
+def _quoted(value: object) -> str:
+    return "kosong" if value is None else f'"{value}"'
+
+
+def _unreadable(observed: object) -> bool:
+    return isinstance(observed, float) and math.isinf(observed) and observed < 0
+
+
+@message_for("required")
+def _required(ctx: MessageContext) -> str:
+    return f'Kolom "{ctx.header}" kosong, padahal wajib diisi. Lengkapi isinya.'
+
+
+@message_for("missing_column")
+def _missing_column(ctx: MessageContext) -> str:
+    headers = ctx.extra.get("headers") or [ctx.header]
+    names = ", ".join(f'"{h}"' for h in headers)
+    noun = "kolom wajib" if len(headers) == 1 else "kolom-kolom wajib"
+    return (
+        f"Berkas ini tidak memiliki {noun} {names}, sehingga barisnya tidak dapat diperiksa. "
+        "Tambahkan kolom tersebut pada baris judul tabel (gunakan templat isian), lalu kirim ulang."
+    )
+
+
+@message_for("dimension")
+def _dimension(ctx: MessageContext) -> str:
+    labels = ", ".join(d.label for d in load_taxonomy().dimensions)
+    return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan salah satu dari enam dimensi ({labels}).'
+
+
+@message_for("element")
+def _element(ctx: MessageContext) -> str:
+    taxonomy = load_taxonomy()
+    dimension_code = next((v for k, v in ctx.row.items() if k.endswith("__code") and v in taxonomy.dimension_codes), None)
+    if dimension_code is None:
+        return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan elemen yang dikenal. Isi elemen yang sesuai atau kosongkan.'
+    dimension = taxonomy.dimension(dimension_code)
+    elements = ", ".join(f"{e.label} ({e.label_id})" for e in dimension.elements)
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan salah satu elemen {dimension.label}: {elements}. '
+        "Pilih salah satunya atau kosongkan."
+    )
+
+
+@message_for("budget")
+def _budget(ctx: MessageContext) -> str:
+    if _unreadable(ctx.observed):
+        return (
+            f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
+            "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
+        )
+    return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
+
+
+@message_for("funding_source")
+def _funding_source(ctx: MessageContext) -> str:
+    sources = ", ".join(load_taxonomy().funding_sources)
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan sumber dana yang dikenal ({sources}). '
+        'Pilih salah satunya; gunakan "Lainnya" bila tidak ada yang cocok.'
+    )
+
+
+@message_for("year_range")
+def _year_range(ctx: MessageContext) -> str:
+    start, end = ctx.region.period.start, ctx.region.period.end
+    if _unreadable(ctx.observed):
+        return (
+            f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang bukan tahun. '
+            f"Tulis tahun dengan angka antara {start} dan {end}, misalnya {start}."
+        )
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, di luar periode masterplan {start}-{end}. '
+        f"Pilih tahun antara {start} dan {end}."
+    )
+
+
+@message_for("year_order")
+def _year_order(ctx: MessageContext) -> str:
+    start = ctx.row.get("tahun_mulai")
+    start_text = f" ({start})" if start is not None else ""
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, lebih awal dari tahun mulai{start_text}. '
+        "Tahun selesai harus sama dengan atau sesudah tahun mulai."
+    )
+
+
+@message_for("score_range")
+def _score_range(ctx: MessageContext) -> str:
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan angka bulat 1 sampai 5. '
+        "Isi 1, 2, 3, 4 atau 5 (5 = paling tinggi), atau kosongkan."
+    )
+
+
+@message_for("opd_unknown")
+def _opd_unknown(ctx: MessageContext) -> str:
+    text = (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, yang tidak ada dalam daftar OPD {ctx.region.name}. '
+        "Tulis nama OPD sesuai daftar resmi"
+    )
+    guess = difflib.get_close_matches(str(ctx.value or ""), ctx.region.opd_names, n=1, cutoff=0.6)
+    return text + (f' (mungkin maksudnya "{guess[0]}"?).' if guess else ".")
+
+
+@message_for("duplicate")
+def _duplicate(ctx: MessageContext) -> str:
+    where = _place(ctx.extra.get("first_path"), ctx.extra.get("first_sheet"), ctx.extra.get("first_row"))
+    return (
+        f'Program {_quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" sudah tercantum {where}. '
+        "Hapus baris ganda ini, atau beri nama program yang berbeda bila memang program lain."
+    )
+
+
+@message_for("quick_win")
+def _quick_win(ctx: MessageContext) -> str:
+    return (
+        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang bukan jawaban ya/tidak; dibaca sebagai "tidak". '
+        "Isi ya, tidak, atau kosongkan."
+    )
+
+
+def _place(path: object, sheet: object, row: object) -> str:
+    """'di berkas "a.xlsx" (sheet "Program") baris 3'."""
+    text = f'di berkas "{path}"'
+    if sheet:
+        text += f' (sheet "{sheet}")'
+    return text + f" baris {row}"

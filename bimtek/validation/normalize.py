@@ -1,0 +1,155 @@
+"""Turn a Sheet's raw-text frame into the frame the GX suite checks, and valid rows into typed columns.
+
+Pure pandas, no rule decisions: this module only reads, folds and matches cells. Whether a value is acceptable
+is decided by the expectations of `schemas/gx/<dataset>.json`, which look at the helper columns built here.
+
+The normalized frame has one row per Sheet row (same order) and, driven by each column's `kind` in the column
+contract (`schemas/columns/<dataset>.json`):
+
+| column | content |
+|---|---|
+| `_rid` | position of the row in the Sheet (0..n-1): the row id GX reports unexpected rows by |
+| `<name>` | stripped text, None when blank (missing optional columns are all None) |
+| `<name>__code` (dimension, element) | taxonomy code, or the text as written when nothing matched; None when blank. Elements are matched within the row's dimension and left None when that dimension is not valid |
+| `<name>__label` (funding) | canonical funding label, or the text as written |
+| `<name>__key` (opd) | folded text (`fold_key`), only when the region lists OPD; `<name>__name` = canonical name |
+| `<name>__num` (money, year, score) | parsed number as float; NaN when blank; `UNREADABLE` (-inf) when text is given but is not a number, so every range expectation fails it |
+| `<name>__flag`, `<name>__unreadable` (bool) | yes/no as bool (blank or unreadable = False); the unreadable text, else None |
+
+Design choice (documented in the report): a sentinel instead of GX `row_condition` for "given but unreadable"
+keeps one expectation per rule and column (GX costs ~10-20 ms per expectation, whatever the row count).
+`row_condition` does work in GX 1.24 with pandas; the suite uses it once, to keep unreadable years out of
+`year_order`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from bimtek.columns import DatasetSpec
+from bimtek.parsing import parse_bool, parse_int, parse_money
+from bimtek.region import Region
+from bimtek.taxonomy import load_taxonomy
+from bimtek.text import fold_key, is_blank
+
+RID_COLUMN = "_rid"
+UNREADABLE = -math.inf
+"""Value of a `__num` helper cell whose text is not a number."""
+
+_NUMBER_PARSERS: dict[str, Callable[[object], float | int | None]] = {
+    "money": parse_money,
+    "year": parse_int,
+    "score": parse_int,
+}
+
+
+def cell_text(value: object) -> str | None:
+    """Stripped text of a raw cell, None when blank."""
+    if is_blank(value):
+        return None
+    return str(value).strip()
+
+
+def parse_number(value: object, parser: Callable[[object], float | int | None]) -> float:
+    """Parsed number as float: NaN when blank, UNREADABLE when the parser refuses the text."""
+    try:
+        number = parser(value)
+    except ValueError:
+        return UNREADABLE
+    return math.nan if number is None else float(number)
+
+
+def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:
+    """Build the normalized frame (see module doc) for a Sheet frame of dataset `spec` (index ignored).
+
+    `region` None means no OPD list (used to build empty frames).
+    """
+    taxonomy = load_taxonomy()
+    opd_lookup = region.opd_lookup() if region is not None else {}
+    n = len(frame)
+    out: dict[str, object] = {RID_COLUMN: np.arange(n, dtype="int64")}
+    text: dict[str, list[str | None]] = {}
+    for col in spec.columns:
+        raw = frame[col.name].tolist() if col.name in frame.columns else [None] * n
+        text[col.name] = [cell_text(v) for v in raw]
+        out[col.name] = pd.Series(text[col.name], dtype="object")
+
+    dimension_codes: list[str | None] = [None] * n
+    for col in spec.columns:
+        values = text[col.name]
+        name = col.name
+        if col.kind == "dimension":
+            codes = [None if v is None else taxonomy.match_dimension(v) or v for v in values]
+            dimension_codes = [c if c in taxonomy.dimension_codes else None for c in codes]
+            out[f"{name}__code"] = pd.Series(codes, dtype="object")
+        elif col.kind == "funding":
+            out[f"{name}__label"] = pd.Series(
+                [None if v is None else taxonomy.match_funding(v) or v for v in values], dtype="object"
+            )
+        elif col.kind == "opd":
+            out[f"{name}__key"] = pd.Series(
+                [fold_key(v) if v is not None and opd_lookup else None for v in values], dtype="object"
+            )
+            out[f"{name}__name"] = pd.Series(
+                [None if v is None else opd_lookup.get(fold_key(v), v) for v in values], dtype="object"
+            )
+        elif col.kind in _NUMBER_PARSERS:
+            parser = _NUMBER_PARSERS[col.kind]
+            out[f"{name}__num"] = np.array([parse_number(v, parser) for v in values], dtype="float64")
+        elif col.kind == "bool":
+            flags, unreadable = [], []
+            for v in values:
+                try:
+                    flags.append(parse_bool(v))
+                    unreadable.append(None)
+                except ValueError:
+                    flags.append(False)
+                    unreadable.append(v)
+            out[f"{name}__flag"] = np.array(flags, dtype="bool")
+            out[f"{name}__unreadable"] = pd.Series(unreadable, dtype="object")
+
+    # Elements need the row's dimension, so they are matched after all dimension columns.
+    for col in spec.columns:
+        if col.kind == "element":
+            out[f"{col.name}__code"] = pd.Series(
+                [
+                    None if v is None or dim is None else taxonomy.match_element(dim, v) or v
+                    for v, dim in zip(text[col.name], dimension_codes)
+                ],
+                dtype="object",
+            )
+    return pd.DataFrame(out)
+
+
+def typed_frame(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str]) -> pd.DataFrame:
+    """Typed values of `columns` for the rows of `normalized` (call it on valid rows only).
+
+    Types by kind: opd -> canonical name (str), dimension/element -> code, funding -> label, text -> str,
+    money -> float64, year -> int64 when required else Int64, score -> Int64, bool -> bool. Index is kept.
+    """
+    typed: dict[str, pd.Series] = {}
+    index = normalized.index
+    for name in columns:
+        col = spec.column(name)
+        if col.kind == "opd":
+            series = pd.Series(normalized[f"{name}__name"], index=index, dtype="str")
+        elif col.kind in ("dimension", "element"):
+            series = pd.Series(normalized[f"{name}__code"], index=index, dtype="str")
+        elif col.kind == "funding":
+            series = pd.Series(normalized[f"{name}__label"], index=index, dtype="str")
+        elif col.kind == "money":
+            series = pd.Series(normalized[f"{name}__num"], index=index, dtype="float64")
+        elif col.kind in ("year", "score"):
+            numbers = pd.Series(normalized[f"{name}__num"], index=index, dtype="float64")
+            dtype = "int64" if col.required and col.kind == "year" else "Int64"
+            series = numbers.astype("Int64").astype(dtype)
+        elif col.kind == "bool":
+            series = pd.Series(normalized[f"{name}__flag"], index=index, dtype="bool")
+        else:
+            series = pd.Series(normalized[name], index=index, dtype="str")
+        typed[name] = series
+    return pd.DataFrame(typed, index=index)

@@ -1,0 +1,145 @@
+"""Indonesian formatting and the Buku 2 renderer (Markdown + HTML)."""
+
+import datetime as dt
+from html import escape as html_escape
+
+import pandas as pd
+import pytest
+
+from bimtek.formatting import angka, persen, rupiah, rupiah_words, tanggal
+from bimtek.model import FileReport, Rejection, ValidationReport
+from bimtek.render import buku_2_context, escape_markdown, render_buku_2
+from bimtek.roadmap import build_roadmap
+from bimtek.settings import Settings
+from tests.test_aggregate import LABELS, make_programs, make_region
+
+SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
+PROGRAMS = [
+    {"opd": "Diskominfo", "dimensi": "governance", "elemen": "service", "anggaran": 1_500_000,
+     "nama_program": "Digitalisasi layanan perizinan online", "quick_win": True, "dampak": 5},
+    {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "anggaran": 2_000_000_000,
+     "nama_program": "Pembangunan gedung RSUD", "tahun_mulai": 2021, "tahun_selesai": 2024},
+    {"opd": "Dinas Pariwisata", "dimensi": "branding", "elemen": "tourism", "anggaran": 750_000_000,
+     "nama_program": "Promosi wisata", "sumber_dana": "CSR", "tahun_mulai": 2025, "tahun_selesai": 2026},
+]
+
+
+def render(rows=PROGRAMS, synthetic=False, validation=None, name="Kabupaten Padang Contoh"):
+    region = make_region().model_copy(update={"name": name, "synthetic": synthetic})
+    roadmap = build_roadmap(make_programs(*rows), region, SETTINGS)
+    return render_buku_2(buku_2_context(region, roadmap, SETTINGS, validation))
+
+
+# ------------------------------------------------------------------ formatting
+
+def test_rupiah():
+    assert rupiah(1_500_000) == "Rp 1.500.000"
+    assert rupiah(1_500_000.0) == "Rp 1.500.000"
+    assert rupiah(1_500_000.5) == "Rp 1.500.000,50"
+    assert rupiah(0) == "Rp 0"
+    assert rupiah(None) == "-" and rupiah(pd.NA) == "-"
+
+
+def test_rupiah_words():
+    assert rupiah_words(1_500_000_000) == "Rp 1,5 miliar"
+    assert rupiah_words(750_000_000) == "Rp 750 juta"
+    assert rupiah_words(2_345_678_901_234) == "Rp 2,35 triliun"
+    assert rupiah_words(999_999_999) == "Rp 1 miliar"
+    assert rupiah_words(250_000) == "Rp 250.000"
+
+
+def test_tanggal_angka_persen():
+    assert tanggal(dt.date(2026, 9, 12)) == "12 September 2026"
+    assert tanggal("2026-01-02") == "2 Januari 2026"
+    assert angka(1_234_567) == "1.234.567"
+    assert angka(0.825, 4) == "0,8250"
+    assert persen(0.253) == "25,3%"
+    assert persen(1) == "100,0%"
+
+
+# ------------------------------------------------------------------ escaping
+
+def test_escape_markdown_keeps_tables_intact():
+    assert escape_markdown("A | B\nC") == "A \\| B C"
+    assert escape_markdown("*tebal* _miring_ [x]") == "\\*tebal\\* \\_miring\\_ \\[x\\]"
+    assert escape_markdown("<b>&copy;") == "&lt;b>&amp;copy;"
+    assert escape_markdown("1. daftar") == "1\\. daftar"
+    assert escape_markdown("- butir") == "\\- butir"
+
+
+def test_user_text_is_escaped_in_markdown_and_html():
+    hostile = {**PROGRAMS[0], "nama_program": "Layanan <script>alert(1)</script> | kolom\nbaris baru",
+               "deskripsi": "**tebal** [tautan](http://x)"}
+    markdown_text, html = render([hostile, *PROGRAMS[1:]])
+    assert "Layanan &lt;script>alert(1)&lt;/script> \\| kolom baris baru" in markdown_text
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | kolom baris baru" in html
+    assert "**tebal** [tautan](http://x)" in html and "<a href" not in html
+    # the pipe stays inside its cell: the whole name is one table cell in the HTML
+    assert "<td>Layanan &lt;script&gt;alert(1)&lt;/script&gt; | kolom baris baru</td>" in html
+
+
+# ------------------------------------------------------------------ book
+
+def test_book_names_region_and_all_dimensions():
+    markdown_text, html = render()
+    assert "Kabupaten Padang Contoh" in markdown_text and "Kabupaten Padang Contoh" in html
+    for label in LABELS:
+        assert label in markdown_text and label in html
+    assert "<table>" in html and "Bab" not in markdown_text.split("\n", 1)[0]
+    assert "## BAB IV KANDIDAT QUICK WIN" in markdown_text
+    assert "Lampiran A. Kesenjangan elemen" in markdown_text
+
+
+def test_book_figures_follow_the_data():
+    before, _ = render()
+    changed = [dict(PROGRAMS[0], anggaran=2_500_000), *PROGRAMS[1:]]
+    after, after_html = render(changed)
+    old_total, new_total = rupiah(2_751_500_000), rupiah(2_752_500_000)
+    assert old_total in before and new_total not in before
+    assert new_total in after and old_total not in after and new_total in after_html
+    assert "Draf ini disusun dari 3 program yang diusulkan oleh 3 OPD" in before
+
+
+def test_validation_summary_is_reported():
+    report = ValidationReport(
+        region="contoh", rows_total=5, rows_valid=3, rows_rejected=2,
+        files=[FileReport("a.xlsx", "Program", "partial", 5, 3, 2)],
+        rejections=[Rejection("a.xlsx", "Program", 4, "anggaran", "budget", "x", "bukan angka"),
+                    Rejection("a.xlsx", "Program", 6, "dimensi", "dimension", "y", "tidak dikenal")],
+    )
+    markdown_text, _ = render(validation=report)
+    assert "Dari 5 baris usulan dalam 1 berkas/lembar kerja, 3 baris lolos validasi dan 2 baris (40,0%) ditolak" \
+        in markdown_text
+    assert "| budget | 1 |" in markdown_text
+
+
+def test_synthetic_banner_only_when_synthetic():
+    real_md, real_html = render(synthetic=False)
+    fake_md, fake_html = render(synthetic=True)
+    notice = "DATA SINTETIS — bukan data resmi daerah"
+    assert notice not in real_md and notice not in real_html
+    assert fake_md.startswith(f"> **{notice}.**")
+    assert fake_md.rstrip().endswith(f"> **{notice}.**")
+    assert fake_html.count(notice) >= 3  # title, top banner, closing banner (+ print footer)
+
+
+def test_render_is_deterministic():
+    assert render() == render()
+
+
+def test_empty_programs_render_with_zeros():
+    markdown_text, html = render(rows=[], validation={"rows_total": 4, "rows_valid": 0, "rows_rejected": 4,
+                                                      "files": [{}], "rejections": []})
+    for label in LABELS:
+        assert label in markdown_text
+    assert "Belum ada program valid" in markdown_text
+    assert "4 baris (100,0%) ditolak" in markdown_text
+    assert "| **Jumlah** | 2020–2026 | **0** | **Rp 0** |" in markdown_text
+    assert html.endswith("</html>\n")
+
+
+@pytest.mark.parametrize("name", ["Kota A*B", "Kab. [Uji] | X"])
+def test_region_name_is_escaped(name):
+    markdown_text, html = render(name=name)
+    assert escape_markdown(name) in markdown_text
+    assert f"<h1>Buku 2 Masterplan Smart City {html_escape(name)}</h1>" in html
