@@ -7,7 +7,9 @@ QUIET_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "MPLBACKEND": "Agg",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
+"""Telemetry off; a patient ephemeral Prefect server (it needs 8-16 s, more on a busy 2-core machine)."""
 
 
 def apply_quiet_defaults() -> None:

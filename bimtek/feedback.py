@@ -39,6 +39,7 @@ from bimtek.text import fold_key, is_blank
 from bimtek.workbooks import TITLE_FONT, WRAP, set_widths, slugify, style_header, workbook_bytes
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 STATUS_MISSING = "belum mengirim"
 STATUS_COMPLETE = "lengkap"
 STATUS_FIX = "perlu perbaikan"
@@ -234,15 +235,29 @@ def _environment() -> Environment:
     return env
 
 
+def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
+    """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
+
+    Results stay editable for weeks after a workshop, so the letter asks for corrections before the next event
+    rather than by the (already past) date of the stage itself.
+    """
+    if not stage:
+        return None
+    following = int(stage) + 1
+    key, name = (f"tahap-{following}", f"Bimtek Tahap {ROMAN.get(following, following)}") if following <= 4 \
+        else ("rakor", "rapat koordinasi penutupan")
+    due = region.calendar.get(key)
+    return (name, due) if due else None
+
+
 def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2)."""
     template = _environment().get_template(FEEDBACK_TEMPLATE)
-    due = region.calendar.get(f"tahap-{stage}") if stage else None
     return template.render(
         opd=opd,
         region=region,
         stage=stage,
-        deadline=due,
+        next_event=next_event(region, stage),
         files=_group(lines),
         row_count=len({(x["berkas"], x["lembar"], x["baris"]) for x in lines if x["baris"] is not None}),
         problem_count=len(lines),

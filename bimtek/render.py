@@ -27,7 +27,6 @@ from bimtek import aggregate
 from bimtek.formatting import FILTERS
 from bimtek.paths import TEMPLATES_DIR
 from bimtek.roadmap import (
-    HORIZON_NAMES,
     WEIGHT_COST,
     WEIGHT_IMPACT,
     WEIGHT_READINESS,
@@ -225,7 +224,6 @@ def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: 
         "main_horizon": main_horizon,
         "main_horizon_share": _share(main_horizon["programs"], len(dim_rows)) if main_horizon else 0.0,
         "candidates": candidates,
-        "unscored_share": _share(sum(1 for r in dim_rows if r["dampak"] is None), len(dim_rows)),
     }
 
 
@@ -281,7 +279,8 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         },
         "validation": _validation_numbers(validation_summary, len(rows)),
         "horizons": [
-            {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]), "share": _share(h["anggaran_total"], grand_total)}
+            {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
+             "share": _share(h["anggaran_total"], grand_total)}
             for h in _records(aggs["by_horizon"])
         ],
         "horizon_groups": _horizon_groups(sorted(rows, key=lambda r: r["peringkat"]), spans),
@@ -289,18 +288,17 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
         "funding_matrix": {"sources": sources, "rows": _records(funding)},
         "budget_by_year": _records(aggs["budget_by_year"]),
-        "coverage": {"dimensions": [d.label for d in taxonomy.dimensions], "rows": _records(aggs["opd_dimension_coverage"])},
+        "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
+                     "rows": _records(aggs["opd_dimension_coverage"])},
         "gaps": _records(aggs["element_gaps"]),
         "quick_wins": {
             "count": settings.quick_win_count,
             "candidates": candidates,
             "selected": [r for r in candidates if r["quick_win_terpilih"]],
-            "per_dimension": [r for r in candidates if r["quick_win_dimensi"]],
             "rejected_proposals": rejected_proposals,
             "max_years": rules.max_duration_years + 1,
         },
         "score": {"impact": WEIGHT_IMPACT, "readiness": WEIGHT_READINESS, "cost": WEIGHT_COST},
-        "horizon_names": list(HORIZON_NAMES),
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
     }
 

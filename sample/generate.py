@@ -20,9 +20,9 @@ A few rows are wrong on purpose, one rule each, so a demo shows every rejection 
 one (file, row as the OPD sees it in the spreadsheet, column, value, rule) and, when writing the default location,
 rewrites the table between the markers in sample/README.md; tests/test_sample.py checks both.
 
-Determinism: every file draws from its own ``random.Random`` seeded with ``SEED`` and the file's path, so the
-CSV bytes and the workbook cell values are identical on every run (xlsx bytes are not: zip entries carry the
-time of writing).
+Determinism: every file draws from its own ``random.Random`` seeded with ``SEED`` and the file's path, and
+workbooks get fixed zip entry times and document properties, so every file is byte-identical on every run
+(a rerun leaves ``git status`` clean).
 """
 
 from __future__ import annotations
@@ -33,14 +33,17 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import shutil
 import sys
-from dataclasses import dataclass, field, replace
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 import yaml
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 SEED = 20260907
 SAMPLE_DIR = Path(__file__).resolve().parent
@@ -113,7 +116,8 @@ OPDS = {o.key: o for o in [
     Opd("satpol", "Satuan Polisi Pamong Praja dan Pemadam Kebakaran", "satpol-pp-damkar",
         "Program Peningkatan Ketenteraman dan Ketertiban Umum"),
     Opd("rsud", "RSUD Padang Pariaman", "rsud", "Program Pemenuhan Upaya Kesehatan Perorangan"),
-    Opd("pdam", "Perumda Air Minum Padang Pariaman", "pdam", "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum"),
+    Opd("pdam", "Perumda Air Minum Padang Pariaman", "pdam",
+        "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum"),
 ]}
 
 RPJMD_MISI = {
@@ -464,10 +468,13 @@ DROPPED_IDEAS: dict[str, list[Program]] = {
     "diskominfo": [P("society/community", "Aplikasi Ojek Online Nagari", "Ojek daring dikelola BUMNag", "", "", 0, 0)],
     "pariwisata": [P("branding/tourism", "Kereta Gantung Lembah Anai", "Wahana kereta gantung di kawasan air terjun",
                      "", "", 0, 0)],
-    "dinkes": [P("living/health", "Robot Disinfektan Puskesmas", "Robot penyemprot disinfektan ruang tunggu", "", "", 0, 0)],
-    "dlh": [P("environment/protection", "Drone Pemantau Pembakaran Lahan", "Patroli drone di kawasan hutan", "", "", 0, 0)],
+    "dinkes": [P("living/health", "Robot Disinfektan Puskesmas", "Robot penyemprot disinfektan ruang tunggu",
+                 "", "", 0, 0)],
+    "dlh": [P("environment/protection", "Drone Pemantau Pembakaran Lahan", "Patroli drone di kawasan hutan",
+              "", "", 0, 0)],
     "dishub": [P("living/mobility", "Parkir Elektronik Pasar Lubuk Alung", "Mesin parkir non-tunai", "", "", 0, 0)],
-    "disdikbud": [P("society/learning", "Kartu Pelajar Pintar", "Kartu pelajar dengan cip untuk presensi", "", "", 0, 0)],
+    "disdikbud": [P("society/learning", "Kartu Pelajar Pintar", "Kartu pelajar dengan cip untuk presensi",
+                    "", "", 0, 0)],
 }
 """Tahap I ideas that did not survive into Tahap II."""
 
@@ -766,10 +773,30 @@ def write_xlsx(path: Path, tables: list[Table], petunjuk: list[str] | None = Non
         for row in table.rows:
             sheet.append(row)
         for position, text in enumerate(table.header):
-            letter = openpyxl.utils.get_column_letter(position + 1)
+            letter = get_column_letter(position + 1)
             sheet.column_dimensions[letter].width = min(60, max(8, len(str(text)) + 4))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    path.write_bytes(_stable_xlsx(buffer.getvalue()))
+
+
+def _stable_xlsx(data: bytes) -> bytes:
+    """The same workbook with fixed zip entry times and a fixed modified time, so reruns give identical bytes.
+
+    openpyxl stamps every zip entry with the current time and sets docProps/core.xml `modified` on save.
+    """
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]), content,
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def write_csv(path: Path, table: Table, delimiter: str = ",", encoding: str = "utf-8") -> None:
@@ -941,7 +968,8 @@ def write_tahap_3(summary: Summary) -> None:
             if bad is not None:
                 mistake = Mistake(3, "", "", None, bad.column, "", None, bad.rule, bad.what)
                 if bad.duplicate_of:
-                    first = next(i for i, (v, b) in enumerate(records) if b is None and v["nama_program"] == bad.duplicate_of)
+                    first = next(i for i, (v, b) in enumerate(records)
+                                 if b is None and v["nama_program"] == bad.duplicate_of)
                     mistake.what = f"{bad.what}: repeats row {table.header_row + 1 + first}"
                 table.marks.append((index, bad.column, mistake))
                 summary.mistakes.append(mistake)
@@ -949,8 +977,10 @@ def write_tahap_3(summary: Summary) -> None:
             table.header.insert(0, "No")
             table.columns.insert(0, "")
         if "sumber_dana" in style.omit:
+            first, last = table.header_row + 1, table.header_row + len(table.rows)
             mistake = Mistake(3, "", "", None, "sumber_dana", "", None, "missing_column",
-                              "the required column sumber_dana is missing (old template); every row is rejected")
+                              f"the header row has no sumber_dana column (old template), so every data row "
+                              f"({first}-{last}) is rejected")
             table.marks.append((-1, "sumber_dana", mistake))
             summary.mistakes.append(mistake)
         _save(summary, 3, relpath, [table], style, petunjuk=PETUNJUK if style.petunjuk else None)
@@ -1043,7 +1073,8 @@ SWOT_ROWS_2 = [
     ("Suprastruktur", "Peluang", "Kebijakan nasional Satu Data Indonesia dan SPBE", "satu data", "bappeda"),
 ]
 
-KESIAPAN_OPDS = ["diskominfo", "bappeda", "disdukcapil", "dinkes", "rsud", "bkd", "dpmptsp", "disdikbud", "pupr", "bpbd"]
+KESIAPAN_OPDS = ["diskominfo", "bappeda", "disdukcapil", "dinkes", "rsud", "bkd", "dpmptsp", "disdikbud", "pupr",
+                 "bpbd"]
 IDE_OPDS = ["bappeda", "diskominfo", "disdukcapil", "dinkes", "disdikbud", "pupr", "dlh", "distan", "perdagangan",
             "pariwisata", "dpmn", "dishub", "dispusip", "bpbd", "rsud"]
 

@@ -3,12 +3,13 @@
 `book_pdf` wraps the book HTML (a full document or a body fragment) into a print document:
 
     cover page   title, region, stage, "Draf" and, for a synthetic region, the SYNTHETIC_NOTICE box
-    Daftar Isi   one line per h1/h2 of the book with its page number (CSS target-counter)
-    the book     h1 starts a new page; tables repeat their header row and wrap long words; images fit the page
+    Daftar Isi   one line per h1/h2 of the book with its page number (CSS target-counter); see `toc_entries`
+    the book     tables repeat their header row and wrap long words; images fit the page width
     every page   running header (region left, stage right) and footer ("Halaman N dari M", "Draf" left)
 
-The book's own <style>/<link rel="stylesheet"> elements are kept; `style.css` comes after them and wins for print.
-Headings without an id get one ("bagian-N") so the table of contents can point at them.
+Stylesheets, in cascade order: `defaults.css` (typography for a bare fragment), the book's own <style>/<link
+rel="stylesheet"> elements (its typography wins), `style.css` (print layout, wins), then the running header and
+footer generated here. h1-h3 without an id get one ("bagian-N") so the table of contents can point at them.
 
 Determinism: WeasyPrint writes no creation date unless the document declares one, and the PDF gets no /ID. The
 embedded font subsets would still carry the current time (fontTools stamps the font `head` table), so rendering
@@ -22,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import html as html_lib
 import os
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,11 +33,23 @@ from pathlib import Path
 
 from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
 
+DEFAULTS_PATH = Path(__file__).with_name("defaults.css")
+"""Typography defaults, placed before the book's own styles (which win)."""
 STYLE_PATH = Path(__file__).with_name("style.css")
+"""Print layout (cover, contents, running heads, tables, images), placed after the book's styles (wins)."""
 PROGRAM_NAME = "Gerakan Menuju Smart City"
-TOC_LEVELS = ("h1", "h2")
+ANCHORED_TAGS = ("h1", "h2", "h3")
+"""Headings that get an id (when missing) so the table of contents can point at them."""
 ALLOWED_PROTOCOLS = ("file", "data")
+RUNNING_FONT = 'Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
+"""Font of the running header and footer (whatever font the book's text uses)."""
 _SKIPPED_TAGS = {"html", "head", "body", "title", "meta", "base"}
+WIDE_COLUMNS = 7
+"""Tables with this many columns or more get class bimtek-wide: smaller type, amounts may wrap at their dots."""
+BREAK_EVERY = 12
+LONG_TOKEN = re.compile(r"[^\s<>&]{25,}")
+"""Tokens this long (URLs, codes, run-together words) get <wbr> break opportunities."""
+LONG_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
 FIXED_EPOCH = int(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc).timestamp())
 """Timestamp written into the embedded font subsets (via SOURCE_DATE_EPOCH)."""
 _EPOCH_LOCK = threading.Lock()
@@ -53,14 +67,55 @@ class BookParts:
     """What the wrapper needs from the book HTML."""
 
     body: str = ""
-    """Inner HTML of <body> (or the whole fragment), with ids added to h1/h2."""
+    """Inner HTML of <body> (or the whole fragment), with ids added to h1-h3."""
     head_styles: list[str] = field(default_factory=list)
     """<style> and <link rel="stylesheet"> elements of <head>, verbatim."""
     headings: list[Heading] = field(default_factory=list)
 
 
+@dataclass
+class _TableState:
+    """A <table> being copied: where its start tag sits in the output, and its column count once known."""
+
+    index: int
+    attrs: list[tuple[str, str | None]]
+    cells: int = 0
+    columns: int = 0
+
+
+def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
+    rendered = "".join(
+        f' {name}="{html_lib.escape(value, quote=True)}"' if value is not None else f" {name}"
+        for name, value in attrs
+    )
+    return f"<{tag}{rendered}>"
+
+
+def _with_class(attrs: list[tuple[str, str | None]], *names: str) -> list[tuple[str, str | None]]:
+    """`attrs` with `names` appended to the class attribute."""
+    existing = " ".join(v or "" for k, v in attrs if k == "class")
+    merged = " ".join(filter(None, [existing, *names]))
+    return [*(a for a in attrs if a[0] != "class"), ("class", merged)]
+
+
+def _long_token(match: re.Match) -> str:
+    """Break opportunities (<wbr>) inside one long token: after separators, else every BREAK_EVERY characters."""
+    pieces = re.findall(rf"[^/._,-]{{1,{BREAK_EVERY}}}[/._,-]*|[/._,-]+", match.group(0))
+    return "<wbr>".join(pieces)
+
+
+def break_hints(text: str, *, numbers: bool = False) -> str:
+    """Raw HTML text with <wbr> inside tokens too long for a table column (and, when `numbers`, after the
+    thousands dots of long amounts such as 22.980.000.000), so WeasyPrint can wrap them instead of overflowing."""
+    text = LONG_TOKEN.sub(_long_token, text)
+    if numbers:
+        text = LONG_NUMBER.sub(lambda m: m.group(0).replace(".", ".<wbr>"), text)
+    return text
+
+
 class _BookSplitter(HTMLParser):
-    """One pass over the book HTML: body markup passes through verbatim, head styles are kept, h1/h2 collected."""
+    """One pass over the book HTML: body markup is copied (h1-h3 get ids, tables get column classes, long words
+    get break hints), head styles are kept, h1-h3 collected for the table of contents."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
@@ -69,8 +124,10 @@ class _BookSplitter(HTMLParser):
         self._in_head = False
         self._head_style: list[str] | None = None
         self._skip_depth = 0
+        self._raw_text = 0
         self._heading: Heading | None = None
         self._heading_text: list[str] = []
+        self._tables: list[_TableState] = []
 
     # -- helpers
 
@@ -88,11 +145,28 @@ class _BookSplitter(HTMLParser):
             attrs = [("id", anchor), *attrs]
         self._heading = Heading(int(tag[1]), anchor, "")
         self._heading_text = []
-        rendered = "".join(
-            f' {name}="{html_lib.escape(value or "", quote=True)}"' if value is not None else f" {name}"
-            for name, value in attrs
-        )
-        return f"<{tag}{rendered}>"
+        return _start_tag(tag, attrs)
+
+    def _table_start(self, attrs: list[tuple[str, str | None]]) -> None:
+        self._emit(_start_tag("table", attrs))
+        self._tables.append(_TableState(index=len(self._body) - 1, attrs=attrs))
+
+    def _count_cell(self, attrs: list[tuple[str, str | None]]) -> None:
+        if self._tables and not self._tables[-1].columns:
+            span = dict(attrs).get("colspan") or "1"
+            self._tables[-1].cells += int(span) if span.isdigit() else 1
+
+    def _row_end(self) -> None:
+        """The first row fixes the column count: mark the table bimtek-cols-N (and bimtek-wide)."""
+        table = self._tables[-1] if self._tables else None
+        if table is None or table.columns or not table.cells:
+            return
+        table.columns = table.cells
+        classes = [f"bimtek-cols-{min(table.columns, 12)}"] + (["bimtek-wide"] if table.columns >= WIDE_COLUMNS else [])
+        self._body[table.index] = _start_tag("table", _with_class(table.attrs, *classes))
+
+    def _in_wide_table(self) -> bool:
+        return bool(self._tables) and self._tables[-1].columns >= WIDE_COLUMNS
 
     # -- parser callbacks
 
@@ -107,9 +181,16 @@ class _BookSplitter(HTMLParser):
             self._skip_depth += 1
         elif tag in _SKIPPED_TAGS:
             return
-        elif tag in TOC_LEVELS and not self._in_head:
+        elif self._in_head:
+            self._raw_text += tag in ("script", "style")
+        elif tag in ANCHORED_TAGS:
             self._emit(self._heading_start(tag, attrs))
+        elif tag == "table":
+            self._table_start(attrs)
         else:
+            if tag in ("td", "th"):
+                self._count_cell(attrs)
+            self._raw_text += tag in ("script", "style")
             self._emit(self.get_starttag_text() or "")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -129,25 +210,37 @@ class _BookSplitter(HTMLParser):
         elif tag in _SKIPPED_TAGS:
             return
         else:
-            if tag in TOC_LEVELS and self._heading is not None:
-                self._heading.text = " ".join("".join(self._heading_text).split())
-                self.parts.headings.append(self._heading)
-                self._heading = None
-            self._emit(f"</{tag}>")
+            self._end_element(tag)
+
+    def _end_element(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._raw_text = max(0, self._raw_text - 1)
+        if tag in ANCHORED_TAGS and self._heading is not None:
+            self._heading.text = " ".join("".join(self._heading_text).split())
+            self.parts.headings.append(self._heading)
+            self._heading = None
+        if tag in ("tr", "table"):
+            self._row_end()
+        if tag == "table" and self._tables:
+            self._tables.pop()
+        self._emit(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         if self._heading is not None:
             self._heading_text.append(data)
-        self._emit(data)
+        if self._raw_text or self._in_head:
+            self._emit(data)
+        else:
+            self._emit(break_hints(data, numbers=self._in_wide_table()))
 
     def handle_entityref(self, name: str) -> None:
-        self.handle_data_raw(f"&{name};")
+        self._entity(f"&{name};")
 
     def handle_charref(self, name: str) -> None:
-        self.handle_data_raw(f"&#{name};")
+        self._entity(f"&#{name};")
 
-    def handle_data_raw(self, markup: str) -> None:
-        """An entity: passes through as written, counts as its character in heading text."""
+    def _entity(self, markup: str) -> None:
+        """An entity passes through as written and counts as its character in heading text."""
         if self._heading is not None:
             self._heading_text.append(html_lib.unescape(markup))
         self._emit(markup)
@@ -158,7 +251,7 @@ class _BookSplitter(HTMLParser):
 
 
 def split_book(html: str) -> BookParts:
-    """Body markup (with heading ids), head styles and the h1/h2 outline of a book HTML document or fragment."""
+    """Body markup (with heading ids), head styles and the h1-h3 outline of a book HTML document or fragment."""
     parser = _BookSplitter()
     parser.feed(html)
     parser.close()
@@ -176,14 +269,16 @@ def css_string(text: str) -> str:
 def page_css(region_name: str, stage_label: str, synthetic: bool) -> str:
     """Running header and footer of the content pages (the cover page has none)."""
     left_footer = f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL
-    box = "font-size: 8pt; color: #555;"
+    box = f"font-family: {RUNNING_FONT}; font-size: 8pt; font-weight: normal; color: #555;"
+    head = "vertical-align: bottom; padding-bottom: 2mm; border-bottom: 0.5pt solid #999;"
+    warning = "color: #b00020; font-weight: bold;" if synthetic else ""
     return f"""
 @page {{
-  @top-left {{ content: {css_string(region_name)}; {box} vertical-align: bottom; padding-bottom: 2mm;
-              border-bottom: 0.5pt solid #999; }}
-  @top-right {{ content: {css_string(stage_label)}; {box} vertical-align: bottom; padding-bottom: 2mm;
-               border-bottom: 0.5pt solid #999; }}
-  @bottom-left {{ content: {css_string(left_footer)}; {box} {'color: #b00020;' if synthetic else ''} }}
+  @top-left {{ content: {css_string(region_name)}; {box} {head} }}
+  @top-center {{ content: none; }}
+  @top-right {{ content: {css_string(stage_label)}; {box} {head} }}
+  @bottom-left {{ content: {css_string(left_footer)}; {box} {warning} }}
+  @bottom-center {{ content: none; }}
   @bottom-right {{ content: "Halaman " counter(page) " dari " counter(pages); {box} }}
 }}
 """
@@ -205,20 +300,29 @@ def cover_html(*, title: str, region_name: str, stage_label: str, synthetic: boo
     )
 
 
+def toc_entries(headings: list[Heading]) -> list[Heading]:
+    """The headings listed in Daftar Isi, with levels renumbered from 1.
+
+    Normally h1 and h2. A book with a single h1 uses it as its title (Buku 2: "# Buku 2 Masterplan ...", then
+    "## BAB I ..." chapters and "### 1.1 ..." sections), so then h2 and h3 are listed instead.
+    """
+    top = 2 if sum(1 for h in headings if h.level == 1) == 1 else 1
+    return [Heading(h.level - top + 1, h.anchor, h.text) for h in headings if top <= h.level <= top + 1]
+
+
 def toc_html(headings: list[Heading]) -> str:
-    """Daftar Isi: one entry per heading; the page number comes from target-counter() in style.css."""
+    """Daftar Isi: one entry per listed heading; the page number comes from target-counter() in style.css."""
     esc = html_lib.escape
     items = "".join(
         f'<li class="level-{h.level}"><a href="#{esc(h.anchor, quote=True)}">{esc(h.text)}</a></li>'
-        for h in headings
+        for h in toc_entries(headings)
     )
     return f'<nav class="toc"><div class="toc-title">{esc(TOC_TITLE)}</div><ol>{items}</ol></nav>'
 
 
-@lru_cache(maxsize=1)
-def print_css() -> str:
-    """The static print stylesheet shipped beside this module."""
-    return STYLE_PATH.read_text(encoding="utf-8")
+@lru_cache(maxsize=2)
+def _stylesheet(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def print_document(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
@@ -237,7 +341,8 @@ def print_document(html: str, *, title: str, region_name: str, stage_label: str,
         stamp = created.isoformat()
         meta += [f'<meta name="dcterms.created" content="{stamp}">',
                  f'<meta name="dcterms.modified" content="{stamp}">']
-    head = "\n".join([*meta, *parts.head_styles, f"<style>{print_css()}</style>",
+    head = "\n".join([*meta, f"<style>{_stylesheet(DEFAULTS_PATH)}</style>", *parts.head_styles,
+                      f"<style>{_stylesheet(STYLE_PATH)}</style>",
                       f"<style>{page_css(region_name, stage_label, synthetic)}</style>"])
     cover = cover_html(title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
     return (

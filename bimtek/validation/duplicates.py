@@ -15,6 +15,7 @@ from bimtek.model import ROW_COLUMN, Rejection
 from bimtek.text import fold_text
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 
@@ -42,7 +43,7 @@ def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
             value = result.raw.at[rid, header] if header in result.raw.columns else row[report_column]
             ctx = MessageContext(
                 header=header,
-                value=None if value is None else str(value),
+                value=cell_text(value),
                 extra={
                     "opd": row.get("opd", ""),
                     "first_path": first_path,

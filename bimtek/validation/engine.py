@@ -16,6 +16,7 @@ from bimtek.region import Region
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -55,8 +56,10 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
     normalized = rules.normalizer(frame, spec, region)
     failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
     order = {name: i for i, name in enumerate(spec.names)}
+    records = normalized.to_dict("records")
+    cells = {name: frame[name].tolist() for name in frame.columns}
     for failure in sorted(set(failures), key=lambda f: (f.rid, order.get(f.column, len(order)), f.rule)):
-        rejection = _rejection(sheet, spec, frame, normalized, rows, failure, region)
+        rejection = _rejection(sheet, spec, cells, records[failure.rid], int(rows.iloc[failure.rid]), failure, region)
         if failure.severity == "critical":
             result.rejections.append(rejection)
         else:
@@ -73,34 +76,18 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
 def _rejection(
     sheet: Sheet,
     spec: DatasetSpec,
-    frame: pd.DataFrame,
-    normalized: pd.DataFrame,
-    rows: pd.Series,
+    cells: dict[str, list],
+    normalized_row: dict,
+    row: int,
     failure: Failure,
     region: Region,
 ) -> Rejection:
+    """The Rejection of one failing cell, with the value as written and the rule's message."""
     header = header_of(sheet, spec, failure.column)
-    value = _raw_value(frame, failure.rid, failure.column)
-    ctx = MessageContext(
-        header=header,
-        value=value,
-        region=region,
-        observed=failure.observed,
-        row=normalized.loc[failure.rid].to_dict(),
-    )
-    return Rejection(
-        sheet.path, sheet.sheet, int(rows.iloc[failure.rid]), header, failure.rule, value, render(failure.rule, ctx)
-    )
-
-
-def _raw_value(frame: pd.DataFrame, rid: int, column: str) -> str | None:
-    """The cell as written (None when blank or when the column is absent)."""
-    if column not in frame.columns:
-        return None
-    value = frame[column].iloc[rid]
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return None
-    return str(value)
+    column_cells = cells.get(failure.column)
+    value = cell_text(column_cells[failure.rid]) if column_cells is not None else None
+    ctx = MessageContext(header=header, value=value, region=region, observed=failure.observed, row=normalized_row)
+    return Rejection(sheet.path, sheet.sheet, row, header, failure.rule, value, render(failure.rule, ctx))
 
 
 def _where(sheet: Sheet, row: int | None) -> str:

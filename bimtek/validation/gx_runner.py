@@ -6,8 +6,11 @@ and each suite read from `schemas/gx/<dataset>.json`. Validation runs under a lo
 and GX is not documented as thread-safe (the work is CPU-bound, so threads gain nothing by running it in
 parallel anyway).
 
-Each expectation's `meta` carries `rule` (the rule id) and `column` (the input column the OPD sees);
-`severity` "critical" failures become rejections, others ("warning") only notes.
+Each expectation's `meta` carries `rule` (the rule id) and `column` (the input column the OPD sees), or, for an
+expectation over several helper columns (`column_list`), `columns` mapping each helper column to the input
+column: a failing row is then reported against every input column whose helper value is non-zero (the
+`required` rule uses this to check all required columns in one expectation). `severity` "critical" failures
+become rejections, others ("warning") only notes.
 """
 
 from __future__ import annotations
@@ -74,8 +77,8 @@ def load_suite_file(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     for i, exp in enumerate(data.get("expectations", [])):
         meta = exp.get("meta") or {}
-        if not meta.get("rule") or not meta.get("column"):
-            raise SuiteError(f"{path}: expectation #{i} ({exp.get('type')}) needs meta.rule and meta.column")
+        if not meta.get("rule") or not (meta.get("column") or meta.get("columns")):
+            raise SuiteError(f"{path}: expectation #{i} ({exp.get('type')}) needs meta.rule and meta.column(s)")
     return data
 
 
@@ -122,15 +125,13 @@ def run_suite(suite_path: Path, frame: pd.DataFrame, parameters: dict[str, objec
         helper = config.kwargs.get("column") or config.kwargs.get("column_A")
         severity = str(getattr(config.severity, "value", config.severity) or "critical")
         for entry in item.result.get("unexpected_index_list") or []:
-            failures.append(
-                Failure(
-                    rid=int(entry[RID_COLUMN]),
-                    rule=meta["rule"],
-                    column=meta["column"],
-                    observed=_plain(entry.get(helper)),
-                    severity=severity,
-                )
-            )
+            rid = int(entry[RID_COLUMN])
+            if meta.get("columns"):
+                for helper_column, column in meta["columns"].items():
+                    if entry.get(helper_column):
+                        failures.append(Failure(rid, meta["rule"], column, _plain(entry[helper_column]), severity))
+            else:
+                failures.append(Failure(rid, meta["rule"], meta["column"], _plain(entry.get(helper)), severity))
     return failures
 
 

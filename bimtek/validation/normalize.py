@@ -10,6 +10,7 @@ contract (`schemas/columns/<dataset>.json`):
 |---|---|
 | `_rid` | position of the row in the Sheet (0..n-1): the row id GX reports unexpected rows by |
 | `<name>` | stripped text, None when blank (missing optional columns are all None) |
+| `<name>__blank` (required columns) | 1 when the cell is blank, else 0 |
 | `<name>__code` (dimension, element) | taxonomy code, or the text as written when nothing matched; None when blank. Elements are matched within the row's dimension and left None when that dimension is not valid |
 | `<name>__label` (funding) | canonical funding label, or the text as written |
 | `<name>__key` (opd) | folded text (`fold_key`), only when the region lists OPD; `<name>__name` = canonical name |
@@ -77,6 +78,8 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
         raw = frame[col.name].tolist() if col.name in frame.columns else [None] * n
         text[col.name] = [cell_text(v) for v in raw]
         out[col.name] = pd.Series(text[col.name], dtype="object")
+        if col.required:
+            out[f"{col.name}__blank"] = np.array([v is None for v in text[col.name]], dtype="int64")
 
     dimension_codes: list[str | None] = [None] * n
     for col in spec.columns:

@@ -62,6 +62,12 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname = info
         super().writestr(zinfo_or_arcname, data, compress_type=compress_type, compresslevel=compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
+        # openpyxl writes each worksheet to a temporary file first; its mtime must not reach the zip.
+        with open(filename, "rb") as handle:
+            data = handle.read()
+        self.writestr(arcname or str(filename), data, compress_type=compress_type, compresslevel=compresslevel)
+
 
 def workbook_bytes(workbook: Workbook) -> bytes:
     """The .xlsx bytes of `workbook`, independent of the clock (fixed document and zip timestamps)."""

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -275,8 +275,6 @@ def _prefill_opd(ws, columns: list[TemplateColumn], opd: str) -> None:
 
 def _segments(columns: list[TemplateColumn]) -> list[tuple[str, str]]:
     """Runs of adjacent column letters: [A, C, D, E] -> [(A, A), (C, E)]."""
-    from openpyxl.utils import column_index_from_string
-
     runs: list[list[int]] = []
     for index in sorted(column_index_from_string(c.letter) for c in columns):
         if runs and index == runs[-1][1] + 1:

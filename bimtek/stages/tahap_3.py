@@ -1,0 +1,59 @@
+"""Tahap III builder: from validated program rows to the roadmap, aggregates and Buku 2 (Masterplan) draft."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from bimtek.aggregate import all_aggregates
+from bimtek.model import ValidationReport
+from bimtek.region import Region
+from bimtek.render import buku_2_context, render_buku_2
+from bimtek.roadmap import build_roadmap, horizons
+from bimtek.settings import Settings
+from bimtek.stages.output import StageOutput
+from bimtek.stages.tables import csv_bytes
+from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
+
+
+def tahap_3_files(
+    region: Region,
+    programs: pd.DataFrame,
+    report: ValidationReport,
+    settings: Settings,
+) -> tuple[dict[str, bytes], pd.DataFrame, pd.DataFrame]:
+    """Roadmap, aggregates and Buku 2 for the given valid programs: (files, roadmap, by_dimension)."""
+    roadmap = build_roadmap(programs, region, settings)
+    aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
+    markdown, html = render_buku_2(buku_2_context(region, roadmap, settings, report, aggregates=aggregates))
+    files = {f"aggregates/{name}.csv": csv_bytes(frame) for name, frame in aggregates.items()}
+    files["roadmap/roadmap.csv"] = csv_bytes(roadmap)
+    files["buku/buku-2-masterplan.md"] = markdown.encode("utf-8")
+    files["buku/buku-2-masterplan.html"] = html.encode("utf-8")
+    return files, roadmap, aggregates["by_dimension"]
+
+
+def build_tahap_3(
+    region: Region,
+    results: list[SheetResult],
+    report: ValidationReport,
+    settings: Settings,
+    baseline: pd.DataFrame | None = None,
+) -> StageOutput:
+    """All Tahap III deliverables of one run, keyed by their path in the run folder."""
+    programs = combined_valid(results)
+    files = {
+        "validation/report.json": report_json(report),
+        "validation/quarantine.csv": quarantine_csv(results),
+    }
+    stage_files, _roadmap, by_dimension = tahap_3_files(region, programs, report, settings)
+    files.update(stage_files)
+    return StageOutput(
+        files=files,
+        figures=by_dimension,
+        highlights=[
+            ("Buku 2 Masterplan (HTML)", "buku/buku-2-masterplan.html"),
+            ("Roadmap (CSV)", "roadmap/roadmap.csv"),
+            ("Laporan validasi", "validation/report.json"),
+            ("Paket hasil (ZIP)", "bundle.zip"),
+        ],
+    )

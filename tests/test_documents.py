@@ -1,0 +1,329 @@
+"""Books as PDF (WeasyPrint) and DOCX (python-docx), checked the way a reader's tools see them (pypdf, python-docx).
+
+Rendering is slow-ish, so each document is rendered once per module (fixtures) and the tests only read it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import re
+import struct
+import zipfile
+import zlib
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from bimtek.documents import SYNTHETIC_NOTICE, book_docx, book_pdf
+from bimtek.documents.docx import FIXED_DATE, Para, Table, parse_blocks
+from bimtek.documents.pdf import break_hints, css_string, split_book, toc_entries
+
+DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
+              "Smart Environment"]
+REGION = "Kabupaten Contoh Makmur"
+STAGE = "Tahap III"
+TITLE = "Buku 2 Masterplan Smart City"
+TABLE_ROWS = 60
+"""Rows of the long action-plan table: enough to run over at least two pages."""
+
+
+def tiny_png(width: int = 40, height: int = 20) -> bytes:
+    """A valid RGB PNG (a blue rectangle), built by hand so the test needs no image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x12\x3c\x69" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+PNG = tiny_png()
+PNG_URI = "data:image/png;base64," + base64.b64encode(PNG).decode("ascii")
+
+
+def action_rows() -> str:
+    return "".join(
+        f"<tr><td>{i + 1}</td><td>{DIMENSIONS[i % 6]}</td><td>Program layanan {i + 1}</td>"
+        f"<td>Dinas Komunikasi dan Informatika</td><td>Rp 1.500.000.000</td></tr>"
+        for i in range(TABLE_ROWS)
+    )
+
+
+SAMPLE_HTML = f"""<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><title>Judul layar</title>
+<style>body {{ max-width: 40em; margin: 0 auto; }}</style></head>
+<body>
+<h1>Pendahuluan</h1>
+<p>Buku ini <strong>menyajikan</strong> masterplan <em>Smart City</em> {REGION} &amp; rencana aksinya.</p>
+<ul><li>Butir satu</li><li>Butir dua<ul><li>Anak butir</li></ul></li></ul>
+<ol><li>Pertama</li><li>Kedua</li></ol>
+<ol><li>Daftar baru</li></ol>
+<h1 id="arah">Arah Pengembangan</h1>
+{"".join(f"<h2>{d}</h2><p>Strategi {d}: " + "peningkatan layanan publik berbasis data. " * 12 + "</p>"
+         for d in DIMENSIONS)}
+<h1>Rencana Aksi</h1>
+<p><img src="{PNG_URI}" alt="Grafik anggaran"></p>
+<table>
+<thead><tr><th>No</th><th>Dimensi</th><th>Program</th><th>OPD</th><th>Anggaran</th></tr></thead>
+<tbody>{action_rows()}</tbody>
+</table>
+<table><tr><th>Sumber dana</th><th>Porsi</th></tr><tr><td>APBD</td><td>100%</td></tr></table>
+<p><img src="grafik.png" alt="Peta jalan"></p>
+</body></html>
+"""
+
+FRAGMENT = """<h2>BAB I PENDAHULUAN</h2><p>Teks bab satu.</p>
+<p><img src="http://example.invalid/logo.png" alt="logo"></p>
+<h2>BAB II ARAH</h2><h3>2.1 Smart Governance</h3><p>Teks.</p>"""
+
+
+# ----------------------------------------------------------------------------------------------- fixtures
+
+def _pdf(html: str, **options) -> bytes:
+    arguments = {"title": TITLE, "region_name": REGION, "stage_label": STAGE, "synthetic": True, **options}
+    return book_pdf(html, **arguments)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    return _pdf(SAMPLE_HTML)
+
+
+@pytest.fixture(scope="module")
+def pdf(pdf_bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf_bytes))
+
+
+@pytest.fixture(scope="module")
+def pages(pdf) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
+
+
+@pytest.fixture(scope="module")
+def fragment_pdf() -> PdfReader:
+    """A body fragment, not synthetic, with a fixed creation date and a remote image (must not be fetched)."""
+    data = _pdf(FRAGMENT, synthetic=False, created=dt.date(2026, 9, 7))
+    return PdfReader(io.BytesIO(data))
+
+
+def _docx(html: str = SAMPLE_HTML, **options) -> bytes:
+    arguments = {"title": TITLE, "region_name": REGION, "stage_label": STAGE, "synthetic": True,
+                 "images": {"grafik.png": PNG}, **options}
+    return book_docx(html, **arguments)
+
+
+@pytest.fixture(scope="module")
+def docx_bytes() -> bytes:
+    return _docx()
+
+
+@pytest.fixture(scope="module")
+def document(docx_bytes):
+    return Document(io.BytesIO(docx_bytes))
+
+
+# ----------------------------------------------------------------------------------------------- PDF
+
+def test_pdf_has_cover_toc_and_content_pages(pdf):
+    # cover + Daftar Isi + Pendahuluan + Arah Pengembangan (1-2) + Rencana Aksi (table over 2-3 pages)
+    assert 6 <= len(pdf.pages) <= 9
+    assert all(abs(float(p.mediabox.width) - 595.3) < 1 and abs(float(p.mediabox.height) - 841.9) < 1
+               for p in pdf.pages), "A4 portrait"
+
+
+def test_cover_shows_title_region_stage_draft_and_synthetic_notice(pages):
+    cover = " ".join(pages[0].split())
+    for text in (TITLE, REGION, STAGE, "Draf", "DATA SINTETIS"):
+        assert text in cover
+    assert "Halaman" not in cover, "the cover has no running footer"
+
+
+def test_running_header_and_page_numbers(pages):
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Halaman {number} dari {total}" in text
+        assert REGION in text and STAGE in text
+        assert "DATA SINTETIS" in text, "synthetic books say so on every page"
+
+
+def test_toc_lists_headings_with_their_page_numbers(pages):
+    toc = pages[1]
+    assert "Daftar Isi" in toc
+    for heading in ["Pendahuluan", "Arah Pengembangan", "Rencana Aksi", *DIMENSIONS]:
+        match = re.search(rf"{heading}[ .]*?(\d+)\s*$", toc, re.MULTILINE)
+        assert match, f"{heading} missing from the table of contents"
+        page = int(match.group(1))
+        body = pages[page - 1].split("\n", 1)[1]  # skip the running header line
+        assert heading in body, f"{heading} is not on page {page}"
+
+
+def test_content_text_and_six_dimensions(pages):
+    text = "\n".join(pages[2:])
+    for name in DIMENSIONS:
+        assert name in text
+    assert "menyajikan" in text and "Judul layar" not in text
+
+
+def test_long_table_repeats_its_header_row(pages):
+    table_pages = [text for text in pages if "Program layanan" in text]
+    assert len(table_pages) >= 2
+    for text in table_pages:
+        assert "Anggaran" in text and "Dimensi" in text
+    assert f"Program layanan {TABLE_ROWS}" in table_pages[-1]
+
+
+def test_images_are_embedded(pdf):
+    assert sum(len(page.images) for page in pdf.pages) >= 1
+
+
+def test_pdf_is_deterministic_and_undated(pdf_bytes, pdf):
+    assert _pdf(SAMPLE_HTML) == pdf_bytes
+    assert "/CreationDate" not in (pdf.metadata or {})
+    assert pdf.metadata.title.startswith(TITLE)
+
+
+def test_fragment_renders_offline_with_date_and_without_synthetic_notice(fragment_pdf):
+    texts = [page.extract_text() for page in fragment_pdf.pages]
+    assert len(texts) >= 3
+    assert not any("DATA SINTETIS" in t for t in texts)
+    assert "BAB I PENDAHULUAN" in texts[1] and "2.1 Smart Governance" not in texts[1], (
+        "several h2 chapters: the contents list the h1/h2 level only"
+    )
+    assert fragment_pdf.metadata.creation_date.date() == dt.date(2026, 9, 7)
+
+
+# ----------------------------------------------------------------------------------------------- HTML wrapper
+
+def test_split_book_keeps_styles_adds_ids_and_drops_title():
+    parts = split_book(SAMPLE_HTML)
+    assert len(parts.head_styles) == 1 and "max-width" in parts.head_styles[0]
+    assert "Judul layar" not in parts.body
+    assert [h.text for h in parts.headings[:2]] == ["Pendahuluan", "Arah Pengembangan"]
+    assert parts.headings[1].anchor == "arah", "an existing id is kept"
+    assert f'id="{parts.headings[0].anchor}"' in parts.body
+    assert "&amp; rencana" in parts.body, "entities pass through unchanged"
+
+
+def test_single_h1_is_the_title_so_contents_list_h2_and_h3():
+    parts = split_book("<h1>Buku 2</h1><h2>BAB I</h2><h3>1.1 Latar</h3><h4>rinci</h4><h2>BAB II</h2>")
+    assert [(h.level, h.text) for h in toc_entries(parts.headings)] == [(1, "BAB I"), (2, "1.1 Latar"),
+                                                                        (1, "BAB II")]
+
+
+def test_wide_tables_and_long_words_get_break_hints():
+    cells = "".join(f"<th>K{i}</th>" for i in range(8))
+    parts = split_book(f'<table class="x"><tr>{cells}</tr><tr><td>Rp 22.980.000.000</td></tr></table>')
+    assert '<table class="x bimtek-cols-8 bimtek-wide">' in parts.body
+    assert "22.<wbr>980.<wbr>000.<wbr>000" in parts.body
+    assert "<wbr>" in break_hints("https://contoh.go.id/berkas/panjang/sekali.pdf")
+    assert break_hints("kata biasa 1.500.000") == "kata biasa 1.500.000"
+
+
+def test_css_string_escapes_quotes():
+    assert css_string('Kab. "Contoh"\\') == '"Kab. \\"Contoh\\"\\\\"'
+
+
+# ----------------------------------------------------------------------------------------------- DOCX
+
+def test_docx_headings_use_word_heading_styles(document):
+    by_style: dict[str, list[str]] = {}
+    for paragraph in document.paragraphs:
+        by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert by_style["Heading 1"] == ["Pendahuluan", "Arah Pengembangan", "Rencana Aksi"]
+    assert by_style["Heading 2"] == DIMENSIONS
+    assert by_style["Title"] == [TITLE]
+    assert by_style["List Bullet"] == ["Butir satu", "Butir dua"]
+    assert by_style["List Bullet 2"] == ["Anak butir"]
+    assert by_style["List Number"] == ["Pertama", "Kedua", "Daftar baru"]
+
+
+def test_docx_numbered_lists_restart(document):
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    num_ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    assert num_ids[0] == num_ids[1] != num_ids[2]
+
+
+def test_docx_inline_formatting(document):
+    paragraph = next(p for p in document.paragraphs if "menyajikan" in p.text)
+    assert paragraph.text == f"Buku ini menyajikan masterplan Smart City {REGION} & rencana aksinya."
+    runs = {run.text: run for run in paragraph.runs}
+    assert runs["menyajikan"].bold and runs["Smart City"].italic
+    assert not runs["Buku ini "].bold
+
+
+def test_docx_tables_are_word_tables_with_repeating_bold_header(document):
+    assert len(document.tables) == 2
+    table = document.tables[0]
+    assert table.style.name == "Table Grid"
+    assert len(table.rows) == TABLE_ROWS + 1
+    assert [c.text for c in table.rows[0].cells] == ["No", "Dimensi", "Program", "OPD", "Anggaran"]
+    assert [c.text for c in table.rows[1].cells][:3] == ["1", "Smart Governance", "Program layanan 1"]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
+    second = document.tables[1]
+    assert [[c.text for c in row.cells] for row in second.rows] == [["Sumber dana", "Porsi"], ["APBD", "100%"]]
+    assert second.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None, "a first row of <th> is a header row"
+
+
+def test_docx_pictures_from_data_uri_and_images_dict(document):
+    assert len(document.inline_shapes) == 2
+    text_width = document.sections[0].page_width - document.sections[0].left_margin \
+        - document.sections[0].right_margin
+    assert all(0 < shape.width <= text_width for shape in document.inline_shapes)
+
+
+def test_docx_title_page_header_and_footer(document):
+    texts = [p.text for p in document.paragraphs[:15]]
+    assert REGION in texts and STAGE in texts and SYNTHETIC_NOTICE in texts
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header.paragraphs[0].text
+    assert REGION in header and STAGE in header
+    footer_xml = section.footer._element.xml
+    assert "Halaman" in footer_xml and " PAGE " in footer_xml and " NUMPAGES " in footer_xml
+    assert abs(section.page_width.cm - 21.0) < 0.01 and abs(section.page_height.cm - 29.7) < 0.01
+
+
+def test_docx_is_deterministic(docx_bytes, document):
+    assert _docx() == docx_bytes
+    assert document.core_properties.created == FIXED_DATE.replace(tzinfo=None) or \
+        document.core_properties.created == FIXED_DATE
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert package.namelist()[0] == "[Content_Types].xml"
+
+
+def test_docx_not_synthetic_has_no_notice():
+    document = Document(io.BytesIO(_docx("<p>Isi.</p>", synthetic=False)))
+    all_text = "\n".join(p.text for p in document.paragraphs)
+    assert "DATA SINTETIS" not in all_text
+    assert "DATA SINTETIS" not in document.sections[0].footer._element.xml
+
+
+# ----------------------------------------------------------------------------------------------- HTML -> blocks
+
+def test_parse_blocks_handles_breaks_pre_colspan_and_missing_images():
+    blocks = parse_blocks(
+        "<p>baris satu<br>baris dua</p><pre>kode  a\nkode b</pre>"
+        "<table><tr><th colspan='2'>Gabung</th></tr><tr><td><p>a</p><p>b</p></td><td>c</td></tr></table>"
+        "<p><img src='hilang.png' alt='Bagan'></p><script>abaikan()</script><nav>menu</nav>"
+    )
+    first, code, table, missing = blocks
+    assert isinstance(first, Para) and [r.line_break for r in first.runs] == [False, True, False]
+    assert code.kind == "code" and code.runs[0].text == "kode  a"
+    assert isinstance(table, Table) and table.columns == 2 and table.rows[0].header
+    assert [b.text for b in table.rows[1].cells[0].blocks] == ["a", "b"]
+    assert missing.text == "[Gambar: Bagan]"
+
+
+def test_docx_colspan_merges_cells():
+    document = Document(io.BytesIO(_docx(
+        "<table><tr><th colspan='2'>Gabung</th></tr><tr><td>a</td><td>b</td></tr></table>")))
+    table = document.tables[0]
+    assert len(table.columns) == 2
+    assert table.cell(0, 0)._tc is table.cell(0, 1)._tc
+    assert table.cell(0, 0).text == "Gabung"

@@ -1,0 +1,299 @@
+"""End to end, the way coordinators run bimtek: a real Prefect server on PostgreSQL, the work pool, `prefect deploy
+--all` from the repo, the sample region's calendar schedules, a process worker, and two runs of the tahap-3
+deployment for the same region that must queue instead of overlapping.
+
+Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; CI starts it): the test creates a fresh database and
+drops it afterwards. Skipped, with the reason, when PostgreSQL cannot be reached. Every process it starts is in its
+own process group and is stopped (with all descendants) at the end; the test asserts none is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import psutil
+import pytest
+
+from bimtek.paths import PROJECT_ROOT
+from bimtek.region import load_region
+from bimtek.schedules import schedules_for_region
+from flows.cli_ops import start_group, stop_group, wait_for_health
+
+pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
+
+PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
+SAMPLE_REGION = "sample/padang-pariaman/region.yaml"
+SAMPLE_INPUTS = "sample/padang-pariaman/inputs/tahap-3"
+TODAY = "2026-06-01"  # before the sample calendar: every window is applied, whatever the real date
+RUN_TIMEOUT = 420  # both runs, queued one after the other; generous for a loaded 2-CPU CI machine
+INBOX_FILES = 8
+"""A slice of the sample inbox keeps two full tahap-3 runs short; the aggregates still list all six dimensions."""
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _pg(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(database="postgres", timeout=5, **PG)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+def database_url():
+    name = f"bimtek_prefect_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no PostgreSQL here: say so instead of failing obscurely
+        pytest.skip(f"PostgreSQL not reachable on {PG['host']}:{PG['port']} as {PG['user']} ({exc})")
+    try:
+        yield f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
+    finally:
+        asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _tail(path: Path, chars: int = 6000) -> str:
+    if not path.exists():
+        return f"({path.name}: no output)"
+    return f"--- {path.name} (last {chars} chars) ---\n" + path.read_text(errors="replace")[-chars:]
+
+
+class Stack:
+    """The processes of one test: server, worker; each in its own process group, descendants tracked."""
+
+    def __init__(self, tmp: Path, env: dict):
+        self.tmp, self.env = tmp, env
+        self.groups: list[subprocess.Popen] = []
+        self.seen: set[psutil.Process] = set()
+
+    def start(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
+        process = start_group([sys.executable, "-m", "prefect", *args], env or self.env, self.tmp / f"{name}.log")
+        self.groups.append(process)
+        return process
+
+    def run(self, name: str, args: list[str], timeout: float = 240) -> str:
+        result = subprocess.run(
+            args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
+        )
+        (self.tmp / f"{name}.log").write_text(result.stdout + result.stderr)
+        assert result.returncode == 0, f"`{' '.join(args[1:])}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        return result.stdout
+
+    def remember_descendants(self) -> None:
+        for process in self.groups:
+            try:
+                parent = psutil.Process(process.pid)
+                self.seen.update([parent, *parent.children(recursive=True)])
+            except psutil.NoSuchProcess:
+                pass
+
+    def logs(self) -> str:
+        return "\n".join(_tail(p) for p in sorted(self.tmp.glob("*.log")))
+
+    def stop(self) -> list[str]:
+        """Stop everything; return a description of any process still alive (should be none)."""
+        self.remember_descendants()
+        for process in reversed(self.groups):
+            stop_group(process)
+        alive = [p for p in self.seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        for proc in alive:  # anything that left its group: stop it too, but report it
+            try:
+                proc.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=10)
+        return [f"{p.pid}" for p in alive]
+
+
+def _small_inbox(target: Path) -> Path:
+    """A copy of a few sample program files (CSV and XLSX) in a folder every local worker can read."""
+    import shutil
+
+    source = PROJECT_ROOT / SAMPLE_INPUTS
+    files = sorted(p for p in source.iterdir() if p.name.startswith("usulan-program-"))
+    picked = [p for p in files if p.suffix == ".csv"][: INBOX_FILES // 2]
+    picked += [p for p in files if p.suffix == ".xlsx"][: INBOX_FILES - len(picked)]
+    assert picked, f"no sample program files in {source}"
+    target.mkdir(parents=True)
+    for path in picked:
+        shutil.copy2(path, target / path.name)
+    return target
+
+
+def _run_deployments(store: Path, inbox: Path) -> list:
+    from prefect.deployments import run_deployment
+
+    runs = []
+    for n in (1, 2):
+        runs.append(
+            run_deployment(
+                "tahap-3/tahap-3",
+                parameters={"inputs": str(inbox), "store": str(store), "run_id": f"e2e-{n}"},
+                timeout=0,
+            )
+        )
+    return runs
+
+
+async def _wait(run_ids, timeout: float):
+    from prefect.client.orchestration import get_client
+
+    deadline = time.monotonic() + timeout
+    async with get_client() as client:
+        while True:
+            runs = [await client.read_flow_run(run_id) for run_id in run_ids]
+            if all(r.state and r.state.is_final() for r in runs):
+                return runs
+            if time.monotonic() > deadline:
+                return runs
+            await asyncio.sleep(2)
+
+
+async def _server_view(run_ids):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
+
+    async with get_client() as client:
+        artifacts = await client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=list(run_ids)))
+        )
+        deployments = {d.name: d for d in await client.read_deployments()}
+        schedules = {name: await client.read_deployment_schedules(d.id) for name, d in deployments.items()}
+        logs = await client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=list(run_ids))))
+        history = {run_id: [s.name for s in await client.read_flow_run_states(run_id)] for run_id in run_ids}
+        pool = await client.read_work_pool("bimtek-process")
+    return artifacts, deployments, schedules, logs, pool, history
+
+
+def test_coordinator_setup_end_to_end(tmp_path, database_url):
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    started = time.monotonic()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_PROFILES_PATH": str(tmp_path / "profiles.toml"),
+        "PREFECT_API_URL": url,
+        "PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url,
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_UI_ENABLED": "false",
+        # schedules are applied, but the scheduler must not add runs of its own while the test counts runs
+        "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
+        "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "3",
+        "PREFECT_WORKER_QUERY_SECONDS": "2",
+        "PREFECT_WORKER_PREFETCH_SECONDS": "5",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+        "DO_NOT_TRACK": "1",
+    }
+    env.pop("BIMTEK_HOME", None)  # the pull step must find the clone by itself
+    store = tmp_path / "store"
+    stack = Stack(tmp_path, env)
+    leftovers: list[str] = []
+    try:
+        server = stack.start("server", ["server", "start", "--host", "127.0.0.1", "--port", str(port)])
+        try:
+            wait_for_health(url, timeout=180, process=server)
+        except Exception as exc:
+            pytest.fail(f"Prefect server did not start: {exc}\n{stack.logs()}")
+
+        py = sys.executable
+        stack.run("work-pool", [py, "-m", "prefect", "work-pool", "create", "bimtek-process", "--type", "process"])
+        stack.run("deploy", [py, "-m", "prefect", "--no-prompt", "deploy", "--all"])
+        applied = stack.run(
+            "schedules",
+            [py, "-m", "flows.cli", "schedules", "--region", SAMPLE_REGION, "--apply", "--today", TODAY],
+        )
+        assert "created" in applied, applied
+
+        stack.start("worker", ["worker", "start", "--pool", "bimtek-process", "--name", "e2e-worker"])
+
+        with temporary_settings(updates={PREFECT_API_URL: url}):
+            runs = _run_deployments(store, _small_inbox(tmp_path / "inbox"))
+            run_ids = [r.id for r in runs]
+            final = asyncio.run(_wait(run_ids, RUN_TIMEOUT))
+            stack.remember_descendants()
+            artifacts, deployments, schedules, logs, pool, history = asyncio.run(_server_view(run_ids))
+
+        states = [(r.name, r.state.type.value if r.state else None, r.state.message if r.state else None) for r in final]
+        run_logs = "\n".join(f"{log.flow_run_id} {log.message}" for log in logs)[-6000:]
+        assert all(r.state and r.state.is_completed() for r in final), (
+            f"runs did not complete within {RUN_TIMEOUT} s: {states}\n--- flow run logs ---\n{run_logs}\n{stack.logs()}"
+        )
+
+        # -- the second run waited for the first (deployment concurrency limit 1, ENQUEUE)
+        first, second = sorted(final, key=lambda r: r.start_time)
+        assert second.start_time >= first.end_time, (
+            f"runs overlapped: {first.name} {first.start_time}..{first.end_time}, "
+            f"{second.name} {second.start_time}..{second.end_time}"
+        )
+        assert "AwaitingConcurrencySlot" in history[second.id], f"second run never queued: {history[second.id]}"
+        tahap_3 = deployments["tahap-3"]
+        assert tahap_3.concurrency_limit == 1
+        assert tahap_3.concurrency_options.collision_strategy.value == "ENQUEUE"
+        assert tahap_3.enforce_parameter_schema is True
+        assert pool.type == "process"
+        assert tahap_3.work_pool_name == "bimtek-process"
+
+        # -- artifacts of both runs, with the documented keys and contents
+        region = load_region(PROJECT_ROOT / SAMPLE_REGION)
+        for run in final:
+            own = {a.key: a for a in artifacts if a.flow_run_id == run.id and a.key}
+            summary_key, figures_key = f"{region.slug}-tahap-3-ringkasan", f"{region.slug}-tahap-3-per-dimensi"
+            assert {summary_key, figures_key} <= set(own), f"{run.name}: artifact keys {sorted(own)}"
+            assert own[summary_key].type == "markdown"
+            assert "Padang Pariaman" in own[summary_key].data
+            figures = own[figures_key].data
+            figures = json.loads(figures) if isinstance(figures, str) else figures
+            assert len(figures) == 6, f"per-dimensi table should have six rows (one per dimension): {figures}"
+        for n in (1, 2):
+            assert (store / region.slug / "tahap-3" / f"e2e-{n}" / "manifest.json").is_file()
+
+        # -- the calendar's schedules, in Asia/Jakarta, on the deployments that exist
+        expected = {
+            s.slug: s
+            for s in schedules_for_region(
+                region, today=dt.date.fromisoformat(TODAY), region_path=SAMPLE_REGION
+            )
+            if s.deployment in deployments
+        }
+        on_server = {s.slug: (name, s) for name, items in schedules.items() for s in items}
+        assert set(expected) <= set(on_server), f"missing schedules: {sorted(set(expected) - set(on_server))}"
+        assert len([s for s in expected.values() if s.deployment == "validasi-inbox"]) == 4
+        for slug, spec in expected.items():
+            name, schedule = on_server[slug]
+            assert name == spec.deployment
+            assert schedule.schedule.timezone == "Asia/Jakarta"
+            assert schedule.active
+            assert schedule.parameters == spec.parameters
+            first_run = next(iter(schedule.schedule.to_rrule()))
+            assert first_run == spec.dates()[0], f"{slug}: first run {first_run} != {spec.dates()[0]}"
+        draft = on_server[f"bimtek:{region.slug}:draf-tahap-3"][1]
+        dates = list(draft.schedule.to_rrule())
+        assert dates[0].date() == region.calendar["tahap-3"]
+        assert dates[-1].date() == region.calendar["tahap-4"] - dt.timedelta(days=1)
+        assert all(d.astimezone(WIB).time() == dt.time(22, 0) for d in dates)
+    finally:
+        leftovers = stack.stop()
+        elapsed = time.monotonic() - started
+        print(f"server e2e: {elapsed:.1f} s")
+    assert not leftovers, f"processes left behind after teardown: {leftovers}"
