@@ -124,7 +124,7 @@ RPJMD_MISI = {
     "governance": "Misi 1", "branding": "Misi 4", "economy": "Misi 3",
     "living": "Misi 2", "society": "Misi 2", "environment": "Misi 5",
 }
-"""Synthetic RPJMD 2021-2026 mission per dimension (for the Tahap II `Rujukan` column)."""
+"""Synthetic RPJMD 2025-2029 mission per dimension (for the Tahap II `Rujukan` column)."""
 
 # ---------------------------------------------------------------------------------------------------------------
 # Program catalogue: what each OPD proposes (Tahap III), with hints for the earlier stages
@@ -637,16 +637,16 @@ BAD_ROWS = [
            raw={"sumber_dana": "Dana Desa"}),
     BadRow("dpmn", 99, P("governance/bureaucracy", "Siskeudes Online Nagari", "Pengelolaan keuangan nagari daring",
                         "Perangkat nagari", "Laporan keuangan nagari tepat waktu", 100, 300),
-           "tahun_mulai", "year_range", "tahun_mulai 2019 is before the 2020-2026 period",
-           raw={"tahun_mulai": 2019, "tahun_selesai": 2021}),
+           "tahun_mulai", "year_range", "tahun_mulai 2025 is before the 2027-2036 period",
+           raw={"tahun_mulai": 2025, "tahun_selesai": 2028}),
     BadRow("perdagangan", 2, P("economy/industry", "Aplikasi Tera Ulang Timbangan Pasar",
                               "Jadwal dan pendaftaran tera ulang alat ukur", "Pedagang pasar",
                               "Jumlah alat ukur ditera", 100, 200),
            "anggaran", "budget", "budget 'belum ada' is not an amount", raw={"anggaran": "belum ada"}),
     BadRow("perdagangan", 99, P("branding/business", "Festival Produk Unggulan Daerah Virtual",
                                "Pameran daring produk unggulan nagari", "UMKM", "Nilai transaksi pameran", 150, 400),
-           "tahun_selesai", "year_order", "tahun_selesai 2023 is before tahun_mulai 2025",
-           raw={"tahun_mulai": 2025, "tahun_selesai": 2023}),
+           "tahun_selesai", "year_order", "tahun_selesai 2028 is before tahun_mulai 2030",
+           raw={"tahun_mulai": 2030, "tahun_selesai": 2028}),
     BadRow("pupr", 2, P("living/mobility", "Jalan Usaha Tani Pintar", "Pemetaan jalan usaha tani dengan drone",
                        "Petani", "Panjang jalan usaha tani terpetakan (km)", 300, 800),
            "opd", "opd_unknown", "'Dinas Antah Berantah' is not an OPD of the region",
@@ -654,8 +654,8 @@ BAD_ROWS = [
     BadRow("pupr", 98, P("living/harmony", "Drainase Perkotaan Pintar Parit Malintang",
                         "Sensor genangan pada saluran drainase pusat kota", "Kawasan pusat pemerintahan",
                         "Luas genangan berkurang", 800, 2500),
-           "tahun_selesai", "year_range", "tahun_selesai 2030 is after the 2020-2026 period",
-           raw={"tahun_mulai": 2026, "tahun_selesai": 2030}),
+           "tahun_selesai", "year_range", "tahun_selesai 2038 is after the 2027-2036 period",
+           raw={"tahun_mulai": 2034, "tahun_selesai": 2038}),
     BadRow("pupr", 99, CATALOGUE["pupr"][0], "nama_program", "duplicate",
            "exact copy of an earlier row (same OPD and program name)",
            duplicate_of=CATALOGUE["pupr"][0].name),
@@ -741,7 +741,7 @@ PETUNJUK = [
     "2. Pilih salah satu dari enam dimensi: Smart Governance, Smart Branding, Smart Economy, Smart Living, "
     "Smart Society, Smart Environment.",
     "3. Anggaran ditulis dalam Rupiah. Sumber dana: APBD, APBD Provinsi, APBN, DAK, CSR, Swasta, Hibah, Lainnya.",
-    "4. Tahun mulai dan tahun selesai berada dalam periode masterplan 2020-2026.",
+    "4. Tahun mulai dan tahun selesai berada dalam periode masterplan 2027-2036.",
     "5. Tandai usulan quick win dengan 'ya' dan beri nilai dampak serta kesiapan 1 sampai 5.",
     "6. Kirim berkas ke Tim Pelaksana Smart City paling lambat tiga minggu setelah Bimtek Tahap III.",
 ]
@@ -868,9 +868,9 @@ def draw_budget(program: Program, rng: random.Random) -> int:
 
 def draw_years(program: Program, rng: random.Random) -> tuple[int, int]:
     if program.qw:
-        return 2026, 2026
-    start = rng.choice([2022, 2023, 2024, 2025, 2025, 2026, 2026, 2026])
-    return start, rng.randint(start, 2026)
+        return 2027, 2027
+    start = rng.choice([2027, 2027, 2028, 2028, 2029, 2030, 2031, 2033])
+    return start, rng.randint(start, min(start + 4, 2036))
 
 
 def draw_funding(rng: random.Random) -> str:
@@ -1016,9 +1016,9 @@ def write_tahap_2(summary: Summary) -> None:
             values = program_values(opd.name, program, style, rng)
             short = SHORT_NAMES[key]
             if rng.random() < 0.5:
-                values["rujukan"] = f"RPJMD 2021-2026 {RPJMD_MISI[program.dim]} / {opd.renstra}"
+                values["rujukan"] = f"RPJMD 2025-2029 {RPJMD_MISI[program.dim]} / {opd.renstra}"
             else:
-                values["rujukan"] = f"Renstra {short} 2021-2026 / {opd.renstra}"
+                values["rujukan"] = f"Renstra {short} 2025-2029 / {opd.renstra}"
             table.rows.append([values.get(c) for c in columns])
         _save(summary, 2, relpath, [table], style)
 

@@ -136,7 +136,7 @@ def test_region_file_loads():
     region = load_region(REGION_DIR / "region.yaml")
     assert region.slug == "padang-pariaman"
     assert region.synthetic is True
-    assert (region.period.start, region.period.end) == (2020, 2026)
+    assert (region.period.start, region.period.end) == (2027, 2036)
     assert region.province == "Sumatera Barat"
     assert region.timezone == "Asia/Jakarta"
     assert set(region.calendar) == {"tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor"}
