@@ -62,10 +62,12 @@ def run(
     """Jalankan satu tahap Bimtek (atau semuanya) dan terbitkan hasilnya ke store."""
     if stage not in STAGES:
         _fail(f"tahap '{stage}' tidak dikenal; pilih salah satu dari {', '.join(STAGES)}.")
+    from bimtek.stages.previous import MissingStageError
+
     try:
         _check_inputs(region, inputs)
         published = _run_stage(stage, region, inputs, store, run_id)
-    except UsageProblem as exc:
+    except (UsageProblem, MissingStageError, NotImplementedError) as exc:
         _fail(str(exc))
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
@@ -106,13 +108,19 @@ def demo(
 ) -> None:
     """Jalankan region sampel (data sintetis Padang Pariaman) melalui semua tahap yang ada, ke outputs/."""
     from bimtek.paths import SAMPLE_DIR
-    from flows.registry import DEMO_STAGES
+    from flows.registry import STAGE_FLOWS
 
     region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
-    for stage in DEMO_STAGES:
-        for item in _run_stage(str(stage), region, str(inputs_root / f"tahap-{stage}"), store, None):
-            console.print(f"[green]Selesai:[/] {item}")
+    try:
+        import importlib
+
+        importlib.import_module(STAGE_FLOWS["all"][0])
+        lines = _run_stage("all", region, str(inputs_root), store, None)
+    except ModuleNotFoundError:
+        lines = _run_stage("3", region, str(inputs_root / "tahap-3"), store, None)
+    for item in lines:
+        console.print(f"[green]Selesai:[/] {item}")
 
 
 from flows.cli_ops import schedules as _schedules_command, server as _server_command  # noqa: E402

@@ -159,6 +159,12 @@ def server(
     url = api_url(host, port)
     db_label = "PostgreSQL" if database_url and database_url.startswith("postgresql") else "SQLite (PREFECT_HOME)"
     processes: list[tuple[str, subprocess.Popen]] = []
+
+    def _interrupt(signum, frame):  # Ctrl-C, and SIGTERM from a service manager, stop both the same way
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         srv = start_group(prefect_command("server", "start", "--host", host, "--port", str(port)), env)
         processes.append(("server", srv))

@@ -1,20 +1,42 @@
-"""Which flow runs which stage; used by the CLI and the demo."""
+"""Which flow runs which stage; used by the CLI, the demo and the whole-process flow."""
 
 from __future__ import annotations
 
-DEMO_STAGES = (3,)
-"""Stages `bimtek demo` runs on the sample region (grows as stages are built)."""
+import importlib
+
+STAGE_FLOWS = {
+    "1": ("flows.tahap_1", "tahap_1"),
+    "2": ("flows.tahap_2", "tahap_2"),
+    "3": ("flows.tahap_3", "tahap_3"),
+    "4": ("flows.tahap_4", "tahap_4"),
+    "all": ("flows.bimtek_all", "bimtek_all"),
+}
 
 
-def run_stage_flow(stage: str, region: str, inputs: str, store: str | None, run_id: str | None) -> list[str]:
-    """Run one stage flow and return human-readable lines about what was published."""
-    from flows.tahap_3 import tahap_3
+def stage_flow(stage: str):
+    """The Prefect flow object of a stage ("1".."4" or "all")."""
+    module_name, attribute = STAGE_FLOWS[str(stage)]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            raise NotImplementedError(f"Tahap {stage} belum tersedia di versi ini") from None
+        raise
+    return getattr(module, attribute)
 
-    flows = {"3": tahap_3}
-    if stage not in flows:
-        raise NotImplementedError(f"Tahap {stage} belum tersedia")
-    result = flows[stage](region=region, inputs=inputs, store=store, run_id=run_id)
+
+def describe_result(stage: str, result: dict) -> list[str]:
+    """Human-readable lines about what a stage (or the whole process) published."""
+    if "stages" in result:
+        return [line for key, sub in result["stages"].items() for line in describe_result(key, sub)]
     return [
         f"Tahap {stage}: run {result['run_id']} di {result['run_url']} "
         f"(valid {result['rows_valid']}, ditolak {result['rows_rejected']})"
     ]
+
+
+def run_stage_flow(stage: str, region: str, inputs: str, store: str | None, run_id: str | None) -> list[str]:
+    """Run one stage flow (or the whole process) and describe what it published."""
+    flow = stage_flow(stage)
+    result = flow(region=region, inputs=inputs, store=store, run_id=run_id)
+    return describe_result(stage, result)

@@ -214,9 +214,14 @@ def test_single_h1_is_the_title_so_contents_list_h2_and_h3():
 
 
 def test_wide_tables_and_long_words_get_break_hints():
-    cells = "".join(f"<th>K{i}</th>" for i in range(8))
-    parts = split_book(f'<table class="x"><tr>{cells}</tr><tr><td>Rp 22.980.000.000</td></tr></table>')
+    head = "".join(f"<th>K{i}</th>" for i in range(8))
+    one_amount = "<td>Rp 22.980.000.000</td>" + "<td>x</td>" * 7
+    three_amounts = "<td>a</td>" + "<td>Rp 22.980.000.000</td>" * 3 + "<td>x</td>" * 4
+    parts = split_book(f'<table class="x"><tr>{head}</tr><tr>{one_amount}</tr></table>'
+                       f'<table><thead><tr>{head}</tr></thead><tbody><tr>{three_amounts}</tr></tbody></table>')
     assert '<table class="x bimtek-cols-8 bimtek-wide">' in parts.body
+    assert "Rp 22.980.000.000</td><td>x" in parts.body, "one amount column: amounts stay whole"
+    assert '<table class="bimtek-cols-8 bimtek-wide bimtek-amounts">' in parts.body
     assert "22.<wbr>980.<wbr>000.<wbr>000" in parts.body
     assert "<wbr>" in break_hints("https://contoh.go.id/berkas/panjang/sekali.pdf")
     assert break_hints("kata biasa 1.500.000") == "kata biasa 1.500.000"

@@ -1,7 +1,6 @@
 """bimtek.roadmap: horizons, the score formula and the quick-win selection."""
 
 import pandas as pd
-import pytest
 
 from bimtek.region import Period
 from bimtek.roadmap import ROADMAP_COLUMNS, build_roadmap, cost_norm, horizons, score

@@ -45,7 +45,9 @@ RUNNING_FONT = 'Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 """Font of the running header and footer (whatever font the book's text uses)."""
 _SKIPPED_TAGS = {"html", "head", "body", "title", "meta", "base"}
 WIDE_COLUMNS = 7
-"""Tables with this many columns or more get class bimtek-wide: smaller type, amounts may wrap at their dots."""
+"""Tables with this many columns or more get class bimtek-wide (smaller type)."""
+AMOUNT_COLUMNS = 3
+"""Tables with long amounts in this many columns get class bimtek-amounts: amounts may wrap at their dots."""
 BREAK_EVERY = 12
 LONG_TOKEN = re.compile(r"[^\s<>&]{25,}")
 """Tokens this long (URLs, codes, run-together words) get <wbr> break opportunities."""
@@ -75,12 +77,27 @@ class BookParts:
 
 @dataclass
 class _TableState:
-    """A <table> being copied: where its start tag sits in the output, and its column count once known."""
+    """A <table> being copied: where its start tag and its text sit in the output, what its columns hold."""
 
     index: int
     attrs: list[tuple[str, str | None]]
-    cells: int = 0
     columns: int = 0
+    """Cells (with their colspan) of the first row; 0 until that row ends."""
+    column: int = 0
+    """Column of the cell being read."""
+    next_column: int = 0
+    amount_columns: set[int] = field(default_factory=set)
+    """Columns holding long amounts (1.500.000.000)."""
+    texts: list[int] = field(default_factory=list)
+    """Output positions of the table's own text."""
+
+    def classes(self) -> list[str]:
+        names = [f"bimtek-cols-{min(self.columns, 12)}"]
+        if self.columns >= WIDE_COLUMNS:
+            names.append("bimtek-wide")
+        if len(self.amount_columns) >= AMOUNT_COLUMNS:
+            names.append("bimtek-amounts")
+        return names
 
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
@@ -151,22 +168,39 @@ class _BookSplitter(HTMLParser):
         self._emit(_start_tag("table", attrs))
         self._tables.append(_TableState(index=len(self._body) - 1, attrs=attrs))
 
-    def _count_cell(self, attrs: list[tuple[str, str | None]]) -> None:
-        if self._tables and not self._tables[-1].columns:
-            span = dict(attrs).get("colspan") or "1"
-            self._tables[-1].cells += int(span) if span.isdigit() else 1
+    def _cell_start(self, attrs: list[tuple[str, str | None]]) -> None:
+        if not self._tables:
+            return
+        table = self._tables[-1]
+        span = dict(attrs).get("colspan") or "1"
+        table.column = table.next_column
+        table.next_column += int(span) if span.isdigit() else 1
+
+    def _row_start(self) -> None:
+        if self._tables:
+            self._tables[-1].next_column = 0
 
     def _row_end(self) -> None:
-        """The first row fixes the column count: mark the table bimtek-cols-N (and bimtek-wide)."""
+        """The first row fixes the column count."""
         table = self._tables[-1] if self._tables else None
-        if table is None or table.columns or not table.cells:
-            return
-        table.columns = table.cells
-        classes = [f"bimtek-cols-{min(table.columns, 12)}"] + (["bimtek-wide"] if table.columns >= WIDE_COLUMNS else [])
-        self._body[table.index] = _start_tag("table", _with_class(table.attrs, *classes))
+        if table is not None and not table.columns:
+            table.columns = table.next_column
 
-    def _in_wide_table(self) -> bool:
-        return bool(self._tables) and self._tables[-1].columns >= WIDE_COLUMNS
+    def _table_end(self) -> None:
+        """Mark the table with its classes; amounts of an amounts table get break hints after their dots."""
+        self._row_end()
+        table = self._tables.pop()
+        self._body[table.index] = _start_tag("table", _with_class(table.attrs, *table.classes()))
+        if "bimtek-amounts" in table.classes():
+            for position in table.texts:
+                self._body[position] = break_hints(self._body[position], numbers=True)
+
+    def _table_text(self, text: str) -> None:
+        """Text inside a table: remember where it is and whether its column holds amounts."""
+        table = self._tables[-1]
+        table.texts.append(len(self._body) - 1)
+        if LONG_NUMBER.search(text):
+            table.amount_columns.add(table.column)
 
     # -- parser callbacks
 
@@ -189,7 +223,9 @@ class _BookSplitter(HTMLParser):
             self._table_start(attrs)
         else:
             if tag in ("td", "th"):
-                self._count_cell(attrs)
+                self._cell_start(attrs)
+            elif tag == "tr":
+                self._row_start()
             self._raw_text += tag in ("script", "style")
             self._emit(self.get_starttag_text() or "")
 
@@ -219,10 +255,10 @@ class _BookSplitter(HTMLParser):
             self._heading.text = " ".join("".join(self._heading_text).split())
             self.parts.headings.append(self._heading)
             self._heading = None
-        if tag in ("tr", "table"):
+        if tag == "tr":
             self._row_end()
         if tag == "table" and self._tables:
-            self._tables.pop()
+            self._table_end()
         self._emit(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
@@ -230,8 +266,10 @@ class _BookSplitter(HTMLParser):
             self._heading_text.append(data)
         if self._raw_text or self._in_head:
             self._emit(data)
-        else:
-            self._emit(break_hints(data, numbers=self._in_wide_table()))
+            return
+        self._emit(break_hints(data))
+        if self._tables and not self._skip_depth:
+            self._table_text(data)
 
     def handle_entityref(self, name: str) -> None:
         self._entity(f"&{name};")

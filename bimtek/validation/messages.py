@@ -9,6 +9,7 @@ import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bimtek.region import Region
 from bimtek.taxonomy import load_taxonomy
@@ -89,6 +90,7 @@ def _dimension(ctx: MessageContext) -> str:
 @message_for("element")
 def _element(ctx: MessageContext) -> str:
     taxonomy = load_taxonomy()
+    # The row's dimension: the one helper `__code` value that is a dimension code (element codes never are).
     dimension_code = next((v for k, v in ctx.row.items() if k.endswith("__code") and v in taxonomy.dimension_codes), None)
     if dimension_code is None:
         return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan elemen yang dikenal. Isi elemen yang sesuai atau kosongkan.'
@@ -157,8 +159,15 @@ def _opd_unknown(ctx: MessageContext) -> str:
         f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, yang tidak ada dalam daftar OPD {ctx.region.name}. '
         "Tulis nama OPD sesuai daftar resmi"
     )
-    guess = difflib.get_close_matches(str(ctx.value or ""), ctx.region.opd_names, n=1, cutoff=0.6)
-    return text + (f' (mungkin maksudnya "{guess[0]}"?).' if guess else ".")
+    guess = _closest(str(ctx.value or ""), tuple(ctx.region.opd_names))
+    return text + (f' (mungkin maksudnya "{guess}"?).' if guess else ".")
+
+
+@lru_cache(maxsize=1024)
+def _closest(value: str, names: tuple[str, ...]) -> str | None:
+    """The most similar official name (difflib ratio >= 0.6), or None."""
+    matches = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 @message_for("duplicate")

@@ -128,6 +128,17 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
     return pd.DataFrame(out)
 
 
+_TYPED_SOURCE = {
+    "opd": ("__name", "str"),
+    "dimension": ("__code", "str"),
+    "element": ("__code", "str"),
+    "funding": ("__label", "str"),
+    "money": ("__num", "float64"),
+    "bool": ("__flag", "bool"),
+}
+"""kind -> (helper column suffix, dtype) of the typed value; other kinds: the stripped text as str."""
+
+
 def typed_frame(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str]) -> pd.DataFrame:
     """Typed values of `columns` for the rows of `normalized` (call it on valid rows only).
 
@@ -135,24 +146,12 @@ def typed_frame(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str])
     money -> float64, year -> int64 when required else Int64, score -> Int64, bool -> bool. Index is kept.
     """
     typed: dict[str, pd.Series] = {}
-    index = normalized.index
     for name in columns:
         col = spec.column(name)
-        if col.kind == "opd":
-            series = pd.Series(normalized[f"{name}__name"], index=index, dtype="str")
-        elif col.kind in ("dimension", "element"):
-            series = pd.Series(normalized[f"{name}__code"], index=index, dtype="str")
-        elif col.kind == "funding":
-            series = pd.Series(normalized[f"{name}__label"], index=index, dtype="str")
-        elif col.kind == "money":
-            series = pd.Series(normalized[f"{name}__num"], index=index, dtype="float64")
-        elif col.kind in ("year", "score"):
-            numbers = pd.Series(normalized[f"{name}__num"], index=index, dtype="float64")
+        if col.kind in ("year", "score"):
             dtype = "int64" if col.required and col.kind == "year" else "Int64"
-            series = numbers.astype("Int64").astype(dtype)
-        elif col.kind == "bool":
-            series = pd.Series(normalized[f"{name}__flag"], index=index, dtype="bool")
+            typed[name] = normalized[f"{name}__num"].astype("float64").astype("Int64").astype(dtype)
         else:
-            series = pd.Series(normalized[name], index=index, dtype="str")
-        typed[name] = series
-    return pd.DataFrame(typed, index=index)
+            source, dtype = _TYPED_SOURCE.get(col.kind, ("", "str"))
+            typed[name] = normalized[f"{name}{source}"].astype(dtype)
+    return pd.DataFrame(typed, index=normalized.index)

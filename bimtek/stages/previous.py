@@ -1,0 +1,28 @@
+"""What a stage needs from the stages before it, and the error when a required one was never published."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STAGE_NAMES = {1: "Tahap I", 2: "Tahap II", 3: "Tahap III", 4: "Tahap IV"}
+
+
+class MissingStageError(RuntimeError):
+    """A stage needs a previous stage's published output that the store does not have."""
+
+    def __init__(self, stage: int, needed: int, region_slug: str, store: str, key: str):
+        self.stage, self.needed, self.region_slug, self.store, self.key = stage, needed, region_slug, store, key
+        super().__init__(
+            f"{STAGE_NAMES[stage]} membutuhkan hasil {STAGE_NAMES[needed]} yang sudah diterbitkan untuk region "
+            f"'{region_slug}', tetapi {store}/{region_slug}/tahap-{needed}/latest.json tidak ada "
+            f"(berkas yang dicari: {key}). Jalankan dulu: bimtek run {needed} --region ... --inputs ..."
+        )
+
+
+@dataclass(frozen=True)
+class PreviousOutput:
+    """One file a stage reads from an earlier stage's latest run."""
+
+    stage: int
+    key: str
+    required: bool
