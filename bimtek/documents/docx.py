@@ -435,10 +435,11 @@ def _picture_size(data: bytes, max_width: int) -> tuple[int, int] | None:
 class _Writer:
     """Writes blocks into a python-docx Document (or into table cells)."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document, chapter_level: int = 1) -> None:
         self.document = document
+        self.chapter_level = chapter_level
         self._numbering: dict[int, int] = {}
-        self._chapters = 0
+        self._written = 0
 
     def paragraph_style(self, para: Para) -> str:
         if para.kind == "heading":
@@ -478,9 +479,9 @@ class _Writer:
             if para.list_id not in self._numbering:
                 self._numbering[para.list_id] = _restarted_numbering(self.document, "List Number")
             _set_numbering(paragraph, self._numbering[para.list_id])
-        if para.kind == "heading" and para.level == 1 and not in_table:
-            self._chapters += 1
-            paragraph.paragraph_format.page_break_before = self._chapters > 1
+        if para.kind == "heading" and para.level == self.chapter_level and not in_table and self._written:
+            paragraph.paragraph_format.page_break_before = True
+        self._written += not in_table
         if para.kind == "figure":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.write_runs(paragraph, para.runs, size=TABLE_FONT_SIZE if in_table else None, max_width=max_width)
@@ -577,9 +578,19 @@ def _title_page(document, *, title: str, region_name: str, stage_label: str, syn
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def _table_of_contents(document) -> None:
+def chapter_level(blocks: list) -> int:
+    """Heading level of the chapters: 2 when the book has a single h1 (its title, as in Buku 2), else 1.
+
+    Chapters start on a new page and the table of contents lists the chapter level and the one below, like the
+    PDF (bimtek.documents.pdf.toc_entries).
+    """
+    titles = sum(1 for b in blocks if isinstance(b, Para) and b.kind == "heading" and b.level == 1)
+    return 2 if titles == 1 else 1
+
+
+def _table_of_contents(document, level: int) -> None:
     document.add_paragraph(TOC_TITLE, style="TOC Heading")
-    _add_field(document.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', TOC_PLACEHOLDER)
+    _add_field(document.add_paragraph(), f'TOC \\o "{level}-{level + 1}" \\h \\z \\u', TOC_PLACEHOLDER)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
@@ -627,12 +638,14 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     _setup_section(document)
     _header_footer(document, region_name, stage_label, synthetic)
     _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
-    _table_of_contents(document)
-    _Writer(document).blocks(document, parse_blocks(html, images))
+    blocks = parse_blocks(html, images)
+    level = chapter_level(blocks)
+    _table_of_contents(document, level)
+    _Writer(document, level).blocks(document, blocks)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)
     return deterministic_zip(buffer.getvalue())
 
 
-__all__ = ["Cell", "Para", "Row", "Run", "Table", "book_docx", "image_bytes", "parse_blocks"]
+__all__ = ["Cell", "Para", "Row", "Run", "Table", "book_docx", "chapter_level", "image_bytes", "parse_blocks"]
