@@ -232,7 +232,7 @@ def readiness_by_pillar(scores: pd.DataFrame) -> Chart:
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         ax.set_xlim(0, 5.6)
-        ax.set_xticks(range(0, 6))
+        ax.set_xticks(range(6))
         ax.set_xlabel("Rata-rata nilai (skala 1\u20135, penilaian mandiri)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)

@@ -8,3 +8,14 @@ apply_quiet_defaults()
 
 
 pytest_plugins = ["tests.fixtures_s3"]
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect API (SQLite) for every flow test of the session; it takes 8-16 s to start."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield

@@ -344,3 +344,12 @@ def test_docx_colspan_merges_cells():
     assert len(table.columns) == 2
     assert table.cell(0, 0)._tc is table.cell(0, 1)._tc
     assert table.cell(0, 0).text == "Gabung"
+
+
+def test_docx_unreadable_images_become_text():
+    not_png = "data:image/png;base64," + base64.b64encode(b"bukan gambar").decode("ascii")
+    document = Document(io.BytesIO(_docx(f'<p><img src="{not_png}" alt="x"></p><p><img src="data:image/png;base64,'
+                                         f'%%%" alt="Rusak"></p>')))
+    texts = [p.text for p in document.paragraphs]
+    assert "[Gambar tidak dapat dibaca]" in texts and "[Gambar: Rusak]" in texts
+    assert len(document.inline_shapes) == 0

@@ -248,7 +248,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         )
         assert "AwaitingConcurrencySlot" in history[second.id], f"second run never queued: {history[second.id]}"
         tahap_3 = deployments["tahap-3"]
-        assert tahap_3.concurrency_limit == 1
+        assert tahap_3.global_concurrency_limit is not None and tahap_3.global_concurrency_limit.limit == 1
         assert tahap_3.concurrency_options.collision_strategy.value == "ENQUEUE"
         assert tahap_3.enforce_parameter_schema is True
         assert pool.type == "process"

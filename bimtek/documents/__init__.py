@@ -18,7 +18,7 @@ banner bimtek.render puts at the top of the book."""
 TOC_TITLE = "Daftar Isi"
 
 # Defined before the imports below: the converters read the constants above from this package.
-from bimtek.documents.docx import book_docx  # noqa: E402
-from bimtek.documents.pdf import book_pdf  # noqa: E402
+from bimtek.documents.docx import book_docx
+from bimtek.documents.pdf import book_pdf
 
 __all__ = ["DRAFT_LABEL", "SYNTHETIC_NOTICE", "TOC_TITLE", "book_docx", "book_pdf"]

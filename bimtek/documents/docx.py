@@ -24,6 +24,7 @@ import binascii
 import datetime as dt
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -32,6 +33,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -39,7 +41,7 @@ from docx.shared import Cm, Emu, Pt, RGBColor
 
 from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
 
-FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """Core-property date used when the caller gives none (keeps the bytes stable)."""
 ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
@@ -423,7 +425,7 @@ def _picture_size(data: bytes, max_width: int) -> tuple[int, int] | None:
     """Width and height (EMU) of a picture at its own resolution, shrunk to `max_width` x MAX_PICTURE_HEIGHT."""
     try:
         image = DocxImage.from_blob(data)
-    except Exception:  # python-docx raises its own errors for unknown formats
+    except (UnrecognizedImageError, ValueError, IndexError, struct.error):  # unknown format or corrupt bytes
         return None
     width, height = int(image.width), int(image.height)
     scale = min(1.0, max_width / width if width else 1.0, MAX_PICTURE_HEIGHT / height if height else 1.0)
@@ -633,7 +635,7 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     """
     when = created or FIXED_DATE
     if not isinstance(when, dt.datetime):
-        when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.timezone.utc)
+        when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     document = Document()
     _setup_section(document)
     _header_footer(document, region_name, stage_label, synthetic)

@@ -52,7 +52,7 @@ BREAK_EVERY = 12
 LONG_TOKEN = re.compile(r"[^\s<>&]{25,}")
 """Tokens this long (URLs, codes, run-together words) get <wbr> break opportunities."""
 LONG_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")
-FIXED_EPOCH = int(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc).timestamp())
+FIXED_EPOCH = int(dt.datetime(2020, 1, 1, tzinfo=dt.UTC).timestamp())
 """Timestamp written into the embedded font subsets (via SOURCE_DATE_EPOCH)."""
 _EPOCH_LOCK = threading.Lock()
 
