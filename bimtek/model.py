@@ -112,5 +112,6 @@ PROGRAM_COLUMNS = {
     "indikator": "str or NA",
     "dampak": "Int64 (nullable) 1-5",
     "kesiapan": "Int64 (nullable) 1-5",
+    "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",
 }
 """Typed columns of a valid program row (plus PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN), as validation returns them."""

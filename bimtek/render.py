@@ -146,7 +146,7 @@ def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def _validation_numbers(summary: object, programs: int) -> dict:
+def validation_numbers(summary: object, programs: int) -> dict:
     """rows_total / rows_valid / rows_rejected / files / per-rule counts from a ValidationReport or its dict."""
     if summary is None:
         data: Mapping = {}
@@ -277,7 +277,7 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
             "quick_win_proposed": sum(1 for r in rows if r["quick_win_usulan"]),
             "quick_win_candidates": len(candidates),
         },
-        "validation": _validation_numbers(validation_summary, len(rows)),
+        "validation": validation_numbers(validation_summary, len(rows)),
         "horizons": [
             {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
              "share": _share(h["anggaran_total"], grand_total)}
@@ -305,13 +305,20 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
 
 # ----------------------------------------------------------------------------------------------- render
 
-def render_buku_2(context: Mapping) -> tuple[str, str]:
-    """(Markdown, HTML) of Buku 2 from `buku_2_context` output; both end with one newline."""
-    markdown_text = markdown_environment().get_template(BUKU_2_TEMPLATE).render(**context)
+def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
+    """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
+
+    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
+    """
+    markdown_text = markdown_environment().get_template(template).render(**context)
     markdown_text = markdown_text.rstrip("\n") + "\n"
     body = markdown_to_html(markdown_text)
-    title = f"Buku 2 Masterplan Smart City {context['region']['name']}"
     html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
         title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
     )
     return markdown_text, html.rstrip("\n") + "\n"
+
+
+def render_buku_2(context: Mapping) -> tuple[str, str]:
+    """(Markdown, HTML) of Buku 2 from `buku_2_context` output; both end with one newline."""
+    return render_book(BUKU_2_TEMPLATE, context, f"Buku 2 Masterplan Smart City {context['region']['name']}")

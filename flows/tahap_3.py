@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
+from bimtek.analysis.mapping import read_program_list
 from bimtek.region import load_region
 from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
@@ -13,19 +14,25 @@ from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from tasks.drafting import draft_tahap_3
+from tasks.previous import load_previous
 from tasks.publishing import publish_outputs
 
 STAGE = 3
+BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
 
 
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), log_prints=True)
 def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
-    """Ingest -> validate -> aggregate -> roadmap -> Buku 2 -> package -> store, for one region."""
+    """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg = load_region(region)
+    store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
-    output = draft_tahap_3(reg, intake.results, report)
-    result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs)
+    data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
+    baseline = read_program_list(data) if data is not None else None
+    output = draft_tahap_3(reg, intake.results, report, baseline=baseline)
+    extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra)
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
     publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
     notify_if_needed(reg, STAGE, report, result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -13,8 +14,9 @@ from bimtek.validation import SheetResult
 
 
 @task(name="draft-tahap-3", cache_policy=NO_CACHE)
-def draft_tahap_3(region: Region, results: list[SheetResult], report: ValidationReport, baseline=None) -> StageOutput:
-    """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows."""
+def draft_tahap_3(region: Region, results: list[SheetResult], report: ValidationReport,
+                  baseline: pd.DataFrame | None = None) -> StageOutput:
+    """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows (on top of Tahap II's baseline)."""
     from bimtek.stages.tahap_3 import build_tahap_3
 
     return build_tahap_3(region, results, report, get_settings(), baseline=baseline)

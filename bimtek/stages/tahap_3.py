@@ -1,10 +1,19 @@
-"""Tahap III builder: from validated program rows to the roadmap, aggregates and Buku 2 (Masterplan) draft."""
+"""Tahap III builder: from validated program rows to the roadmap, aggregates and Buku 2 (Masterplan) draft.
+
+Baseline: when Tahap II was published, its program list (program/daftar_program.csv) is the starting point and the
+Tahap III files update or extend it (bimtek.analysis.mapping.merge_baseline); otherwise the Tahap III files are the
+whole program list. Either way the run notes (report.json `notes` and the run summary) say which. The report's row
+counts are about the Tahap III files only.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
 from bimtek.aggregate import all_aggregates
+from bimtek.analysis.mapping import merge_baseline
 from bimtek.model import ValidationReport
 from bimtek.region import Region
 from bimtek.render import buku_2_context, render_buku_2
@@ -13,6 +22,10 @@ from bimtek.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
+
+NOTE_NO_BASELINE = (
+    "Tahap II belum diterbitkan: daftar program Tahap III hanya berasal dari berkas OPD Tahap III (tanpa baseline)."
+)
 
 
 def tahap_3_files(
@@ -39,8 +52,18 @@ def build_tahap_3(
     settings: Settings,
     baseline: pd.DataFrame | None = None,
 ) -> StageOutput:
-    """All Tahap III deliverables of one run, keyed by their path in the run folder."""
+    """All Tahap III deliverables of one run, keyed by their path in the run folder.
+
+    `baseline`: Tahap II's published program list (bimtek.analysis.mapping.read_program_list), None when Tahap II
+    was never published.
+    """
     programs = combined_valid(results)
+    if baseline is None:
+        notes = [NOTE_NO_BASELINE]
+    else:
+        programs, summary = merge_baseline(baseline, programs)
+        notes = [summary.note()]
+    report = replace(report, notes=[*report.notes, *notes])
     files = {
         "validation/report.json": report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
@@ -56,4 +79,5 @@ def build_tahap_3(
             ("Laporan validasi", "validation/report.json"),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
+        notes=notes,
     )

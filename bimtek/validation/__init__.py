@@ -35,3 +35,6 @@ __all__ = [
     "validate_sheet",
     "warm_up",
 ]
+
+from bimtek.validation import stage_1_rules  # noqa: E402,F401
+from bimtek.validation import stage_4_rules  # noqa: E402,F401

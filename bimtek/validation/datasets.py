@@ -34,6 +34,8 @@ class DatasetRules:
     """Typed columns whose folded text identifies a row across the run (empty: no `duplicate` rule)."""
     normalizer: Callable[[pd.DataFrame, DatasetSpec, Region], pd.DataFrame] = _normalize.normalize
     typer: Callable[[pd.DataFrame, DatasetSpec, list[str]], pd.DataFrame] = _normalize.typed_frame
+    row_noun: str = "Program"
+    """What one row is called in messages (the `duplicate` rule: 'Program "X" dari OPD ...')."""
 
     @property
     def suite_path(self) -> Path:

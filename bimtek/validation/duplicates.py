@@ -46,6 +46,7 @@ def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
                 value=cell_text(value),
                 extra={
                     "opd": row.get("opd", ""),
+                    "noun": get_rules(result.dataset).row_noun,
                     "first_path": first_path,
                     "first_sheet": first_sheet,
                     "first_row": first_row,

@@ -173,9 +173,10 @@ def _closest(value: str, names: tuple[str, ...]) -> str | None:
 @message_for("duplicate")
 def _duplicate(ctx: MessageContext) -> str:
     where = _place(ctx.extra.get("first_path"), ctx.extra.get("first_sheet"), ctx.extra.get("first_row"))
+    noun = ctx.extra.get("noun", "Program")
     return (
-        f'Program {_quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" sudah tercantum {where}. '
-        "Hapus baris ganda ini, atau beri nama program yang berbeda bila memang program lain."
+        f'{noun} {_quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" sudah tercantum {where}. '
+        f"Hapus baris ganda ini, atau beri nama {noun.lower()} yang berbeda bila memang {noun.lower()} lain."
     )
 
 

@@ -1,0 +1,194 @@
+"""Tahap IV figures: final quick wins, commitment status, chapters under revision (pure pandas, no I/O).
+
+Inputs are the Tahap III roadmap (`roadmap/roadmap.csv`, read back with `read_roadmap`) and the valid rows of the
+Tahap IV datasets (`komitmen`, `review`, `quick_win_final`, typed by bimtek.validation.stage_4_rules).
+
+Final quick wins (`final_quick_wins`)
+    When the `quick_win_final` file has valid rows (each already checked against the roadmap by the
+    `quick_win_unknown` rule), those programs in file order; otherwise the best `count` candidates of the roadmap
+    by `peringkat_quick_win`. `QuickWinChoice.source` says which (SOURCE_FILE / SOURCE_RANKING).
+
+Commitment status (`commitment_status`)
+    One row per OPD that appears in the valid commitment rows or owns a roadmap program: status "ditandatangani",
+    "belum", or "tidak tercatat" (owns programs but has no valid commitment row). An OPD listed twice keeps its
+    first row (path, sheet, row order). Rows follow the region's OPD list, then other names alphabetically.
+    `unsigned_opd` keeps the OPD that have not signed: status "belum" (whether or not they own programs) or
+    "tidak tercatat".
+
+Chapters under revision (`chapters_under_revision`): the valid review rows with status "revisi", by chapter number
+(chapters without a number last, in file order).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+
+from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
+from bimtek.roadmap import ROADMAP_COLUMNS
+from bimtek.text import fold_key, fold_text
+from bimtek.validation.stage_4_rules import REVISION, SIGNED, UNSIGNED, int_to_roman
+
+NOT_RECORDED = "tidak tercatat"
+"""Status of an OPD that owns roadmap programs but has no valid commitment row."""
+SOURCE_FILE = "berkas"
+SOURCE_RANKING = "peringkat"
+
+STATUS_COLUMNS = ["opd", "status", "pejabat", "jabatan", "tanggal", "program", "anggaran"]
+UNSIGNED_COLUMNS = ["opd", "status", "pejabat", "program", "anggaran", "keterangan"]
+REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan"]
+FINAL_COLUMNS = [
+    "urutan", "opd", "nama_program", "dimensi", "dimensi_label", "elemen_label", "deskripsi", "sasaran",
+    "indikator", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
+    "quick_win_candidate", "alasan_quick_win", "sumber_pilihan",
+]
+"""Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""
+
+_BOOL_COLUMNS = ["quick_win_usulan", "kriteria_satu_tahun", "kriteria_jangka_pendek", "kriteria_dirasakan_warga",
+                 "kriteria_layanan_ada", "quick_win_candidate", "quick_win_dimensi", "quick_win_terpilih"]
+
+
+class RoadmapError(ValueError):
+    """A published roadmap.csv that lacks columns of bimtek.roadmap.ROADMAP_COLUMNS."""
+
+
+def read_roadmap(data: bytes) -> pd.DataFrame:
+    """roadmap/roadmap.csv bytes -> the frame build_roadmap() returned (same columns and the usual dtypes)."""
+    frame = pd.read_csv(io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=True)
+    missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
+    if missing:
+        raise RoadmapError(f"roadmap.csv Tahap III tidak lengkap: kolom {', '.join(missing)} tidak ada")
+    for name in _BOOL_COLUMNS:
+        frame[name] = frame[name].map(lambda v: str(v).strip().lower() in ("true", "1")).astype(bool)
+    for name in ("dampak", "kesiapan", "peringkat_quick_win"):
+        frame[name] = frame[name].astype("Float64").astype("Int64")
+    frame["anggaran"] = frame["anggaran"].astype(float)
+    for name in ("tahun_mulai", "tahun_selesai", "peringkat", ROW_COLUMN):
+        frame[name] = frame[name].astype("int64")
+    for name in ("opd", "nama_program", PATH_COLUMN, SHEET_COLUMN):
+        frame[name] = frame[name].fillna("").astype(str)
+    return frame[ROADMAP_COLUMNS]
+
+
+# ----------------------------------------------------------------------------------------------- quick wins
+
+@dataclass
+class QuickWinChoice:
+    frame: pd.DataFrame
+    """FINAL_COLUMNS, one row per final quick win in order."""
+    source: str
+    """SOURCE_FILE or SOURCE_RANKING."""
+    file_rows: int
+    """Valid rows of the quick_win_final file (0 when it was not given or every row was rejected)."""
+
+
+def final_quick_wins(roadmap: pd.DataFrame, chosen: pd.DataFrame | None, count: int) -> QuickWinChoice:
+    """The final quick wins: the valid `chosen` rows (quick_win_final) when there are any, else the top `count`
+    candidates by peringkat_quick_win. `chosen` rows that match no roadmap program are skipped (the
+    quick_win_unknown rule rejects them before this step)."""
+    chosen = chosen if chosen is not None else pd.DataFrame(columns=["opd", "nama_program"])
+    keyed = roadmap.assign(_key=[(fold_key(o), fold_text(p)) for o, p in zip(roadmap["opd"], roadmap["nama_program"])])
+    picks: list[pd.Series] = []
+    seen: set[tuple[str, str]] = set()
+    for opd, name in zip(chosen["opd"], chosen["nama_program"]):
+        key = (fold_key(opd), fold_text(name))
+        match = keyed[keyed["_key"] == key]
+        if key in seen or match.empty:
+            continue
+        seen.add(key)
+        picks.append(match.iloc[0])
+    if picks:
+        frame, source = pd.DataFrame(picks), SOURCE_FILE
+    else:
+        candidates = roadmap[roadmap["quick_win_candidate"]].sort_values("peringkat_quick_win", kind="mergesort")
+        frame, source = candidates.head(count), SOURCE_RANKING
+    frame = frame.reset_index(drop=True).assign(urutan=range(1, len(frame) + 1), sumber_pilihan=source)
+    frame = frame.reindex(columns=FINAL_COLUMNS)
+    frame["urutan"] = frame["urutan"].astype("int64")
+    return QuickWinChoice(frame=frame, source=source, file_rows=len(chosen))
+
+
+# ----------------------------------------------------------------------------------------------- commitments
+
+def opd_order(names: list[str], region_opd: list[str]) -> list[str]:
+    """Region list order first, then the other names alphabetically (case-insensitive)."""
+    listed = [n for n in region_opd if n in names]
+    others = sorted((n for n in set(names) if n not in region_opd), key=lambda s: (s.casefold(), s))
+    return listed + others
+
+
+def program_owners(roadmap: pd.DataFrame) -> pd.DataFrame:
+    """Per OPD of the roadmap: `program` (count) and `anggaran` (total), indexed by OPD name."""
+    grouped = roadmap.groupby("opd", sort=True)
+    return pd.DataFrame({"program": grouped.size().astype("int64"), "anggaran": grouped["anggaran"].sum().astype(float)})
+
+
+def commitment_status(roadmap: pd.DataFrame, komitmen: pd.DataFrame, region_opd: list[str] | None = None) -> pd.DataFrame:
+    """STATUS_COLUMNS: every OPD with a valid commitment row or a roadmap program (module doc)."""
+    owners = program_owners(roadmap)
+    first = komitmen.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort") \
+        if PATH_COLUMN in komitmen.columns else komitmen
+    first = first.drop_duplicates("opd", keep="first").set_index("opd")
+    names = opd_order([*first.index, *owners.index], list(region_opd or []))
+    rows = []
+    for opd in names:
+        signed_row = first.loc[opd] if opd in first.index else None
+        rows.append({
+            "opd": opd,
+            "status": signed_row["status"] if signed_row is not None else NOT_RECORDED,
+            "pejabat": signed_row["nama_pejabat"] if signed_row is not None else None,
+            "jabatan": signed_row["jabatan"] if signed_row is not None else None,
+            "tanggal": signed_row["tanggal"] if signed_row is not None else None,
+            "program": int(owners.at[opd, "program"]) if opd in owners.index else 0,
+            "anggaran": float(owners.at[opd, "anggaran"]) if opd in owners.index else 0.0,
+        })
+    frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
+    return frame.astype({"program": "int64", "anggaran": "float64"})
+
+
+def unsigned_opd(status: pd.DataFrame) -> pd.DataFrame:
+    """UNSIGNED_COLUMNS: the OPD of `commitment_status` that have not signed, in the same order."""
+    notes = {
+        UNSIGNED: "lembar komitmen belum ditandatangani",
+        NOT_RECORDED: "memiliki program dalam roadmap tetapi tidak tercatat dalam lembar komitmen",
+    }
+    frame = status[status["status"].isin([UNSIGNED, NOT_RECORDED])].copy()
+    frame["keterangan"] = frame["status"].map(notes)
+    return frame.reindex(columns=UNSIGNED_COLUMNS).reset_index(drop=True)
+
+
+def signed_count(status: pd.DataFrame) -> int:
+    return int((status["status"] == SIGNED).sum())
+
+
+# ----------------------------------------------------------------------------------------------- review
+
+def chapter_label(number: object, written: object) -> str:
+    """"Bab III" for a numbered chapter, else the text as written."""
+    if number is not None and number is not pd.NA and not (isinstance(number, float) and number != number):
+        return f"Bab {int_to_roman(int(number))}"
+    return str(written)
+
+
+def chapters_under_revision(review: pd.DataFrame) -> pd.DataFrame:
+    """REVISION_COLUMNS: review rows with status revisi, by chapter number (unnumbered last, in file order)."""
+    frame = review[review["status"] == REVISION].copy()
+    if PATH_COLUMN in frame.columns:
+        frame = frame.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort")
+    frame = frame.sort_values("bab_nomor", kind="mergesort", na_position="last")
+    out = pd.DataFrame({
+        "nomor": frame["bab_nomor"].astype("Int64"),
+        "bab": [chapter_label(n, w) for n, w in zip(frame["bab_nomor"], frame["bab"])],
+        "judul": frame["bab_judul"].astype("object"),
+        "catatan": frame["catatan"].astype("object"),
+    })
+    return out.reset_index(drop=True).reindex(columns=REVISION_COLUMNS)
+
+
+def review_summary(review: pd.DataFrame) -> dict:
+    """Counts of reviewed chapters: total, approved (disetujui), under revision."""
+    total = len(review)
+    revision = int((review["status"] == REVISION).sum())
+    return {"total": total, "revisi": revision, "disetujui": total - revision}

@@ -1,0 +1,37 @@
+"""Tahap II: program mapping per dimension (with OPD contribution), changes against Tahap I, quick-win action
+plans and Buku 1 revised, from the OPD program lists mapped to the RPJMD/Renstra."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from bimtek.region import load_region
+from bimtek.settings import get_settings
+from bimtek.stages import datasets_for_stage
+from bimtek.stages.tahap_2 import TAHAP_1_KEYS
+from bimtek.validation import build_report
+from flows.artifacts import publish_stage_artifacts
+from flows.intake import run_intake
+from flows.naming import run_name
+from flows.notify import notify_if_needed
+from tasks.publishing import publish_outputs
+from tasks.stage_2 import draft_tahap_2, load_tahap_1
+
+STAGE = 2
+
+
+@flow(name="tahap-2", flow_run_name=run_name("tahap-2"), log_prints=True)
+def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
+    """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
+    reg = load_region(region)
+    store = store or get_settings().store
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    report = build_report(reg.slug, intake.results)
+    tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
+    output = draft_tahap_2(reg, intake.results, report, tahap_1)
+    extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra)
+    links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
+    publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
+    notify_if_needed(reg, STAGE, report, result)
+    return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

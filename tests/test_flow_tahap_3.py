@@ -1,0 +1,105 @@
+"""Tahap III end to end under a Prefect test harness: sample inbox -> published run in a local store."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bimtek.package import sha256_bytes
+from bimtek.paths import SAMPLE_DIR
+
+REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
+INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_harness, tmp_path_factory):
+    """Run Tahap III twice on the same inputs into one store."""
+    from flows.tahap_3 import tahap_3
+
+    store = tmp_path_factory.mktemp("store")
+    first = tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-a")
+    second = tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-b")
+    return store, first, second
+
+
+def _run_dir(store: Path, run_id: str) -> Path:
+    return store / "padang-pariaman" / "tahap-3" / run_id
+
+
+def test_report_counts_every_row_once(two_runs):
+    store, first, _ = two_runs
+    report = json.loads((_run_dir(store, "run-a") / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
+    assert (report["rows_valid"], report["rows_rejected"]) == (80, 13)
+    assert first["rows_valid"] == 80
+    statuses = {f["path"]: f["status"] for f in report["files"]}
+    assert statuses["rusak.xlsx"] == "unreadable"
+    assert statuses["usulan-program-dinas-sosial.xlsx"] == "rejected"
+    rules = {r["rule"] for r in report["rejections"]}
+    assert {"required", "dimension", "element", "budget", "funding_source", "year_range", "year_order",
+            "score_range", "opd_unknown", "duplicate", "missing_column"} <= rules
+
+
+def test_by_dimension_totals_match_roadmap(two_runs):
+    store, _, _ = two_runs
+    run = _run_dir(store, "run-a")
+    by_dimension = pd.read_csv(run / "aggregates" / "by_dimension.csv")
+    roadmap = pd.read_csv(run / "roadmap" / "roadmap.csv")
+    assert list(by_dimension.columns) == ["dimensi", "programs", "anggaran_total", "quick_win_candidates"]
+    assert len(by_dimension) == 6
+    assert by_dimension["programs"].sum() == len(roadmap) == 80
+    assert by_dimension["anggaran_total"].sum() == pytest.approx(roadmap["anggaran"].sum())
+    assert by_dimension["quick_win_candidates"].sum() == roadmap["quick_win_candidate"].sum()
+
+
+def test_manifest_lists_inputs_and_outputs_with_hashes(two_runs):
+    store, _, _ = two_runs
+    run = _run_dir(store, "run-a")
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["region"] == "padang-pariaman" and manifest["stage"] == 3 and manifest["run_id"] == "run-a"
+    assert len(manifest["inputs"]) == len(list(INBOX.iterdir()))
+    for entry in manifest["inputs"]:
+        data = (INBOX / entry["path"]).read_bytes()
+        assert entry["sha256"] == sha256_bytes(data) and entry["bytes"] == len(data)
+    for entry in manifest["outputs"]:
+        data = (run / entry["path"]).read_bytes()
+        assert entry["sha256"] == sha256_bytes(data)
+    keys = {e["path"] for e in manifest["outputs"]}
+    assert {"validation/report.json", "validation/quarantine.csv", "aggregates/by_dimension.csv",
+            "roadmap/roadmap.csv", "buku/buku-2-masterplan.md", "buku/buku-2-masterplan.html"} <= keys
+
+
+def test_latest_points_at_the_newest_run(two_runs):
+    store, _, second = two_runs
+    latest = json.loads((store / "padang-pariaman" / "tahap-3" / "latest.json").read_text(encoding="utf-8"))
+    assert latest["run_id"] == "run-b" == second["run_id"]
+    assert latest["manifest"] == "run-b/manifest.json"
+
+
+def test_rerun_gives_identical_outputs(two_runs):
+    store, _, _ = two_runs
+    manifests = [json.loads((_run_dir(store, r) / "manifest.json").read_text(encoding="utf-8")) for r in ("run-a", "run-b")]
+    assert manifests[0]["outputs"] == manifests[1]["outputs"]
+    assert manifests[0]["inputs"] == manifests[1]["inputs"]
+    assert manifests[0]["run_id"] != manifests[1]["run_id"]
+
+
+def test_book_says_synthetic_and_carries_computed_totals(two_runs):
+    store, _, _ = two_runs
+    run = _run_dir(store, "run-a")
+    book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
+    assert "DATA SINTETIS" in book
+    from bimtek.formatting import rupiah
+
+    total = pd.read_csv(run / "roadmap" / "roadmap.csv")["anggaran"].sum()
+    assert rupiah(total) in book
+
+
+def test_user_given_run_id_is_not_overwritten(two_runs):
+    from flows.tahap_3 import tahap_3
+
+    store, _, _ = two_runs
+    with pytest.raises(Exception, match="run-a"):
+        tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-a")
