@@ -134,5 +134,5 @@ def buku_1_context(
 
 def render_buku_1(context: Mapping) -> tuple[str, str]:
     """(Markdown, HTML) of Buku 1 from `buku_1_context` output; both end with one newline."""
-    title = f"Buku 1 Analisis Strategis Smart City {context['region']['name']} ({context['stage_label']})"
+    title = f"Buku 1 Analisis Strategis Smart City {context['region']['name']} – {context['stage_label']}"
     return render_book(BUKU_1_TEMPLATE, context, title)

@@ -146,8 +146,9 @@ def read_program_list(data: bytes) -> pd.DataFrame:
     for name in ("anggaran", "tahun_mulai", "tahun_selesai", "dampak", "kesiapan", ROW_COLUMN):
         if name in raw.columns:
             raw[name] = pd.to_numeric(raw[name])
-    if SHEET_COLUMN in raw.columns:
-        raw[SHEET_COLUMN] = raw[SHEET_COLUMN].fillna("")
+    for name in (PATH_COLUMN, SHEET_COLUMN):
+        if name in raw.columns:
+            raw[name] = raw[name].fillna("")
     return typed_programs(raw)
 
 

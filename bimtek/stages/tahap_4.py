@@ -106,12 +106,16 @@ class Tahap4Output(StageOutput):
 # ----------------------------------------------------------------------------------------------- region words
 
 def region_words(region: Region) -> dict:
-    """How the region, its head and its regulation are named: Kota -> Wali Kota / Perwali, else Bupati / Perbup."""
+    """How the region, its head and its regulation are named: Kota -> Wali Kota / Perwali, else Bupati / Perbup.
+
+    `short_name` drops "Kabupaten"/"Kota" and a trailing remark in parentheses ("Kabupaten Padang Pariaman
+    (sampel sintetis)" -> "Padang Pariaman"), for titles such as "Bupati Padang Pariaman".
+    """
     is_city = region.name.strip().lower().startswith("kota")
     head = "Wali Kota" if is_city else "Bupati"
     return {
         "name": region.name,
-        "short_name": re.sub(r"^(kabupaten|kota)\s+", "", region.name.strip(), flags=re.IGNORECASE),
+        "short_name": re.sub(r"^(kabupaten|kota)\s+|\s*\([^)]*\)$", "", region.name.strip(), flags=re.IGNORECASE),
         "province": region.province,
         "slug": region.slug,
         "kind": "Kota" if is_city else "Kabupaten",
