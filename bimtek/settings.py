@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     """A run whose share of rejected rows exceeds this emits a warning event."""
     presign_expiry_seconds: int = 7 * 24 * 3600
     """Lifetime of presigned links to deliverables in an S3 store."""
+    document_formats: str = "pdf,docx"
+    """Formats made from every HTML book besides the HTML itself (comma-separated subset of pdf,docx; empty: none)."""
+    task_runner: str = "thread"
+    """Task runner of the per-file fan-out: "thread" (Prefect's default) or "dask" (prefect-dask, local cluster)."""
+
+    @property
+    def formats(self) -> set[str]:
+        """The document formats asked for, lower-cased."""
+        return {f.strip().lower() for f in self.document_formats.split(",") if f.strip()}
 
 
 def _file_values() -> dict:

@@ -13,6 +13,7 @@ from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
+from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
 from tasks.publishing import publish_outputs
@@ -31,6 +32,7 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
     baseline = read_program_list(data) if data is not None else None
     output = draft_tahap_3(reg, intake.results, report, baseline=baseline)
+    output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra)
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]

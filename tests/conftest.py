@@ -5,6 +5,8 @@ import os
 from bimtek.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
+# Flow tests skip the slow PDF/DOCX rendering; tests/test_flow_documents.py turns it on for one small run.
+os.environ.setdefault("BIMTEK_DOCUMENT_FORMATS", "")
 
 
 pytest_plugins = ["tests.fixtures_s3"]

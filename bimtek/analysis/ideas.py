@@ -32,7 +32,8 @@ def long_list(ide: pd.DataFrame) -> pd.DataFrame:
     dim_order = {code: i for i, code in enumerate(taxonomy.dimension_codes)}
     el_order = {e.code: i for d in taxonomy.dimensions for i, e in enumerate(d.elements)}
     table = pd.DataFrame(
-        {name: [cell_text(v) or "" for v in ide[name]] for name in LONG_LIST_COLUMNS[:-1]}, columns=LONG_LIST_COLUMNS[:-1]
+        {name: pd.Series([cell_text(v) or "" for v in ide[name]], dtype="str") for name in LONG_LIST_COLUMNS[:-1]},
+        columns=LONG_LIST_COLUMNS[:-1],
     )
     table["quick_win"] = ide["quick_win"].fillna(False).astype("bool").to_numpy()
     table["_d"] = table["dimensi"].map(dim_order)

@@ -21,7 +21,10 @@ _KEYWORD_SEPARATORS = re.compile(r"[,;]")
 
 def swot_matrix(swot: pd.DataFrame) -> pd.DataFrame:
     """Statements ordered by component, then type (S, W, O, T), then run order; blanks as empty text."""
-    matrix = pd.DataFrame({name: [cell_text(v) or "" for v in swot[name]] for name in MATRIX_COLUMNS}, columns=MATRIX_COLUMNS)
+    matrix = pd.DataFrame(
+        {name: pd.Series([cell_text(v) or "" for v in swot[name]], dtype="str") for name in MATRIX_COLUMNS},
+        columns=MATRIX_COLUMNS,
+    )
     matrix["_c"] = matrix["komponen"].map({c: i for i, c in enumerate(SWOT_COMPONENTS.codes)})
     matrix["_t"] = matrix["jenis"].map({c: i for i, c in enumerate(SWOT_TYPES.codes)})
     matrix = matrix.sort_values(["_c", "_t"], kind="stable", ignore_index=True)

@@ -1,0 +1,88 @@
+"""Deliverables every stage adds around its own drafts: PDF/DOCX of each HTML book, and feedback to the OPD.
+
+A stage builder returns Markdown + HTML documents; this module turns every HTML document under the book folders
+into PDF and Word files (same Jinja content, charts embedded), and writes per-OPD feedback plus the coordinator's
+submission overview from the validation report.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+
+from bimtek.model import ValidationReport
+from bimtek.region import Region
+from bimtek.stages.previous import STAGE_NAMES
+
+DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
+"""Folders of a run whose .html files are books or sheets people print and edit."""
+
+_IMG_SRC = re.compile(r'src="(\.\./[^"]+\.png)"')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def _title_of(html: str, fallback: str) -> str:
+    match = _TITLE.search(html)
+    return re.sub(r"\s+", " ", match.group(1)).strip() if match else fallback
+
+
+def embed_images(html: str, files: dict[str, bytes], folder: str) -> str:
+    """Replace relative PNG references (e.g. ../grafik/x.png from buku/) by data URIs of the run's own files."""
+
+    def _data_uri(match: re.Match) -> str:
+        key = _resolve(folder, match.group(1))
+        data = files.get(key)
+        if data is None:
+            return match.group(0)
+        return f'src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}"'
+
+    return _IMG_SRC.sub(_data_uri, html)
+
+
+def _resolve(folder: str, relative: str) -> str:
+    parts = [p for p in folder.strip("/").split("/") if p]
+    for piece in relative.split("/"):
+        if piece == "..":
+            parts = parts[:-1]
+        elif piece not in ("", "."):
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def document_keys(files: dict[str, bytes]) -> list[str]:
+    """The HTML documents of a run that get PDF/DOCX siblings."""
+    return sorted(k for k in files if k.endswith(".html") and k.startswith(DOCUMENT_FOLDERS))
+
+
+def document_formats(files: dict[str, bytes], region: Region, stage: int, formats: Iterable[str]) -> dict[str, bytes]:
+    """PDF and/or DOCX for every HTML document in `files` (keys: same path with .pdf / .docx)."""
+    from bimtek.documents import book_docx, book_pdf
+
+    wanted = set(formats)
+    extra: dict[str, bytes] = {}
+    stage_label = f"{STAGE_NAMES[stage]} Bimtek Smart City"
+    for key in document_keys(files):
+        folder = key.rsplit("/", 1)[0] + "/"
+        html = embed_images(files[key].decode("utf-8"), files, folder)
+        options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
+                       synthetic=region.synthetic)
+        stem = key[: -len(".html")]
+        if "pdf" in wanted:
+            extra[f"{stem}.pdf"] = book_pdf(html, **options)
+        if "docx" in wanted:
+            extra[f"{stem}.docx"] = book_docx(html, **options)
+    return extra
+
+
+def feedback_files(report: ValidationReport, results: list, region: Region, stage: int) -> dict[str, bytes]:
+    """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/."""
+    from bimtek.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
+
+    files: dict[str, bytes] = {}
+    for doc in feedback_by_opd(report, results, region, stage).values():
+        files.update({f"umpan-balik/{name}": data for name, data in doc.files().items()})
+    overview = submission_overview(report, results, region)
+    files["umpan-balik/ringkasan-pengiriman.html"] = overview_html(overview, region).encode("utf-8")
+    files["umpan-balik/ringkasan-pengiriman.xlsx"] = overview_xlsx(overview, region)
+    return files

@@ -1,0 +1,85 @@
+"""Tahap II end to end under a Prefect test harness, then Tahap III on top of its published program list.
+
+One store: Tahap II on the sample inbox (Tahap I never published), then Tahap III on its sample inbox, which must
+read Tahap II's program/daftar_program.csv as its baseline. Each flow runs once (module fixture).
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bimtek.paths import SAMPLE_DIR
+
+REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
+INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
+
+
+@pytest.fixture(scope="module")
+def runs(prefect_harness, tmp_path_factory):
+    """(store, Tahap II result, Tahap III result) in one fresh store."""
+    from flows.tahap_2 import tahap_2
+    from flows.tahap_3 import tahap_3
+
+    store = tmp_path_factory.mktemp("store")
+    second = tahap_2(region=str(REGION), inputs=str(INPUTS / "tahap-2"), store=str(store), run_id="t2")
+    third = tahap_3(region=str(REGION), inputs=str(INPUTS / "tahap-3"), store=str(store), run_id="t3")
+    return store, second, third
+
+
+def _run(store: Path, stage: int, run_id: str) -> Path:
+    return store / "padang-pariaman" / f"tahap-{stage}" / run_id
+
+
+def test_tahap_2_publishes_the_program_list(runs):
+    store, second, _ = runs
+    run = _run(store, 2, "t2")
+    assert second["rows_valid"] == 71 and second["rows_rejected"] == 0
+    programs = pd.read_csv(run / "program" / "daftar_program.csv")
+    assert len(programs) == 71 and "rujukan" in programs.columns and programs["rujukan"].notna().all()
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    keys = {e["path"] for e in manifest["outputs"]}
+    assert {"program/daftar_program.csv", "program/per_dimensi_elemen.csv", "program/perubahan.csv",
+            "program/kontribusi_opd.csv", "quick_win/rencana_aksi.csv", "buku/rencana-aksi-quick-win.html",
+            "buku/buku-1-analisis-strategis.md", "buku/buku-1-analisis-strategis.html"} <= keys
+    assert "previous_runs" not in manifest
+
+
+def test_tahap_2_without_tahap_1_says_so(runs):
+    store, _, _ = runs
+    run = _run(store, 2, "t2")
+    report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert any(note.startswith("Tahap I belum diterbitkan") for note in report["notes"])
+    changes = pd.read_csv(run / "program" / "perubahan.csv")
+    assert len(changes) == 71 and changes["status"].isna().all()
+    assert changes["keterangan"].str.startswith("Tahap I belum diterbitkan").all()
+    book = (run / "buku" / "buku-1-analisis-strategis.md").read_text(encoding="utf-8")
+    assert "BAB VI PEMETAAN PROGRAM" in book and "Tahap I belum diterbitkan" in book
+
+
+def test_quick_win_plans_cover_the_candidates(runs):
+    store, _, _ = runs
+    run = _run(store, 2, "t2")
+    plan = pd.read_csv(run / "quick_win" / "rencana_aksi.csv")
+    candidates = plan["nama_program"].unique()
+    assert len(candidates) >= 3 and len(plan) == 4 * len(candidates)
+    book = (run / "buku" / "rencana-aksi-quick-win.md").read_text(encoding="utf-8")
+    assert all(name in book for name in candidates) and "DATA SINTETIS" in book
+
+
+def test_tahap_3_reads_the_tahap_2_baseline(runs):
+    store, second, third = runs
+    run = _run(store, 3, "t3")
+    report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert (report["rows_valid"], third["rows_valid"]) == (80, 80)  # counts stay about the Tahap III files
+    (note,) = [n for n in report["notes"] if n.startswith("Baseline daftar program Tahap II dipakai")]
+    baseline, carried, updated, added, total = map(int, re.findall(r"\d+", note))
+    assert baseline == 71 and carried + updated == 71 and updated + added == 80 and total == carried + 80
+    assert carried > 0
+    roadmap = pd.read_csv(run / "roadmap" / "roadmap.csv")
+    assert len(roadmap) == total
+    assert (roadmap["_path"].str.startswith("tahap-2/")).sum() == carried
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["previous_runs"] == {"tahap-2": second["run_id"]}
