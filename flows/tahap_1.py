@@ -12,6 +12,7 @@ from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
+from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
 from tasks.stage_1 import draft_tahap_1
 
@@ -20,11 +21,12 @@ STAGE = 1
 
 @flow(name="tahap-1", flow_run_name=run_name("tahap-1"), log_prints=True)
 def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
-    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 -> package -> store, for one region."""
+    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg = load_region(region)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
+    output = render_documents(output, reg, STAGE, report, intake.results)
     result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs)
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
     publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)

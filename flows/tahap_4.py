@@ -11,6 +11,7 @@ from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
+from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
 from tasks.stage_4 import draft_tahap_4, load_tahap_4_previous
 
@@ -19,7 +20,7 @@ STAGE = 4
 
 @flow(name="tahap-4", flow_run_name=run_name("tahap-4"), log_prints=True)
 def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
-    """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> package -> store.
+    """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
     Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
     """
@@ -27,9 +28,10 @@ def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | No
     store = store or get_settings().store
     previous = load_tahap_4_previous(store, reg.slug)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
-    output = draft_tahap_4(reg, intake.results, previous)
-    report = output.report
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs)
+    drafted = draft_tahap_4(reg, intake.results, previous)
+    report = drafted.report
+    output = render_documents(drafted, reg, STAGE, report, drafted.results)
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra())
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
     publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
     notify_if_needed(reg, STAGE, report, result)

@@ -17,11 +17,13 @@ STAGE = 4
 def load_tahap_4_previous(store: str, region_slug: str) -> PreviousFiles:
     """Every file of bimtek.stages.tahap_4.PREVIOUS (one load-previous task run each; required ones first, so a
     missing Tahap III stops the flow with MissingStageError before anything else is read)."""
-    files: dict[tuple[int, str], bytes | None] = {}
+    previous = PreviousFiles()
     for item in sorted(PREVIOUS, key=lambda p: not p.required):
-        data, _run_id = load_previous(store, region_slug, item.stage, item.key, needed_by=STAGE, required=item.required)
-        files[(item.stage, item.key)] = data
-    return PreviousFiles(files)
+        data, run_id = load_previous(store, region_slug, item.stage, item.key, needed_by=STAGE, required=item.required)
+        previous.files[(item.stage, item.key)] = data
+        if run_id is not None and data is not None:
+            previous.runs[item.stage] = run_id
+    return previous
 
 
 @task(name="draft-tahap-4", cache_policy=NO_CACHE)

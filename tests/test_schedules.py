@@ -184,3 +184,59 @@ def test_task_runner_choice():
     assert isinstance(task_runner({"BIMTEK_TASK_RUNNER": "Dask", "BIMTEK_DASK_ADDRESS": "tcp://x:8786"}), DaskTaskRunner)
     with pytest.raises(ValueError):
         task_runner_kind({"BIMTEK_TASK_RUNNER": "ray"})
+
+
+def test_notify_if_needed_emits_only_above_threshold(monkeypatch):
+    from types import SimpleNamespace
+
+    import flows.notify as notify
+
+    sent = []
+    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append((event, resource, payload)) or True)
+    region = make_region()
+    assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=2), threshold=0.2) is False
+    assert sent == []
+    result = {"run_id": "r1", "run_url": "/store/kab-contoh/tahap-3/r1"}
+    assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=3), result, threshold=0.2)
+    [(event, resource, payload)] = sent
+    assert event == "bimtek.validation.rejections-high"
+    assert resource["prefect.resource.id"] == "bimtek.region.kab-contoh"
+    assert payload["region"] == "kab-contoh" and payload["stage"] == 3
+    assert payload["share"] == 0.3 and payload["threshold"] == 0.2
+    assert payload["run_id"] == "r1" and payload["rows_rejected"] == 3
+
+
+def test_server_env_and_parameter_paths(tmp_path):
+    from bimtek.paths import PROJECT_ROOT
+    from flows.cli_ops import parameter_path, server_env
+
+    env = server_env("127.0.0.1", 4200, None, base={})
+    assert env["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"
+    assert "PREFECT_UI_API_URL" not in env and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in env
+    env = server_env("127.0.0.1", 4300, "postgresql+asyncpg://postgres@127.0.0.1:5432/x", base={})
+    assert env["PREFECT_UI_API_URL"] == "http://127.0.0.1:4300/api"
+    assert env["PREFECT_SERVER_DATABASE_CONNECTION_URL"].startswith("postgresql+asyncpg://")
+    assert parameter_path(str(PROJECT_ROOT / "sample" / "x" / "region.yaml")) == "sample/x/region.yaml"
+    assert parameter_path(str(tmp_path / "r.yaml")) == str(tmp_path / "r.yaml")
+    assert parameter_path("s3://bucket/inbox") == "s3://bucket/inbox"
+
+
+def test_prefect_yaml_deployments_are_consistent():
+    import yaml
+
+    from bimtek.paths import PROJECT_ROOT
+
+    config = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
+    deployments = {d["name"]: d for d in config["deployments"]}
+    assert {"tahap-3", "validasi-inbox"} <= set(deployments)
+    for name, spec in deployments.items():
+        path, func = spec["entrypoint"].split(":")
+        assert (PROJECT_ROOT / path).is_file(), f"{name}: {path} missing"
+        assert spec["work_pool"]["name"] == "bimtek-process"
+        assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+        assert spec["enforce_parameter_schema"] is True
+        assert "schedules" not in spec, "schedules come from `bimtek schedules --apply`, not prefect.yaml"
+        assert "bimtek" in spec["tags"]
+    for flow_file, name in [("tahap_1", "tahap-1"), ("tahap_2", "tahap-2"), ("tahap_4", "tahap-4"), ("bimtek_all", "bimtek-all")]:
+        if (PROJECT_ROOT / "flows" / f"{flow_file}.py").is_file():
+            assert name in deployments, f"flows/{flow_file}.py exists: add its deployment block to prefect.yaml"

@@ -151,7 +151,9 @@ def test_mapping_chapter_hook(monkeypatch):
     source = (TEMPLATES_DIR / BUKU_1_TEMPLATE).read_text(encoding="utf-8")
     assert source.rstrip().endswith('{% if mapping %}{% include "buku-1-bab-pemetaan.md.j2" %}{% endif %}')
     env = markdown_environment()
-    chapter = DictLoader({"buku-1-bab-pemetaan.md.j2": "## BAB VI PEMETAAN PROGRAM RPJMD/RENSTRA\n\n{{ mapping.programs }} program.\n"})
+    chapter = DictLoader(
+        {"buku-1-bab-pemetaan.md.j2": "## BAB VI PEMETAAN PROGRAM RPJMD/RENSTRA\n\n{{ mapping.programs }} program.\n"}
+    )
     monkeypatch.setattr(env, "loader", ChoiceLoader([chapter, env.loader]))
     monkeypatch.setattr(env, "cache", None)
     markdown = render(KESIAPAN, mapping={"programs": 7})
@@ -173,4 +175,5 @@ def test_figures_survive_a_csv_round_trip_into_the_book(name, tmp_path):
     path = tmp_path / f"{name}.csv"
     path.write_bytes(csv_bytes(figures[name]))
     figures[name] = pd.read_csv(path)
-    assert render_buku_1(buku_1_context(REGION, figures))[0] == render_buku_1(buku_1_context(REGION, analyse(KESIAPAN, SWOT, IDE)))[0]
+    expected = render_buku_1(buku_1_context(REGION, analyse(KESIAPAN, SWOT, IDE)))[0]
+    assert render_buku_1(buku_1_context(REGION, figures))[0] == expected

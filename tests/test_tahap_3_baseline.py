@@ -101,3 +101,9 @@ def test_tahap_3_builder_uses_the_baseline_and_says_so(with_baseline):
     else:
         assert len(roadmap) == 2 and output.notes == [NOTE_NO_BASELINE]
     assert written["notes"][-1] == output.notes[-1]
+
+
+def test_a_filtered_baseline_keeps_its_rows():
+    merged, summary = merge_baseline(BASELINE.iloc[[2, 0]], UPDATES)
+    assert (summary.carried_over, summary.updated) == (1, 1)
+    assert merged.set_index("nama_program").loc["Super App", "anggaran"] == 300.0

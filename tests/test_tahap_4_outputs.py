@@ -187,7 +187,7 @@ def test_chapters_under_revision_are_exact(default):
     assert revisions.to_dict("records") == [
         {"nomor": "2", "bab": "Bab II", "judul": "Gambaran Umum", "catatan": "Tambahkan data penduduk"},
         {"nomor": "4", "bab": "Bab IV", "judul": "", "catatan": "Lengkapi sumber dana"},
-        {"nomor": "", "bab": "Penutup", "judul": "Penutup", "catatan": ""},
+        {"nomor": "", "bab": "Penutup", "judul": "", "catatan": ""},
     ]
 
 
@@ -224,10 +224,12 @@ def test_documents_and_figures(default):
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
     assert all(part in perbup for part in ("MENIMBANG", "MENGINGAT", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
-    assert "8 Desember 2026" in rakor and "Smart Environment" in rakor and "2 dari 6" not in rakor
+    assert "8 Desember 2026" in rakor and "Smart Environment" in rakor
+    assert "| Lembar komitmen ditandatangani | 2 dari 6 OPD |" in rakor
+    assert "| Bab masih direvisi | 3 dari 4 bab |" in rakor
     assert "DATA SINTETIS" not in rakor
     ringkasan = default.files["buku/ringkasan-eksekutif.md"].decode()
-    assert "2 dari 5 OPD" not in ringkasan and "ditandatangani oleh 2 dari 6 OPD" in ringkasan
+    assert "ditandatangani oleh 2 dari 6 OPD" in ringkasan
     assert any("Buku 1" in note for note in default.notes)
     assert "buku/buku-2-masterplan.md" not in keys
 
@@ -244,6 +246,16 @@ def test_earlier_books_are_copied_and_synthetic_banner_shown():
             assert data.startswith(b"> **DATA SINTETIS"), key
         if key.endswith(".html") and not key.startswith("buku/buku-2"):
             assert b"DATA SINTETIS" in data, key
+
+
+def test_empty_roadmap_gives_sheets_for_the_region_opd_list():
+    output = build([{"opd": "Dinkes", "nama_program": "Pendaftaran Online Pasien Puskesmas"}],
+                   roadmap=make_roadmap().iloc[0:0])
+    assert len(csv_of(output, "quick_win/quick_win_final.csv")) == 0
+    assert [r.rule for r in output.report.rejections].count("quick_win_unknown") == 1
+    sheets = [k for k in output.files if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md")]
+    assert len(sheets) == len(OPD) + 1
+    assert "Belum ada quick win" in output.files["buku/buku-3-quick-wins.md"].decode()
 
 
 def test_same_inputs_give_identical_files(default):

@@ -57,7 +57,8 @@ def rules_of(result) -> list[tuple[int, str, str]]:
 
 def test_commitment_rows_are_typed_and_statuses_folded():
     result = validate_sheet(make_sheet("komitmen", KOMITMEN, {}, {"status": "Sudah Ditandatangani"},
-                                       {"status": "BELUM", "tanggal": None}, {"status": "signed", "tanggal": "13/10/2026"}),
+                                       {"status": "BELUM", "tanggal": None},
+                                       {"status": "signed", "tanggal": "13/10/2026"}),
                             REGION, "komitmen")
     assert result.rejections == []
     valid = result.valid

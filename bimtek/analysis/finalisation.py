@@ -56,6 +56,8 @@ class RoadmapError(ValueError):
 
 def read_roadmap(data: bytes) -> pd.DataFrame:
     """roadmap/roadmap.csv bytes -> the frame build_roadmap() returned (same columns and the usual dtypes)."""
+    if not data.strip():
+        raise RoadmapError("roadmap.csv Tahap III kosong")
     frame = pd.read_csv(io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=True)
     missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
     if missing:
@@ -122,10 +124,15 @@ def opd_order(names: list[str], region_opd: list[str]) -> list[str]:
 def program_owners(roadmap: pd.DataFrame) -> pd.DataFrame:
     """Per OPD of the roadmap: `program` (count) and `anggaran` (total), indexed by OPD name."""
     grouped = roadmap.groupby("opd", sort=True)
-    return pd.DataFrame({"program": grouped.size().astype("int64"), "anggaran": grouped["anggaran"].sum().astype(float)})
+    return pd.DataFrame({
+        "program": grouped.size().astype("int64"),
+        "anggaran": grouped["anggaran"].sum().astype(float),
+    })
 
 
-def commitment_status(roadmap: pd.DataFrame, komitmen: pd.DataFrame, region_opd: list[str] | None = None) -> pd.DataFrame:
+def commitment_status(
+    roadmap: pd.DataFrame, komitmen: pd.DataFrame, region_opd: list[str] | None = None
+) -> pd.DataFrame:
     """STATUS_COLUMNS: every OPD with a valid commitment row or a roadmap program (module doc)."""
     owners = program_owners(roadmap)
     first = komitmen.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort") \
@@ -173,15 +180,19 @@ def chapter_label(number: object, written: object) -> str:
 
 
 def chapters_under_revision(review: pd.DataFrame) -> pd.DataFrame:
-    """REVISION_COLUMNS: review rows with status revisi, by chapter number (unnumbered last, in file order)."""
+    """REVISION_COLUMNS: review rows with status revisi, by chapter number (unnumbered last, in file order).
+
+    `bab` is "Bab III" for a numbered chapter, else the cell as written; `judul` the title part when there is one.
+    """
     frame = review[review["status"] == REVISION].copy()
     if PATH_COLUMN in frame.columns:
         frame = frame.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort")
     frame = frame.sort_values("bab_nomor", kind="mergesort", na_position="last")
+    labels = [chapter_label(n, w) for n, w in zip(frame["bab_nomor"], frame["bab"])]
     out = pd.DataFrame({
         "nomor": frame["bab_nomor"].astype("Int64"),
-        "bab": [chapter_label(n, w) for n, w in zip(frame["bab_nomor"], frame["bab"])],
-        "judul": frame["bab_judul"].astype("object"),
+        "bab": labels,
+        "judul": [None if t == label else t for t, label in zip(frame["bab_judul"], labels)],
         "catatan": frame["catatan"].astype("object"),
     })
     return out.reset_index(drop=True).reindex(columns=REVISION_COLUMNS)

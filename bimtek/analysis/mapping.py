@@ -105,11 +105,11 @@ def _dimension_label(code: object) -> str:
 def program_list(programs: pd.DataFrame) -> pd.DataFrame:
     """The published program list (module doc): PROGRAM_LIST_COLUMNS, taxonomy order, then OPD and name."""
     frame = typed_programs(programs)
-    order = frame["dimensi"].map(_dimension_order()).fillna(len(_dimension_order())).astype(int)
+    dim_order = _dimension_order()
     sort_frame = pd.DataFrame({
-        "d": order,
-        "o": frame["opd"].map(lambda s: fold_text(s)),
-        "n": frame["nama_program"].map(lambda s: fold_text(s)),
+        "d": frame["dimensi"].map(dim_order).fillna(len(dim_order)).astype(int),
+        "o": frame["opd"].map(fold_text),
+        "n": frame["nama_program"].map(fold_text),
         "r": frame[ROW_COLUMN],
     }, index=frame.index)
     ordered = sort_frame.sort_values(["d", "o", "n", "r"], kind="mergesort").index
@@ -137,7 +137,9 @@ def typed_programs(frame: pd.DataFrame) -> pd.DataFrame:
         elif dtype == "str":
             values = values.map(_text).astype(object)
         columns[name] = values.astype(dtype)
-    return pd.DataFrame(columns, index=frame.index)
+    typed = pd.DataFrame(columns)
+    typed.index = frame.index
+    return typed
 
 
 def read_program_list(data: bytes) -> pd.DataFrame:
@@ -152,7 +154,7 @@ def read_program_list(data: bytes) -> pd.DataFrame:
     return typed_programs(raw)
 
 
-# ----------------------------------------------------------------------------------------------- per dimension x element
+# ----------------------------------------------------------------------------------------------- dimension x element
 
 def per_dimension_element(programs: pd.DataFrame) -> pd.DataFrame:
     """Dimension x element table of the mapped programs.

@@ -8,11 +8,11 @@ Deliverables (keys in the run folder):
 | key | content |
 |---|---|
 | validation/report.json, validation/quarantine.csv | as every stage (report notes: Tahap I used or missing) |
-| program/daftar_program.csv | THE published program list Tahap III reads as its baseline (contract: bimtek.analysis.mapping) |
+| program/daftar_program.csv | THE published program list, Tahap III's baseline (contract: bimtek.analysis.mapping) |
 | program/per_dimensi_elemen.csv | dimension x element: programs, owning OPD, RPJMD/Renstra references |
-| program/perubahan.csv | changes against the Tahap I long list: baru, dihapus, pindah_dimensi, tetap (bimtek.analysis.mapping) |
+| program/perubahan.csv | changes against Tahap I's long list: baru, dihapus, pindah_dimensi, tetap (same module) |
 | program/kontribusi_opd.csv | per OPD: programs per dimension, budget |
-| quick_win/rencana_aksi.csv | draft quarterly action plans of the quick-win candidates (bimtek.analysis.quick_win_plan) |
+| quick_win/rencana_aksi.csv | draft quarterly action plans of the quick-win candidates (analysis.quick_win_plan) |
 | buku/rencana-aksi-quick-win.md/.html | the same plans as a document |
 | buku/buku-1-analisis-strategis.md/.html | Buku 1 revised: Tahap I's book with the mapping chapter |
 
@@ -39,7 +39,12 @@ from bimtek.roadmap import build_roadmap
 from bimtek.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
-from bimtek.stages.tahap_2_books import mapping_context, quick_win_context, render_mapping_chapter, render_quick_win_plans
+from bimtek.stages.tahap_2_books import (
+    mapping_context,
+    quick_win_context,
+    render_mapping_chapter,
+    render_quick_win_plans,
+)
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
 
 IDEAS_KEY = "analysis/daftar_panjang.csv"

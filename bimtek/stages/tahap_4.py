@@ -44,6 +44,7 @@ from bimtek.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tables import csv_bytes
+from bimtek.summary import table_rows
 from bimtek.taxonomy import load_taxonomy
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
 from bimtek.validation.stage_4_rules import SIGNED, reject_unknown_quick_wins
@@ -84,6 +85,14 @@ class PreviousFiles:
     """Bytes of the earlier stages' files, keyed by (stage, key); None when absent."""
 
     files: dict[tuple[int, str], bytes | None] = field(default_factory=dict)
+    runs: dict[int, str] = field(default_factory=dict)
+    """Run id of each earlier stage a file was read from (for the manifest; never written into a deliverable)."""
+
+    def manifest_extra(self) -> dict | None:
+        """`{"previous_runs": {"tahap-3": run_id, ...}}` for publish_outputs, or None when nothing was read."""
+        if not self.runs:
+            return None
+        return {"previous_runs": {f"tahap-{stage}": run for stage, run in sorted(self.runs.items(), reverse=True)}}
 
     def get(self, stage: int, key: str) -> bytes | None:
         return self.files.get((stage, key))
@@ -101,6 +110,8 @@ class PreviousFiles:
 class Tahap4Output(StageOutput):
     report: ValidationReport | None = None
     """The validation report after the cross-stage rule (the flow's rows_valid / rows_rejected)."""
+    results: list[SheetResult] = field(default_factory=list)
+    """The validation results after the cross-stage rule (for the OPD feedback letters)."""
 
 
 # ----------------------------------------------------------------------------------------------- region words
@@ -126,19 +137,6 @@ def region_words(region: Region) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------- context
-
-def _plain(value: object) -> object:
-    """pandas/numpy scalars -> Python values; missing -> None."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and value != value:
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
 
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
@@ -216,13 +214,13 @@ def finalisation_context(
 ) -> dict:
     """Everything the Tahap IV documents show, as plain Python values (the templates format them)."""
     spans = horizons(region.period, settings)
-    rows = _with_years(records(roadmap))
+    rows = _with_years(table_rows(roadmap))
     total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
-    by_dim = [{**d, "share": _share(d["anggaran_total"], total)} for d in records(aggregates["by_dimension"])]
+    by_dim = [{**d, "share": _share(d["anggaran_total"], total)} for d in table_rows(aggregates["by_dimension"])]
     by_horizon = [
         {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]), "share": _share(h["anggaran_total"], total),
          "rows": sorted((r for r in rows if r["horizon"] == h["horizon"]), key=lambda r: r["peringkat"])}
-        for h in records(aggregates["by_horizon"])
+        for h in table_rows(aggregates["by_horizon"])
     ]
     funding = aggregates["budget_by_funding"]
     funding_total = funding[funding["dimensi"] == TOTAL_LABEL]
@@ -231,13 +229,13 @@ def finalisation_context(
         {"sumber": s, "anggaran": float(funding_total[s].iloc[0]), "share": _share(funding_total[s].iloc[0], total)}
         for s in sources if len(funding_total) and float(funding_total[s].iloc[0]) > 0
     ]
-    finals = _with_years(records(choice.frame))
+    finals = _with_years(table_rows(choice.frame))
     final_keys = {(r["opd"], r["nama_program"]) for r in finals}
     others = sorted((r for r in rows if r["quick_win_candidate"] and (r["opd"], r["nama_program"]) not in final_keys),
                     key=lambda r: r["peringkat_quick_win"])
-    status_rows = records(status)
-    unsigned = records(fin.unsigned_opd(status))
-    revisions = records(fin.chapters_under_revision(review))
+    status_rows = table_rows(status)
+    unsigned = table_rows(fin.unsigned_opd(status))
+    revisions = table_rows(fin.chapters_under_revision(review))
     calendar = {k: v.isoformat() for k, v in region.calendar.items()}
     return {
         "region": region_words(region),
@@ -258,7 +256,7 @@ def finalisation_context(
         "horizons": by_horizon,
         "dimension_horizons": _dimension_horizon_matrix(rows, spans),
         "horizon_names": list(spans),
-        "budget_by_year": records(aggregates["budget_by_year"]),
+        "budget_by_year": table_rows(aggregates["budget_by_year"]),
         "funding": funding_rows,
         "quick_wins": {
             "rows": finals,
@@ -294,7 +292,7 @@ def sheet_opd(roadmap: pd.DataFrame, region: Region) -> list[str]:
 
 def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> dict[str, dict]:
     """File slug -> the `sheet` entry of the commitment-sheet template (one per OPD, then the regional head)."""
-    rows = _with_years(records(roadmap))
+    rows = _with_years(table_rows(roadmap))
     status = {r["opd"]: r for r in context["commitments"]["rows"]}
     sheets: dict[str, dict] = {}
     for opd in sheet_opd(roadmap, region):
@@ -335,15 +333,18 @@ def _copied_books(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
     files: dict[str, bytes] = {}
     notes: list[str] = []
     for base, stages, missing in (
-        (BUKU_1, (2, 1), "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."),
+        (BUKU_1, (2, 1),
+         "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."),
         (BUKU_2, (3,), "Buku 2 Masterplan tidak ditemukan pada hasil Tahap III; set buku final belum memuatnya."),
     ):
-        for suffix in (".md", ".html"):
-            _stage, data = previous.first(base + suffix, stages)
+        stage = next((s for s in stages if any(previous.get(s, base + x) is not None for x in (".md", ".html"))), None)
+        if stage is None:
+            notes.append(missing)
+            continue
+        for suffix in (".md", ".html"):  # both formats from the same stage
+            data = previous.get(stage, base + suffix)
             if data is not None:
                 files[base + suffix] = data
-        if f"{base}.md" not in files and f"{base}.html" not in files:
-            notes.append(missing)
     return files, notes
 
 
@@ -355,7 +356,8 @@ def _by_dimension_note(published: bytes | None, computed: pd.DataFrame) -> list[
     same = (
         list(frame.get("dimensi", [])) == list(computed["dimensi"])
         and list(frame.get("programs", [])) == list(computed["programs"])
-        and all(abs(float(a) - float(b)) < 0.5 for a, b in zip(frame.get("anggaran_total", []), computed["anggaran_total"]))
+        and all(abs(float(a) - float(b)) < 0.5
+                for a, b in zip(frame.get("anggaran_total", []), computed["anggaran_total"]))
     )
     return [] if same else [
         "Angka per dimensi Tahap III (aggregates/by_dimension.csv) berbeda dari roadmap; buku Tahap IV memakai "
@@ -418,6 +420,7 @@ def build_tahap_4(
         ],
         notes=notes,
         report=report,
+        results=results,
     )
 
 

@@ -1,0 +1,93 @@
+"""Tahap IV end to end under a Prefect test harness: publish Tahap III, then finalise from the sample Tahap IV inbox."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bimtek.paths import SAMPLE_DIR
+from bimtek.stages.previous import MissingStageError
+
+REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
+INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
+
+
+@pytest.fixture(scope="module")
+def published(prefect_harness, tmp_path_factory):
+    """A store with Tahap III published, then one Tahap IV run ("final")."""
+    from flows.tahap_3 import tahap_3
+    from flows.tahap_4 import tahap_4
+
+    store = tmp_path_factory.mktemp("store")
+    tahap_3(region=str(REGION), inputs=str(INPUTS / "tahap-3"), store=str(store), run_id="tiga")
+    result = tahap_4(region=str(REGION), inputs=str(INPUTS / "tahap-4"), store=str(store), run_id="final")
+    return store, result, store / "padang-pariaman" / "tahap-4" / "final"
+
+
+def test_result_has_the_shape_of_every_stage(published):
+    _, result, _ = published
+    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "rows_valid", "rows_rejected"}
+    assert result["run_id"] == "final"
+    assert (result["rows_valid"], result["rows_rejected"]) == (42, 2)
+
+
+def test_outputs_are_published(published):
+    store, _, run = published
+    manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+    keys = {entry["path"] for entry in manifest["outputs"]}
+    expected = {
+        "validation/report.json", "validation/quarantine.csv", "quick_win/quick_win_final.csv",
+        "komitmen/status_komitmen.csv", "komitmen/belum_tanda_tangan.csv", "review/bab_revisi.csv",
+        "komitmen/lembar-komitmen-kepala-daerah.md", "komitmen/lembar-komitmen-dinas-kesehatan.html",
+        "rakor/paket-rakor.md", "rakor/paket-rakor.html",
+    }
+    for book in ("buku-2-masterplan", "buku-3-quick-wins", "buku-4-roadmap", "ringkasan-eksekutif", "rancangan-perbup"):
+        expected |= {f"buku/{book}.md", f"buku/{book}.html"}
+    assert expected <= keys
+    roadmap = pd.read_csv(store / "padang-pariaman" / "tahap-3" / "tiga" / "roadmap" / "roadmap.csv")
+    sheets = {k for k in keys if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md")}
+    assert len(sheets) == roadmap["opd"].nunique() + 1
+    tahap_3_book = store / "padang-pariaman" / "tahap-3" / "tiga" / "buku" / "buku-2-masterplan.md"
+    assert (run / "buku" / "buku-2-masterplan.md").read_bytes() == tahap_3_book.read_bytes()
+    assert "DATA SINTETIS" in (run / "buku" / "buku-4-roadmap.md").read_text(encoding="utf-8")
+    assert manifest["previous_runs"] == {"tahap-3": "tiga"}
+    assert "umpan-balik/ringkasan-pengiriman.html" in keys
+
+
+def test_sample_mistakes_are_rejected(published):
+    _, _, run = published
+    report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
+    assert sorted((r["sheet"], r["row"], r["rule"], r["value"]) for r in report["rejections"]) == [
+        ("komitmen", 10, "commitment_status", "sudah"), ("review", 7, "review_status", "selesai")]
+
+
+def test_unsigned_opd_and_chapters_under_revision(published):
+    _, _, run = published
+    unsigned = pd.read_csv(run / "komitmen" / "belum_tanda_tangan.csv")
+    assert unsigned["opd"].tolist() == ["Sekretariat DPRD", "Badan Kesatuan Bangsa dan Politik", "Dinas Perikanan",
+                                        "Perumda Air Minum Padang Pariaman"]
+    assert set(unsigned["status"]) == {"belum"}
+    revisions = pd.read_csv(run / "review" / "bab_revisi.csv")
+    assert revisions["bab"].tolist() == ["Bab III", "Bab V"]
+
+
+def test_final_quick_wins_are_the_three_chosen_in_the_sample(published):
+    _, _, run = published
+    final = pd.read_csv(run / "quick_win" / "quick_win_final.csv")
+    assert list(zip(final["opd"], final["nama_program"])) == [
+        ("Dinas Kependudukan dan Pencatatan Sipil", "Layanan Adminduk Online Nagari"),
+        ("RSUD Padang Pariaman", "Pendaftaran Online dan Antrean Pasien RSUD"),
+        ("Dinas Lingkungan Hidup", "Bank Sampah Digital Nagari"),
+    ]
+    assert set(final["sumber_pilihan"]) == {"berkas"}
+    rakor = (run / "rakor" / "paket-rakor.md").read_text(encoding="utf-8")
+    assert all(name in rakor for name in final["nama_program"])
+
+
+def test_tahap_4_without_tahap_3_stops_with_a_clear_error(prefect_harness, tmp_path):
+    from flows.tahap_4 import tahap_4
+
+    with pytest.raises(MissingStageError, match="Tahap IV membutuhkan hasil Tahap III"):
+        tahap_4(region=str(REGION), inputs=str(INPUTS / "tahap-4"), store=str(tmp_path / "kosong"))
+    assert not Path(tmp_path / "kosong" / "padang-pariaman" / "tahap-4").exists()
