@@ -266,8 +266,16 @@ def schedules(
     if not (apply or clear):
         return
 
+    from prefect.settings import get_current_settings
+
     from flows.deploy import apply_schedules
 
+    if not get_current_settings().api.url:
+        console.print(
+            "[bold red]Galat:[/] PREFECT_API_URL belum diatur; jadwal hanya berguna di server Prefect "
+            "(mis. export PREFECT_API_URL=http://127.0.0.1:4200/api)."
+        )
+        raise typer.Exit(code=2)
     try:
         results = asyncio.run(apply_schedules(reg.slug, [] if clear else specs))
     except Exception as exc:  # network or API errors: one clear line

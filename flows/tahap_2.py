@@ -14,6 +14,7 @@ from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
+from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
 from tasks.stage_2 import draft_tahap_2, load_tahap_1
 
@@ -29,6 +30,7 @@ def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | No
     report = build_report(reg.slug, intake.results)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
+    output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra)
     links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]

@@ -97,14 +97,6 @@ class PreviousFiles:
     def get(self, stage: int, key: str) -> bytes | None:
         return self.files.get((stage, key))
 
-    def first(self, key: str, stages: tuple[int, ...]) -> tuple[int | None, bytes | None]:
-        """(stage, bytes) of the first stage in `stages` that has `key`."""
-        for stage in stages:
-            data = self.get(stage, key)
-            if data is not None:
-                return stage, data
-        return None, None
-
 
 @dataclass
 class Tahap4Output(StageOutput):
@@ -173,10 +165,15 @@ def _dimension_horizon_matrix(rows: list[dict], spans: dict) -> list[dict]:
     return out
 
 
+def book_source(previous: PreviousFiles, base: str, stages: tuple[int, ...]) -> int | None:
+    """The first of `stages` that published book `base` (.md or .html), or None."""
+    return next((s for s in stages if any(previous.get(s, base + x) is not None for x in (".md", ".html"))), None)
+
+
 def _book_list(previous: PreviousFiles) -> list[dict]:
     """The final book set and whether each book is in this run."""
-    buku_1_stage, _ = previous.first(f"{BUKU_1}.md", (2, 1))
-    buku_2 = previous.get(3, f"{BUKU_2}.md") is not None
+    buku_1_stage = book_source(previous, BUKU_1, (2, 1))
+    buku_2 = book_source(previous, BUKU_2, (3,)) is not None
     stage_names = {1: "Tahap I", 2: "Tahap II", 3: "Tahap III"}
     return [
         {"title": "Buku 1 Analisis Strategis", "key": f"{BUKU_1}.html", "available": buku_1_stage is not None,
@@ -337,7 +334,7 @@ def _copied_books(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
          "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."),
         (BUKU_2, (3,), "Buku 2 Masterplan tidak ditemukan pada hasil Tahap III; set buku final belum memuatnya."),
     ):
-        stage = next((s for s in stages if any(previous.get(s, base + x) is not None for x in (".md", ".html"))), None)
+        stage = book_source(previous, base, stages)
         if stage is None:
             notes.append(missing)
             continue
