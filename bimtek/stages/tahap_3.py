@@ -16,9 +16,10 @@ from bimtek.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
 from bimtek.model import ValidationReport
 from bimtek.region import Region
-from bimtek.render import buku_2_context, render_buku_2
+from bimtek.render import MarkdownText, buku_2_context, render_buku_2
 from bimtek.roadmap import build_roadmap, horizons
 from bimtek.settings import Settings
+from bimtek.stages.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
@@ -34,15 +35,31 @@ def tahap_3_files(
     report: ValidationReport,
     settings: Settings,
 ) -> tuple[dict[str, bytes], pd.DataFrame, pd.DataFrame]:
-    """Roadmap, aggregates and Buku 2 for the given valid programs: (files, roadmap, by_dimension)."""
+    """Roadmap, aggregates, charts, the roadmap workbook and Buku 2: (files, roadmap, by_dimension)."""
+    from bimtek.workbooks import roadmap_workbook
+
     roadmap = build_roadmap(programs, region, settings)
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
-    markdown, html = render_buku_2(buku_2_context(region, roadmap, settings, report, aggregates=aggregates))
+    charts = masterplan_charts(roadmap, aggregates, region, settings)
+    context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates)
+    context["charts"] = _chart_references(charts)
+    markdown, html = render_buku_2(context)
     files = {f"aggregates/{name}.csv": csv_bytes(frame) for name, frame in aggregates.items()}
+    files.update(chart_files(all_charts(charts)))
     files["roadmap/roadmap.csv"] = csv_bytes(roadmap)
+    files["roadmap/roadmap.xlsx"] = roadmap_workbook(roadmap, region, aggregates["by_dimension"])
     files["buku/buku-2-masterplan.md"] = markdown.encode("utf-8")
     files["buku/buku-2-masterplan.html"] = html.encode("utf-8")
     return files, roadmap, aggregates["by_dimension"]
+
+
+def _chart_references(charts: dict) -> dict:
+    """Paths from buku/ to each chart's PNG, marked safe for the Markdown template."""
+    return {
+        role: ({code: MarkdownText(book_reference(c)) for code, c in chart.items()} if isinstance(chart, dict)
+               else MarkdownText(book_reference(chart)))
+        for role, chart in charts.items()
+    }
 
 
 def build_tahap_3(
@@ -75,7 +92,7 @@ def build_tahap_3(
         figures=by_dimension,
         highlights=[
             ("Buku 2 Masterplan (HTML)", "buku/buku-2-masterplan.html"),
-            ("Roadmap (CSV)", "roadmap/roadmap.csv"),
+            ("Roadmap (Excel)", "roadmap/roadmap.xlsx"),
             ("Laporan validasi", "validation/report.json"),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
