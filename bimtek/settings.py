@@ -33,7 +33,13 @@ class Settings(BaseSettings):
     document_formats: str = "pdf,docx"
     """Formats made from every HTML book besides the HTML itself (comma-separated subset of pdf,docx; empty: none)."""
     task_runner: str = "thread"
-    """Task runner of the per-file fan-out: "thread" (Prefect's default) or "dask" (prefect-dask, local cluster)."""
+    """Task runner of the per-file fan-out: "thread" (Prefect's ThreadPoolTaskRunner) or "dask" (prefect-dask)."""
+    threads: int | None = None
+    """Thread pool size for the "thread" runner (None: Prefect's default)."""
+    dask_address: str | None = None
+    """With "dask": an existing cluster's scheduler (tcp://host:8786) shared by workers on several machines."""
+    dask_workers: int | None = None
+    """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
 
     @property
     def formats(self) -> set[str]:

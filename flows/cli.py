@@ -106,20 +106,12 @@ def validate(
 def demo(
     store: str = typer.Option("outputs", "--store", help="Tujuan hasil demo."),
 ) -> None:
-    """Jalankan region sampel (data sintetis Padang Pariaman) melalui semua tahap yang ada, ke outputs/."""
+    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
     from bimtek.paths import SAMPLE_DIR
-    from flows.registry import STAGE_FLOWS
 
     region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
-    try:
-        import importlib
-
-        importlib.import_module(STAGE_FLOWS["all"][0])
-        lines = _run_stage("all", region, str(inputs_root), store, None)
-    except ModuleNotFoundError:
-        lines = _run_stage("3", region, str(inputs_root / "tahap-3"), store, None)
-    for item in lines:
+    for item in _run_stage("all", region, str(inputs_root), store, None):
         console.print(f"[green]Selesai:[/] {item}")
 
 

@@ -1,37 +1,39 @@
 """Which task runner a flow uses: threads (default) or Dask for the per-file fan-out.
 
-`BIMTEK_TASK_RUNNER=dask` gives prefect-dask's DaskTaskRunner: a local cluster (processes, one per CPU up to
-`BIMTEK_DASK_WORKERS`) or, with `BIMTEK_DASK_ADDRESS=tcp://scheduler:8786`, an existing Dask cluster shared by
-several Prefect workers. Anything else (or unset) gives Prefect's ThreadPoolTaskRunner, which is right for the
-usual inbox of a few dozen OPD files. Wire it as `@flow(task_runner=task_runner())`; the environment is read when
-the flow module is imported (i.e. per flow run on a process worker).
+Chosen by the settings (bimtek/settings.py): `BIMTEK_TASK_RUNNER=dask` gives prefect-dask's DaskTaskRunner, a local
+cluster of `BIMTEK_DASK_WORKERS` processes or, with `BIMTEK_DASK_ADDRESS=tcp://scheduler:8786`, an existing Dask
+cluster shared by several Prefect workers. Otherwise Prefect's ThreadPoolTaskRunner (`BIMTEK_THREADS` threads),
+which is right for the usual inbox of a few dozen OPD files. The settings are read when the flow module is
+imported, i.e. once per flow run on a process worker.
 """
 
 from __future__ import annotations
 
 import os
 
+from bimtek.settings import Settings, get_settings
 
-def task_runner_kind(environ: dict | None = None) -> str:
-    env = os.environ if environ is None else environ
-    kind = (env.get("BIMTEK_TASK_RUNNER") or "thread").strip().lower()
-    if kind not in {"thread", "dask"}:
+RUNNER_KINDS = ("thread", "dask")
+
+
+def task_runner_kind(settings: Settings | None = None) -> str:
+    """'thread' or 'dask' (ValueError naming the setting otherwise)."""
+    kind = (settings or get_settings()).task_runner.strip().lower()
+    if kind not in RUNNER_KINDS:
         raise ValueError(f"BIMTEK_TASK_RUNNER={kind!r}: use 'thread' or 'dask'")
     return kind
 
 
-def task_runner(environ: dict | None = None):
-    """The task runner for a stage flow, chosen by BIMTEK_TASK_RUNNER (thread | dask)."""
-    env = os.environ if environ is None else environ
-    if task_runner_kind(env) == "dask":
+def task_runner(settings: Settings | None = None):
+    """The task runner for a stage flow."""
+    settings = settings or get_settings()
+    if task_runner_kind(settings) == "dask":
         from prefect_dask import DaskTaskRunner
 
-        address = env.get("BIMTEK_DASK_ADDRESS")
-        if address:
-            return DaskTaskRunner(address=address)
-        workers = int(env.get("BIMTEK_DASK_WORKERS") or min(os.cpu_count() or 1, 4))
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        workers = settings.dask_workers or min(os.cpu_count() or 1, 4)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
     from prefect.task_runners import ThreadPoolTaskRunner
 
-    max_workers = env.get("BIMTEK_THREADS")
-    return ThreadPoolTaskRunner(max_workers=int(max_workers) if max_workers else None)
+    return ThreadPoolTaskRunner(max_workers=settings.threads)

@@ -11,6 +11,7 @@ from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
@@ -19,7 +20,7 @@ from tasks.stage_1 import draft_tahap_1
 STAGE = 1
 
 
-@flow(name="tahap-1", flow_run_name=run_name("tahap-1"), log_prints=True)
+@flow(name="tahap-1", flow_run_name=run_name("tahap-1"), **stage_flow_options())
 def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg = load_region(region)

@@ -13,6 +13,7 @@ from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
@@ -21,7 +22,7 @@ from tasks.stage_2 import draft_tahap_2, load_tahap_1
 STAGE = 2
 
 
-@flow(name="tahap-2", flow_run_name=run_name("tahap-2"), log_prints=True)
+@flow(name="tahap-2", flow_run_name=run_name("tahap-2"), **stage_flow_options())
 def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
     reg = load_region(region)

@@ -12,6 +12,7 @@ from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
@@ -22,7 +23,7 @@ STAGE = 3
 BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
 
 
-@flow(name="tahap-3", flow_run_name=run_name("tahap-3"), log_prints=True)
+@flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
 def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg = load_region(region)

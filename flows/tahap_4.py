@@ -10,6 +10,7 @@ from bimtek.stages import datasets_for_stage
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
@@ -18,7 +19,7 @@ from tasks.stage_4 import draft_tahap_4, load_tahap_4_previous
 STAGE = 4
 
 
-@flow(name="tahap-4", flow_run_name=run_name("tahap-4"), log_prints=True)
+@flow(name="tahap-4", flow_run_name=run_name("tahap-4"), **stage_flow_options())
 def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 

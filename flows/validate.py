@@ -12,9 +12,10 @@ from bimtek.validation import build_report, report_json
 from flows.artifacts import publish_validation_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.options import stage_flow_options
 
 
-@flow(name="validasi-inbox", flow_run_name=run_name("validasi"), log_prints=True)
+@flow(name="validasi-inbox", flow_run_name=run_name("validasi"), **stage_flow_options())
 def validate_inputs(region: str, inputs: str, stage: int = 3, report_path: str | None = None) -> dict:
     """Check the OPD files of one stage's inbox and write validation/report.json-style output to `report_path`."""
     reg = load_region(region)

@@ -54,7 +54,7 @@ ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "qui
 @pytest.fixture(scope="module")
 def ingested():
     """Every committed input file read once by bimtek.ingest with all contracts as candidates."""
-    ingest = pytest.importorskip("bimtek.ingest")
+    import bimtek.ingest as ingest
     return {name: ingest.read_table(name, (INPUTS / name).read_bytes(), ALL_DATASETS) for name in _files(INPUTS)}
 
 

@@ -178,12 +178,14 @@ def test_task_runner_choice():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    assert task_runner_kind({}) == "thread"
-    assert isinstance(task_runner({}), ThreadPoolTaskRunner)
-    assert isinstance(task_runner({"BIMTEK_TASK_RUNNER": "dask"}), DaskTaskRunner)
-    assert isinstance(task_runner({"BIMTEK_TASK_RUNNER": "Dask", "BIMTEK_DASK_ADDRESS": "tcp://x:8786"}), DaskTaskRunner)
-    with pytest.raises(ValueError):
-        task_runner_kind({"BIMTEK_TASK_RUNNER": "ray"})
+    from bimtek.settings import Settings
+
+    assert task_runner_kind(Settings()) == "thread"
+    assert isinstance(task_runner(Settings()), ThreadPoolTaskRunner)
+    assert isinstance(task_runner(Settings(task_runner="dask")), DaskTaskRunner)
+    assert isinstance(task_runner(Settings(task_runner="Dask", dask_address="tcp://x:8786")), DaskTaskRunner)
+    with pytest.raises(ValueError, match="BIMTEK_TASK_RUNNER"):
+        task_runner_kind(Settings(task_runner="ray"))
 
 
 def test_notify_if_needed_emits_only_above_threshold(monkeypatch):

@@ -3,7 +3,7 @@
 deployment for the same region that must queue instead of overlapping.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; CI starts it): the test creates a fresh database and
-drops it afterwards. Skipped, with the reason, when PostgreSQL cannot be reached. Every process it starts is in its
+drops it afterwards. Fails, with the reason, when PostgreSQL cannot be reached. Every process it starts is in its
 own process group and is stopped (with all descendants) at the end; the test asserts none is left.
 """
 
@@ -63,7 +63,7 @@ def database_url():
     try:
         asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # no PostgreSQL here: say so instead of failing obscurely
-        pytest.skip(f"PostgreSQL not reachable on {PG['host']}:{PG['port']} as {PG['user']} ({exc})")
+        pytest.fail(f"PostgreSQL not reachable on {PG['host']}:{PG['port']} as {PG['user']} ({exc})")
     try:
         yield f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
     finally:
