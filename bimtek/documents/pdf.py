@@ -415,6 +415,13 @@ def _base_url(base_url: str | Path | None) -> str | None:
     return str(base_url)
 
 
+def _quiet_font_subsetting_warnings() -> None:
+    """WeasyPrint warns once per font that it subsets with fontTools (no HarfBuzz-Subset here): not actionable."""
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+
 def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
              base_url: str | Path | None = None, created: dt.date | None = None) -> bytes:
     """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
@@ -424,6 +431,8 @@ def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synth
     """
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
+
+    _quiet_font_subsetting_warnings()
 
     document = print_document(html, title=title, region_name=region_name, stage_label=stage_label,
                               synthetic=synthetic, created=created)
