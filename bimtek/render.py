@@ -300,6 +300,7 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         },
         "score": {"impact": WEIGHT_IMPACT, "readiness": WEIGHT_READINESS, "cost": WEIGHT_COST},
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
+        "charts": None,  # chart PNG paths: the Tahap III builder sets them when it writes the charts
     }
 
 

@@ -256,9 +256,11 @@ class _LazyClient:
     def get(self) -> BaseClient:
         if self._client is None:
             import boto3
+            from botocore.config import Config
 
             # A fresh session per client: boto3's default session is not safe to share between threads.
-            self._client = boto3.session.Session().client("s3")
+            # Signature V4 for every request and presigned link (what current S3-compatible servers expect).
+            self._client = boto3.session.Session().client("s3", config=Config(signature_version="s3v4"))
         return self._client
 
 

@@ -28,8 +28,8 @@ def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | No
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results)
-    result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs)
-    links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
-    publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
+    result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs,
+                             highlights=output.highlights)
+    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -33,8 +33,8 @@ def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | No
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
     output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra)
-    links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
-    publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
+                             highlights=output.highlights)
+    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

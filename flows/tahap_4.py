@@ -32,8 +32,8 @@ def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | No
     drafted = draft_tahap_4(reg, intake.results, previous)
     report = drafted.report
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra())
-    links = [(label, f"{result['run_url']}/{key}") for label, key in output.highlights]
-    publish_stage_artifacts(reg, STAGE, report, output.figures, links, output.notes)
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra(),
+                             highlights=output.highlights)
+    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -8,6 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.package import RunExistsError, code_version, new_run_id, publish_run
+from bimtek.settings import get_settings
 from bimtek.storage import open_location
 
 
@@ -32,8 +33,12 @@ def publish_outputs(
     outputs: dict[str, bytes],
     inputs: list[dict],
     extra: dict | None = None,
+    highlights: list[tuple[str, str]] | None = None,
 ) -> dict:
     """Write the run folder, bundle and manifest, then latest.json; return where it went.
+
+    `links` holds (label, URL) of the `highlights` (label, key): presigned links with the configured expiry on S3,
+    file:// URIs in a local store.
 
     An existing run id is refused (a user-given --run-id never replaces a published run), except on a retry of
     this task, which must be able to finish the folder its failed attempt started.
@@ -55,7 +60,10 @@ def publish_outputs(
         extra=extra,
         overwrite=task_run.run_count > 1,
     )
+    run_prefix = f"{region_slug}/tahap-{stage}/{run_id}"
+    expires = get_settings().presign_expiry_seconds
     return {
+        "links": [(label, location.presigned_url(f"{run_prefix}/{key}", expires)) for label, key in highlights or []],
         "run_id": run_id,
         "run_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}"),
         "manifest_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}/manifest.json"),

@@ -43,3 +43,21 @@ def test_tahap_3_reads_inputs_from_s3_and_publishes_to_s3(prefect_harness, s3_se
     for entry in manifest["outputs"]:
         assert f"hasil/padang-pariaman/tahap-3/s3-run/{entry['path']}" in keys
     assert "hasil/padang-pariaman/tahap-3/s3-run/bundle.zip" in keys
+
+
+def test_links_to_deliverables_are_presigned_and_fetchable(prefect_harness, s3_server, s3_bucket):
+    import urllib.request
+
+    from flows.tahap_3 import tahap_3
+
+    client = boto3.client("s3")
+    client.put_object(Bucket=s3_bucket, Key="inbox/usulan-program-dpmn.csv",
+                      Body=(INBOX / "usulan-program-dpmn.csv").read_bytes())
+    result = tahap_3(region=str(REGION), inputs=f"s3://{s3_bucket}/inbox", store=f"s3://{s3_bucket}/hasil",
+                     run_id="links")
+    links = dict(result["links"])
+    url = links["Laporan validasi"]
+    assert "X-Amz-Expires=" in url and url.startswith("http://127.0.0.1")
+    with urllib.request.urlopen(url, timeout=30) as response:
+        fetched = json.loads(response.read())
+    assert fetched["region"] == "padang-pariaman" and fetched["rows_total"] >= 1
