@@ -71,6 +71,17 @@ def is_supported(path: str) -> bool:
     return PurePosixPath(path).suffix.lower() in SUPPORTED_SUFFIXES
 
 
+class EmptyInboxError(ValueError):
+    """The inputs location holds no file at all: nothing to validate, nothing to publish."""
+
+    def __init__(self, location: str):
+        self.location = location
+        super().__init__(
+            f"Tidak ada berkas OPD di {location}. Periksa lokasi input (folder atau s3://bucket/prefix) "
+            "atau tunggu sampai OPD mengirim berkasnya; tidak ada hasil yang diterbitkan."
+        )
+
+
 def read_table(path: str, data: bytes, datasets: list[str] | None = None) -> list[Sheet]:
     """Read one input file into Sheets (one per table found); never raises for bad content.
 
@@ -295,8 +306,20 @@ def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> list[She
         workbook.close()
 
 
+NOTE_SHEET_WORDS = ("petunjuk", "daftar", "instruksi", "keterangan", "panduan", "referensi", "contoh")
+"""A worksheet whose name contains one of these words holds instructions or lists, not data: skipped quietly."""
+
+
+def _is_note_sheet(worksheet) -> bool:
+    """Instruction/list sheets (by name) and hidden sheets are not OPD data."""
+    name = worksheet.title.lower()
+    return getattr(worksheet, "sheet_state", "visible") != "visible" or any(w in name for w in NOTE_SHEET_WORDS)
+
+
 def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[Sheet]:
+    """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently."""
     sheets: list[Sheet] = []
+    headerless: list[str] = []
     any_content = False
     for worksheet in workbook.worksheets:
         rows = worksheet.iter_rows(values_only=True)
@@ -304,13 +327,18 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[
         any_content = any_content or any(head)
         header = _find_header(head, specs)
         if header is None:
+            if any(head) and not _is_note_sheet(worksheet):
+                headerless.append(worksheet.title)
             continue
         after_header = zip(itertools.count(header.row_index + 2), head[header.row_index + 1 :])
         remaining = ((n, _row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
         records = itertools.chain(after_header, remaining)
         sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records))
     if sheets:
-        return sheets
+        return sheets + [
+            _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"'))
+            for title in headerless
+        ]
     names = ", ".join(ws.title for ws in workbook.worksheets)
     if not any_content:
         return [_failed(path, "", "empty", f"Berkas Excel tidak berisi data (lembar: {names}).")]

@@ -312,7 +312,7 @@ def _checked_outputs(outputs: dict[str, bytes]) -> dict[str, bytes]:
 def _refuse_existing_run(run_location: Location) -> None:
     if run_location.list(missing_ok=True):
         raise RunExistsError(
-            f"Run already published: {run_location.url}. Use another run id, or overwrite=True to replace it."
+            f"Run dengan ID ini sudah diterbitkan: {run_location.url}. Gunakan --run-id lain; run yang sudah terbit tidak ditimpa."
         )
 
 

@@ -183,7 +183,7 @@ class LocalLocation(Location):
         if not self.root.exists():
             if missing_ok:
                 return []
-            raise LocationNotFoundError(f"Folder not found: {self.url}")
+            raise LocationNotFoundError(f"Folder tidak ditemukan: {self.url}")
         if not self.root.is_dir():
             raise StorageError(f"Not a folder: {self.url}")
         return _filter_keys(self._walk(), suffixes)
@@ -201,7 +201,7 @@ class LocalLocation(Location):
         try:
             return path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
-            raise ObjectNotFoundError(f"File not found: {path}") from exc
+            raise ObjectNotFoundError(f"Berkas tidak ditemukan: {path}") from exc
         except OSError as exc:
             raise StorageError(f"Cannot read {path}: {exc}") from exc
 
@@ -357,9 +357,9 @@ class S3Location(Location):
         """Translate a boto3/botocore failure into a `StorageError` that names the location."""
         code = _error_code(exc)
         if code in _NO_BUCKET_CODES:
-            return LocationNotFoundError(f"Bucket not found: s3://{self.bucket} (while trying to {action} {where})")
+            return LocationNotFoundError(f"Bucket tidak ditemukan: s3://{self.bucket} ({where})")
         if code in _NOT_FOUND_CODES:
-            return ObjectNotFoundError(f"Object not found: {where}")
+            return ObjectNotFoundError(f"Objek tidak ditemukan: {where}")
         return StorageError(f"Cannot {action} {where}: {exc}")
 
 

@@ -35,8 +35,17 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
-def _check_inputs(region_path: Path, inputs: str):
-    """Load the region and make sure the inputs location exists, before any flow starts."""
+def user_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that describe a problem with what the user gave: shown in one line, exit code 2."""
+    from bimtek.ingest import EmptyInboxError
+    from bimtek.stages.previous import MissingStageError
+    from bimtek.storage import StorageError
+
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError)
+
+
+def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):
+    """Load the region and make sure the inputs location (and each stage's folder in it) exists."""
     from bimtek.region import RegionError, load_region
     from bimtek.storage import StorageError, open_location
 
@@ -44,10 +53,13 @@ def _check_inputs(region_path: Path, inputs: str):
         region = load_region(region_path)
     except RegionError as exc:
         raise UsageProblem(f"berkas region tidak dapat dipakai: {exc}") from None
-    try:
-        open_location(inputs).list(None)
-    except StorageError as exc:
-        raise UsageProblem(f"lokasi input tidak dapat dibaca: {exc}") from None
+    locations = [inputs] + [f"{inputs.rstrip('/')}/tahap-{n}" for n in stage_folders]
+    for location in locations:
+        try:
+            if not open_location(location).list(None):
+                raise UsageProblem(f"tidak ada berkas OPD di {location}.")
+        except StorageError as exc:
+            raise UsageProblem(f"lokasi input tidak dapat dibaca: {exc}") from None
     return region
 
 
@@ -56,18 +68,16 @@ def run(
     stage: str = typer.Argument(..., help="Tahap yang dijalankan: 1, 2, 3, 4 atau all."),
     region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
     inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
-    store: Optional[str] = typer.Option(None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: outputs/)."),
+    store: Optional[str] = typer.Option(None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE, atau outputs/)."),
     run_id: Optional[str] = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
 ) -> None:
     """Jalankan satu tahap Bimtek (atau semuanya) dan terbitkan hasilnya ke store."""
     if stage not in STAGES:
         _fail(f"tahap '{stage}' tidak dikenal; pilih salah satu dari {', '.join(STAGES)}.")
-    from bimtek.stages.previous import MissingStageError
-
     try:
-        _check_inputs(region, inputs)
+        _check_inputs(region, inputs, stage_folders=STAGES[:4] if stage == "all" else ())
         published = _run_stage(stage, region, inputs, store, run_id)
-    except (UsageProblem, MissingStageError, NotImplementedError) as exc:
+    except user_errors() as exc:
         _fail(str(exc))
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")

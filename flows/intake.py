@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
+from bimtek.ingest import EmptyInboxError
 from bimtek.region import Region
 from bimtek.validation import SheetResult, mark_duplicates
 from tasks.intake import ingest_file, list_input_files, validate_file
@@ -21,6 +22,8 @@ class Intake:
 def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> Intake:
     """Ingest files concurrently, validate them one by one, then apply the cross-file rules."""
     keys = list_input_files(inputs)
+    if not keys:
+        raise EmptyInboxError(inputs)
     progress_id = create_progress_artifact(
         progress=0.0,
         key=f"{region.slug}-tahap-{stage}-progres",
@@ -34,6 +37,4 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> 
         entries.append(entry)
         results.extend(validate_file(key, sheets, region))
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    if not keys:
-        update_progress_artifact(progress_id, progress=100.0)
     return Intake(results=mark_duplicates(results), inputs=entries)

@@ -5,18 +5,24 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.ingest import SUPPORTED_SUFFIXES, read_table
+from bimtek.ingest import read_table
 from bimtek.model import Sheet
 from bimtek.package import file_entry
 from bimtek.region import Region
-from bimtek.storage import open_location
+from bimtek.storage import LocationNotFoundError, open_location
 from bimtek.validation import SheetResult, validate_sheet
+from tasks.retry import retry_unless
 
 
-@task(name="list-input-files", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+@task(name="list-input-files", retries=3, retry_delay_seconds=[1, 5, 15],
+      retry_condition_fn=retry_unless(LocationNotFoundError), cache_policy=NO_CACHE)
 def list_input_files(inputs: str) -> list[str]:
-    """Every .csv/.xlsx/.json file under the inputs location, as sorted relative keys."""
-    return open_location(inputs).list(SUPPORTED_SUFFIXES)
+    """Every file under the inputs location (sorted relative keys; hidden files left out).
+
+    Files of other types than .csv/.xlsx/.json are listed too: ingest reports them as unreadable, so nothing an
+    OPD sent goes unmentioned.
+    """
+    return open_location(inputs).list(None)
 
 
 @task(name="ingest-file", task_run_name="ingest-{key}", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)

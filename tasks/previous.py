@@ -5,13 +5,15 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.package import load_published_file, read_latest
+from bimtek.package import IntegrityError, load_published_file, read_latest
 from bimtek.stages.previous import MissingStageError
 from bimtek.storage import ObjectNotFoundError, open_location
+from tasks.retry import retry_unless
 
 
 @task(name="load-previous-stage", task_run_name="load-tahap-{stage}-{key}", retries=3,
-      retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+      retry_delay_seconds=[1, 5, 15], retry_condition_fn=retry_unless(MissingStageError, IntegrityError),
+      cache_policy=NO_CACHE)
 def load_previous(store: str, region_slug: str, stage: int, key: str, *, needed_by: int,
                   required: bool) -> tuple[bytes | None, str | None]:
     """(file bytes, run id) of `key` in the latest published run of `stage`; (None, None) when absent and optional.

@@ -10,20 +10,10 @@ from prefect.cache_policies import NO_CACHE
 from bimtek.package import RunExistsError, code_version, new_run_id, publish_run
 from bimtek.settings import get_settings
 from bimtek.storage import open_location
+from tasks.retry import retry_unless
 
 
-def _retry_unless_run_exists(task, task_run, state) -> bool:
-    """Retry storage failures, but not a refused run id: retrying that would replace a published run."""
-    try:
-        state.result()
-    except RunExistsError:
-        return False
-    except Exception:
-        return True
-    return True
-
-
-@task(name="publish-run", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_retry_unless_run_exists,
+@task(name="publish-run", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_unless(RunExistsError),
       cache_policy=NO_CACHE)
 def publish_outputs(
     store: str,

@@ -43,6 +43,7 @@ def test_validate_writes_the_report_and_exits_0_with_rejections(prefect_harness,
     inbox.mkdir()
     for name in ["usulan-program-dpmn.csv", "usulan-program-bkpsdm.csv"]:
         shutil.copy(INBOX / name, inbox / name)
+    (inbox / "usulan-lama.ods").write_bytes(b"PK\x03\x04 not really a spreadsheet")
     report_path = tmp_path / "out" / "report.json"
     result = runner.invoke(app, ["validate", "--region", str(REGION), "--inputs", str(inbox),
                                  "--report", str(report_path)])
@@ -52,3 +53,20 @@ def test_validate_writes_the_report_and_exits_0_with_rejections(prefect_harness,
     assert report["rows_rejected"] >= 2
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
     assert {r["rule"] for r in report["rejections"]} >= {"funding_source", "year_range"}
+    unsupported = [f for f in report["files"] if f["path"] == "usulan-lama.ods"]
+    assert unsupported and unsupported[0]["status"] == "unreadable" and ".ods" in unsupported[0]["message"]
+
+
+def test_empty_inbox_exits_2(tmp_path):
+    (tmp_path / "kosong").mkdir()
+    result = runner.invoke(app, ["run", "3", "--region", str(REGION), "--inputs", str(tmp_path / "kosong")])
+    assert result.exit_code == 2
+    assert "tidak ada berkas" in result.output.lower()
+
+
+def test_run_all_checks_every_stage_folder(tmp_path):
+    (tmp_path / "tahap-1").mkdir()
+    shutil.copy(INBOX / "usulan-program-dpmn.csv", tmp_path / "tahap-1" / "x.csv")
+    result = runner.invoke(app, ["run", "all", "--region", str(REGION), "--inputs", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "tahap-2" in result.output

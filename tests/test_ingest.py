@@ -325,3 +325,29 @@ def test_cells_are_python_strings_or_none():
     assert values == [*ROW_A[:3], "1500000", None, "2025", "2026"]
     assert all(v is None or type(v) is str for v in values)
     assert all(dtype == object for dtype in sheet.frame.drop(columns=[ROW_COLUMN]).dtypes)
+
+
+def test_xlsx_data_sheet_without_header_is_reported_not_dropped():
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    good = workbook.active
+    good.title = "Usulan"
+    good.append(["OPD", "Dimensi", "Nama Program", "Anggaran", "Sumber Dana", "Tahun Mulai", "Tahun Selesai"])
+    good.append(["Dinas Kesehatan", "Smart Living", "Rekam Medis", "100 juta", "APBD", 2027, 2027])
+    notes = workbook.create_sheet("Petunjuk")
+    notes.append(["Isi satu baris per program."])
+    extra = workbook.create_sheet("Tambahan")
+    extra.append(["Program", "Biaya"])
+    extra.append(["Posyandu Digital", "50 juta"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    sheets = read_table("dinkes.xlsx", buffer.getvalue())
+    by_name = {s.sheet: s for s in sheets}
+    assert set(by_name) == {"Usulan", "Tambahan"}
+    assert by_name["Usulan"].status == "ok" and len(by_name["Usulan"].frame) == 1
+    assert by_name["Tambahan"].status == "unreadable"
+    assert "Tambahan" in by_name["Tambahan"].message

@@ -238,7 +238,7 @@ def test_overwriting_a_run_id_is_refused(store):
     _publish(store, "r1")
     with pytest.raises(RunExistsError, match="r1") as info:
         _publish(store, "r1", outputs={**OUTPUTS, "validation/report.json": b"{}"})
-    assert "overwrite" in str(info.value)
+    assert "--run-id lain" in str(info.value)
     assert load_published_file(store, REGION, 3, "validation/report.json") == OUTPUTS["validation/report.json"]
 
 

@@ -58,7 +58,8 @@ def read_roadmap(data: bytes) -> pd.DataFrame:
     """roadmap/roadmap.csv bytes -> the frame build_roadmap() returned (same columns and the usual dtypes)."""
     if not data.strip():
         raise RoadmapError("roadmap.csv Tahap III kosong")
-    frame = pd.read_csv(io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=True)
+    frame = pd.read_csv(io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=False,
+                        na_values=[""])  # only a blank cell is missing: an OPD or program may be called "NA"
     missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
     if missing:
         raise RoadmapError(f"roadmap.csv Tahap III tidak lengkap: kolom {', '.join(missing)} tidak ada")

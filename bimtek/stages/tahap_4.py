@@ -57,6 +57,13 @@ BUKU_1 = "buku/buku-1-analisis-strategis"
 BUKU_2 = "buku/buku-2-masterplan"
 HEAD_SLUG = "kepala-daerah"
 
+MASTERPLAN_CHART_KEYS = tuple(
+    f"grafik/{name}.png"
+    for name in ("program-anggaran-per-dimensi", "cakupan-opd-per-dimensi",
+                 *(f"peta-jalan-{d.code}" for d in load_taxonomy().dimensions))
+)
+"""Charts Buku 2 refers to (../grafik/*.png): copied with it, so the final book set shows them too."""
+
 PREVIOUS = (
     PreviousOutput(3, ROADMAP_KEY, True),
     PreviousOutput(3, BY_DIMENSION_KEY, True),
@@ -66,6 +73,7 @@ PREVIOUS = (
     PreviousOutput(2, f"{BUKU_1}.html", False),
     PreviousOutput(1, f"{BUKU_1}.md", False),
     PreviousOutput(1, f"{BUKU_1}.html", False),
+    *(PreviousOutput(3, key, False) for key in MASTERPLAN_CHART_KEYS),
 )
 """Earlier stages' files Tahap IV reads; Buku 1 is taken from Tahap II (the reviewed book), else from Tahap I."""
 
@@ -342,6 +350,8 @@ def _copied_books(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
             data = previous.get(stage, base + suffix)
             if data is not None:
                 files[base + suffix] = data
+    if BUKU_2 + ".html" in files:
+        files.update({key: data for key in MASTERPLAN_CHART_KEYS if (data := previous.get(3, key)) is not None})
     return files, notes
 
 

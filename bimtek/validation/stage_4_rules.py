@@ -200,8 +200,8 @@ def type_stage_4(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str]
     return pd.DataFrame(typed, index=normalized.index)
 
 
-register(DatasetRules(name="komitmen", typed_columns=KOMITMEN_COLUMNS,
-                      normalizer=normalize_stage_4, typer=type_stage_4))
+register(DatasetRules(name="komitmen", typed_columns=KOMITMEN_COLUMNS, duplicate_key=("opd",),
+                      normalizer=normalize_stage_4, typer=type_stage_4, row_noun="Komitmen"))
 register(DatasetRules(name="review", typed_columns=REVIEW_COLUMNS, normalizer=normalize_stage_4, typer=type_stage_4))
 register(DatasetRules(name="quick_win_final", typed_columns=QUICK_WIN_FINAL_COLUMNS,
                       duplicate_key=("opd", "nama_program"), normalizer=normalize_stage_4, typer=type_stage_4))
