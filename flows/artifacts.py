@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
 from bimtek.model import ValidationReport
 from bimtek.region import Region
+from bimtek.stages.output import StageOutput
 from bimtek.summary import file_status_rows, run_summary_markdown, table_rows
 
 
@@ -36,13 +36,12 @@ def publish_stage_artifacts(
     region: Region,
     stage: int,
     report: ValidationReport,
-    figures: pd.DataFrame | None,
+    output: StageOutput,
     links: list[tuple[str, str]],
-    notes: list[str] | None = None,
 ) -> None:
-    """Run summary, per-file status, per-dimension figures and links to the stored deliverables."""
+    """Run summary, per-file and per-OPD status, per-dimension figures and links to the stored deliverables."""
     create_markdown_artifact(
-        markdown=run_summary_markdown(region, stage, report, figures, links, notes),
+        markdown=run_summary_markdown(region, stage, report, output.figures, links, output.notes),
         key=artifact_key(region.slug, "tahap", stage, "ringkasan"),
         description=f"Ringkasan run Tahap {stage} - {region.name}",
     )
@@ -51,11 +50,17 @@ def publish_stage_artifacts(
         key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
         description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
     )
-    if figures is not None:
+    if output.submissions is not None:
         create_table_artifact(
-            table=table_rows(figures),
+            table=table_rows(output.submissions),
+            key=artifact_key(region.slug, "tahap", stage, "status-opd"),
+            description=f"Pengiriman per OPD (berkas, baris valid/ditolak, belum mengirim) Tahap {stage} - {region.name}",
+        )
+    if output.figures is not None:
+        create_table_artifact(
+            table=table_rows(output.figures),
             key=artifact_key(region.slug, "tahap", stage, "per-dimensi"),
-            description=f"Program, anggaran dan kandidat quick win per dimensi, Tahap {stage} - {region.name}",
+            description=f"Angka per dimensi Tahap {stage} - {region.name}",
         )
     for label, url in links:
         create_link_artifact(

@@ -114,7 +114,7 @@ def validate(
 
 @app.command()
 def demo(
-    store: str = typer.Option("outputs", "--store", help="Tujuan hasil demo."),
+    store: Optional[str] = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
 ) -> None:
     """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
     from bimtek.paths import SAMPLE_DIR

@@ -30,6 +30,6 @@ def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | No
     output = render_documents(output, reg, STAGE, report, intake.results)
     result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs,
                              highlights=output.highlights)
-    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
+    publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

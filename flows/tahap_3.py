@@ -37,6 +37,6 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
                              highlights=output.highlights)
-    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
+    publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -34,6 +34,6 @@ def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | No
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra(),
                              highlights=output.highlights)
-    publish_stage_artifacts(reg, STAGE, report, output.figures, result["links"], output.notes)
+    publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -17,6 +19,7 @@ def render_documents(output: StageOutput, region: Region, stage: int, report: Va
                      results: list) -> StageOutput:
     """The stage's drafts plus feedback files and, per settings, PDF/DOCX of every HTML book."""
     files = dict(output.files)
-    files.update(feedback_files(report, results, region, stage))
+    feedback, submissions = feedback_files(report, results, region, stage)
+    files.update(feedback)
     files.update(document_formats(files, region, stage, get_settings().formats))
-    return StageOutput(files=files, figures=output.figures, highlights=output.highlights, notes=output.notes)
+    return replace(output, files=files, submissions=submissions)

@@ -38,7 +38,7 @@ def run(prefect_harness, tmp_path_factory):
 
 def test_flow_returns_the_stage_result_keys(run):
     _, result, _ = run
-    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "rows_valid", "rows_rejected"}
+    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
     assert result["run_id"] == "run-1"
 
 

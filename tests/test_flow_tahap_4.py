@@ -27,7 +27,7 @@ def published(prefect_harness, tmp_path_factory):
 
 def test_result_has_the_shape_of_every_stage(published):
     _, result, _ = published
-    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "rows_valid", "rows_rejected"}
+    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
     assert result["run_id"] == "final"
     assert (result["rows_valid"], result["rows_rejected"]) == (42, 2)
 

@@ -283,7 +283,12 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         for run in final:
             own = {a.key: a for a in artifacts if a.flow_run_id == run.id and a.key}
             summary_key, figures_key = f"{region.slug}-tahap-3-ringkasan", f"{region.slug}-tahap-3-per-dimensi"
-            assert {summary_key, figures_key} <= set(own), f"{run.name}: artifact keys {sorted(own)}"
+            opd_key, link_key = f"{region.slug}-tahap-3-status-opd", f"{region.slug}-tahap-3-tautan-laporan-validasi"
+            assert {summary_key, figures_key, opd_key, link_key} <= set(own), f"{run.name}: keys {sorted(own)}"
+            assert own[link_key].type == "markdown" or own[link_key].type == "link"
+            opd_rows = own[opd_key].data
+            opd_rows = json.loads(opd_rows) if isinstance(opd_rows, str) else opd_rows
+            assert any(row["status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"
             assert own[summary_key].type == "markdown"
             assert "Padang Pariaman" in own[summary_key].data
             figures = own[figures_key].data

@@ -11,6 +11,8 @@ import base64
 import re
 from collections.abc import Iterable
 
+import pandas as pd
+
 from bimtek.model import ValidationReport
 from bimtek.region import Region
 from bimtek.stages.previous import STAGE_NAMES
@@ -23,8 +25,14 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def _title_of(html: str, fallback: str) -> str:
+    """The document's <title> without the synthetic-data notice (the cover prints that notice on its own)."""
+    from bimtek.render import SYNTHETIC_NOTICE
+
     match = _TITLE.search(html)
-    return re.sub(r"\s+", " ", match.group(1)).strip() if match else fallback
+    if not match:
+        return fallback
+    title = re.sub(r"\s+", " ", match.group(1)).replace(f"({SYNTHETIC_NOTICE})", "")
+    return title.strip()
 
 
 def embed_images(html: str, files: dict[str, bytes], folder: str) -> str:
@@ -75,8 +83,10 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
     return extra
 
 
-def feedback_files(report: ValidationReport, results: list, region: Region, stage: int) -> dict[str, bytes]:
-    """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/."""
+def feedback_files(report: ValidationReport, results: list, region: Region,
+                   stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
+    """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
+    also returns the overview table (one row per OPD)."""
     from bimtek.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
 
     files: dict[str, bytes] = {}
@@ -85,4 +95,4 @@ def feedback_files(report: ValidationReport, results: list, region: Region, stag
     overview = submission_overview(report, results, region)
     files["umpan-balik/ringkasan-pengiriman.html"] = overview_html(overview, region).encode("utf-8")
     files["umpan-balik/ringkasan-pengiriman.xlsx"] = overview_xlsx(overview, region)
-    return files
+    return files, overview

@@ -17,3 +17,5 @@ class StageOutput:
     """(label, key) of the files a coordinator opens first; flows turn them into link artifacts."""
     notes: list[str] = field(default_factory=list)
     """Sentences for the run summary (e.g. "Tahap II belum diterbitkan: ...")."""
+    submissions: pd.DataFrame | None = None
+    """Per-OPD submission status (bimtek.feedback.submission_overview), shown as a table in the Prefect UI."""

@@ -13,6 +13,8 @@ from bimtek.analysis import analyse, ideas_per_dimension
 from bimtek.buku_1 import buku_1_context, render_buku_1
 from bimtek.model import ValidationReport
 from bimtek.region import Region
+from bimtek.render import MarkdownText
+from bimtek.stages.figures import book_reference, chart_files
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
@@ -29,10 +31,15 @@ def tahap_1_files(
     report: ValidationReport | None,
 ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Analysis CSVs and Buku 1 for the given valid rows: (files, figures keyed as in FIGURE_NAMES)."""
+    from bimtek.charts import readiness_by_pillar
+
     figures = analyse(kesiapan, swot, ide)
+    chart = readiness_by_pillar(kesiapan[["pilar", "nilai"]])
     context = buku_1_context(region, figures, report, kesiapan_opd=int(kesiapan["opd"].nunique()))
+    context["readiness_chart"] = MarkdownText(book_reference(chart))
     markdown, html = render_buku_1(context)
     files = {f"analysis/{name}.csv": csv_bytes(frame) for name, frame in figures.items()}
+    files.update(chart_files([chart]))
     files[BUKU_1_MD] = markdown.encode("utf-8")
     files[BUKU_1_HTML] = html.encode("utf-8")
     return files, figures
