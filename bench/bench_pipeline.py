@@ -37,14 +37,14 @@ HEADER = ["OPD", "Dimensi", "Elemen", "Nama Program", "Anggaran (Rp)", "Sumber D
           "Tahun Selesai", "Usulan Quick Win", "Dampak", "Kesiapan"]
 
 
-def synthetic_rows(opd: str, rows: int, period: tuple[int, int], rng: random.Random) -> list[list]:
+def synthetic_rows(opd: str, rows: int, period: tuple[int, int], rng: random.Random, file_no: int) -> list[list]:
     """Plausible program rows; about 3% carry a mistake so the rejection path is exercised too."""
     taxonomy = load_taxonomy()
     out = []
     for i in range(rows):
         dim = rng.choice(taxonomy.dimensions)
         start = rng.randint(*period)
-        row = [opd, dim.label, rng.choice(dim.elements).label, f"Program {opd[:12]} {i + 1}",
+        row = [opd, dim.label, rng.choice(dim.elements).label, f"Program {opd[:12]} berkas {file_no} no {i + 1}",
                f"Rp {rng.randint(50, 5000)} juta", rng.choice(["APBD", "APBN", "DAK", "CSR"]), start,
                rng.randint(start, period[1]), rng.choice(["ya", "tidak"]), rng.randint(1, 5), rng.randint(1, 5)]
         if rng.random() < 0.03:
@@ -59,7 +59,7 @@ def make_inbox(files: int, rows: int, seed: int = 7) -> dict[str, bytes]:
     inbox = {}
     for index in range(files):
         opd = region.opd_names[index % len(region.opd_names)]
-        data = synthetic_rows(opd, rows, (region.period.start, region.period.end), rng)
+        data = synthetic_rows(opd, rows, (region.period.start, region.period.end), rng, index)
         if index % 2:
             text = io.StringIO()
             text.write(";".join(HEADER) + "\n")
