@@ -353,3 +353,27 @@ def test_docx_unreadable_images_become_text():
     texts = [p.text for p in document.paragraphs]
     assert "[Gambar tidak dapat dibaca]" in texts and "[Gambar: Rusak]" in texts
     assert len(document.inline_shapes) == 0
+
+
+def test_sheet_mode_has_no_cover_or_contents():
+    import io as _io
+
+    import docx as _docx
+    from pypdf import PdfReader
+
+    from bimtek.documents import book_docx, book_pdf
+
+    sheet = ("<html><head><title>Lembar Komitmen</title></head><body><h1>LEMBAR KOMITMEN</h1>"
+             "<p>Dinas Kesehatan berkomitmen melaksanakan program Smart City.</p>"
+             "<table><tr><th>Nama</th><th>Tanda tangan</th></tr><tr><td>Contoh</td><td></td></tr></table>"
+             "</body></html>")
+    options = dict(title="Lembar Komitmen", region_name="Kabupaten Uji", stage_label="Tahap IV", synthetic=False)
+    as_book = PdfReader(_io.BytesIO(book_pdf(sheet, **options)))
+    as_sheet = PdfReader(_io.BytesIO(book_pdf(sheet, front_matter=False, **options)))
+    assert len(as_sheet.pages) == 1 < len(as_book.pages)
+    assert "Daftar Isi" not in as_sheet.pages[0].extract_text()
+    assert "berkomitmen" in as_sheet.pages[0].extract_text()
+    document = _docx.Document(_io.BytesIO(book_docx(sheet, front_matter=False, **options)))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[0] == "LEMBAR KOMITMEN" or texts[0].strip() == "LEMBAR KOMITMEN"
+    assert len(document.tables) == 1

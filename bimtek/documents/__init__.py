@@ -12,9 +12,7 @@ Neither reads the clock: the same arguments give the same bytes (see each module
 
 DRAFT_LABEL = "Draf"
 """Status printed on every cover: the books stay drafts until the Tahap IV commitment sheets are signed."""
-SYNTHETIC_NOTICE = "DATA SINTETIS \u2014 bukan data resmi daerah"
-"""Printed on the cover (and every page footer) of a book built from a synthetic region; same wording as the
-banner bimtek.render puts at the top of the book."""
+from bimtek.render import SYNTHETIC_NOTICE  # noqa: E402 - the cover and footers reuse the book banner's wording
 TOC_TITLE = "Daftar Isi"
 
 # Defined before the imports below: the converters read the constants above from this package.

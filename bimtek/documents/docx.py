@@ -627,7 +627,8 @@ def deterministic_zip(data: bytes) -> bytes:
 
 
 def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-              images: dict[str, bytes] | None = None, created: dt.datetime | dt.date | None = None) -> bytes:
+              images: dict[str, bytes] | None = None, created: dt.datetime | dt.date | None = None,
+              front_matter: bool = True) -> bytes:
     """A Word document of the book: title page, table of contents field, then the converted HTML content.
 
     `images` maps an <img src> to picture bytes (PNG/JPEG) for images that are not data URIs. `created` is the
@@ -639,10 +640,12 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     document = Document()
     _setup_section(document)
     _header_footer(document, region_name, stage_label, synthetic)
-    _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
+    if front_matter:  # books get a title page and contents; a one-page sheet (front_matter=False) does not
+        _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
     blocks = parse_blocks(html, images)
     level = chapter_level(blocks)
-    _table_of_contents(document, level)
+    if front_matter:
+        _table_of_contents(document, level)
     _Writer(document, level).blocks(document, blocks)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()

@@ -364,8 +364,10 @@ def _stylesheet(path: Path) -> str:
 
 
 def print_document(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-                   created: dt.date | None = None) -> str:
-    """The full HTML WeasyPrint renders: cover + table of contents + book, with the print stylesheets."""
+                   created: dt.date | None = None, front_matter: bool = True) -> str:
+    """The full HTML WeasyPrint renders: cover + table of contents + book, with the print stylesheets.
+
+    `front_matter=False` leaves out the cover and contents (a one-page sheet such as a commitment sheet)."""
     parts = split_book(html)
     esc = html_lib.escape
     meta = [
@@ -382,10 +384,13 @@ def print_document(html: str, *, title: str, region_name: str, stage_label: str,
     head = "\n".join([*meta, f"<style>{_stylesheet(DEFAULTS_PATH)}</style>", *parts.head_styles,
                       f"<style>{_stylesheet(STYLE_PATH)}</style>",
                       f"<style>{page_css(region_name, stage_label, synthetic)}</style>"])
-    cover = cover_html(title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
+    front = ""
+    if front_matter:
+        cover = cover_html(title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
+        front = f"{cover}\n{toc_html(parts.headings)}\n"
     return (
-        f'<!DOCTYPE html>\n<html lang="id">\n<head>\n{head}\n</head>\n<body>\n{cover}\n'
-        f'{toc_html(parts.headings)}\n<main class="book">\n{parts.body}\n</main>\n</body>\n</html>\n'
+        f'<!DOCTYPE html>\n<html lang="id">\n<head>\n{head}\n</head>\n<body>\n{front}'
+        f'<main class="book">\n{parts.body}\n</main>\n</body>\n</html>\n'
     )
 
 
@@ -423,7 +428,7 @@ def _quiet_font_subsetting_warnings() -> None:
 
 
 def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-             base_url: str | Path | None = None, created: dt.date | None = None) -> bytes:
+             base_url: str | Path | None = None, created: dt.date | None = None, front_matter: bool = True) -> bytes:
     """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
 
     `base_url` resolves relative image/stylesheet paths (a folder path or file URL). `created`, when given, is
@@ -435,7 +440,7 @@ def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synth
     _quiet_font_subsetting_warnings()
 
     document = print_document(html, title=title, region_name=region_name, stage_label=stage_label,
-                              synthetic=synthetic, created=created)
+                              synthetic=synthetic, created=created, front_matter=front_matter)
     fetcher = URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS)
     with _fixed_font_timestamp():
         return HTML(string=document, base_url=_base_url(base_url), url_fetcher=fetcher).write_pdf()
