@@ -18,6 +18,15 @@ def artifact_key(*parts: object) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", key)).strip("-")
 
 
+def _file_status_table(region: Region, stage: int, report: ValidationReport) -> None:
+    """The per-file status table every run shows (validation-only runs and stage runs alike)."""
+    create_table_artifact(
+        table=file_status_rows(report),
+        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
+        description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
+    )
+
+
 def publish_validation_artifacts(region: Region, stage: int, report: ValidationReport) -> None:
     """Summary Markdown and the per-file status table of a validation run."""
     create_markdown_artifact(
@@ -25,11 +34,7 @@ def publish_validation_artifacts(region: Region, stage: int, report: ValidationR
         key=artifact_key(region.slug, "tahap", stage, "validasi"),
         description=f"Ringkasan validasi berkas OPD Tahap {stage} - {region.name}",
     )
-    create_table_artifact(
-        table=file_status_rows(report),
-        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
-        description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
-    )
+    _file_status_table(region, stage, report)
 
 
 def publish_stage_artifacts(
@@ -45,11 +50,7 @@ def publish_stage_artifacts(
         key=artifact_key(region.slug, "tahap", stage, "ringkasan"),
         description=f"Ringkasan run Tahap {stage} - {region.name}",
     )
-    create_table_artifact(
-        table=file_status_rows(report),
-        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
-        description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
-    )
+    _file_status_table(region, stage, report)
     if output.submissions is not None:
         create_table_artifact(
             table=table_rows(output.submissions),

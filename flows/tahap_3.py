@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.analysis.mapping import read_program_list
 from bimtek.region import load_region
 from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
@@ -31,8 +30,7 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
-    baseline = read_program_list(data) if data is not None else None
-    output = draft_tahap_3(reg, intake.results, report, baseline=baseline)
+    output = draft_tahap_3(reg, intake.results, report, baseline_csv=data)
     output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,

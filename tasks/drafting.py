@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -15,8 +14,11 @@ from bimtek.validation import SheetResult
 
 @task(name="draft-tahap-3", cache_policy=NO_CACHE)
 def draft_tahap_3(region: Region, results: list[SheetResult], report: ValidationReport,
-                  baseline: pd.DataFrame | None = None) -> StageOutput:
-    """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows (on top of Tahap II's baseline)."""
+                  baseline_csv: bytes | None = None) -> StageOutput:
+    """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows, on top of Tahap II's published
+    program list (`program/daftar_program.csv` bytes) when there is one."""
+    from bimtek.analysis.mapping import read_program_list
     from bimtek.stages.tahap_3 import build_tahap_3
 
+    baseline = read_program_list(baseline_csv) if baseline_csv is not None else None
     return build_tahap_3(region, results, report, get_settings(), baseline=baseline)

@@ -27,7 +27,8 @@ def load_previous(store: str, region_slug: str, stage: int, key: str, *, needed_
             raise MissingStageError(needed_by, stage, region_slug, store, key)
         return None, None
     try:
-        return load_published_file(location, region_slug, stage, key), latest["run_id"]
+        data = load_published_file(location, region_slug, stage, key, run_id=latest["run_id"])
+        return data, latest["run_id"]
     except ObjectNotFoundError:
         if required:
             raise MissingStageError(needed_by, stage, region_slug, store, key) from None

@@ -49,7 +49,7 @@ def render(rule: str, ctx: MessageContext) -> str:
     """The message of `rule` for one cell (a generic sentence for rules without a builder)."""
     builder = _MESSAGES.get(rule)
     if builder is None:
-        return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang tidak memenuhi aturan "{rule}".'
+        return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak memenuhi aturan "{rule}".'
     return builder(ctx)
 
 
@@ -57,7 +57,8 @@ def known_rules() -> list[str]:
     return sorted(_MESSAGES)
 
 
-def _quoted(value: object) -> str:
+def quoted(value: object) -> str:
+    """A cell value as a message shows it: in quotes, or the word "kosong" for a blank cell."""
     return "kosong" if value is None else f'"{value}"'
 
 
@@ -84,7 +85,7 @@ def _missing_column(ctx: MessageContext) -> str:
 @message_for("dimension")
 def _dimension(ctx: MessageContext) -> str:
     labels = ", ".join(d.label for d in load_taxonomy().dimensions)
-    return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan salah satu dari enam dimensi ({labels}).'
+    return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan salah satu dari enam dimensi ({labels}).'
 
 
 @message_for("element")
@@ -93,11 +94,11 @@ def _element(ctx: MessageContext) -> str:
     # The row's dimension: the one helper `__code` value that is a dimension code (element codes never are).
     dimension_code = next((v for k, v in ctx.row.items() if k.endswith("__code") and v in taxonomy.dimension_codes), None)
     if dimension_code is None:
-        return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan elemen yang dikenal. Isi elemen yang sesuai atau kosongkan.'
+        return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan elemen yang dikenal. Isi elemen yang sesuai atau kosongkan.'
     dimension = taxonomy.dimension(dimension_code)
     elements = ", ".join(f"{e.label} ({e.label_id})" for e in dimension.elements)
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan salah satu elemen {dimension.label}: {elements}. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan salah satu elemen {dimension.label}: {elements}. '
         "Pilih salah satunya atau kosongkan."
     )
 
@@ -106,17 +107,17 @@ def _element(ctx: MessageContext) -> str:
 def _budget(ctx: MessageContext) -> str:
     if _unreadable(ctx.observed):
         return (
-            f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
             "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
         )
-    return f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
+    return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
 
 
 @message_for("funding_source")
 def _funding_source(ctx: MessageContext) -> str:
     sources = ", ".join(load_taxonomy().funding_sources)
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan sumber dana yang dikenal ({sources}). '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan sumber dana yang dikenal ({sources}). '
         'Pilih salah satunya; gunakan "Lainnya" bila tidak ada yang cocok.'
     )
 
@@ -126,11 +127,11 @@ def _year_range(ctx: MessageContext) -> str:
     start, end = ctx.region.period.start, ctx.region.period.end
     if _unreadable(ctx.observed):
         return (
-            f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang bukan tahun. '
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang bukan tahun. '
             f"Tulis tahun dengan angka antara {start} dan {end}, misalnya {start}."
         )
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, di luar periode masterplan {start}-{end}. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di luar periode masterplan {start}-{end}. '
         f"Pilih tahun antara {start} dan {end}."
     )
 
@@ -140,7 +141,7 @@ def _year_order(ctx: MessageContext) -> str:
     start = ctx.row.get("tahun_mulai")
     start_text = f" ({start})" if start is not None else ""
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, lebih awal dari tahun mulai{start_text}. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, lebih awal dari tahun mulai{start_text}. '
         "Tahun selesai harus sama dengan atau sesudah tahun mulai."
     )
 
@@ -148,7 +149,7 @@ def _year_order(ctx: MessageContext) -> str:
 @message_for("score_range")
 def _score_range(ctx: MessageContext) -> str:
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan angka bulat 1 sampai 5. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan angka bulat 1 sampai 5. '
         "Isi 1, 2, 3, 4 atau 5 (5 = paling tinggi), atau kosongkan."
     )
 
@@ -156,7 +157,7 @@ def _score_range(ctx: MessageContext) -> str:
 @message_for("opd_unknown")
 def _opd_unknown(ctx: MessageContext) -> str:
     text = (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, yang tidak ada dalam daftar OPD {ctx.region.name}. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, yang tidak ada dalam daftar OPD {ctx.region.name}. '
         "Tulis nama OPD sesuai daftar resmi"
     )
     guess = _closest(str(ctx.value or ""), tuple(ctx.region.opd_names))
@@ -175,7 +176,7 @@ def _duplicate(ctx: MessageContext) -> str:
     where = _place(ctx.extra.get("first_path"), ctx.extra.get("first_sheet"), ctx.extra.get("first_row"))
     noun = ctx.extra.get("noun", "Program")
     return (
-        f'{noun} {_quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" sudah tercantum {where}. '
+        f'{noun} {quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" sudah tercantum {where}. '
         f"Hapus baris ganda ini, atau beri nama {noun.lower()} yang berbeda bila memang {noun.lower()} lain."
     )
 
@@ -183,7 +184,7 @@ def _duplicate(ctx: MessageContext) -> str:
 @message_for("quick_win")
 def _quick_win(ctx: MessageContext) -> str:
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang bukan jawaban ya/tidak; dibaca sebagai "tidak". '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang bukan jawaban ya/tidak; dibaca sebagai "tidak". '
         "Isi ya, tidak, atau kosongkan."
     )
 

@@ -34,7 +34,7 @@ from bimtek.text import fold_key, fold_text
 from bimtek.validation import normalize as _normalize
 from bimtek.validation.datasets import DatasetRules, register
 from bimtek.validation.duplicates import _move as _move_to_rejected
-from bimtek.validation.messages import MessageContext, message_for, render
+from bimtek.validation.messages import MessageContext, message_for, quoted, render
 from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult
 
@@ -268,14 +268,10 @@ def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFr
 
 # ----------------------------------------------------------------------------------------------- messages
 
-def _quoted(value: object) -> str:
-    return "kosong" if value is None else f'"{value}"'
-
-
 @message_for("commitment_status")
 def _commitment_status(ctx: MessageContext) -> str:
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan status lembar komitmen yang dikenal. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan status lembar komitmen yang dikenal. '
         f'Isi "{SIGNED}" bila lembar komitmen sudah ditandatangani, atau "{UNSIGNED}" bila belum.'
     )
 
@@ -283,7 +279,7 @@ def _commitment_status(ctx: MessageContext) -> str:
 @message_for("review_status")
 def _review_status(ctx: MessageContext) -> str:
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)}, bukan hasil reviu bab yang dikenal. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan hasil reviu bab yang dikenal. '
         f'Isi "{APPROVED}" bila bab sudah disepakati, atau "{REVISION}" bila bab masih perlu diperbaiki.'
     )
 
@@ -291,7 +287,7 @@ def _review_status(ctx: MessageContext) -> str:
 @message_for("date")
 def _date(ctx: MessageContext) -> str:
     return (
-        f'Kolom "{ctx.header}" berisi {_quoted(ctx.value)} yang tidak dapat dibaca sebagai tanggal. '
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai tanggal. '
         "Tulis tanggal seperti 13/10/2026, 2026-10-13 atau 13 Oktober 2026, atau kosongkan."
     )
 
@@ -300,7 +296,7 @@ def _date(ctx: MessageContext) -> str:
 def _quick_win_unknown(ctx: MessageContext) -> str:
     opd = ctx.extra.get("opd", "")
     text = (
-        f'Program {_quoted(ctx.value)} dari OPD "{opd}" tidak ada dalam roadmap Tahap III, sehingga tidak dapat '
+        f'Program {quoted(ctx.value)} dari OPD "{opd}" tidak ada dalam roadmap Tahap III, sehingga tidak dapat '
         "ditetapkan sebagai quick win final."
     )
     others = ctx.extra.get("other_opd") or []
