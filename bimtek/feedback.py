@@ -36,9 +36,11 @@ from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Reje
 from bimtek.paths import TEMPLATES_DIR
 from bimtek.region import Region
 from bimtek.text import fold_key, is_blank
-from bimtek.workbooks import TITLE_FONT, WRAP, set_widths, slugify, style_header, workbook_bytes
+from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
+from bimtek.workbooks import TITLE_FONT, WRAP, put, set_widths, style_header, workbook_bytes
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
+FEEDBACK_PREFIX = "umpan-balik-"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 STATUS_MISSING = "belum mengirim"
 STATUS_COMPLETE = "lengkap"
@@ -82,11 +84,13 @@ class FeedbackDoc:
     """One line per problem: FEEDBACK_COLUMNS."""
     listed: bool = False
     """True when `opd` is an OPD of the region list (not raw text or a file name)."""
+    name: str = "opd"
+    """This OPD's file-name part, distinct from every other OPD's letter of the run (see `unique_names`)."""
 
     @property
     def slug(self) -> str:
         """File-name stem for the two files, e.g. "umpan-balik-dinas-kesehatan"."""
-        return f"umpan-balik-{slugify(self.opd) or 'opd'}"
+        return f"{FEEDBACK_PREFIX}{self.name}"
 
     def files(self) -> dict[str, bytes]:
         """The two documents by file name."""
@@ -270,16 +274,15 @@ def _table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[st
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_name
-    ws["A1"] = title
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = subtitle
+    put(ws, 1, 1, title).font = TITLE_FONT
+    put(ws, 2, 1, subtitle)
     header_row = 4
     for position, key in enumerate(headers, start=1):
-        ws.cell(header_row, position, headers[key])
+        put(ws, header_row, position, headers[key])
     style_header(ws[header_row][: len(headers)])
     for offset, record in enumerate(frame.itertuples(index=False), start=1):
         for position, value in enumerate(record, start=1):
-            cell = ws.cell(header_row + offset, position, None if is_blank(value) else _plain(value))
+            cell = put(ws, header_row + offset, position, None if is_blank(value) else _plain(value))
             cell.alignment = WRAP
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
@@ -301,14 +304,17 @@ def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: 
     """
     attribution = _attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
-    for owner, lines in sorted(_problem_rows(report, attribution).items()):
+    problems = _problem_rows(report, attribution)
+    names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
+    for owner, lines in sorted(problems.items()):
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
         xlsx = _table_xlsx(f"Umpan balik isian Smart City - {owner}", subtitle, frame, FEEDBACK_COLUMNS,
                            [32, 18, 8, 20, 26, 90], "Perbaikan")
         html = render_feedback_html(owner, lines, region, stage)
-        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner))
+        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner),
+                                  name=names[owner])
     return docs
 
 

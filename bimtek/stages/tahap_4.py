@@ -48,7 +48,7 @@ from bimtek.summary import table_rows
 from bimtek.taxonomy import load_taxonomy
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
 from bimtek.validation.stage_4_rules import SIGNED, reject_unknown_quick_wins
-from bimtek.workbooks import slugify
+from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 
 STAGE = 4
 ROADMAP_KEY = "roadmap/roadmap.csv"
@@ -300,10 +300,12 @@ def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> d
     rows = _with_years(table_rows(roadmap))
     status = {r["opd"]: r for r in context["commitments"]["rows"]}
     sheets: dict[str, dict] = {}
-    for opd in sheet_opd(roadmap, region):
+    owners = sheet_opd(roadmap, region)
+    names = unique_names(owners, fallback="opd", max_bytes=NAME_MAX_BYTES - len("lembar-komitmen-"), taken=[HEAD_SLUG])
+    for opd in owners:
         programs = sorted((r for r in rows if r["opd"] == opd), key=lambda r: r["peringkat"])
         signer = status.get(opd, {})
-        sheets[slugify(opd)] = {
+        sheets[names[opd]] = {
             "kind": "opd",
             "opd": opd,
             "pejabat": signer.get("pejabat"),

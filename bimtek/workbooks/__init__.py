@@ -1,6 +1,8 @@
 """Spreadsheets people fill in (OPD intake templates) and receive (roadmap workbook, feedback lists).
 
-Shared helpers live here: deterministic .xlsx bytes, safe sheet names, file-name slugs and the common cell styles.
+Shared helpers live here: deterministic .xlsx bytes, safe sheet names, file-name slugs, the common cell styles and
+`put`, the one way a value enters a cell (through `safe_cell`: no live formula, no control character). The only
+formulas a workbook holds are the ones this code builds, written with `put_formula`.
 
 Deterministic bytes: openpyxl's `save_workbook` stamps docProps/core.xml with the current time and the zip
 entries with the local clock. `workbook_bytes` instead sets `created`/`modified` to `FIXED_TIMESTAMP` and writes
@@ -13,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
+
+from bimtek.core.sanitise import clean_text, safe_cell
 
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 """created/modified written into every workbook's document properties."""
@@ -44,9 +47,10 @@ __all__ = [
     "RUPIAH_FORMAT",
     "ZIP_TIMESTAMP",
     "build_intake_workbooks",
+    "put",
+    "put_formula",
     "roadmap_workbook",
     "safe_sheet_name",
-    "slugify",
     "workbook_bytes",
 ]
 
@@ -86,7 +90,7 @@ def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
 
     Excel forbids [ ] : * ? / \\ , a leading or trailing apostrophe, blank names and names that differ only in case.
     """
-    text = _FORBIDDEN_SHEET_CHARS.sub("-", str(name)).strip().strip("'").strip() or "Lembar"
+    text = _FORBIDDEN_SHEET_CHARS.sub("-", clean_text(str(name))).strip().strip("'").strip() or "Lembar"
     text = text[:SHEET_NAME_MAX]
     if taken is None:
         return text
@@ -100,10 +104,18 @@ def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
     return candidate
 
 
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by dashes: "Dinas Pariwisata, Pemuda dan Olahraga" -> "dinas-pariwisata-pemuda-dan-olahraga"."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+def put(worksheet, row: int, column: int, value: object):
+    """Write `value` into the cell at (row, column) through `safe_cell` and return the cell."""
+    return worksheet.cell(row, column, safe_cell(value))
+
+
+def put_formula(worksheet, coordinate: str, formula: str):
+    """Write a formula this code built (never user text alone; literals inside it are cleaned by the caller)."""
+    if not formula.startswith("="):
+        raise ValueError(f"Not a formula: {formula!r}")
+    cell = worksheet[coordinate]
+    cell.value = clean_text(formula)
+    return cell
 
 
 def set_widths(worksheet, widths: list[float]) -> None:
