@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -32,13 +33,15 @@ def table_csv_bytes(header: Sequence[object], rows: Iterable[Sequence[object]], 
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` whose column names and text cells passed `safe_cell`; numeric columns are untouched."""
+    """A copy of `frame` whose column names and text cells passed `safe_cell`; numbers stay numbers (inf: empty)."""
     safe = frame.copy()
     safe.columns = [safe_cell(name) if isinstance(name, str) else name for name in frame.columns]
     for position, dtype in enumerate(safe.dtypes):
         if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             column = safe.iloc[:, position]
             safe.isetitem(position, column.map(safe_cell, na_action="ignore"))
+        elif pd.api.types.is_float_dtype(dtype):
+            safe.isetitem(position, safe.iloc[:, position].replace([math.inf, -math.inf], math.nan))
     return safe
 
 

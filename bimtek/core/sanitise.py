@@ -2,11 +2,14 @@
 
 `safe_cell` is applied to every text cell written to a CSV or an .xlsx (deliverables, quarantine, feedback and
 overview workbooks, intake templates, header text, file names shown in cells). It follows the OWASP CSV-injection
-rule: control characters are removed first (openpyxl refuses them; tab, LF and CR stay, they are text), then a
-cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe so no spreadsheet evaluates it.
+rule: control characters are removed first (openpyxl refuses them; tab and line breaks stay, they are text; CR and
+CRLF become LF, since a CSV writer with "\n" line ends would leave a lone CR unquoted and readers would split the
+row there), then a cell starting with `=`, `+`, `-`, `@`, tab or a line break gets a leading apostrophe, so no
+spreadsheet evaluates it. Nothing is stripped before that check: `\t=1+1` becomes `'\t=1+1`, never `=1+1`.
 Numbers stay numbers: int/float/Decimal values pass unchanged, and so does a string that is a plain number
 (`-12`, `+3.5`), which a spreadsheet reads as that number and never as a formula; a lone `-` (a common "none")
-is no formula either. It is idempotent.
+is no formula either. A float that is not finite (inf, NaN) has no spreadsheet form and becomes an empty cell.
+It is idempotent.
 
 `safe_name` turns user text (an OPD name, a file name) into a file or object name: an ASCII slug of at most
 `NAME_MAX_BYTES`; `unique_names` gives each of several texts its own name within one folder, adding `-2`, `-3`
@@ -16,13 +19,15 @@ is no formula either. It is idempotent.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is read as a formula by some spreadsheet (OWASP CSV injection)."""
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+"""A cell starting with one of these is read as a formula by some spreadsheet (OWASP CSV injection; a leading line
+break is escaped too, since CR is turned into LF)."""
 ESCAPE_PREFIX = "'"
 
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -42,9 +47,11 @@ def clean_text(text: str) -> str:
 
 def safe_cell(value: object) -> object:
     """A value safe to write into a spreadsheet cell: strings cleaned and escaped, anything else unchanged."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     if not isinstance(value, str):
         return value
-    text = clean_text(value)
+    text = clean_text(value).replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > 1 and text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
         return ESCAPE_PREFIX + text
     return text
