@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from bimtek.documents import book_pdf
 from bimtek.documents.pdf import css_string, run_image_fetcher
 
-SECRET = "RAHASIA-LOKAL-7f3a"
+MARKER = "RAHASIA-LOKAL-7f3a"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
@@ -56,7 +56,7 @@ def _text(reader: PdfReader) -> str:
 
 def test_renderer_fetches_no_file_no_network_and_embeds_no_attachment(tmp_path, listener):
     secret = tmp_path / "rahasia.txt"
-    secret.write_text(SECRET)
+    secret.write_text(MARKER)
     base, hits = listener
     png_uri = "data:image/png;base64," + base64.b64encode(PNG).decode()
     html = f"""<html><head>
@@ -68,14 +68,14 @@ def test_renderer_fetches_no_file_no_network_and_embeds_no_attachment(tmp_path, 
 <img src="file:///etc/hostname"><img src="{base}/x.png"><img src="http://127.0.0.1:9/x">
 <a rel="attachment" href="{secret.as_uri()}">lampiran</a>
 <iframe src="{secret.as_uri()}"></iframe><object data="{secret.as_uri()}"></object>
-<img src="data:text/html;base64,{base64.b64encode(SECRET.encode()).decode()}">
+<img src="data:text/html;base64,{base64.b64encode(MARKER.encode()).decode()}">
 <img src="{png_uri}" alt="grafik run">
 </body></html>"""
     reader, fetcher = _render(html)
     assert hits == [], "no request may reach the network"
     assert reader.attachments == {}
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
-    assert SECRET not in _text(reader)
+    assert MARKER not in _text(reader)
     refused = " ".join(fetcher.refused)
     for url in (secret.as_uri(), "file:///etc/hostname", f"{base}/gaya.css", "http://127.0.0.1:9/x", "data:text/html"):
         assert url in refused
@@ -84,7 +84,7 @@ def test_renderer_fetches_no_file_no_network_and_embeds_no_attachment(tmp_path, 
 
 def test_region_name_cannot_close_the_page_style(tmp_path):
     secret = tmp_path / "rahasia.txt"
-    secret.write_text(SECRET)
+    secret.write_text(MARKER)
     hostile = f'Kab. "X" </style><link rel=attachment href={secret.as_uri()}><style>'
     reader, fetcher = _render("<h1>Bab</h1><p>Isi.</p>", region_name=hostile)
     assert reader.attachments == {}
