@@ -1,6 +1,6 @@
 """Events a coordinator can route to e-mail/Slack/a webhook with a Prefect automation (see docs/operations.md).
 
-Events (resource `bimtek.region.<slug>`, payload: region, region_name, stage, rows_total, rows_rejected, share,
+Events (resource `bimtek.core.region.<slug>`, payload: region, region_name, stage, rows_total, rows_rejected, share,
 threshold, run_id/flow_run):
 - `bimtek.validation.rejections-high`: the share of rejected rows exceeds `settings.reject_alert_share`.
 - `bimtek.run.failed`: a stage run failed or crashed (from `notify_failure`, a flow state hook).
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bimtek.region import Region
+from bimtek.core.region import Region
 
 REJECTIONS_HIGH_EVENT = "bimtek.validation.rejections-high"
 RUN_FAILED_EVENT = "bimtek.run.failed"
@@ -34,7 +34,7 @@ def rejections_too_high(rows_total: int, rows_rejected: int, threshold: float) -
 
 
 def region_resource(slug: str, name: str | None = None) -> dict[str, str]:
-    resource = {"prefect.resource.id": f"bimtek.region.{slug}"}
+    resource = {"prefect.resource.id": f"bimtek.core.region.{slug}"}
     if name:
         resource["prefect.resource.name"] = name
     return resource
@@ -68,7 +68,7 @@ def notify_if_needed(region: Region, stage: int, report: Any, result: dict | Non
     (its run_id and run_url go into the payload).
     """
     if threshold is None:
-        from bimtek.settings import get_settings
+        from bimtek.core.settings import get_settings
 
         threshold = get_settings().reject_alert_share
     total, rejected = int(report.rows_total), int(report.rows_rejected)
@@ -101,7 +101,7 @@ def notify_failure(flow: Any, flow_run: Any, state: Any) -> None:
     slug = "unknown"
     name = None
     try:
-        from bimtek.region import load_region
+        from bimtek.core.region import load_region
 
         reg = load_region(params.get("region", ""))
         slug, name = reg.slug, reg.name

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bimtek.model import ROW_COLUMN, Rejection
-from bimtek.text import fold_text
+from bimtek.core.model import ROW_COLUMN, Rejection
+from bimtek.core.text import cell_text, fold_text
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import MessageContext, render
-from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 
