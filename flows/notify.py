@@ -1,6 +1,6 @@
 """Events a coordinator can route to e-mail/Slack/a webhook with a Prefect automation (see docs/operations.md).
 
-Events (resource `bimtek.core.region.<slug>`, payload: region, region_name, stage, rows_total, rows_rejected, share,
+Events (resource `bimtek.region.<slug>`, payload: region, region_name, stage, rows_total, rows_rejected, share,
 threshold, run_id/flow_run):
 - `bimtek.validation.rejections-high`: the share of rejected rows exceeds `settings.reject_alert_share`.
 - `bimtek.run.failed`: a stage run failed or crashed (from `notify_failure`, a flow state hook).
@@ -34,7 +34,7 @@ def rejections_too_high(rows_total: int, rows_rejected: int, threshold: float) -
 
 
 def region_resource(slug: str, name: str | None = None) -> dict[str, str]:
-    resource = {"prefect.resource.id": f"bimtek.core.region.{slug}"}
+    resource = {"prefect.resource.id": f"bimtek.region.{slug}"}
     if name:
         resource["prefect.resource.name"] = name
     return resource

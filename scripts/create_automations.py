@@ -45,7 +45,7 @@ def create_automations(block_document_id) -> list:
             description="Banyak baris usulan OPD ditolak validasi (lihat flows/notify.py).",
             trigger=EventTrigger(
                 expect={"bimtek.validation.rejections-high"},
-                match={"prefect.resource.id": "bimtek.core.region.*"},
+                match={"prefect.resource.id": "bimtek.region.*"},
                 posture=Posture.Reactive,
                 threshold=1,
                 within=0,

@@ -202,7 +202,7 @@ def test_notify_if_needed_emits_only_above_threshold(monkeypatch):
     assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=3), result, threshold=0.2)
     [(event, resource, payload)] = sent
     assert event == "bimtek.validation.rejections-high"
-    assert resource["prefect.resource.id"] == "bimtek.core.region.kab-contoh"
+    assert resource["prefect.resource.id"] == "bimtek.region.kab-contoh"
     assert payload["region"] == "kab-contoh" and payload["stage"] == 3
     assert payload["share"] == 0.3 and payload["threshold"] == 0.2
     assert payload["run_id"] == "r1" and payload["rows_rejected"] == 3

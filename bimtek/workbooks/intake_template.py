@@ -3,7 +3,7 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.stages.STAGE_DATASETS; stage 2 adds an optional
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
                  "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
