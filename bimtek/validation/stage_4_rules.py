@@ -34,7 +34,7 @@ from bimtek.core.text import cell_text, fold_key, fold_text
 from bimtek.core.vocabularies import APPROVED, REVISION, SIGNED, UNSIGNED, int_to_roman
 from bimtek.validation import normalize as _normalize
 from bimtek.validation.datasets import DatasetRules
-from bimtek.validation.duplicates import _move as _move_to_rejected
+from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, message_for, quoted, render
 from bimtek.validation.result import SheetResult
 
@@ -229,7 +229,7 @@ def reject_rows(
             ctx = MessageContext(header=header, value=cell_text(value), region=region, extra=facts)
             found[rid] = Rejection(result.path, result.sheet, int(row["_row"]), header, rule, ctx.value,
                                    render(rule, ctx))
-        out.append(_move_to_rejected(result, found))
+        out.append(move_to_rejected(result, found))
     return out
 
 
