@@ -9,10 +9,17 @@ import uuid
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.archive import archive_inputs
-from bimtek.package import RunExistsError, code_version, new_run_id, publish_run, run_prefix, validate_run_id
-from bimtek.settings import get_settings
-from bimtek.storage import open_location
+from bimtek.core.settings import get_settings
+from bimtek.store.archive import archive_inputs
+from bimtek.store.package import (
+    RunExistsError,
+    code_version,
+    new_run_id,
+    publish_run,
+    run_prefix,
+    validate_run_id,
+)
+from bimtek.store.storage import open_location
 from tasks.retry import retry_unless
 
 

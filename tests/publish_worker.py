@@ -13,8 +13,8 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from bimtek.package import RunExistsError, publish_run
-from bimtek.storage import open_location
+from bimtek.store.package import RunExistsError, publish_run
+from bimtek.store.storage import open_location
 
 REGION = "kab-uji"
 STAGE = 3
@@ -46,7 +46,7 @@ def main() -> int:
 
 
 def _slow_writes(delay: float) -> None:
-    from bimtek import storage
+    from bimtek.store import storage
 
     for cls in (storage.LocalLocation, storage.S3Location):
         original = cls.write_bytes

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bimtek import __version__, package
-from bimtek.package import (
+from bimtek import __version__
+from bimtek.store import package
+from bimtek.store.package import (
     IntegrityError,
     RunExistsError,
     build_bundle,
@@ -27,7 +28,7 @@ from bimtek.package import (
     sha256_bytes,
     validate_run_id,
 )
-from bimtek.storage import LocalLocation, StorageError, open_location
+from bimtek.store.storage import LocalLocation, StorageError, open_location
 
 REGION = "kab-contoh"
 WIB = timezone(timedelta(hours=7))
@@ -198,15 +199,17 @@ def test_manifest_hashes_match_the_stored_bytes(store):
         assert entry["bytes"] == len(stored)
 
 
-def test_bundle_holds_the_outputs_and_the_manifest(store):
+def test_bundle_holds_the_outputs_but_quarantine_and_the_manifest(store):
     published = _publish(store, "r1")
     run = store.child(f"{REGION}/tahap-3/r1")
     bundle = run.read_bytes("bundle.zip")
     assert sha256_bytes(bundle) == published.bundle_sha256
+    bundled = {key: data for key, data in OUTPUTS.items() if key != "validation/quarantine.csv"}
+    assert len(bundled) == len(OUTPUTS) - 1
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
-        assert sorted(archive.namelist()) == sorted([*OUTPUTS, "manifest.json"])
+        assert sorted(archive.namelist()) == sorted([*bundled, "manifest.json"])
         assert archive.read("manifest.json") == run.read_bytes("manifest.json")
-        for key, data in OUTPUTS.items():
+        for key, data in bundled.items():
             assert archive.read(key) == data
 
 
@@ -322,6 +325,6 @@ def test_corrupt_latest_json_is_a_clear_error(tmp_path):
 
 
 def test_domain_modules_do_not_import_prefect():
-    code = "import sys, bimtek.storage, bimtek.package; assert 'prefect' not in sys.modules; print('ok')"
+    code = "import sys, bimtek.store.storage, bimtek.store.package; assert 'prefect' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

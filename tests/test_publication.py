@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from bimtek.archive import archive_inputs, archive_key
-from bimtek.package import (
+from bimtek.store.archive import archive_inputs, archive_key
+from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
     ClaimLostError,
@@ -30,7 +30,7 @@ from bimtek.package import (
     read_manifest,
     run_prefix,
 )
-from bimtek.storage import LocalLocation, S3Location, StorageError, open_location
+from bimtek.store.storage import LocalLocation, S3Location, StorageError, open_location
 from tests.publish_worker import OUTPUT_COUNT, REGION, STAGE, outputs_of
 from tests.s3_fault_proxy import FaultProxy
 
@@ -111,6 +111,7 @@ def test_a_killed_publish_is_never_seen_and_its_run_id_is_reused(store_url, tmp_
             os.kill(worker.pid, signal.SIGKILL)
             break
     worker.wait(timeout=30)
+    assert len(seen) == 5 and worker.returncode == -signal.SIGKILL, (seen, worker.stderr.read()[-500:])
     run = store.child(run_prefix(REGION, STAGE, "terbunuh"))
     assert not is_published(run)
     assert reader_view(store) == ("sebelumnya", "penulis,lama")
@@ -211,11 +212,11 @@ class Reader(threading.Thread):
 
 
 FAULTS = {
-    "503-burst": dict(kind="status", status=503, after=3, count=2),
-    "500-outage": dict(kind="status", status=500, after=5, count=None),
-    "slow": dict(kind="delay", delay=0.3, after=2, count=4, methods=("PUT", "GET", "HEAD")),
-    "server-stopped": dict(kind="drop", after=6, count=None, methods=("PUT", "GET", "HEAD", "DELETE", "POST")),
-    "bucket-deleted": dict(kind="hook", after=4, count=1),
+    "503-burst": {"kind": "status", "status": 503, "after": 3, "count": 2},
+    "500-outage": {"kind": "status", "status": 500, "after": 5, "count": None},
+    "slow": {"kind": "delay", "delay": 0.3, "after": 2, "count": 4, "methods": ("PUT", "GET", "HEAD")},
+    "server-stopped": {"kind": "drop", "after": 6, "count": None, "methods": ("PUT", "GET", "HEAD", "DELETE", "POST")},
+    "bucket-deleted": {"kind": "hook", "after": 4, "count": 1},
 }
 
 

@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from bimtek.books.feedback import feedback_by_opd
+from bimtek.core.region import parse_region
 from bimtek.core.sanitise import NAME_MAX_BYTES
-from bimtek.feedback import feedback_by_opd
-from bimtek.ingest import read_table
-from bimtek.region import parse_region
+from bimtek.ingest.reader import read_table
 from bimtek.validation import build_report, quarantine_csv, validate_sheet
 from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 

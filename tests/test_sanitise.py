@@ -14,8 +14,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from bimtek.core.csv_files import frame_csv_bytes, table_csv_bytes
-from bimtek.core.sanitise import FORMULA_PREFIXES, NAME_MAX_BYTES, safe_cell, safe_name, unique_names
-from bimtek.workbooks import put, workbook_bytes
+from bimtek.core.sanitise import (
+    FORMULA_PREFIXES,
+    NAME_MAX_BYTES,
+    safe_cell,
+    safe_name,
+    unique_names,
+)
+from bimtek.workbooks.xlsx import put, workbook_bytes
 
 DANGEROUS = ("=", "+", "-", "@")
 text_cells = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
@@ -91,7 +97,7 @@ def test_no_xlsx_cell_read_back_is_a_formula(values):
 
 
 def test_decimal_is_a_number():
-    assert safe_cell(Decimal("-5")) == Decimal("-5")
+    assert safe_cell(Decimal(-5)) == Decimal(-5)
 
 
 # --- names -----------------------------------------------------------------------------------------------------------

@@ -21,9 +21,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+
+from bimtek.core.text import slugify
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 """A cell starting with one of these is read as a formula by some spreadsheet (OWASP CSV injection; a leading line
@@ -69,8 +70,7 @@ def safe_name(text: object, fallback: str = "tanpa-nama", max_bytes: int = NAME_
     ends with a hash of the full text, so different texts keep different names.
     """
     original = str(text)
-    ascii_text = unicodedata.normalize("NFKD", original).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    slug = slugify(original)
     digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:_NAME_HASH_CHARS]
     if not slug:
         return f"{fallback}-{digest}"[:max_bytes]

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 
 from bimtek.core.csv_files import table_csv_bytes
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
+from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.engine import META_COLUMNS, empty_valid
 from bimtek.validation.result import SheetResult
