@@ -252,6 +252,7 @@ def test_s3_faults_never_show_a_partial_run_and_a_rerun_completes(name, proxy, s
     assert reader.bad == [] and reader.checks > 0
     assert reader_view(clean) == ("baru", "penulis,baru")
     assert proxy.total_injected >= 1
+    print(f"[figures] {name}: faults injected {proxy.total_injected}, reader checks {reader.checks}, failed first {failed}")
     assert failed == (name in ("500-outage", "server-stopped", "bucket-deleted"))
 
 
