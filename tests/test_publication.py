@@ -266,15 +266,17 @@ def test_raw_inputs_are_archived_by_sha256_and_referenced(tmp_path):
     inbox.write_bytes("berubah.csv", b"isi baru")
     entries = [file_entry("dinas-a.csv", inbox.read_bytes("dinas-a.csv")),
                file_entry("sub/dinas-b.xlsx", inbox.read_bytes("sub/dinas-b.xlsx")),
-               file_entry("berubah.csv", b"isi lama"), file_entry("hilang.csv", b"x")]
+               file_entry("berubah.csv", b"isi lama"), file_entry("hilang.csv", b"x"),
+               {"path": "../luar.csv", "sha256": "ab" * 32, "bytes": 1}, {"path": "tautan.csv", "sha256": None}]
     store = LocalLocation(tmp_path / "store")
     archived = archive_inputs(store, REGION, inbox, entries)
     assert [e["archive"] for e in archived] == [
-        archive_key(REGION, entries[0]["sha256"]), archive_key(REGION, entries[1]["sha256"]), None, None]
+        archive_key(REGION, entries[0]["sha256"]), archive_key(REGION, entries[1]["sha256"]), None, None, None, None]
     assert store.read_bytes(archived[0]["archive"]) == b"opd,program\nDinas A,X\n"
     assert archive_inputs(store, REGION, inbox, entries[:1]) == archived[:1], "same content stored once"
     published = publish_run(store, REGION, STAGE, "r1", {"a.csv": b"x"}, archived, CREATED, "test")
-    assert published.manifest["inputs"][1]["archive"] == archived[0]["archive"]
+    recorded = {entry["path"]: entry["archive"] for entry in published.manifest["inputs"]}
+    assert recorded["dinas-a.csv"] == archived[0]["archive"] and recorded["tautan.csv"] is None
 
 
 def test_quarantine_csv_stays_out_of_the_bundle(tmp_path):

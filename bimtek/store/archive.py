@@ -35,9 +35,12 @@ def archive_inputs(store: Location, region_slug: str, inputs: Location, entries:
     """Archive every input of `entries` (read again from `inputs`); entries come back with their `archive` key."""
     archived = []
     for entry in entries:
+        if not entry.get("sha256"):  # never read (refused link, over a limit, vanished): nothing to archive
+            archived.append({**entry, "archive": None})
+            continue
         try:
             data = inputs.read_bytes(entry["path"])
-        except StorageError:
+        except (StorageError, ValueError, OSError):  # gone, or a key this location cannot address again
             archived.append({**entry, "archive": None})
             continue
         archived.append(archive_input(store, region_slug, entry, data))
