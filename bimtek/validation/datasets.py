@@ -17,6 +17,7 @@ from bimtek.columns import DatasetSpec, load_spec
 from bimtek.model import PROGRAM_COLUMNS
 from bimtek.paths import SCHEMAS_DIR
 from bimtek.region import Region
+from bimtek.settings import get_settings
 from bimtek.taxonomy import load_taxonomy
 from bimtek.validation import normalize as _normalize
 
@@ -73,6 +74,7 @@ def suite_parameters(region: Region) -> dict[str, object]:
         "period_start": region.period.start,
         "period_end": region.period.end,
         "opd_keys": sorted(region.opd_lookup()),
+        "max_budget": get_settings().max_budget,
     }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bimtek.region import Region
+from bimtek.settings import get_settings
 from bimtek.taxonomy import load_taxonomy
 
 
@@ -109,6 +110,12 @@ def _budget(ctx: MessageContext) -> str:
         return (
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
             "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
+        )
+    if isinstance(ctx.observed, (int, float)) and ctx.observed > 0:
+        ceiling = f"{get_settings().max_budget:,}".replace(",", ".")
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di atas batas wajar anggaran satu program '
+            f"(Rp {ceiling}). Periksa jumlah nol atau satuan (juta/miliar/triliun)."
         )
     return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
 
