@@ -48,9 +48,9 @@ class Period(BaseModel):
         low, high = YEAR_RANGE
         for key, year in (("start", self.start), ("end", self.end)):
             if not low <= year <= high:
-                raise ValueError(f"period.{key} ({year}) harus tahun antara {low} dan {high}")
+                raise ValueError(f"{key} ({year}) harus tahun antara {low} dan {high}")
         if self.end < self.start:
-            raise ValueError(f"period.end ({self.end}) lebih awal dari period.start ({self.start})")
+            raise ValueError(f"end ({self.end}) lebih awal dari start ({self.start})")
         longest = get_settings().max_period_years
         if self.end - self.start + 1 > longest:
             raise ValueError(
@@ -93,7 +93,7 @@ class Region(BaseModel):
         if value in (None, ""):
             return []
         if not isinstance(value, list):
-            raise ValueError("opd harus berupa daftar (setiap OPD satu baris diawali '- '), bukan satu teks")
+            raise ValueError("harus berupa daftar (setiap OPD satu baris diawali '- '), bukan satu teks")
         return [{"name": v} if isinstance(v, str) else v for v in value]
 
     @field_validator("opd")
