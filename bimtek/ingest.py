@@ -523,16 +523,27 @@ class _BinaryContent(ValueError):
     """The bytes are not text in any encoding an OPD's spreadsheet would write."""
 
 
+_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+BINARY_SHARE = 0.05
+"""A CSV whose first 8 KB hold more than this share of control bytes (NUL, ESC...) is binary data, not text."""
+
+
 def _decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-16 with a BOM, or UTF-16 without one (recognised by its NUL bytes), else UTF-8
-    (BOM or not), else cp1252, else latin-1. Raises `_BinaryContent` for other bytes holding NUL (binary data)."""
+    """Text of a CSV file: UTF-16 with a BOM, or UTF-16 without one (every other byte NUL), else UTF-8 (BOM or
+    not), else cp1252, else latin-1. Raises `_BinaryContent` when the bytes are mostly control bytes (binary data);
+    a stray control character in a text cell is kept (outputs remove it when they write the cell)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data:
-        return _decode_utf16_without_bom(data)
+    sample = data[:8192]
+    if b"\x00" in sample:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
+    if sum(byte in _CONTROL_BYTES for byte in sample) > BINARY_SHARE * len(sample):
+        raise _BinaryContent("binary")
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -541,20 +552,16 @@ def _decode(data: bytes) -> str:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
-def _decode_utf16_without_bom(data: bytes) -> str:
-    """UTF-16 LE/BE text whose every other byte is mostly NUL (ASCII-range text), else `_BinaryContent`."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 LE/BE text when every other byte of the start is mostly NUL (ASCII-range text), else None."""
     sample = data[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    for encoding, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
         if zeros and zeros.count(0) >= 0.6 * len(zeros):
             try:
-                text = data.decode(encoding)
+                return data.decode(encoding)
             except UnicodeDecodeError:
-                break
-            if "\x00" not in text:
-                return text
-            break
-    raise _BinaryContent("binary")
+                return None
+    return None
 
 
 def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str | None]]]:
