@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -47,7 +46,7 @@ def _table(report: dict) -> dict[tuple[str, str], dict]:
 
 
 def test_corpus_is_large_and_the_run_publishes(hostile_run):
-    cases, result, run, report = hostile_run
+    cases, result, run, _ = hostile_run
     files = {path for path, _ in cases}
     assert len(files) >= 60
     assert result["run_id"] == "hostile"
@@ -108,11 +107,11 @@ def test_links_out_of_the_inbox_are_not_read_or_hashed(hostile_run):
     quarantine = (run / "validation" / "quarantine.csv").read_text(encoding="utf-8-sig")
     assert "Program secret" not in quarantine and "Program inner" not in quarantine
     assert "root:" not in quarantine
-    assert not any("secret" in r.get("value") or "" for r in report["rejections"] if r.get("value"))
+    assert not [r for r in report["rejections"] if "secret" in (r["value"] or "") or "root:" in (r["value"] or "")]
 
 
 def test_quarantine_drops_personal_data_columns(hostile_run):
-    _, _, run, report = hostile_run
+    _, _, run, _ = hostile_run
     text = (run / "validation" / "quarantine.csv").read_text(encoding="utf-8-sig")
     header = next(csv.reader(io.StringIO(text)))
     assert not set(PERSONAL_HEADERS) & set(header)
