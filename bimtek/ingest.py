@@ -332,6 +332,7 @@ def _build_sheet(
     data: list[list[str | None]] = []
     row_numbers: list[int] = []
     width, used = 0, set()
+    shared = _SharedTexts()
     _check_width(len(header.cells), limits, sheet_name)
     for number, texts in records:
         if not texts:
@@ -342,7 +343,7 @@ def _build_sheet(
                 f"{_where(sheet_name)}berisi lebih dari {_count(limits.max_rows_per_sheet)} baris data (batas per "
                 "tabel). Pisahkan menjadi beberapa berkas."
             )
-        data.append(texts)
+        data.append([shared(text) for text in texts])
         row_numbers.append(number)
         width = max(width, len(texts))
         used.update(i for i, v in enumerate(texts) if v is not None)
@@ -362,6 +363,27 @@ def _build_sheet(
         sheet.status = "empty"
         sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya."
     return sheet
+
+
+class _SharedTexts:
+    """One string object per distinct short cell text of a table (OPD names, dimensions, years repeat on every
+    row), so a large sheet holds each such value once; bounded, so a sheet of distinct values costs no more."""
+
+    MAX_LENGTH = 40
+    MAX_ENTRIES = 100_000
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None or len(text) > self.MAX_LENGTH:
+            return text
+        shared = self._texts.get(text)
+        if shared is not None:
+            return shared
+        if len(self._texts) < self.MAX_ENTRIES:
+            self._texts[text] = text
+        return text
 
 
 def _count(number: int) -> str:
