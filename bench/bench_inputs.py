@@ -29,15 +29,15 @@ import time
 import zipfile
 from pathlib import Path
 
-from bimtek.environment import apply_quiet_defaults
+from bimtek.core.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
 
-from bimtek.ingest import read_table  # noqa: E402
-from bimtek.paths import SAMPLE_DIR  # noqa: E402
-from bimtek.region import load_region  # noqa: E402
-from bimtek.settings import get_settings  # noqa: E402
-from bimtek.storage import InputRefusedError, open_location  # noqa: E402
+from bimtek.ingest.reader import read_table  # noqa: E402
+from bimtek.core.paths import SAMPLE_DIR  # noqa: E402
+from bimtek.core.region import load_region  # noqa: E402
+from bimtek.core.settings import get_settings  # noqa: E402
+from bimtek.store.storage import InputRefusedError, open_location  # noqa: E402
 from bimtek.validation import validate_sheet  # noqa: E402
 
 HEADER = ["OPD", "Dimensi", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai", "Tahun Selesai"]

@@ -6,12 +6,12 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 
-from bimtek.ingest import read_table, refused_file
-from bimtek.model import Sheet
-from bimtek.package import file_entry
-from bimtek.region import Region
-from bimtek.settings import get_settings
-from bimtek.storage import (
+from bimtek.core.model import Sheet
+from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
+from bimtek.ingest.reader import read_table, refused_file
+from bimtek.store.package import file_entry
+from bimtek.store.storage import (
     InputRefusedError,
     LocationNotFoundError,
     ObjectNotFoundError,

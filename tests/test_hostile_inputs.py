@@ -17,7 +17,7 @@ import re
 import pandas as pd
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
 from tests.hostile_corpus import build_corpus
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"

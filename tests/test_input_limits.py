@@ -8,10 +8,10 @@ import zipfile
 
 import pytest
 
-from bimtek.formatting import MISSING, angka, rupiah, rupiah_words
-from bimtek.ingest import read_table
-from bimtek.personal_data import is_personal_column
-from bimtek.settings import Settings
+from bimtek.core.formatting import MISSING, angka, rupiah, rupiah_words
+from bimtek.ingest.reader import read_table
+from bimtek.core.personal_data import is_personal_column
+from bimtek.core.settings import Settings
 
 HEADER = "OPD,Dimensi,Nama Program,Anggaran,Sumber Dana,Tahun Mulai,Tahun Selesai"
 ROW = "Dinas Kesehatan,Smart Living,Program {n},1000000,APBD,2028,2029"

@@ -8,7 +8,7 @@ import os
 import boto3
 import pytest
 
-from bimtek.storage import InputRefusedError, ObjectNotFoundError, open_location
+from bimtek.store.storage import InputRefusedError, ObjectNotFoundError, open_location
 
 CSV = ("OPD,Dimensi,Nama Program,Anggaran,Sumber Dana,Tahun Mulai,Tahun Selesai\n"
        "Dinas Kesehatan,Smart Living,Program A,1000000,APBD,2028,2029\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bimtek.paths import SAMPLE_DIR
-from bimtek.region import RegionError, load_region
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.region import RegionError, load_region
 
 BASE = "slug: contoh\nname: Kabupaten Contoh\nprovince: Sumatera Barat\nperiod: {start: 2027, end: 2036}\n"
 
@@ -60,7 +60,7 @@ def test_sample_region_still_loads():
 
 
 def test_cli_shows_one_galat_line_and_exits_2(tmp_path):
-    from flows.cli import app
+    from cli.main import app
 
     path = tmp_path / "region.yaml"
     path.write_text(BASE + "opd: Dinas Kesehatan\n", encoding="utf-8")
