@@ -36,7 +36,7 @@ from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Reje
 from bimtek.paths import TEMPLATES_DIR
 from bimtek.region import Region
 from bimtek.text import fold_key, is_blank
-from bimtek.workbooks import TITLE_FONT, WRAP, set_widths, slugify, style_header, workbook_bytes
+from bimtek.workbooks import TITLE_FONT, WRAP, print_setup, set_widths, slugify, style_header, workbook_bytes
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -284,6 +284,7 @@ def _table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[st
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
     set_widths(ws, widths)
+    print_setup(ws, header_row)
     return workbook_bytes(workbook)
 
 

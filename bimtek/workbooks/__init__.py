@@ -112,6 +112,18 @@ def set_widths(worksheet, widths: list[float]) -> None:
         worksheet.column_dimensions[get_column_letter(position)].width = width
 
 
+def print_setup(worksheet, header_row: int) -> None:
+    """Print on A4 landscape, all columns on one page width (as many pages down as needed), header row repeated
+    on every printed page."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = f"{header_row}:{header_row}"
+    worksheet.print_options.horizontalCentered = True
+
+
 def style_header(cells) -> None:
     """Bold white text on dark blue, wrapped: the look of every header row."""
     for cell in cells:

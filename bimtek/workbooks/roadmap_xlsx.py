@@ -24,7 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.taxonomy import load_taxonomy
-from bimtek.workbooks import RUPIAH_FORMAT, TITLE_FONT, WRAP, safe_sheet_name, set_widths, style_header, workbook_bytes
+from bimtek.workbooks import RUPIAH_FORMAT, TITLE_FONT, WRAP, safe_sheet_name, print_setup, set_widths, style_header, workbook_bytes
 
 SUMMARY_SHEET = "Ringkasan"
 TOTAL_LABEL = "Jumlah"
@@ -154,6 +154,7 @@ def _write_summary(ws, summary: pd.DataFrame, region) -> None:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{SUMMARY_HEADER_ROW + 1}"
     set_widths(ws, [width for _, width in SUMMARY_COLUMNS])
+    print_setup(ws, SUMMARY_HEADER_ROW)
 
 
 def _summary_row(ws, row: int, label: str, programs: int, budget: float, candidates: int) -> None:
@@ -210,3 +211,4 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
     set_widths(ws, [c.width for c in columns])
+    print_setup(ws, 1)
