@@ -1,14 +1,14 @@
-"""Feedback for the OPD whose rows were rejected, and a submission overview for the coordinator.
+"""Feedback for the OPD that sent files with problems, and a submission overview for the coordinator.
 
-Who a rejected row belongs to (in this order):
-1. the row's OPD cell, when it matches the region's OPD list (name or alias) -> the canonical OPD name;
-2. the row's OPD cell as written (trimmed), when it is not blank;
-3. the file: when the file path contains an OPD name or alias of the region (folded like headers, so
-   "usulan-tahap-3-dinas-kesehatan.xlsx" or "dinkes/usulan.xlsx" -> "Dinas Kesehatan"; the longest match wins);
-4. otherwise the file path itself (e.g. "kiriman/program.xlsx").
-Rows are looked up in the validation results (`SheetResult.valid` has the canonical `opd`, `SheetResult.rejected`
-the OPD cell as written); without results, or for problems that concern a whole file (unreadable, empty,
-missing_column without a row OPD), steps 3-4 apply.
+A letter goes to whoever SENT the file, and every problem of a file goes into its sender's letter (a row naming an
+unknown OPD included: that OPD does not exist, so it cannot receive a letter). The sender of a file is, in order:
+1. the inbox sub-folder: a folder of the path named after an OPD of the region (name, alias or its slug, e.g.
+   "dinas-pupr/usulan.xlsx" or "Dinas Kesehatan/usulan.xlsx");
+2. the majority OPD of the file's rows: the row OPD cells that match the region's list (name or alias);
+3. an OPD name or alias inside the file name (folded like headers, "usulan-dinkes.xlsx"; the longest match wins).
+A file whose sender stays unknown (an unreadable file with a meaningless name) gets no letter: the coordinator's
+overview lists it under UNKNOWN_SENDER. With an empty OPD list in the region file, row OPD cells are taken as
+written. (The intake workbook of `bimtek template` carries the OPD in its rows, so step 2 finds it.)
 
 `feedback_by_opd` returns one `FeedbackDoc` per OPD with something to fix: rejected rows, or a file that could
 not be read / held no rows. The HTML letter (templates/feedback-opd.html.j2) groups the problems by file and row and
@@ -21,7 +21,7 @@ row, an unreadable file, or a file without any data row), "lengkap" (everything 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -39,6 +39,7 @@ from bimtek.text import fold_key, is_blank
 from bimtek.workbooks import TITLE_FONT, WRAP, print_setup, set_widths, slugify, style_header, workbook_bytes
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
+OVERVIEW_TEMPLATE = "feedback-overview.html.j2"
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 STATUS_MISSING = "belum mengirim"
 STATUS_COMPLETE = "lengkap"
@@ -66,6 +67,8 @@ OVERVIEW_COLUMNS = {
     "status": "Status",
 }
 """Columns of submission_overview() and their Indonesian headers in the renderings."""
+UNKNOWN_SENDER = "(pengirim tidak dikenali)"
+"""Overview row of the files whose sender could not be determined (they get no letter)."""
 
 KeyRow = tuple[str, str, int]
 """(path, sheet, row) of one input row."""
@@ -100,31 +103,53 @@ class FeedbackDoc:
 
 @dataclass
 class _Attribution:
-    """Owner of every known row, plus per-row validity, built from the validation results."""
+    """Sender of every file and validity of every known row, built from the validation results (module doc)."""
 
     region: Region
     rows: dict[KeyRow, str] = field(default_factory=dict)
+    """Row -> its OPD cell (canonical when listed), used for the majority vote."""
     valid: dict[KeyRow, bool] = field(default_factory=dict)
+    votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    """File path -> how many of its rows name each OPD (cells matching the region's list)."""
+    _senders: dict[str, str | None] = field(default_factory=dict)
 
     def canonical(self, text: object) -> str | None:
-        """Canonical OPD for written text (steps 1-2 of the module doc), None when blank."""
+        """Canonical OPD for written text (a listed name or alias), the text itself when the region lists no OPD,
+        None when blank or unknown."""
         if is_blank(text):
             return None
-        return self.region.opd_lookup().get(fold_key(text)) or " ".join(str(text).split())
+        lookup = self.region.opd_lookup()
+        if not lookup:
+            return " ".join(str(text).split())
+        return lookup.get(fold_key(text))
 
-    def of_file(self, path: str) -> str:
-        """Owner of a file by its path (steps 3-4 of the module doc)."""
-        folded = fold_key(path)
+    def _of_folder(self, path: str) -> str | None:
+        folders = path.replace("\\", "/").split("/")[:-1]
+        lookup = self.region.opd_lookup()
+        slugs = {slugify(key): name for key, name in lookup.items()}
+        for folder in reversed(folders):
+            found = lookup.get(fold_key(folder)) or slugs.get(slugify(folder))
+            if found:
+                return found
+        return None
+
+    def _of_rows(self, path: str) -> str | None:
+        votes = self.votes.get(path)
+        return votes.most_common(1)[0][0] if votes else None
+
+    def _of_name(self, path: str) -> str | None:
+        folded = fold_key(path.replace("\\", "/").rsplit("/", 1)[-1])
         best, best_len = None, 0
         for key, name in self.region.opd_lookup().items():
             if key and key in folded and len(key) > best_len:
                 best, best_len = name, len(key)
-        return best or path
+        return best
 
-    def of_row(self, path: str, sheet: str, row: int | None) -> str:
-        if row is not None and (path, sheet, int(row)) in self.rows:
-            return self.rows[(path, sheet, int(row))]
-        return self.of_file(path)
+    def of_file(self, path: str) -> str | None:
+        """Sender of a file (module doc), None when unknown."""
+        if path not in self._senders:
+            self._senders[path] = self._of_folder(path) or self._of_rows(path) or self._of_name(path)
+        return self._senders[path]
 
     def is_listed(self, name: str) -> bool:
         return name in self.region.opd_names
@@ -153,7 +178,7 @@ def _frame_rows(frame: pd.DataFrame | None) -> Iterable[tuple[KeyRow, pd.Series]
 
 
 def _attribute(results: Iterable | None, region: Region) -> _Attribution:
-    """Owner and validity of every row the results know."""
+    """OPD cell and validity of every row the results know (senders follow from them, module doc)."""
     attribution = _Attribution(region)
     for result in results or []:
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
@@ -162,8 +187,10 @@ def _attribute(results: Iterable | None, region: Region) -> _Attribution:
             column = _opd_column(result, frame)
             for key, record in _frame_rows(frame):
                 owner = attribution.canonical(record[column]) if column else None
-                attribution.rows[key] = owner or attribution.of_file(key[0])
+                attribution.rows[key] = owner
                 attribution.valid[key] = is_valid
+                if owner:
+                    attribution.votes[key[0]][owner] += 1
     return attribution
 
 
@@ -187,16 +214,17 @@ def _file_problems(report: ValidationReport) -> list[FileReport]:
 
 
 def _problem_rows(report: ValidationReport, attribution: _Attribution) -> dict[str, list[dict]]:
-    """Owner -> problem lines (FEEDBACK_COLUMNS keys), file problems first, then rejections by file and row."""
-    lines: dict[str, list[dict]] = defaultdict(list)
+    """Sender -> problem lines (FEEDBACK_COLUMNS keys), file problems first, then rejections by file and row.
+    Problems of files without a known sender are left out (the overview lists those files)."""
+    lines: dict[str | None, list[dict]] = defaultdict(list)
     for item in _file_problems(report):
         lines[attribution.of_file(item.path)].append(
             {"berkas": item.path, "lembar": item.sheet, "baris": None, "kolom": None, "nilai": None,
              "masalah": item.message or "Berkas tidak berisi data yang dapat dibaca."}
         )
     for rejection in report.rejections:
-        lines[attribution.of_row(rejection.path, rejection.sheet, rejection.row)].append(_rejection_line(rejection))
-    return {owner: sorted(items, key=_line_order) for owner, items in lines.items()}
+        lines[attribution.of_file(rejection.path)].append(_rejection_line(rejection))
+    return {owner: sorted(items, key=_line_order) for owner, items in lines.items() if owner is not None}
 
 
 def _rejection_line(rejection: Rejection) -> dict:
@@ -250,9 +278,18 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     return (name, due) if due else None
 
 
-def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None) -> str:
-    """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2)."""
+def letter_date(region: Region, stage: int | None):
+    """Date of the letters of a stage: the stage's Bimtek date from the region calendar (the letters follow that
+    workshop; nothing reads the clock), None when the calendar has none."""
+    return region.calendar.get(f"tahap-{stage}") if stage else None
+
+
+def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None,
+                         sequence: int = 1) -> str:
+    """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
+    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
     template = _environment().get_template(FEEDBACK_TEMPLATE)
+    when = letter_date(region, stage)
     return template.render(
         opd=opd,
         region=region,
@@ -261,6 +298,10 @@ def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int
         files=_group(lines),
         row_count=len({(x["berkas"], x["lembar"], x["baris"]) for x in lines if x["baris"] is not None}),
         problem_count=len(lines),
+        whole_file=any(x["baris"] is None for x in lines),
+        date=when,
+        number=region.letters.format(sequence, when.year if when else "...."),
+        signer=region.officials.team_lead,
     )
 
 
@@ -302,13 +343,13 @@ def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: 
     """
     attribution = _attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
-    for owner, lines in sorted(_problem_rows(report, attribution).items()):
+    for sequence, (owner, lines) in enumerate(sorted(_problem_rows(report, attribution).items()), start=1):
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
         xlsx = _table_xlsx(f"Umpan balik isian Smart City - {owner}", subtitle, frame, FEEDBACK_COLUMNS,
                            [32, 18, 8, 20, 26, 90], "Perbaikan")
-        html = render_feedback_html(owner, lines, region, stage)
+        html = render_feedback_html(owner, lines, region, stage, sequence)
         docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner))
     return docs
 
@@ -327,28 +368,29 @@ class _Tally:
 
 
 def _tally(report: ValidationReport, attribution: _Attribution, use_results: bool) -> dict[str, _Tally]:
-    """Per owner: files, valid and rejected rows, and whether a file problem needs the OPD's action."""
+    """Per sender (UNKNOWN_SENDER when unknown): files, valid and rejected rows, and whether a file problem needs
+    the OPD's action. Every file and row is counted once, for the sender of its file."""
     tallies: dict[str, _Tally] = defaultdict(_Tally)
+
+    def tally_of(path: str) -> _Tally:
+        tally = tallies[attribution.of_file(path) or UNKNOWN_SENDER]
+        tally.files.add(path)
+        return tally
+
     if use_results:
-        for key, owner in attribution.rows.items():
-            tallies[owner].files.add(key[0])
-            (tallies[owner].valid if attribution.valid[key] else tallies[owner].rejected).add(key)
+        for key, is_valid in attribution.valid.items():
+            (tally_of(key[0]).valid if is_valid else tally_of(key[0]).rejected).add(key)
     for rejection in report.rejections:
-        owner = attribution.of_row(rejection.path, rejection.sheet, rejection.row)
-        tallies[owner].files.add(rejection.path)
         key = (rejection.path, rejection.sheet, rejection.row if rejection.row is not None else -1)
-        tallies[owner].rejected.add(key)
-        tallies[owner].valid.discard(key)
-    covered = {path for tally in tallies.values() for path in tally.files}
+        tally = tally_of(rejection.path)
+        tally.rejected.add(key)
+        tally.valid.discard(key)
     for item in report.files:
+        tally = tally_of(item.path)
         if not use_results and item.rows_valid:
-            owner = attribution.of_file(item.path)
-            tallies[owner].files.add(item.path)
-            tallies[owner].valid.update((item.path, item.sheet, -n - 2) for n in range(item.rows_valid))
-        elif item.path not in covered:
-            tallies[attribution.of_file(item.path)].files.add(item.path)
+            tally.valid.update((item.path, item.sheet, -n - 2) for n in range(item.rows_valid))
     for item in _file_problems(report):
-        tallies[attribution.of_file(item.path)].needs_fix = True
+        tally_of(item.path).needs_fix = True
     return tallies
 
 
@@ -402,38 +444,9 @@ def overview_xlsx(overview: pd.DataFrame, region: Region) -> bytes:
                        OVERVIEW_COLUMNS, [44, 11, 14, 9, 9, 9, 18], "Rekap")
 
 
-_OVERVIEW_HTML = """<!DOCTYPE html>
-<html lang="id">
-<head><meta charset="utf-8"><title>Rekap pengiriman berkas OPD - {{ region.name }}</title>
-<style>
-body { font-family: sans-serif; margin: 2em; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #999; padding: 4px 8px; text-align: left; }
-th { background: #1f4e78; color: #fff; }
-td.angka { text-align: right; }
-tr.belum-mengirim td { background: #f3f3f3; }
-tr.perlu-perbaikan td.status { color: #c00000; font-weight: bold; }
-</style></head>
-<body>
-<h1>Rekap pengiriman berkas OPD</h1>
-<p>{{ region.name }}, {{ region.province }}.
-{% for status, count in counts %}{{ status|capitalize }}: {{ count }}{% if not loop.last %}; {% endif %}{% endfor %}.</p>
-<table>
-<thead><tr>{% for header in headers %}<th>{{ header }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for row in rows %}
-<tr class="{{ row.status|replace(' ', '-') }}"><td>{{ row.opd }}</td><td>{{ row.terdaftar }}</td><td class="angka">{{ row.berkas }}</td><td class="angka">{{ row.baris|angka }}</td><td class="angka">{{ row.valid|angka }}</td><td class="angka">{{ row.ditolak|angka }}</td><td class="status">{{ row.status }}</td></tr>
-{% endfor %}
-</tbody>
-</table>
-</body>
-</html>
-"""
-
-
 def overview_html(overview: pd.DataFrame, region: Region) -> str:
     """The overview as a small stand-alone HTML page for the coordinator."""
-    template = _environment().from_string(_OVERVIEW_HTML)
+    template = _environment().get_template(OVERVIEW_TEMPLATE)
     counts = overview["status"].value_counts()
     return template.render(
         region=region,

@@ -354,9 +354,25 @@ def _xlsx_error_message(data: bytes, exc: Exception) -> str:
     return f"Berkas tidak dapat dibuka sebagai Excel (.xlsx): {_reason(exc)}"
 
 
+READ_FAILURE_CAUSES: tuple[tuple[str, str], ...] = (
+    ("BadZipFile", "isi berkas bukan berkas Excel yang utuh (mungkin rusak saat diunduh atau dikirim, atau "
+                   "hanya diganti namanya menjadi .xlsx)"),
+    ("InvalidFileException", "isi berkas bukan berkas Excel .xlsx"),
+    ("KeyError", "bagian dalam berkas Excel hilang atau rusak"),
+    ("JSONDecodeError", "penulisan JSON tidak lengkap atau salah (tanda kurung, koma atau tanda kutip)"),
+    ("UnicodeDecodeError", "huruf dalam berkas tidak dapat dibaca (pengodean teks bukan UTF-8)"),
+    ("Error", "susunan baris dan pemisah kolom tidak dapat dikenali"),
+)
+"""Exception class name -> the cause an OPD clerk understands (first match wins; the exception text itself, in
+English and full of internals, never reaches a letter)."""
+RESEND_ADVICE = "Buka berkas dengan Excel, simpan ulang sebagai .xlsx (atau .csv), lalu kirim ulang."
+
+
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """Plain Indonesian cause of a read failure and what to do (READ_FAILURE_CAUSES); never the exception text."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    cause = next((text for name, text in READ_FAILURE_CAUSES if name in names), "isi berkas tidak dapat dikenali")
+    return f"{cause}. {RESEND_ADVICE}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class Letters(BaseModel):
             raise ValueError(f"letter number pattern must contain {missing} (e.g. 005/{{n}}/Tim-SC/{{year}})")
         return value
 
-    def format(self, n: int, year: int) -> str:
+    def format(self, n: int, year: int | str) -> str:
         return self.number.replace("{n}", str(n)).replace("{year}", str(year))
 
 
