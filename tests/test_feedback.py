@@ -104,7 +104,7 @@ def test_letter_names_rows_columns_and_report_messages(validated, region):
         assert f'rowspan="1">{rejection.row}</td>' in doc.html or f">{rejection.row}</td>" in doc.html
         assert rejection.message.replace('"', "&#34;") in doc.html
     assert list(doc.rows.columns) == list(FEEDBACK_COLUMNS)
-    assert sorted(doc.rows["baris"].dropna().unique()) == [3, 4]
+    assert sorted(doc.rows["baris"].dropna().unique()) == [3, 4, 5]
     assert "Antrean daring" not in doc.html  # the valid row is not mentioned
 
 
