@@ -32,11 +32,26 @@ from openpyxl.utils import get_column_letter
 
 from bimtek.columns import SpecError, load_spec
 from bimtek.formatting import FILTERS
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, ValidationReport
+from bimtek.model import (
+    PATH_COLUMN,
+    ROW_COLUMN,
+    SHEET_COLUMN,
+    FileReport,
+    Rejection,
+    ValidationReport,
+)
 from bimtek.paths import TEMPLATES_DIR
 from bimtek.region import Region
 from bimtek.text import fold_key, is_blank
-from bimtek.workbooks import TITLE_FONT, WRAP, print_setup, set_widths, slugify, style_header, workbook_bytes
+from bimtek.workbooks import (
+    TITLE_FONT,
+    WRAP,
+    print_setup,
+    set_widths,
+    slugify,
+    style_header,
+    workbook_bytes,
+)
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
 OVERVIEW_TEMPLATE = "feedback-overview.html.j2"

@@ -24,7 +24,16 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.taxonomy import load_taxonomy
-from bimtek.workbooks import RUPIAH_FORMAT, TITLE_FONT, WRAP, safe_sheet_name, print_setup, set_widths, style_header, workbook_bytes
+from bimtek.workbooks import (
+    RUPIAH_FORMAT,
+    TITLE_FONT,
+    WRAP,
+    print_setup,
+    safe_sheet_name,
+    set_widths,
+    style_header,
+    workbook_bytes,
+)
 
 SUMMARY_SHEET = "Ringkasan"
 TOTAL_LABEL = "Jumlah"
