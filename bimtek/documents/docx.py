@@ -62,10 +62,12 @@ _BLOCK_TEXT = {"p": "paragraph", "pre": "code", "figcaption": "caption", "captio
                "dt": "paragraph", "dd": "paragraph"}
 _LAYOUT = re.compile(r'<div class="layout-(legal|sheet)">')
 _AMOUNT_SPACE = re.compile(r"\bRp (?=\d)")
-CHAR_WIDTH = 0.62
+CHAR_WIDTH = 0.7
 """Width of an average character in em (generous: bold headers, serif fallback fonts), for fitting columns."""
 CELL_PADDING = Cm(0.4)
 """Left + right cell margins of a Word table."""
+LAYOUT_FONTS = {"legal": ("Times New Roman", Pt(12)), "sheet": ("Times New Roman", Pt(11))}
+"""Body type of a legal text and of a one-page sheet (the book layout keeps the template's Normal style)."""
 _DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,(?P<data>.*)", re.IGNORECASE | re.DOTALL)
 
 
@@ -485,7 +487,7 @@ def column_widths(table: Table, max_width: int) -> list[int]:
                 wanted[position] = max(wanted[position], len(text))
             position += cell.colspan
     share = max_width // columns
-    char = Pt((11 if table.layout else TABLE_FONT_SIZE.pt) * CHAR_WIDTH)
+    char = Pt((12 if table.layout else TABLE_FONT_SIZE.pt) * CHAR_WIDTH)
     empty = [w == 0 for w in wanted]
     least = [share if e else int(n * char + CELL_PADDING) for n, e in zip(least, empty)]
     wanted = [share if e else int(n * char + CELL_PADDING) for n, e in zip(wanted, empty)]
@@ -606,6 +608,10 @@ class _Writer:
                 word_cell = word_cell.merge(word_row.cells[min(position + cell.colspan, len(word_row.cells)) - 1])
             self.blocks(word_cell, cell.blocks, in_table=not layout, bold=row.header,
                         max_width=sum(widths[position:position + cell.colspan]), first_in_cell=True)
+            if layout and len(widths) <= 2:  # a signature block stays on one page
+                for paragraph in word_cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+                    paragraph.paragraph_format.space_after = Pt(0)
             position += cell.colspan
 
     def blocks(self, container, blocks: list, *, in_table: bool = False, bold: bool = False,
@@ -755,6 +761,10 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
         when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     document = Document()
     _setup_section(document)
+    layout = layout_of(html)
+    if layout in LAYOUT_FONTS:
+        normal = document.styles["Normal"]
+        normal.font.name, normal.font.size = LAYOUT_FONTS[layout]
     _header_footer(document, region_name, stage_label, synthetic)
     if front_matter:  # books get a title page and contents; a one-page sheet (front_matter=False) does not
         _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
@@ -762,7 +772,7 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     level = chapter_level(blocks)
     if front_matter:
         _table_of_contents(document, level, blocks)
-    _Writer(document, level, layout_of(html)).blocks(document, blocks)
+    _Writer(document, level, layout).blocks(document, blocks)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)
