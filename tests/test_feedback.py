@@ -169,3 +169,26 @@ def test_overview_renderings(validated, region):
     rows = list(ws.iter_rows(min_row=5, values_only=True))
     assert len(rows) == len(overview)
     assert ws["A4"].value == "OPD" and ws.freeze_panes == "A5"
+
+
+def test_intake_template_records_its_opd_as_the_sender(region):
+    from bimtek.validation import build_report, validate_sheet
+    from bimtek.workbooks.intake_template import build_intake_workbook
+
+    workbook = openpyxl.load_workbook(io.BytesIO(build_intake_workbook(region, 3, "Dinas Lingkungan Hidup")))
+    sheet = next(ws for ws in workbook.worksheets if ws.title.lower().startswith("program"))
+    header = next(r for r in range(1, 10) if any(c.value == "OPD" for c in sheet[r]))
+    labels = [c.value for c in sheet[header]]
+    values = {"OPD": "Dinkes", "Dimensi": "Smart Living", "Nama Program": "Bank sampah", "Anggaran (Rp)": 1000,
+              "Sumber Dana": "APBD", "Tahun Mulai": 2040, "Tahun Selesai": 2040}
+    for position, label in enumerate(labels, start=1):
+        for key, value in values.items():
+            if label and label.lower().startswith(key.lower()):
+                sheet.cell(header + 1, position, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    results = [validate_sheet(s, region, s.dataset or "program")
+               for s in read_table("kiriman-dinkes.xlsx", buffer.getvalue(), ["program"])]
+    assert {r.sender for r in results} == {"Dinas Lingkungan Hidup"}
+    docs = feedback_by_opd(build_report(region.slug, results), results, region, stage=3)
+    assert list(docs) == ["Dinas Lingkungan Hidup"]  # not the row's OPD, not the OPD in the file name

@@ -1,7 +1,7 @@
 """Feedback for the OPD that sent files with problems, and a submission overview for the coordinator.
 
-attribution  who sent each file (inbox sub-folder, majority row OPD, file name); every problem of a file goes to
-             its sender, a row naming an unknown OPD included (that OPD cannot receive a letter)
+attribution  who sent each file (inbox sub-folder, intake template's OPD, majority row OPD, file name); every
+             problem of a file goes to its sender, a row naming an unknown OPD included (no letter to that OPD)
 letters      one dated, numbered, signed HTML letter and one .xlsx list per sender (templates/feedback-opd.html.j2)
 overview     one row per OPD for the coordinator, each file counted once (templates/feedback-overview.html.j2)
 """

@@ -3,9 +3,10 @@
 The sender of a file is, in order:
 1. the inbox sub-folder: a folder of the path named after an OPD of the region (name, alias or its slug, e.g.
    "dinas-pupr/usulan.xlsx" or "Dinas Kesehatan/usulan.xlsx");
-2. the majority OPD of the file's rows: the row OPD cells that match the region's list (name or alias); an intake
-   workbook of `bimtek template` carries its OPD in every row, so this finds it;
-3. an OPD name or alias inside the file name (folded like headers, "usulan-dinkes.xlsx"; the longest match wins).
+2. the intake template's OPD: a workbook made by `bimtek template` records the OPD it was made for
+   (bimtek.model.SENDER_PROPERTY, read by the ingest into SheetResult.sender);
+3. the majority OPD of the file's rows: the row OPD cells that match the region's list (name or alias);
+4. an OPD name or alias inside the file name (folded like headers, "usulan-dinkes.xlsx"; the longest match wins).
 A file whose sender stays unknown gets no letter; the overview lists it under UNKNOWN_SENDER. With an empty OPD list
 in the region file, row OPD cells are taken as written.
 """
@@ -48,6 +49,8 @@ class Attribution:
     valid: dict[KeyRow, bool] = field(default_factory=dict)
     votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     """File path -> how many of its rows name each OPD (cells matching the region's list)."""
+    recorded: dict[str, str] = field(default_factory=dict)
+    """File path -> the OPD its intake workbook was made for (SheetResult.sender), when it is a listed OPD."""
     _senders: dict[str, str | None] = field(default_factory=dict)
 
     def canonical(self, text: object) -> str | None:
@@ -85,7 +88,8 @@ class Attribution:
     def of_file(self, path: str) -> str | None:
         """Sender of a file (module doc), None when unknown."""
         if path not in self._senders:
-            self._senders[path] = self._of_folder(path) or self._of_rows(path) or self._of_name(path)
+            self._senders[path] = (self._of_folder(path) or self.recorded.get(path) or self._of_rows(path)
+                                   or self._of_name(path))
         return self._senders[path]
 
     def is_listed(self, name: str) -> bool:
@@ -118,6 +122,9 @@ def attribute(results: Iterable | None, region: Region) -> Attribution:
     """OPD cell and validity of every row the results know (senders follow from them, module doc)."""
     attribution = Attribution(region)
     for result in results or []:
+        recorded = attribution.canonical(getattr(result, "sender", None))
+        if recorded:
+            attribution.recorded[result.path] = recorded
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
             if frame is None:
                 continue
