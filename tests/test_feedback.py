@@ -145,8 +145,9 @@ def test_overview_statuses(validated, region):
         2, 2, STATUS_COMPLETE]
     assert overview.loc["Dinas Lingkungan Hidup", ["berkas", "baris", "status"]].tolist() == [1, 0, STATUS_FIX]
     assert "Dinas Antah Berantah" not in overview.index and "Dinas Pemadam" not in overview.index
-    assert overview.loc[UNKNOWN_SENDER, ["berkas", "baris", "status"]].tolist() == [2, 1, STATUS_FIX]
-    assert not overview.loc[UNKNOWN_SENDER, "terdaftar"]
+    unknown = f"{UNKNOWN_SENDER} lain.csv, rusak.xlsx"
+    assert overview.loc[unknown, ["berkas", "baris", "status"]].tolist() == [2, 1, STATUS_FIX]
+    assert not overview.loc[unknown, "terdaftar"]
     assert overview["baris"].sum() == report.rows_total
     assert overview["berkas"].sum() == len(INBOX)  # every file counted once
 
@@ -192,3 +193,14 @@ def test_intake_template_records_its_opd_as_the_sender(region):
     assert {r.sender for r in results} == {"Dinas Lingkungan Hidup"}
     docs = feedback_by_opd(build_report(region.slug, results), results, region, stage=3)
     assert list(docs) == ["Dinas Lingkungan Hidup"]  # not the row's OPD, not the OPD in the file name
+
+
+def test_feedback_workbooks_print_on_a4_landscape_one_page_wide(validated, region):
+    report, results = validated
+    books = [overview_xlsx(submission_overview(report, results, region), region),
+             feedback_by_opd(report, results, region)["Dinas Kesehatan"].xlsx]
+    for data in books:
+        ws = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$4:$4"

@@ -82,6 +82,12 @@ def _status(tally: _Tally | None) -> str:
     return STATUS_FIX if tally.rejected or tally.needs_fix else STATUS_COMPLETE
 
 
+def unknown_sender_label(paths: set[str]) -> str:
+    """Overview label of the files without a known sender, naming them so the coordinator can follow them up:
+    "(pengirim tidak dikenali) rusak.xlsx"."""
+    return f"{UNKNOWN_SENDER} {', '.join(sorted(paths))}"
+
+
 def submission_overview(report: ValidationReport, results: Iterable | None, region: Region) -> pd.DataFrame:
     """One row per OPD (OVERVIEW_COLUMNS): listed OPD in region order first, then other senders by name.
 
@@ -98,7 +104,7 @@ def submission_overview(report: ValidationReport, results: Iterable | None, regi
         valid = len(tally.valid) if tally else 0
         rejected = len(tally.rejected) if tally else 0
         rows.append({
-            "opd": owner,
+            "opd": unknown_sender_label(tally.files) if owner == UNKNOWN_SENDER and tally else owner,
             "terdaftar": attribution.is_listed(owner),
             "berkas": len(tally.files) if tally else 0,
             "baris": valid + rejected,
