@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from bimtek.region import parse_region
+from bimtek.core.region import parse_region
 from bimtek.stages.deliverables import document_formats
 from tests import test_tahap_4_outputs as t4
 

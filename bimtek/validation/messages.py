@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
-from bimtek.text import fold_key
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import fold_key
 
 
 @dataclass(frozen=True)
