@@ -49,6 +49,7 @@ from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import slugify
+from bimtek.core.vocabularies import ROMAN
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
@@ -72,7 +73,6 @@ LIST_FIRST_ROW = 12
 GUIDE_TABLE_ROW = 12
 """The column table of the Petunjuk sheet starts here, beyond the ingest's 10-row header scan."""
 DATE_FORMAT = "DD/MM/YYYY"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 SHEET_TITLES = {
     "program": "Program",

@@ -22,6 +22,7 @@ from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import Region
 from bimtek.core.text import is_blank, slugify
+from bimtek.core.vocabularies import ROMAN
 from bimtek.workbooks.xlsx import (
     TITLE_FONT,
     WRAP,
@@ -32,7 +33,6 @@ from bimtek.workbooks.xlsx import (
 )
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 FEEDBACK_COLUMNS = {
     "berkas": "Berkas",
     "lembar": "Lembar",
