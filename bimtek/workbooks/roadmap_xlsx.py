@@ -28,6 +28,7 @@ from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
+    fit_row_heights,
     print_setup,
     safe_sheet_name,
     set_widths,
@@ -220,4 +221,5 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
     set_widths(ws, [c.width for c in columns])
+    fit_row_heights(ws, 2, [c.width for c in columns])
     print_setup(ws, 1)

@@ -26,6 +26,7 @@ from bimtek.core.vocabularies import ROMAN
 from bimtek.workbooks.xlsx import (
     TITLE_FONT,
     WRAP,
+    fit_row_heights,
     print_setup,
     set_widths,
     style_header,
@@ -178,6 +179,7 @@ def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
     set_widths(ws, widths)
+    fit_row_heights(ws, header_row + 1, widths)
     print_setup(ws, header_row)
     return workbook_bytes(workbook)
 
