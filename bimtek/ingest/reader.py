@@ -41,7 +41,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
-from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.model import ROW_COLUMN, SENDER_PROPERTY, Sheet
 from bimtek.core.settings import Settings, get_settings
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
@@ -445,7 +445,11 @@ def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Set
         logger.info("Workbook %r cannot be opened", path, exc_info=True)
         return [_failed(path, "", "unreadable", XLSX_DAMAGED_MESSAGE)]
     try:
-        return _read_worksheets(path, workbook, specs, limits)
+        sheets = _read_worksheets(path, workbook, specs, limits)
+        sender = _recorded_sender(workbook)
+        for sheet in sheets:
+            sheet.sender = sender
+        return sheets
     except (LimitExceeded, RecursionError):
         raise
     except Exception:
@@ -456,8 +460,9 @@ def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Set
 
 
 XLSX_DAMAGED_MESSAGE = (
-    "Berkas tidak dapat dibuka sebagai Excel (.xlsx): berkas rusak atau bukan berkas Excel. Buka di Excel, "
-    "simpan ulang sebagai .xlsx, lalu kirim kembali."
+    "Berkas tidak dapat dibuka sebagai Excel (.xlsx): isi berkas bukan berkas Excel yang utuh (mungkin rusak saat "
+    "diunduh atau dikirim, atau hanya diganti namanya menjadi .xlsx). Buka berkas dengan Excel, simpan ulang "
+    "sebagai .xlsx (atau .csv), lalu kirim ulang."
 )
 XLSX_PROTECTED_MESSAGE = (
     "Berkas tidak dapat dibuka sebagai Excel (.xlsx): berkas ini format Excel lama (.xls) atau dilindungi "
@@ -497,6 +502,15 @@ def _is_note_sheet(worksheet) -> bool:
     """Instruction/list sheets (by name) and hidden sheets are not OPD data."""
     name = worksheet.title.lower()
     return getattr(worksheet, "sheet_state", "visible") != "visible" or any(w in name for w in NOTE_SHEET_WORDS)
+
+
+def _recorded_sender(workbook) -> str | None:
+    """The OPD an intake workbook was made for (custom property SENDER_PROPERTY), None when it has none."""
+    props = getattr(workbook, "custom_doc_props", None)
+    for prop in getattr(props, "props", None) or []:
+        if prop.name == SENDER_PROPERTY and isinstance(prop.value, str) and prop.value.strip():
+            return prop.value.strip()
+    return None
 
 
 def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: Settings) -> list[Sheet]:
