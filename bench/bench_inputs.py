@@ -19,7 +19,6 @@ Cases:
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import resource
 import subprocess
@@ -33,12 +32,12 @@ from bimtek.core.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
 
-from bimtek.ingest.reader import read_table  # noqa: E402
-from bimtek.core.paths import SAMPLE_DIR  # noqa: E402
-from bimtek.core.region import load_region  # noqa: E402
-from bimtek.core.settings import get_settings  # noqa: E402
-from bimtek.store.storage import InputRefusedError, open_location  # noqa: E402
-from bimtek.validation import validate_sheet  # noqa: E402
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.region import load_region
+from bimtek.core.settings import get_settings
+from bimtek.ingest.reader import read_table
+from bimtek.store.storage import InputRefusedError, open_location
+from bimtek.validation import validate_sheet
 
 HEADER = ["OPD", "Dimensi", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai", "Tahun Selesai"]
 MiB = 1024 * 1024

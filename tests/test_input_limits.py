@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from bimtek.core.formatting import MISSING, angka, rupiah, rupiah_words
-from bimtek.ingest.reader import read_table
 from bimtek.core.personal_data import is_personal_column
 from bimtek.core.settings import Settings
+from bimtek.ingest.reader import read_table
 
 HEADER = "OPD,Dimensi,Nama Program,Anggaran,Sumber Dana,Tahun Mulai,Tahun Selesai"
 ROW = "Dinas Kesehatan,Smart Living,Program {n},1000000,APBD,2028,2029"

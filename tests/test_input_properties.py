@@ -7,12 +7,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bimtek.ingest.reader import read_table
 from bimtek.core.model import FILE_STATUSES, ROW_COLUMN, Sheet
 from bimtek.core.parsing import parse_bool, parse_int, parse_money
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.ingest.reader import read_table
 from bimtek.validation import build_report, validate_sheet
 
 REGION = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
