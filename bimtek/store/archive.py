@@ -3,8 +3,9 @@
     <store>/<region>/arsip-masukan/<sha256>     the bytes of one input file, named by their SHA-256
 
 An input's manifest entry (`{"path", "sha256", "bytes"}`, made when the file was read) gets `"archive"`: the
-archive key relative to the store, or None when the file could not be archived as read (it changed or vanished
-after it was read). The same content sent twice, or by two runs, is stored once.
+archive key relative to the store, or None when the file could not be archived as read (never read, or changed or
+vanished after it was read). Files are read again with `Location.read_input`, under the same rules as ingest (no
+link followed out of the inbox, at most the size recorded). The same content sent twice, or by two runs, is stored once.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ def archive_inputs(store: Location, region_slug: str, inputs: Location, entries:
             archived.append({**entry, "archive": None})
             continue
         try:
-            data = inputs.read_bytes(entry["path"])
-        except (StorageError, ValueError, OSError):  # gone, or a key this location cannot address again
+            data = inputs.read_input(entry["path"], max_bytes=entry.get("bytes"))
+        except (StorageError, ValueError, OSError):  # gone, grown, outside the inbox, not a regular file
             archived.append({**entry, "archive": None})
             continue
         archived.append(archive_input(store, region_slug, entry, data))
