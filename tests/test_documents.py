@@ -377,3 +377,12 @@ def test_sheet_mode_has_no_cover_or_contents():
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "LEMBAR KOMITMEN" or texts[0].strip() == "LEMBAR KOMITMEN"
     assert len(document.tables) == 1
+
+
+def test_docx_drops_control_characters_an_opd_cell_carries():
+    """NUL, vertical tab and other controls from an OPD file (Word's XML refuses them) are removed, the text kept."""
+    html = "<h1>Bab</h1><table><tr><th>Ide</th></tr><tr><td>a\x00b\x0bc\x1bd</td></tr></table><p>e\x07f</p>"
+    document = Document(io.BytesIO(_docx(html, region_name="Kab\x0b X")))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "abcd" in cells
+    assert "ef" in [p.text for p in document.paragraphs]
