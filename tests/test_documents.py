@@ -386,3 +386,12 @@ def test_docx_drops_control_characters_an_opd_cell_carries():
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "abcd" in cells
     assert "ef" in [p.text for p in document.paragraphs]
+
+
+def test_docx_of_a_very_long_title_and_region_name_is_written():
+    """Core properties hold at most 255 characters: a long region + OPD name is cut there, not a failed stage."""
+    long_name = "Kabupaten " + "Sangat Panjang " * 30
+    document = Document(io.BytesIO(_docx("<p>isi</p>", title="Lembar Komitmen " + long_name, region_name=long_name)))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.startswith("Lembar Komitmen Kabupaten Sangat")
+    assert len(document.core_properties.author) <= 255

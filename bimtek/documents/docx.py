@@ -724,11 +724,22 @@ def _table_of_contents(document, level: int, blocks: list) -> None:
     settings.append(update)
 
 
+CORE_PROPERTY_MAX_CHARS = 255
+"""Longest text python-docx accepts in a core property (title, subject, author); longer text is cut with "..."."""
+
+
+def _property_text(text: str) -> str:
+    """`text` fitted to a core property: a long region or OPD name is cut rather than failing the document."""
+    if len(text) <= CORE_PROPERTY_MAX_CHARS:
+        return text
+    return text[: CORE_PROPERTY_MAX_CHARS - 3].rstrip() + "..."
+
+
 def _core_properties(document, *, title: str, region_name: str, stage_label: str, created: dt.datetime) -> None:
     props = document.core_properties
-    props.title = title
-    props.subject = f"{region_name} - {stage_label}"
-    props.author = region_name
+    props.title = _property_text(title)
+    props.subject = _property_text(f"{region_name} - {stage_label}")
+    props.author = _property_text(region_name)
     props.last_modified_by = "bimtek"
     props.comments = DRAFT_LABEL
     props.revision = 1
