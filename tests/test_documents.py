@@ -395,3 +395,12 @@ def test_docx_of_a_very_long_title_and_region_name_is_written():
     assert len(document.core_properties.title) == 255
     assert document.core_properties.title.startswith("Lembar Komitmen Kabupaten Sangat")
     assert len(document.core_properties.author) <= 255
+
+
+def test_book_title_from_html_is_decoded_once():
+    """The <title> of a rendered book is escaped HTML; the cover escapes again, so it must be decoded first
+    (a region called `Kab. </style> & "A"` showed `&lt;/style&gt; &amp;` on the PDF cover and DOCX title)."""
+    from bimtek.stages.deliverables import _title_of
+
+    title = _title_of("<html><head><title>Buku 2 Kab. &lt;/style&gt; &amp; &#34;A&#34;</title></head></html>", "x")
+    assert title == 'Buku 2 Kab. </style> & "A"'
