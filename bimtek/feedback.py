@@ -105,18 +105,23 @@ class _Attribution:
     region: Region
     rows: dict[KeyRow, str] = field(default_factory=dict)
     valid: dict[KeyRow, bool] = field(default_factory=dict)
+    lookup: dict[str, str] = field(init=False, repr=False)
+    """`region.opd_lookup()`, built once."""
+
+    def __post_init__(self) -> None:
+        self.lookup = self.region.opd_lookup()
 
     def canonical(self, text: object) -> str | None:
         """Canonical OPD for written text (steps 1-2 of the module doc), None when blank."""
         if is_blank(text):
             return None
-        return self.region.opd_lookup().get(fold_key(text)) or " ".join(str(text).split())
+        return self.lookup.get(fold_key(text)) or " ".join(str(text).split())
 
     def of_file(self, path: str) -> str:
         """Owner of a file by its path (steps 3-4 of the module doc)."""
         folded = fold_key(path)
         best, best_len = None, 0
-        for key, name in self.region.opd_lookup().items():
+        for key, name in self.lookup.items():
             if key and key in folded and len(key) > best_len:
                 best, best_len = name, len(key)
         return best or path
@@ -144,25 +149,36 @@ def _opd_column(result, frame: pd.DataFrame) -> str | None:
     return next((c for c in frame.columns if spec.match_header(c) == "opd"), None)
 
 
-def _frame_rows(frame: pd.DataFrame | None) -> Iterable[tuple[KeyRow, pd.Series]]:
+def _frame_keys(frame: pd.DataFrame | None) -> list[KeyRow]:
+    """(path, sheet, row) of every row of a valid or rejected frame, in frame order."""
     if frame is None or frame.empty or ROW_COLUMN not in frame.columns:
         return []
-    return (
-        ((str(r[PATH_COLUMN]), str(r[SHEET_COLUMN] or ""), int(r[ROW_COLUMN])), r) for _, r in frame.iterrows()
-    )
+    sheets = ["" if is_blank(s) else str(s) for s in frame[SHEET_COLUMN].tolist()]
+    return list(zip(frame[PATH_COLUMN].astype(str).tolist(), sheets, frame[ROW_COLUMN].astype("int64").tolist()))
 
 
 def _attribute(results: Iterable | None, region: Region) -> _Attribution:
-    """Owner and validity of every row the results know."""
+    """Owner and validity of every row the results know (one owner look-up per distinct OPD cell and file)."""
     attribution = _Attribution(region)
+    owners: dict[tuple, str | None] = {}
+    file_owners: dict[str, str] = {}
     for result in results or []:
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
-            if frame is None:
+            keys = _frame_keys(frame)
+            if not keys:
                 continue
             column = _opd_column(result, frame)
-            for key, record in _frame_rows(frame):
-                owner = attribution.canonical(record[column]) if column else None
-                attribution.rows[key] = owner or attribution.of_file(key[0])
+            cells = frame[column].tolist() if column else [None] * len(keys)
+            for key, cell in zip(keys, cells):
+                try:
+                    owner = owners[(cell.__class__, cell)]
+                except KeyError:
+                    owner = owners[(cell.__class__, cell)] = attribution.canonical(cell) if column else None
+                except TypeError:
+                    owner = attribution.canonical(cell) if column else None
+                if not owner:
+                    owner = file_owners.get(key[0]) or file_owners.setdefault(key[0], attribution.of_file(key[0]))
+                attribution.rows[key] = owner
                 attribution.valid[key] = is_valid
     return attribution
 

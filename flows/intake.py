@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.ingest import EmptyInboxError
+from bimtek.model import Sheet
 from bimtek.region import Region
 from bimtek.validation import SheetResult, mark_duplicates
-from tasks.intake import ingest_file, list_input_files, validate_file
+from tasks.intake import ingest_file, list_input_files, validate_datasets
 
 
 @dataclass
@@ -20,7 +21,8 @@ class Intake:
 
 
 def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> Intake:
-    """Ingest files concurrently, validate them one by one, then apply the cross-file rules."""
+    """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
+    cross-file rules."""
     keys = list_input_files(inputs)
     if not keys:
         raise EmptyInboxError(inputs)
@@ -30,11 +32,11 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> 
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
     futures = [ingest_file.submit(inputs, key, datasets) for key in keys]
-    results: list[SheetResult] = []
+    sheets: list[Sheet] = []
     entries: list[dict] = []
-    for done, (key, future) in enumerate(zip(keys, futures), start=1):
-        sheets, entry = future.result()
+    for done, future in enumerate(futures, start=1):
+        file_sheets, entry = future.result()
+        sheets.extend(file_sheets)
         entries.append(entry)
-        results.extend(validate_file(key, sheets, region))
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    return Intake(results=mark_duplicates(results), inputs=entries)
+    return Intake(results=mark_duplicates(validate_datasets(sheets, region)), inputs=entries)

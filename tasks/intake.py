@@ -1,4 +1,4 @@
-"""Prefect tasks that read OPD files and validate them: one task run per file, never per row."""
+"""Prefect tasks that read OPD files (one task run per file) and validate them (one task run per run)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bimtek.model import Sheet
 from bimtek.package import file_entry
 from bimtek.region import Region
 from bimtek.storage import LocationNotFoundError, open_location
-from bimtek.validation import SheetResult, validate_sheet
+from bimtek.validation import SheetResult, validate_sheets
 from tasks.retry import retry_unless
 
 
@@ -32,7 +32,7 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
     return read_table(key, data, datasets), file_entry(key, data)
 
 
-@task(name="validate-file", task_run_name="validate-{key}", cache_policy=NO_CACHE)
-def validate_file(key: str, sheets: list[Sheet], region: Region) -> list[SheetResult]:
-    """Validate every table of one file against its dataset's Great Expectations suite."""
-    return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
+@task(name="validate-datasets", cache_policy=NO_CACHE)
+def validate_datasets(sheets: list[Sheet], region: Region) -> list[SheetResult]:
+    """Validate every table of the run: one Great Expectations suite run per dataset, verdicts split per file."""
+    return validate_sheets(sheets, region)
