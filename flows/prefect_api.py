@@ -45,7 +45,7 @@ def ensure_prefect_api() -> str:
         server.stop()
         raise PrefectApiUnavailable(
             f"server Prefect sementara tidak siap dalam {timeout:g} detik (mesin sibuk atau basis data server tidak "
-            f"dapat dibuka). {SERVER_HINT.capitalize()}, atau naikkan BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS. "
+            f"dapat dibuka). {SERVER_HINT[0].upper()}{SERVER_HINT[1:]}, atau naikkan BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS. "
             f"Rincian: {str(exc)[:200]}"
         ) from None
     return server.api_url
