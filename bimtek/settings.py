@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     """With "dask": an existing cluster's scheduler (tcp://host:8786) shared by workers on several machines."""
     dask_workers: int | None = None
     """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
+    gantt_max_programs: int = 40
+    """A roadmap Gantt with more programs than this shows one row per element with the programs per year."""
     server_startup_timeout_seconds: float | None = None
     """CLI without PREFECT_API_URL: how long the temporary Prefect server may take to start before the command
     stops with a `Galat:` line (None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, 120 by default)."""
