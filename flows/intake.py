@@ -1,16 +1,19 @@
-"""Wiring shared by every stage: list the inputs, ingest and validate each file as its own task run."""
+"""Wiring shared by every stage: list the inputs, ingest each file as its own task run, validate the run in one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.ingest import EmptyInboxError
 from bimtek.model import Sheet
+from bimtek.package import code_version
 from bimtek.region import Region
 from bimtek.validation import SheetResult, mark_duplicates
-from tasks.intake import ingest_file, list_input_files, validate_datasets
+from tasks.cache import cache_location, cached, content_key, rules_key
+from tasks.intake import ingest_file, list_input_files
+from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
 
 
 @dataclass
@@ -18,11 +21,14 @@ class Intake:
     results: list[SheetResult]
     inputs: list[dict]
     """Manifest entries (path, sha256, bytes) of every input file."""
+    validated: list[str] = field(default_factory=list)
+    """Files validated in this run; the others' verdicts were reused from the cache (`reused`)."""
+    reused: list[str] = field(default_factory=list)
 
 
-def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> Intake:
+def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
     """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
-    cross-file rules."""
+    cross-file rules. With a store (and caching on) unchanged files are neither parsed nor validated again."""
     keys = list_input_files(inputs)
     if not keys:
         raise EmptyInboxError(inputs)
@@ -31,7 +37,14 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> 
         key=f"{region.slug}-tahap-{stage}-progres",
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
-    futures = [ingest_file.submit(inputs, key, datasets) for key in keys]
+    cache = cache_location(store)
+    digests = fingerprint_inputs(inputs, keys) if cache else {}
+    rules = rules_key(region, datasets) if cache else ""
+    futures = [
+        cached(ingest_file, cache, content_key("ingest", key, digests.get(key), datasets, code_version()))
+        .submit(inputs, key, datasets)
+        for key in keys
+    ]
     sheets: list[Sheet] = []
     entries: list[dict] = []
     for done, future in enumerate(futures, start=1):
@@ -39,4 +52,7 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> 
         sheets.extend(file_sheets)
         entries.append(entry)
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    return Intake(results=mark_duplicates(validate_datasets(sheets, region)), inputs=entries)
+    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
+    verdicts = validate_datasets(sheets, region, cache, file_keys)
+    return Intake(results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated,
+                  reused=verdicts.reused)

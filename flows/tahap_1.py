@@ -24,7 +24,7 @@ STAGE = 1
 def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg = load_region(region)
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store or get_settings().store)
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results)

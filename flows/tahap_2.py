@@ -27,7 +27,7 @@ def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | No
     """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
     reg = load_region(region)
     store = store or get_settings().store
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     report = build_report(reg.slug, intake.results)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
     output = draft_tahap_2(reg, intake.results, report, tahap_1)

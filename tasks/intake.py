@@ -1,4 +1,4 @@
-"""Prefect tasks that read OPD files (one task run per file) and validate them (one task run per run)."""
+"""Prefect tasks that list and read OPD files: one task run per file, never per row."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from bimtek.ingest import read_table
 from bimtek.model import Sheet
 from bimtek.package import file_entry
-from bimtek.region import Region
 from bimtek.storage import LocationNotFoundError, open_location
-from bimtek.validation import SheetResult, validate_sheets
 from tasks.retry import retry_unless
 
 
@@ -30,9 +28,3 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry."""
     data = open_location(inputs).read_bytes(key)
     return read_table(key, data, datasets), file_entry(key, data)
-
-
-@task(name="validate-datasets", cache_policy=NO_CACHE)
-def validate_datasets(sheets: list[Sheet], region: Region) -> list[SheetResult]:
-    """Validate every table of the run: one Great Expectations suite run per dataset, verdicts split per file."""
-    return validate_sheets(sheets, region)
