@@ -484,3 +484,36 @@ def chart_img_tag(chart: Chart, alt: str) -> str:
     data = base64.b64encode(chart.png).decode("ascii")
     return (f'<img class="chart" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             f'data-chart="{html.escape(chart.name, quote=True)}" style="max-width: 100%; height: auto;">')
+
+
+# ----------------------------------------------------------------------------------------------- national
+
+def programs_across_regions(per_region: pd.DataFrame) -> Chart:
+    """Box plot per dimension of the programs each region has (one point per region), all six dimensions.
+
+    Input: bimtek.analysis.national `per_region` table (`program_<dimension code>` columns). No region or no
+    program at all -> "Belum ada data". The size does not depend on the number of regions.
+    """
+    name, title = "sebaran-program-per-dimensi-nasional", "Sebaran jumlah program per daerah, per dimensi"
+    with _style():
+        labels = _dimension_labels()
+        columns = [f"program_{code}" for code in labels]
+        if per_region is None or per_region.empty or not set(columns) <= set(per_region.columns):
+            return _no_data(name, title)
+        values = [_numbers(per_region[c]).fillna(0.0).to_list() for c in columns]
+        if not any(any(v) for v in values):
+            return _no_data(name, title)
+        figure = _figure(3.8)
+        ax = figure.add_subplot()
+        boxes = ax.boxplot(values, vert=False, patch_artist=True, widths=0.55,
+                           medianprops={"color": "#111111"}, flierprops={"markersize": 3})
+        for patch, code in zip(boxes["boxes"], labels):
+            patch.set_facecolor(DIMENSION_COLORS[code])
+            patch.set_alpha(0.75)
+        ax.set_yticks(range(1, len(labels) + 1), list(labels.values()))
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(_id_formatter())
+        ax.set_xlabel(f"Program per daerah ({angka(len(per_region))} daerah)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_title(title)
+        return _save(name, figure)

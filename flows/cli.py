@@ -148,5 +148,10 @@ from flows.cli_template import template  # noqa: E402
 app.command(name="template")(template)
 
 
+from flows.cli_synth import synth  # noqa: E402
+
+app.command(name="synth")(synth)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
