@@ -33,7 +33,7 @@ os.environ.setdefault("BIMTEK_DOCUMENT_FORMATS", "")
 os.environ.setdefault("BIMTEK_CACHE", "off")
 
 _STARTED = time.perf_counter()
-from bimtek.environment import apply_quiet_defaults  # noqa: E402
+from bimtek.core.environment import apply_quiet_defaults  # noqa: E402
 
 apply_quiet_defaults()
 
@@ -76,8 +76,8 @@ def write_big_csv(path: Path, rows: int) -> None:
     import random
 
     from bench_pipeline import HEADER, synthetic_rows
-    from bimtek.paths import SAMPLE_DIR
-    from bimtek.region import load_region
+    from bimtek.core.paths import SAMPLE_DIR
+    from bimtek.core.region import load_region
 
     region = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
     rng = random.Random(11)
@@ -95,13 +95,13 @@ def direct_path(inbox: Path, region, store: Path) -> dict:
     """Tahap III through the domain functions the flow's tasks call, without Prefect."""
     from datetime import UTC, datetime
 
-    from bimtek.ingest import read_table
-    from bimtek.package import code_version, file_entry, publish_run
-    from bimtek.settings import get_settings
-    from bimtek.stages import datasets_for_stage
+    from bimtek.ingest.reader import read_table
+    from bimtek.store.package import code_version, file_entry, publish_run
+    from bimtek.core.settings import get_settings
+    from bimtek.core.columns import datasets_for_stage
     from bimtek.stages.deliverables import document_formats, feedback_files
     from bimtek.stages.tahap_3 import build_tahap_3
-    from bimtek.storage import open_location
+    from bimtek.store.storage import open_location
     from bimtek.validation import build_report, mark_duplicates, validate_sheets
 
     timings = {}
@@ -151,7 +151,7 @@ def run(mode: str, workdir: Path) -> dict:
 
     _, fixed["imports"] = measure(_imports)
     fixed["imports"]["since_start_s"] = round(time.perf_counter() - _STARTED, 3)
-    from flows.prefect_api import ensure_prefect_api
+    from cli.prefect_api import ensure_prefect_api
 
     _, fixed["prefect_api"] = measure(ensure_prefect_api)
     fixed["prefect_api"]["running_server"] = bool(os.environ.get("PREFECT_API_URL"))
@@ -160,9 +160,9 @@ def run(mode: str, workdir: Path) -> dict:
     _, fixed["gx_setup"] = measure(warm_up)
 
     import plain_pandas
-    from bimtek.charts import MAX_SIDE_PX  # noqa: F401
-    from bimtek.paths import SAMPLE_DIR
-    from bimtek.region import load_region
+    from bimtek.charts.plots import MAX_SIDE_PX  # noqa: F401
+    from bimtek.core.paths import SAMPLE_DIR
+    from bimtek.core.region import load_region
     from flows.tahap_3 import tahap_3
 
     region_file = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
@@ -210,7 +210,7 @@ def run(mode: str, workdir: Path) -> dict:
 
 def rerun_figures(tahap_3, region_file: Path, inbox: Path, workdir: Path, invariants: dict) -> dict:
     """Tahap III with the cache on: a full run, then a rerun with one file changed (same process: no fixed cost)."""
-    from bimtek.settings import get_settings
+    from bimtek.core.settings import get_settings
     from flows.intake import run_intake  # noqa: F401
 
     cache_inbox = workdir / "inbox-cache"
@@ -234,7 +234,7 @@ def rerun_figures(tahap_3, region_file: Path, inbox: Path, workdir: Path, invari
 
 def validation_figures(workdir: Path, region, rows: int) -> dict:
     """One big CSV: ingest, then validation (GX already set up) in rows per second."""
-    from bimtek.ingest import read_table
+    from bimtek.ingest.reader import read_table
     from bimtek.validation import validate_sheets
 
     path = workdir / "besar.csv"
@@ -249,8 +249,8 @@ def validation_figures(workdir: Path, region, rows: int) -> dict:
 def draft_figures(region, programs: int, invariants: dict) -> dict:
     """Drafting alone (roadmap, aggregates, charts, workbook, Buku 2) for `programs` valid programs."""
     from bench_pipeline import make_inbox
-    from bimtek.ingest import read_table
-    from bimtek.settings import get_settings
+    from bimtek.ingest.reader import read_table
+    from bimtek.core.settings import get_settings
     from bimtek.stages.tahap_3 import build_tahap_3
     from bimtek.validation import build_report, mark_duplicates, validate_sheets
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bimtek.parsing import parse_int, parse_money
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
-from bimtek.text import fold_key, fold_text
+from bimtek.core.parsing import parse_int, parse_money
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import fold_key, fold_text
 
 COLUMNS = {"OPD": "opd", "Dimensi": "dimensi", "Elemen": "elemen", "Nama Program": "nama_program",
            "Anggaran (Rp)": "anggaran", "Sumber Dana": "sumber_dana", "Tahun Mulai": "tahun_mulai",

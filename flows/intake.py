@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from bimtek.ingest import EmptyInboxError
-from bimtek.model import Sheet
-from bimtek.package import code_version
-from bimtek.region import Region
+from bimtek.core.model import Sheet
+from bimtek.core.region import Region
+from bimtek.ingest.reader import EmptyInboxError
+from bimtek.store.package import code_version
 from bimtek.validation import SheetResult, mark_duplicates
 from tasks.cache import cache_location, cached, content_key, rules_key
 from tasks.intake import ingest_file, list_input_files

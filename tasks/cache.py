@@ -8,7 +8,7 @@ Keys are built from what a result depends on, never from times or run ids:
   the settings and the code version.
 
 Results live under `<store>/.cache/` (setting `cache`: another location, or "off"): Prefect's result records
-through `StoreCache`, a Prefect file system over `bimtek.storage.open_location`, so the same code serves a local
+through `StoreCache`, a Prefect file system over `bimtek.store.storage.open_location`, so the same code serves a local
 folder and `s3://bucket/prefix`. Hidden folders are not listed by the store, so the cache never shows up as a
 region. Deleting the folder is always safe: the next run recomputes everything.
 """
@@ -25,11 +25,11 @@ import pandas as pd
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.filesystems import WritableFileSystem
 
-from bimtek.package import code_version, sha256_bytes
-from bimtek.paths import SCHEMAS_DIR
-from bimtek.region import Region
-from bimtek.settings import get_settings
-from bimtek.storage import open_location
+from bimtek.store.package import code_version, sha256_bytes
+from bimtek.core.paths import SCHEMAS_DIR
+from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
+from bimtek.store.storage import open_location
 from bimtek.validation import combined_valid
 from bimtek.validation.datasets import suite_parameters
 

@@ -8,15 +8,15 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.analysis.national import RegionFigures, region_figures
-from bimtek.ingest import read_table
-from bimtek.package import file_entry
-from bimtek.region import Region, load_region, parse_region
-from bimtek.settings import get_settings
-from bimtek.stages import STAGE_DATASETS, datasets_for_stage
+from bimtek.ingest.reader import read_table
+from bimtek.store.package import file_entry
+from bimtek.core.region import Region, load_region, parse_region
+from bimtek.core.settings import get_settings
+from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
 from bimtek.stages.deliverables import document_formats
 from bimtek.stages.nasional import build_nasional
 from bimtek.stages.output import StageOutput
-from bimtek.storage import LocationNotFoundError, open_location
+from bimtek.store.storage import LocationNotFoundError, open_location
 from bimtek.validation import mark_duplicates, validate_sheets
 
 REGION_FILE = "region.yaml"

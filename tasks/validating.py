@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.model import Sheet
-from bimtek.package import sha256_bytes
-from bimtek.region import Region
-from bimtek.storage import StorageError, open_location
+from bimtek.core.model import Sheet
+from bimtek.store.package import sha256_bytes
+from bimtek.core.region import Region
+from bimtek.store.storage import StorageError, open_location
 from bimtek.validation import SheetResult, validate_sheets
 from tasks.cache import content_key
 

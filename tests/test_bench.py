@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from bimtek.paths import PROJECT_ROOT as ROOT_DIR
+from bimtek.core.paths import PROJECT_ROOT as ROOT_DIR
 
 
 def test_quick_benchmark_paths_agree_and_report_every_figure(prefect_harness, tmp_path, capsys):

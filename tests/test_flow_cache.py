@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
-from bimtek.settings import get_settings
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.settings import get_settings
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
@@ -42,8 +42,8 @@ def test_rerun_with_one_changed_file_validates_only_that_file(prefect_harness, c
     from prefect import flow
     from prefect.runtime import flow_run
 
-    from bimtek.region import load_region
-    from bimtek.stages import datasets_for_stage
+    from bimtek.core.region import load_region
+    from bimtek.core.columns import datasets_for_stage
     from flows.intake import run_intake
 
     inbox = tmp_path / "inbox"

@@ -10,8 +10,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
-from bimtek.settings import Settings
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.settings import Settings
 
 REGIONS = 3
 

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bimtek.formatting import angka, persen, rupiah, rupiah_words, tanggal
-from bimtek.model import FileReport, Rejection, ValidationReport
-from bimtek.render import buku_2_context, escape_markdown, render_buku_2
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
+from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
+from bimtek.core.model import FileReport, Rejection, ValidationReport
+from bimtek.core.settings import Settings
 from tests.test_aggregate import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
@@ -160,7 +160,7 @@ def _reference_html(text: str) -> str:
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(st.text(alphabet="ab \\`*_[]!<>&;#|:-\n1.()", max_size=12), min_size=2, max_size=8))
 def test_plain_text_shortcut_changes_no_output(cells):
-    from bimtek.render import markdown_to_html
+    from bimtek.books.buku_2 import markdown_to_html
 
     row = " | ".join(c.replace("\n", " ") for c in cells)
     text = f"{cells[0]}\n\n| a | b |\n|---|--:|\n| {row} |\n\n- {cells[-1]}\n"

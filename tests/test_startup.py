@@ -11,14 +11,14 @@ import subprocess
 import sys
 import time
 
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
 
 HEAVY = ("weasyprint", "matplotlib", "docx", "pptx", "great_expectations")
 
 PROBE = """
 import json, sys
 from typer.testing import CliRunner
-from flows.cli import app
+from cli.main import app
 result = CliRunner().invoke(app, {args!r})
 {after}
 print(json.dumps({{"exit": result.exit_code, "loaded": sorted(m for m in {heavy!r} if m in sys.modules)}}))
@@ -42,8 +42,8 @@ def test_validate_path_imports_no_document_or_chart_library():
     """What `bimtek validate` imports (its flow, intake tasks, validation) plus a validation of a real file."""
     after = (
         "import flows.validate, tasks.intake\n"
-        "from bimtek.ingest import read_table\n"
-        "from bimtek.region import load_region\n"
+        "from bimtek.ingest.reader import read_table\n"
+        "from bimtek.core.region import load_region\n"
         "from bimtek.validation import validate_sheets\n"
         f"region = load_region({str(SAMPLE_DIR / 'padang-pariaman' / 'region.yaml')!r})\n"
         f"path = {str(SAMPLE_DIR / 'padang-pariaman' / 'inputs' / 'tahap-3' / 'usulan-program-dpmn.csv')!r}\n"
@@ -64,7 +64,7 @@ def test_temporary_server_that_cannot_start_ends_soon_with_galat(tmp_path):
         "PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://bimtek:x@127.0.0.1:9/tidak-ada",
         "BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS": "3",
     })
-    code = ("from flows.cli import app\n"
+    code = ("from cli.main import app\n"
             f"app(['validate', '--region', {str(SAMPLE_DIR / 'padang-pariaman' / 'region.yaml')!r}, "
             f"'--inputs', {str(SAMPLE_DIR / 'padang-pariaman' / 'inputs' / 'tahap-3')!r}, "
             f"'--report', {str(tmp_path / 'r.json')!r}])\n")

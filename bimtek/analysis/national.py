@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bimtek.aggregate import by_dimension
-from bimtek.region import Region
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
-from bimtek.taxonomy import load_taxonomy
+from bimtek.analysis.aggregate import by_dimension
+from bimtek.core.region import Region
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
 from bimtek.validation import build_report, combined_valid
 from bimtek.validation.stage_4_rules import SIGNED
 

@@ -15,12 +15,12 @@ import pandas as pd
 from openpyxl import Workbook
 
 from bimtek.analysis.national import RegionFigures, national_tables
-from bimtek.charts import programs_across_regions
-from bimtek.render import SYNTHETIC_NOTICE, render_book
-from bimtek.stages.figures import book_reference, chart_files
+from bimtek.charts.plots import programs_across_regions
+from bimtek.books.buku_2 import SYNTHETIC_NOTICE, render_book
+from bimtek.charts.figures import book_reference, chart_files
 from bimtek.stages.output import StageOutput
-from bimtek.summary import table_rows
-from bimtek.workbooks import safe_sheet_name, set_widths, style_header, workbook_bytes
+from bimtek.analysis.summary import table_rows
+from bimtek.workbooks.xlsx import safe_sheet_name, set_widths, style_header, workbook_bytes
 
 TEMPLATE = "ringkasan-nasional.md.j2"
 DOCUMENT = "buku/ringkasan-nasional"
