@@ -50,6 +50,7 @@ class MarkdownText(str):
 
 _ENTITY_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 _INLINE_SPECIALS = {ch: "\\" + ch for ch in "\\`*_[]|"}
+_INLINE_ESCAPES = str.maketrans(_INLINE_SPECIALS)
 _LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
@@ -62,7 +63,7 @@ def escape_markdown(value: object) -> str:
     """
     text = " ".join(str(value).split())
     text = _ENTITY_AMPERSAND.sub("&amp;", text)
-    text = "".join(_INLINE_SPECIALS.get(ch, ch) for ch in text).replace("<", "&lt;")
+    text = text.translate(_INLINE_ESCAPES).replace("<", "&lt;")
     if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
         text = "\\" + text
     return _LEADING_ORDERED.sub(r"\1\\\2", text)
