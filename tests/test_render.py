@@ -151,10 +151,12 @@ def _reference_html(text: str) -> str:
     """Python-Markdown with the same settings as markdown_to_html, without its plain-text shortcut."""
     import markdown
 
+    from bimtek.books.buku_2 import _EMPTY_HEADER, _layout_table
+
     converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    return converter.convert(text)
+    return _EMPTY_HEADER.sub(_layout_table, converter.convert(text))
 
 
 @settings(max_examples=150, deadline=None)
