@@ -3,7 +3,9 @@
 Used by `bimtek synth --regions N --seed S --out DIR` and the national roll-up test. Every region is the sample
 generator (`sample/generate.py`, `generate(out, seed)`) run with its own seed, so budgets, years, funding sources
 and officials differ per region while the file shapes and deliberate mistakes stay those documented in
-sample/README.md. The region file is the sample's with another slug, name and province, and `synthetic: true`.
+sample/README.md; up to a third of the Tahap III proposal files are left out (OPD that did not send in time), so
+regions differ in programs too. The region file is the sample's with another slug, name and province, and
+`synthetic: true`.
 
     DIR/<slug>/region.yaml
     DIR/<slug>/inputs/tahap-1 .. tahap-4/...
@@ -41,6 +43,13 @@ def region_entry(index: int, rng: random.Random) -> dict:
             "province": PROVINCES[rng.randrange(len(PROVINCES))]}
 
 
+def _drop_some_proposals(inbox: Path, rng: random.Random) -> None:
+    """Not every OPD sends its Tahap III proposals in time: remove up to a third of the program files."""
+    proposals = sorted(inbox.glob("usulan-program-*"))
+    for path in rng.sample(proposals, rng.randrange(len(proposals) // 3 + 1)):
+        path.unlink()
+
+
 def write_cohort(regions: int, seed: int, out: Path) -> list[Path]:
     """Write `regions` regions under `out`; the region files, in order."""
     if regions < 1:
@@ -54,6 +63,7 @@ def write_cohort(regions: int, seed: int, out: Path) -> list[Path]:
         folder = Path(out) / entry["slug"]
         folder.mkdir(parents=True, exist_ok=True)
         generator.generate(folder, seed=rng.randrange(2**31))
+        _drop_some_proposals(folder / "inputs" / "tahap-3", rng)
         region = {**base, **entry, "synthetic": True}
         header = "# Synthetic region written by `bimtek synth` (sample/cohort.py): all content invented.\n"
         (folder / "region.yaml").write_text(header + yaml.safe_dump(region, allow_unicode=True, sort_keys=False),

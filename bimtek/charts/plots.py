@@ -512,6 +512,7 @@ def programs_across_regions(per_region: pd.DataFrame) -> Chart:
             patch.set_alpha(0.75)
         ax.set_yticks(range(1, len(labels) + 1), list(labels.values()))
         ax.invert_yaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(_id_formatter())
         ax.set_xlabel(f"Program per daerah ({angka(len(per_region))} daerah)")
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
