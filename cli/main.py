@@ -149,9 +149,10 @@ from cli.template import template  # noqa: E402
 app.command(name="template")(template)
 
 
-from cli.synth import synth  # noqa: E402
+from cli.synth import nasional, synth  # noqa: E402
 
 app.command(name="synth")(synth)
+app.command(name="nasional")(nasional)
 
 
 if __name__ == "__main__":  # pragma: no cover

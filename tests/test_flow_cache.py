@@ -56,7 +56,7 @@ def test_rerun_with_one_changed_file_validates_only_that_file(prefect_harness, c
         intake = run_intake(str(inbox), load_region(REGION), 3, datasets_for_stage(3), str(tmp_path / "store"))
         return intake, flow_run.id
 
-    first, first_id = intake_flow()
+    first, _ = intake_flow()
     assert first.validated == sorted(FILES) and first.reused == []
     changed = inbox / "usulan-program-dpmn.csv"
     changed.write_bytes(changed.read_bytes() + b"\n")  # same rows, new bytes: a new sha256

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 
@@ -10,7 +9,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings
 
 REGIONS = 3
@@ -18,11 +16,14 @@ REGIONS = 3
 
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
-    spec = importlib.util.spec_from_file_location("cohort_for_test", SAMPLE_DIR / "cohort.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    """Written by the CLI: `bimtek synth --regions 3 --seed 5 --out DIR`."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
     out = tmp_path_factory.mktemp("cohort")
-    module.write_cohort(REGIONS, seed=5, out=out)
+    result = CliRunner().invoke(app, ["synth", "--regions", str(REGIONS), "--seed", "5", "--out", str(out)])
+    assert result.exit_code == 0, result.output
     return out
 
 
@@ -83,3 +84,12 @@ def test_national_table_artifact(national):
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nasional-per-daerah"])))
     assert artifacts and len(json.loads(artifacts[0].data) if isinstance(artifacts[0].data, str) else artifacts[0].data) == REGIONS
+
+
+def test_nasional_without_regions_exits_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["nasional", "--cohort", str(tmp_path)])
+    assert result.exit_code == 2 and "Galat:" in result.output and "region.yaml" in result.output

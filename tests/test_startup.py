@@ -27,7 +27,7 @@ print(json.dumps({{"exit": result.exit_code, "loaded": sorted(m for m in {heavy!
 
 def _probe(args: list[str], after: str = "") -> dict:
     code = PROBE.format(args=args, after=after, heavy=HEAVY)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "DO_NOT_TRACK": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -69,7 +69,7 @@ def test_temporary_server_that_cannot_start_ends_soon_with_galat(tmp_path):
             f"'--inputs', {str(SAMPLE_DIR / 'padang-pariaman' / 'inputs' / 'tahap-3')!r}, "
             f"'--report', {str(tmp_path / 'r.json')!r}])\n")
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Galat:" in done.stderr and "BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS" in done.stderr
     assert "bimtek server" in done.stderr
