@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings
 
 REGIONS = 3
@@ -44,8 +45,12 @@ def test_synth_writes_region_files_and_every_stage_inbox(cohort):
     for slug in regions:
         assert sorted(p.name for p in (cohort / slug / "inputs").iterdir()) == ["tahap-1", "tahap-2", "tahap-3",
                                                                                 "tahap-4"]
-    budgets = {(cohort / slug / "inputs" / "tahap-3" / "usulan-program-dpmn.csv").read_bytes() for slug in regions}
-    assert len(budgets) == REGIONS  # other seeds, other draws
+    sheets = {(cohort / slug / "inputs" / "tahap-4" / "hasil-tahap-4.xlsx").read_bytes() for slug in regions}
+    assert len(sheets) == REGIONS  # other seeds, other officials and dates
+    sample = len(list((SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3").glob("usulan-program-*")))
+    for slug in regions:
+        sent = len(list((cohort / slug / "inputs" / "tahap-3").glob("usulan-program-*")))
+        assert sample - sample // 3 <= sent <= sample  # up to a third of the OPD did not send
 
 
 def test_national_tables_add_up_per_region_and_dimension(national):
