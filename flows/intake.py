@@ -8,6 +8,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.core.model import Sheet
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
 from bimtek.store.package import code_version
 from bimtek.validation import SheetResult, mark_duplicates
@@ -40,8 +41,10 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
     cache = cache_location(store)
     digests = fingerprint_inputs(inputs, keys) if cache else {}
     rules = rules_key(region, datasets) if cache else ""
+    settings = get_settings().model_dump(mode="json") if cache else None
     futures = [
-        cached(ingest_file, cache, content_key("ingest", key, digests.get(key), datasets, code_version()))
+        cached(ingest_file, cache if key in digests else None,
+               content_key("ingest", key, digests.get(key), datasets, settings, code_version()))
         .submit(inputs, key, datasets)
         for key in keys
     ]
