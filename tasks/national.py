@@ -8,7 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.analysis.national import RegionFigures, region_figures
-from bimtek.ingest.reader import read_table
+from bimtek.ingest.reader import read_table, refused_file
 from bimtek.store.package import file_entry
 from bimtek.core.region import Region, load_region, parse_region
 from bimtek.core.settings import get_settings
@@ -16,7 +16,7 @@ from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
 from bimtek.stages.deliverables import document_formats
 from bimtek.stages.nasional import build_nasional
 from bimtek.stages.output import StageOutput
-from bimtek.store.storage import LocationNotFoundError, open_location
+from bimtek.store.storage import InputRefusedError, LocationNotFoundError, ObjectNotFoundError, open_location
 from bimtek.validation import mark_duplicates, validate_sheets
 
 REGION_FILE = "region.yaml"
@@ -46,10 +46,22 @@ def summarise_region(region_file: str, inputs_root: str) -> RegionFigures:
         except LocationNotFoundError:
             continue
         datasets = datasets_for_stage(stage)
-        sheets = [sheet for key in keys for sheet in read_table(key, location.read_bytes(key), datasets)]
+        sheets = [sheet for key in keys for sheet in _read(location, key, datasets)]
         if sheets:
             results_by_stage[stage] = mark_duplicates(validate_sheets(sheets, region))
     return region_figures(region, results_by_stage, get_settings())
+
+
+def _read(location, key: str, datasets: list[str]) -> list:
+    """The Sheets of one input file; a file refused by the byte limit or gone becomes an "unreadable" Sheet."""
+    limits = get_settings()
+    try:
+        data = location.read_input(key, max_bytes=limits.max_file_bytes)
+    except InputRefusedError as exc:
+        return [refused_file(key, exc.reason, exc.size, limits)]
+    except ObjectNotFoundError:
+        return [refused_file(key, "vanished")]
+    return read_table(key, data, datasets, limits)
 
 
 @task(name="draft-nasional", cache_policy=NO_CACHE)
