@@ -279,8 +279,14 @@ def build_corpus(inbox: Path, outside: Path, with_output_side: bool = WITH_OUTPU
     put("name-with\nnewline.csv", _csv(_rows("nl")), ok2)
     put("n" * 200 + ".csv", _csv(_rows("longname")), ok2)
     put("sub/folder/nested.csv", _csv(_rows("nested")), ok2)
-    put(".hidden.csv", _csv(_rows("hidden")), Expected("absent"))
-    put("~$lock.xlsx", b"lock", Expected("absent"))
+    hidden = Expected("unreadable", message="Berkas tersembunyi atau sementara")  # reported, never read
+    put(".hidden.csv", _csv(_rows("hidden")), hidden)
+    put(".rahasia.csv", _csv(_rows("rahasia")), hidden)
+    put("~$lock.xlsx", b"lock", hidden)
+    put(".~lock.Program.xlsx#", b"lock,user", hidden)
+    put("sub/.DS_Store", bytes(16), hidden)
+    put(".git/config", "[core]", Expected("absent"))
+    cases[(".git", "")] = hidden  # a hidden folder is reported once, not descended into
     put("notes.txt", "catatan rapat", Expected("unreadable", message="teks biasa"))
     put("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(50), Expected("unreadable", message="tidak didukung"))
     put("README", "tanpa akhiran", Expected("unreadable", message="tidak didukung"))

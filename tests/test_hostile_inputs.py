@@ -107,10 +107,12 @@ def test_links_out_of_the_inbox_are_not_read_or_hashed(hostile_run):
     _, _, run, report = hostile_run
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["path"]: e for e in manifest["inputs"]}
-    for name in ("link-outside.csv", "link-passwd.csv", "link-folder-outside", "pipe.csv", "csv-26mb.csv"):
+    for name in ("link-outside.csv", "link-passwd.csv", "link-folder-outside", "pipe.csv", "csv-26mb.csv",
+                 ".hidden.csv", ".rahasia.csv", "~$lock.xlsx", ".~lock.Program.xlsx#", ".git"):
         assert entries[name]["sha256"] is None
     quarantine = (run / "validation" / "quarantine.csv").read_text(encoding="utf-8-sig")
     assert "Program secret" not in quarantine and "Program inner" not in quarantine
+    assert "Program rahasia" not in quarantine and "Program hidden" not in quarantine
     assert "root:" not in quarantine
     assert not [r for r in report["rejections"] if "secret" in (r["value"] or "") or "root:" in (r["value"] or "")]
 
