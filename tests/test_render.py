@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from bimtek.analysis.roadmap import build_roadmap
-from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
+from bimtek.books.buku_2 import buku_2_context, render_buku_2
+from bimtek.books.templating import escape_markdown
 from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
 from bimtek.core.model import FileReport, Rejection, ValidationReport
 from bimtek.core.settings import Settings

@@ -9,10 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from bimtek.core.archive import ZIP_TIMESTAMP
 from bimtek.core.region import parse_region
 from bimtek.core.text import slugify
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
-from bimtek.core.archive import ZIP_TIMESTAMP
 from bimtek.workbooks.xlsx import RUPIAH_FORMAT, safe_sheet_name, workbook_bytes
 
 DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",

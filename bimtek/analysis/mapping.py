@@ -44,6 +44,7 @@ from bimtek.analysis.aggregate import opd_dimension_coverage
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import fold_text
+from bimtek.core.values import is_missing
 
 SOURCE_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
 PROGRAM_LIST_COLUMNS = [*PROGRAM_COLUMNS, *SOURCE_COLUMNS]
@@ -80,7 +81,7 @@ def _keys(frame: pd.DataFrame) -> pd.Series:
 
 def _text(value: object) -> str | None:
     """A cell as text, None when missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     return str(value)
 

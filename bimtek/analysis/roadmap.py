@@ -48,6 +48,7 @@ from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 
 SHORT, MEDIUM, LONG = "Jangka pendek", "Jangka menengah", "Jangka panjang"
 HORIZON_NAMES = (SHORT, MEDIUM, LONG)
@@ -83,7 +84,7 @@ class QuickWinRules:
 
 def _fold_words(value: object) -> str:
     """Lowercase ASCII words separated by single spaces ("E-KTP  Online!" -> "e ktp online")."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii").lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())

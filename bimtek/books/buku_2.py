@@ -3,25 +3,17 @@
 One Jinja2 template (templates/buku-2-masterplan.md.j2) writes the Markdown; the HTML is that Markdown converted
 with Python-Markdown (tables) and wrapped in templates/base.html.j2, so both formats carry the same content.
 
-Escaping: every `{{ ... }}` value of the Markdown template passes through `escape_markdown` (Jinja `finalize`), so
-program names with pipes, asterisks, newlines or HTML cannot break a table or inject markup. Text that is already
-Markdown (the output of a template macro) is marked with the `markdown` filter. Raw HTML is switched off in the
-Markdown converter, so whatever reaches it as text is escaped in the HTML.
+Rendering and escaping are those of every book: `bimtek.books.templating`.
 
 Nothing here reads the clock or a run id: the same inputs render byte-identical files.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
-from functools import lru_cache
 
-import markdown as md
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 
 from bimtek.analysis import aggregate
 from bimtek.analysis.roadmap import (
@@ -31,103 +23,16 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
-from bimtek.core.formatting import FILTERS
-from bimtek.core.paths import TEMPLATES_DIR
+from bimtek.books.templating import render_book
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import frame_records
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
-BASE_HTML_TEMPLATE = "base.html.j2"
-MISSING_TEXT = "-"
-
-
-# ----------------------------------------------------------------------------------------------- escaping
-
-class MarkdownText(str):
-    """A string that is already Markdown: the template emits it as is."""
-
-
-_ENTITY_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_INLINE_SPECIALS = {ch: "\\" + ch for ch in "\\`*_[]|"}
-_LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def escape_markdown(value: object) -> str:
-    """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
-
-    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
-    escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
-    marker ("1.", "- ", "+ ", "#", ">") is escaped too.
-    """
-    text = " ".join(str(value).split())
-    text = _ENTITY_AMPERSAND.sub("&amp;", text)
-    text = "".join(_INLINE_SPECIALS.get(ch, ch) for ch in text).replace("<", "&lt;")
-    if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
-        text = "\\" + text
-    return _LEADING_ORDERED.sub(r"\1\\\2", text)
-
-
-def _finalize(value: object) -> str:
-    """Jinja finalize of the Markdown template: escape everything except MarkdownText; missing -> "-"."""
-    if isinstance(value, MarkdownText):
-        return value
-    if value is None or (isinstance(value, float) and value != value):
-        return MarkdownText(MISSING_TEXT)
-    return escape_markdown(value)
-
-
-@lru_cache(maxsize=1)
-def markdown_environment() -> Environment:
-    """Jinja environment of the Markdown templates: Indonesian formatting filters, strict undefined."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    env.filters["markdown"] = MarkdownText
-    return env
-
-
-@lru_cache(maxsize=1)
-def html_environment() -> Environment:
-    """Jinja environment of the HTML wrapper (autoescaped)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    return env
-
-
-def markdown_to_html(text: str) -> str:
-    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through."""
-    converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    return converter.convert(text)
 
 
 # ----------------------------------------------------------------------------------------------- context
-
-def _plain(value: object) -> object:
-    """pandas/numpy scalars -> Python values; missing -> None."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    return value.item() if hasattr(value, "item") else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
 
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
@@ -140,7 +45,7 @@ def _year_span(start: int, end: int) -> str:
 def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
     """Roadmap rows as template dicts (order kept)."""
     rows = []
-    for rec in _records(roadmap):
+    for rec in frame_records(roadmap):
         rec["tahun"] = _year_span(rec["tahun_mulai"], rec["tahun_selesai"])
         rows.append(rec)
     return rows
@@ -245,7 +150,7 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
     funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
-    elements = _records(aggs["by_element"])
+    elements = frame_records(aggs["by_element"])
     dimensions = [
         _dimension_section(
             dim, [r for r in rows if r["dimensi"] == dim.code], dim_totals[dim.label],
@@ -281,16 +186,16 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         "horizons": [
             {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
              "share": _share(h["anggaran_total"], grand_total)}
-            for h in _records(aggs["by_horizon"])
+            for h in frame_records(aggs["by_horizon"])
         ],
         "horizon_groups": _horizon_groups(sorted(rows, key=lambda r: r["peringkat"]), spans),
         "dimensions": dimensions,
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
-        "funding_matrix": {"sources": sources, "rows": _records(funding)},
-        "budget_by_year": _records(aggs["budget_by_year"]),
+        "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
+        "budget_by_year": frame_records(aggs["budget_by_year"]),
         "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
-                     "rows": _records(aggs["opd_dimension_coverage"])},
-        "gaps": _records(aggs["element_gaps"]),
+                     "rows": frame_records(aggs["opd_dimension_coverage"])},
+        "gaps": frame_records(aggs["element_gaps"]),
         "quick_wins": {
             "count": settings.quick_win_count,
             "candidates": candidates,
@@ -302,22 +207,6 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
         "charts": None,  # chart PNG paths: the Tahap III builder sets them when it writes the charts
     }
-
-
-# ----------------------------------------------------------------------------------------------- render
-
-def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
-    """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
-
-    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
-    """
-    markdown_text = markdown_environment().get_template(template).render(**context)
-    markdown_text = markdown_text.rstrip("\n") + "\n"
-    body = markdown_to_html(markdown_text)
-    html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
-        title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-    )
-    return markdown_text, html.rstrip("\n") + "\n"
 
 
 def render_buku_2(context: Mapping) -> tuple[str, str]:

@@ -26,20 +26,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from bimtek.books.templating import html_environment
 from bimtek.core.columns import SpecError, load_spec
-from bimtek.core.formatting import FILTERS
+from bimtek.core.formatting import romawi
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, ValidationReport
-from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import Region
 from bimtek.core.text import fold_key, is_blank, slugify
 from bimtek.workbooks.xlsx import TITLE_FONT, WRAP, set_widths, style_header, workbook_bytes
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 STATUS_MISSING = "belum mengirim"
 STATUS_COMPLETE = "lengkap"
 STATUS_FIX = "perlu perbaikan"
@@ -222,19 +220,6 @@ def _group(lines: list[dict]) -> list[dict]:
     ]
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    return env
-
-
 def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
 
@@ -244,7 +229,7 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     if not stage:
         return None
     following = int(stage) + 1
-    key, name = (f"tahap-{following}", f"Bimtek Tahap {ROMAN.get(following, following)}") if following <= 4 \
+    key, name = (f"tahap-{following}", f"Bimtek Tahap {romawi(following)}") if following <= 4 \
         else ("rakor", "rapat koordinasi penutupan")
     due = region.calendar.get(key)
     return (name, due) if due else None
@@ -252,7 +237,7 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
 
 def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2)."""
-    template = _environment().get_template(FEEDBACK_TEMPLATE)
+    template = html_environment().get_template(FEEDBACK_TEMPLATE)
     return template.render(
         opd=opd,
         region=region,
@@ -432,7 +417,7 @@ tr.perlu-perbaikan td.status { color: #c00000; font-weight: bold; }
 
 def overview_html(overview: pd.DataFrame, region: Region) -> str:
     """The overview as a small stand-alone HTML page for the coordinator."""
-    template = _environment().from_string(_OVERVIEW_HTML)
+    template = html_environment().from_string(_OVERVIEW_HTML)
     counts = overview["status"].value_counts()
     return template.render(
         region=region,

@@ -37,6 +37,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bimtek.core.formatting import angka
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 
 DPI = 150
 WIDTH_IN = 8.0
@@ -114,13 +115,13 @@ def _no_data(name: str, title: str) -> Chart:
 
 
 def _truncate(text: object, limit: int = LABEL_CHARS) -> str:
-    value = " ".join(str(text).split()) if text is not None and not pd.isna(text) else "-"
+    value = "-" if is_missing(text) else " ".join(str(text).split())
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
 
 
 def _dimension_code(value: object) -> str | None:
     """Dimension code of a code or label ("Smart Living", "living"); None for anything else (e.g. "Jumlah")."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if is_missing(value):
         return None
     return load_taxonomy().match_dimension(value)
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+
+from bimtek.core.values import is_missing
+from bimtek.core.vocabularies import int_to_roman
 
 LOCALE = "id_ID"
 MISSING = "-"
@@ -27,19 +29,9 @@ _WORDS_FROM = 1_000_000
 """rupiah_words spells amounts from one million ("juta") up; smaller amounts are written in full."""
 
 
-def _is_missing(value: object) -> bool:
-    """True for None, NaN, NaT and pd.NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # containers are not missing values
-        return False
-
-
 def rupiah(value: object) -> str:
     """Rupiah with Indonesian grouping: "Rp 1.500.000"; two decimals only when the amount has sen."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     amount = float(value)
     whole = math.isclose(amount, round(amount), abs_tol=0.005)
@@ -60,7 +52,7 @@ def _round_to_scale(amount: float, digits: int) -> float:
 
 def rupiah_words(value: object, digits: int = 2) -> str:
     """Rupiah for prose: "Rp 1,5 miliar", "Rp 750 juta", "Rp 2,35 triliun"; below one million as `rupiah`."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     amount = float(value)
     if abs(amount) < _WORDS_FROM:
@@ -72,7 +64,7 @@ def rupiah_words(value: object, digits: int = 2) -> str:
 
 def tanggal(value: object) -> str:
     """Long Indonesian date: "12 September 2026". Accepts a date, a datetime or an ISO string."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
@@ -83,7 +75,7 @@ def tanggal(value: object) -> str:
 
 def angka(value: object, digits: int = 0) -> str:
     """A number with Indonesian separators: 1234567 -> "1.234.567", angka(1.25, 2) -> "1,25"."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=LOCALE)
@@ -91,17 +83,27 @@ def angka(value: object, digits: int = 0) -> str:
 
 def persen(value: object, digits: int = 1) -> str:
     """A share (0.253) as an Indonesian percentage: "25,3%". `value` is a fraction, not a percentage."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     return format_percent(value, format=pattern, locale=LOCALE)
 
 
+def romawi(value: object) -> str:
+    """Roman numeral of a stage or chapter number (3 -> "III"); anything that is not a positive number as text."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return str(value)
+    return int_to_roman(number) if 0 < number < 400 else str(value)
+
+
 FILTERS = {
+    "romawi": romawi,
     "rupiah": rupiah,
     "rupiah_words": rupiah_words,
     "tanggal": tanggal,
     "angka": angka,
     "persen": persen,
 }
-"""Jinja filter name -> function (registered by bimtek.books.buku_2)."""
+"""Jinja filter name -> function (registered by the environments of bimtek.books.templating)."""

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from bimtek.core.values import is_missing
+
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 
@@ -22,19 +24,8 @@ def fold_text(value: object) -> str:
 
 
 def is_blank(value: object) -> bool:
-    """True for None, NaN and strings that hold only white space."""
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover - pandas is a hard dependency
-        pass
-    return isinstance(value, str) and value.strip() == ""
+    """True for a missing value (`bimtek.core.values.is_missing`) and for text that holds only white space."""
+    return is_missing(value) or (isinstance(value, str) and value.strip() == "")
 
 
 def cell_text(value: object) -> str | None:

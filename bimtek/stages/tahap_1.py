@@ -11,7 +11,7 @@ import pandas as pd
 
 from bimtek.analysis import analyse, ideas_per_dimension
 from bimtek.books.buku_1 import buku_1_context, render_buku_1
-from bimtek.books.buku_2 import MarkdownText
+from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region

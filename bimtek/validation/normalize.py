@@ -35,7 +35,7 @@ from bimtek.core.columns import DatasetSpec
 from bimtek.core.parsing import parse_bool, parse_int, parse_money
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import cell_text, fold_key, is_blank
+from bimtek.core.text import cell_text, fold_key
 
 RID_COLUMN = "_rid"
 UNREADABLE = -math.inf

@@ -43,10 +43,18 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
-from bimtek.core.formatting import tanggal
+from bimtek.core.formatting import romawi, tanggal
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import slugify
+from bimtek.core.vocabularies import (
+    COMMITMENT_STATUSES,
+    PILLARS,
+    REVIEW_STATUSES,
+    SWOT_COMPONENTS,
+    SWOT_TYPES,
+    YES_NO,
+)
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
@@ -70,7 +78,6 @@ LIST_FIRST_ROW = 12
 GUIDE_TABLE_ROW = 12
 """The column table of the Petunjuk sheet starts here, beyond the ingest's 10-row header scan."""
 DATE_FORMAT = "DD/MM/YYYY"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 SHEET_TITLES = {
     "program": "Program",
@@ -92,14 +99,15 @@ DATASET_TITLES = {
 }
 
 INLINE_CHOICES = {
-    "bool": ("ya", "tidak"),
-    "pillar": ("Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_component": ("Alam", "Budaya", "Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_type": ("Kekuatan", "Kelemahan", "Peluang", "Ancaman"),
-    "commitment_status": ("ditandatangani", "belum"),
-    "review_status": ("disetujui", "revisi"),
+    "bool": YES_NO,
+    "pillar": tuple(PILLARS.labels),
+    "swot_component": tuple(SWOT_COMPONENTS.labels),
+    "swot_type": tuple(SWOT_TYPES.labels),
+    "commitment_status": tuple(COMMITMENT_STATUSES.labels),
+    "review_status": tuple(REVIEW_STATUSES.labels),
 }
-"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit)."""
+"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
+the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
 
 KIND_WIDTHS = {
     "opd": 34, "dimension": 22, "element": 24, "money": 18, "funding": 16, "year": 13, "score": 13,
@@ -211,7 +219,7 @@ def deadline(region: Region, stage: int) -> dt.date | None:
 
 
 def _info_line(region: Region, stage: int, opd: str | None) -> str:
-    parts = [f"{region.name} - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}"]
+    parts = [f"{region.name} - Bimtek Smart City Tahap {romawi(stage)}"]
     parts.append(f"OPD: {opd}" if opd else "OPD: tulis nama OPD pada kolom OPD")
     due = deadline(region, stage)
     if due:
@@ -223,7 +231,7 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
                       opd: str | None) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
-    ws.cell(TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    ws.cell(TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {romawi(stage)}").font = TITLE_FONT
     ws.cell(INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
     for col in columns:
         ws[f"{col.letter}{HEADER_ROW}"] = col.header
@@ -434,7 +442,7 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
 def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     due = deadline(region, stage)
     lines = [
-        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek Tahap {ROMAN.get(int(stage), stage)})." if due
+        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek Tahap {romawi(stage)})." if due
         else "Batas pengiriman: ikuti jadwal dari Tim Pelaksana Smart City.",
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
@@ -452,7 +460,7 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
                  opd: str | None) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
-    ws["A1"] = f"Petunjuk pengisian - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}"
+    ws["A1"] = f"Petunjuk pengisian - Bimtek Smart City Tahap {romawi(stage)}"
     ws["A1"].font = TITLE_FONT
     ws["A2"] = f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else "")
     for offset, line in enumerate(_instructions(region, stage, opd)):

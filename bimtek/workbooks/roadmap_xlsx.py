@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
@@ -188,7 +189,7 @@ def _with_element_labels(roadmap_df: pd.DataFrame) -> pd.DataFrame:
 
 def _cell_value(value: object, kind: str) -> object:
     """A frame value as an Excel cell value (None for missing, Ya/Tidak for flags, plain int/float numbers)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if kind == "bool":
         return "Ya" if bool(value) else "Tidak"
