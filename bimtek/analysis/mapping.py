@@ -2,7 +2,7 @@
 
 A "program frame" has the typed columns of `bimtek.core.model.PROGRAM_COLUMNS` (as validation returns them, plus the
 optional `_path`, `_sheet`, `_row` source columns). A program is identified across stages by its OPD and its
-program name, both folded with `bimtek.core.text.fold_text` (case and runs of white space ignored): `program_key`.
+program name: `bimtek.core.text.program_key`, the one definition of "same program" (validation uses it too).
 
 Published program list (`program/daftar_program.csv`, written by Tahap II, read back by Tahap III)
     Columns: PROGRAM_COLUMNS in contract order (opd, dimensi, elemen, nama_program, deskripsi, anggaran,
@@ -43,7 +43,7 @@ import pandas as pd
 from bimtek.analysis.aggregate import opd_dimension_coverage
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import fold_text
+from bimtek.core.text import fold_text, program_key
 from bimtek.core.values import is_missing
 
 SOURCE_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -68,11 +68,6 @@ _DTYPES = {
 
 
 # ----------------------------------------------------------------------------------------------- helpers
-
-def program_key(opd: object, name: object) -> tuple[str, str]:
-    """The identity of a program across stages: (folded OPD, folded program name)."""
-    return fold_text(opd), fold_text(name)
-
 
 def _keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series([program_key(o, n) for o, n in zip(frame["opd"], frame["nama_program"])],

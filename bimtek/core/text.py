@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
 
 from bimtek.core.values import is_missing
 
@@ -21,6 +22,19 @@ def fold_key(value: object) -> str:
 def fold_text(value: object) -> str:
     """Fold case and runs of white space, keeping punctuation (program names: "Rumah  Sakit" == "rumah sakit")."""
     return _SPACES.sub(" ", str(value)).strip().lower()
+
+
+def program_key(opd: object, name: object) -> tuple[str, str]:
+    """What makes two rows "the same program", across files and stages: the OPD folded with `fold_key` (case,
+    spaces and punctuation ignored: "Dinas Kesehatan," == "dinas  kesehatan") and the program name folded with
+    `fold_text` (case and runs of white space ignored, punctuation kept: "E-KTP" != "EKTP")."""
+    return fold_key(opd), fold_text(name)
+
+
+def row_key(row: Mapping[str, object], columns: Sequence[str]) -> tuple[str, ...]:
+    """The folded values of `columns` of one row, as `program_key` folds them: the `opd` column with `fold_key`,
+    every other column with `fold_text`. For ("opd", "nama_program") it is `program_key`."""
+    return tuple(fold_key(row[c]) if c == "opd" else fold_text(row[c]) for c in columns)
 
 
 def is_blank(value: object) -> bool:

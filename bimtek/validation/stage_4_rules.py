@@ -30,7 +30,7 @@ import pandas as pd
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import Rejection
 from bimtek.core.region import Region
-from bimtek.core.text import cell_text, fold_key, fold_text
+from bimtek.core.text import cell_text, fold_text, program_key
 from bimtek.core.vocabularies import (
     APPROVED,
     COMMITMENT_STATUSES,
@@ -210,8 +210,8 @@ def reject_rows(
 
 
 def roadmap_keys(roadmap: pd.DataFrame) -> set[tuple[str, str]]:
-    """(folded OPD, folded program name) of every roadmap program: how a final quick win is matched."""
-    return {(fold_key(o), fold_text(p)) for o, p in zip(roadmap["opd"], roadmap["nama_program"])}
+    """`program_key` of every roadmap program: how a final quick win is matched."""
+    return {program_key(o, p) for o, p in zip(roadmap["opd"], roadmap["nama_program"])}
 
 
 def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFrame,
@@ -224,7 +224,7 @@ def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFr
         by_name.setdefault(fold_text(name), []).append(str(opd))
 
     def check(row: pd.Series) -> dict | None:
-        if (fold_key(row["opd"]), fold_text(row["nama_program"])) in known:
+        if program_key(row["opd"], row["nama_program"]) in known:
             return None
         return {"opd": row["opd"], "other_opd": sorted(by_name.get(fold_text(row["nama_program"]), []))}
 
