@@ -3,7 +3,6 @@
 import json
 import shutil
 
-import pytest
 from typer.testing import CliRunner
 
 from bimtek.core.paths import SAMPLE_DIR

@@ -12,9 +12,9 @@ from bimtek.core.columns import load_spec
 from bimtek.core.model import ROW_COLUMN, Sheet
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import parse_region
+from bimtek.core.vocabularies import COMMITMENT_STATUSES, REVIEW_STATUSES, roman_to_int
 from bimtek.validation import build_report, mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.messages import known_rules
-from bimtek.core.vocabularies import COMMITMENT_STATUSES, REVIEW_STATUSES, roman_to_int
 from bimtek.validation.stage_4_rules import parse_chapter, parse_date, reject_unknown_quick_wins
 
 REGION = parse_region({

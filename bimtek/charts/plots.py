@@ -1,9 +1,9 @@
 """Charts of the books (matplotlib, Agg, offline): each function returns a `Chart` with PNG and SVG bytes.
 
     programs_budget_by_dimension(by_dimension)        programs and budget (miliar Rupiah) for all six dimensions
-    readiness_by_pillar(scores)                       mean 1-5 readiness score per pillar
+    readiness_by_pillar_chart(scores)                 mean 1-5 readiness score per pillar
     roadmap_gantt(roadmap, period_start, period_end)  one bar per program over its years, quick-win candidates hatched
-    opd_dimension_coverage(coverage)                  heatmap OPD x dimension with program counts
+    opd_dimension_coverage_chart(coverage)            heatmap OPD x dimension with program counts
 
 Input frames are the aggregates of bimtek.analysis.aggregate / bimtek.analysis.roadmap (column names in each docstring); dimension
 values may be codes ("governance") or labels ("Smart Governance"). Empty input (or input that counts nothing)
@@ -207,7 +207,7 @@ def _pillar_means(scores: pd.DataFrame) -> tuple[dict[str, float], dict[str, int
     return means, counts
 
 
-def readiness_by_pillar(scores: pd.DataFrame) -> Chart:
+def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
     """Mean readiness score (1-5, self-assessment) per pillar: Struktur, Infrastruktur, Suprastruktur.
 
     Input: a frame with `pilar` and either `rata_rata` (one mean per pillar) or raw `nilai` rows (averaged here,
@@ -367,7 +367,7 @@ def _coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     return matrix.reindex(columns=codes, fill_value=0.0)
 
 
-def opd_dimension_coverage(coverage: pd.DataFrame) -> Chart:
+def opd_dimension_coverage_chart(coverage: pd.DataFrame) -> Chart:
     """Heatmap of program counts per OPD (rows, input order) and dimension (six columns), counts annotated.
 
     Input: bimtek.analysis.aggregate.opd_dimension_coverage (`opd` + one column per dimension label; `jumlah` and
