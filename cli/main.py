@@ -41,7 +41,7 @@ def user_errors() -> tuple[type[Exception], ...]:
     from bimtek.stages.previous import MissingStageError
     from bimtek.store.storage import StorageError
 
-    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError)
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError)
 
 
 def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):

@@ -6,7 +6,6 @@ charts rely on are exercised too.
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -23,7 +22,6 @@ from bimtek.charts.plots import (
     NO_DATA,
     WIDTH_IN,
     Chart,
-    chart_img_tag,
     opd_dimension_coverage_chart,
     programs_budget_by_dimension,
     readiness_by_pillar_chart,
@@ -207,12 +205,3 @@ def test_coverage_accepts_long_frames():
                           "programs": [2, 1, 5]})
     texts = svg_texts(opd_dimension_coverage_chart(frame))
     assert "RSUD" in texts and "5" in texts and NO_DATA not in texts
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-
-def test_chart_img_tag_embeds_the_png(charts):
-    tag = chart_img_tag(charts["dimension"], 'Grafik "anggaran" & program')
-    assert tag.startswith("<img ") and 'alt="Grafik &quot;anggaran&quot; &amp; program"' in tag
-    data = re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1)
-    assert base64.b64decode(data) == charts["dimension"].png

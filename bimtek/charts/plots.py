@@ -10,8 +10,8 @@ values may be codes ("governance") or labels ("Smart Governance"). Empty input (
 gives a chart saying "Belum ada data". Titles and labels are in Bahasa Indonesia, numbers use Indonesian
 separators (bimtek.core.formatting.angka).
 
-`chart_img_tag(chart, alt)` embeds the PNG as a data URI <img>, which the HTML book shows and the PDF/DOCX
-converters (bimtek.documents) pick up.
+The books link the PNG files of the run folder (e.g. ../grafik/peta-jalan-living.png); before the PDF/DOCX
+conversion `bimtek.stages.deliverables.embed_images` turns those links into data URIs.
 
 Determinism: fixed figure sizes and fonts (DejaVu Sans ships with matplotlib), PNG written without the
 "Software" entry, SVG without a date and with a fixed `svg.hashsalt`; text stays text in the SVG
@@ -20,13 +20,10 @@ Determinism: fixed figure sizes and fonts (DejaVu Sans ships with matplotlib), P
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import matplotlib
 import pandas as pd
@@ -243,17 +240,6 @@ def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
 
 # ----------------------------------------------------------------------------------------------- roadmap
 
-def default_horizons(period_start: int, period_end: int) -> dict[str, tuple[int, int]]:
-    """Horizon bands with the default settings (bimtek.analysis.roadmap.horizons with Settings' default term lengths)."""
-    from bimtek.analysis.roadmap import horizons
-    from bimtek.core.settings import Settings
-
-    fields = Settings.model_fields
-    settings = SimpleNamespace(short_term_years=fields["short_term_years"].default,
-                               medium_term_years=fields["medium_term_years"].default)
-    return horizons(SimpleNamespace(start=period_start, end=period_end), settings)
-
-
 def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group)."""
     order = {code: i for i, code in enumerate(_dimension_labels())}
@@ -288,7 +274,7 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
 
     Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
     `quick_win_candidate`, drawn hatched with a dark edge). `horizons` (name -> (first, last year), as
-    bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; default: the default settings.
+    bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; none given: no bands.
     The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or label) limits the
     chart to one dimension, for books that show one roadmap per dimension.
     """
@@ -300,7 +286,7 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
         rows = _gantt_rows(roadmap, dimension)
         if rows.empty:
             return _no_data(name, title)
-        spans = dict(horizons) if horizons is not None else default_horizons(period_start, period_end)
+        spans = dict(horizons or {})
         n = len(rows)
         figure = _figure(1.9 + 0.2 * n)
         ax = figure.add_subplot()
@@ -407,12 +393,3 @@ def _annotate(ax, values) -> None:
             value = values[row, col]
             color = "white" if value > 0.6 * peak else ("#999999" if value == 0 else "#111111")
             ax.text(col, row, angka(value), ha="center", va="center", fontsize=8, color=color)
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-
-def chart_img_tag(chart: Chart, alt: str) -> str:
-    """<img> with the chart's PNG as a base64 data URI (HTML book, PDF and DOCX all read it)."""
-    data = base64.b64encode(chart.png).decode("ascii")
-    return (f'<img class="chart" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            f'data-chart="{html.escape(chart.name, quote=True)}" style="max-width: 100%; height: auto;">')

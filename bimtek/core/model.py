@@ -18,8 +18,6 @@ PATH_COLUMN = "_path"
 SHEET_COLUMN = "_sheet"
 """Sheet name for .xlsx files, empty string for CSV/JSON."""
 
-FILE_STATUSES = ("ok", "partial", "rejected", "unreadable", "empty")
-
 
 @dataclass
 class Sheet:

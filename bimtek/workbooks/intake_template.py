@@ -3,13 +3,13 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
-                 "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS), the columns of its contract
+                 (program includes the optional "Rujukan (RPJMD/Renstra)"). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
                  written), rows 4-203 pre-validated data rows, header frozen.
-    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 11, below
-                 the ten rows the ingest scans for a header, so it is never read as data.
+    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 12 (header
+                 on row 11), below the ten rows the ingest scans for a header, so it is never read as data.
 
 Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; messages in Indonesian)
     dimensi      list = named range Daftar_Dimensi (the six "Smart ..." labels)
@@ -18,7 +18,8 @@ Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; me
                  labels, so the dropdown shows only the elements of the dimension chosen in the same row. While
                  the dimension is blank the list is empty (INDIRECT gives #REF!), so choose the dimension first.
     sumber_dana  list = Daftar_Sumber_Dana (taxonomy funding sources); opd list = Daftar_OPD (region OPD)
-    pilar, komponen, jenis, status, quick_win   short inline lists (ya/tidak for yes/no columns)
+    pilar, komponen, jenis, status, quick_win   short inline lists from bimtek.core.vocabularies (the labels
+                 validation accepts; ya/tidak for yes/no columns)
     years        whole number within the region period; scores whole number 1-5
     anggaran     decimal >= 0, shown with the Rupiah number format
     tanggal      a date from 2000-01-01, shown as DD/MM/YYYY
@@ -145,7 +146,7 @@ KIND_EXAMPLES = {
 
 @dataclass(frozen=True)
 class TemplateColumn:
-    """One column of a template sheet: the contract column (or the stage-2 extra) and its position."""
+    """One column of a template sheet: the contract column and its position."""
 
     spec: ColumnSpec
     letter: str
@@ -153,10 +154,6 @@ class TemplateColumn:
     @property
     def header(self) -> str:
         return self.spec.label or self.spec.name
-
-
-RUJUKAN = ColumnSpec(name="rujukan", aliases=(), required=False, kind="text", label="Rujukan (RPJMD/Renstra)")
-"""Optional stage-2 column: where in the RPJMD/Renstra the program comes from (read into Sheet.extra)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -191,7 +188,7 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     taken = {GUIDE_SHEET, LIST_SHEET}
     sheets = []
     for dataset in datasets:
-        columns = template_columns(dataset, stage)
+        columns = template_columns(dataset)
         worksheet = workbook.create_sheet(safe_sheet_name(SHEET_TITLES.get(dataset, dataset), taken))
         _write_data_sheet(worksheet, dataset, columns, region, stage, opd)
         sheets.append((worksheet.title, dataset, columns))
@@ -200,11 +197,9 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     return workbook_bytes(workbook)
 
 
-def template_columns(dataset: str, stage: int) -> list[TemplateColumn]:
-    """Columns of a dataset's sheet in contract order (stage 2 program: plus the optional rujukan column)."""
-    specs = list(load_spec(dataset).columns)
-    if dataset == "program" and int(stage) == 2 and all(c.name != RUJUKAN.name for c in specs):
-        specs.append(RUJUKAN)
+def template_columns(dataset: str) -> list[TemplateColumn]:
+    """Columns of a dataset's sheet in contract order (schemas/columns/<dataset>.json)."""
+    specs = load_spec(dataset).columns
     return [TemplateColumn(spec, get_column_letter(i)) for i, spec in enumerate(specs, start=1)]
 
 
