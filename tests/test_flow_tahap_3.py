@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from bimtek.core.paths import SAMPLE_DIR
-from bimtek.store.package import sha256_bytes
+from bimtek.store.package import RunExistsError, sha256_bytes
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
@@ -101,5 +101,5 @@ def test_user_given_run_id_is_not_overwritten(two_runs):
     from flows.tahap_3 import tahap_3
 
     store, _, _ = two_runs
-    with pytest.raises(Exception, match="run-a"):
+    with pytest.raises(RunExistsError, match="run-a"):
         tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-a")

@@ -12,7 +12,7 @@ from bimtek.books.templating import escape_markdown
 from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
 from bimtek.core.model import FileReport, Rejection, ValidationReport
 from bimtek.core.settings import Settings
-from tests.test_aggregate import LABELS, make_programs, make_region
+from tests.builders import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 PROGRAMS = [
