@@ -29,6 +29,7 @@ import pandas as pd
 from bimtek.analysis.roadmap import ROADMAP_COLUMNS
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.text import program_key
+from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import REVISION, SIGNED, UNSIGNED, int_to_roman
 
 NOT_RECORDED = "tidak tercatat"
@@ -173,9 +174,9 @@ def signed_count(status: pd.DataFrame) -> int:
 
 # ----------------------------------------------------------------------------------------------- review
 
-def chapter_label(number: object, written: object) -> str:
+def chapter_label(number: float | int | None, written: object) -> str:
     """"Bab III" for a numbered chapter, else the text as written."""
-    if number is not None and number is not pd.NA and not (isinstance(number, float) and number != number):
+    if number is not None and not is_missing(number):
         return f"Bab {int_to_roman(int(number))}"
     return str(written)
 

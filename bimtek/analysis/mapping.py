@@ -244,6 +244,7 @@ def detect_changes(ideas: pd.DataFrame | None, programs: pd.DataFrame) -> pd.Dat
 
 def _change_row(program: dict | None, idea: dict | None, status: str, text: str) -> dict:
     named = program if program is not None else idea
+    assert named is not None, "a change row describes a program, an idea, or both"
     return {
         "opd": _text(named["opd"]),
         "nama_program": _text(named["nama_program"]),

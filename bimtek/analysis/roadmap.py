@@ -177,7 +177,7 @@ def _assess(row: pd.Series, short_end: int | None, rules: QuickWinRules) -> dict
     citizen = _matches(text, rules.citizen_keywords)
     improve = _matches(text, rules.improvement_keywords)
     infra = _matches(text, rules.new_infrastructure_keywords)
-    result = {
+    result: dict[str, object] = {
         "kriteria_satu_tahun": end - start <= rules.max_duration_years,
         "kriteria_jangka_pendek": short_end is not None and start <= short_end,
         "kriteria_dirasakan_warga": bool(citizen),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -55,10 +56,10 @@ def validation_numbers(summary: object, programs: int) -> dict:
     """rows_total / rows_valid / rows_rejected / files / per-rule counts from a ValidationReport or its dict."""
     if summary is None:
         data: Mapping = {}
-    elif is_dataclass(summary):
+    elif is_dataclass(summary) and not isinstance(summary, type):
         data = summary.to_dict() if hasattr(summary, "to_dict") else asdict(summary)
     else:
-        data = summary
+        data = cast(Mapping, summary)
     rejections = data.get("rejections", []) or []
     per_rule: dict[str, int] = {}
     for item in rejections:

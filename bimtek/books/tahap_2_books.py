@@ -24,7 +24,7 @@ STANDALONE_NOTE = (
 
 
 def _split(text: object) -> list[str]:
-    return [part for part in (text or "").split(LIST_SEPARATOR) if part]
+    return [part for part in str(text or "").split(LIST_SEPARATOR) if part]
 
 
 def _program_rows(programs: pd.DataFrame) -> list[dict]:

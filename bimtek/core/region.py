@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
@@ -58,7 +59,7 @@ class Region(BaseModel):
 
     @field_validator("opd", mode="before")
     @classmethod
-    def _opd_entries(cls, value: object) -> list:
+    def _opd_entries(cls, value: Any) -> list:
         if value in (None, ""):
             return []
         return [{"name": v} if isinstance(v, str) else v for v in value]
