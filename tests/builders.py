@@ -8,6 +8,9 @@ from bimtek.core.columns import load_spec
 from bimtek.core.model import ROW_COLUMN, Sheet
 from bimtek.core.region import parse_region
 
+SAMPLE_RUN_ID = "sampel"
+"""Run id of every stage in the session's shared sample store (`sample_store` in tests/conftest.py)."""
+
 PROGRAM_SPEC = load_spec("program")
 HEADERS = {c.name: c.label for c in PROGRAM_SPEC.columns}
 

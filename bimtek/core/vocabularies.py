@@ -108,6 +108,11 @@ def int_to_roman(number: int) -> str:
     return out
 
 
+def stage_name(stage: int) -> str:
+    """How every document and message names a stage: 3 -> "Tahap III"."""
+    return f"Tahap {int_to_roman(int(stage))}"
+
+
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 

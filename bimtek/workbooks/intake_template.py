@@ -44,7 +44,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
-from bimtek.core.formatting import romawi, tanggal
+from bimtek.core.formatting import tanggal
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import slugify
@@ -55,6 +55,7 @@ from bimtek.core.vocabularies import (
     SWOT_COMPONENTS,
     SWOT_TYPES,
     YES_NO,
+    stage_name,
 )
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
@@ -214,7 +215,7 @@ def deadline(region: Region, stage: int) -> dt.date | None:
 
 
 def _info_line(region: Region, stage: int, opd: str | None) -> str:
-    parts = [f"{region.name} - Bimtek Smart City Tahap {romawi(stage)}"]
+    parts = [f"{region.name} - Bimtek Smart City {stage_name(stage)}"]
     parts.append(f"OPD: {opd}" if opd else "OPD: tulis nama OPD pada kolom OPD")
     due = deadline(region, stage)
     if due:
@@ -226,7 +227,7 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
                       opd: str | None) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
-    ws.cell(TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {romawi(stage)}").font = TITLE_FONT
+    ws.cell(TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - {stage_name(stage)}").font = TITLE_FONT
     ws.cell(INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
     for col in columns:
         ws[f"{col.letter}{HEADER_ROW}"] = col.header
@@ -437,7 +438,7 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
 def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     due = deadline(region, stage)
     lines = [
-        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek Tahap {romawi(stage)})." if due
+        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})." if due
         else "Batas pengiriman: ikuti jadwal dari Tim Pelaksana Smart City.",
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
@@ -455,7 +456,7 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
                  opd: str | None) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
-    ws["A1"] = f"Petunjuk pengisian - Bimtek Smart City Tahap {romawi(stage)}"
+    ws["A1"] = f"Petunjuk pengisian - Bimtek Smart City {stage_name(stage)}"
     ws["A1"].font = TITLE_FONT
     ws["A2"] = f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else "")
     for offset, line in enumerate(_instructions(region, stage, opd)):
