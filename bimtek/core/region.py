@@ -33,6 +33,68 @@ class Period(BaseModel):
         return list(range(self.start, self.end + 1))
 
 
+NIP_PATTERN = r"\d{18}"
+"""Nomor Induk Pegawai: 18 digits (spaces in the file are removed before the check)."""
+LETTER_NUMBER_PLACEHOLDERS = ("{n}", "{year}")
+
+
+class Official(BaseModel):
+    """A signatory named in the region file (documents show a "belum diisi" box when one is missing)."""
+
+    name: str
+    nip: str | None = None
+    title: str | None = None
+    """Rank or position printed under the name (e.g. "Pembina Utama Madya" or "Kepala Bappeda")."""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("name must not be empty")
+        return value.strip()
+
+    @field_validator("nip", mode="before")
+    @classmethod
+    def _nip(cls, value: object) -> str | None:
+        import re
+
+        if value in (None, ""):
+            return None
+        digits = re.sub(r"\s+", "", str(value))
+        if not re.fullmatch(NIP_PATTERN, digits):
+            raise ValueError("nip must be the 18 digits of a Nomor Induk Pegawai")
+        return digits
+
+
+class Officials(BaseModel):
+    """Who signs the region's documents: the regional head, the regional secretary, the Tim Pelaksana lead."""
+
+    head: Official | None = None
+    """Bupati / Wali Kota: signs the Perbup/Perwali and acknowledges (Mengetahui) the commitment sheets."""
+    secretary: Official | None = None
+    """Sekretaris Daerah: promulgates the regulation (Diundangkan di ...)."""
+    team_lead: Official | None = None
+    """Ketua Tim Pelaksana Smart City: signs the feedback letters to the OPD."""
+
+
+class Letters(BaseModel):
+    """Numbering of the letters the Tim Pelaksana sends (feedback to the OPD)."""
+
+    number: str = "005/{n}/Tim-SC/{year}"
+    """Letter number pattern; {n} is the letter's sequence number and {year} the year of the letter."""
+
+    @field_validator("number")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        missing = [p for p in LETTER_NUMBER_PLACEHOLDERS if p not in value]
+        if missing:
+            raise ValueError(f"letter number pattern must contain {missing} (e.g. 005/{{n}}/Tim-SC/{{year}})")
+        return value
+
+    def format(self, n: int, year: int | str) -> str:
+        return self.number.replace("{n}", str(n)).replace("{year}", str(year))
+
+
 class Opd(BaseModel):
     name: str
     aliases: list[str] = Field(default_factory=list)
@@ -47,6 +109,10 @@ class Region(BaseModel):
     calendar: dict[str, dt.date] = Field(default_factory=dict)
     timezone: str = "Asia/Jakarta"
     synthetic: bool = False
+    capital: str | None = None
+    """Ibu kota (seat of government): "Ditetapkan di ...", the place line of letters and commitment sheets."""
+    officials: Officials = Field(default_factory=Officials)
+    letters: Letters = Field(default_factory=Letters)
 
     @field_validator("slug")
     @classmethod
@@ -79,6 +145,17 @@ class Region(BaseModel):
             for name in (entry.name, *entry.aliases):
                 lookup[fold_key(name)] = entry.name
         return lookup
+
+    def signatories(self) -> dict:
+        """What documents print about the seat of government and the signatories: `capital` (None when
+        missing) and `officials` {head, secretary, team_lead} as dicts {name, nip, title} or None when missing."""
+        return {
+            "capital": self.capital,
+            "officials": {
+                role: (official.model_dump() if official is not None else None)
+                for role, official in self.officials
+            },
+        }
 
     @property
     def opd_names(self) -> list[str]:

@@ -108,6 +108,10 @@ def int_to_roman(number: int) -> str:
     return out
 
 
+ROMAN = {stage: int_to_roman(stage) for stage in (1, 2, 3, 4)}
+"""Roman numerals of the four Bimtek stages; prefer `stage_name` ("Tahap III") or the `romawi` template filter."""
+
+
 def stage_name(stage: int) -> str:
     """How every document and message names a stage: 3 -> "Tahap III"."""
     return f"Tahap {int_to_roman(int(stage))}"

@@ -34,7 +34,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
-from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.model import ROW_COLUMN, SENDER_PROPERTY, Sheet
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
 """File name endings `read_table` understands (compared case-insensitively)."""
@@ -300,7 +300,11 @@ def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> list[She
     except Exception as exc:  # noqa: BLE001 - any failure to open means the same thing to the OPD
         return [_failed(path, "", "unreadable", _xlsx_error_message(data, exc))]
     try:
-        return _read_worksheets(path, workbook, specs)
+        sheets = _read_worksheets(path, workbook, specs)
+        sender = _recorded_sender(workbook)
+        for sheet in sheets:
+            sheet.sender = sender
+        return sheets
     except Exception as exc:  # noqa: BLE001 - a damaged part inside an otherwise valid zip
         return [_failed(path, "", "unreadable", f"Berkas Excel (.xlsx) rusak dan tidak dapat dibaca: {_reason(exc)}")]
     finally:
@@ -315,6 +319,15 @@ def _is_note_sheet(worksheet) -> bool:
     """Instruction/list sheets (by name) and hidden sheets are not OPD data."""
     name = worksheet.title.lower()
     return getattr(worksheet, "sheet_state", "visible") != "visible" or any(w in name for w in NOTE_SHEET_WORDS)
+
+
+def _recorded_sender(workbook) -> str | None:
+    """The OPD an intake workbook was made for (custom property SENDER_PROPERTY), None when it has none."""
+    props = getattr(workbook, "custom_doc_props", None)
+    for prop in getattr(props, "props", None) or []:
+        if prop.name == SENDER_PROPERTY and isinstance(prop.value, str) and prop.value.strip():
+            return prop.value.strip()
+    return None
 
 
 def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[Sheet]:
@@ -355,9 +368,25 @@ def _xlsx_error_message(data: bytes, exc: Exception) -> str:
     return f"Berkas tidak dapat dibuka sebagai Excel (.xlsx): {_reason(exc)}"
 
 
+READ_FAILURE_CAUSES: tuple[tuple[str, str], ...] = (
+    ("BadZipFile", ("isi berkas bukan berkas Excel yang utuh (mungkin rusak saat diunduh atau dikirim, atau "
+                    "hanya diganti namanya menjadi .xlsx)")),
+    ("InvalidFileException", "isi berkas bukan berkas Excel .xlsx"),
+    ("KeyError", "bagian dalam berkas Excel hilang atau rusak"),
+    ("JSONDecodeError", "penulisan JSON tidak lengkap atau salah (tanda kurung, koma atau tanda kutip)"),
+    ("UnicodeDecodeError", "huruf dalam berkas tidak dapat dibaca (pengodean teks bukan UTF-8)"),
+    ("Error", "susunan baris dan pemisah kolom tidak dapat dikenali"),
+)
+"""Exception class name -> the cause an OPD clerk understands (first match wins; the exception text itself, in
+English and full of internals, never reaches a letter)."""
+RESEND_ADVICE = "Buka berkas dengan Excel, simpan ulang sebagai .xlsx (atau .csv), lalu kirim ulang."
+
+
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """Plain Indonesian cause of a read failure and what to do (READ_FAILURE_CAUSES); never the exception text."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    cause = next((text for name, text in READ_FAILURE_CAUSES if name in names), "isi berkas tidak dapat dikenali")
+    return f"{cause}. {RESEND_ADVICE}"
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -45,6 +46,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
+from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import slugify
@@ -195,6 +197,8 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
         sheets.append((worksheet.title, dataset, columns))
     _write_list_sheet(workbook, region)
     _write_guide(guide, sheets, region, stage, opd)
+    if opd:
+        workbook.custom_doc_props.append(StringProperty(name=SENDER_PROPERTY, value=opd))
     return workbook_bytes(workbook)
 
 
