@@ -21,6 +21,9 @@ PATH_COLUMN = "_path"
 SHEET_COLUMN = "_sheet"
 """Sheet name for .xlsx files, empty string for CSV/JSON."""
 
+FILE_STATUSES = ("ok", "partial", "rejected", "unreadable", "empty")
+"""Every status a file can have in validation/report.json (FileReport.status)."""
+
 
 @dataclass
 class Sheet:
