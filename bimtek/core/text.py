@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from bimtek.core.values import is_missing
 
@@ -31,10 +31,14 @@ def program_key(opd: object, name: object) -> tuple[str, str]:
     return fold_key(opd), fold_text(name)
 
 
+def key_fold(column: str) -> Callable[[object], str]:
+    """How a key column is folded, as `program_key` folds it: `opd` with `fold_key`, any other with `fold_text`."""
+    return fold_key if column == "opd" else fold_text
+
+
 def row_key(row: Mapping[str, object], columns: Sequence[str]) -> tuple[str, ...]:
-    """The folded values of `columns` of one row, as `program_key` folds them: the `opd` column with `fold_key`,
-    every other column with `fold_text`. For ("opd", "nama_program") it is `program_key`."""
-    return tuple(fold_key(row[c]) if c == "opd" else fold_text(row[c]) for c in columns)
+    """The folded values of `columns` of one row (`key_fold`). For ("opd", "nama_program") it is `program_key`."""
+    return tuple(key_fold(c)(row[c]) for c in columns)
 
 
 def is_blank(value: object) -> bool:
