@@ -135,7 +135,7 @@ def attribute(results: Iterable | None, region: Region) -> Attribution:
             attribution.recorded[result.path] = recorded
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
             keys = _frame_keys(frame)
-            if not keys:
+            if frame is None or not keys:
                 continue
             column = _opd_column(result, frame)
             cells = frame[column].tolist() if column else [None] * len(keys)
