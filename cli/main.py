@@ -42,7 +42,7 @@ def user_errors() -> tuple[type[Exception], ...]:
     from bimtek.store.storage import StorageError
     from cli.prefect_api import PrefectApiUnavailable
 
-    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError, PrefectApiUnavailable)
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, PrefectApiUnavailable)
 
 
 def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):

@@ -23,7 +23,7 @@ STAGE = 4
 def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
-    Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
+    Raises MissingStageError (from tasks.previous) when Tahap III was never published for the region.
     """
     reg = load_region(region)
     run = choose_run(run_id)

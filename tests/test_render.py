@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bimtek.analysis.roadmap import build_roadmap
-from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
+from bimtek.books.buku_2 import buku_2_context, render_buku_2
+from bimtek.books.templating import escape_markdown
 from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
 from bimtek.core.model import FileReport, Rejection, ValidationReport
 from bimtek.core.settings import Settings
-from tests.test_aggregate import LABELS, make_programs, make_region
+from tests.builders import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 PROGRAMS = [
@@ -151,7 +152,7 @@ def _reference_html(text: str) -> str:
     """Python-Markdown with the same settings as markdown_to_html, without its plain-text shortcut."""
     import markdown
 
-    from bimtek.books.buku_2 import _EMPTY_HEADER, _layout_table
+    from bimtek.books.templating import _EMPTY_HEADER, _layout_table
 
     converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
@@ -162,7 +163,7 @@ def _reference_html(text: str) -> str:
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(st.text(alphabet="ab \\`*_[]!<>&;#|:-\n1.()", max_size=12), min_size=2, max_size=8))
 def test_plain_text_shortcut_changes_no_output(cells):
-    from bimtek.books.buku_2 import markdown_to_html
+    from bimtek.books.templating import markdown_to_html
 
     row = " | ".join(c.replace("\n", " ") for c in cells)
     text = f"{cells[0]}\n\n| a | b |\n|---|--:|\n| {row} |\n\n- {cells[-1]}\n"

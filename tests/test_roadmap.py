@@ -5,7 +5,7 @@ import pandas as pd
 from bimtek.analysis.roadmap import ROADMAP_COLUMNS, build_roadmap, cost_norm, horizons, score
 from bimtek.core.region import Period
 from bimtek.core.settings import Settings
-from tests.test_aggregate import make_programs, make_region
+from tests.builders import make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 

@@ -285,7 +285,8 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             summary_key, figures_key = f"{region.slug}-tahap-3-ringkasan", f"{region.slug}-tahap-3-per-dimensi"
             opd_key, link_key = f"{region.slug}-tahap-3-status-opd", f"{region.slug}-tahap-3-tautan-laporan-validasi"
             assert {summary_key, figures_key, opd_key, link_key} <= set(own), f"{run.name}: keys {sorted(own)}"
-            assert own[link_key].type == "markdown" or own[link_key].type == "link"
+            assert own[link_key].type == "markdown"  # Prefect stores a link artifact as Markdown "[text](url)"
+            assert "report.json" in own[link_key].data
             opd_rows = own[opd_key].data
             opd_rows = json.loads(opd_rows) if isinstance(opd_rows, str) else opd_rows
             assert any(row["status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"

@@ -49,6 +49,7 @@ from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 
 SHORT, MEDIUM, LONG = "Jangka pendek", "Jangka menengah", "Jangka panjang"
 HORIZON_NAMES = (SHORT, MEDIUM, LONG)
@@ -84,7 +85,7 @@ class QuickWinRules:
 
 def _fold_words(value: object) -> str:
     """Lowercase ASCII words separated by single spaces ("E-KTP  Online!" -> "e ktp online")."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii").lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
@@ -177,7 +178,7 @@ def _assess(row: Mapping, short_end: int | None, rules: QuickWinRules) -> dict:
     citizen = _matches(text, rules.citizen_keywords)
     improve = _matches(text, rules.improvement_keywords)
     infra = _matches(text, rules.new_infrastructure_keywords)
-    result = {
+    result: dict[str, object] = {
         "kriteria_satu_tahun": end - start <= rules.max_duration_years,
         "kriteria_jangka_pendek": short_end is not None and start <= short_end,
         "kriteria_dirasakan_warga": bool(citizen),

@@ -6,6 +6,7 @@ import pandas as pd
 
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
+from bimtek.core.values import frame_records
 
 STATUS_LABELS = {
     "ok": "lengkap",
@@ -33,19 +34,10 @@ def file_status_rows(report: ValidationReport) -> list[dict]:
 
 def table_rows(frame: pd.DataFrame) -> list[dict]:
     """DataFrame rows as JSON-safe dicts (numpy numbers to Python, timestamps to ISO text, NA to None)."""
-    rows = []
-    for record in frame.to_dict(orient="records"):
-        clean = {}
-        for key, value in record.items():
-            if isinstance(value, pd.Timestamp):
-                value = value.isoformat()
-            elif value is pd.NA or (isinstance(value, float) and value != value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[str(key)] = value
-        rows.append(clean)
-    return rows
+    return [
+        {str(key): value.isoformat() if isinstance(value, pd.Timestamp) else value for key, value in record.items()}
+        for record in frame_records(frame)
+    ]
 
 
 def run_summary_markdown(

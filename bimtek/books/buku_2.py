@@ -3,25 +3,18 @@
 One Jinja2 template (templates/buku-2-masterplan.md.j2) writes the Markdown; the HTML is that Markdown converted
 with Python-Markdown (tables) and wrapped in templates/base.html.j2, so both formats carry the same content.
 
-Escaping: every `{{ ... }}` value of the Markdown template passes through `escape_markdown` (Jinja `finalize`), so
-program names with pipes, asterisks, newlines or HTML cannot break a table or inject markup. Text that is already
-Markdown (the output of a template macro) is marked with the `markdown` filter. Raw HTML is switched off in the
-Markdown converter, so whatever reaches it as text is escaped in the HTML.
+Rendering and escaping are those of every book: `bimtek.books.templating`.
 
 Nothing here reads the clock or a run id: the same inputs render byte-identical files.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
-from functools import lru_cache
+from typing import cast
 
-import markdown as md
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 
 from bimtek.analysis import aggregate
 from bimtek.analysis.roadmap import (
@@ -31,146 +24,16 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
-from bimtek.core.formatting import FILTERS
-from bimtek.core.paths import TEMPLATES_DIR
+from bimtek.books.templating import render_book
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import frame_records
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
-BASE_HTML_TEMPLATE = "base.html.j2"
-MISSING_TEXT = "-"
-LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet"}
-"""Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
-legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
-one-page form). Both print without cover and contents (bimtek.stages.deliverables)."""
-_EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
-
-
-# ----------------------------------------------------------------------------------------------- escaping
-
-class MarkdownText(str):
-    """A string that is already Markdown: the template emits it as is."""
-
-
-_ENTITY_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_INLINE_SPECIALS = {ch: "\\" + ch for ch in "\\`*_[]|"}
-_INLINE_ESCAPES = str.maketrans(_INLINE_SPECIALS)
-_LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def escape_markdown(value: object) -> str:
-    """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
-
-    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
-    escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
-    marker ("1.", "- ", "+ ", "#", ">") is escaped too.
-    """
-    text = " ".join(str(value).split())
-    text = _ENTITY_AMPERSAND.sub("&amp;", text)
-    text = text.translate(_INLINE_ESCAPES).replace("<", "&lt;")
-    if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
-        text = "\\" + text
-    return _LEADING_ORDERED.sub(r"\1\\\2", text)
-
-
-def _finalize(value: object) -> str:
-    """Jinja finalize of the Markdown template: escape everything except MarkdownText; missing -> "-"."""
-    if isinstance(value, MarkdownText):
-        return value
-    if value is None or (isinstance(value, float) and value != value):
-        return MarkdownText(MISSING_TEXT)
-    return escape_markdown(value)
-
-
-@lru_cache(maxsize=1)
-def markdown_environment() -> Environment:
-    """Jinja environment of the Markdown templates: Indonesian formatting filters, strict undefined."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    env.filters["markdown"] = MarkdownText
-    return env
-
-
-@lru_cache(maxsize=1)
-def html_environment() -> Environment:
-    """Jinja environment of the HTML wrapper (autoescaped)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    return env
-
-
-_INLINE_PATTERN_TRIGGERS = {
-    "backtick": "`\\", "escape": "\\", "reference": "[", "link": "[", "image_link": "[", "image_reference": "[",
-    "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "linebreak": "\n",
-    "entity": "&", "em_strong": "*_",
-}
-"""Inline pattern of Python-Markdown -> characters one of its matches always contains."""
-_INLINE_TRIGGER = re.compile("[" + re.escape("".join(sorted(set("".join(_INLINE_PATTERN_TRIGGERS.values()))))) + "]")
-
-
-def markdown_to_html(text: str) -> str:
-    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through.
-
-    A table whose header row is empty (`| | |` then `|---|---|`) is a layout table (a konsiderans, a signature
-    block): it loses the empty header row and gets classes "layout layout-<columns>" (printed without borders).
-
-    Speed (big books hold tens of thousands of table cells): a text node with none of the characters any inline
-    pattern needs (`_INLINE_PATTERN_TRIGGERS`) skips the inline patterns; the output is the same, since none of
-    them could match. The skip is only installed when the registered inline patterns are exactly the known ones.
-    """
-    converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    if set(converter.inlinePatterns._data) == set(_INLINE_PATTERN_TRIGGERS):
-        _skip_plain_text_nodes(converter.treeprocessors["inline"])
-    return _EMPTY_HEADER.sub(_layout_table, converter.convert(text))
-
-
-def _layout_table(match: re.Match) -> str:
-    """Start tag of a layout table: class "layout" and "layout-<columns>" (a 2-column signature block is kept on
-    one page)."""
-    return f'<table class="layout layout-{len(re.findall(r"<th[ >]", match.group(0)))}">\n'
-
-
-def _skip_plain_text_nodes(inline_processor) -> None:
-    """Make Python-Markdown's InlineProcessor return text without trigger characters as is."""
-    handle = inline_processor._InlineProcessor__handleInline
-
-    def handle_unless_plain(data: str, pattern_index: int = 0) -> str:
-        if _INLINE_TRIGGER.search(data) is None:
-            return data
-        return handle(data, pattern_index)
-
-    inline_processor._InlineProcessor__handleInline = handle_unless_plain
 
 
 # ----------------------------------------------------------------------------------------------- context
-
-def _plain(value: object) -> object:
-    """pandas/numpy scalars -> Python values; missing -> None."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    return value.item() if hasattr(value, "item") else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
 
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
@@ -183,7 +46,7 @@ def _year_span(start: int, end: int) -> str:
 def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
     """Roadmap rows as template dicts (order kept)."""
     rows = []
-    for rec in _records(roadmap):
+    for rec in frame_records(roadmap):
         rec["tahun"] = _year_span(rec["tahun_mulai"], rec["tahun_selesai"])
         rows.append(rec)
     return rows
@@ -193,10 +56,10 @@ def validation_numbers(summary: object, programs: int) -> dict:
     """rows_total / rows_valid / rows_rejected / files / per-rule counts from a ValidationReport or its dict."""
     if summary is None:
         data: Mapping = {}
-    elif is_dataclass(summary):
+    elif is_dataclass(summary) and not isinstance(summary, type):
         data = summary.to_dict() if hasattr(summary, "to_dict") else asdict(summary)
     else:
-        data = summary
+        data = cast(Mapping, summary)
     rejections = data.get("rejections", []) or []
     per_rule: dict[str, int] = {}
     for item in rejections:
@@ -288,7 +151,7 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
     funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
-    elements = _records(aggs["by_element"])
+    elements = frame_records(aggs["by_element"])
     dimensions = [
         _dimension_section(
             dim, [r for r in rows if r["dimensi"] == dim.code], dim_totals[dim.label],
@@ -324,16 +187,16 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         "horizons": [
             {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
              "share": _share(h["anggaran_total"], grand_total)}
-            for h in _records(aggs["by_horizon"])
+            for h in frame_records(aggs["by_horizon"])
         ],
         "horizon_groups": _horizon_groups(sorted(rows, key=lambda r: r["peringkat"]), spans),
         "dimensions": dimensions,
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
-        "funding_matrix": {"sources": sources, "rows": _records(funding)},
-        "budget_by_year": _records(aggs["budget_by_year"]),
+        "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
+        "budget_by_year": frame_records(aggs["budget_by_year"]),
         "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
-                     "rows": _records(aggs["opd_dimension_coverage"])},
-        "gaps": _records(aggs["element_gaps"]),
+                     "rows": frame_records(aggs["opd_dimension_coverage"])},
+        "gaps": frame_records(aggs["element_gaps"]),
         "quick_wins": {
             "count": settings.quick_win_count,
             "candidates": candidates,
@@ -345,23 +208,6 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
         "charts": None,  # chart PNG paths: the Tahap III builder sets them when it writes the charts
     }
-
-
-# ----------------------------------------------------------------------------------------------- render
-
-def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
-    """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
-
-    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
-    """
-    markdown_text = markdown_environment().get_template(template).render(**context)
-    markdown_text = markdown_text.rstrip("\n") + "\n"
-    body = markdown_to_html(markdown_text)
-    html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
-        title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-        layout=LAYOUTS.get(template, "book"),
-    )
-    return markdown_text, html.rstrip("\n") + "\n"
 
 
 def render_buku_2(context: Mapping) -> tuple[str, str]:

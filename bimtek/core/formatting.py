@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pandas as pd
 from babel.dates import format_date
 from babel.numbers import (
     format_compact_decimal,
@@ -26,20 +25,13 @@ from babel.numbers import (
     format_percent,
 )
 
+from bimtek.core.values import is_missing
+from bimtek.core.vocabularies import int_to_roman
+
 LOCALE = "id_ID"
 MISSING = "-"
 _WORDS_FROM = 1_000_000
 """rupiah_words spells amounts from one million ("juta") up; smaller amounts are written in full."""
-
-
-def _is_missing(value: object) -> bool:
-    """True for None, NaN, NaT and pd.NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # containers are not missing values
-        return False
 
 
 _BABEL_LIMIT = 10**18
@@ -48,7 +40,7 @@ _BABEL_LIMIT = 10**18
 
 def _not_a_number(value: object) -> bool:
     """True for missing values and for infinities (never printed as an amount)."""
-    return _is_missing(value) or not math.isfinite(float(value))  # type: ignore[arg-type]
+    return is_missing(value) or not math.isfinite(float(value))  # type: ignore[arg-type]
 
 
 def _grouped(amount: float) -> str:
@@ -96,7 +88,7 @@ def rupiah_words(value: object, digits: int = 2) -> str:
 
 def tanggal(value: object) -> str:
     """Long Indonesian date: "12 September 2026". Accepts a date, a datetime or an ISO string."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if isinstance(value, str):
         value = dt.date.fromisoformat(value[:10])
@@ -117,17 +109,27 @@ def angka(value: object, digits: int = 0) -> str:
 
 def persen(value: object, digits: int = 1) -> str:
     """A share (0.253) as an Indonesian percentage: "25,3%". `value` is a fraction, not a percentage."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     return format_percent(value, format=pattern, locale=LOCALE)
 
 
+def romawi(value: object) -> str:
+    """Roman numeral of a stage or chapter number (3 -> "III"); anything that is not a positive number as text."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        return str(value)
+    return int_to_roman(number) if 0 < number < 400 else str(value)
+
+
 FILTERS = {
+    "romawi": romawi,
     "rupiah": rupiah,
     "rupiah_words": rupiah_words,
     "tanggal": tanggal,
     "angka": angka,
     "persen": persen,
 }
-"""Jinja filter name -> function (registered by bimtek.books.buku_2)."""
+"""Jinja filter name -> function (registered by the environments of bimtek.books.templating)."""

@@ -22,6 +22,7 @@ SHEET_COLUMN = "_sheet"
 """Sheet name for .xlsx files, empty string for CSV/JSON."""
 
 FILE_STATUSES = ("ok", "partial", "rejected", "unreadable", "empty")
+"""Every status a file can have in validation/report.json (FileReport.status)."""
 
 
 @dataclass

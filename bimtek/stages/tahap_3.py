@@ -15,7 +15,8 @@ import pandas as pd
 from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
 from bimtek.analysis.roadmap import build_roadmap, horizons
-from bimtek.books.buku_2 import MarkdownText, buku_2_context, render_buku_2
+from bimtek.books.buku_2 import buku_2_context, render_buku_2
+from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region

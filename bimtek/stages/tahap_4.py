@@ -38,7 +38,7 @@ from bimtek.analysis import finalisation as fin
 from bimtek.analysis.aggregate import TOTAL_LABEL, all_aggregates
 from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
-from bimtek.books.buku_2 import render_book
+from bimtek.books.templating import render_book
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings

@@ -3,13 +3,13 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
-                 "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS), the columns of its contract
+                 (program includes the optional "Rujukan (RPJMD/Renstra)"). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
                  written), rows 4-203 pre-validated data rows, header frozen.
-    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 11, below
-                 the ten rows the ingest scans for a header, so it is never read as data.
+    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 12 (header
+                 on row 11), below the ten rows the ingest scans for a header, so it is never read as data.
 
 Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; messages in Indonesian)
     dimensi      list = named range Daftar_Dimensi (the six "Smart ..." labels)
@@ -18,7 +18,8 @@ Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; me
                  labels, so the dropdown shows only the elements of the dimension chosen in the same row. While
                  the dimension is blank the list is empty (INDIRECT gives #REF!), so choose the dimension first.
     sumber_dana  list = Daftar_Sumber_Dana (taxonomy funding sources); opd list = Daftar_OPD (region OPD)
-    pilar, komponen, jenis, status, quick_win   short inline lists (ya/tidak for yes/no columns)
+    pilar, komponen, jenis, status, quick_win   short inline lists from bimtek.core.vocabularies (the labels
+                 validation accepts; ya/tidak for yes/no columns)
     years        whole number within the region period; scores whole number 1-5
     anggaran     decimal >= 0, shown with the Rupiah number format
     tanggal      a date from 2000-01-01, shown as DD/MM/YYYY
@@ -47,9 +48,17 @@ from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
-from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
-from bimtek.core.vocabularies import ROMAN
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import (
+    COMMITMENT_STATUSES,
+    PILLARS,
+    REVIEW_STATUSES,
+    SWOT_COMPONENTS,
+    SWOT_TYPES,
+    YES_NO,
+    stage_name,
+)
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
@@ -96,14 +105,15 @@ DATASET_TITLES = {
 }
 
 INLINE_CHOICES = {
-    "bool": ("ya", "tidak"),
-    "pillar": ("Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_component": ("Alam", "Budaya", "Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_type": ("Kekuatan", "Kelemahan", "Peluang", "Ancaman"),
-    "commitment_status": ("ditandatangani", "belum"),
-    "review_status": ("disetujui", "revisi"),
+    "bool": YES_NO,
+    "pillar": tuple(PILLARS.labels),
+    "swot_component": tuple(SWOT_COMPONENTS.labels),
+    "swot_type": tuple(SWOT_TYPES.labels),
+    "commitment_status": tuple(COMMITMENT_STATUSES.labels),
+    "review_status": tuple(REVIEW_STATUSES.labels),
 }
-"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit)."""
+"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
+the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
 
 KIND_WIDTHS = {
     "opd": 34, "dimension": 22, "element": 24, "money": 18, "funding": 16, "year": 13, "score": 13,
@@ -141,7 +151,7 @@ KIND_EXAMPLES = {
 
 @dataclass(frozen=True)
 class TemplateColumn:
-    """One column of a template sheet: the contract column (or the stage-2 extra) and its position."""
+    """One column of a template sheet: the contract column and its position."""
 
     spec: ColumnSpec
     letter: str
@@ -149,10 +159,6 @@ class TemplateColumn:
     @property
     def header(self) -> str:
         return self.spec.label or self.spec.name
-
-
-RUJUKAN = ColumnSpec(name="rujukan", aliases=(), required=False, kind="text", label="Rujukan (RPJMD/Renstra)")
-"""Optional stage-2 column: where in the RPJMD/Renstra the program comes from (read into Sheet.extra)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -192,7 +198,7 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     taken = {GUIDE_SHEET, LIST_SHEET}
     sheets = []
     for dataset in datasets:
-        columns = template_columns(dataset, stage)
+        columns = template_columns(dataset)
         worksheet = workbook.create_sheet(safe_sheet_name(SHEET_TITLES.get(dataset, dataset), taken))
         _write_data_sheet(worksheet, dataset, columns, region, stage, opd)
         sheets.append((worksheet.title, dataset, columns))
@@ -203,11 +209,9 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     return workbook_bytes(workbook)
 
 
-def template_columns(dataset: str, stage: int) -> list[TemplateColumn]:
-    """Columns of a dataset's sheet in contract order (stage 2 program: plus the optional rujukan column)."""
-    specs = list(load_spec(dataset).columns)
-    if dataset == "program" and int(stage) == 2 and all(c.name != RUJUKAN.name for c in specs):
-        specs.append(RUJUKAN)
+def template_columns(dataset: str) -> list[TemplateColumn]:
+    """Columns of a dataset's sheet in contract order (schemas/columns/<dataset>.json)."""
+    specs = load_spec(dataset).columns
     return [TemplateColumn(spec, get_column_letter(i)) for i, spec in enumerate(specs, start=1)]
 
 
@@ -222,7 +226,7 @@ def deadline(region: Region, stage: int) -> dt.date | None:
 
 
 def _info_line(region: Region, stage: int, opd: str | None) -> str:
-    parts = [f"{region.name} - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}"]
+    parts = [f"{region.name} - Bimtek Smart City {stage_name(stage)}"]
     parts.append(f"OPD: {opd}" if opd else "OPD: tulis nama OPD pada kolom OPD")
     due = deadline(region, stage)
     if due:
@@ -234,7 +238,7 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
                       opd: str | None) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
-    put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - {stage_name(stage)}").font = TITLE_FONT
     put(ws, INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
     for col in columns:
         put(ws, HEADER_ROW, column_index_from_string(col.letter), col.header)
@@ -445,7 +449,7 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
 def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     due = deadline(region, stage)
     lines = [
-        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek Tahap {ROMAN.get(int(stage), stage)})." if due
+        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})." if due
         else "Batas pengiriman: ikuti jadwal dari Tim Pelaksana Smart City.",
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
@@ -463,7 +467,7 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
                  opd: str | None) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
-    put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City {stage_name(stage)}").font = TITLE_FONT
     put(ws, 2, 1, f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else ""))
     for offset, line in enumerate(_instructions(region, stage, opd)):
         put(ws, 3 + offset, 1, line)

@@ -17,6 +17,7 @@ The bytes are deterministic (fixed document-property and zip-entry timestamps, s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from bimtek.core.sanitise import safe_cell
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
@@ -190,9 +192,9 @@ def _with_element_labels(roadmap_df: pd.DataFrame) -> pd.DataFrame:
     return roadmap_df.assign(elemen_label=pd.Series(values, index=roadmap_df.index, dtype=object))
 
 
-def _cell_value(value: object, kind: str) -> object:
+def _cell_value(value: Any, kind: str) -> object:
     """A frame value as an Excel cell value (None for missing, Ya/Tidak for flags, plain int/float numbers)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if kind == "bool":
         return "Ya" if bool(value) else "Tidak"
