@@ -35,3 +35,9 @@ def is_blank(value: object) -> bool:
     except ImportError:  # pragma: no cover - pandas is a hard dependency
         pass
     return isinstance(value, str) and value.strip() == ""
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by dashes: "Dinas Pariwisata, Pemuda dan Olahraga" -> "dinas-pariwisata-pemuda-dan-olahraga"."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")

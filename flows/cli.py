@@ -136,5 +136,10 @@ from flows.cli_template import template  # noqa: E402
 app.command(name="template")(template)
 
 
+from portal.cli import undangan  # noqa: E402
+
+app.command(name="undangan")(undangan)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -28,7 +28,7 @@ def publish_outputs(
     """Write the run folder, bundle and manifest, then latest.json; return where it went.
 
     `links` holds (label, URL) of the `highlights` (label, key): presigned links with the configured expiry on S3,
-    file:// URIs in a local store.
+    portal links (BIMTEK_PORTAL_URL) for a local store; never file:// (a browser refuses those).
 
     An existing run id is refused (a user-given --run-id never replaces a published run), except on a retry of
     this task, which must be able to finish the folder its failed attempt started.
@@ -51,9 +51,10 @@ def publish_outputs(
         overwrite=task_run.run_count > 1,
     )
     run_prefix = f"{region_slug}/tahap-{stage}/{run_id}"
-    expires = get_settings().presign_expiry_seconds
+    settings = get_settings()
+    expires, portal = settings.presign_expiry_seconds, settings.portal_url
     return {
-        "links": [(label, location.presigned_url(f"{run_prefix}/{key}", expires)) for label, key in highlights or []],
+        "links": [(label, location.share_url(f"{run_prefix}/{key}", expires, portal)) for label, key in highlights or []],
         "run_id": run_id,
         "run_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}"),
         "manifest_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}/manifest.json"),

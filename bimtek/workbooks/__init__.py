@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import unicodedata
 import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
+
+from bimtek.text import slugify  # noqa: F401  (re-exported: one slug rule for file names)
 
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 """created/modified written into every workbook's document properties."""
@@ -98,12 +99,6 @@ def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
         candidate = text[: SHEET_NAME_MAX - len(suffix)] + suffix
     taken.add(candidate)
     return candidate
-
-
-def slugify(text: str) -> str:
-    """Lowercase ASCII words joined by dashes: "Dinas Pariwisata, Pemuda dan Olahraga" -> "dinas-pariwisata-pemuda-dan-olahraga"."""
-    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
 
 
 def set_widths(worksheet, widths: list[float]) -> None:
