@@ -11,6 +11,8 @@ from bimtek.storage import Location
 STAGES = (1, 2, 3, 4)
 OPEN_IN_BROWSER = frozenset({".html", ".pdf", ".png", ".svg"})
 """Files served inline (the browser shows them); everything else downloads."""
+DOCUMENT_FOLDERS = ("buku", "komitmen", "rakor", "umpan-balik")
+"""Folders of the documents people read: listed first on a run's page, then the bundle, then the tables."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,12 @@ def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> lis
         FileEntry(key=item["path"], size=item.get("bytes"), opens=_opens(item["path"]))
         for item in manifest.get("outputs", [])
     ]
-    entries.append(FileEntry(key=MANIFEST_NAME, size=None, opens=False))
+    documents = [entry for entry in entries if entry.folder.split("/")[0] in DOCUMENT_FOLDERS]
+    rest = [entry for entry in entries if entry not in documents]
+    bundle = []
     if store.exists(f"{run_prefix(region_slug, stage, run_id)}/{BUNDLE_NAME}"):
-        entries.append(FileEntry(key=BUNDLE_NAME, size=None, opens=False))
-    return entries
+        bundle = [FileEntry(key=BUNDLE_NAME, size=None, opens=False)]
+    return [*documents, *bundle, *rest, FileEntry(key=MANIFEST_NAME, size=None, opens=False)]
 
 
 def published_keys(store: Location, region_slug: str, stage: int, run_id: str) -> set[str]:
