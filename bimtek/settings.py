@@ -54,9 +54,12 @@ class Settings(BaseSettings):
     """Validity of an OPD upload link made by `bimtek undangan` (days)."""
 
     @property
-    def region_folders(self) -> list[str]:
-        """The folders of `regions`, in order."""
-        return [part.strip() for part in self.regions.split(",") if part.strip()]
+    def region_folders(self) -> list[Path]:
+        """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
+        from bimtek.paths import PROJECT_ROOT
+
+        folders = [Path(part.strip()).expanduser() for part in self.regions.split(",") if part.strip()]
+        return [folder if folder.is_absolute() else PROJECT_ROOT / folder for folder in folders]
 
     @property
     def allowed_suffixes(self) -> tuple[str, ...]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
@@ -21,14 +21,22 @@ STAGE = 1
 
 
 @flow(name="tahap-1", flow_run_name=run_name("tahap-1"), **stage_flow_options())
-def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
-    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
-    reg = load_region(region)
+@coordinator_outcome(STAGE)
+def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
+    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store.
+
+    Args:
+        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
+        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 1 region di store.
+        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
+        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
+    """
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results)
-    result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs,
+    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

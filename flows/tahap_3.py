@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
@@ -23,10 +23,17 @@ BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
 
 
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
-def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
-    """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
-    reg = load_region(region)
-    store = store or get_settings().store
+@coordinator_outcome(STAGE)
+def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
+    """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store.
+
+    Args:
+        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
+        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 3 region di store.
+        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
+        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
+    """
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
@@ -20,13 +20,19 @@ STAGE = 4
 
 
 @flow(name="tahap-4", flow_run_name=run_name("tahap-4"), **stage_flow_options())
-def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
+@coordinator_outcome(STAGE)
+def tahap_4(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
     Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
+
+    Args:
+        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
+        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 4 region di store.
+        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
+        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
     """
-    reg = load_region(region)
-    store = store or get_settings().store
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     previous = load_tahap_4_previous(store, reg.slug)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     drafted = draft_tahap_4(reg, intake.results, previous)

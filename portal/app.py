@@ -74,8 +74,7 @@ class PortalConfig:
     @classmethod
     def from_environment(cls) -> PortalConfig:
         settings = get_settings()
-        folders = [_project_path(folder) for folder in settings.region_folders]
-        return cls(store=open_location(settings.store), regions=registered_regions(folders),
+        return cls(store=open_location(settings.store), regions=registered_regions(settings.region_folders),
                    secret=signing_secret(), password=coordinator_password(), settings=settings)
 
     def region(self, slug: str) -> Region:
@@ -87,11 +86,6 @@ class PortalConfig:
     @property
     def secure_cookies(self) -> bool:
         return self.settings.portal_url.startswith("https://")
-
-
-def _project_path(folder: str) -> Path:
-    path = Path(folder).expanduser()
-    return path if path.is_absolute() or path.exists() else PROJECT_ROOT / path
 
 
 def _environment() -> Environment:
