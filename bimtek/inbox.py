@@ -48,7 +48,7 @@ def safe_file_name(name: str) -> str:
 
 def upload_key(opd_slug: str, name: str, when: dt.datetime) -> str:
     """Inbox-relative key of one upload: '<opd-slug>/<UTC time>-<safe name>'."""
-    stamp = when.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"{opd_slug}/{stamp}-{safe_file_name(name)}"
 
 
@@ -57,7 +57,7 @@ def uploaded_at(key: str) -> dt.datetime | None:
     match = _TIMESTAMP.match(PurePosixPath(key).name)
     if not match:
         return None
-    return dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
 
 
 def opd_slugs(region: Region) -> dict[str, str]:

@@ -6,7 +6,8 @@ from prefect import flow
 
 from flows.naming import run_name
 from flows.options import stage_flow_options
-from flows.parameters import OptionalText, RegionChoice
+from flows.artifacts import publish_overall_artifact
+from flows.parameters import OptionalText, RegionChoice, region_for_run
 from flows.registry import stage_flow
 
 STAGES = ("1", "2", "3", "4")
@@ -32,4 +33,5 @@ def bimtek_all(region: RegionChoice, inputs: OptionalText = "", store: OptionalT
     results = {}
     for stage in STAGES:
         results[stage] = stage_flow(stage)(region=region, inputs=stage_inputs(inputs, stage), store=store, run_id=run_id)
+    publish_overall_artifact(region_for_run(region), results)
     return {"stages": results}

@@ -14,9 +14,12 @@ run form):
 from __future__ import annotations
 
 import functools
+import inspect
 import json
+import typing
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bimtek.ingest import EmptyInboxError
 from bimtek.package import RunExistsError
@@ -108,7 +111,7 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
             region = str(kwargs.get("region", args[0] if args else ""))
             try:
                 result = fn(*args, **kwargs)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure gets a cause; the exception stays the data
                 cause = failure_cause(exc)
                 _failure_artifact(region, stage, cause)
                 return Failed(message=cause, data=exc)
@@ -117,6 +120,10 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
                 return Completed(name=NEEDS_FIX_STATE, message=message, data=result)
             return result
 
+        # Resolved annotations (not the strings of `from __future__ import annotations`): Prefect validates
+        # parameters in the wrapper's module, which does not know the flow module's names (RegionChoice ...).
+        wrapper.__annotations__ = typing.get_type_hints(fn, include_extras=True)
+        wrapper.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

@@ -11,6 +11,7 @@ from bimtek.validation import build_report, report_json
 from flows.artifacts import publish_validation_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.parameters import OptionalText, RegionChoice, StageNumber, stage_locations
 
@@ -34,4 +35,5 @@ def validate_inputs(region: RegionChoice, inputs: OptionalText = "", stage: Stag
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(report_json(report))
     publish_validation_artifacts(reg, stage, report)
+    notify_if_needed(reg, stage, report)
     return {"rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

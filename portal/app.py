@@ -31,13 +31,19 @@ from bimtek.package import RUN_ID_PATTERN, read_latest
 from bimtek.paths import PROJECT_ROOT
 from bimtek.region import Region, load_region, registered_regions
 from bimtek.settings import Settings, get_settings
-from bimtek.storage import LocalLocation, Location, StorageError, guess_content_type, normalize_key, open_location
+from bimtek.storage import (
+    LocalLocation,
+    Location,
+    StorageError,
+    guess_content_type,
+    normalize_key,
+    open_location,
+)
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
 from portal.results import STAGES, latest_run_id, published_keys, run_files, stage_runs
-from portal.secrets import PortalConfigError, coordinator_password, signing_secret
+from portal.secrets import coordinator_password, signing_secret
 from portal.security import (
     CSRF_COOKIE,
-    CSRF_FIELD,
     SESSION_COOKIE,
     SESSION_SECONDS,
     csrf_valid,
@@ -278,7 +284,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     def invitation(token: str):
         try:
-            invite = read_token(config.secret, token, config.store, dt.datetime.now(dt.timezone.utc))
+            invite = read_token(config.secret, token, config.store, dt.datetime.now(dt.UTC))
             region = config.region(invite.region)
         except InviteError as exc:
             raise HTTPException(status_code=403, detail=str(exc)) from None
@@ -322,7 +328,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         except UploadRefused as exc:
             return upload_page(request, token, status_code=400, refused=str(exc))
         outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data,
-                                 dt.datetime.now(dt.timezone.utc))
+                                 dt.datetime.now(dt.UTC))
         logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
         return upload_page(request, token, report=outcome.report, uploaded=name)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -15,8 +14,8 @@ console = Console(stderr=True)
 def undangan(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region (daftar OPD)."),
     stage: int = typer.Option(..., "--stage", min=1, max=4, help="Tahap Bimtek (1-4) yang berkasnya diunggah."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Berkas .xlsx daftar tautan (bawaan: undangan-tahap-N-<region>.xlsx)."),
-    days: Optional[int] = typer.Option(None, "--hari", min=1, help="Masa berlaku tautan dalam hari (bawaan: BIMTEK_INVITE_DAYS)."),
+    out: Path | None = typer.Option(None, "--out", help="Berkas .xlsx daftar tautan (bawaan: undangan-tahap-N-<region>.xlsx)."),
+    days: int | None = typer.Option(None, "--hari", min=1, help="Masa berlaku tautan dalam hari (bawaan: BIMTEK_INVITE_DAYS)."),
     cabut: list[str] = typer.Option([], "--cabut", help="Cabut tautan OPD ini (nama, alias atau slug); boleh berulang."),
 ) -> None:
     """Buat satu tautan unggah per OPD (ditandatangani, berbatas waktu, dapat dicabut) dan simpan sebagai .xlsx."""
@@ -49,7 +48,7 @@ def undangan(
             raise typer.Exit(code=2)
         version = revoke(store, reg.slug, stage, slug)
         console.print(f"Tautan {slugs[slug]} Tahap {stage} dicabut (versi baru {version}).")
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     links = invitation_links(reg, stage, store, secret, settings.portal_url, now, days or settings.invite_days)
     expires_text = local_time(links[0].expires, reg.timezone)
     target = out or Path(f"undangan-tahap-{stage}-{reg.slug}.xlsx")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from bimtek.package import BUNDLE_NAME, MANIFEST_NAME, read_latest, read_manifest, run_prefix, stage_prefix
+from bimtek.package import (
+    BUNDLE_NAME,
+    MANIFEST_NAME,
+    read_latest,
+    read_manifest,
+    run_prefix,
+    stage_prefix,
+)
 from bimtek.storage import Location
 
 STAGES = (1, 2, 3, 4)

@@ -23,7 +23,7 @@ def _from_block(name: str) -> str | None:
         from prefect.blocks.system import Secret
 
         return str(Secret.load(name, _sync=True).get())
-    except Exception as exc:  # no API, no block: the caller reports the missing secret
+    except Exception as exc:  # noqa: BLE001 - no API, no block: the caller reports the missing secret
         logger.debug("Prefect Secret block %s not available: %s", name, exc)
         return None
 

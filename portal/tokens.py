@@ -70,7 +70,7 @@ def read_token(secret: str, token: str, store: Location, now: dt.datetime) -> In
     try:
         payload = _serializer(secret).loads(token)
         invite = Invite(region=str(payload["r"]), stage=int(payload["t"]), opd=str(payload["o"]),
-                        version=int(payload["v"]), expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.timezone.utc))
+                        version=int(payload["v"]), expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.UTC))
     except (BadSignature, KeyError, TypeError, ValueError):
         raise InviteError("Tautan unggah tidak sah. Mintalah tautan baru kepada koordinator.") from None
     if now >= invite.expires:

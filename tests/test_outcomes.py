@@ -6,7 +6,12 @@ import pytest
 from prefect import flow
 
 from bimtek.region import RegionError
-from flows.outcomes import NEEDS_FIX_STATE, coordinator_outcome, failure_cause, rejection_summary
+from flows.outcomes import (
+    NEEDS_FIX_STATE,
+    coordinator_outcome,
+    failure_cause,
+    rejection_summary,
+)
 from flows.parameters import UnknownRegionError, region_for_run
 
 
@@ -46,3 +51,28 @@ def test_failure_causes_and_rejection_summary():
     report = {"rejections": [{"rule": "budget", "path": "b.csv"}, {"rule": "budget", "path": "a.csv"},
                              {"rule": "funding_source", "path": "a.csv"}]}
     assert rejection_summary(report) == "aturan: budget (2), funding_source (1); berkas: a.csv, b.csv"
+
+
+def test_notifications_speak_indonesian_with_percentages_links_and_no_none(monkeypatch):
+    import json
+    from types import SimpleNamespace
+
+    from bimtek.paths import SAMPLE_DIR
+    from bimtek.region import load_region
+    from flows import notify
+
+    sent = []
+    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append((event, payload)) or True)
+    notify.notify_failure(SimpleNamespace(name="tahap-3"),
+                          SimpleNamespace(id="abc123", name="x-tahap-3", parameters={"region": "kab-salah"}),
+                          SimpleNamespace(name="Failed", message=None))
+    region = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
+    notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=40, rows_rejected=11), {"run_id": "r1"},
+                            threshold=0.2)
+    [(failed_event, failed), (high_event, high)] = sent
+    assert failed_event == "bimtek.run.failed" and high_event == "bimtek.validation.rejections-high"
+    assert "None" not in json.dumps(failed) and "None" not in json.dumps(high)
+    assert failed["region_name"] == "region tidak dikenal (kab-salah)" and failed["tahap"] == "Tahap 3"
+    assert failed["message"] == "(tanpa pesan)"
+    assert high["share_persen"] == "27,5%" and high["batas_persen"] == "20%"
+    assert high["portal"] == "http://127.0.0.1:4300/hasil/padang-pariaman/tahap-3/r1"

@@ -11,7 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from bimtek.inbox import folder_opd, inbox_prefix, safe_file_name, upload_key, uploaded_at
+from bimtek.inbox import (
+    folder_opd,
+    inbox_prefix,
+    safe_file_name,
+    upload_key,
+    uploaded_at,
+)
 from bimtek.package import publish_run
 from bimtek.paths import SAMPLE_DIR
 from bimtek.region import load_region, registered_regions
@@ -25,7 +31,7 @@ from portal.tokens import Invite, make_token, revoke
 REGION_PATH = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 SECRET = "s" * 40
 PASSWORD = "rahasia-koordinator"
-NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 HEADER = "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
 GOOD_ROW = "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
 BAD_ROW = "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Desa,2030,2031\n"
@@ -71,7 +77,7 @@ def login(client: TestClient) -> None:
 
 
 def invite_url(region, store, stage: int = 3, opd: str = "Dinas Kesehatan", days: int = 7) -> str:
-    links = invitation_links(region, stage, store, SECRET, "http://portal.test", dt.datetime.now(dt.timezone.utc), days)
+    links = invitation_links(region, stage, store, SECRET, "http://portal.test", dt.datetime.now(dt.UTC), days)
     url = next(link.url for link in links if link.opd == opd)
     return url.removeprefix("http://portal.test")
 
@@ -237,7 +243,7 @@ def test_status_changes_when_an_opd_uploads(client, store, region):
     token = csrf_of(client, url)
     client.post(url, data={"csrf": token}, files={"berkas": ("a.csv", (HEADER + BAD_ROW).encode(), "text/csv")})
     after = client.get("/status/padang-pariaman/tahap-3").text
-    row = re.search(r"<tr>\s*<td data-label=\"OPD\">Dinas Kesehatan</td>(.*?)</tr>", after, re.S).group(1)
+    row = re.search(r"<tr>\s*<td data-label=\"OPD\">Dinas Kesehatan</td>(.*?)</tr>", after, re.DOTALL).group(1)
     assert "perlu perbaikan" in row and "WIB" in row
     assert "perlu perbaikan: 1" in after
 

@@ -60,7 +60,7 @@ def _publish_sample_run(store: LocalLocation) -> None:
             results.append(validate_sheet(sheet, region, sheet.dataset or "program"))
     results = mark_duplicates(results)
     output = build_tahap_3(region, results, build_report(region.slug, results), Settings(document_formats=""))
-    now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)
     publish_run(store, region.slug, 3, RUN_ID, output.files, [], now, "test")
 
 
@@ -82,7 +82,7 @@ def portal(tmp_path_factory):
         time.sleep(0.05)
     assert server.started, "the portal did not start"
     region = load_region(REGION_PATH)
-    links = invitation_links(region, 3, store, SECRET, base, dt.datetime.now(dt.timezone.utc), 7)
+    links = invitation_links(region, 3, store, SECRET, base, dt.datetime.now(dt.UTC), 7)
     yield {"base": base, "link": next(link.url for link in links if link.opd == "Dinas Kesehatan")}
     server.should_exit = True
     thread.join(timeout=10)

@@ -288,7 +288,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             assert own[link_key].type == "markdown" or own[link_key].type == "link"
             opd_rows = own[opd_key].data
             opd_rows = json.loads(opd_rows) if isinstance(opd_rows, str) else opd_rows
-            assert any(row["status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"
+            assert any(row["Status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"
             assert own[summary_key].type == "markdown"
             assert "Padang Pariaman" in own[summary_key].data
             figures = own[figures_key].data
