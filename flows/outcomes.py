@@ -7,6 +7,7 @@ run form):
 - an exception becomes a Failed state whose message is `failure_cause(exc)` (what went wrong, what to do),
   plus a Markdown artifact `<region>-tahap-<N>-penyebab-gagal` saying the same; the exception stays the state's
   data, so a caller (the CLI) still sees its type;
+- the docstring gains the Indonesian "Args:" section of `flows.parameters.stage_parameter_docs`;
 - a result whose rejected share is above BIMTEK_REJECT_ALERT_SHARE becomes `Completed(name="Perlu perbaikan")`
   with a message naming the rules and files concerned (from the run's published validation report).
 """
@@ -27,6 +28,7 @@ from bimtek.region import RegionError
 from bimtek.settings import get_settings
 from bimtek.stages.previous import MissingStageError
 from bimtek.storage import StorageError, open_location
+from flows.parameters import stage_parameter_docs
 
 NEEDS_FIX_STATE = "Perlu perbaikan"
 CAUSE_MAX = 600
@@ -124,6 +126,7 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
         # parameters in the wrapper's module, which does not know the flow module's names (RegionChoice ...).
         wrapper.__annotations__ = typing.get_type_hints(fn, include_extras=True)
         wrapper.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
+        wrapper.__doc__ = f"{(fn.__doc__ or '').rstrip()}\n\n{stage_parameter_docs(stage)}"
         return wrapper
 
     return decorate

@@ -67,3 +67,15 @@ def stage_locations(region: str, inputs: str, store: str, stage: int) -> tuple[R
     reg = region_for_run(region)
     store = store or get_settings().store
     return reg, inputs or inbox_url(store, reg.slug, stage), store
+
+
+def stage_parameter_docs(stage: int) -> str:
+    """The Google-style "Args:" section of a stage flow (Prefect shows each line under its field in the run form)."""
+    return (
+        "    Args:\n"
+        "        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.\n"
+        "        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). "
+        f"Kosong = kotak masuk Tahap {stage} region di store.\n"
+        "        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.\n"
+        "        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.\n"
+    )

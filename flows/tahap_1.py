@@ -23,14 +23,7 @@ STAGE = 1
 @flow(name="tahap-1", flow_run_name=run_name("tahap-1"), **stage_flow_options())
 @coordinator_outcome(STAGE)
 def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
-    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store.
-
-    Args:
-        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
-        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 1 region di store.
-        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
-        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
-    """
+    """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)

@@ -25,14 +25,7 @@ STAGE = 2
 @flow(name="tahap-2", flow_run_name=run_name("tahap-2"), **stage_flow_options())
 @coordinator_outcome(STAGE)
 def tahap_2(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
-    """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store.
-
-    Args:
-        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
-        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 2 region di store.
-        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
-        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
-    """
+    """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)

@@ -25,14 +25,7 @@ BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
 @coordinator_outcome(STAGE)
 def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
-    """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store.
-
-    Args:
-        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
-        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 3 region di store.
-        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
-        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
-    """
+    """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)

@@ -25,12 +25,6 @@ def tahap_4(region: RegionChoice, inputs: OptionalText = "", store: OptionalText
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
     Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
-
-    Args:
-        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.
-        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). Kosong = kotak masuk Tahap 4 region di store.
-        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.
-        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.
     """
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     previous = load_tahap_4_previous(store, reg.slug)

@@ -76,3 +76,21 @@ def test_notifications_speak_indonesian_with_percentages_links_and_no_none(monke
     assert failed["message"] == "(tanpa pesan)"
     assert high["share_persen"] == "27,5%" and high["batas_persen"] == "20%"
     assert high["portal"] == "http://127.0.0.1:4300/hasil/padang-pariaman/tahap-3/r1"
+
+
+def test_run_names_carry_region_stage_time_and_a_short_id(prefect_harness):
+    import re
+
+    from prefect.client.orchestration import get_client
+
+    from flows.naming import run_name
+
+    @flow(name="uji-nama", flow_run_name=run_name("tahap-3"))
+    def named(region: str) -> None:
+        return None
+
+    states = [named(region="padang-pariaman", return_state=True) for _ in range(2)]
+    with get_client(sync_client=True) as client:
+        names = [client.read_flow_run(state.state_details.flow_run_id).name for state in states]
+    assert all(re.fullmatch(r"padang-pariaman-tahap-3-\d{8}T\d{4}-[0-9a-f]{6}", name) for name in names), names
+    assert names[0] != names[1]

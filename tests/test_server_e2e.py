@@ -168,6 +168,23 @@ def _run_deployments(store: Path, inbox: Path) -> list:
     return runs
 
 
+def _refused_runs() -> dict[str, str]:
+    """Create runs with a wrong region and a wrong stage: the server must refuse both (enforce_parameter_schema)."""
+    from prefect.deployments import run_deployment
+
+    outcome = {}
+    for label, deployment, parameters in (
+        ("region", "tahap-3/tahap-3", {"region": "kab-tidak-terdaftar"}),
+        ("stage", "validasi-inbox/validasi-inbox", {"stage": 7}),
+    ):
+        try:
+            run = run_deployment(deployment, parameters=parameters, timeout=0)
+            outcome[label] = f"accepted as {run.name}"
+        except Exception as exc:  # noqa: BLE001 - the refusal is what the test wants to see
+            outcome[label] = "refused" if "validation" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
+    return outcome
+
+
 async def _wait(run_ids, timeout: float):
     from prefect.client.orchestration import get_client
 
@@ -256,7 +273,9 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             applied = stack.finish("schedules", applying, timeout=120)
             stack.remember_descendants()
             artifacts, deployments, schedules, logs, pool, history = asyncio.run(_server_view(run_ids))
+            refused = _refused_runs()
         assert "created" in applied, applied
+        assert refused == {"region": "refused", "stage": "refused"}, refused
 
         states = [(r.name, r.state.type.value if r.state else None, r.state.message if r.state else None) for r in final]
         run_logs = "\n".join(f"{log.flow_run_id} {log.message}" for log in logs)[-6000:]
@@ -275,6 +294,12 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         assert tahap_3.global_concurrency_limit is not None and tahap_3.global_concurrency_limit.limit == 1
         assert tahap_3.concurrency_options.collision_strategy.value == "ENQUEUE"
         assert tahap_3.enforce_parameter_schema is True
+        # -- the run form: registered regions as a list, Indonesian descriptions, no "str | None" fields
+        properties = tahap_3.parameter_openapi_schema["properties"]
+        assert "padang-pariaman" in properties["region"]["enum"], properties["region"]
+        assert properties["inputs"]["description"].startswith("Kotak masuk berkas OPD"), properties["inputs"]
+        assert all("anyOf" not in field for field in properties.values()), properties
+        assert deployments["validasi-inbox"].parameter_openapi_schema["properties"]["stage"]["maximum"] == 4
         assert pool.type == "process"
         assert tahap_3.work_pool_name == "bimtek-process"
 
