@@ -283,3 +283,45 @@ def test_undangan_writes_one_link_per_opd_and_revokes(tmp_path, monkeypatch, reg
     assert len({row[1] for row in rows}) == len(rows)
     versions = (tmp_path / "store/padang-pariaman/undangan/tahap-2.json").read_text()
     assert '"dinas-kesehatan": 1' in versions
+
+
+# --------------------------------------------------------------------------------------------- S3 store
+
+
+@pytest.mark.s3
+def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_bucket, region):
+    import urllib.request
+
+    from bimtek.storage import open_location
+
+    store = open_location(f"s3://{s3_bucket}/hasil")
+    publish_run(store, region.slug, 3, "20261201T010000Z", {"buku/buku-2-masterplan.html": b"<h1>Buku 2</h1>"}, [],
+                NOW, "test")
+    config = PortalConfig(store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD,
+                          settings=Settings(store=store.url, portal_url="http://portal.test"))
+    client = TestClient(create_app(config), base_url="http://portal.test")
+    login(client)
+    assert "terkini" in client.get("/hasil/padang-pariaman/tahap-3/20261201T010000Z").text
+    moved = client.get("/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/buku-2-masterplan.html",
+                       follow_redirects=False)
+    assert moved.status_code == 303 and "X-Amz-Expires=" in moved.headers["location"]
+    with urllib.request.urlopen(moved.headers["location"], timeout=30) as response:
+        assert response.read() == b"<h1>Buku 2</h1>"
+        assert response.headers["Content-Type"].startswith("text/html")
+    url = invite_url(region, store)
+    token = csrf_of(client, url)
+    assert client.post(url, data={"csrf": token},
+                       files={"berkas": ("a.csv", (HEADER + GOOD_ROW).encode(), "text/csv")}).status_code == 200
+    [key] = store.child("padang-pariaman/kotak-masuk/tahap-3").list()
+    assert key.startswith("dinas-kesehatan/") and key.endswith("-a.csv")
+    assert "lengkap: 1" in client.get("/status/padang-pariaman/tahap-3").text
+
+
+def test_server_shows_deploy_output_without_the_repeated_worker_advice():
+    from portal.serve import portal_command, without_deploy_noise
+
+    output = "\n".join(["Deployment 'tahap-3/tahap-3' successfully created",
+                        "To execute flow runs from these deployments, start a worker in a separate terminal that pulls work",
+                        "        $ prefect worker start --pool 'bimtek-process'"] * 6)
+    assert without_deploy_noise(output).splitlines() == ["Deployment 'tahap-3/tahap-3' successfully created"] * 6
+    assert portal_command("0.0.0.0", 4300)[-5:] == ["--host", "0.0.0.0", "--port", "4300", "--no-access-log"]
