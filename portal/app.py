@@ -63,6 +63,9 @@ DOCUMENT_POLICY = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-sr
                    "font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
 """Deliverable HTML carries its own <style>; it never needs scripts or outside resources."""
 
+FORM_OVERHEAD_BYTES = 64 * 1024
+"""Room for the multipart envelope and the form's other fields on top of BIMTEK_UPLOAD_MAX_BYTES."""
+
 logger = logging.getLogger(__name__)
 
 
@@ -170,6 +173,16 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    @app.middleware("http")
+    async def upload_size_limit(request: Request, call_next):
+        """Refuse an upload whose declared size is over the limit before its body is read (and spooled)."""
+        declared = request.headers.get("content-length", "")
+        limit = config.settings.upload_max_bytes + FORM_OVERHEAD_BYTES
+        if request.method == "POST" and declared.isdigit() and int(declared) > limit:
+            return page(request, "galat.html.j2", status_code=413, message=(
+                f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB."))
+        return await call_next(request)
 
     @app.exception_handler(HTTPException)
     async def error_page(request: Request, exc: HTTPException):

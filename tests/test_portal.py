@@ -210,6 +210,8 @@ def test_upload_limits_type_size_and_csrf(client, store, region):
     assert wrong_type.status_code == 400 and "tidak diterima" in wrong_type.text
     too_big = client.post(url, data={"csrf": token}, files={"berkas": ("usulan.csv", b"x" * 2001, "text/csv")})
     assert too_big.status_code == 400 and "terlalu besar" in too_big.text
+    huge = client.post(url, data={"csrf": token}, files={"berkas": ("usulan.csv", b"x" * 70_000, "text/csv")})
+    assert huge.status_code == 413 and "terlalu besar" in huge.text
     no_csrf = client.post(url, files={"berkas": ("usulan.csv", HEADER.encode(), "text/csv")})
     assert no_csrf.status_code == 403
     client.cookies.delete(CSRF_COOKIE)
