@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import re
 
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.stages.output import StageOutput
-from bimtek.feedback import OVERVIEW_COLUMNS
-from bimtek.summary import (
+from bimtek.analysis.summary import (
     figures_display,
     file_status_rows,
     overall_summary_markdown,
     run_summary_markdown,
     table_rows,
 )
+from bimtek.books.feedback import OVERVIEW_COLUMNS
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.stages.output import StageOutput
 
 
 def artifact_key(*parts: object) -> str:
@@ -88,7 +92,7 @@ def publish_stage_artifacts(
 
 def publish_overall_artifact(region: Region, results: dict[str, dict]) -> None:
     """The whole-process summary of `bimtek-all`: each stage's run and rows, linked to the portal."""
-    from bimtek.settings import get_settings
+    from bimtek.core.settings import get_settings
 
     create_markdown_artifact(
         markdown=overall_summary_markdown(region, results, get_settings().portal_url),

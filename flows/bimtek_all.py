@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.artifacts import publish_overall_artifact
 from flows.naming import run_name
 from flows.options import stage_flow_options
-from flows.artifacts import publish_overall_artifact
 from flows.parameters import OptionalText, RegionChoice, region_for_run
 from flows.registry import stage_flow
 

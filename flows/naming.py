@@ -15,7 +15,7 @@ def run_name(label: str) -> Callable[[], str]:
     def _name() -> str:
         from prefect.runtime import flow_run
 
-        from bimtek.region import RegionError
+        from bimtek.core.region import RegionError
         from flows.parameters import region_for_run
 
         params = flow_run.parameters or {}

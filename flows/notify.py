@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bimtek.region import Region
+from bimtek.core.region import Region
 
 REJECTIONS_HIGH_EVENT = "bimtek.validation.rejections-high"
 RUN_FAILED_EVENT = "bimtek.run.failed"
@@ -71,7 +71,7 @@ def run_page_url(flow_run_id: object) -> str:
 
 def portal_page_url(slug: str, stage: object, run_id: str | None = None) -> str:
     """The portal page of a run (or of the region when no run was published)."""
-    from bimtek.settings import get_settings
+    from bimtek.core.settings import get_settings
 
     base = get_settings().portal_url.rstrip("/")
     if slug == "unknown":
@@ -99,7 +99,7 @@ def notify_if_needed(region: Region, stage: int, report: Any, result: dict | Non
     (its run_id and run_url go into the payload).
     """
     if threshold is None:
-        from bimtek.settings import get_settings
+        from bimtek.core.settings import get_settings
 
         threshold = get_settings().reject_alert_share
     total, rejected = int(report.rows_total), int(report.rows_rejected)

@@ -22,12 +22,12 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from bimtek.ingest import EmptyInboxError
-from bimtek.package import RunExistsError
-from bimtek.region import RegionError
-from bimtek.settings import get_settings
+from bimtek.core.region import RegionError
+from bimtek.core.settings import get_settings
+from bimtek.ingest.reader import EmptyInboxError
 from bimtek.stages.previous import MissingStageError
-from bimtek.storage import StorageError, open_location
+from bimtek.store.package import RunExistsError
+from bimtek.store.storage import StorageError, open_location
 from flows.parameters import stage_parameter_docs
 
 NEEDS_FIX_STATE = "Perlu perbaikan"

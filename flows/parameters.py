@@ -17,10 +17,10 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from bimtek.inbox import inbox_url
-from bimtek.paths import PROJECT_ROOT
-from bimtek.region import Region, RegionError, load_region, registered_regions
-from bimtek.settings import get_settings
+from bimtek.core.paths import PROJECT_ROOT
+from bimtek.core.region import Region, RegionError, load_region, registered_regions
+from bimtek.core.settings import get_settings
+from bimtek.ingest.inbox import inbox_url
 
 
 def region_choices() -> list[str]:

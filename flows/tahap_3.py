@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.stages import datasets_for_stage
+from bimtek.core.columns import datasets_for_stage
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
+from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
 from flows.parameters import OptionalText, RegionChoice, stage_locations
-from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous

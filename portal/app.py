@@ -26,12 +26,12 @@ from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bimtek.inbox import opd_slugs
-from bimtek.package import RUN_ID_PATTERN, read_latest
-from bimtek.paths import PROJECT_ROOT
-from bimtek.region import Region, load_region, registered_regions
-from bimtek.settings import Settings, get_settings
-from bimtek.storage import (
+from bimtek.core.paths import PROJECT_ROOT
+from bimtek.core.region import Region, load_region, registered_regions
+from bimtek.core.settings import Settings, get_settings
+from bimtek.ingest.inbox import opd_slugs
+from bimtek.store.package import RUN_ID_PATTERN, read_latest
+from bimtek.store.storage import (
     LocalLocation,
     Location,
     StorageError,

@@ -19,11 +19,11 @@ def undangan(
     cabut: list[str] = typer.Option([], "--cabut", help="Cabut tautan OPD ini (nama, alias atau slug); boleh berulang."),
 ) -> None:
     """Buat satu tautan unggah per OPD (ditandatangani, berbatas waktu, dapat dicabut) dan simpan sebagai .xlsx."""
-    from bimtek.inbox import opd_slugs
-    from bimtek.region import RegionError, load_region
-    from bimtek.settings import get_settings
-    from bimtek.storage import open_location
-    from bimtek.text import fold_key, slugify
+    from bimtek.core.region import RegionError, load_region
+    from bimtek.core.settings import get_settings
+    from bimtek.core.text import fold_key, slugify
+    from bimtek.ingest.inbox import opd_slugs
+    from bimtek.store.storage import open_location
     from portal.app import local_time
     from portal.invitations import invitation_links, invitations_xlsx
     from portal.secrets import PortalConfigError, signing_secret

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
-from bimtek.inbox import opd_slugs
-from bimtek.region import Region
-from bimtek.storage import Location
-from bimtek.workbooks import TITLE_FONT, WRAP, set_widths, style_header, workbook_bytes
+from bimtek.core.region import Region
+from bimtek.ingest.inbox import opd_slugs
+from bimtek.store.storage import Location
+from bimtek.workbooks.xlsx import (
+    TITLE_FONT,
+    WRAP,
+    set_widths,
+    style_header,
+    workbook_bytes,
+)
 from portal.tokens import Invite, make_token, read_versions
 
 UPLOAD_ROUTE = "unggah"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from bimtek.package import (
+from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
     read_latest,
@@ -13,7 +13,7 @@ from bimtek.package import (
     run_prefix,
     stage_prefix,
 )
-from bimtek.storage import Location
+from bimtek.store.storage import Location
 
 STAGES = (1, 2, 3, 4)
 OPEN_IN_BROWSER = frozenset({".html", ".pdf", ".png", ".svg"})

@@ -14,13 +14,13 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from bimtek.feedback import submission_overview
-from bimtek.inbox import folder_opd, inbox_prefix, upload_key, uploaded_at
-from bimtek.ingest import read_table
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.stages import datasets_for_stage
-from bimtek.storage import Location
+from bimtek.books.feedback import submission_overview
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.ingest.inbox import folder_opd, inbox_prefix, upload_key, uploaded_at
+from bimtek.ingest.reader import read_table
+from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
 
 

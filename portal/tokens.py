@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from bimtek.storage import Location, ObjectNotFoundError
+from bimtek.store.storage import Location, ObjectNotFoundError
 
 INVITE_SALT = "bimtek-undangan"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from prefect import flow
 
-from bimtek.region import RegionError
+from bimtek.core.region import RegionError
 from flows.outcomes import (
     NEEDS_FIX_STATE,
     coordinator_outcome,
@@ -57,8 +57,8 @@ def test_notifications_speak_indonesian_with_percentages_links_and_no_none(monke
     import json
     from types import SimpleNamespace
 
-    from bimtek.paths import SAMPLE_DIR
-    from bimtek.region import load_region
+    from bimtek.core.paths import SAMPLE_DIR
+    from bimtek.core.region import load_region
     from flows import notify
 
     sent = []

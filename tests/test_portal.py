@@ -11,18 +11,18 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from bimtek.inbox import (
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.region import load_region, registered_regions
+from bimtek.core.settings import Settings
+from bimtek.ingest.inbox import (
     folder_opd,
     inbox_prefix,
     safe_file_name,
     upload_key,
     uploaded_at,
 )
-from bimtek.package import publish_run
-from bimtek.paths import SAMPLE_DIR
-from bimtek.region import load_region, registered_regions
-from bimtek.settings import Settings
-from bimtek.storage import LocalLocation, portal_file_url
+from bimtek.store.package import publish_run
+from bimtek.store.storage import LocalLocation, portal_file_url
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links
 from portal.security import CSRF_COOKIE
@@ -263,12 +263,12 @@ def test_security_headers_on_every_page(client):
 def test_undangan_writes_one_link_per_opd_and_revokes(tmp_path, monkeypatch, region):
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from cli.main import app
 
     monkeypatch.setenv("BIMTEK_PORTAL_SECRET", SECRET)
     monkeypatch.setenv("BIMTEK_STORE", str(tmp_path / "store"))
     monkeypatch.setenv("BIMTEK_PORTAL_URL", "https://portal.example")
-    from bimtek.settings import get_settings
+    from bimtek.core.settings import get_settings
 
     get_settings.cache_clear()
     out = tmp_path / "undangan.xlsx"
@@ -294,7 +294,7 @@ def test_undangan_writes_one_link_per_opd_and_revokes(tmp_path, monkeypatch, reg
 def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_bucket, region):
     import urllib.request
 
-    from bimtek.storage import open_location
+    from bimtek.store.storage import open_location
 
     store = open_location(f"s3://{s3_bucket}/hasil")
     publish_run(store, region.slug, 3, "20261201T010000Z", {"buku/buku-2-masterplan.html": b"<h1>Buku 2</h1>"}, [],

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-from bimtek.ingest import read_table
-from bimtek.package import publish_run
-from bimtek.paths import PROJECT_ROOT, SAMPLE_DIR
-from bimtek.region import load_region
-from bimtek.settings import Settings
-from bimtek.stages import datasets_for_stage
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.paths import PROJECT_ROOT, SAMPLE_DIR
+from bimtek.core.region import load_region
+from bimtek.core.settings import Settings
+from bimtek.ingest.reader import read_table
 from bimtek.stages.tahap_3 import build_tahap_3
-from bimtek.storage import LocalLocation
+from bimtek.store.package import publish_run
+from bimtek.store.storage import LocalLocation
 from bimtek.validation import build_report, mark_duplicates, validate_sheet
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links

@@ -8,12 +8,12 @@ import io
 import pandas as pd
 import pytest
 
-from bimtek.formatting import rupiah
-from bimtek.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
-from bimtek.columns import load_spec
-from bimtek.region import parse_region
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.core.columns import load_spec
+from bimtek.core.formatting import rupiah
+from bimtek.core.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
+from bimtek.core.region import parse_region
+from bimtek.core.settings import Settings
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_4 import BUKU_2, ROADMAP_KEY, PreviousFiles, build_tahap_4
 from bimtek.validation import mark_duplicates, validate_sheet, warm_up
@@ -198,7 +198,7 @@ def test_commitment_sheets_one_per_roadmap_opd_and_the_regional_head(default):
         "komitmen/lembar-komitmen-dinas-lingkungan-hidup.md", "komitmen/lembar-komitmen-dinas-sosial.md",
         "komitmen/lembar-komitmen-dinas-perhubungan.md", "komitmen/lembar-komitmen-kepala-daerah.md"])
     dinkes = default.files["komitmen/lembar-komitmen-dinas-kesehatan.md"].decode()
-    assert "Pejabat Dinkes" in dinkes and "12 Oktober 2026" in dinkes and "Tanda tangan" in dinkes
+    assert "Pejabat Dinkes" in dinkes and "12 Oktober 2026" in dinkes and "tanda tangan dan cap" in dinkes
     assert "Pendaftaran Online Pasien Puskesmas" in dinkes and "Jabatan" in dinkes
     head = default.files["komitmen/lembar-komitmen-kepala-daerah.md"].decode()
     assert "Bupati Contoh" in head
@@ -222,7 +222,7 @@ def test_documents_and_figures(default):
         assert {f"{base}.md", f"{base}.html"} <= keys
     perbup = default.files["buku/rancangan-perbup.md"].decode()
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
-    assert all(part in perbup for part in ("MENIMBANG", "MENGINGAT", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
+    assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
     assert "8 Desember 2026" in rakor and "Smart Environment" in rakor
     assert "| Lembar komitmen ditandatangani | 2 dari 6 OPD |" in rakor
@@ -240,7 +240,7 @@ def test_earlier_books_are_copied_and_synthetic_banner_shown():
     output = build(None, region=region, extra={(3, f"{BUKU_2}.md"): buku_2})
     assert output.files[f"{BUKU_2}.md"] == buku_2
     perbup = output.files["buku/rancangan-perbup.md"].decode()
-    assert "- BAB I PENDAHULUAN" in perbup and "- BAB III ROADMAP" in perbup
+    assert "1. BAB I PENDAHULUAN" in perbup and "2. BAB III ROADMAP" in perbup
     for key, data in output.files.items():
         if key.endswith(".md") and key != f"{BUKU_2}.md":
             assert data.startswith(b"> **DATA SINTETIS"), key

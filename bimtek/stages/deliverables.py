@@ -13,14 +13,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
 from bimtek.stages.previous import STAGE_NAMES
 
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
 SHEET_FOLDERS = ("komitmen/",)
 """Folders of one-page sheets: printed without cover and contents."""
+_LAYOUT = re.compile(r'<div class="layout-(?:legal|sheet)">')
+"""Documents in a legal or sheet layout (templates/base.html.j2) print without cover and contents too."""
 
 _IMG_SRC = re.compile(r'src="(\.\./[^"]+\.png)"')
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
@@ -28,7 +30,7 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 def _title_of(html: str, fallback: str) -> str:
     """The document's <title> without the synthetic-data notice (the cover prints that notice on its own)."""
-    from bimtek.render import SYNTHETIC_NOTICE
+    from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
     match = _TITLE.search(html)
     if not match:
@@ -76,7 +78,7 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
         folder = key.rsplit("/", 1)[0] + "/"
         html = embed_images(files[key].decode("utf-8"), files, folder)
         options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
-                       synthetic=region.synthetic, front_matter=not key.startswith(SHEET_FOLDERS))
+                       synthetic=region.synthetic, front_matter=not (key.startswith(SHEET_FOLDERS) or _LAYOUT.search(html)))
         stem = key[: -len(".html")]
         if "pdf" in wanted:
             extra[f"{stem}.pdf"] = book_pdf(html, **options)
@@ -89,7 +91,7 @@ def feedback_files(report: ValidationReport, results: list, region: Region,
                    stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD)."""
-    from bimtek.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
+    from bimtek.books.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
 
     files: dict[str, bytes] = {}
     for doc in feedback_by_opd(report, results, region, stage).values():

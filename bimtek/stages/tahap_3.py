@@ -12,14 +12,14 @@ from dataclasses import replace
 
 import pandas as pd
 
-from bimtek.aggregate import all_aggregates
+from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.render import MarkdownText, buku_2_context, render_buku_2
-from bimtek.roadmap import build_roadmap, horizons
-from bimtek.settings import Settings
-from bimtek.stages.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.analysis.roadmap import build_roadmap, horizons
+from bimtek.books.buku_2 import MarkdownText, buku_2_context, render_buku_2
+from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
@@ -36,7 +36,7 @@ def tahap_3_files(
     settings: Settings,
 ) -> tuple[dict[str, bytes], pd.DataFrame, pd.DataFrame]:
     """Roadmap, aggregates, charts, the roadmap workbook and Buku 2: (files, roadmap, by_dimension)."""
-    from bimtek.workbooks import roadmap_workbook
+    from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
     roadmap = build_roadmap(programs, region, settings)
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))

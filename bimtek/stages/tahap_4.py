@@ -34,21 +34,22 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bimtek.aggregate import TOTAL_LABEL, all_aggregates
 from bimtek.analysis import finalisation as fin
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.render import SYNTHETIC_NOTICE, render_book
-from bimtek.roadmap import horizons
-from bimtek.settings import Settings
+from bimtek.analysis.aggregate import TOTAL_LABEL, all_aggregates
+from bimtek.analysis.roadmap import horizons
+from bimtek.analysis.summary import table_rows
+from bimtek.books.buku_2 import render_book
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import slugify
+from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.output import StageOutput
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tables import csv_bytes
-from bimtek.summary import table_rows
-from bimtek.taxonomy import load_taxonomy
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
-from bimtek.validation.stage_4_rules import SIGNED, reject_unknown_quick_wins
-from bimtek.workbooks import slugify
+from bimtek.validation.stage_4_rules import reject_unknown_quick_wins
 
 STAGE = 4
 ROADMAP_KEY = "roadmap/roadmap.csv"
@@ -133,6 +134,7 @@ def region_words(region: Region) -> dict:
         "head": head,
         "regulation": f"Peraturan {head}",
         "regulation_short": "Perwali" if is_city else "Perbup",
+        **region.signatories(),
     }
 
 
@@ -312,6 +314,7 @@ def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> d
             "programs": programs,
             "anggaran": sum(r["anggaran"] for r in programs),
             "quick_wins": [q for q in context["quick_wins"]["rows"] if q["opd"] == opd],
+            "nip": signer.get("nip"),
         }
     sheets[HEAD_SLUG] = {
         "kind": "kepala_daerah",

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.columns import DatasetSpec
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
-from bimtek.region import Region
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
+from bimtek.core.region import Region
+from bimtek.core.text import cell_text
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
-from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -32,7 +32,7 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
     result = SheetResult(
         path=sheet.path, sheet=sheet.sheet, dataset=dataset, valid=empty_valid(rules), rejected=raw.iloc[0:0],
         rejections=[], file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0), raw=raw,
-        headers=headers,
+        headers=headers, sender=sheet.sender,
     )
     if sheet.status != "ok" or frame.empty:
         status = sheet.status if sheet.status != "ok" else "empty"

@@ -3,7 +3,7 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.stages.STAGE_DATASETS; stage 2 adds an optional
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
                  "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
@@ -37,24 +37,26 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bimtek.columns import ColumnSpec, load_spec
-from bimtek.formatting import tanggal
-from bimtek.region import Region
-from bimtek.stages import datasets_for_stage
-from bimtek.taxonomy import load_taxonomy
-from bimtek.workbooks import (
+from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
+from bimtek.core.formatting import tanggal
+from bimtek.core.model import SENDER_PROPERTY
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import slugify
+from bimtek.core.vocabularies import ROMAN
+from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
     safe_sheet_name,
     set_widths,
-    slugify,
     style_header,
     workbook_bytes,
 )
@@ -71,7 +73,6 @@ LIST_FIRST_ROW = 12
 GUIDE_TABLE_ROW = 12
 """The column table of the Petunjuk sheet starts here, beyond the ingest's 10-row header scan."""
 DATE_FORMAT = "DD/MM/YYYY"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 SHEET_TITLES = {
     "program": "Program",
@@ -190,6 +191,8 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
         sheets.append((worksheet.title, dataset, columns))
     _write_list_sheet(workbook, region)
     _write_guide(guide, sheets, region, stage, opd)
+    if opd:
+        workbook.custom_doc_props.append(StringProperty(name=SENDER_PROPERTY, value=opd))
     return workbook_bytes(workbook)
 
 

@@ -1,0 +1,122 @@
+"""Data shapes passed between the pipeline steps (the contracts every stage shares).
+
+Flow of one stage: inputs location -> `Sheet` per readable table (raw text, canonical headers)
+-> validation -> `SheetResult` (typed valid rows + `Rejection`s) -> `ValidationReport` (report.json)
+-> aggregation / roadmap / books -> packaged run in the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+SENDER_PROPERTY = "bimtek_opd"
+"""Custom document property in which an intake workbook records the OPD it was made for (Excel and LibreOffice
+keep it when the OPD saves the file)."""
+ROW_COLUMN = "_row"
+"""Spreadsheet row number as the OPD sees it (1-based, header row counted)."""
+PATH_COLUMN = "_path"
+"""Input file path relative to the inputs location (POSIX separators)."""
+SHEET_COLUMN = "_sheet"
+"""Sheet name for .xlsx files, empty string for CSV/JSON."""
+
+FILE_STATUSES = ("ok", "partial", "rejected", "unreadable", "empty")
+
+
+@dataclass
+class Sheet:
+    """One table read from one input file (a CSV, a JSON file, or one sheet of a workbook).
+
+    `frame` has the canonical column names of the dataset that were found, every cell as raw text (str) or None,
+    plus ROW_COLUMN. Columns the contract does not know are kept under their original header in `extra`.
+    """
+
+    path: str
+    sheet: str
+    frame: pd.DataFrame
+    dataset: str = ""
+    """Name of the column contract (schemas/columns/<dataset>.json) whose header matched."""
+    header_row: int | None = None
+    original_headers: dict[str, str] = field(default_factory=dict)
+    """canonical name -> header text as written in the file."""
+    extra: pd.DataFrame | None = None
+    status: str = "ok"
+    """"ok" when rows were read; "unreadable" or "empty" otherwise (then `message` says why, in Indonesian)."""
+    message: str = ""
+    sender: str | None = None
+    """The OPD an intake workbook of `bimtek template` was made for (its SENDER_PROPERTY), None otherwise."""
+
+
+@dataclass
+class Rejection:
+    path: str
+    sheet: str
+    row: int | None
+    column: str | None
+    rule: str
+    value: str | None
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class FileReport:
+    path: str
+    sheet: str
+    status: str
+    rows: int
+    rows_valid: int
+    rows_rejected: int
+    message: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ValidationReport:
+    """The validation/report.json contract. rows_total == rows_valid + rows_rejected."""
+
+    region: str
+    files: list[FileReport]
+    rejections: list[Rejection]
+    rows_total: int = 0
+    rows_valid: int = 0
+    rows_rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = {
+            "region": self.region,
+            "rows_total": self.rows_total,
+            "rows_valid": self.rows_valid,
+            "rows_rejected": self.rows_rejected,
+            "files": [f.to_dict() for f in self.files],
+            "rejections": [r.to_dict() for r in self.rejections],
+        }
+        if self.notes:
+            data["notes"] = list(self.notes)
+        return data
+
+
+PROGRAM_COLUMNS = {
+    "opd": "str: canonical OPD name (the region's spelling when the region lists OPD)",
+    "dimensi": "str: dimension code from schemas/taxonomy.json (governance, branding, economy, living, society, environment)",
+    "elemen": "str or NA: element code of that dimension",
+    "nama_program": "str: stripped program name",
+    "deskripsi": "str or NA",
+    "anggaran": "float64: Rupiah, >= 0",
+    "sumber_dana": "str: canonical funding source label (APBD, APBD Provinsi, APBN, DAK, CSR, Swasta, Hibah, Lainnya)",
+    "tahun_mulai": "int64",
+    "tahun_selesai": "int64",
+    "quick_win": "bool: the OPD proposes it as a quick win (blank = False)",
+    "sasaran": "str or NA",
+    "indikator": "str or NA",
+    "dampak": "Int64 (nullable) 1-5",
+    "kesiapan": "Int64 (nullable) 1-5",
+    "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",
+}
+"""Typed columns of a valid program row (plus PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN), as validation returns them."""

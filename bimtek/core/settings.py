@@ -1,0 +1,87 @@
+"""The one place for configuration: environment variables (BIMTEK_*) or a TOML file named by BIMTEK_CONFIG.
+
+Locations are URLs: a plain path is a local folder, `s3://bucket/prefix` is any S3-compatible store reached
+through boto3 (endpoint and credentials from the standard AWS environment, e.g. AWS_ENDPOINT_URL). No secret is
+ever read from this file: credentials come from the environment or Prefect blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BIMTEK_", extra="ignore")
+
+    store: str = "outputs"
+    """Where published runs go: a folder or s3://bucket/prefix."""
+    quick_win_count: int = 3
+    """How many quick wins Tahap IV proposes when no final choice file is given."""
+    short_term_years: int = 1
+    """Roadmap: the first N years of the period are the short term."""
+    medium_term_years: int = 4
+    """Roadmap: the N years after the short term are the medium term; the rest is long term."""
+    reject_alert_share: float = 0.2
+    """A run whose share of rejected rows exceeds this emits a warning event."""
+    presign_expiry_seconds: int = 7 * 24 * 3600
+    """Lifetime of presigned links to deliverables in an S3 store."""
+    document_formats: str = "pdf,docx"
+    """Formats made from every HTML book besides the HTML itself (comma-separated subset of pdf,docx; empty: none)."""
+    task_runner: str = "thread"
+    """Task runner of the per-file fan-out: "thread" (Prefect's ThreadPoolTaskRunner) or "dask" (prefect-dask)."""
+    threads: int | None = None
+    """Thread pool size for the "thread" runner (None: Prefect's default)."""
+    dask_address: str | None = None
+    """With "dask": an existing cluster's scheduler (tcp://host:8786) shared by workers on several machines."""
+    dask_workers: int | None = None
+    """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
+    regions: str = "regions,sample"
+    """Folders (comma-separated) holding the registered region files: `*.yaml` and `*/region.yaml`."""
+    portal_url: str = "http://127.0.0.1:4300"
+    """Public base URL of the portal: deliverable links in Prefect artifacts and invitation links start with it."""
+    portal_port: int = 4300
+    """Port `bimtek server` starts the portal on."""
+    upload_max_bytes: int = 10 * 1024 * 1024
+    """Largest file an OPD may upload through the portal (bytes)."""
+    upload_suffixes: str = ".xlsx,.csv,.json"
+    """File types an OPD may upload (comma-separated suffixes)."""
+    invite_days: int = 30
+    """Validity of an OPD upload link made by `bimtek undangan` (days)."""
+
+    @property
+    def region_folders(self) -> list[Path]:
+        """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
+        from bimtek.core.paths import PROJECT_ROOT
+
+        folders = [Path(part.strip()).expanduser() for part in self.regions.split(",") if part.strip()]
+        return [folder if folder.is_absolute() else PROJECT_ROOT / folder for folder in folders]
+
+    @property
+    def allowed_suffixes(self) -> tuple[str, ...]:
+        """The upload suffixes, lower-cased with their dot."""
+        return tuple("." + s.strip().lower().lstrip(".") for s in self.upload_suffixes.split(",") if s.strip())
+
+    @property
+    def formats(self) -> set[str]:
+        """The document formats asked for, lower-cased."""
+        return {f.strip().lower() for f in self.document_formats.split(",") if f.strip()}
+
+
+def _file_values() -> dict:
+    path = os.environ.get("BIMTEK_CONFIG")
+    if not path:
+        return {}
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return data.get("bimtek", data)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the config file, overridden by BIMTEK_* environment variables."""
+    file_values = {k: v for k, v in _file_values().items() if f"BIMTEK_{k.upper()}" not in os.environ}
+    return Settings(**file_values)
