@@ -342,6 +342,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             return upload_page(request, token, status_code=400, refused=str(exc))
         outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data,
                                  dt.datetime.now(dt.UTC))
+        config.status.remember(config.store, region, invite.stage, outcome)
         logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
         return upload_page(request, token, report=outcome.report, uploaded=name)
 

@@ -33,6 +33,8 @@ class UploadOutcome:
     key: str
     """Store key the file was saved under."""
     report: ValidationReport
+    results: list[SheetResult]
+    """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
 
 
 @dataclass(frozen=True)
@@ -84,8 +86,8 @@ def receive_upload(store: Location, region: Region, stage: int, opd_slug: str, n
     """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost)."""
     key = save_upload(store, region, stage, opd_slug, name, data, now)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
-    results = mark_duplicates(validate_file(relative, data, region, stage))
-    return UploadOutcome(key=key, report=build_report(region.slug, results))
+    results = validate_file(relative, data, region, stage)
+    return UploadOutcome(key=key, report=build_report(region.slug, mark_duplicates(results)), results=results)
 
 
 class InboxStatus:
@@ -105,6 +107,12 @@ class InboxStatus:
             with self._lock:
                 self._cache[cache_key] = cached
         return cached
+
+    def remember(self, store: Location, region: Region, stage: int, outcome: UploadOutcome) -> None:
+        """Cache an upload's results, checked when it arrived, so the status page does not validate it again."""
+        prefix = inbox_prefix(region.slug, stage)
+        with self._lock:
+            self._cache[(store.describe(prefix), outcome.key.removeprefix(prefix + "/"))] = outcome.results
 
     def files(self, store: Location, region: Region, stage: int) -> list[str]:
         """Inbox-relative keys of every file in the stage inbox."""

@@ -327,3 +327,14 @@ def test_server_shows_deploy_output_without_the_repeated_worker_advice():
                         "        $ prefect worker start --pool 'bimtek-process'"] * 6)
     assert without_deploy_noise(output).splitlines() == ["Deployment 'tahap-3/tahap-3' successfully created"] * 6
     assert portal_command("0.0.0.0", 4300)[-5:] == ["--host", "0.0.0.0", "--port", "4300", "--no-access-log"]
+
+
+def test_status_reuses_the_check_made_at_upload(client, store, region, monkeypatch):
+    import portal.submissions as submissions
+
+    url = invite_url(region, store)
+    token = csrf_of(client, url)
+    client.post(url, data={"csrf": token}, files={"berkas": ("a.csv", (HEADER + GOOD_ROW).encode(), "text/csv")})
+    monkeypatch.setattr(submissions, "validate_file", lambda *args: pytest.fail("validated again"))
+    login(client)
+    assert "lengkap: 1" in client.get("/status/padang-pariaman/tahap-3").text
