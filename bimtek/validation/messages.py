@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import fold_key
 
@@ -110,6 +111,12 @@ def _budget(ctx: MessageContext) -> str:
         return (
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
             "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
+        )
+    if isinstance(ctx.observed, (int, float)) and ctx.observed > 0:
+        ceiling = f"{get_settings().max_budget:,}".replace(",", ".")
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di atas batas wajar anggaran satu program '
+            f"(Rp {ceiling}). Periksa jumlah nol atau satuan (juta/miliar/triliun)."
         )
     return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
 
