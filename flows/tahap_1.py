@@ -14,7 +14,7 @@ from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
 from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.documents import render_documents
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_1 import draft_tahap_1
 
 STAGE = 1
@@ -25,11 +25,13 @@ STAGE = 1
 def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
+    run = choose_run(run_id)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results)
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs,
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

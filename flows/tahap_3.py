@@ -16,7 +16,7 @@ from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 
 STAGE = 3
 BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
@@ -27,13 +27,15 @@ BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
 def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
+    run = choose_run(run_id)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
     output = draft_tahap_3(reg, intake.results, report, baseline_csv=data)
     output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

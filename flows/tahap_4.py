@@ -13,7 +13,7 @@ from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
 from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.documents import render_documents
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_4 import draft_tahap_4, load_tahap_4_previous
 
 STAGE = 4
@@ -27,12 +27,14 @@ def tahap_4(region: RegionChoice, inputs: OptionalText = "", store: OptionalText
     Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
     """
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
+    run = choose_run(run_id)
     previous = load_tahap_4_previous(store, reg.slug)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     drafted = draft_tahap_4(reg, intake.results, previous)
     report = drafted.report
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra(),
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, previous.manifest_extra(),
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

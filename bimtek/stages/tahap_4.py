@@ -43,12 +43,12 @@ from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import slugify
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.output import StageOutput
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
+from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.validation.stage_4_rules import reject_unknown_quick_wins
 
 STAGE = 4
@@ -302,10 +302,12 @@ def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> d
     rows = _with_years(table_rows(roadmap))
     status = {r["opd"]: r for r in context["commitments"]["rows"]}
     sheets: dict[str, dict] = {}
-    for opd in sheet_opd(roadmap, region):
+    owners = sheet_opd(roadmap, region)
+    names = unique_names(owners, fallback="opd", max_bytes=NAME_MAX_BYTES - len("lembar-komitmen-"), taken=[HEAD_SLUG])
+    for opd in owners:
         programs = sorted((r for r in rows if r["opd"] == opd), key=lambda r: r["peringkat"])
         signer = status.get(opd, {})
-        sheets[slugify(opd)] = {
+        sheets[names[opd]] = {
             "kind": "opd",
             "opd": opd,
             "pejabat": signer.get("pejabat"),
