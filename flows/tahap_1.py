@@ -26,7 +26,7 @@ def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)

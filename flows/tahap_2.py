@@ -28,7 +28,7 @@ def tahap_2(region: RegionChoice, inputs: OptionalText = "", store: OptionalText
     """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)

@@ -13,6 +13,7 @@ from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
 from flows.parameters import OptionalText, RegionChoice, stage_locations
+from tasks.cache import cache_location, cached, draft_key
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
@@ -28,12 +29,13 @@ def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
-    output = draft_tahap_3(reg, intake.results, report, baseline_csv=data)
-    output = render_documents(output, reg, STAGE, report, intake.results)
+    cache, key = cache_location(store), draft_key(STAGE, reg, intake.results, report, data)
+    output = cached(draft_tahap_3, cache, key)(reg, intake.results, report, baseline_csv=data)
+    output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)

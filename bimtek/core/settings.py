@@ -53,18 +53,13 @@ class Settings(BaseSettings):
     invite_days: int = 30
     """Validity of an OPD upload link made by `bimtek undangan` (days)."""
 
-    @property
-    def region_folders(self) -> list[Path]:
-        """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
-        from bimtek.core.paths import PROJECT_ROOT
-
-        folders = [Path(part.strip()).expanduser() for part in self.regions.split(",") if part.strip()]
-        return [folder if folder.is_absolute() else PROJECT_ROOT / folder for folder in folders]
-
-    @property
-    def allowed_suffixes(self) -> tuple[str, ...]:
-        """The upload suffixes, lower-cased with their dot."""
-        return tuple("." + s.strip().lower().lstrip(".") for s in self.upload_suffixes.split(",") if s.strip())
+    cache: str | None = None
+    """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
+    gantt_max_programs: int = 40
+    """A roadmap Gantt with more programs than this shows one row per element with the programs per year."""
+    server_startup_timeout_seconds: float | None = None
+    """CLI without PREFECT_API_URL: how long the temporary Prefect server may take to start before the command
+    stops with a `Galat:` line (None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, 120 by default)."""
 
     # Input limits: a file over one of them is reported "unreadable" with an Indonesian message (see
     # bimtek/limits.py); the stage goes on with the other files. Defaults keep one stage under ~1.5 GiB RSS.
@@ -84,6 +79,19 @@ class Settings(BaseSettings):
     """Longest region period (end - start + 1 years)."""
     max_budget: int = 10**15
     """Plausible budget ceiling of one program row (Rupiah): above it the row is rejected by the `budget` rule."""
+
+    @property
+    def region_folders(self) -> list[Path]:
+        """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
+        from bimtek.core.paths import PROJECT_ROOT
+
+        folders = [Path(part.strip()).expanduser() for part in self.regions.split(",") if part.strip()]
+        return [folder if folder.is_absolute() else PROJECT_ROOT / folder for folder in folders]
+
+    @property
+    def allowed_suffixes(self) -> tuple[str, ...]:
+        """The upload suffixes, lower-cased with their dot."""
+        return tuple("." + s.strip().lower().lstrip(".") for s in self.upload_suffixes.split(",") if s.strip())
 
     @property
     def formats(self) -> set[str]:
