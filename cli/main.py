@@ -162,6 +162,11 @@ from cli.template import template  # noqa: E402
 app.command(name="template")(template)
 
 
+from portal.cli import undangan  # noqa: E402
+
+app.command(name="undangan")(undangan)
+
+
 from cli.synth import nasional, synth  # noqa: E402
 
 app.command(name="synth")(synth)
