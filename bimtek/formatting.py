@@ -3,6 +3,9 @@
 Every function accepts a missing value (None, NaN, pd.NA) and returns `MISSING` ("-") for it, so templates never
 print "nan". Nothing here reads the clock: all output depends on the arguments only.
 
+Rounding is half-up everywhere (`half_up`: Decimal ROUND_HALF_UP on the value's shortest decimal text), so 2,625
+miliar prints as "2,63 miliar" and a book's parts add up to its printed total the way a reader checks them.
+
     rupiah(1500000)            -> "Rp 1.500.000"
     rupiah(1500000.5)          -> "Rp 1.500.000,50"
     rupiah_words(1_500_000_000) -> "Rp 1,5 miliar"
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from babel.dates import format_date
@@ -37,24 +41,33 @@ def _is_missing(value: object) -> bool:
         return False
 
 
+def half_up(value: object, digits: int = 0) -> Decimal:
+    """`value` rounded half-up to `digits` decimals (2.625 -> 2.63, 0.5 -> 1), through its shortest decimal text so
+    a float such as 2.675 (stored as 2.67499...) rounds the way it is written."""
+    exponent = Decimal(1).scaleb(-digits)
+    return Decimal(repr(float(value)) if isinstance(value, float) else str(value)).quantize(exponent, ROUND_HALF_UP)
+
+
 def rupiah(value: object) -> str:
     """Rupiah with Indonesian grouping: "Rp 1.500.000"; two decimals only when the amount has sen."""
     if _is_missing(value):
         return MISSING
     amount = float(value)
-    whole = math.isclose(amount, round(amount), abs_tol=0.005)
+    whole = math.isclose(amount, float(half_up(amount)), abs_tol=0.005)
     pattern = "¤ #,##0" if whole else "¤ #,##0.00"
-    return format_currency(round(amount) if whole else amount, "IDR", format=pattern, locale=LOCALE,
+    return format_currency(half_up(amount, 0 if whole else 2), "IDR", format=pattern, locale=LOCALE,
                            currency_digits=False)
 
 
-def _round_to_scale(amount: float, digits: int) -> float:
-    """Round to `digits` decimals of the largest power of 1000 in `amount`, carrying 1000 juta up to 1 miliar."""
+def _round_to_scale(amount: float, digits: int) -> Decimal:
+    """Round half-up to `digits` decimals of the largest power of 1000 in `amount`, carrying 1000 juta up to
+    1 miliar."""
+    exact = half_up(amount, 2)
     scale = 1000 ** int(math.log(abs(amount), 1000))
-    scaled = round(amount / scale, digits)
+    scaled = (exact / scale).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
     if abs(scaled) >= 1000:
         scale *= 1000
-        scaled = round(amount / scale, digits)
+        scaled = (exact / scale).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP)
     return scaled * scale
 
 
@@ -86,7 +99,7 @@ def angka(value: object, digits: int = 0) -> str:
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    return format_decimal(half_up(value, digits), format=pattern, locale=LOCALE)
 
 
 def persen(value: object, digits: int = 1) -> str:
@@ -94,7 +107,7 @@ def persen(value: object, digits: int = 1) -> str:
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return format_percent(value, format=pattern, locale=LOCALE)
+    return format_percent(half_up(float(value) * 100, digits) / 100, format=pattern, locale=LOCALE)
 
 
 FILTERS = {

@@ -71,3 +71,13 @@ SWOT_TYPES = Vocabulary("jenis SWOT", (
     Term("T", "Ancaman", ("threat", "threats", "tantangan", "ancaman (t)")),
 ))
 """Strengths, weaknesses, opportunities, threats; coded S/W/O/T."""
+
+NARRATIVE_PARTS = Vocabulary("bagian narasi", (
+    Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
+    Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
+    Term("visi", "Visi", ("vision", "visi smart city")),
+    Term("misi", "Misi", ("mission", "misi smart city")),
+    Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+))
+"""The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
+order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""

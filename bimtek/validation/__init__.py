@@ -37,4 +37,5 @@ __all__ = [
 ]
 
 from bimtek.validation import stage_1_rules  # noqa: E402,F401
+from bimtek.validation import stage_3_rules  # noqa: E402,F401
 from bimtek.validation import stage_4_rules  # noqa: E402,F401

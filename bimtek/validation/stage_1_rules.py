@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.analysis.categories import PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
+from bimtek.analysis.categories import NARRATIVE_PARTS, PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
 from bimtek.columns import DatasetSpec
 from bimtek.region import Region
 from bimtek.taxonomy import load_taxonomy
@@ -35,8 +35,10 @@ CODED_KINDS: dict[str, Vocabulary] = {
     "pillar": PILLARS,
     "swot_component": SWOT_COMPONENTS,
     "swot_type": SWOT_TYPES,
+    "narrative_part": NARRATIVE_PARTS,
 }
-"""Column kind -> the vocabulary its `__code` helper column is matched against."""
+"""Column kind -> the vocabulary its `__code` helper column is matched against (narrative_part: the Tahap III
+`narasi` dataset of bimtek.validation.stage_3_rules, which reuses this normalizer)."""
 
 
 def normalize_stage_1(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:
