@@ -179,7 +179,7 @@ def test_petunjuk_explains_columns_and_deadline(dinkes_template):
 def test_empty_template_headers_are_found_by_the_ingest(region):
     for stage in (1, 2, 3, 4):
         sheets = []
-        for owner in (OPD[1], TEAM_TEMPLATE):
+        for owner in (OPD[1], TEAM_TEMPLATE) if stage == 3 else (OPD[1],):
             data = build_intake_workbook(region, stage, owner)
             sheets += read_table("templat.xlsx", data, datasets_for_stage(stage))
         assert sorted(s.dataset for s in sheets) == sorted(datasets_for_stage(stage)), stage
