@@ -7,6 +7,7 @@ from prefect import flow
 from bimtek.region import load_region
 from bimtek.settings import get_settings
 from bimtek.stages import datasets_for_stage
+from bimtek.stages.tahap_2 import FIGURE_KEYS
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
@@ -16,10 +17,13 @@ from flows.notify import notify_if_needed
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
+from tasks.stage_2 import load_tahap_1
 from tasks.publishing import publish_outputs
 
 STAGE = 3
 BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
+ANALYSIS_KEYS = tuple(FIGURE_KEYS.values())
+"""Tahap I's analysis tables, summarised in Buku 2 (optional)."""
 
 
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
@@ -30,9 +34,11 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
-    output = draft_tahap_3(reg, intake.results, report, baseline_csv=data)
+    tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, ANALYSIS_KEYS, needed_by=STAGE)
+    output = draft_tahap_3(reg, intake.results, report, baseline_csv=data, tahap_1=tahap_1)
     output = render_documents(output, reg, STAGE, report, intake.results)
-    extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
+    runs = {name: run for name, run in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if run}
+    extra = {"previous_runs": runs} if runs else None
     result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])

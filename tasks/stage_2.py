@@ -16,15 +16,16 @@ STAGE = 2
 PREVIOUS = 1
 
 
-def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...]) -> tuple[dict[str, bytes] | None, str | None]:
+def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...],
+                 needed_by: int = STAGE) -> tuple[dict[str, bytes] | None, str | None]:
     """(key -> bytes of the Tahap I files found, Tahap I run id); (None, None) when Tahap I was never published.
 
-    Each file is one load_previous task run (optional: Tahap II runs without Tahap I).
+    Each file is one load_previous task run (optional: Tahap II and III run without Tahap I).
     """
     files: dict[str, bytes] = {}
     run_id = None
     for key in keys:
-        data, found_run = load_previous(store, region_slug, PREVIOUS, key, needed_by=STAGE, required=False)
+        data, found_run = load_previous(store, region_slug, PREVIOUS, key, needed_by=needed_by, required=False)
         if data is not None:
             files[key], run_id = data, found_run
     return (files or None), run_id

@@ -47,6 +47,7 @@ from bimtek.stages.tables import csv_bytes
 from bimtek.summary import table_rows
 from bimtek.taxonomy import load_taxonomy
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
+from bimtek.validation.messages import rule_label
 from bimtek.validation.stage_4_rules import SIGNED, reject_unknown_quick_wins
 from bimtek.workbooks import slugify
 
@@ -157,7 +158,8 @@ def _validation(report: ValidationReport) -> dict:
     return {
         "rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected,
         "files": len(report.files),
-        "per_rule": [{"rule": r, "count": n} for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
+        "per_rule": [{"rule": r, "label": rule_label(r), "count": n}
+                     for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
     }
 
 
