@@ -34,8 +34,8 @@ from bimtek.analysis import mapping as mp
 from bimtek.analysis.quick_win_plan import action_plan
 from bimtek.buku_1 import buku_1_context, render_buku_1
 from bimtek.model import ValidationReport
-from bimtek.render import MarkdownText
 from bimtek.region import Region
+from bimtek.render import MarkdownText
 from bimtek.roadmap import build_roadmap
 from bimtek.settings import Settings
 from bimtek.stages.figures import book_reference, chart_files

@@ -20,7 +20,12 @@ from bimtek.region import Region
 from bimtek.render import MarkdownText, buku_2_context, render_buku_2
 from bimtek.roadmap import build_roadmap, horizons
 from bimtek.settings import Settings
-from bimtek.stages.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.stages.figures import (
+    all_charts,
+    book_reference,
+    chart_files,
+    masterplan_charts,
+)
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json

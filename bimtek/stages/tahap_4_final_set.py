@@ -1,0 +1,92 @@
+"""Tahap IV final book set: every book rendered with the FINAL quick wins, never a stale copy of Tahap III.
+
+- Buku 2 Masterplan, `roadmap/roadmap.xlsx` (and .csv), the aggregates and charts are rendered again from the
+  Tahap III roadmap with `quick_win_terpilih` set to the final quick wins (bimtek.stages.tahap_3.masterplan_files),
+  with the narrative text and the Tahap I analysis Tahap III used.
+- Buku 1 is the reviewed book of Tahap II (else Tahap I), copied with its readiness chart; it keeps its own stage
+  label.
+- Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack are drafted from the shared context.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from bimtek.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
+from bimtek.region import Region
+from bimtek.render import MarkdownText, render_book
+from bimtek.settings import Settings
+from bimtek.stages.figures import CHART_FOLDER
+from bimtek.stages.tables import csv_bytes
+from bimtek.stages.tahap_2 import read_figures
+from bimtek.stages.tahap_3 import masterplan_files
+from bimtek.stages.tahap_4_context import book_source
+from bimtek.stages.tahap_4_inputs import (
+    BUKU_1,
+    READINESS_CHART_KEY,
+    REPORT_KEY,
+    PreviousFiles,
+)
+from bimtek.taxonomy import load_taxonomy
+
+DOCUMENTS = {
+    "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),
+    "buku/buku-4-roadmap": ("buku-4-roadmap.md.j2", "Buku 4 Peta Jalan Smart City {name}"),
+    "buku/ringkasan-eksekutif": ("ringkasan-eksekutif.md.j2", "Ringkasan Eksekutif Masterplan Smart City {name}"),
+    "buku/rancangan-perbup": ("rancangan-perbup.md.j2", "Rancangan {regulation} tentang Masterplan Smart City {name}"),
+    "rakor/paket-rakor": ("paket-rakor.md.j2", "Paket Rakor Gerakan Menuju Smart City {name}"),
+}
+"""Run-folder key (without suffix) -> (template, HTML title) of the documents drafted from the shared context."""
+MISSING_BUKU_1 = "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."
+
+
+def final_masterplan(region: Region, roadmap: pd.DataFrame, settings: Settings, previous: PreviousFiles,
+                     final_keys: list[tuple[str, str]]) -> tuple[dict[str, bytes], dict[str, pd.DataFrame], dict]:
+    """(files, aggregates, chart references) of the final Buku 2, roadmap workbook/CSV, aggregates and charts."""
+    report_bytes = previous.get(3, REPORT_KEY)
+    report = json.loads(report_bytes) if report_bytes else None
+    narrative = read_narrative(previous.get(3, NARASI_KEY), previous.get(3, STRATEGI_KEY))
+    tahap_1 = {key: data for (stage, key), data in previous.files.items() if stage == 1 and data is not None}
+    files, aggregates = masterplan_files(region, roadmap, settings, report, narrative, read_figures(tahap_1),
+                                         final_quick_wins=final_keys)
+    chosen = set(final_keys)
+    final_roadmap = roadmap.assign(quick_win_terpilih=[(o, n) in chosen for o, n in
+                                                       zip(roadmap["opd"], roadmap["nama_program"])])
+    files["roadmap/roadmap.csv"] = csv_bytes(final_roadmap)
+    return files, aggregates, chart_references(files)
+
+
+def chart_references(files: dict[str, bytes], from_folder: str = "buku") -> dict:
+    """References from `from_folder` to the masterplan charts present in `files`: overview and gantt per code."""
+    prefix = "../" * len([p for p in from_folder.split("/") if p]) + f"{CHART_FOLDER}/"
+
+    def ref(name: str) -> MarkdownText | None:
+        return MarkdownText(prefix + f"{name}.png") if f"{CHART_FOLDER}/{name}.png" in files else None
+
+    return {
+        "overview": ref("program-anggaran-per-dimensi"),
+        "gantt": {d.code: ref(f"peta-jalan-{d.code}") for d in load_taxonomy().dimensions},
+    }
+
+
+def copied_buku_1(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]:
+    """Buku 1 of Tahap II (else Tahap I) with its readiness chart; a note when neither stage published it."""
+    stage = book_source(previous, BUKU_1, (2, 1))
+    if stage is None:
+        return {}, [MISSING_BUKU_1]
+    files = {BUKU_1 + suffix: data for suffix in (".md", ".html") if (data := previous.get(stage, BUKU_1 + suffix))}
+    if (chart := previous.get(stage, READINESS_CHART_KEY)) is not None:
+        files[READINESS_CHART_KEY] = chart
+    return files, []
+
+
+def drafted_documents(context: dict) -> dict[str, bytes]:
+    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack."""
+    files: dict[str, bytes] = {}
+    words = context["region"]
+    for key, (template, title) in DOCUMENTS.items():
+        markdown_text, html = render_book(template, context, title.format(**words))
+        files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
+    return files
