@@ -371,13 +371,16 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
 def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
     """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
 
-    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
+    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2. A
+    `stage_label` in the context ("Tahap II (revisi)") is written into the HTML (meta bimtek-stage), so the PDF of a
+    book copied into a later stage keeps the one stage label the book itself states.
     """
     markdown_text = markdown_environment().get_template(template).render(**context)
     markdown_text = markdown_text.rstrip("\n") + "\n"
     body = markdown_to_html(markdown_text)
     html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
         title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
+        stage_label=context.get("stage_label"), layout=context.get("layout"),
     )
     return markdown_text, html.rstrip("\n") + "\n"
 

@@ -8,6 +8,7 @@ submission overview from the validation report.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import re
 from collections.abc import Iterable
 
@@ -20,6 +21,8 @@ from bimtek.stages.previous import STAGE_NAMES
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
 SHEET_FOLDERS = ("komitmen/",)
+SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/")
+"""Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
 """Folders of one-page sheets: printed without cover and contents."""
 
 _IMG_SRC = re.compile(r'src="(\.\./[^"]+\.png)"')
@@ -60,6 +63,15 @@ def _resolve(folder: str, relative: str) -> str:
     return "/".join(parts)
 
 
+_STAGE_META = re.compile(r'<meta name="bimtek-stage" content="([^"]*)">')
+
+
+def _stage_of(html: str) -> str | None:
+    """The stage label a book states for itself (bimtek.render.render_book), None when it states none."""
+    match = _STAGE_META.search(html)
+    return html_lib.unescape(match.group(1)) if match else None
+
+
 def document_keys(files: dict[str, bytes]) -> list[str]:
     """The HTML documents of a run that get PDF/DOCX siblings."""
     return sorted(k for k in files if k.endswith(".html") and k.startswith(DOCUMENT_FOLDERS))
@@ -71,12 +83,12 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
 
     wanted = set(formats)
     extra: dict[str, bytes] = {}
-    stage_label = f"{STAGE_NAMES[stage]} Bimtek Smart City"
     for key in document_keys(files):
         folder = key.rsplit("/", 1)[0] + "/"
         html = embed_images(files[key].decode("utf-8"), files, folder)
+        stage_label = f"{_stage_of(html) or STAGE_NAMES[stage]} Bimtek Smart City"
         options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
-                       synthetic=region.synthetic, front_matter=not key.startswith(SHEET_FOLDERS))
+                       synthetic=region.synthetic, front_matter=not key.startswith(SHORT_DOCUMENTS))
         stem = key[: -len(".html")]
         if "pdf" in wanted:
             extra[f"{stem}.pdf"] = book_pdf(html, **options)

@@ -24,7 +24,7 @@ Deliverables (keys in the run folder):
 | buku/buku-1-analisis-strategis.md/.html | copied from Tahap II (else Tahap I) when published; a run note otherwise |
 | buku/buku-2-masterplan.md/.html, roadmap/roadmap.xlsx/.csv, aggregates/*.csv, grafik/* | rendered again with the final quick wins |
 | buku/buku-3-quick-wins, buku-4-roadmap, ringkasan-eksekutif, rancangan-perbup (.md/.html) | drafted here |
-| rakor/paket-rakor.md/.html | the pack for the closing coordination meeting |
+| rakor/paket-rakor.md/.html/.pptx | the pack for the closing coordination meeting: a 16:9 deck (PDF and PowerPoint) |
 
 Nothing here reads the clock or a run id: the same inputs give byte-identical files.
 """
@@ -48,6 +48,7 @@ from bimtek.stages.tahap_4_final_set import (
     copied_buku_1,
     drafted_documents,
     final_masterplan,
+    rakor_deck,
 )
 from bimtek.stages.tahap_4_inputs import (
     BUKU_2,
@@ -123,6 +124,7 @@ def build_tahap_4(
     files.update(copied)
     files.update(masterplan)
     files.update(drafted_documents(context))
+    files.update(rakor_deck(context, files))
     files.update(commitment_files(context, roadmap, region))
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
@@ -140,6 +142,7 @@ def build_tahap_4(
             ("Peta Jalan (Excel)", "roadmap/roadmap.xlsx"),
             ("Rancangan Perbup (HTML)", "buku/rancangan-perbup.html"),
             ("Paket rakor (HTML)", "rakor/paket-rakor.html"),
+            ("Paket rakor (PowerPoint)", "rakor/paket-rakor.pptx"),
             ("OPD belum tanda tangan (CSV)", "komitmen/belum_tanda_tangan.csv"),
             ("Laporan validasi", "validation/report.json"),
             ("Paket hasil (ZIP)", "bundle.zip"),

@@ -67,8 +67,8 @@ def commitment_files(context: dict, roadmap: pd.DataFrame, region: Region) -> di
 
 def commitment_note(context: dict) -> str:
     """The run note on signatures, counting only the OPD that got a sheet (those owning a program)."""
-    c = context["commitments"]
+    c = context["commitments"]["owners"]
     return (
         f"Lembar komitmen ditandatangani {c['signed']} dari {c['total']} OPD pemilik program; "
-        f"{len(c['unsigned'])} OPD belum (komitmen/belum_tanda_tangan.csv)."
+        f"{len(c['unsigned'])} OPD pemilik program belum (daftar lengkap: komitmen/belum_tanda_tangan.csv)."
     )

@@ -75,7 +75,7 @@ def _dimension_horizon_matrix(rows: list[dict], spans: dict) -> list[dict]:
         members = [r for r in rows if r["dimensi"] == dim.code]
         cells = [{"programs": sum(1 for r in members if r["horizon"] == h),
                   "anggaran": sum(r["anggaran"] for r in members if r["horizon"] == h)} for h in spans]
-        out.append({"label": dim.label, "cells": cells, "programs": len(members),
+        out.append({"code": dim.code, "label": dim.label, "cells": cells, "programs": len(members),
                     "anggaran": sum(r["anggaran"] for r in members)})
     return out
 

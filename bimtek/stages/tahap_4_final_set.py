@@ -39,6 +39,7 @@ DOCUMENTS = {
     "rakor/paket-rakor": ("paket-rakor.md.j2", "Paket Rakor Gerakan Menuju Smart City {name}"),
 }
 """Run-folder key (without suffix) -> (template, HTML title) of the documents drafted from the shared context."""
+RAKOR = "rakor/paket-rakor"
 MISSING_BUKU_1 = "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."
 
 
@@ -83,10 +84,65 @@ def copied_buku_1(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
 
 
 def drafted_documents(context: dict) -> dict[str, bytes]:
-    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack."""
+    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack (a 16:9
+    deck: layout "deck")."""
     files: dict[str, bytes] = {}
     words = context["region"]
     for key, (template, title) in DOCUMENTS.items():
-        markdown_text, html = render_book(template, context, title.format(**words))
+        layout = {"layout": "deck"} if key == RAKOR else {}
+        markdown_text, html = render_book(template, {**context, **layout}, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
+
+
+def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
+    """The rakor deck's slides for PowerPoint: the same figures as templates/paket-rakor.md.j2."""
+    from bimtek.documents.pptx import Slide
+    from bimtek.formatting import angka, persen, rupiah_words, tanggal
+
+    s, words, period = context["summary"], context["region"], context["period"]
+    owners, review = context["commitments"]["owners"], context["review"]
+    rakor = f" · Rapat koordinasi {tanggal(context['calendar']['rakor'])}" if context["calendar"]["rakor"] else ""
+    finals = context["quick_wins"]["rows"]
+    slides = [
+        Slide("Paket Rakor Gerakan Menuju Smart City", [
+            f"{words['name']} · Provinsi {words['province']}{rakor}",
+            f"Masterplan Smart City {period['start']}–{period['end']}: {angka(s['programs'])} program, "
+            f"{rupiah_words(s['anggaran'])}, {angka(len(finals))} quick win final.",
+        ]),
+        Slide("1. Profil singkat", table=(["Uraian", "Nilai"], [
+            ["Periode masterplan", f"{period['start']}–{period['end']} ({period['years']} tahun)"],
+            ["Program", f"{angka(s['programs'])} program dari {angka(s['opd'])} OPD pemilik program"],
+            ["Total anggaran", rupiah_words(s["anggaran"])],
+            ["Dimensi tercakup", f"{s['dimensions_covered']} dari {s['dimensions_total']}"],
+            ["Lembar komitmen ditandatangani",
+             f"{angka(owners['signed'])} dari {angka(owners['total'])} OPD pemilik program"],
+            ["Bab masih direvisi", f"{angka(review['revisi'])} dari {angka(review['total'])} bab"],
+        ])),
+        Slide("2. Enam dimensi Smart City", image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png")),
+        Slide("3. Peta Jalan", table=(["Tahapan", "Tahun", "Program", "Anggaran", "Porsi"], [
+            [h["horizon"], h["tahun"], angka(h["programs"]), rupiah_words(h["anggaran_total"]), persen(h["share"])]
+            for h in context["horizons"]
+        ])),
+        Slide("4. Quick win final", table=(["No", "Quick win", "OPD", "Tahun", "Anggaran", "Target"], [
+            [str(q["urutan"]), q["nama_program"], q["opd"], q["tahun"], rupiah_words(q["anggaran"]),
+             q.get("target") or "belum diisi"] for q in finals
+        ])),
+        Slide("5. Tindak lanjut", [
+            *([f"Lembar komitmen yang belum ditandatangani: {'; '.join(owners['unsigned'])}."]
+              if owners["unsigned"] else []),
+            *(f"Revisi {b['bab']}: {b['catatan'] or 'tanpa catatan'}" for b in review["revisions"]),
+            f"Penetapan masterplan sebagai {words['regulation']} (rancangan terlampir dalam set buku final).",
+        ]),
+    ]
+    return slides
+
+
+def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
+    """rakor/paket-rakor.pptx: the 16:9 PowerPoint of the rakor pack."""
+    from bimtek.documents.pptx import deck_pptx
+
+    title = DOCUMENTS[RAKOR][1].format(**context["region"])
+    data = deck_pptx(rakor_slides(context, files), title=title, region_name=context["region"]["name"],
+                     synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"])
+    return {f"{RAKOR}.pptx": data}
