@@ -19,18 +19,18 @@ from pathlib import Path
 
 import openpyxl
 
-from bimtek.environment import apply_quiet_defaults
+from bimtek.core.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
 
-from bimtek.aggregate import all_aggregates  # noqa: E402
-from bimtek.ingest import read_table  # noqa: E402
-from bimtek.paths import SAMPLE_DIR  # noqa: E402
-from bimtek.region import load_region  # noqa: E402
-from bimtek.render import buku_2_context, render_buku_2  # noqa: E402
-from bimtek.roadmap import build_roadmap, horizons  # noqa: E402
-from bimtek.settings import get_settings  # noqa: E402
-from bimtek.taxonomy import load_taxonomy  # noqa: E402
+from bimtek.analysis.aggregate import all_aggregates  # noqa: E402
+from bimtek.analysis.roadmap import build_roadmap, horizons  # noqa: E402
+from bimtek.books.buku_2 import buku_2_context, render_buku_2  # noqa: E402
+from bimtek.core.paths import SAMPLE_DIR  # noqa: E402
+from bimtek.core.region import load_region  # noqa: E402
+from bimtek.core.settings import get_settings  # noqa: E402
+from bimtek.core.taxonomy import load_taxonomy  # noqa: E402
+from bimtek.ingest.reader import read_table  # noqa: E402
 from bimtek.validation import build_report, combined_valid, mark_duplicates, validate_sheet, warm_up  # noqa: E402
 
 HEADER = ["OPD", "Dimensi", "Elemen", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai",

@@ -6,10 +6,10 @@ import re
 
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
+from bimtek.analysis.summary import file_status_rows, run_summary_markdown, table_rows
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
 from bimtek.stages.output import StageOutput
-from bimtek.summary import file_status_rows, run_summary_markdown, table_rows
 
 
 def artifact_key(*parts: object) -> str:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from bimtek.ingest import EmptyInboxError
-from bimtek.region import Region
+from bimtek.core.region import Region
+from bimtek.ingest.reader import EmptyInboxError
 from bimtek.validation import SheetResult, mark_duplicates
 from tasks.intake import ingest_file, list_input_files, validate_file
 

@@ -11,7 +11,7 @@ def run_name(label: str) -> Callable[[], str]:
     def _name() -> str:
         from prefect.runtime import flow_run
 
-        from bimtek.region import RegionError, load_region
+        from bimtek.core.region import RegionError, load_region
 
         params = flow_run.parameters or {}
         try:

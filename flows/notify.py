@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bimtek.region import Region
+from bimtek.core.region import Region
 
 REJECTIONS_HIGH_EVENT = "bimtek.validation.rejections-high"
 RUN_FAILED_EVENT = "bimtek.run.failed"
@@ -68,7 +68,7 @@ def notify_if_needed(region: Region, stage: int, report: Any, result: dict | Non
     (its run_id and run_url go into the payload).
     """
     if threshold is None:
-        from bimtek.settings import get_settings
+        from bimtek.core.settings import get_settings
 
         threshold = get_settings().reject_alert_share
     total, rejected = int(report.rows_total), int(report.rows_rejected)
@@ -101,7 +101,7 @@ def notify_failure(flow: Any, flow_run: Any, state: Any) -> None:
     slug = "unknown"
     name = None
     try:
-        from bimtek.region import load_region
+        from bimtek.core.region import load_region
 
         reg = load_region(params.get("region", ""))
         slug, name = reg.slug, reg.name

@@ -1,6 +1,6 @@
 """Which task runner a flow uses: threads (default) or Dask for the per-file fan-out.
 
-Chosen by the settings (bimtek/settings.py): `BIMTEK_TASK_RUNNER=dask` gives prefect-dask's DaskTaskRunner, a local
+Chosen by the settings (bimtek/core/settings.py): `BIMTEK_TASK_RUNNER=dask` gives prefect-dask's DaskTaskRunner, a local
 cluster of `BIMTEK_DASK_WORKERS` processes or, with `BIMTEK_DASK_ADDRESS=tcp://scheduler:8786`, an existing Dask
 cluster shared by several Prefect workers. Otherwise Prefect's ThreadPoolTaskRunner (`BIMTEK_THREADS` threads),
 which is right for the usual inbox of a few dozen OPD files. The settings are read when the flow module is
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from bimtek.settings import Settings, get_settings
+from bimtek.core.settings import Settings, get_settings
 
 RUNNER_KINDS = ("thread", "dask")
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.settings import get_settings
-from bimtek.stages import datasets_for_stage
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.region import load_region
+from bimtek.core.settings import get_settings
 from bimtek.stages.tahap_2 import FIGURE_KEYS
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
-from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
+from flows.options import stage_flow_options
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
-from tasks.stage_2 import load_tahap_1
+from tasks.tahap_2 import load_tahap_1
 from tasks.publishing import publish_outputs
 
 STAGE = 3

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.settings import get_settings
-from bimtek.stages import datasets_for_stage
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.region import load_region
+from bimtek.core.settings import get_settings
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
-from flows.options import stage_flow_options
 from flows.notify import notify_if_needed
+from flows.options import stage_flow_options
 from tasks.documents import render_documents
 from tasks.publishing import publish_outputs
-from tasks.stage_4 import draft_tahap_4, load_tahap_4_previous
+from tasks.tahap_4 import draft_tahap_4, load_tahap_4_previous
 
 STAGE = 4
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from prefect import flow
 
-from bimtek.region import load_region
-from bimtek.stages import datasets_for_stage
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.region import load_region
 from bimtek.validation import build_report, report_json
 from flows.artifacts import publish_validation_artifacts
 from flows.intake import run_intake

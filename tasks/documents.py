@@ -7,9 +7,9 @@ from dataclasses import replace
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.settings import get_settings
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.stages.deliverables import document_formats, feedback_files
 from bimtek.stages.output import StageOutput
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.settings import get_settings
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.stages.output import StageOutput
 from bimtek.validation import SheetResult
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.ingest import read_table
-from bimtek.model import Sheet
-from bimtek.package import file_entry
-from bimtek.region import Region
-from bimtek.storage import LocationNotFoundError, open_location
+from bimtek.core.model import Sheet
+from bimtek.core.region import Region
+from bimtek.ingest.reader import read_table
+from bimtek.store.package import file_entry
+from bimtek.store.storage import LocationNotFoundError, open_location
 from bimtek.validation import SheetResult, validate_sheet
 from tasks.retry import retry_unless
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.package import IntegrityError, load_published_file, read_latest
 from bimtek.stages.previous import MissingStageError
-from bimtek.storage import ObjectNotFoundError, open_location
+from bimtek.store.package import IntegrityError, load_published_file, read_latest
+from bimtek.store.storage import ObjectNotFoundError, open_location
 from tasks.retry import retry_unless
 
 

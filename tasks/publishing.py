@@ -7,9 +7,9 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.package import RunExistsError, code_version, new_run_id, publish_run
-from bimtek.settings import get_settings
-from bimtek.storage import open_location
+from bimtek.core.settings import get_settings
+from bimtek.store.package import RunExistsError, code_version, new_run_id, publish_run
+from bimtek.store.storage import open_location
 from tasks.retry import retry_unless
 
 

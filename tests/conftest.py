@@ -2,7 +2,7 @@
 
 import os
 
-from bimtek.environment import apply_quiet_defaults
+from bimtek.core.environment import apply_quiet_defaults
 
 apply_quiet_defaults()
 # Flow tests skip the slow PDF/DOCX rendering; tests/test_flow_documents.py turns it on for one small run.
@@ -11,7 +11,6 @@ os.environ.setdefault("BIMTEK_DOCUMENT_FORMATS", "")
 # Configure Prefect's logging now, while sys.stderr is pytest's session-long capture. Otherwise the first import
 # may happen inside a CliRunner.invoke, binding Prefect's console handler to a stream that is closed afterwards.
 import prefect.main  # noqa: E402,F401
-
 
 pytest_plugins = ["tests.fixtures_s3"]
 

@@ -1,12 +1,12 @@
-"""bimtek.aggregate on tiny hand-made program frames."""
+"""bimtek.analysis.aggregate on tiny hand-made program frames."""
 
 import pandas as pd
 import pytest
 
-from bimtek import aggregate as ag
-from bimtek.region import Period, parse_region
-from bimtek.roadmap import build_roadmap, horizons
-from bimtek.settings import Settings
+from bimtek.analysis import aggregate as ag
+from bimtek.analysis.roadmap import build_roadmap, horizons
+from bimtek.core.region import Period, parse_region
+from bimtek.core.settings import Settings
 
 LABELS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
           "Smart Environment"]

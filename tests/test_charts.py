@@ -1,6 +1,6 @@
 """Charts: valid PNG/SVG a viewer can open, Indonesian labels as SVG text, empty input, byte-identical reruns.
 
-The frames come from the real aggregation code (bimtek.roadmap / bimtek.aggregate), so the column contracts the
+The frames come from the real aggregation code (bimtek.analysis.roadmap / bimtek.analysis.aggregate), so the column contracts the
 charts rely on are exercised too.
 """
 
@@ -16,8 +16,9 @@ import matplotlib.image
 import pandas as pd
 import pytest
 
-from bimtek import aggregate
-from bimtek.charts import (
+from bimtek.analysis import aggregate
+from bimtek.analysis.roadmap import build_roadmap, horizons
+from bimtek.charts.plots import (
     DPI,
     NO_DATA,
     WIDTH_IN,
@@ -28,9 +29,8 @@ from bimtek.charts import (
     readiness_by_pillar,
     roadmap_gantt,
 )
-from bimtek.region import parse_region
-from bimtek.roadmap import build_roadmap, horizons
-from bimtek.settings import Settings
+from bimtek.core.region import parse_region
+from bimtek.core.settings import Settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pytest
 
-from bimtek.feedback import (
+from bimtek.books.feedback import (
     FEEDBACK_COLUMNS,
     STATUS_COMPLETE,
     STATUS_FIX,
@@ -17,8 +17,8 @@ from bimtek.feedback import (
     overview_xlsx,
     submission_overview,
 )
-from bimtek.ingest import read_table
-from bimtek.region import parse_region
+from bimtek.core.region import parse_region
+from bimtek.ingest.reader import read_table
 
 HEADER = "OPD,Dimensi,Elemen,Nama program,Anggaran (Rp),Sumber dana,Tahun mulai,Tahun selesai\n"
 INBOX = {

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from bimtek.paths import SAMPLE_DIR
-from flows.cli import app
+from bimtek.core.paths import SAMPLE_DIR
+from cli.main import app
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"

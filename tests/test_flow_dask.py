@@ -3,8 +3,8 @@
 import json
 import shutil
 
-from bimtek.paths import SAMPLE_DIR
-from bimtek.settings import Settings
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.settings import Settings
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
-from bimtek.settings import get_settings
-from bimtek.taxonomy import load_taxonomy
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.settings import get_settings
+from bimtek.core.taxonomy import load_taxonomy
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"

@@ -5,7 +5,7 @@ import json
 import boto3
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
 
 pytestmark = pytest.mark.s3
 

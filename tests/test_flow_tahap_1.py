@@ -6,9 +6,9 @@ import re
 import pandas as pd
 import pytest
 
-from bimtek.formatting import angka
-from bimtek.package import sha256_bytes
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.formatting import angka
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.store.package import sha256_bytes
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-1"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"

@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bimtek.package import sha256_bytes
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.store.package import sha256_bytes
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
@@ -91,7 +91,7 @@ def test_book_says_synthetic_and_carries_computed_totals(two_runs):
     run = _run_dir(store, "run-a")
     book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
     assert "DATA SINTETIS" in book
-    from bimtek.formatting import rupiah
+    from bimtek.core.formatting import rupiah
 
     total = pd.read_csv(run / "roadmap" / "roadmap.csv")["anggaran"].sum()
     assert rupiah(total) in book

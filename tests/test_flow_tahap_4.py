@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bimtek.paths import SAMPLE_DIR
+from bimtek.core.paths import SAMPLE_DIR
 from bimtek.stages.previous import MissingStageError
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"

@@ -1,4 +1,4 @@
-"""Reading CSV / XLSX / JSON bytes into Sheets (bimtek.ingest): headers, row numbers, extras, bad files."""
+"""Reading CSV / XLSX / JSON bytes into Sheets (bimtek.ingest.reader): headers, row numbers, extras, bad files."""
 
 import datetime as dt
 import io
@@ -7,8 +7,8 @@ import json
 import openpyxl
 import pytest
 
-from bimtek.ingest import SUPPORTED_SUFFIXES, cell_text, is_supported, read_table
-from bimtek.model import ROW_COLUMN
+from bimtek.core.model import ROW_COLUMN
+from bimtek.ingest.reader import SUPPORTED_SUFFIXES, cell_text, is_supported, read_table
 
 HEADER = ["OPD", "Dimensi", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai", "Tahun Selesai"]
 ROW_A = ["Dinas Kesehatan", "Smart Living", "Telemedisin Puskesmas", "Rp 1.500.000", "APBD", "2025", "2026"]
@@ -149,7 +149,7 @@ def test_blank_cells_are_none_and_text_kept_as_written():
 
 
 def test_dataset_with_most_matches_wins(tmp_path, monkeypatch):
-    import bimtek.columns as columns
+    import bimtek.core.columns as columns
 
     spec_dir = tmp_path / "columns"
     spec_dir.mkdir()

@@ -7,10 +7,9 @@ import io
 import openpyxl
 import pytest
 
-from bimtek.ingest import read_table
-from bimtek.region import parse_region
-from bimtek.stages import datasets_for_stage
-from bimtek.workbooks import RUPIAH_FORMAT
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.region import parse_region
+from bimtek.ingest.reader import read_table
 from bimtek.workbooks.intake_template import (
     DATA_ROWS,
     FIRST_DATA_ROW,
@@ -21,6 +20,7 @@ from bimtek.workbooks.intake_template import (
     build_intake_workbooks,
     intake_filename,
 )
+from bimtek.workbooks.xlsx import RUPIAH_FORMAT
 
 OPD = ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Dinas Lingkungan Hidup"]
 
@@ -237,7 +237,7 @@ def test_cli_template_writes_files_and_rejects_bad_region(tmp_path):
     import typer
     from typer.testing import CliRunner
 
-    from flows.cli_template import template
+    from cli.template import template
 
     app = typer.Typer()
     app.command()(template)

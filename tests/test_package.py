@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bimtek import __version__, package
-from bimtek.package import (
+from bimtek import __version__
+from bimtek.store import package
+from bimtek.store.package import (
     IntegrityError,
     RunExistsError,
     build_bundle,
@@ -27,7 +28,7 @@ from bimtek.package import (
     sha256_bytes,
     validate_run_id,
 )
-from bimtek.storage import LocalLocation, StorageError, open_location
+from bimtek.store.storage import LocalLocation, StorageError, open_location
 
 REGION = "kab-contoh"
 WIB = timezone(timedelta(hours=7))
@@ -322,6 +323,6 @@ def test_corrupt_latest_json_is_a_clear_error(tmp_path):
 
 
 def test_domain_modules_do_not_import_prefect():
-    code = "import sys, bimtek.storage, bimtek.package; assert 'prefect' not in sys.modules; print('ok')"
+    code = "import sys, bimtek.store.storage, bimtek.store.package; assert 'prefect' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr

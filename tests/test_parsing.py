@@ -1,11 +1,11 @@
-"""Value parsers (bimtek.parsing) and header matching of the column contracts (bimtek.columns)."""
+"""Value parsers (bimtek.core.parsing) and header matching of the column contracts (bimtek.core.columns)."""
 
 import math
 
 import pytest
 
-from bimtek.columns import available_datasets, load_spec
-from bimtek.parsing import parse_bool, parse_int, parse_money
+from bimtek.core.columns import available_datasets, load_spec
+from bimtek.core.parsing import parse_bool, parse_int, parse_money
 
 # --- money -----------------------------------------------------------------------------------------------------
 

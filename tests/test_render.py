@@ -6,11 +6,11 @@ from html import escape as html_escape
 import pandas as pd
 import pytest
 
-from bimtek.formatting import angka, persen, rupiah, rupiah_words, tanggal
-from bimtek.model import FileReport, Rejection, ValidationReport
-from bimtek.render import buku_2_context, escape_markdown, render_buku_2
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
+from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
+from bimtek.core.model import FileReport, Rejection, ValidationReport
+from bimtek.core.settings import Settings
 from tests.test_aggregate import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)

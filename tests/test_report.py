@@ -9,7 +9,7 @@ import json
 import pandas as pd
 import pytest
 
-from bimtek.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
+from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
 from bimtek.validation import (
     build_report,
     combined_valid,

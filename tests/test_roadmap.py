@@ -1,10 +1,10 @@
-"""bimtek.roadmap: horizons, the score formula and the quick-win selection."""
+"""bimtek.analysis.roadmap: horizons, the score formula and the quick-win selection."""
 
 import pandas as pd
 
-from bimtek.region import Period
-from bimtek.roadmap import ROADMAP_COLUMNS, build_roadmap, cost_norm, horizons, score
-from bimtek.settings import Settings
+from bimtek.analysis.roadmap import ROADMAP_COLUMNS, build_roadmap, cost_norm, horizons, score
+from bimtek.core.region import Period
+from bimtek.core.settings import Settings
 from tests.test_aggregate import make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)

@@ -17,8 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bimtek.region import load_region
-from bimtek.text import fold_key
+from bimtek.core.region import load_region
+from bimtek.core.text import fold_key
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample"
@@ -54,8 +54,8 @@ ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "qui
 
 @pytest.fixture(scope="module")
 def ingested():
-    """Every committed input file read once by bimtek.ingest with all contracts as candidates."""
-    import bimtek.ingest as ingest
+    """Every committed input file read once by bimtek.ingest.reader with all contracts as candidates."""
+    import bimtek.ingest.reader as ingest
     return {name: ingest.read_table(name, (INPUTS / name).read_bytes(), ALL_DATASETS) for name in _files(INPUTS)}
 
 
@@ -269,7 +269,7 @@ def test_mistake_is_where_the_readme_says(mistake):
 
 
 def test_reader_finds_mistakes_at_the_same_rows(ingested):
-    """bimtek.ingest gives the same row numbers and raw values as the README (title rows and header counted)."""
+    """bimtek.ingest.reader gives the same row numbers and raw values as the README (title rows and header counted)."""
     for mistake in _readme_mistakes():
         sheets = ingested[mistake["file"]]
         if mistake["rule"] == "unreadable":
@@ -313,7 +313,7 @@ _ALLOWED = {
 
 def test_tahap_1_and_4_rows_are_valid_except_the_listed_mistakes(ingested):
     """Enumerated values, OPD names and dimensions/elements of Tahap I and IV: only the README rows break them."""
-    from bimtek.taxonomy import load_taxonomy
+    from bimtek.core.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
     opd = load_region(REGION_DIR / "region.yaml").opd_lookup()

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bimtek.region import parse_region
-from bimtek.schedules import ScheduleSpec, region_slug_prefix, schedules_for_region
+from bimtek.analysis.schedules import ScheduleSpec, region_slug_prefix, schedules_for_region
+from bimtek.core.region import parse_region
 from flows.notify import rejection_share, rejections_too_high
 from flows.runners import task_runner, task_runner_kind
 
@@ -178,7 +178,7 @@ def test_task_runner_choice():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    from bimtek.settings import Settings
+    from bimtek.core.settings import Settings
 
     assert task_runner_kind(Settings()) == "thread"
     assert isinstance(task_runner(Settings()), ThreadPoolTaskRunner)
@@ -209,8 +209,8 @@ def test_notify_if_needed_emits_only_above_threshold(monkeypatch):
 
 
 def test_server_env_and_parameter_paths(tmp_path):
-    from bimtek.paths import PROJECT_ROOT
-    from flows.cli_ops import parameter_path, server_env
+    from bimtek.core.paths import PROJECT_ROOT
+    from cli.ops import parameter_path, server_env
 
     env = server_env("127.0.0.1", 4200, None, base={})
     assert env["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"
@@ -226,7 +226,7 @@ def test_server_env_and_parameter_paths(tmp_path):
 def test_prefect_yaml_deployments_are_consistent():
     import yaml
 
-    from bimtek.paths import PROJECT_ROOT
+    from bimtek.core.paths import PROJECT_ROOT
 
     config = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
     deployments = {d["name"]: d for d in config["deployments"]}

@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 import psutil
 import pytest
 
-from bimtek.paths import PROJECT_ROOT
-from bimtek.region import load_region
-from bimtek.schedules import schedules_for_region
-from flows.cli_ops import start_group, stop_group, wait_for_health
+from bimtek.analysis.schedules import schedules_for_region
+from bimtek.core.paths import PROJECT_ROOT
+from bimtek.core.region import load_region
+from cli.ops import start_group, stop_group, wait_for_health
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
@@ -235,7 +235,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         py = sys.executable
         phases["server"] = round(time.monotonic() - started, 1)
         with temporary_settings(updates={PREFECT_API_URL: url}):
-            from flows.deploy import ensure_work_pool
+            from cli.deploy import ensure_work_pool
 
             assert asyncio.run(ensure_work_pool("bimtek-process")) is True  # what `bimtek server` does
         # the worker boots while the deployments are created
@@ -249,7 +249,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             # the coordinator's schedules command runs while the worker works through the two runs
             applying = stack.spawn(
                 "schedules",
-                [py, "-m", "flows.cli", "schedules", "--region", SAMPLE_REGION, "--apply", "--today", TODAY],
+                [py, "-m", "cli.main", "schedules", "--region", SAMPLE_REGION, "--apply", "--today", TODAY],
             )
             final = asyncio.run(_wait(run_ids, RUN_TIMEOUT))
             phases["runs"] = round(time.monotonic() - started, 1)

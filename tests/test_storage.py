@@ -1,4 +1,4 @@
-"""Local folders and S3 prefixes behave the same through `bimtek.storage` (S3 = moto server over loopback)."""
+"""Local folders and S3 prefixes behave the same through `bimtek.store.storage` (S3 = moto server over loopback)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bimtek.storage import (
+from bimtek.store.storage import (
     LocalLocation,
     LocationNotFoundError,
     ObjectNotFoundError,
@@ -176,7 +176,7 @@ def test_local_writes_are_atomic_and_leave_no_temp_files(tmp_path, monkeypatch):
     def failing_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr("bimtek.storage.os.replace", failing_replace)
+    monkeypatch.setattr("bimtek.store.storage.os.replace", failing_replace)
     with pytest.raises(StorageError, match="report.json"):
         location.write_bytes("out/report.json", b"new")
     monkeypatch.undo()

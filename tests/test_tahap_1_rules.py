@@ -7,10 +7,10 @@ import json
 import pandas as pd
 import pytest
 
-from bimtek.analysis.categories import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
-from bimtek.columns import load_spec
-from bimtek.model import ROW_COLUMN, Sheet
-from bimtek.region import parse_region
+from bimtek.core.columns import load_spec
+from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.region import parse_region
+from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
 from bimtek.validation import get_rules, mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.messages import known_rules
 
@@ -132,7 +132,7 @@ def test_duplicate_idea_of_one_opd():
 
 
 def test_suites_use_the_vocabulary_codes_and_messages_exist():
-    from bimtek.paths import SCHEMAS_DIR
+    from bimtek.core.paths import SCHEMAS_DIR
 
     def value_set(dataset: str, rule: str) -> list[str]:
         suite = json.loads((SCHEMAS_DIR / "gx" / f"{dataset}.json").read_text(encoding="utf-8"))

@@ -20,9 +20,9 @@ from bimtek.analysis.mapping import (
     read_program_list,
 )
 from bimtek.analysis.quick_win_plan import ACTION_PLAN_COLUMNS, action_plan
-from bimtek.model import PROGRAM_COLUMNS
-from bimtek.region import parse_region
-from bimtek.settings import Settings
+from bimtek.core.model import PROGRAM_COLUMNS
+from bimtek.core.region import parse_region
+from bimtek.core.settings import Settings
 from bimtek.stages.tables import csv_bytes
 
 REGION = parse_region({
@@ -126,7 +126,7 @@ def test_action_plan_has_four_quarters_per_candidate():
         program("Diskominfo", "Pembangunan Gedung Data Center", "governance", "bureaucracy",
                 tahun_selesai=2030),
     )
-    from bimtek.roadmap import build_roadmap
+    from bimtek.analysis.roadmap import build_roadmap
 
     roadmap = build_roadmap(rows, REGION, Settings())
     plan = action_plan(roadmap)
@@ -138,7 +138,7 @@ def test_action_plan_has_four_quarters_per_candidate():
 
 
 def test_rujukan_is_read_and_carried_through_validation():
-    from bimtek.ingest import read_table
+    from bimtek.ingest.reader import read_table
     from bimtek.validation import validate_sheet
 
     text = (
@@ -168,7 +168,7 @@ def _sheet_result(valid: pd.DataFrame):
 
 def _tahap_1_files() -> dict[str, bytes]:
     """A tiny published Tahap I run, built with Tahap I's own builder."""
-    from bimtek.analysis.categories import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
+    from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
     from bimtek.stages.tahap_1 import tahap_1_files
 
     kesiapan = pd.DataFrame({"opd": ["Dinas Kesehatan"], "pilar": [PILLARS.codes[0]], "indikator": ["Bandwidth"],

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from bimtek.analysis.mapping import BASELINE_PATH_PREFIX, merge_baseline, read_program_list, typed_programs
-from bimtek.model import PATH_COLUMN, ValidationReport
-from bimtek.region import parse_region
-from bimtek.settings import Settings
+from bimtek.core.model import PATH_COLUMN, ValidationReport
+from bimtek.core.region import parse_region
+from bimtek.core.settings import Settings
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, build_report
 from bimtek.validation.result import counted_report

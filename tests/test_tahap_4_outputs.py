@@ -8,12 +8,12 @@ import io
 import pandas as pd
 import pytest
 
-from bimtek.formatting import rupiah
-from bimtek.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
-from bimtek.columns import load_spec
-from bimtek.region import parse_region
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.core.columns import load_spec
+from bimtek.core.formatting import rupiah
+from bimtek.core.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
+from bimtek.core.region import parse_region
+from bimtek.core.settings import Settings
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_4 import BUKU_2, ROADMAP_KEY, PreviousFiles, build_tahap_4
 from bimtek.validation import mark_duplicates, validate_sheet, warm_up

@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from bimtek.columns import load_spec
-from bimtek.model import ROW_COLUMN, Sheet
-from bimtek.paths import SCHEMAS_DIR
-from bimtek.region import parse_region
+from bimtek.core.columns import load_spec
+from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.paths import SCHEMAS_DIR
+from bimtek.core.region import parse_region
 from bimtek.validation import build_report, mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.messages import known_rules
 from bimtek.validation.stage_4_rules import (

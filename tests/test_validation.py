@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from bimtek.columns import load_spec
-from bimtek.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
-from bimtek.region import parse_region
+from bimtek.core.columns import load_spec
+from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
+from bimtek.core.region import parse_region
 from bimtek.validation import mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import known_rules

@@ -9,9 +9,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bimtek.region import parse_region
-from bimtek.workbooks import RUPIAH_FORMAT, ZIP_TIMESTAMP, safe_sheet_name, slugify, workbook_bytes
+from bimtek.core.region import parse_region
+from bimtek.core.text import slugify
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
+from bimtek.workbooks.xlsx import RUPIAH_FORMAT, ZIP_TIMESTAMP, safe_sheet_name, workbook_bytes
 
 DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
               "Smart Environment"]
@@ -82,9 +83,9 @@ def test_summary_totals_equal_input_budgets(roadmap, region):
 
 
 def test_summary_uses_the_by_dimension_aggregate(region):
-    from bimtek.aggregate import by_dimension
-    from bimtek.roadmap import build_roadmap
-    from bimtek.settings import Settings
+    from bimtek.analysis.aggregate import by_dimension
+    from bimtek.analysis.roadmap import build_roadmap
+    from bimtek.core.settings import Settings
 
     programs = pd.DataFrame({
         "opd": ["Dinas Kesehatan", "Diskominfo"], "dimensi": ["living", "governance"], "elemen": ["health", "service"],

@@ -1,9 +1,14 @@
-"""Tahap I analysis: pure pandas figures from the valid rows of the Tahap I datasets (no I/O, no Prefect).
+"""Analysis of every stage: pure pandas figures from valid rows (no I/O, no Prefect).
+
+Tahap I (re-exported here):
 
 - `readiness`: readiness scores per pillar and per indicator, and the gaps (lowest-scoring indicators).
 - `swot`: the SWOT matrix per component and type, and the ranked vision keywords.
 - `ideas`: the long list of ideas per dimension (read again by Tahap II) and its per-dimension counts.
-- `categories`: the vocabularies (pillars, SWOT components, SWOT types) shared with validation.
+
+The other stages: `mapping` and `quick_win_plan` (Tahap II), `aggregate`, `roadmap` and `summary` (Tahap II-IV),
+`finalisation` (Tahap IV), `schedules` (the region's Bimtek calendar). The vocabularies live in
+`bimtek.core.vocabularies`.
 """
 
 from __future__ import annotations

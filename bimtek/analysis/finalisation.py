@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
-from bimtek.roadmap import ROADMAP_COLUMNS
-from bimtek.text import fold_key, fold_text
-from bimtek.validation.stage_4_rules import REVISION, SIGNED, UNSIGNED, int_to_roman
+from bimtek.analysis.roadmap import ROADMAP_COLUMNS
+from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
+from bimtek.core.text import fold_key, fold_text
+from bimtek.core.vocabularies import REVISION, SIGNED, UNSIGNED, int_to_roman
 
 NOT_RECORDED = "tidak tercatat"
 """Status of an OPD that owns roadmap programs but has no valid commitment row."""
@@ -51,7 +51,7 @@ _BOOL_COLUMNS = ["quick_win_usulan", "kriteria_satu_tahun", "kriteria_jangka_pen
 
 
 class RoadmapError(ValueError):
-    """A published roadmap.csv that lacks columns of bimtek.roadmap.ROADMAP_COLUMNS."""
+    """A published roadmap.csv that lacks columns of bimtek.analysis.roadmap.ROADMAP_COLUMNS."""
 
 
 def read_roadmap(data: bytes) -> pd.DataFrame:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.taxonomy import load_taxonomy
-from bimtek.validation.normalize import cell_text
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import cell_text
 
 LONG_LIST_COLUMNS = ["opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"]
 PER_DIMENSION_COLUMNS = ["dimensi", "ide", "opd", "usulan_quick_win"]

@@ -1,8 +1,8 @@
 """Tahap II program mapping and the Tahap III baseline: pure pandas over typed program frames.
 
-A "program frame" has the typed columns of `bimtek.model.PROGRAM_COLUMNS` (as validation returns them, plus the
+A "program frame" has the typed columns of `bimtek.core.model.PROGRAM_COLUMNS` (as validation returns them, plus the
 optional `_path`, `_sheet`, `_row` source columns). A program is identified across stages by its OPD and its
-program name, both folded with `bimtek.text.fold_text` (case and runs of white space ignored): `program_key`.
+program name, both folded with `bimtek.core.text.fold_text` (case and runs of white space ignored): `program_key`.
 
 Published program list (`program/daftar_program.csv`, written by Tahap II, read back by Tahap III)
     Columns: PROGRAM_COLUMNS in contract order (opd, dimensi, elemen, nama_program, deskripsi, anggaran,
@@ -40,10 +40,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bimtek.aggregate import opd_dimension_coverage
-from bimtek.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
-from bimtek.taxonomy import load_taxonomy
-from bimtek.text import fold_text
+from bimtek.analysis.aggregate import opd_dimension_coverage
+from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import fold_text
 
 SOURCE_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
 PROGRAM_LIST_COLUMNS = [*PROGRAM_COLUMNS, *SOURCE_COLUMNS]
@@ -197,7 +197,7 @@ def opd_contribution(programs: pd.DataFrame, opd_names: Iterable[str] = ()) -> p
     """Per OPD: programs per dimension and budget.
 
     Columns `opd`, the six dimension labels (program counts), `jumlah`, `dimensi_tercakup` (as
-    bimtek.aggregate.opd_dimension_coverage), then `anggaran_total` (Rupiah), `usulan_quick_win` (programs the OPD
+    bimtek.analysis.aggregate.opd_dimension_coverage), then `anggaran_total` (Rupiah), `usulan_quick_win` (programs the OPD
     proposes as quick wins) and `berujukan` (programs with an RPJMD/Renstra reference). Rows: every OPD with a
     program plus every name of `opd_names` (zeros), case-insensitive order.
     """

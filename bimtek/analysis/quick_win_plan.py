@@ -1,6 +1,6 @@
 """Draft quick-win action plans (Tahap II): four quarterly steps within the first year of each candidate.
 
-Candidates are the roadmap's `quick_win_candidate` rows (bimtek.roadmap.build_roadmap: one budget year, short
+Candidates are the roadmap's `quick_win_candidate` rows (bimtek.analysis.roadmap.build_roadmap: one budget year, short
 term, felt by citizens, improves an existing service), in `peringkat_quick_win` order. A quick win delivers within
 one budget year, so every step falls in the candidate's `tahun_mulai`. The steps are a draft for the Tahap II
 workshop: the OPD replaces them with its own plan; the texts reuse the program's target group and indicator.

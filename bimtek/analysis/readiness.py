@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.analysis.categories import PILLARS
+from bimtek.core.vocabularies import PILLARS
 
 DIGITS = 2
 GAP_THRESHOLD = 3.0

@@ -10,9 +10,8 @@ import re
 
 import pandas as pd
 
-from bimtek.analysis.categories import SWOT_COMPONENTS, SWOT_TYPES
-from bimtek.text import fold_text
-from bimtek.validation.normalize import cell_text
+from bimtek.core.text import cell_text, fold_text
+from bimtek.core.vocabularies import SWOT_COMPONENTS, SWOT_TYPES
 
 MATRIX_COLUMNS = ["komponen", "jenis", "pernyataan", "opd", "kata_kunci"]
 KEYWORD_COLUMNS = ["peringkat", "kata_kunci", "jumlah"]

@@ -2,7 +2,7 @@
 
 Both converters take the HTML the book renderer produces (a full document or a body fragment), so the HTML,
 PDF and DOCX of a book all come from the same Jinja content. Charts are embedded in that HTML as
-`<img src="data:image/png;base64,...">` (see `bimtek.charts.chart_img_tag`) and picked up by both converters.
+`<img src="data:image/png;base64,...">` (see `bimtek.charts.plots.chart_img_tag`) and picked up by both converters.
 
     book_pdf(html, title=..., region_name=..., stage_label=..., synthetic=...)  -> PDF bytes
     book_docx(html, title=..., region_name=..., stage_label=..., synthetic=...) -> DOCX bytes
@@ -10,13 +10,9 @@ PDF and DOCX of a book all come from the same Jinja content. Charts are embedded
 Neither reads the clock: the same arguments give the same bytes (see each module for the details).
 """
 
-DRAFT_LABEL = "Draf"
-"""Status printed on every cover: the books stay drafts until the Tahap IV commitment sheets are signed."""
-from bimtek.render import SYNTHETIC_NOTICE  # noqa: E402 - the cover and footers reuse the book banner's wording
-TOC_TITLE = "Daftar Isi"
-
-# Defined before the imports below: the converters read the constants above from this package.
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 from bimtek.documents.docx import book_docx
+from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 from bimtek.documents.pdf import book_pdf
 
 __all__ = ["DRAFT_LABEL", "SYNTHETIC_NOTICE", "TOC_TITLE", "book_docx", "book_pdf"]

@@ -39,7 +39,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
-from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
 FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """Core-property date used when the caller gives none (keeps the bytes stable)."""

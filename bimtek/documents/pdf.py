@@ -31,7 +31,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bimtek.documents import DRAFT_LABEL, SYNTHETIC_NOTICE, TOC_TITLE
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.css")
 """Typography defaults, placed before the book's own styles (which win)."""

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from bimtek.model import ValidationReport
-from bimtek.region import Region
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
 from bimtek.stages.previous import STAGE_NAMES
 
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
@@ -31,7 +31,7 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 def _title_of(html: str, fallback: str) -> str:
     """The document's <title> without the synthetic-data notice (the cover prints that notice on its own)."""
-    from bimtek.render import SYNTHETIC_NOTICE
+    from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
     match = _TITLE.search(html)
     if not match:
@@ -67,7 +67,7 @@ _STAGE_META = re.compile(r'<meta name="bimtek-stage" content="([^"]*)">')
 
 
 def _stage_of(html: str) -> str | None:
-    """The stage label a book states for itself (bimtek.render.render_book), None when it states none."""
+    """The stage label a book states for itself (bimtek.books.buku_2.render_book), None when it states none."""
     match = _STAGE_META.search(html)
     return html_lib.unescape(match.group(1)) if match else None
 
@@ -101,7 +101,7 @@ def feedback_files(report: ValidationReport, results: list, region: Region,
                    stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD)."""
-    from bimtek.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
+    from bimtek.books.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
 
     files: dict[str, bytes] = {}
     for doc in feedback_by_opd(report, results, region, stage).values():

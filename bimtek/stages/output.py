@@ -18,4 +18,4 @@ class StageOutput:
     notes: list[str] = field(default_factory=list)
     """Sentences for the run summary (e.g. "Tahap II belum diterbitkan: ...")."""
     submissions: pd.DataFrame | None = None
-    """Per-OPD submission status (bimtek.feedback.submission_overview), shown as a table in the Prefect UI."""
+    """Per-OPD submission status (bimtek.books.feedback.submission_overview), shown as a table in the Prefect UI."""

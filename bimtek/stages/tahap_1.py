@@ -10,11 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from bimtek.analysis import analyse, ideas_per_dimension
-from bimtek.buku_1 import buku_1_context, render_buku_1
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.render import MarkdownText
-from bimtek.stages.figures import book_reference, chart_files
+from bimtek.books.buku_1 import buku_1_context, render_buku_1
+from bimtek.books.buku_2 import MarkdownText
+from bimtek.charts.figures import book_reference, chart_files
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
@@ -31,7 +31,7 @@ def tahap_1_files(
     report: ValidationReport | None,
 ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Analysis CSVs and Buku 1 for the given valid rows: (files, figures keyed as in FIGURE_NAMES)."""
-    from bimtek.charts import readiness_by_pillar
+    from bimtek.charts.plots import readiness_by_pillar
 
     figures = analyse(kesiapan, swot, ide)
     chart = readiness_by_pillar(kesiapan[["pilar", "nilai"]])

@@ -28,25 +28,25 @@ from dataclasses import replace
 
 import pandas as pd
 
-from bimtek.aggregate import by_dimension
 from bimtek.analysis import FIGURE_NAMES
 from bimtek.analysis import mapping as mp
+from bimtek.analysis.aggregate import by_dimension
 from bimtek.analysis.quick_win_plan import action_plan
-from bimtek.buku_1 import buku_1_context, render_buku_1
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.render import MarkdownText
-from bimtek.roadmap import build_roadmap
-from bimtek.settings import Settings
-from bimtek.stages.figures import book_reference, chart_files
-from bimtek.stages.output import StageOutput
-from bimtek.stages.tables import csv_bytes
-from bimtek.stages.tahap_2_books import (
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.books.buku_1 import buku_1_context, render_buku_1
+from bimtek.books.buku_2 import MarkdownText
+from bimtek.books.tahap_2_books import (
     mapping_context,
     quick_win_context,
     render_mapping_chapter,
     render_quick_win_plans,
 )
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
+from bimtek.charts.figures import book_reference, chart_files
+from bimtek.stages.output import StageOutput
+from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
 
 IDEAS_KEY = "analysis/daftar_panjang.csv"
@@ -166,7 +166,7 @@ def revised_buku_1(region: Region, figures: dict[str, pd.DataFrame] | None, taha
     """(Markdown, HTML, chart files) of Buku 1 revised: Tahap I's book (its figures, validation numbers and the
     readiness chart, drawn again from the pillar means) with the mapping chapter; the chapter alone when Tahap I's
     figures are not available."""
-    from bimtek.charts import readiness_by_pillar
+    from bimtek.charts.plots import readiness_by_pillar
 
     if figures is None:
         return (*render_mapping_chapter(mapping), {})

@@ -12,20 +12,15 @@ from dataclasses import replace
 
 import pandas as pd
 
-from bimtek.aggregate import all_aggregates
+from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
-from bimtek.model import ValidationReport
-from bimtek.narrative import NARASI_KEY, STRATEGI_KEY, Narrative, narrative_from_rows
-from bimtek.region import Region
-from bimtek.render import MarkdownText, buku_2_context, render_buku_2
-from bimtek.roadmap import build_roadmap, horizons
-from bimtek.settings import Settings
-from bimtek.stages.figures import (
-    all_charts,
-    book_reference,
-    chart_files,
-    masterplan_charts,
-)
+from bimtek.analysis.roadmap import build_roadmap, horizons
+from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, Narrative, narrative_from_rows
+from bimtek.books.buku_2 import MarkdownText, buku_2_context, render_buku_2
+from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
@@ -57,7 +52,7 @@ def masterplan_files(region: Region, roadmap: pd.DataFrame, settings: Settings, 
                      ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Aggregates, charts, roadmap.xlsx and Buku 2 of a roadmap: Tahap III's draft, or (`final_quick_wins`, the
     (OPD, program) pairs in order) Tahap IV's final set, where the workbook and the book name those quick wins."""
-    from bimtek.workbooks import roadmap_workbook
+    from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
     if final_quick_wins is not None:
         chosen = set(final_quick_wins)
@@ -66,7 +61,7 @@ def masterplan_files(region: Region, roadmap: pd.DataFrame, settings: Settings, 
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
     charts = masterplan_charts(roadmap, aggregates, region, settings)
     if analysis and "kesiapan_pilar" in analysis:
-        from bimtek.charts import readiness_by_pillar
+        from bimtek.charts.plots import readiness_by_pillar
 
         charts["readiness"] = readiness_by_pillar(analysis["kesiapan_pilar"][["pilar", "rata_rata"]])
     context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates, narrative=narrative,

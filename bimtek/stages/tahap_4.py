@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bimtek.analysis import finalisation as fin
-from bimtek.model import ValidationReport
-from bimtek.region import Region
-from bimtek.settings import Settings
+from bimtek.core.model import ValidationReport
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_4_commitments import commitment_files, commitment_note

@@ -14,11 +14,11 @@ import json
 
 import pandas as pd
 
-from bimtek.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
-from bimtek.region import Region
-from bimtek.render import MarkdownText, render_book
-from bimtek.settings import Settings
-from bimtek.stages.figures import CHART_FOLDER
+from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
+from bimtek.core.region import Region
+from bimtek.books.buku_2 import MarkdownText, render_book
+from bimtek.core.settings import Settings
+from bimtek.charts.figures import CHART_FOLDER
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_2 import read_figures
 from bimtek.stages.tahap_3 import masterplan_files
@@ -29,7 +29,7 @@ from bimtek.stages.tahap_4_inputs import (
     REPORT_KEY,
     PreviousFiles,
 )
-from bimtek.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import load_taxonomy
 
 DOCUMENTS = {
     "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),
@@ -98,7 +98,7 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
 def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
     """The rakor deck's slides for PowerPoint: the same figures as templates/paket-rakor.md.j2."""
     from bimtek.documents.pptx import Slide
-    from bimtek.formatting import angka, persen, rupiah_words, tanggal
+    from bimtek.core.formatting import angka, persen, rupiah_words, tanggal
 
     s, words, period = context["summary"], context["region"], context["period"]
     owners, review = context["commitments"]["owners"], context["review"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bimtek.narrative import NARASI_KEY, STRATEGI_KEY
+from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tahap_2 import FIGURE_KEYS
 

@@ -12,10 +12,12 @@ Public API (pure functions, no I/O):
 
 Modules: `normalize` (raw text -> helper columns, typed values), `gx_runner` (the GX suite of
 `schemas/gx/<dataset>.json`), `messages` (one message per rule id), `datasets` (registry of datasets),
-`engine` (`validate_sheet`), `duplicates`, `report`.
+`engine` (`validate_sheet`), `duplicates`, `report`; `stage_1_rules`, `stage_3_rules` and `stage_4_rules`
+define the Tahap I, III and IV datasets, all listed in `DATASETS`.
 """
 
-from bimtek.validation.datasets import DatasetRules, get_rules, register
+from bimtek.validation import stage_1_rules, stage_3_rules, stage_4_rules
+from bimtek.validation.datasets import PROGRAM, DatasetRules, get_rules, register
 from bimtek.validation.duplicates import mark_duplicates
 from bimtek.validation.engine import validate_sheet
 from bimtek.validation.gx_runner import warm_up
@@ -23,6 +25,7 @@ from bimtek.validation.report import build_report, combined_valid, quarantine_cs
 from bimtek.validation.result import SheetResult
 
 __all__ = [
+    "DATASETS",
     "DatasetRules",
     "SheetResult",
     "build_report",
@@ -36,6 +39,7 @@ __all__ = [
     "warm_up",
 ]
 
-from bimtek.validation import stage_1_rules  # noqa: E402,F401
-from bimtek.validation import stage_3_rules  # noqa: E402,F401
-from bimtek.validation import stage_4_rules  # noqa: E402,F401
+DATASETS: tuple[DatasetRules, ...] = (PROGRAM, *stage_1_rules.RULES, *stage_3_rules.RULES, *stage_4_rules.RULES)
+"""Every validated dataset, registered here (explicitly, once) so that `get_rules` knows them all."""
+for _rules in DATASETS:
+    register(_rules)

@@ -1,6 +1,7 @@
 """Registry of validated datasets: which suite, which typed columns, which duplicate key.
 
-A later stage adds its dataset (e.g. "kesiapan") with `register(DatasetRules(...))`, a column contract in
+A later stage adds its dataset (e.g. "kesiapan") as a `DatasetRules(...)` listed in its rule module's `RULES`
+(registered by `bimtek.validation.DATASETS`), a column contract in
 `schemas/columns/<name>.json` and a suite in `schemas/gx/<name>.json`; new rule ids only need a message in
 `bimtek.validation.messages`. The engine, the GX runner and the report code are shared.
 """
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from bimtek.columns import DatasetSpec, load_spec
-from bimtek.model import PROGRAM_COLUMNS
-from bimtek.paths import SCHEMAS_DIR
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
+from bimtek.core.columns import DatasetSpec, load_spec
+from bimtek.core.model import PROGRAM_COLUMNS
+from bimtek.core.paths import SCHEMAS_DIR
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
 from bimtek.validation import normalize as _normalize
 
 GX_DIR = SCHEMAS_DIR / "gx"
@@ -76,4 +77,5 @@ def suite_parameters(region: Region) -> dict[str, object]:
     }
 
 
-register(DatasetRules(name="program", typed_columns=tuple(PROGRAM_COLUMNS), duplicate_key=("opd", "nama_program")))
+PROGRAM = DatasetRules(name="program", typed_columns=tuple(PROGRAM_COLUMNS), duplicate_key=("opd", "nama_program"))
+"""The Tahap II/III program list (the first dataset; the stage rule modules define the others)."""

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bimtek.model import ROW_COLUMN, Rejection
-from bimtek.text import fold_text
+from bimtek.core.model import ROW_COLUMN, Rejection
+from bimtek.core.text import cell_text, fold_text
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import MessageContext, render
-from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 
@@ -55,10 +54,10 @@ def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
             found.setdefault(index, {})[rid] = Rejection(
                 result.path, result.sheet, here[2], header, "duplicate", ctx.value, render("duplicate", ctx)
             )
-    return [_move(result, found.get(i, {})) for i, result in enumerate(results)]
+    return [move_to_rejected(result, found.get(i, {})) for i, result in enumerate(results)]
 
 
-def _move(result: SheetResult, duplicates: dict[int, Rejection]) -> SheetResult:
+def move_to_rejected(result: SheetResult, duplicates: dict[int, Rejection]) -> SheetResult:
     """Copy of `result` with the rows in `duplicates` (by position) moved from valid to rejected."""
     if not duplicates:
         return result

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.columns import DatasetSpec
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
-from bimtek.region import Region
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
+from bimtek.core.region import Region
+from bimtek.core.text import cell_text
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
-from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
 
 
 @dataclass(frozen=True)

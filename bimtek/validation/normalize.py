@@ -31,11 +31,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from bimtek.columns import DatasetSpec
-from bimtek.parsing import parse_bool, parse_int, parse_money
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
-from bimtek.text import fold_key, is_blank
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.parsing import parse_bool, parse_int, parse_money
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import cell_text, fold_key, is_blank
 
 RID_COLUMN = "_rid"
 UNREADABLE = -math.inf
@@ -46,13 +46,6 @@ _NUMBER_PARSERS: dict[str, Callable[[object], float | int | None]] = {
     "year": parse_int,
     "score": parse_int,
 }
-
-
-def cell_text(value: object) -> str | None:
-    """Stripped text of a raw cell, None when blank."""
-    if is_blank(value):
-        return None
-    return str(value).strip()
 
 
 def parse_number(value: object, parser: Callable[[object], float | int | None]) -> float:

@@ -12,7 +12,7 @@ import json
 
 import pandas as pd
 
-from bimtek.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
+from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.engine import META_COLUMNS, empty_valid
 from bimtek.validation.result import SheetResult

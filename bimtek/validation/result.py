@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bimtek.model import FileReport, Rejection
+from bimtek.core.model import FileReport, Rejection
 
 STATUS_MESSAGES = {
     "ok": "Semua baris diterima.",

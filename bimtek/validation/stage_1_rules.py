@@ -1,6 +1,6 @@
 """Tahap I datasets: readiness self-assessment (`kesiapan`), SWOT statements (`swot`) and idea long lists (`ide`).
 
-Importing this module registers the three datasets (suites in `schemas/gx/<name>.json`) and the messages of the
+`RULES` lists the three datasets (suites in `schemas/gx/<name>.json`) and the messages of the
 Tahap I rule ids:
 
 | rule | dataset, column | fails when |
@@ -16,18 +16,18 @@ and idea name).
 The normalizer is the shared one plus a `<name>__code` helper column for the Tahap I kinds (`pillar`,
 `swot_component`, `swot_type`): the vocabulary code, or the text as written when nothing matched (None when
 blank), so the suite's `expect_column_values_to_be_in_set` fails exactly the unknown values. Valid rows carry
-the codes (`bimtek.analysis.categories`).
+the codes (`bimtek.core.vocabularies`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from bimtek.analysis.categories import NARRATIVE_PARTS, PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
-from bimtek.columns import DatasetSpec
-from bimtek.region import Region
-from bimtek.taxonomy import load_taxonomy
-from bimtek.validation.datasets import DatasetRules, register
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import NARRATIVE_PARTS, PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
+from bimtek.validation.datasets import DatasetRules
 from bimtek.validation.messages import MessageContext, message_for
 from bimtek.validation.normalize import normalize, typed_frame
 
@@ -62,26 +62,28 @@ def typed_stage_1(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str
     return typed
 
 
-KESIAPAN = register(DatasetRules(
+KESIAPAN = DatasetRules(
     name="kesiapan",
     typed_columns=("opd", "pilar", "indikator", "nilai", "bukti"),
     duplicate_key=("opd", "pilar", "indikator"),
     normalizer=normalize_stage_1,
     typer=typed_stage_1,
     row_noun="Indikator",
-))
-SWOT = register(DatasetRules(
+)
+SWOT = DatasetRules(
     name="swot",
     typed_columns=("komponen", "jenis", "pernyataan", "kata_kunci", "opd"),
     normalizer=normalize_stage_1,
     typer=typed_stage_1,
-))
-IDE = register(DatasetRules(
+)
+IDE = DatasetRules(
     name="ide",
     typed_columns=("opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"),
     duplicate_key=("opd", "nama_program"),
     row_noun="Ide",
-))
+)
+RULES = (KESIAPAN, SWOT, IDE)
+"""The Tahap I datasets, registered by `bimtek.validation.DATASETS`."""
 
 
 def _choices(vocabulary: Vocabulary) -> str:

@@ -27,19 +27,16 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from bimtek.columns import DatasetSpec
-from bimtek.model import Rejection
-from bimtek.region import Region
-from bimtek.text import fold_key, fold_text
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.model import Rejection
+from bimtek.core.region import Region
+from bimtek.core.text import cell_text, fold_key, fold_text
+from bimtek.core.vocabularies import APPROVED, REVISION, SIGNED, UNSIGNED, int_to_roman
 from bimtek.validation import normalize as _normalize
-from bimtek.validation.datasets import DatasetRules, register
-from bimtek.validation.duplicates import _move as _move_to_rejected
+from bimtek.validation.datasets import DatasetRules
+from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, message_for, quoted, render
-from bimtek.validation.normalize import cell_text
 from bimtek.validation.result import SheetResult
-
-SIGNED, UNSIGNED = "ditandatangani", "belum"
-APPROVED, REVISION = "disetujui", "revisi"
 
 COMMITMENT_STATUSES = {
     SIGNED: ("ditandatangani", "sudah ditandatangani", "signed", "ditanda tangani", "telah ditandatangani"),
@@ -120,16 +117,6 @@ def roman_to_int(text: str) -> int | None:
     return total if int_to_roman(total) == text.upper() else None
 
 
-def int_to_roman(number: int) -> str:
-    """Roman numeral of 1..399 (chapter numbers)."""
-    parts = ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = ""
-    for value, symbol in parts:
-        while number >= value:
-            out, number = out + symbol, number - value
-    return out
-
-
 def parse_chapter(text: str | None) -> tuple[int | None, str | None]:
     """(number, title) of a chapter cell: "Bab IV Arah Pengembangan" -> (4, "Arah Pengembangan"), "3" -> (3, None),
     "Penutup" -> (None, "Penutup"). Blank -> (None, None)."""
@@ -200,11 +187,13 @@ def type_stage_4(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str]
     return pd.DataFrame(typed, index=normalized.index)
 
 
-register(DatasetRules(name="komitmen", typed_columns=KOMITMEN_COLUMNS, duplicate_key=("opd",),
-                      normalizer=normalize_stage_4, typer=type_stage_4, row_noun="Komitmen"))
-register(DatasetRules(name="review", typed_columns=REVIEW_COLUMNS, normalizer=normalize_stage_4, typer=type_stage_4))
-register(DatasetRules(name="quick_win_final", typed_columns=QUICK_WIN_FINAL_COLUMNS,
-                      duplicate_key=("opd", "nama_program"), normalizer=normalize_stage_4, typer=type_stage_4))
+KOMITMEN = DatasetRules(name="komitmen", typed_columns=KOMITMEN_COLUMNS, duplicate_key=("opd",),
+                        normalizer=normalize_stage_4, typer=type_stage_4, row_noun="Komitmen")
+REVIEW = DatasetRules(name="review", typed_columns=REVIEW_COLUMNS, normalizer=normalize_stage_4, typer=type_stage_4)
+QUICK_WIN_FINAL = DatasetRules(name="quick_win_final", typed_columns=QUICK_WIN_FINAL_COLUMNS,
+                               duplicate_key=("opd", "nama_program"), normalizer=normalize_stage_4, typer=type_stage_4)
+RULES = (KOMITMEN, REVIEW, QUICK_WIN_FINAL)
+"""The Tahap IV datasets, registered by `bimtek.validation.DATASETS`."""
 
 
 # ----------------------------------------------------------------------------------------------- cross-stage rules
@@ -240,7 +229,7 @@ def reject_rows(
             ctx = MessageContext(header=header, value=cell_text(value), region=region, extra=facts)
             found[rid] = Rejection(result.path, result.sheet, int(row["_row"]), header, rule, ctx.value,
                                    render(rule, ctx))
-        out.append(_move_to_rejected(result, found))
+        out.append(move_to_rejected(result, found))
     return out
 
 

@@ -3,7 +3,7 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.stages.STAGE_DATASETS; stage 2 adds an optional
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
                  "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
@@ -42,20 +42,19 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bimtek.analysis.categories import NARRATIVE_PARTS
-from bimtek.columns import ColumnSpec, load_spec
-from bimtek.formatting import tanggal
-from bimtek.region import Region
-from bimtek.stages import TEAM_DATASETS, datasets_for_stage
-from bimtek.taxonomy import load_taxonomy
-from bimtek.workbooks import (
+from bimtek.core.columns import TEAM_DATASETS, ColumnSpec, datasets_for_stage, load_spec
+from bimtek.core.formatting import tanggal
+from bimtek.core.region import Region
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import slugify
+from bimtek.core.vocabularies import NARRATIVE_PARTS
+from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
     safe_sheet_name,
     set_widths,
-    slugify,
     style_header,
     workbook_bytes,
 )

@@ -11,7 +11,7 @@ Money cells carry the number format `"Rp "#,##0` (RUPIAH_FORMAT): the cell stays
 grouping separator of the reader's locale, so with Indonesian settings 1500000 appears as "Rp 1.500.000" and
 with English settings as "Rp 1,500,000".
 
-The bytes are deterministic (fixed document-property and zip-entry timestamps, see bimtek.workbooks).
+The bytes are deterministic (fixed document-property and zip-entry timestamps, see bimtek.workbooks.xlsx).
 """
 
 from __future__ import annotations
@@ -23,8 +23,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bimtek.taxonomy import load_taxonomy
-from bimtek.workbooks import RUPIAH_FORMAT, TITLE_FONT, WRAP, safe_sheet_name, set_widths, style_header, workbook_bytes
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.workbooks.xlsx import (
+    RUPIAH_FORMAT,
+    TITLE_FONT,
+    WRAP,
+    safe_sheet_name,
+    set_widths,
+    style_header,
+    workbook_bytes,
+)
 
 SUMMARY_SHEET = "Ringkasan"
 TOTAL_LABEL = "Jumlah"
@@ -75,8 +83,8 @@ SUMMARY_COLUMNS = (
 def roadmap_workbook(roadmap_df: pd.DataFrame, region, by_dimension_df: pd.DataFrame | None = None) -> bytes:
     """The roadmap workbook (module doc) as deterministic .xlsx bytes.
 
-    `roadmap_df` is bimtek.roadmap.build_roadmap() output (a hand-made frame needs at least dimensi,
-    nama_program and anggaran). `by_dimension_df` is bimtek.aggregate.by_dimension() output; when None the
+    `roadmap_df` is bimtek.analysis.roadmap.build_roadmap() output (a hand-made frame needs at least dimensi,
+    nama_program and anggaran). `by_dimension_df` is bimtek.analysis.aggregate.by_dimension() output; when None the
     summary is computed from `roadmap_df`. `region` needs `name` and `period`.
     """
     summary = summary_table(roadmap_df, by_dimension_df)

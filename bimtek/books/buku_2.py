@@ -1,0 +1,390 @@
+"""Buku 2 (masterplan draft, Tahap III): context from the roadmap and aggregates, then Markdown and HTML.
+
+One Jinja2 template (templates/buku-2-masterplan.md.j2) writes the Markdown; the HTML is that Markdown converted
+with Python-Markdown (tables) and wrapped in templates/base.html.j2, so both formats carry the same content.
+
+Escaping: every `{{ ... }}` value of the Markdown template passes through `escape_markdown` (Jinja `finalize`), so
+program names with pipes, asterisks, newlines or HTML cannot break a table or inject markup. Text that is already
+Markdown (the output of a template macro) is marked with the `markdown` filter. Raw HTML is switched off in the
+Markdown converter, so whatever reaches it as text is escaped in the HTML.
+
+Nothing here reads the clock or a run id: the same inputs render byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, is_dataclass
+from functools import lru_cache
+
+import markdown as md
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from bimtek.analysis import aggregate
+from bimtek.analysis.roadmap import (
+    WEIGHT_COST,
+    WEIGHT_IMPACT,
+    WEIGHT_READINESS,
+    horizons,
+    load_quick_win_rules,
+)
+from bimtek.core.formatting import FILTERS
+from bimtek.core.paths import SCHEMAS_DIR, TEMPLATES_DIR
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.books.narrative import Narrative, narrative_context, strategy_context
+from bimtek.validation.messages import rule_label
+
+BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
+BASE_HTML_TEMPLATE = "base.html.j2"
+MISSING_TEXT = "-"
+
+
+# ----------------------------------------------------------------------------------------------- escaping
+
+class MarkdownText(str):
+    """A string that is already Markdown: the template emits it as is."""
+
+
+_ENTITY_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+_INLINE_SPECIALS = {ch: "\\" + ch for ch in "\\`*_[]|"}
+_LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+def escape_markdown(value: object) -> str:
+    """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
+
+    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
+    escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
+    marker ("1.", "- ", "+ ", "#", ">") is escaped too.
+    """
+    text = " ".join(str(value).split())
+    text = _ENTITY_AMPERSAND.sub("&amp;", text)
+    text = "".join(_INLINE_SPECIALS.get(ch, ch) for ch in text).replace("<", "&lt;")
+    if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
+        text = "\\" + text
+    return _LEADING_ORDERED.sub(r"\1\\\2", text)
+
+
+def _finalize(value: object) -> str:
+    """Jinja finalize of the Markdown template: escape everything except MarkdownText; missing -> "-"."""
+    if isinstance(value, MarkdownText):
+        return value
+    if value is None or (isinstance(value, float) and value != value):
+        return MarkdownText(MISSING_TEXT)
+    return escape_markdown(value)
+
+
+@lru_cache(maxsize=1)
+def markdown_environment() -> Environment:
+    """Jinja environment of the Markdown templates: Indonesian formatting filters, strict undefined."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.filters["markdown"] = MarkdownText
+    return env
+
+
+@lru_cache(maxsize=1)
+def html_environment() -> Environment:
+    """Jinja environment of the HTML wrapper (autoescaped)."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def markdown_to_html(text: str) -> str:
+    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through."""
+    converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return converter.convert(text)
+
+
+# ----------------------------------------------------------------------------------------------- context
+
+def _plain(value: object) -> object:
+    """pandas/numpy scalars -> Python values; missing -> None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        return value
+    return value.item() if hasattr(value, "item") else value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part) / float(whole) if whole else 0.0
+
+
+def _year_span(start: int, end: int) -> str:
+    return str(start) if start == end else f"{start}–{end}"
+
+
+def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
+    """Roadmap rows as template dicts (order kept), with `tahun` and the dimension's taxonomy order."""
+    order = {d.code: i for i, d in enumerate(load_taxonomy().dimensions)}
+    rows = []
+    for rec in _records(roadmap):
+        rec["tahun"] = _year_span(rec["tahun_mulai"], rec["tahun_selesai"])
+        rec["_dim_order"] = order.get(rec["dimensi"], len(order))
+        rows.append(rec)
+    return rows
+
+
+def validation_numbers(summary: object, programs: int) -> dict:
+    """rows_total / rows_valid / rows_rejected / files / per-rule counts from a ValidationReport or its dict."""
+    if summary is None:
+        data: Mapping = {}
+    elif is_dataclass(summary):
+        data = summary.to_dict() if hasattr(summary, "to_dict") else asdict(summary)
+    else:
+        data = summary
+    rejections = data.get("rejections", []) or []
+    per_rule: dict[str, int] = {}
+    for item in rejections:
+        rule = item.get("rule", "") if isinstance(item, Mapping) else getattr(item, "rule", "")
+        per_rule[rule] = per_rule.get(rule, 0) + 1
+    rows_valid = int(data.get("rows_valid", programs))
+    rows_rejected = int(data.get("rows_rejected", 0))
+    rows_total = int(data.get("rows_total", rows_valid + rows_rejected))
+    return {
+        "available": summary is not None,
+        "rows_total": rows_total,
+        "rows_valid": rows_valid,
+        "rows_rejected": rows_rejected,
+        "reject_share": _share(rows_rejected, rows_total),
+        "files": len(data.get("files", []) or []),
+        "per_rule": [{"rule": r, "label": rule_label(r), "count": n}
+                     for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
+    }
+
+
+def _funding_breakdown(funding_row: Mapping, sources: list[str]) -> list[dict]:
+    """Non-zero funding sources of one budget_by_funding row, largest first (ties in contract order)."""
+    total = float(funding_row["jumlah"])
+    items = [{"sumber": s, "anggaran": float(funding_row[s]), "share": _share(funding_row[s], total)}
+             for s in sources if float(funding_row[s]) > 0]
+    return sorted(items, key=lambda item: -item["anggaran"])
+
+
+def _horizon_groups(rows: list[dict], spans: dict[str, tuple[int, int]]) -> list[dict]:
+    """Rows grouped by horizon (every horizon of the period, possibly empty), in time order."""
+    groups = []
+    for name, (start, end) in spans.items():
+        members = [r for r in rows if r["horizon"] == name]
+        groups.append({
+            "name": name, "start": start, "end": end, "tahun": _year_span(start, end), "rows": members,
+            "programs": len(members), "anggaran": sum(r["anggaran"] for r in members),
+        })
+    return groups
+
+
+def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: list[dict],
+                       funding: list[dict], spans: dict, grand_total: float) -> dict:
+    """Everything the template says about one dimension."""
+    covered = [e for e in elements if not e["gap"]]
+    candidates = sorted((r for r in dim_rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
+    return {
+        "code": dim.code,
+        "label": dim.label,
+        "label_id": dim.label_id,
+        "programs": int(dim_total["programs"]),
+        "anggaran": float(dim_total["anggaran_total"]),
+        "share": _share(dim_total["anggaran_total"], grand_total),
+        "quick_win_candidates": int(dim_total["quick_win_candidates"]),
+        "opd": sorted({r["opd"] for r in dim_rows}, key=lambda s: (s.casefold(), s)),
+        "elements": elements,
+        "element_count": len(elements),
+        "covered": covered,
+        "gaps": [e for e in elements if e["gap"]],
+        "funding": funding,
+        "rows": sorted(dim_rows, key=lambda r: r["peringkat"]),
+        "horizons": _horizon_groups(dim_rows, spans),
+        "candidates": candidates,
+    }
+
+
+@lru_cache(maxsize=1)
+def legal_basis() -> tuple[str, ...]:
+    """The regulations a Smart City masterplan rests on (schemas/dasar_hukum.json), in the order books list them."""
+    return tuple(json.loads((SCHEMAS_DIR / "dasar_hukum.json").read_text(encoding="utf-8"))["regulations"])
+
+
+def analysis_summary(figures: Mapping[str, pd.DataFrame] | None) -> dict:
+    """Buku 2's summary of the Tahap I analysis (Buku 1): readiness per pillar, SWOT counts, vision keywords.
+
+    `figures`: Tahap I's published tables by name (bimtek.analysis.FIGURE_NAMES), None when Tahap I was never
+    published (the book then says the summary waits for Tahap I)."""
+    from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
+
+    if not figures or "kesiapan_pilar" not in figures or "swot" not in figures:
+        return {"available": False}
+    pillars = [{**p, "label": PILLARS.label(str(p["pilar"]))} for p in _records(figures["kesiapan_pilar"])]
+    swot = figures["swot"]
+    matrix = []
+    for component in SWOT_COMPONENTS.terms:
+        rows = swot[swot["komponen"] == component.code]
+        counts = [int((rows["jenis"] == t.code).sum()) for t in SWOT_TYPES.terms]
+        if sum(counts):
+            matrix.append({"komponen": component.label, "counts": counts, "jumlah": sum(counts)})
+    keywords = _records(figures["kata_kunci_visi"]) if "kata_kunci_visi" in figures else []
+    gaps = _records(figures["kesiapan_gap"]) if "kesiapan_gap" in figures else []
+    return {
+        "available": True,
+        "pillars": pillars,
+        "swot_types": SWOT_TYPES.labels,
+        "swot": matrix,
+        "swot_total": int(len(swot)),
+        "keywords": [k["kata_kunci"] for k in keywords[:10]],
+        "readiness_gaps": [{**g, "label": PILLARS.label(str(g.get("pilar", "")))} for g in gaps],
+    }
+
+
+def _quick_win_rows(rows: list[dict], final_order: list[tuple[str, str]] | None) -> list[dict]:
+    """The chosen quick wins: Tahap III's short list (quick_win_terpilih, by peringkat_quick_win), or the final
+    ones of Tahap IV in `final_order`, numbered `urutan` 1..n."""
+    if final_order is not None:
+        by_key = {(r["opd"], r["nama_program"]): r for r in rows}
+        chosen = [by_key[key] for key in final_order if key in by_key]
+    else:
+        chosen = sorted((r for r in rows if r["quick_win_terpilih"]), key=lambda r: r["peringkat_quick_win"])
+    return [{**r, "urutan": i} for i, r in enumerate(chosen, start=1)]
+
+
+def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation_summary: object = None,
+                   synthetic: bool | None = None,
+                   aggregates: Mapping[str, pd.DataFrame] | None = None,
+                   narrative: Narrative | None = None,
+                   analysis: Mapping[str, pd.DataFrame] | None = None,
+                   final_quick_wins: list[tuple[str, str]] | None = None) -> dict:
+    """Everything Buku 2 shows, as plain Python values (no formatting yet; the template formats).
+
+    `roadmap` is bimtek.analysis.roadmap.build_roadmap() output; `aggregates` is bimtek.analysis.aggregate.all_aggregates() output
+    (computed here when omitted); `validation_summary` is a ValidationReport or its report.json dict (None: the
+    book says only the valid rows are known); `synthetic` defaults to region.synthetic. `narrative` is the text
+    people wrote (bimtek.books.narrative; None: nothing written, every part shows its "belum diisi" box); `analysis` the
+    Tahap I tables (None: not published). `final_quick_wins` (OPD, program) in order makes this the final Buku 2
+    of Tahap IV; None is Tahap III's draft with its short list of candidates.
+    """
+    spans = horizons(region.period, settings)
+    aggs = dict(aggregates) if aggregates is not None else aggregate.all_aggregates(roadmap, region, spans)
+    taxonomy = load_taxonomy()
+    narrative = narrative or Narrative()
+    rows = _program_rows(roadmap)
+    grand_total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
+    funding = aggs["budget_by_funding"]
+    sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
+    funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
+    dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
+    elements = _records(aggs["by_element"])
+    dimensions = [
+        {**_dimension_section(
+            dim, [r for r in rows if r["dimensi"] == dim.code], dim_totals[dim.label],
+            [e for e in elements if e["dimensi"] == dim.label],
+            _funding_breakdown(funding_rows[dim.label], sources), spans, grand_total,
+        ), "strategy": strategy_context(narrative, dim.code, dim.label)}
+        for dim in taxonomy.dimensions
+    ]
+    candidates = sorted((r for r in rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
+    rejected_proposals = sorted((r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]),
+                                key=lambda r: r["peringkat"])
+    final = final_quick_wins is not None
+    selected = _quick_win_rows(rows, final_quick_wins)
+    selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
+    rules = load_quick_win_rules()
+    opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
+    return {
+        "region": {"name": region.name, "province": region.province, "slug": region.slug},
+        "period": {"start": region.period.start, "end": region.period.end,
+                   "years": region.period.end - region.period.start + 1},
+        "stage": {"number": 4 if final else 3, "label": "Tahap IV" if final else "Tahap III", "final": final},
+        "stage_label": "Tahap IV" if final else "Tahap III",
+        "synthetic": bool(region.synthetic if synthetic is None else synthetic),
+        "synthetic_notice": SYNTHETIC_NOTICE,
+        "narrative": narrative_context(narrative),
+        "analysis": analysis_summary(analysis),
+        "summary": {
+            "programs": len(rows),
+            "opd": opd_with_programs,
+            "opd_listed": len(getattr(region, "opd_names", []) or []),
+            "anggaran": grand_total,
+            "dimensions_total": len(taxonomy.dimensions),
+            "dimensions_covered": sum(1 for d in dimensions if d["programs"]),
+            "elements_total": len(elements),
+            "elements_covered": sum(1 for e in elements if not e["gap"]),
+            "gaps": sum(1 for e in elements if e["gap"]),
+            "quick_win_proposed": sum(1 for r in rows if r["quick_win_usulan"]),
+            "quick_win_candidates": len(candidates),
+        },
+        "validation": validation_numbers(validation_summary, len(rows)),
+        "horizons": [
+            {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
+             "share": _share(h["anggaran_total"], grand_total)}
+            for h in _records(aggs["by_horizon"])
+        ],
+        "dimensions": dimensions,
+        "programs": sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])) if rows else [],
+        "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
+        "funding_matrix": {"sources": sources, "rows": _records(funding)},
+        "budget_by_year": _records(aggs["budget_by_year"]),
+        "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
+                     "rows": _records(aggs["opd_dimension_coverage"])},
+        "gaps": _records(aggs["element_gaps"]),
+        "quick_wins": {
+            "count": settings.quick_win_count,
+            "candidates": candidates,
+            "selected": selected,
+            "others": [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys],
+            "rejected_proposals": rejected_proposals,
+            "max_years": rules.max_duration_years + 1,
+            "anggaran": sum(r["anggaran"] for r in selected),
+        },
+        "score": {"impact": WEIGHT_IMPACT, "readiness": WEIGHT_READINESS, "cost": WEIGHT_COST},
+        "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
+        "legal_basis": legal_basis(),
+        "charts": None,  # chart PNG paths: the builder sets them when it writes the charts
+    }
+
+
+# ----------------------------------------------------------------------------------------------- render
+
+def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
+    """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
+
+    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2. A
+    `stage_label` in the context ("Tahap II (revisi)") is written into the HTML (meta bimtek-stage), so the PDF of a
+    book copied into a later stage keeps the one stage label the book itself states.
+    """
+    markdown_text = markdown_environment().get_template(template).render(**context)
+    markdown_text = markdown_text.rstrip("\n") + "\n"
+    body = markdown_to_html(markdown_text)
+    html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
+        title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
+        stage_label=context.get("stage_label"), layout=context.get("layout"),
+    )
+    return markdown_text, html.rstrip("\n") + "\n"
+
+
+def render_buku_2(context: Mapping) -> tuple[str, str]:
+    """(Markdown, HTML) of Buku 2 from `buku_2_context` output; both end with one newline."""
+    return render_book(BUKU_2_TEMPLATE, context, f"Buku 2 Masterplan Smart City {context['region']['name']}")

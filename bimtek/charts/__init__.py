@@ -1,0 +1,1 @@
+"""Charts: matplotlib figures (`plots`) and the chart sets each book embeds (`figures`)."""

@@ -1,0 +1,417 @@
+"""Charts of the books (matplotlib, Agg, offline): each function returns a `Chart` with PNG and SVG bytes.
+
+    programs_budget_by_dimension(by_dimension)        programs and budget (miliar Rupiah) for all six dimensions
+    readiness_by_pillar(scores)                       mean 1-5 readiness score per pillar
+    roadmap_gantt(roadmap, period_start, period_end)  one bar per program over its years, quick-win candidates hatched
+    opd_dimension_coverage(coverage)                  heatmap OPD x dimension with program counts
+
+Input frames are the aggregates of bimtek.analysis.aggregate / bimtek.analysis.roadmap (column names in each docstring); dimension
+values may be codes ("governance") or labels ("Smart Governance"). Empty input (or input that counts nothing)
+gives a chart saying "Belum ada data". Titles and labels are in Bahasa Indonesia, numbers use Indonesian
+separators (bimtek.core.formatting.angka).
+
+`chart_img_tag(chart, alt)` embeds the PNG as a data URI <img>, which the HTML book shows and the PDF/DOCX
+converters (bimtek.documents) pick up.
+
+Determinism: fixed figure sizes and fonts (DejaVu Sans ships with matplotlib), PNG written without the
+"Software" entry, SVG without a date and with a fixed `svg.hashsalt`; text stays text in the SVG
+(`svg.fonttype = "none"`). The same input gives byte-identical PNG and SVG.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import matplotlib
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from bimtek.core.formatting import angka
+from bimtek.core.taxonomy import load_taxonomy
+
+DPI = 150
+WIDTH_IN = 8.0
+NO_DATA = "Belum ada data"
+MILIAR = 1_000_000_000
+LABEL_CHARS = 44
+"""Program and OPD names longer than this are truncated with an ellipsis."""
+
+DIMENSION_COLORS = {
+    "governance": "#0072B2",
+    "branding": "#E69F00",
+    "economy": "#009E73",
+    "living": "#CC79A7",
+    "society": "#56B4E9",
+    "environment": "#D55E00",
+}
+"""Colour of each dimension (Okabe-Ito palette, readable for colour-blind readers)."""
+OTHER_COLOR = "#999999"
+BAND_COLORS = ("#eef3f8", "#ffffff")
+PILLARS = {"struktur": "Struktur", "infrastruktur": "Infrastruktur", "suprastruktur": "Suprastruktur"}
+"""The three readiness pillars, in the order shown."""
+
+_RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "bimtek",
+    "path.simplify": True,
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    """File stem, e.g. "program-anggaran-per-dimensi" (charts/<name>.png)."""
+    png: bytes
+    svg: bytes
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """The chart style, applied only while a chart is drawn and saved (global rcParams stay untouched)."""
+    with matplotlib.rc_context(_RC):
+        yield
+
+
+def _figure(height_in: float) -> Figure:
+    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _save(name: str, figure: Figure) -> Chart:
+    """PNG and SVG bytes of a figure, without timestamps or software versions."""
+    png, svg = io.BytesIO(), io.BytesIO()
+    figure.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    return Chart(name=name, png=png.getvalue(), svg=svg.getvalue())
+
+
+def _no_data(name: str, title: str) -> Chart:
+    """A small chart with the title and "Belum ada data"."""
+    figure = _figure(2.2)
+    ax = figure.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.45, NO_DATA, ha="center", va="center", fontsize=14, color="#666666", transform=ax.transAxes)
+    return _save(name, figure)
+
+
+def _truncate(text: object, limit: int = LABEL_CHARS) -> str:
+    value = " ".join(str(text).split()) if text is not None and not pd.isna(text) else "-"
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
+
+
+def _dimension_code(value: object) -> str | None:
+    """Dimension code of a code or label ("Smart Living", "living"); None for anything else (e.g. "Jumlah")."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return load_taxonomy().match_dimension(value)
+
+
+def _dimension_labels() -> dict[str, str]:
+    return {d.code: d.label for d in load_taxonomy().dimensions}
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype(float)
+
+
+def _id_formatter(digits: int = 0) -> FuncFormatter:
+    return FuncFormatter(lambda value, _pos: angka(value, digits))
+
+
+def _label_bars(ax, bars, values, digits: int, suffix: str = "") -> None:
+    """Indonesian-formatted value at the end of each horizontal bar."""
+    ax.bar_label(bars, labels=[angka(v, digits) + suffix for v in values], padding=3, fontsize=8)
+
+
+# ----------------------------------------------------------------------------------------------- by dimension
+
+def _per_dimension(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """`columns` summed per dimension code, all six dimensions in taxonomy order (unknown rows dropped)."""
+    codes = frame["dimensi"].map(_dimension_code)
+    numbers = pd.DataFrame({c: _numbers(frame[c]).fillna(0.0) for c in columns})
+    numbers["code"] = codes.to_numpy()
+    summed = numbers.dropna(subset=["code"]).groupby("code")[list(columns)].sum()
+    return summed.reindex(list(_dimension_labels()), fill_value=0.0)
+
+
+def programs_budget_by_dimension(by_dimension: pd.DataFrame) -> Chart:
+    """Programs (left) and budget in miliar Rupiah (right) per dimension, all six dimensions.
+
+    Input: `dimensi, programs, anggaran_total` (bimtek.analysis.aggregate.by_dimension). Counts nothing -> "Belum ada data".
+    """
+    name, title = "program-anggaran-per-dimensi", "Jumlah program dan anggaran per dimensi"
+    with _style():
+        if by_dimension is None or by_dimension.empty:
+            return _no_data(name, title)
+        table = _per_dimension(by_dimension, ("programs", "anggaran_total"))
+        if not table.to_numpy().any():
+            return _no_data(name, title)
+        labels = _dimension_labels()
+        colors = [DIMENSION_COLORS[c] for c in table.index]
+        y = list(range(len(table)))
+        figure = _figure(3.6)
+        left, right = figure.subplots(1, 2, sharey=True)
+        counts = table["programs"].to_list()
+        budget = (table["anggaran_total"] / MILIAR).to_list()
+        _label_bars(left, left.barh(y, counts, color=colors), counts, 0)
+        _label_bars(right, right.barh(y, budget, color=colors), budget, 2)
+        left.set_yticks(y, [labels[c] for c in table.index])
+        left.invert_yaxis()
+        left.set_title("Jumlah program", fontsize=10)
+        right.set_title("Anggaran (miliar Rp)", fontsize=10)
+        left.xaxis.set_major_locator(MaxNLocator(integer=True))
+        left.xaxis.set_major_formatter(_id_formatter())
+        right.xaxis.set_major_formatter(_id_formatter(1))
+        for ax, values in ((left, counts), (right, budget)):
+            ax.set_xlim(0, max(values) * 1.22 or 1)
+            ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+            ax.set_axisbelow(True)
+        figure.suptitle(title, fontweight="bold")
+        return _save(name, figure)
+
+
+# ----------------------------------------------------------------------------------------------- readiness
+
+def _pillar_key(value: object) -> str:
+    return " ".join(str(value).strip().lower().split())
+
+
+def _pillar_means(scores: pd.DataFrame) -> tuple[dict[str, float], dict[str, int]]:
+    """Mean score and number of scores per folded pillar name, in order of appearance."""
+    column = "rata_rata" if "rata_rata" in scores.columns else "nilai"
+    frame = pd.DataFrame({"pilar": scores["pilar"].map(_pillar_key), "nilai": _numbers(scores[column])})
+    frame = frame[(frame["pilar"] != "") & (frame["pilar"] != "nan") & frame["nilai"].notna()]
+    grouped = frame.groupby("pilar", sort=False)["nilai"]
+    means = {k: float(v) for k, v in grouped.mean().items()}
+    counts = {k: int(v) for k, v in grouped.size().items()} if column == "nilai" else {}
+    return means, counts
+
+
+def readiness_by_pillar(scores: pd.DataFrame) -> Chart:
+    """Mean readiness score (1-5, self-assessment) per pillar: Struktur, Infrastruktur, Suprastruktur.
+
+    Input: a frame with `pilar` and either `rata_rata` (one mean per pillar) or raw `nilai` rows (averaged here,
+    the label then shows how many scores, "n=12"). Pillar names are case-insensitive; other pillars (e.g. "alam")
+    follow the three standard ones. A standard pillar without a score is shown as "belum dinilai".
+    """
+    name, title = "kesiapan-per-pilar", "Tingkat kesiapan per pilar"
+    with _style():
+        if scores is None or scores.empty or "pilar" not in scores.columns:
+            return _no_data(name, title)
+        means, counts = _pillar_means(scores)
+        if not means:
+            return _no_data(name, title)
+        keys = [*PILLARS, *(k for k in means if k not in PILLARS)]
+        labels = [PILLARS.get(k, k.title()) + (f"\n(n={counts[k]})" if k in counts else "") for k in keys]
+        values = [means.get(k, 0.0) for k in keys]
+        figure = _figure(0.9 + 0.55 * len(keys))
+        ax = figure.add_subplot()
+        y = list(range(len(keys)))
+        bars = ax.barh(y, values, color="#123c69", height=0.55)
+        ax.bar_label(bars, labels=[angka(means[k], 2) if k in means else "belum dinilai" for k in keys],
+                     padding=4, fontsize=8)
+        ax.set_yticks(y, labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 5.6)
+        ax.set_xticks(range(6))
+        ax.set_xlabel("Rata-rata nilai (skala 1\u20135, penilaian mandiri)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_title(title)
+        return _save(name, figure)
+
+
+# ----------------------------------------------------------------------------------------------- roadmap
+
+def default_horizons(period_start: int, period_end: int) -> dict[str, tuple[int, int]]:
+    """Horizon bands with the default settings (bimtek.analysis.roadmap.horizons with Settings' default term lengths)."""
+    from bimtek.analysis.roadmap import horizons
+    from bimtek.core.settings import Settings
+
+    fields = Settings.model_fields
+    settings = SimpleNamespace(short_term_years=fields["short_term_years"].default,
+                               medium_term_years=fields["medium_term_years"].default)
+    return horizons(SimpleNamespace(start=period_start, end=period_end), settings)
+
+
+def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
+    """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group)."""
+    order = {code: i for i, code in enumerate(_dimension_labels())}
+    frame = pd.DataFrame({
+        "nama": roadmap["nama_program"],
+        "dim": roadmap["dimensi"].map(_dimension_code),
+        "mulai": _numbers(roadmap["tahun_mulai"]),
+        "selesai": _numbers(roadmap["tahun_selesai"]),
+        "kandidat": roadmap["quick_win_candidate"].fillna(False).astype(bool)
+        if "quick_win_candidate" in roadmap.columns else False,
+    })
+    frame = frame.dropna(subset=["mulai", "selesai"])
+    if dimension is not None:
+        frame = frame[frame["dim"] == _dimension_code(dimension)]
+    frame["urut"] = frame["dim"].map(order).fillna(len(order))
+    return frame.sort_values("urut", kind="mergesort").reset_index(drop=True)
+
+
+def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
+    """Shaded horizon bands with their name above the plot."""
+    for i, (label, (start, end)) in enumerate(spans.items()):
+        ax.axvspan(start, end + 1, color=BAND_COLORS[i % 2], zorder=0)
+        ax.axvline(start, color="#b8c4d2", linewidth=0.8, zorder=1)
+        years = f"{start}" if start == end else f"{start}\u2013{end}"
+        ax.text((start + end + 1) / 2, 1.0, f"{label}\n{years}", transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=7.5, color="#334455")
+
+
+def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
+                  horizons: Mapping[str, tuple[int, int]] | None = None, dimension: str | None = None) -> Chart:
+    """One bar per program from tahun_mulai to tahun_selesai (inclusive), coloured by dimension.
+
+    Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
+    `quick_win_candidate`, drawn hatched with a dark edge). `horizons` (name -> (first, last year), as
+    bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; default: the default settings.
+    The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or label) limits the
+    chart to one dimension, for books that show one roadmap per dimension.
+    """
+    suffix = f"-{_dimension_code(dimension)}" if dimension is not None else ""
+    name, title = f"peta-jalan{suffix}", f"Peta jalan program {period_start}\u2013{period_end}"
+    with _style():
+        if roadmap is None or roadmap.empty:
+            return _no_data(name, title)
+        rows = _gantt_rows(roadmap, dimension)
+        if rows.empty:
+            return _no_data(name, title)
+        spans = dict(horizons) if horizons is not None else default_horizons(period_start, period_end)
+        n = len(rows)
+        figure = _figure(1.9 + 0.2 * n)
+        ax = figure.add_subplot()
+        _draw_bands(ax, spans)
+        y = list(range(n))
+        widths = (rows["selesai"] - rows["mulai"] + 1).clip(lower=1)
+        colors = [DIMENSION_COLORS.get(d, OTHER_COLOR) for d in rows["dim"]]
+        bars = ax.barh(y, widths, left=rows["mulai"], color=colors, height=0.62, zorder=2)
+        for bar, candidate in zip(bars, rows["kandidat"]):
+            if candidate:
+                bar.set_hatch("////")
+                bar.set_edgecolor("#111111")
+                bar.set_linewidth(1.0)
+        _gantt_axes(ax, rows, period_start, period_end, n)
+        _gantt_legend(figure, rows)
+        ax.set_title(title, pad=24)
+        return _save(name, figure)
+
+
+def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: int) -> None:
+    first = int(min(period_start, rows["mulai"].min()))
+    last = int(max(period_end, rows["selesai"].max()))
+    ax.set_xlim(first, last + 1)
+    ax.set_xticks([year + 0.5 for year in range(first, last + 1)], [str(y) for y in range(first, last + 1)])
+    ax.tick_params(axis="x", length=0)
+    ax.set_yticks(range(n), [_truncate(v) for v in rows["nama"]], fontsize=7 if n > 30 else 8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlabel("Tahun")
+    boundaries = [i - 0.5 for i in range(1, n) if rows["dim"].iloc[i] != rows["dim"].iloc[i - 1]]
+    for position in boundaries:
+        ax.axhline(position, color="#888888", linewidth=0.6, zorder=1)
+
+
+def _gantt_legend(figure: Figure, rows: pd.DataFrame) -> None:
+    labels = _dimension_labels()
+    present = [d for d in labels if d in set(rows["dim"])]
+    handles = [Patch(facecolor=DIMENSION_COLORS[d], label=labels[d]) for d in present]
+    if rows["kandidat"].any():
+        handles.append(Patch(facecolor="white", edgecolor="#111111", hatch="////", label="Kandidat quick win"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5,
+                  frameon=False)
+
+
+# ----------------------------------------------------------------------------------------------- coverage
+
+def _coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
+    """OPD x dimension-code counts from the wide aggregate (dimension label columns) or a long frame
+    (`opd, dimensi` and a count column `programs`/`jumlah`, or one row per program)."""
+    codes = list(_dimension_labels())
+    if "dimensi" in coverage.columns:
+        count = next((c for c in ("programs", "jumlah", "count") if c in coverage.columns), None)
+        long = pd.DataFrame({
+            "opd": coverage["opd"].astype(str),
+            "code": coverage["dimensi"].map(_dimension_code),
+            "n": _numbers(coverage[count]).fillna(0.0) if count else 1.0,
+        }).dropna(subset=["code"])
+        order = list(dict.fromkeys(coverage["opd"].astype(str)))
+        matrix = long.pivot_table(index="opd", columns="code", values="n", aggfunc="sum", fill_value=0.0)
+        return matrix.reindex(index=order, columns=codes, fill_value=0.0).fillna(0.0)
+    columns = {c: _dimension_code(c) for c in coverage.columns if c != "opd"}
+    columns = {c: code for c, code in columns.items() if code is not None}
+    matrix = pd.DataFrame({code: _numbers(coverage[c]).fillna(0.0) for c, code in columns.items()})
+    matrix.index = coverage["opd"].astype(str).to_numpy()
+    return matrix.reindex(columns=codes, fill_value=0.0)
+
+
+def opd_dimension_coverage(coverage: pd.DataFrame) -> Chart:
+    """Heatmap of program counts per OPD (rows, input order) and dimension (six columns), counts annotated.
+
+    Input: bimtek.analysis.aggregate.opd_dimension_coverage (`opd` + one column per dimension label; `jumlah` and
+    `dimensi_tercakup` are ignored) or a long frame `opd, dimensi[, programs]`. No program at all -> "Belum ada
+    data".
+    """
+    name, title = "cakupan-opd-per-dimensi", "Sebaran program OPD per dimensi"
+    with _style():
+        if coverage is None or coverage.empty or "opd" not in coverage.columns:
+            return _no_data(name, title)
+        matrix = _coverage_matrix(coverage)
+        if matrix.empty or not matrix.to_numpy().any():
+            return _no_data(name, title)
+        figure = _figure(1.7 + 0.3 * len(matrix))
+        ax = figure.add_subplot()
+        values = matrix.to_numpy()
+        image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(values.max(), 1), aspect="auto")
+        _annotate(ax, values)
+        labels = _dimension_labels()
+        ax.set_xticks(range(len(matrix.columns)), [labels[c].replace(" ", "\n", 1) for c in matrix.columns])
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(matrix)), [_truncate(v, 40) for v in matrix.index], fontsize=8)
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        figure.colorbar(image, ax=ax, shrink=0.8, label="Jumlah program", format=_id_formatter(),
+                        ticks=MaxNLocator(integer=True))
+        ax.set_title(title)
+        return _save(name, figure)
+
+
+def _annotate(ax, values) -> None:
+    """Count in every cell: white on dark cells, grey for zero."""
+    peak = max(values.max(), 1)
+    for row in range(values.shape[0]):
+        for col in range(values.shape[1]):
+            value = values[row, col]
+            color = "white" if value > 0.6 * peak else ("#999999" if value == 0 else "#111111")
+            ax.text(col, row, angka(value), ha="center", va="center", fontsize=8, color=color)
+
+
+# ----------------------------------------------------------------------------------------------- HTML
+
+def chart_img_tag(chart: Chart, alt: str) -> str:
+    """<img> with the chart's PNG as a base64 data URI (HTML book, PDF and DOCX all read it)."""
+    data = base64.b64encode(chart.png).decode("ascii")
+    return (f'<img class="chart" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
+            f'data-chart="{html.escape(chart.name, quote=True)}" style="max-width: 100%; height: auto;">')

@@ -1,0 +1,101 @@
+"""The closed vocabularies of Tahap I: readiness pillars, SWOT components and SWOT types.
+
+Each vocabulary maps free text (Indonesian or English, case, spaces and punctuation ignored through
+`bimtek.core.text.fold_key`) to a stable code, in the order the book presents them. Validation uses `match` to build
+the `__code` helper columns its suite checks; the analysis and the book use `codes` and `label`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from bimtek.core.text import fold_key
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    label: str
+    """How the book writes it (Bahasa Indonesia)."""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    name: str
+    terms: tuple[Term, ...]
+
+    @property
+    def codes(self) -> list[str]:
+        """Codes in presentation order."""
+        return [t.code for t in self.terms]
+
+    @property
+    def labels(self) -> list[str]:
+        return [t.label for t in self.terms]
+
+    @cached_property
+    def _lookup(self) -> dict[str, str]:
+        return {fold_key(name): t.code for t in self.terms for name in (t.code, t.label, *t.aliases)}
+
+    def match(self, text: object) -> str | None:
+        """Code for free text, or None when the text names no term."""
+        return self._lookup.get(fold_key(text))
+
+    def label(self, code: str) -> str:
+        """Label of a code (the code itself when unknown)."""
+        return next((t.label for t in self.terms if t.code == code), code)
+
+
+PILLARS = Vocabulary("pilar", (
+    Term("struktur", "Struktur", ("structure",)),
+    Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
+    Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
+))
+"""The three readiness pillars (domain: people and budget; networks and data center; plans and regulations)."""
+
+SWOT_COMPONENTS = Vocabulary("komponen SWOT", (
+    Term("alam", "Alam", ("nature", "sumber daya alam", "sda")),
+    Term("budaya", "Budaya", ("culture", "sosial budaya")),
+    Term("struktur", "Struktur", ("structure",)),
+    Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
+    Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
+))
+"""The five components the Tahap I SWOT groups work on."""
+
+SWOT_TYPES = Vocabulary("jenis SWOT", (
+    Term("S", "Kekuatan", ("strength", "strengths", "kekuatan (s)")),
+    Term("W", "Kelemahan", ("weakness", "weaknesses", "kelemahan (w)")),
+    Term("O", "Peluang", ("opportunity", "opportunities", "peluang (o)")),
+    Term("T", "Ancaman", ("threat", "threats", "tantangan", "ancaman (t)")),
+))
+"""Strengths, weaknesses, opportunities, threats; coded S/W/O/T."""
+
+SIGNED, UNSIGNED = "ditandatangani", "belum"
+"""Tahap IV commitment statuses (signed or not yet)."""
+APPROVED, REVISION = "disetujui", "revisi"
+"""Tahap IV review verdicts (approved or to revise)."""
+
+SYNTHETIC_NOTICE = "DATA SINTETIS — bukan data resmi daerah"
+"""Banner of every book, cover and footer made from synthetic (sample) data."""
+
+
+def int_to_roman(number: int) -> str:
+    """Roman numeral of 1..399 (chapter numbers)."""
+    parts = ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+    out = ""
+    for value, symbol in parts:
+        while number >= value:
+            out, number = out + symbol, number - value
+    return out
+
+NARRATIVE_PARTS = Vocabulary("bagian narasi", (
+    Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
+    Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
+    Term("visi", "Visi", ("vision", "visi smart city")),
+    Term("misi", "Misi", ("mission", "misi smart city")),
+    Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+))
+"""The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
+order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""

@@ -1,0 +1,458 @@
+"""Read one input file (CSV, XLSX or JSON bytes) into `Sheet`s: raw text cells under canonical headers.
+
+What `read_table` guarantees:
+
+- It never raises for a bad file: a file that cannot be opened, or where no header row is found, gives one
+  Sheet with status "unreadable"; a file with no content at all, or a header without data rows, gives status
+  "empty". Either way `message` says why, in Indonesian.
+- Header row: the first of the first `HEADER_SCAN_ROWS` rows that holds at least `header_min_known` distinct
+  known column names of one of the candidate datasets (title rows above it are skipped). When several
+  datasets qualify on that row, the one matching the most header cells wins (ties: the earlier in the list).
+- `frame`: one column per matched canonical name (first occurrence wins), each cell a `str` exactly as written
+  (numbers from workbooks written out, see `cell_text`) or None when blank, plus ROW_COLUMN. Rows that are
+  entirely blank are skipped. Columns the contract does not know (and repeated canonical columns, and
+  unnamed columns that hold data) go to `extra` under their header text, with the same index as `frame`.
+- Row numbers (ROW_COLUMN) are what the OPD sees: the worksheet row for XLSX, the line in the file where the
+  record starts for CSV (1-based, so the header line counts), and the 1-based position of the object in the
+  list for JSON (JSON has no header row, so `header_row` is None).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import itertools
+import json
+import math
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+import pandas as pd
+
+from bimtek.core.columns import DatasetSpec, load_spec
+from bimtek.core.model import ROW_COLUMN, Sheet
+
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
+"""File name endings `read_table` understands (compared case-insensitively)."""
+HEADER_SCAN_ROWS = 10
+"""The header row must be among this many first rows of a table."""
+DEFAULT_DATASETS = ("program",)
+CSV_DELIMITERS = (",", ";", "\t")
+CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""Start of old .xls files and of password-protected workbooks."""
+
+RawRow = Sequence[object]
+
+
+@dataclass(frozen=True)
+class _Header:
+    """Where the header is and how each of its cells maps to the contract."""
+
+    row_index: int
+    """0-based position of the header among the rows handed to `_find_header`."""
+    spec: DatasetSpec
+    cells: tuple[str | None, ...]
+    """Header text per column position (None for a blank header cell)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def is_supported(path: str) -> bool:
+    """True when `read_table` understands the file's extension."""
+    return PurePosixPath(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+class EmptyInboxError(ValueError):
+    """The inputs location holds no file at all: nothing to validate, nothing to publish."""
+
+    def __init__(self, location: str):
+        self.location = location
+        super().__init__(
+            f"Tidak ada berkas OPD di {location}. Periksa lokasi input (folder atau s3://bucket/prefix) "
+            "atau tunggu sampai OPD mengirim berkasnya; tidak ada hasil yang diterbitkan."
+        )
+
+
+def read_table(path: str, data: bytes, datasets: list[str] | None = None) -> list[Sheet]:
+    """Read one input file into Sheets (one per table found); never raises for bad content.
+
+    `path` is the file path relative to the inputs location (used for the Sheet and the extension only);
+    `data` is the file content. `datasets` are the candidate column contracts (default ["program"]).
+    """
+    specs = [load_spec(name) for name in (datasets or DEFAULT_DATASETS)]
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path, data, specs)
+    if suffix == ".csv":
+        return [_read_csv(path, data, specs)]
+    if suffix == ".json":
+        return [_read_json(path, data, specs)]
+    allowed = ", ".join(SUPPORTED_SUFFIXES)
+    return [_failed(path, "", "unreadable", f"Jenis berkas '{suffix or path}' tidak didukung (gunakan {allowed}).")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Cell text
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def cell_text(value: object) -> str | None:
+    """Raw text of one cell: None for blank; workbook values written the way a person would read them.
+
+    Whole floats lose the ".0" (2025.0 -> "2025"), other floats keep at most 15 significant digits (no binary
+    noise, no exponent), dates become ISO dates ("2025-01-31"; date-times with a time keep it), booleans become
+    "TRUE"/"FALSE" as spreadsheets show them. Strings are kept as written; white-space-only strings are blank.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _float_text(value: float) -> str | None:
+    if math.isnan(value):
+        return None
+    if math.isinf(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = format(value, ".15g")
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
+def _row_texts(row: Iterable[object]) -> list[str | None]:
+    """Cell texts of one row with trailing blank cells dropped (an all-blank row gives [])."""
+    texts = [cell_text(v) for v in row]
+    while texts and texts[-1] is None:
+        texts.pop()
+    return texts
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Header detection and table building (shared by the three formats)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _find_header(rows: Sequence[Sequence[str | None]], specs: Sequence[DatasetSpec]) -> _Header | None:
+    """First row (among the first HEADER_SCAN_ROWS) that is a header of one of `specs`."""
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        spec = _best_spec(row, specs)
+        if spec is not None:
+            return _Header(index, spec, tuple(row))
+    return None
+
+
+def _best_spec(row: Sequence[str | None], specs: Sequence[DatasetSpec]) -> DatasetSpec | None:
+    """The spec matching the most distinct cells of `row`, if it reaches its header_min_known (ties: first)."""
+    best, best_count = None, 0
+    for spec in specs:
+        known = {spec.match_header(cell) for cell in row if cell is not None} - {None}
+        if len(known) >= spec.header_min_known and len(known) > best_count:
+            best, best_count = spec, len(known)
+    return best
+
+
+def _column_letter(position: int) -> str:
+    """Spreadsheet letter of a 0-based column position (0 -> A, 26 -> AA)."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _plan_columns(
+    header: _Header, width: int, used: set[int]
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, str]]:
+    """Split column positions into contract columns and extra columns.
+
+    `used` holds positions where some data row has a value (unnamed columns without data are dropped).
+    Returns (position, canonical name) pairs, (position, extra column name) pairs, canonical -> header text.
+    """
+    known: list[tuple[int, str]] = []
+    extra: list[tuple[int, str]] = []
+    original: dict[str, str] = {}
+    extra_names: set[str] = set()
+    for position in range(max(width, len(header.cells))):
+        text = header.cells[position] if position < len(header.cells) else None
+        canonical = header.spec.match_header(text)
+        if canonical is not None and canonical not in original:
+            known.append((position, canonical))
+            original[canonical] = text.strip()
+            continue
+        if text is None and position not in used:
+            continue
+        name = text.strip() if text is not None else f"Kolom {_column_letter(position)}"
+        extra.append((position, _unique(name, extra_names)))
+    return known, extra, original
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name (2)`, `name (3)`... when already taken; records the result in `taken`."""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name} ({n})"
+    taken.add(candidate)
+    return candidate
+
+
+def _build_sheet(
+    path: str,
+    sheet_name: str,
+    header: _Header,
+    header_row: int | None,
+    records: Iterable[tuple[int, list[str | None]]],
+) -> Sheet:
+    """Sheet from a found header and the (row number, cell texts) records after it."""
+    data: list[list[str | None]] = []
+    row_numbers: list[int] = []
+    width, used = 0, set()
+    for number, texts in records:
+        if not texts:
+            continue
+        data.append(texts)
+        row_numbers.append(number)
+        width = max(width, len(texts))
+        used.update(i for i, v in enumerate(texts) if v is not None)
+    known, extra, original = _plan_columns(header, width, used)
+    frame = _frame(data, known, row_numbers)
+    frame[ROW_COLUMN] = pd.array(row_numbers, dtype="int64")
+    sheet = Sheet(
+        path=path,
+        sheet=sheet_name,
+        frame=frame,
+        dataset=header.spec.dataset,
+        header_row=header_row,
+        original_headers=original,
+        extra=_frame(data, extra, row_numbers),
+    )
+    if not data:
+        sheet.status = "empty"
+        sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya."
+    return sheet
+
+
+def _frame(data: list[list[str | None]], columns: list[tuple[int, str]], row_numbers: list[int]) -> pd.DataFrame:
+    """Object-dtype frame (str or None cells) of the chosen column positions."""
+    if not columns:
+        return pd.DataFrame(index=pd.RangeIndex(len(row_numbers)))
+    positions = [p for p, _ in columns]
+    rows = [[texts[p] if p < len(texts) else None for p in positions] for texts in data]
+    return pd.DataFrame(rows, columns=[n for _, n in columns], dtype=object)
+
+
+def _failed(path: str, sheet_name: str, status: str, message: str, dataset: str = "") -> Sheet:
+    """A Sheet that carries no rows, only a status and the reason."""
+    frame = pd.DataFrame({ROW_COLUMN: pd.array([], dtype="int64")})
+    return Sheet(path=path, sheet=sheet_name, frame=frame, dataset=dataset, status=status, message=message)
+
+
+def _no_header_message(specs: Sequence[DatasetSpec], where: str = "") -> str:
+    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.names)}" for spec in specs)
+    minimum = min(spec.header_min_known for spec in specs)
+    return (
+        f"Baris judul kolom tidak ditemukan pada {HEADER_SCAN_ROWS} baris pertama{where}: "
+        f"perlu sedikitnya {minimum} nama kolom yang dikenali. Kolom yang diharapkan ({expected})."
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# XLSX
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> list[Sheet]:
+    """Every worksheet with a header row becomes a Sheet; other worksheets are skipped."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to open means the same thing to the OPD
+        return [_failed(path, "", "unreadable", _xlsx_error_message(data, exc))]
+    try:
+        return _read_worksheets(path, workbook, specs)
+    except Exception as exc:  # noqa: BLE001 - a damaged part inside an otherwise valid zip
+        return [_failed(path, "", "unreadable", f"Berkas Excel (.xlsx) rusak dan tidak dapat dibaca: {_reason(exc)}")]
+    finally:
+        workbook.close()
+
+
+NOTE_SHEET_WORDS = ("petunjuk", "daftar", "instruksi", "keterangan", "panduan", "referensi", "contoh")
+"""A worksheet whose name contains one of these words holds instructions or lists, not data: skipped quietly."""
+
+
+def _is_note_sheet(worksheet) -> bool:
+    """Instruction/list sheets (by name) and hidden sheets are not OPD data."""
+    name = worksheet.title.lower()
+    return getattr(worksheet, "sheet_state", "visible") != "visible" or any(w in name for w in NOTE_SHEET_WORDS)
+
+
+def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[Sheet]:
+    """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently."""
+    sheets: list[Sheet] = []
+    headerless: list[str] = []
+    any_content = False
+    for worksheet in workbook.worksheets:
+        rows = worksheet.iter_rows(values_only=True)
+        head = [_row_texts(r) for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
+        any_content = any_content or any(head)
+        header = _find_header(head, specs)
+        if header is None:
+            if any(head) and not _is_note_sheet(worksheet):
+                headerless.append(worksheet.title)
+            continue
+        after_header = zip(itertools.count(header.row_index + 2), head[header.row_index + 1 :])
+        remaining = ((n, _row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
+        records = itertools.chain(after_header, remaining)
+        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records))
+    if sheets:
+        return sheets + [
+            _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"'))
+            for title in headerless
+        ]
+    names = ", ".join(ws.title for ws in workbook.worksheets)
+    if not any_content:
+        return [_failed(path, "", "empty", f"Berkas Excel tidak berisi data (lembar: {names}).")]
+    return [_failed(path, "", "unreadable", _no_header_message(specs, f" lembar mana pun ({names})"))]
+
+
+def _xlsx_error_message(data: bytes, exc: Exception) -> str:
+    if data.startswith(_OLE_SIGNATURE):
+        return (
+            "Berkas tidak dapat dibuka sebagai Excel (.xlsx): berkas ini format Excel lama (.xls) atau dilindungi "
+            "kata sandi. Simpan ulang sebagai .xlsx tanpa kata sandi."
+        )
+    return f"Berkas tidak dapat dibuka sebagai Excel (.xlsx): {_reason(exc)}"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# CSV
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    """Text of a CSV file: UTF-16 when it has a UTF-16 BOM, else UTF-8 (BOM or not), else cp1252, else latin-1."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str | None]]]:
+    """(line number where the record starts, cell texts) for every record of the CSV text."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for row in reader:
+        yield start, _row_texts(row)
+        start = reader.line_num + 1
+
+
+def _pick_delimiter(text: str, specs: Sequence[DatasetSpec]) -> tuple[str, _Header | None]:
+    """The delimiter under which a header is found (most known cells wins), else the most frequent one."""
+    best: tuple[int, str, _Header | None] = (0, "", None)
+    for delimiter in CSV_DELIMITERS:
+        head = [texts for _, texts in itertools.islice(_csv_records(text, delimiter), HEADER_SCAN_ROWS)]
+        header = _find_header(head, specs)
+        if header is not None:
+            count = len({header.spec.match_header(c) for c in header.cells} - {None})
+            if count > best[0]:
+                best = (count, delimiter, header)
+    if best[2] is not None:
+        return best[1], best[2]
+    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    return max(CSV_DELIMITERS, key=sample.count), None
+
+
+def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> Sheet:
+    try:
+        text = _decode(data)
+        if not text.strip():
+            return _failed(path, "", "empty", "Berkas CSV kosong.")
+        delimiter, header = _pick_delimiter(text, specs)
+        if header is None:
+            return _failed(path, "", "unreadable", _no_header_message(specs))
+        records = itertools.islice(_csv_records(text, delimiter), header.row_index + 1, None)
+        return _build_sheet(path, "", header, _header_line(text, delimiter, header.row_index), records)
+    except csv.Error as exc:
+        return _failed(path, "", "unreadable", f"Berkas CSV tidak dapat dibaca: {_reason(exc)}")
+
+
+def _header_line(text: str, delimiter: str, row_index: int) -> int:
+    """Line number where the header record starts."""
+    number, _ = next(itertools.islice(_csv_records(text, delimiter), row_index, None))
+    return number
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> Sheet:
+    """A list of objects, or {"rows": [...]}; keys are the headers, row number = position in the list."""
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return _failed(path, "", "unreadable", f"Berkas JSON tidak dapat dibaca: {_reason(exc)}")
+    items = document.get("rows") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        return _failed(
+            path, "", "unreadable", 'Berkas JSON harus berisi daftar objek, atau objek {"rows": [...]} berisi daftar.'
+        )
+    bad = next((i for i, item in enumerate(items, start=1) if not isinstance(item, dict)), None)
+    if bad is not None:
+        return _failed(path, "", "unreadable", f"Berkas JSON: baris ke-{bad} bukan objek {{...}}.")
+    if not items:
+        return _failed(path, "", "empty", "Berkas JSON tidak berisi baris data.")
+    keys = list(dict.fromkeys(key for item in items for key in item))
+    header = _find_header([keys], specs)
+    if header is None:
+        return _failed(path, "", "unreadable", _json_no_header_message(specs))
+    records = ((n, _row_texts(item.get(k) for k in keys)) for n, item in enumerate(items, start=1))
+    return _build_sheet(path, "", header, None, records)
+
+
+def _json_no_header_message(specs: Sequence[DatasetSpec]) -> str:
+    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.names)}" for spec in specs)
+    return f"Nama kolom pada berkas JSON tidak dikenali. Kolom yang diharapkan ({expected})."

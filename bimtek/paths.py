@@ -1,8 +1,0 @@
-"""Locations of the data contracts and templates that ship beside the code."""
-
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS_DIR = PROJECT_ROOT / "schemas"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-SAMPLE_DIR = PROJECT_ROOT / "sample"

@@ -1,0 +1,401 @@
+"""Publishing a stage run into the store so that a reader never sees half a run.
+
+Layout (see docs/design.md):
+
+    <store>/<region>/tahap-<N>/<run-id>/<output key>     every deliverable
+    <store>/<region>/tahap-<N>/<run-id>/bundle.zip        the deliverables + manifest.json, deterministic zip
+    <store>/<region>/tahap-<N>/<run-id>/manifest.json     inputs and outputs with sha256 and bytes
+    <store>/<region>/tahap-<N>/latest.json                {"run_id", "manifest", ...}, written LAST
+
+A run becomes visible only when latest.json points at it, and latest.json is written after everything else, so
+a crash mid-publish leaves the previous run as the latest one. Readers of a previous stage's outputs go through
+`load_published_file`, which follows latest.json and checks the file against the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from bimtek.core.paths import PROJECT_ROOT
+from bimtek.store.storage import Location, StorageError, normalize_key
+
+MANIFEST_NAME = "manifest.json"
+BUNDLE_NAME = "bundle.zip"
+LATEST_NAME = "latest.json"
+RESERVED_OUTPUT_KEYS = frozenset({MANIFEST_NAME, BUNDLE_NAME})
+"""Keys `publish_run` writes itself; outputs may not use them."""
+
+RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""User-given run ids (and region slugs) must match this: one safe path segment."""
+RUN_ID_MAX_LENGTH = 128
+RESERVED_RUN_IDS = frozenset({LATEST_NAME})
+"""A run folder named like the pointer file would collide with it."""
+
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+"""Every bundle entry carries this date (the earliest a zip can hold), so bundles do not depend on the clock."""
+ZIP_FILE_MODE = 0o100644
+"""Regular file, rw-r--r--, stored in every entry's external attributes."""
+ZIP_COMPRESS_LEVEL = 6
+
+MANIFEST_CORE_KEYS = ("region", "stage", "run_id", "created_at", "code_version", "inputs", "outputs")
+
+
+class RunExistsError(StorageError):
+    """A run with this id is already in the store (pass overwrite=True to replace it)."""
+
+
+class IntegrityError(StorageError):
+    """A published file does not match the sha256 or size recorded in its run's manifest."""
+
+
+@dataclass(frozen=True)
+class PublishedRun:
+    """What `publish_run` wrote: where, under which id, and the manifest it recorded."""
+
+    region: str
+    stage: int
+    run_id: str
+    location: Location
+    """The run folder, `<store>/<region>/tahap-<N>/<run-id>`."""
+    manifest: dict
+    bundle_sha256: str
+    latest: dict
+    written: list[str] = field(default_factory=list)
+    """Keys under `location` in the order they were written (outputs, bundle.zip, manifest.json)."""
+
+    def describe(self, key: str) -> str:
+        """Full location of a file of this run (e.g. `describe("bundle.zip")`)."""
+        return self.location.describe(key)
+
+
+# --- hashes and manifest -------------------------------------------------------------------------------------
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_entry(key: str, data: bytes) -> dict:
+    """The manifest record of one file: `{"path", "sha256", "bytes"}`."""
+    return {"path": key, "sha256": sha256_bytes(data), "bytes": len(data)}
+
+
+def build_manifest(
+    region: str,
+    stage: int,
+    run_id: str,
+    created_at: datetime,
+    code_version: str,
+    inputs: list[dict],
+    outputs: list[dict],
+    extra: dict | None = None,
+) -> dict:
+    """The manifest.json content of a run. Entries are sorted by path; `extra` keys are appended after the core.
+
+    `created_at` must be timezone-aware; it is written as ISO 8601 with its offset (e.g. `...T17:23:00+07:00`).
+    """
+    extra = dict(extra or {})
+    clashing = sorted(set(extra) & set(MANIFEST_CORE_KEYS))
+    if clashing:
+        raise ValueError(f"Manifest extra keys clash with core keys: {', '.join(clashing)}")
+    manifest = {
+        "region": region,
+        "stage": stage,
+        "run_id": run_id,
+        "created_at": _iso_timestamp(created_at),
+        "code_version": code_version,
+        "inputs": _sorted_entries(inputs),
+        "outputs": _sorted_entries(outputs),
+    }
+    manifest.update(extra)
+    return manifest
+
+
+def _iso_timestamp(moment: datetime) -> str:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("created_at must be timezone-aware (e.g. datetime.now(UTC)).")
+    return moment.isoformat(timespec="seconds")
+
+
+def _sorted_entries(entries: list[dict]) -> list[dict]:
+    return sorted((dict(entry) for entry in entries), key=lambda entry: entry["path"])
+
+
+def to_json_bytes(data: dict) -> bytes:
+    """Stable, readable UTF-8 JSON (2-space indent, trailing newline) used for manifest.json and latest.json."""
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# --- bundle ----------------------------------------------------------------------------------------------------
+
+
+def build_bundle(files: dict[str, bytes]) -> bytes:
+    """A deterministic zip of `files`: same names and contents give the same bytes.
+
+    Entries are sorted by name and carry a fixed timestamp (1980-01-01), fixed permissions (0644), a fixed
+    "created on Unix" marker and a fixed compression level (ZIP_DEFLATED). Bytes are identical for a given zlib
+    version; the entries' contents (and CRCs) are identical everywhere.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            archive.writestr(_zip_info(name), files[name], compresslevel=ZIP_COMPRESS_LEVEL)
+    return buffer.getvalue()
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+        raise ValueError(f"Invalid bundle entry name {name!r}: expected a relative POSIX path.")
+    info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, whatever platform builds the bundle
+    info.external_attr = ZIP_FILE_MODE << 16
+    return info
+
+
+# --- run ids and code version ---------------------------------------------------------------------------------
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A run id from a moment, in UTC to the second: `20261127T172300Z`. Defaults to the current time."""
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("new_run_id needs a timezone-aware datetime (e.g. datetime.now(UTC)).")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def validate_run_id(run_id: str) -> str:
+    """Return `run_id` when it is a safe single path segment, else raise ValueError explaining the rule."""
+    if (
+        not isinstance(run_id, str)
+        or len(run_id) > RUN_ID_MAX_LENGTH
+        or not RUN_ID_PATTERN.fullmatch(run_id)
+        or run_id in RESERVED_RUN_IDS
+    ):
+        raise ValueError(
+            f"Invalid run id {run_id!r}: use letters, digits, '.', '_' or '-', starting with a letter or digit "
+            f"(at most {RUN_ID_MAX_LENGTH} characters, not {LATEST_NAME!r})."
+        )
+    return run_id
+
+
+def _validate_region(region_slug: str) -> str:
+    if not isinstance(region_slug, str) or not RUN_ID_PATTERN.fullmatch(region_slug):
+        raise ValueError(f"Invalid region slug {region_slug!r}: expected one path segment such as 'kab-contoh'.")
+    return region_slug
+
+
+def _validate_stage(stage: int) -> int:
+    if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
+        raise ValueError(f"Invalid stage {stage!r}: expected a positive integer (1 for Tahap I).")
+    return stage
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package version, plus `+g<short commit>` (and `.dirty` for uncommitted changes) inside a git checkout.
+
+    Outside git (installed wheel, no git binary) it is the bare package version; it never fails.
+    """
+    version = _package_version()
+    commit = _git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return version
+    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    return f"{version}+g{commit}{'.dirty' if dirty else ''}"
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("bimtek")
+    except Exception:  # not installed as a distribution: fall back to the source tree's version
+        from bimtek import __version__
+
+        return __version__
+
+
+def _git(*args: str) -> str:
+    """Output of a git command run in the project folder, or "" when git or the repository is unavailable."""
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+# --- store paths ----------------------------------------------------------------------------------------------
+
+
+def stage_prefix(region_slug: str, stage: int) -> str:
+    """`<region>/tahap-<N>`: the folder holding a stage's runs and its latest.json."""
+    return f"{_validate_region(region_slug)}/tahap-{_validate_stage(stage)}"
+
+
+def run_prefix(region_slug: str, stage: int, run_id: str) -> str:
+    """`<region>/tahap-<N>/<run-id>`: the folder of one run."""
+    return f"{stage_prefix(region_slug, stage)}/{validate_run_id(run_id)}"
+
+
+# --- publishing -----------------------------------------------------------------------------------------------
+
+
+def publish_run(
+    store: Location,
+    region_slug: str,
+    stage: int,
+    run_id: str,
+    outputs: dict[str, bytes],
+    inputs: list[dict],
+    created_at: datetime,
+    code_version: str,
+    extra: dict | None = None,
+    *,
+    overwrite: bool = False,
+) -> PublishedRun:
+    """Write a run's outputs, bundle.zip, manifest.json, then latest.json (last), and return what was written.
+
+    The manifest lists every output with sha256 and bytes, but not bundle.zip: the bundle contains the manifest,
+    so the manifest cannot contain the bundle's hash. The bundle's hash goes into latest.json instead.
+    Raises `RunExistsError` when the run folder already holds files, unless `overwrite` is true (then files of
+    the old run that the new one does not write stay behind, unlisted by the manifest).
+    """
+    run_location = store.child(run_prefix(region_slug, stage, run_id))
+    outputs = _checked_outputs(outputs)
+    if not overwrite:
+        _refuse_existing_run(run_location)
+    manifest = build_manifest(
+        region_slug,
+        stage,
+        run_id,
+        created_at,
+        code_version,
+        inputs,
+        [file_entry(key, data) for key, data in outputs.items()],
+        extra,
+    )
+    manifest_bytes = to_json_bytes(manifest)
+    bundle = build_bundle({**outputs, MANIFEST_NAME: manifest_bytes})
+    written = _write_run(run_location, outputs, bundle, manifest_bytes)
+    latest = _latest_record(run_id, manifest, sha256_bytes(bundle))
+    store.child(stage_prefix(region_slug, stage)).write_bytes(LATEST_NAME, to_json_bytes(latest))
+    return PublishedRun(region_slug, stage, run_id, run_location, manifest, latest["bundle_sha256"], latest, written)
+
+
+def _checked_outputs(outputs: dict[str, bytes]) -> dict[str, bytes]:
+    """Outputs as bytes, after checking keys are normalized relative paths that the package does not reserve."""
+    reserved = sorted(RESERVED_OUTPUT_KEYS & set(outputs))
+    if reserved:
+        raise ValueError(f"Output keys reserved for the package itself: {', '.join(reserved)}")
+    checked = {}
+    for key, data in outputs.items():
+        if normalize_key(key) != key:
+            raise ValueError(f"Output key {key!r} is not a normalized relative path (expected {normalize_key(key)!r}).")
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise TypeError(f"Output {key!r} must be bytes, got {type(data).__name__}.")
+        checked[key] = bytes(data)
+    return checked
+
+
+def _refuse_existing_run(run_location: Location) -> None:
+    if run_location.list(missing_ok=True):
+        raise RunExistsError(
+            f"Run dengan ID ini sudah diterbitkan: {run_location.url}. Gunakan --run-id lain; run yang sudah terbit tidak ditimpa."
+        )
+
+
+def _write_run(run_location: Location, outputs: dict[str, bytes], bundle: bytes, manifest: bytes) -> list[str]:
+    """Write outputs (sorted), then bundle.zip, then manifest.json; return the keys in write order."""
+    written = []
+    for key in sorted(outputs):
+        run_location.write_bytes(key, outputs[key])
+        written.append(key)
+    run_location.write_bytes(BUNDLE_NAME, bundle, content_type="application/zip")
+    run_location.write_bytes(MANIFEST_NAME, manifest, content_type="application/json; charset=utf-8")
+    return [*written, BUNDLE_NAME, MANIFEST_NAME]
+
+
+def _latest_record(run_id: str, manifest: dict, bundle_sha256: str) -> dict:
+    return {
+        "run_id": run_id,
+        "manifest": f"{run_id}/{MANIFEST_NAME}",
+        "bundle": f"{run_id}/{BUNDLE_NAME}",
+        "bundle_sha256": bundle_sha256,
+        "created_at": manifest["created_at"],
+    }
+
+
+# --- reading published runs -----------------------------------------------------------------------------------
+
+
+def read_latest(store: Location, region_slug: str, stage: int) -> dict | None:
+    """The latest.json record of a region's stage, or None when that stage was never published."""
+    stage_location = store.child(stage_prefix(region_slug, stage))
+    if not stage_location.exists(LATEST_NAME):
+        return None
+    try:
+        record = json.loads(stage_location.read_bytes(LATEST_NAME))
+    except ValueError as exc:
+        raise StorageError(f"Corrupt pointer file {stage_location.describe(LATEST_NAME)}: {exc}") from exc
+    if not isinstance(record, dict) or not isinstance(record.get("run_id"), str):
+        raise StorageError(f"Corrupt pointer file {stage_location.describe(LATEST_NAME)}: no run_id.")
+    return record
+
+
+def read_manifest(store: Location, region_slug: str, stage: int, run_id: str) -> dict:
+    """The manifest.json of one published run."""
+    run_location = store.child(run_prefix(region_slug, stage, run_id))
+    try:
+        return json.loads(run_location.read_bytes(MANIFEST_NAME))
+    except ValueError as exc:
+        raise StorageError(f"Corrupt manifest {run_location.describe(MANIFEST_NAME)}: {exc}") from exc
+
+
+def load_published_file(
+    store: Location,
+    region: str,
+    stage: int,
+    key: str,
+    run_id: str | None = None,
+    *,
+    verify: bool = True,
+) -> bytes:
+    """The bytes of `key` from a published run: the latest one, or `run_id` when given.
+
+    With `verify`, a file listed in the run's manifest is checked against its recorded sha256 and size
+    (`IntegrityError` when it differs). Raises `StorageError` when the stage has no published run.
+    """
+    run_id = run_id or _latest_run_id(store, region, stage)
+    run_location = store.child(run_prefix(region, stage, run_id))
+    data = run_location.read_bytes(key)
+    if verify and key not in RESERVED_OUTPUT_KEYS:
+        _verify_against_manifest(read_manifest(store, region, stage, run_id), key, data, run_location)
+    return data
+
+
+def _latest_run_id(store: Location, region: str, stage: int) -> str:
+    latest = read_latest(store, region, stage)
+    if latest is None:
+        where = store.child(stage_prefix(region, stage)).describe(LATEST_NAME)
+        raise StorageError(f"No published run of tahap {stage} for region {region!r} (missing {where}).")
+    return latest["run_id"]
+
+
+def _verify_against_manifest(manifest: dict, key: str, data: bytes, run_location: Location) -> None:
+    entry = next((item for item in manifest.get("outputs", []) if item.get("path") == key), None)
+    if entry is None:
+        raise StorageError(f"{run_location.describe(key)} is not listed in the run's manifest.")
+    if entry.get("sha256") != sha256_bytes(data) or entry.get("bytes") != len(data):
+        raise IntegrityError(f"{run_location.describe(key)} does not match its manifest entry (sha256/bytes).")

@@ -1,0 +1,111 @@
+"""Shared .xlsx helpers of every workbook (intake templates, roadmap workbook, feedback lists): deterministic .xlsx bytes, safe sheet names, file-name slugs and the common cell styles.
+
+Deterministic bytes: openpyxl's `save_workbook` stamps docProps/core.xml with the current time and the zip
+entries with the local clock. `workbook_bytes` instead sets `created`/`modified` to `FIXED_TIMESTAMP` and writes
+through `ExcelWriter` into a zip whose entries all carry `ZIP_TIMESTAMP`, so the same content gives the same bytes
+on every run (checked by the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
+"""created/modified written into every workbook's document properties."""
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+"""Date of every zip entry (the earliest a zip can hold)."""
+SHEET_NAME_MAX = 31
+_FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+RUPIAH_FORMAT = '"Rp "#,##0'
+"""Excel number format for Rupiah. Excel shows the grouping separator of the reader's locale: with Indonesian
+regional settings 1500000 displays as "Rp 1.500.000", with English settings as "Rp 1,500,000". The cell keeps the
+plain number, so sums and filters work."""
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+REQUIRED_FILL = PatternFill("solid", fgColor="C00000")
+TITLE_FONT = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+__all__ = [
+    "FIXED_TIMESTAMP",
+    "RUPIAH_FORMAT",
+    "ZIP_TIMESTAMP",
+    "build_intake_workbooks",
+    "roadmap_workbook",
+    "safe_sheet_name",
+    "slugify",
+    "workbook_bytes",
+]
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A ZipFile whose entries written by name all get ZIP_TIMESTAMP instead of the current time."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: D102
+        if isinstance(zinfo_or_arcname, str):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIMESTAMP)
+            info.compress_type = self.compression
+            info.external_attr = 0o100644 << 16
+            zinfo_or_arcname = info
+        super().writestr(zinfo_or_arcname, data, compress_type=compress_type, compresslevel=compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
+        # openpyxl writes each worksheet to a temporary file first; its mtime must not reach the zip.
+        with open(filename, "rb") as handle:
+            data = handle.read()
+        self.writestr(arcname or str(filename), data, compress_type=compress_type, compresslevel=compresslevel)
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx bytes of `workbook`, independent of the clock (fixed document and zip timestamps)."""
+    workbook.properties.created = FIXED_TIMESTAMP
+    workbook.properties.modified = FIXED_TIMESTAMP
+    workbook.properties.creator = "bimtek"
+    workbook.properties.lastModifiedBy = None
+    buffer = io.BytesIO()
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(workbook, archive).save()
+    return buffer.getvalue()
+
+
+def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
+    """A valid, unique Excel sheet name: forbidden characters replaced, at most 31 characters.
+
+    Excel forbids [ ] : * ? / \\ , a leading or trailing apostrophe, blank names and names that differ only in case.
+    """
+    text = _FORBIDDEN_SHEET_CHARS.sub("-", str(name)).strip().strip("'").strip() or "Lembar"
+    text = text[:SHEET_NAME_MAX]
+    if taken is None:
+        return text
+    folded = {t.lower() for t in taken}
+    candidate, n = text, 1
+    while candidate.lower() in folded:
+        n += 1
+        suffix = f" ({n})"
+        candidate = text[: SHEET_NAME_MAX - len(suffix)] + suffix
+    taken.add(candidate)
+    return candidate
+
+
+def set_widths(worksheet, widths: list[float]) -> None:
+    """Column widths (in Excel character units) for columns A, B, C ... in order."""
+    for position, width in enumerate(widths, start=1):
+        worksheet.column_dimensions[get_column_letter(position)].width = width
+
+
+def style_header(cells) -> None:
+    """Bold white text on dark blue, wrapped: the look of every header row."""
+    for cell in cells:
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")

@@ -1,0 +1,141 @@
+"""The `bimtek` command line: run stages, validate an inbox, run the demo.
+
+Bad input (missing folder, unreadable region file) is reported in one clear line and exit code 2, never a stack
+trace. Heavy imports (Prefect, Great Expectations) happen inside the commands so `bimtek --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+from bimtek.core.environment import apply_quiet_defaults
+
+apply_quiet_defaults()
+
+app = typer.Typer(
+    help="Pipeline Bimtek Smart City (Tahap I-IV): berkas OPD -> validasi -> masterplan, quick win, lembar komitmen.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(stderr=True)
+
+STAGES = ("1", "2", "3", "4", "all")
+
+
+class UsageProblem(Exception):
+    """Input the command cannot work with; shown to the user with exit code 2."""
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]Galat:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that describe a problem with what the user gave: shown in one line, exit code 2."""
+    from bimtek.ingest.reader import EmptyInboxError
+    from bimtek.stages.previous import MissingStageError
+    from bimtek.store.storage import StorageError
+
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError)
+
+
+def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):
+    """Load the region and make sure the inputs location (and each stage's folder in it) exists."""
+    from bimtek.core.region import RegionError, load_region
+    from bimtek.store.storage import StorageError, open_location
+
+    try:
+        region = load_region(region_path)
+    except RegionError as exc:
+        raise UsageProblem(f"berkas region tidak dapat dipakai: {exc}") from None
+    locations = [inputs] + [f"{inputs.rstrip('/')}/tahap-{n}" for n in stage_folders]
+    for location in locations:
+        try:
+            if not open_location(location).list(None):
+                raise UsageProblem(f"tidak ada berkas OPD di {location}.")
+        except StorageError as exc:
+            raise UsageProblem(f"lokasi input tidak dapat dibaca: {exc}") from None
+    return region
+
+
+@app.command()
+def run(
+    stage: str = typer.Argument(..., help="Tahap yang dijalankan: 1, 2, 3, 4 atau all."),
+    region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
+    inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
+    store: Optional[str] = typer.Option(None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE, atau outputs/)."),
+    run_id: Optional[str] = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
+) -> None:
+    """Jalankan satu tahap Bimtek (atau semuanya) dan terbitkan hasilnya ke store."""
+    if stage not in STAGES:
+        _fail(f"tahap '{stage}' tidak dikenal; pilih salah satu dari {', '.join(STAGES)}.")
+    try:
+        _check_inputs(region, inputs, stage_folders=STAGES[:4] if stage == "all" else ())
+        published = _run_stage(stage, region, inputs, store, run_id)
+    except user_errors() as exc:
+        _fail(str(exc))
+    for item in published:
+        console.print(f"[green]Selesai:[/] {item}")
+
+
+def _run_stage(stage: str, region: Path, inputs: str, store: str | None, run_id: str | None) -> list[str]:
+    from flows.registry import run_stage_flow
+
+    with console.status(f"Menjalankan Tahap {stage} ..."):
+        return run_stage_flow(stage, str(region), inputs, store, run_id)
+
+
+@app.command()
+def validate(
+    region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
+    inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
+    report: Path = typer.Option(..., "--report", help="Tempat menulis laporan validasi (JSON)."),
+    stage: int = typer.Option(3, "--stage", min=1, max=4, help="Tahap yang menentukan kontrak kolom."),
+) -> None:
+    """Periksa berkas OPD saja (ingest + validasi) dan tulis laporan JSON. Exit 0 walau ada baris ditolak."""
+    try:
+        _check_inputs(region, inputs)
+    except UsageProblem as exc:
+        _fail(str(exc))
+    from flows.validate import validate_inputs
+
+    with console.status("Memeriksa berkas OPD ..."):
+        summary = validate_inputs(region=str(region), inputs=inputs, stage=stage, report_path=str(report))
+    console.print(
+        f"[green]Laporan ditulis:[/] {report}  baris: {summary['rows_total']}, valid: {summary['rows_valid']}, "
+        f"ditolak: {summary['rows_rejected']}"
+    )
+
+
+@app.command()
+def demo(
+    store: Optional[str] = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
+) -> None:
+    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
+    from bimtek.core.paths import SAMPLE_DIR
+
+    region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
+    inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
+    for item in _run_stage("all", region, str(inputs_root), store, None):
+        console.print(f"[green]Selesai:[/] {item}")
+
+
+from cli.ops import schedules as _schedules_command  # noqa: E402
+from cli.ops import server as _server_command
+
+app.command(name="server")(_server_command)
+app.command(name="schedules")(_schedules_command)
+
+
+from cli.template import template  # noqa: E402
+
+app.command(name="template")(template)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
