@@ -32,7 +32,7 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
-from bimtek.core.formatting import FILTERS
+from bimtek.core.formatting import FILTERS, rupiah_parts, shares
 from bimtek.core.paths import SCHEMAS_DIR, TEMPLATES_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
@@ -179,11 +179,19 @@ def validation_numbers(summary: object, programs: int) -> dict:
     }
 
 
+def with_shares(rows: list[dict], amount: str = "anggaran_total") -> list[dict]:
+    """`rows` with `share` (of their sum, percentages adding up to 100,0%) and `anggaran_words` (amounts in the
+    unit of their total, adding up to it) of the `amount` column: what a table with a total row prints."""
+    amounts = [float(r[amount]) for r in rows]
+    return [{**r, "share": share, "anggaran_words": words}
+            for r, share, words in zip(rows, shares(amounts), rupiah_parts(amounts))]
+
+
 def _funding_breakdown(funding_row: Mapping, sources: list[str]) -> list[dict]:
     """Non-zero funding sources of one budget_by_funding row, largest first (ties in contract order)."""
-    total = float(funding_row["jumlah"])
-    items = [{"sumber": s, "anggaran": float(funding_row[s]), "share": _share(funding_row[s], total)}
-             for s in sources if float(funding_row[s]) > 0]
+    present = [s for s in sources if float(funding_row[s]) > 0]
+    parts = [float(funding_row[s]) for s in present]
+    items = [{"sumber": s, "anggaran": a, "share": share} for s, a, share in zip(present, parts, shares(parts))]
     return sorted(items, key=lambda item: -item["anggaran"])
 
 
@@ -337,12 +345,9 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
             "quick_win_candidates": len(candidates),
         },
         "validation": validation_numbers(validation_summary, len(rows)),
-        "horizons": [
-            {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
-             "share": _share(h["anggaran_total"], grand_total)}
-            for h in _records(aggs["by_horizon"])
-        ],
-        "dimensions": dimensions,
+        "horizons": with_shares([{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])}
+                                 for h in _records(aggs["by_horizon"])]),
+        "dimensions": with_shares(dimensions, "anggaran"),
         "programs": sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])) if rows else [],
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
         "funding_matrix": {"sources": sources, "rows": _records(funding)},

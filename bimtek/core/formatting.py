@@ -13,6 +13,8 @@ miliar prints as "2,63 miliar" and a book's parts add up to its printed total th
     tanggal(date(2026, 9, 12)) -> "12 September 2026"
     angka(1234567)             -> "1.234.567"
     persen(0.253)              -> "25,3%"
+    shares([1, 1, 1])          -> [0.333, 0.333, 0.334]  (percentages that add up to 100,0%)
+    rupiah_parts([...])        -> parts in the unit of their total, adding up to it
 """
 
 from __future__ import annotations
@@ -108,6 +110,49 @@ def persen(value: object, digits: int = 1) -> str:
         return MISSING
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     return format_percent(half_up(float(value) * 100, digits) / 100, format=pattern, locale=LOCALE)
+
+
+_UNITS = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+
+
+def apportion(values: list[object], digits: int = 0) -> list[Decimal]:
+    """`values` rounded to `digits` decimals so that they add up to their rounded total (largest remainder:
+    each value is rounded down, then the units still missing go to the largest remainders, ties to the first).
+
+        apportion([15.13, 61.46, 23.41], 1) -> [15.1, 61.5, 23.4]   (half-up alone gives 15.1 + 61.5 + 23.4)
+        apportion([33.333, 33.333, 33.334], 1) -> [33.3, 33.3, 33.4]
+    """
+    if not values:
+        return []
+    exact = [Decimal(repr(float(v))) for v in values]
+    step = Decimal(1).scaleb(-digits)
+    floors = [(v / step).to_integral_value(rounding="ROUND_FLOOR") * step for v in exact]
+    missing = int(((half_up(sum(exact), digits) - sum(floors)) / step).to_integral_value())
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(missing, 0)]:
+        floors[i] += step
+    return [f.quantize(step) for f in floors]
+
+
+def shares(parts: list[object], digits: int = 1) -> list[float]:
+    """Each part's share of their sum (a fraction, for `persen`), apportioned so the printed percentages add up to
+    100 (or 0 when the sum is 0)."""
+    total = sum(float(p) for p in parts)
+    if not total:
+        return [0.0 for _ in parts]
+    return [float(p) / 100 for p in apportion([float(v) / total * 100 for v in parts], digits)]
+
+
+def rupiah_parts(values: list[object], digits: int = 2) -> list[str]:
+    """Amounts of one table in the unit of their total ("Rp 10,58 miliar", "Rp 0,75 miliar"), apportioned so the
+    printed parts add up to the printed total (`rupiah_words` of the sum). Below one million: `rupiah`."""
+    total = sum(float(v) for v in values)
+    unit = next(((size, word) for size, word in _UNITS if abs(total) >= size), None)
+    if unit is None:
+        return [rupiah(v) for v in values]
+    size, word = unit
+    scaled = apportion([float(v) / size for v in values], digits)
+    return [f"Rp {format_decimal(v, format='#,##0.##', locale=LOCALE)} {word}" for v in scaled]
 
 
 FILTERS = {

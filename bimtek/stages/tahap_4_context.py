@@ -9,6 +9,7 @@ import pandas as pd
 
 from bimtek.analysis.aggregate import TOTAL_LABEL
 from bimtek.analysis import finalisation as fin
+from bimtek.books.buku_2 import with_shares
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
@@ -129,19 +130,19 @@ def finalisation_context(
     spans = horizons(region.period, settings)
     rows = with_years(table_rows(roadmap))
     total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
-    by_dim = [{**d, "share": _share(d["anggaran_total"], total)} for d in table_rows(aggregates["by_dimension"])]
-    by_horizon = [
-        {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]), "share": _share(h["anggaran_total"], total),
+    by_dim = with_shares(table_rows(aggregates["by_dimension"]))
+    by_horizon = with_shares([
+        {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
          "rows": sorted((r for r in rows if r["horizon"] == h["horizon"]), key=lambda r: r["peringkat"])}
         for h in table_rows(aggregates["by_horizon"])
-    ]
+    ])
     funding = aggregates["budget_by_funding"]
     funding_total = funding[funding["dimensi"] == TOTAL_LABEL]
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
-    funding_rows = [
-        {"sumber": s, "anggaran": float(funding_total[s].iloc[0]), "share": _share(funding_total[s].iloc[0], total)}
+    funding_rows = with_shares([
+        {"sumber": s, "anggaran": float(funding_total[s].iloc[0])}
         for s in sources if len(funding_total) and float(funding_total[s].iloc[0]) > 0
-    ]
+    ], "anggaran")
     finals = with_years(table_rows(choice.frame))
     final_keys = {(r["opd"], r["nama_program"]) for r in finals}
     others = sorted((r for r in rows if r["quick_win_candidate"] and (r["opd"], r["nama_program"]) not in final_keys),

@@ -121,7 +121,7 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
         ])),
         Slide("2. Enam dimensi Smart City", image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png")),
         Slide("3. Peta Jalan", table=(["Tahapan", "Tahun", "Program", "Anggaran", "Porsi"], [
-            [h["horizon"], h["tahun"], angka(h["programs"]), rupiah_words(h["anggaran_total"]), persen(h["share"])]
+            [h["horizon"], h["tahun"], angka(h["programs"]), h["anggaran_words"], persen(h["share"])]
             for h in context["horizons"]
         ])),
         Slide("4. Quick win final", table=(["No", "Quick win", "OPD", "Tahun", "Anggaran", "Target"], [

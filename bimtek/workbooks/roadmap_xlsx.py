@@ -59,6 +59,7 @@ PROGRAM_SHEET_COLUMNS = (
     OutputColumn("deskripsi", "Deskripsi", 48),
     OutputColumn("sasaran", "Sasaran", 32),
     OutputColumn("indikator", "Indikator", 32),
+    OutputColumn("target", "Target", 28),
     OutputColumn("anggaran", "Anggaran (Rp)", 20, "money"),
     OutputColumn("sumber_dana", "Sumber dana", 15),
     OutputColumn("tahun_mulai", "Tahun mulai", 12, "int"),
@@ -145,7 +146,7 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
 
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
     """Title rows, the per-dimension table and the total row."""
-    ws["A1"] = f"Ringkasan Roadmap Smart City - {region.name}"
+    ws["A1"] = f"Ringkasan Peta Jalan Smart City - {region.name}"
     ws["A1"].font = TITLE_FONT
     ws["A2"] = f"Periode masterplan {region.period.start}-{region.period.end}"
     for position, (header, _) in enumerate(SUMMARY_COLUMNS, start=1):
