@@ -17,8 +17,8 @@ from flows.options import stage_flow_options
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
-from tasks.tahap_2 import load_tahap_1
 from tasks.publishing import publish_outputs
+from tasks.tahap_2 import load_tahap_1
 
 STAGE = 3
 BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"

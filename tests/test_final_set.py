@@ -19,7 +19,14 @@ import pytest
 
 from bimtek.analysis.mapping import read_program_list
 from bimtek.core.columns import datasets_for_stage
-from bimtek.core.formatting import apportion, half_up, persen, rupiah_parts, rupiah_words, shares
+from bimtek.core.formatting import (
+    apportion,
+    half_up,
+    persen,
+    rupiah_parts,
+    rupiah_words,
+    shares,
+)
 from bimtek.core.model import Sheet
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region

@@ -224,7 +224,7 @@ def test_documents_and_figures(default):
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
     assert all(part in perbup for part in ("MENIMBANG", "MENGINGAT", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
-    assert "8 Desember 2026" in rakor and "Smart Environment" in rakor
+    assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
     assert "| Lembar komitmen ditandatangani | 2 dari 5 OPD pemilik program |" in rakor
     assert "| Bab masih direvisi | 3 dari 4 bab |" in rakor
     assert "DATA SINTETIS" not in rakor

@@ -32,12 +32,12 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
+from bimtek.books.narrative import Narrative, narrative_context, strategy_context
 from bimtek.core.formatting import FILTERS, rupiah_parts, shares
 from bimtek.core.paths import SCHEMAS_DIR, TEMPLATES_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
-from bimtek.books.narrative import Narrative, narrative_context, strategy_context
 from bimtek.validation.messages import rule_label
 
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"

@@ -25,7 +25,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+from babel.numbers import (
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    format_percent,
+)
 
 LOCALE = "id_ID"
 MISSING = "-"
@@ -140,7 +145,7 @@ def shares(parts: list[object], digits: int = 1) -> list[float]:
     total = sum(float(p) for p in parts)
     if not total:
         return [0.0 for _ in parts]
-    return [float(p) / 100 for p in apportion([float(v) / total * 100 for v in parts], digits)]
+    return [float(p / 100) for p in apportion([float(v) / total * 100 for v in parts], digits)]
 
 
 def rupiah_parts(values: list[object], digits: int = 2) -> list[str]:

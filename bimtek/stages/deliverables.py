@@ -101,7 +101,12 @@ def feedback_files(report: ValidationReport, results: list, region: Region,
                    stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD)."""
-    from bimtek.books.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
+    from bimtek.books.feedback import (
+        feedback_by_opd,
+        overview_html,
+        overview_xlsx,
+        submission_overview,
+    )
 
     files: dict[str, bytes] = {}
     for doc in feedback_by_opd(report, results, region, stage).values():

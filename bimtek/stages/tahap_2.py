@@ -41,10 +41,10 @@ from bimtek.books.tahap_2_books import (
     render_mapping_chapter,
     render_quick_win_plans,
 )
+from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
-from bimtek.charts.figures import book_reference, chart_files
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json

@@ -15,9 +15,19 @@ import pandas as pd
 from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
 from bimtek.analysis.roadmap import build_roadmap, horizons
-from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, Narrative, narrative_from_rows
 from bimtek.books.buku_2 import MarkdownText, buku_2_context, render_buku_2
-from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.books.narrative import (
+    NARASI_KEY,
+    STRATEGI_KEY,
+    Narrative,
+    narrative_from_rows,
+)
+from bimtek.charts.figures import (
+    all_charts,
+    book_reference,
+    chart_files,
+    masterplan_charts,
+)
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from bimtek.analysis import finalisation as fin
-from bimtek.core.region import Region
-from bimtek.books.buku_2 import render_book
-from bimtek.stages.tahap_4_context import with_years
 from bimtek.analysis.summary import table_rows
-from bimtek.core.vocabularies import SIGNED
+from bimtek.books.buku_2 import render_book
+from bimtek.core.region import Region
 from bimtek.core.text import slugify
+from bimtek.core.vocabularies import SIGNED
+from bimtek.stages.tahap_4_context import with_years
 
 HEAD_SLUG = "kepala-daerah"
 SHEET_TEMPLATE = "lembar-komitmen.md.j2"

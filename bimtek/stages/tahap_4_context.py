@@ -7,20 +7,19 @@ import re
 
 import pandas as pd
 
-from bimtek.analysis.aggregate import TOTAL_LABEL
 from bimtek.analysis import finalisation as fin
+from bimtek.analysis.aggregate import TOTAL_LABEL
+from bimtek.analysis.roadmap import horizons
+from bimtek.analysis.summary import table_rows
 from bimtek.books.buku_2 import with_shares
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
-from bimtek.core.vocabularies import SYNTHETIC_NOTICE
-from bimtek.analysis.roadmap import horizons
 from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
 from bimtek.stages.tahap_4_review import buku_2_chapters
-from bimtek.analysis.summary import table_rows
-from bimtek.core.taxonomy import load_taxonomy
 from bimtek.validation.messages import rule_label
-from bimtek.core.vocabularies import SIGNED
 
 
 def region_words(region: Region) -> dict:

@@ -14,11 +14,12 @@ import json
 
 import pandas as pd
 
-from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
-from bimtek.core.region import Region
 from bimtek.books.buku_2 import MarkdownText, render_book
-from bimtek.core.settings import Settings
+from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
 from bimtek.charts.figures import CHART_FOLDER
+from bimtek.core.region import Region
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_2 import read_figures
 from bimtek.stages.tahap_3 import masterplan_files
@@ -29,7 +30,6 @@ from bimtek.stages.tahap_4_inputs import (
     REPORT_KEY,
     PreviousFiles,
 )
-from bimtek.core.taxonomy import load_taxonomy
 
 DOCUMENTS = {
     "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),
@@ -40,6 +40,8 @@ DOCUMENTS = {
 }
 """Run-folder key (without suffix) -> (template, HTML title) of the documents drafted from the shared context."""
 RAKOR = "rakor/paket-rakor"
+LAYOUTS = {RAKOR: "deck", "buku/buku-3-quick-wins": "compact"}
+"""Page layouts other than the book's (templates/base.html.j2): the 16:9 deck, chapters without page breaks."""
 MISSING_BUKU_1 = "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."
 
 
@@ -89,7 +91,7 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     words = context["region"]
     for key, (template, title) in DOCUMENTS.items():
-        layout = {"layout": "deck"} if key == RAKOR else {}
+        layout = {"layout": LAYOUTS[key]} if key in LAYOUTS else {}
         markdown_text, html = render_book(template, {**context, **layout}, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
@@ -97,8 +99,8 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
 
 def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
     """The rakor deck's slides for PowerPoint: the same figures as templates/paket-rakor.md.j2."""
-    from bimtek.documents.pptx import Slide
     from bimtek.core.formatting import angka, persen, rupiah_words, tanggal
+    from bimtek.documents.pptx import Slide
 
     s, words, period = context["summary"], context["region"], context["period"]
     owners, review = context["commitments"]["owners"], context["review"]
