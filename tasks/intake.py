@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import task_run
 
 from bimtek.core.model import Sheet
 from bimtek.core.region import Region
-from bimtek.ingest.reader import read_table
+from bimtek.core.settings import get_settings
+from bimtek.ingest.reader import read_table, refused_file
 from bimtek.store.package import file_entry
-from bimtek.store.storage import LocationNotFoundError, open_location
+from bimtek.store.storage import (
+    InputRefusedError,
+    LocationNotFoundError,
+    ObjectNotFoundError,
+    StorageError,
+    open_location,
+)
 from bimtek.validation import SheetResult, validate_sheet
 from tasks.retry import retry_unless
 
@@ -25,11 +33,35 @@ def list_input_files(inputs: str) -> list[str]:
     return open_location(inputs).list(None)
 
 
-@task(name="ingest-file", task_run_name="ingest-{key}", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+INGEST_RETRIES = 3
+
+
+@task(name="ingest-file", task_run_name="ingest-{key}", retries=INGEST_RETRIES, retry_delay_seconds=[1, 5, 15],
+      cache_policy=NO_CACHE)
 def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet], dict]:
-    """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry."""
-    data = open_location(inputs).read_bytes(key)
-    return read_table(key, data, datasets), file_entry(key, data)
+    """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
+
+    Never fails the stage for one file: a file that vanished, a link out of the inbox, a file over the byte
+    limit, or a storage error still there after the retries gives an "unreadable" Sheet whose manifest entry has
+    no sha256 (its content was not read).
+    """
+    limits = get_settings()
+    try:
+        data = open_location(inputs).read_input(key, max_bytes=limits.max_file_bytes)
+    except InputRefusedError as exc:
+        return [refused_file(key, exc.reason, exc.size, limits)], unread_entry(key, exc.size)
+    except ObjectNotFoundError:
+        return [refused_file(key, "vanished")], unread_entry(key)
+    except StorageError:
+        if task_run.run_count <= INGEST_RETRIES:
+            raise
+        return [refused_file(key, "storage")], unread_entry(key)
+    return read_table(key, data, datasets, limits), file_entry(key, data)
+
+
+def unread_entry(key: str, size: int | None = None) -> dict:
+    """The manifest record of a listed file whose content was not read (so it has no sha256)."""
+    return {"path": key, "sha256": None, "bytes": size}
 
 
 @task(name="validate-file", task_run_name="validate-{key}", cache_policy=NO_CACHE)

@@ -151,3 +151,13 @@ def test_empty_programs_give_full_tables_of_zeros():
     assert tables["budget_by_year"]["jumlah"].sum() == 0
     assert tables["opd_dimension_coverage"]["opd"].tolist() == ["Bappeda"]
     assert tables["by_horizon"]["programs"].tolist() == [0, 0, 0]
+
+
+def test_budget_by_year_never_overflows_with_budgets_at_the_ceiling():
+    """300 one-year programs of Rp 10^15 (the plausible ceiling) are 3 x 10^19 sen in 2020: beyond int64, exact."""
+    rows = [{"opd": "Dinas A", "dimensi": "governance", "nama_program": f"P{i}", "anggaran": 1e15,
+             "tahun_mulai": 2020, "tahun_selesai": 2020 + i % 2} for i in range(300)]
+    table = ag.budget_by_year(make_programs(*rows), Period(start=2020, end=2026))
+    assert (table["jumlah"] >= 0).all()
+    assert table["jumlah"].sum() == pytest.approx(300 * 1e15, rel=1e-12)
+    assert table.loc[table["tahun"] == 2020, "jumlah"].item() == pytest.approx(225 * 1e15, rel=1e-12)

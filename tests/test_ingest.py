@@ -312,7 +312,7 @@ def test_files_without_content_are_empty(name, data):
 
 
 def test_unsupported_suffix():
-    assert SUPPORTED_SUFFIXES == (".csv", ".xlsx", ".json")
+    assert SUPPORTED_SUFFIXES == (".csv", ".xlsx", ".xlsm", ".json")
     assert is_supported("Data/Program.XLSX") and not is_supported("catatan.docx")
     sheet = only(read_table("catatan.docx", b"..."))
     assert sheet.status == "unreadable"

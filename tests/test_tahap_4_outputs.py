@@ -198,7 +198,7 @@ def test_commitment_sheets_one_per_roadmap_opd_and_the_regional_head(default):
         "komitmen/lembar-komitmen-dinas-lingkungan-hidup.md", "komitmen/lembar-komitmen-dinas-sosial.md",
         "komitmen/lembar-komitmen-dinas-perhubungan.md", "komitmen/lembar-komitmen-kepala-daerah.md"])
     dinkes = default.files["komitmen/lembar-komitmen-dinas-kesehatan.md"].decode()
-    assert "Pejabat Dinkes" in dinkes and "12 Oktober 2026" in dinkes and "Tanda tangan" in dinkes
+    assert "Pejabat Dinkes" in dinkes and "12 Oktober 2026" in dinkes and "tanda tangan dan cap" in dinkes
     assert "Pendaftaran Online Pasien Puskesmas" in dinkes and "Jabatan" in dinkes
     head = default.files["komitmen/lembar-komitmen-kepala-daerah.md"].decode()
     assert "Bupati Contoh" in head
@@ -222,7 +222,7 @@ def test_documents_and_figures(default):
         assert {f"{base}.md", f"{base}.html"} <= keys
     perbup = default.files["buku/rancangan-perbup.md"].decode()
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
-    assert all(part in perbup for part in ("MENIMBANG", "MENGINGAT", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
+    assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
     assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
     assert "| Lembar komitmen ditandatangani | 2 dari 5 OPD pemilik program |" in rakor
@@ -243,7 +243,7 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     assert output.files["buku/buku-1-analisis-strategis.md"] == buku_1
     assert output.files[f"{BUKU_2}.md"] != stale and b"Tahap IV" in output.files[f"{BUKU_2}.md"]
     perbup = output.files["buku/rancangan-perbup.md"].decode()
-    assert "- BAB I PENDAHULUAN" in perbup and "- BAB VII QUICK WIN DAN RENCANA AKSI" in perbup
+    assert "1. BAB I PENDAHULUAN" in perbup and "7. BAB VII QUICK WIN DAN RENCANA AKSI" in perbup
     for key, data in output.files.items():
         if key.endswith(".md") and not key.startswith("narasi/"):
             assert data.startswith(b"> **DATA SINTETIS"), key

@@ -15,6 +15,7 @@ Conventions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -122,16 +123,18 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     gets the budget divided by the number of years, rounded down to whole Rupiah; the remainder (and any sen)
     goes to the first year, so a program's yearly shares add up exactly to its budget
     (Rp 1.000.000 over 3 years -> 333.334, 333.333, 333.333). A program whose end is before its start counts in
-    its start year only. The arithmetic runs in integer sen.
+    its start year only. The arithmetic runs in integer sen, as Python integers (object arrays), so no budget
+    can overflow int64.
     """
     if programs.empty:
         return pd.DataFrame({"program": pd.Series(dtype=object), "dimensi": pd.Series(dtype=object),
                              "tahun": pd.Series(dtype="int64"), "anggaran": pd.Series(dtype=float)})
     start = programs["tahun_mulai"].astype("int64").to_numpy()
     years = np.maximum(programs["tahun_selesai"].astype("int64").to_numpy() - start + 1, 1)
-    total_sen = np.round(programs["anggaran"].astype(float).to_numpy() * 100).astype("int64")
-    base_sen = (total_sen // years) // 100 * 100
-    first_sen = total_sen - base_sen * (years - 1)
+    total_sen = np.array([_sen(v) for v in programs["anggaran"].astype(float).to_numpy()], dtype=object)
+    whole_years = years.astype(object)
+    base_sen = (total_sen // whole_years) // 100 * 100
+    first_sen = total_sen - base_sen * (whole_years - 1)
     position = np.repeat(np.arange(len(programs)), years)
     offset = np.arange(len(position)) - np.repeat(np.cumsum(years) - years, years)
     share_sen = np.where(offset == 0, first_sen[position], base_sen[position])
@@ -140,7 +143,12 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
         "dimensi": programs["dimensi"].to_numpy()[position],
         "tahun": start[position] + offset,
         "sen": share_sen,
-    }).assign(anggaran=lambda f: f["sen"] / 100.0).drop(columns="sen")
+    }).assign(anggaran=lambda f: f["sen"].map(lambda sen: sen / 100).astype(float)).drop(columns="sen")
+
+
+def _sen(amount: float) -> int:
+    """Whole sen of a Rupiah amount as a Python int (0 for NaN or infinity, which validation never lets through)."""
+    return round(amount * 100) if math.isfinite(amount) else 0
 
 
 def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
@@ -152,18 +160,18 @@ def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
     """
     labels = _dimension_labels()
     spread = spread_budget(programs)
-    spread = spread.assign(sen=np.round(spread["anggaran"] * 100).astype("int64"))
+    spread = spread.assign(sen=pd.Series([_sen(v) for v in spread["anggaran"]], index=spread.index, dtype=object))
     years = sorted(set(range(period.start, period.end + 1)) | set(spread["tahun"].tolist()))
     matrix = (
         spread.groupby(["tahun", "dimensi"])["sen"].sum().unstack("dimensi")
         if len(spread) else pd.DataFrame()
     )
-    matrix = matrix.reindex(index=years, columns=list(labels)).fillna(0).astype("int64")
+    matrix = matrix.reindex(index=years, columns=list(labels)).astype(object).where(lambda m: m.notna(), 0)
     total = matrix.sum(axis=1)
     active = spread.groupby("tahun")["program"].nunique().reindex(years, fill_value=0)
-    result = (matrix / 100.0).rename(columns=labels)
+    result = matrix.map(lambda sen: sen / 100).astype(float).rename(columns=labels)
     result.columns.name = None
-    result["jumlah"] = total / 100.0
+    result["jumlah"] = total.map(lambda sen: sen / 100).astype(float)
     result["program_aktif"] = active.astype("int64")
     return result.rename_axis("tahun").reset_index()
 

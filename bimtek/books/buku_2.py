@@ -43,6 +43,13 @@ from bimtek.validation.messages import rule_label
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
 BASE_HTML_TEMPLATE = "base.html.j2"
 MISSING_TEXT = "-"
+LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet", "paket-rakor.md.j2": "deck",
+           "buku-3-quick-wins.md.j2": "compact"}
+"""Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
+legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
+one-page form). Both print without cover and contents (bimtek.stages.deliverables). "deck": a 16:9 slide per
+chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3)."""
+_EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
 
 
 # ----------------------------------------------------------------------------------------------- escaping
@@ -107,11 +114,21 @@ def html_environment() -> Environment:
 
 
 def markdown_to_html(text: str) -> str:
-    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through."""
+    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through.
+
+    A table whose header row is empty (`| | |` then `|---|---|`) is a layout table (a konsiderans, a signature
+    block): it loses the empty header row and gets classes "layout layout-<columns>" (printed without borders)."""
     converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
-    return converter.convert(text)
+    return _EMPTY_HEADER.sub(_layout_table, converter.convert(text))
+
+
+def _layout_table(match: re.Match) -> str:
+    """Start tag of a layout table: class "layout" and "layout-<columns>" (a 2-column signature block is kept on
+    one page)."""
+    return f'<table class="layout layout-{len(re.findall(r"<th[ >]", match.group(0)))}">\n'
+
 
 
 # ----------------------------------------------------------------------------------------------- context
@@ -385,7 +402,7 @@ def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
     body = markdown_to_html(markdown_text)
     html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
         title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-        stage_label=context.get("stage_label"), layout=context.get("layout"),
+        stage_label=context.get("stage_label"), layout=LAYOUTS.get(template, "book"),
     )
     return markdown_text, html.rstrip("\n") + "\n"
 

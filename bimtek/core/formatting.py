@@ -55,11 +55,30 @@ def half_up(value: object, digits: int = 0) -> Decimal:
     return Decimal(repr(float(value)) if isinstance(value, float) else str(value)).quantize(exponent, ROUND_HALF_UP)
 
 
+_BABEL_LIMIT = 10**18
+"""From this size on, amounts are grouped here in whole Rupiah (Babel's decimal context cannot hold them)."""
+
+
+def _not_a_number(value: object) -> bool:
+    """True for missing values and for infinities (never printed as an amount)."""
+    return _is_missing(value) or not math.isfinite(float(value))  # type: ignore[arg-type]
+
+
+def _grouped(amount: float) -> str:
+    """Whole number with Indonesian thousands dots, for amounts too large for Babel."""
+    return f"{round(amount):,}".replace(",", ".")
+
+
 def rupiah(value: object) -> str:
-    """Rupiah with Indonesian grouping: "Rp 1.500.000"; two decimals only when the amount has sen."""
-    if _is_missing(value):
+    """Rupiah with Indonesian grouping: "Rp 1.500.000"; two decimals only when the amount has sen.
+
+    Never raises for a number: infinities give MISSING, amounts of 10^18 and more are written in whole Rupiah.
+    """
+    if _not_a_number(value):
         return MISSING
-    amount = float(value)
+    amount = float(value)  # type: ignore[arg-type]
+    if abs(amount) >= _BABEL_LIMIT:
+        return f"Rp {_grouped(value if isinstance(value, int) else amount)}"
     whole = math.isclose(amount, float(half_up(amount)), abs_tol=0.005)
     pattern = "¤ #,##0" if whole else "¤ #,##0.00"
     return format_currency(half_up(amount, 0 if whole else 2), "IDR", format=pattern, locale=LOCALE,
@@ -80,10 +99,10 @@ def _round_to_scale(amount: float, digits: int) -> Decimal:
 
 def rupiah_words(value: object, digits: int = 2) -> str:
     """Rupiah for prose: "Rp 1,5 miliar", "Rp 750 juta", "Rp 2,35 triliun"; below one million as `rupiah`."""
-    if _is_missing(value):
+    if _not_a_number(value):
         return MISSING
-    amount = float(value)
-    if abs(amount) < _WORDS_FROM:
+    amount = float(value)  # type: ignore[arg-type]
+    if abs(amount) < _WORDS_FROM or abs(amount) >= _BABEL_LIMIT:
         return rupiah(amount)
     rounded = _round_to_scale(amount, digits)
     words = format_compact_decimal(rounded, format_type="long", fraction_digits=digits, locale=LOCALE)
@@ -103,8 +122,10 @@ def tanggal(value: object) -> str:
 
 def angka(value: object, digits: int = 0) -> str:
     """A number with Indonesian separators: 1234567 -> "1.234.567", angka(1.25, 2) -> "1,25"."""
-    if _is_missing(value):
+    if _not_a_number(value):
         return MISSING
+    if abs(float(value)) >= _BABEL_LIMIT:  # type: ignore[arg-type]
+        return _grouped(value if isinstance(value, int) else float(value))  # type: ignore[arg-type]
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(half_up(value, digits), format=pattern, locale=LOCALE)
 

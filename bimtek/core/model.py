@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+SENDER_PROPERTY = "bimtek_opd"
+"""Custom document property in which an intake workbook records the OPD it was made for (Excel and LibreOffice
+keep it when the OPD saves the file)."""
 ROW_COLUMN = "_row"
 """Spreadsheet row number as the OPD sees it (1-based, header row counted)."""
 PATH_COLUMN = "_path"
@@ -41,6 +44,8 @@ class Sheet:
     status: str = "ok"
     """"ok" when rows were read; "unreadable" or "empty" otherwise (then `message` says why, in Indonesian)."""
     message: str = ""
+    sender: str | None = None
+    """The OPD an intake workbook of `bimtek template` was made for (its SENDER_PROPERTY), None otherwise."""
 
 
 @dataclass

@@ -67,10 +67,14 @@ _MONEY = re.compile(
     $""",
     re.VERBOSE,
 )
+_MONEY_MAX_CHARS = 60
+"""Longer money texts are unreadable at once (no amount needs more; it keeps the regex time bounded)."""
 _GROUPED = re.compile(r"^[1-9]\d{0,2}(?:X\d{3})+$")  # X stands for the thousands separator
 _PLAIN = re.compile(r"^\d+$")
 _DECIMAL = re.compile(r"^\d+\.\d+$")
-_INT = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+_INT = re.compile(r"^[+-]?\d{1,15}(?:[.,]0+)?$")
+_INT_LIMIT = 10**15
+"""parse_int reads whole numbers below this size (years and scores); longer digit runs are unreadable."""
 
 _TRUE = frozenset({"ya", "yes", "y", "true", "1", "benar"})
 _FALSE = frozenset({"tidak", "no", "n", "false", "0", "salah"})
@@ -83,18 +87,28 @@ def parse_money(value: object) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' bukan jumlah uang")
     if isinstance(value, (int, float)):
-        return _finite(float(value), value)
+        try:
+            return _finite(float(value), value)
+        except OverflowError:
+            raise ValueError("angka terlalu besar untuk jumlah uang") from None
     text = str(value).replace("\u00a0", " ").strip()
+    if len(text) > _MONEY_MAX_CHARS:
+        raise ValueError(f"'{_shortened(text)}' terlalu panjang untuk sebuah jumlah uang")
     negative, body = _strip_parentheses(text)
     match = _MONEY.match(body.lower())
     if not match:
-        raise ValueError(f"'{text}' bukan jumlah uang yang dikenali (contoh: 1500000, Rp 1.500.000, 1,5 M)")
+        raise ValueError(f"'{_shortened(text)}' bukan jumlah uang yang dikenali (contoh: 1500000, Rp 1.500.000, 1,5 M)")
     number = _read_number(match["number"].strip(), text)
     if match["unit"]:
         number *= _UNITS[match["unit"]]
     if negative or match["sign1"] or match["sign2"]:
         number = -number
     return _finite(float(number), text)
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """`text` cut to `limit` characters for a message (a cell may hold a whole paragraph)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _strip_parentheses(text: str) -> tuple[bool, str]:
@@ -196,12 +210,14 @@ def parse_int(value: object) -> int | None:
     if isinstance(value, bool):
         raise ValueError(f"'{value}' bukan bilangan bulat")
     if isinstance(value, int):
-        return value
+        if abs(value) < _INT_LIMIT:
+            return value
+        raise ValueError("angka terlalu besar untuk bilangan bulat")
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
+        if math.isfinite(value) and value.is_integer() and abs(value) < _INT_LIMIT:
             return int(value)
         raise ValueError(f"'{value}' bukan bilangan bulat")
     text = str(value).replace("\u00a0", " ").strip()
     if not _INT.match(text):
-        raise ValueError(f"'{text}' bukan bilangan bulat (contoh: 2025)")
+        raise ValueError(f"'{_shortened(text)}' bukan bilangan bulat (contoh: 2025)")
     return int(re.split(r"[.,]", text, maxsplit=1)[0])

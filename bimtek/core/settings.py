@@ -41,6 +41,25 @@ class Settings(BaseSettings):
     dask_workers: int | None = None
     """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
 
+    # Input limits: a file over one of them is reported "unreadable" with an Indonesian message (see
+    # bimtek/limits.py); the stage goes on with the other files. Defaults keep one stage under ~1.5 GiB RSS.
+    max_file_bytes: int = 25 * 1024 * 1024
+    """Largest input file read (bytes); larger files are refused before they are read."""
+    max_rows_per_sheet: int = 50_000
+    """Most data rows one table (CSV, JSON list or worksheet) may hold."""
+    max_columns_per_sheet: int = 500
+    """Most columns one table may hold."""
+    max_xlsx_expanded_bytes: int = 200 * 1024 * 1024
+    """Most bytes an .xlsx may expand to (sum of the uncompressed sizes its zip declares), checked before parsing."""
+    max_json_depth: int = 20
+    """Deepest nesting of arrays/objects a JSON input may have."""
+    max_region_bytes: int = 256 * 1024
+    """Largest region YAML file read."""
+    max_period_years: int = 30
+    """Longest region period (end - start + 1 years)."""
+    max_budget: int = 10**15
+    """Plausible budget ceiling of one program row (Rupiah): above it the row is rejected by the `budget` rule."""
+
     @property
     def formats(self) -> set[str]:
         """The document formats asked for, lower-cased."""

@@ -12,6 +12,8 @@ from functools import cached_property
 
 from bimtek.core.text import fold_key
 
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+"""Roman numerals of the four Bimtek stages ("Tahap III"), for titles and letters."""
 
 @dataclass(frozen=True)
 class Term:

@@ -55,11 +55,20 @@ ACCENT = RGBColor(0x12, 0x3C, 0x69)
 WARNING = RGBColor(0xB0, 0x00, 0x20)
 PROGRAM_NAME = "Gerakan Menuju Smart City"
 TOC_PLACEHOLDER = "Klik kanan lalu pilih \u201cPerbarui Bidang\u201d (Update Field) untuk menampilkan daftar isi."
+"""Cached text of the contents field of a book without headings."""
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _SKIPPED = {"head", "title", "style", "script", "nav", "template", "noscript"}
 _BLOCK_TEXT = {"p": "paragraph", "pre": "code", "figcaption": "caption", "caption": "caption",
                "dt": "paragraph", "dd": "paragraph"}
+_LAYOUT = re.compile(r'<div class="layout-(legal|sheet)">')
+_AMOUNT_SPACE = re.compile(r"\bRp (?=\d)")
+CHAR_WIDTH = 0.7
+"""Width of an average character in em (generous: bold headers, serif fallback fonts), for fitting columns."""
+CELL_PADDING = Cm(0.4)
+"""Left + right cell margins of a Word table."""
+LAYOUT_FONTS = {"legal": ("Times New Roman", Pt(12)), "sheet": ("Times New Roman", Pt(11))}
+"""Body type of a legal text and of a one-page sheet (the book layout keeps the template's Normal style)."""
 _DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,(?P<data>.*)", re.IGNORECASE | re.DOTALL)
 
 
@@ -107,6 +116,8 @@ class Row:
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+    layout: bool = False
+    """A layout table (class "layout": konsiderans, signature block): no borders, no header row."""
 
     @property
     def columns(self) -> int:
@@ -131,9 +142,10 @@ def image_bytes(src: str, images: dict[str, bytes] | None) -> bytes | None:
 class _BlockParser(HTMLParser):
     """Builds the block model from HTML (see module docstring)."""
 
-    def __init__(self, images: dict[str, bytes] | None) -> None:
+    def __init__(self, images: dict[str, bytes] | None, layout: str = "book") -> None:
         super().__init__(convert_charrefs=True)
         self.images = images
+        self.layout = layout
         self.blocks: list = []
         self._targets: list[list] = [self.blocks]
         self._para: Para | None = None
@@ -178,9 +190,9 @@ class _BlockParser(HTMLParser):
 
     # -- tables
 
-    def _start_table(self) -> None:
+    def _start_table(self, attrs: dict) -> None:
         self._close_para()
-        self._tables.append((Table(), False))
+        self._tables.append((Table(layout="layout" in (attrs.get("class") or "").split()), False))
 
     def _end_table(self) -> None:
         if not self._tables:
@@ -261,6 +273,9 @@ class _BlockParser(HTMLParser):
         elif tag == "blockquote":
             self._close_para()
             self._quote += 1
+        elif tag == "hr" and self.layout == "legal":
+            self._close_para()
+            self._targets[-1].append(Para(kind="break"))
         elif tag in ("div", "section", "article", "main", "header", "footer", "figure", "aside", "hr", "dl"):
             self._close_para()
         elif tag in ("b", "strong"):
@@ -278,7 +293,7 @@ class _BlockParser(HTMLParser):
 
     def _table_start(self, tag: str, attrs: dict) -> None:
         if tag == "table":
-            self._start_table()
+            self._start_table(attrs)
         elif tag == "thead" and self._tables:
             self._tables[-1] = (self._tables[-1][0], True)
         elif tag in ("tbody", "tfoot") and self._tables:
@@ -368,9 +383,17 @@ def _trim_runs(runs: list[Run]) -> None:
         runs[-1].text = runs[-1].text.rstrip()
 
 
+def layout_of(html: str) -> str:
+    """"legal" or "sheet" when the body sits in <div class="layout-..."> (templates/base.html.j2), else "book"."""
+    match = _LAYOUT.search(html)
+    return match.group(1) if match else "book"
+
+
 def parse_blocks(html: str, images: dict[str, bytes] | None = None) -> list:
-    """The block model (Para and Table items, in document order) of a book HTML document or fragment."""
-    parser = _BlockParser(images)
+    """The block model (Para and Table items, in document order) of a book HTML document or fragment.
+
+    In the legal layout a horizontal rule is a page break (Para kind "break")."""
+    parser = _BlockParser(images, layout_of(html))
     parser.feed(html)
     parser.close()
     return parser.blocks
@@ -433,14 +456,71 @@ def _picture_size(data: bytes, max_width: int) -> tuple[int, int] | None:
     return int(width * scale), int(height * scale)
 
 
+# ----------------------------------------------------------------------------------------------- column widths
+
+def _cell_text(cell: Cell) -> str:
+    return " ".join(b.text for b in cell.blocks if isinstance(b, Para))
+
+
+def _longest_token(text: str) -> int:
+    """Characters of the longest piece that must not wrap: a word, or an amount with its "Rp" ("Rp 600.000.000")."""
+    return max((len(t) for t in _AMOUNT_SPACE.sub("Rp\u00a0", text).split(" ")), default=0)
+
+
+def column_widths(table: Table, max_width: int) -> list[int]:
+    """Widths (EMU) of the table's columns, fitted to their content and summing to `max_width`.
+
+    Each column needs at least its longest unbreakable piece (a word, "Rp 600.000.000") and would like its longest
+    text on one line. When everything fits, the spare width goes to the columns in proportion to what they would
+    like; otherwise every column gets its minimum and the rest is shared by the columns that would like more. A
+    column that is empty in every row (a spacer of a layout table) takes an equal share of the width.
+    """
+    columns = table.columns
+    if not columns:
+        return []
+    least, wanted = [0] * columns, [0] * columns
+    for row in table.rows:
+        position = 0
+        for cell in row.cells:
+            if cell.colspan == 1 and position < columns:
+                text = _cell_text(cell).replace("\u00a0", " ").strip()
+                least[position] = max(least[position], _longest_token(text))
+                wanted[position] = max(wanted[position], len(text))
+            position += cell.colspan
+    share = max_width // columns
+    char = Pt((12 if table.layout else TABLE_FONT_SIZE.pt) * CHAR_WIDTH)
+    empty = [w == 0 for w in wanted]
+    least = [share if e else int(n * char + CELL_PADDING) for n, e in zip(least, empty)]
+    wanted = [share if e else int(n * char + CELL_PADDING) for n, e in zip(wanted, empty)]
+    if sum(least) >= max_width:
+        return [int(w * max_width / sum(least)) for w in least]
+    if sum(wanted) <= max_width:
+        return [int(w * max_width / sum(wanted)) for w in wanted]
+    spare = max_width - sum(least)
+    extra = [w - m for w, m in zip(wanted, least)]
+    return [m + int(spare * e / sum(extra)) for m, e in zip(least, extra)]
+
+
+def _fix_widths(word_table, widths: list[int]) -> None:
+    """Give the Word table fixed column widths (grid and every cell; autofit off writes a fixed table layout), so
+    Word and LibreOffice keep them."""
+    word_table.autofit = False
+    for column, width in zip(word_table.columns, widths):
+        column.width = Emu(width)
+    for row in word_table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Emu(width)
+
+
 # ----------------------------------------------------------------------------------------------- blocks -> Word
 
 class _Writer:
     """Writes blocks into a python-docx Document (or into table cells)."""
 
-    def __init__(self, document, chapter_level: int = 1) -> None:
+    def __init__(self, document, chapter_level: int = 1, layout: str = "book") -> None:
         self.document = document
         self.chapter_level = chapter_level
+        self.layout = layout
         self._numbering: dict[int, int] = {}
         self._written = 0
 
@@ -460,7 +540,7 @@ class _Writer:
             if run.line_break:
                 paragraph.add_run().add_break(WD_BREAK.LINE)
                 continue
-            word_run = paragraph.add_run(run.text)
+            word_run = paragraph.add_run(_AMOUNT_SPACE.sub("Rp\u00a0", run.text))
             word_run.bold = True if (run.bold or bold) else None
             word_run.italic = True if run.italic else None
             if run.code:
@@ -477,6 +557,11 @@ class _Writer:
 
     def paragraph(self, container, para: Para, *, first=None, in_table: bool = False, max_width=TEXT_WIDTH):
         paragraph = first if first is not None else container.add_paragraph()
+        if para.kind == "break":
+            paragraph.add_run().add_break(WD_BREAK.PAGE)
+            return paragraph
+        if para.kind == "heading" and self.layout != "book":
+            return self._centred_heading(paragraph, para)
         paragraph.style = self.document.styles[self.paragraph_style(para)]
         if para.kind == "list" and para.ordered and para.level <= 1:
             if para.list_id not in self._numbering:
@@ -490,30 +575,49 @@ class _Writer:
         self.write_runs(paragraph, para.runs, size=TABLE_FONT_SIZE if in_table else None, max_width=max_width)
         return paragraph
 
+    def _centred_heading(self, paragraph, para: Para):
+        """A heading of a legal text or a sheet: body type, bold, centred, kept with the next paragraph."""
+        paragraph.style = self.document.styles["Normal"]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.space_before = Pt(6 if para.level > 1 else 0)
+        self.write_runs(paragraph, para.runs, bold=True)
+        self._written += 1
+        return paragraph
+
     def table(self, container, table: Table, max_width=TEXT_WIDTH) -> None:
         columns = table.columns
         word_table = container.add_table(rows=len(table.rows), cols=columns)
-        word_table.style = self.document.styles["Table Grid"]
-        word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        cell_width = int(max_width / max(columns, 1))
+        if table.layout:
+            word_table.style = self.document.styles["Normal Table"]
+            word_table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        else:
+            word_table.style = self.document.styles["Table Grid"]
+            word_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        widths = column_widths(table, int(max_width))
+        _fix_widths(word_table, widths)
         for row, word_row in zip(table.rows, word_table.rows):
             if row.header:
                 _mark_header_row(word_row)
-            self._fill_row(row, word_row, cell_width)
+            self._fill_row(row, word_row, widths, table.layout)
 
-    def _fill_row(self, row: Row, word_row, cell_width: int) -> None:
+    def _fill_row(self, row: Row, word_row, widths: list[int], layout: bool) -> None:
         position = 0
         for cell in row.cells:
             word_cell = word_row.cells[position]
             if cell.colspan > 1:
                 word_cell = word_cell.merge(word_row.cells[min(position + cell.colspan, len(word_row.cells)) - 1])
-            self.blocks(word_cell, cell.blocks, in_table=True, bold=row.header,
-                        max_width=cell_width * cell.colspan)
+            self.blocks(word_cell, cell.blocks, in_table=not layout, bold=row.header,
+                        max_width=sum(widths[position:position + cell.colspan]), first_in_cell=True)
+            if layout and len(widths) <= 2:  # a signature block stays on one page
+                for paragraph in word_cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
+                    paragraph.paragraph_format.space_after = Pt(0)
             position += cell.colspan
 
     def blocks(self, container, blocks: list, *, in_table: bool = False, bold: bool = False,
-               max_width=TEXT_WIDTH) -> None:
-        first = container.paragraphs[0] if in_table and container.paragraphs else None
+               max_width=TEXT_WIDTH, first_in_cell: bool = False) -> None:
+        first = container.paragraphs[0] if (in_table or first_in_cell) and container.paragraphs else None
         for block in blocks:
             if isinstance(block, Table):
                 self.table(container, block, max_width=max_width)
@@ -591,9 +695,27 @@ def chapter_level(blocks: list) -> int:
     return 2 if titles == 1 else 1
 
 
-def _table_of_contents(document, level: int) -> None:
+def _table_of_contents(document, level: int, blocks: list) -> None:
+    """Daftar Isi as a TOC field (w:fldSimple) that Word rebuilds on open (w:updateFields in settings.xml).
+
+    Until a program updates it, the field shows its cached result: the chapter and section titles, one per line
+    (sections indented), so LibreOffice and a Word that does not update still show real contents, without page
+    numbers."""
     document.add_paragraph(TOC_TITLE, style="TOC Heading")
-    _add_field(document.add_paragraph(), f'TOC \\o "{level}-{level + 1}" \\h \\z \\u', TOC_PLACEHOLDER)
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), f'TOC \\o "{level}-{level + 1}" \\h \\z \\u')
+    entries = [b for b in blocks if isinstance(b, Para) and b.kind == "heading" and level <= b.level <= level + 1]
+    lines = [("    " if h.level > level else "") + h.text for h in entries] or [TOC_PLACEHOLDER]
+    for index, text in enumerate(lines):
+        run = OxmlElement("w:r")
+        if index:
+            run.append(OxmlElement("w:br"))
+        element = OxmlElement("w:t")
+        element.set(qn("xml:space"), "preserve")
+        element.text = text
+        run.append(element)
+        simple.append(run)
+    document.add_paragraph()._p.append(simple)
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
@@ -640,14 +762,18 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
         when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)
     document = Document()
     _setup_section(document)
+    layout = layout_of(html)
+    if layout in LAYOUT_FONTS:
+        normal = document.styles["Normal"]
+        normal.font.name, normal.font.size = LAYOUT_FONTS[layout]
     _header_footer(document, region_name, stage_label, synthetic)
     if front_matter:  # books get a title page and contents; a one-page sheet (front_matter=False) does not
         _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
     blocks = parse_blocks(html, images)
     level = chapter_level(blocks)
     if front_matter:
-        _table_of_contents(document, level)
-    _Writer(document, level).blocks(document, blocks)
+        _table_of_contents(document, level, blocks)
+    _Writer(document, level, layout).blocks(document, blocks)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)

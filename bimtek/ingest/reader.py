@@ -12,6 +12,11 @@ What `read_table` guarantees:
   (numbers from workbooks written out, see `cell_text`) or None when blank, plus ROW_COLUMN. Rows that are
   entirely blank are skipped. Columns the contract does not know (and repeated canonical columns, and
   unnamed columns that hold data) go to `extra` under their header text, with the same index as `frame`.
+- Limits (`bimtek.settings.Settings`: max_rows_per_sheet, max_columns_per_sheet, max_xlsx_expanded_bytes,
+  max_json_depth) are checked while reading; a file over one of them is "unreadable" with a message naming the
+  limit. The zip of an .xlsx is checked against its declared uncompressed sizes before any parsing. No message
+  ever carries an exception's English text: unexpected failures are logged for developers and reported to the
+  OPD in Indonesian.
 - Row numbers (ROW_COLUMN) are what the OPD sees: the worksheet row for XLSX, the line in the file where the
   record starts for CSV (1-based, so the header line counts), and the 1-based position of the object in the
   list for JSON (JSON has no header row, so `header_row` is None).
@@ -25,7 +30,9 @@ import datetime as dt
 import io
 import itertools
 import json
+import logging
 import math
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,10 +41,20 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
-from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.model import ROW_COLUMN, SENDER_PROPERTY, Sheet
+from bimtek.core.settings import Settings, get_settings
 
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".json")
-"""File name endings `read_table` understands (compared case-insensitively)."""
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
+"""File name endings `read_table` understands (compared case-insensitively); .xlsm is read without its macros."""
+RESAVE_SUFFIXES = {
+    ".xls": "format Excel lama (.xls)",
+    ".xlsb": "format Excel biner (.xlsb)",
+    ".ods": "format OpenDocument (.ods)",
+    ".numbers": "format Apple Numbers",
+    ".tsv": "format TSV",
+    ".txt": "teks biasa",
+}
+"""Spreadsheet formats an OPD may send that are not read: the message asks to save the file again as .xlsx/.csv."""
 HEADER_SCAN_ROWS = 10
 """The header row must be among this many first rows of a table."""
 DEFAULT_DATASETS = ("program",)
@@ -46,6 +63,13 @@ CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """Start of old .xls files and of password-protected workbooks."""
+_ZIP_SIGNATURE = b"PK\x03\x04"
+
+logger = logging.getLogger(__name__)
+
+
+class LimitExceeded(Exception):
+    """A file goes over one of the input limits; the message (Indonesian) names the limit."""
 
 RawRow = Sequence[object]
 
@@ -82,22 +106,93 @@ class EmptyInboxError(ValueError):
         )
 
 
-def read_table(path: str, data: bytes, datasets: list[str] | None = None) -> list[Sheet]:
+def read_table(
+    path: str, data: bytes, datasets: list[str] | None = None, limits: Settings | None = None
+) -> list[Sheet]:
     """Read one input file into Sheets (one per table found); never raises for bad content.
 
     `path` is the file path relative to the inputs location (used for the Sheet and the extension only);
     `data` is the file content. `datasets` are the candidate column contracts (default ["program"]).
+    `limits` are the input limits (default: the settings).
     """
+    limits = limits or get_settings()
     specs = [load_spec(name) for name in (datasets or DEFAULT_DATASETS)]
     suffix = PurePosixPath(path).suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path, data, specs)
-    if suffix == ".csv":
-        return [_read_csv(path, data, specs)]
-    if suffix == ".json":
-        return [_read_json(path, data, specs)]
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_xlsx(path, data, specs, limits)
+        if suffix == ".csv":
+            return [_read_csv(path, data, specs, limits)]
+        if suffix == ".json":
+            return [_read_json(path, data, specs, limits)]
+    except LimitExceeded as exc:
+        return [_failed(path, "", "unreadable", str(exc))]
+    except RecursionError:
+        return [_failed(path, "", "unreadable", _too_deep_message(limits))]
+    except Exception:
+        logger.exception("Unexpected failure reading %r", path)
+        return [_failed(path, "", "unreadable", UNEXPECTED_MESSAGE)]
+    return [_failed(path, "", "unreadable", unsupported_message(suffix))]
+
+
+UNEXPECTED_MESSAGE = (
+    "Berkas tidak dapat dibaca: isinya tidak sesuai dengan jenis berkasnya. Buka berkas di Excel, simpan ulang "
+    "sebagai .xlsx atau .csv, lalu kirim kembali."
+)
+"""What the OPD reads when reading failed in a way no rule foresaw (the details go to the developers' log)."""
+
+
+def unsupported_message(suffix: str) -> str:
+    """Why a file of this extension is not read, and what to send instead."""
     allowed = ", ".join(SUPPORTED_SUFFIXES)
-    return [_failed(path, "", "unreadable", f"Jenis berkas '{suffix or path}' tidak didukung (gunakan {allowed}).")]
+    if suffix in RESAVE_SUFFIXES:
+        return (
+            f"Berkas berformat {RESAVE_SUFFIXES[suffix]} tidak dibaca. Buka di Excel dan simpan ulang sebagai .xlsx "
+            "(Excel Workbook) atau .csv, lalu kirim kembali."
+        )
+    shown = f"'{suffix}'" if suffix else "tanpa akhiran nama"
+    return f"Jenis berkas {shown} tidak didukung (gunakan {allowed})."
+
+
+REFUSED_MESSAGES = {
+    "outside": (
+        "Berkas ini adalah tautan (symlink) ke lokasi di luar folder input, jadi tidak dibaca. Salin berkas "
+        "aslinya ke folder input."
+    ),
+    "not_a_file": "Entri ini bukan berkas biasa (folder, tautan atau perangkat), jadi tidak dibaca.",
+    "bad_key": "Nama berkas ini tidak dapat dipakai untuk membaca berkas. Ganti nama berkas lalu kirim kembali.",
+    "vanished": (
+        "Berkas hilang atau dipindahkan saat sedang dibaca (atau tautannya tidak menunjuk ke berkas mana pun). "
+        "Kirim ulang berkasnya."
+    ),
+    "storage": "Berkas tidak dapat diambil dari penyimpanan setelah beberapa kali dicoba. Jalankan ulang tahap ini.",
+}
+"""Why `refused_file` did not read a file, by the storage's reason code ("too_large" is worded with its figures)."""
+
+
+def refused_file(path: str, reason: str, size: int | None = None, limits: Settings | None = None) -> Sheet:
+    """The Sheet of a file the storage would not hand over (link outside the inbox, too large, vanished...)."""
+    if reason == "too_large":
+        limit = (limits or get_settings()).max_file_bytes
+        shown = f" ({_megabytes(size)})" if size is not None else ""
+        message = (
+            f"Berkas terlalu besar{shown}: batasnya {_megabytes(limit)}. Pisahkan menjadi beberapa berkas yang lebih "
+            "kecil atau hapus lembar yang tidak diperlukan."
+        )
+    else:
+        message = REFUSED_MESSAGES.get(reason, REFUSED_MESSAGES["not_a_file"])
+    return _failed(path, "", "unreadable", message)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+def _too_deep_message(limits: Settings) -> str:
+    return (
+        f"Berkas JSON bersarang terlalu dalam (lebih dari {limits.max_json_depth} tingkat). Kirim daftar objek "
+        "yang datar: satu objek per baris data."
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -231,15 +326,24 @@ def _build_sheet(
     header: _Header,
     header_row: int | None,
     records: Iterable[tuple[int, list[str | None]]],
+    limits: Settings,
 ) -> Sheet:
-    """Sheet from a found header and the (row number, cell texts) records after it."""
+    """Sheet from a found header and the (row number, cell texts) records after it (limits checked as read)."""
     data: list[list[str | None]] = []
     row_numbers: list[int] = []
     width, used = 0, set()
+    shared = _SharedTexts()
+    _check_width(len(header.cells), limits, sheet_name)
     for number, texts in records:
         if not texts:
             continue
-        data.append(texts)
+        _check_width(len(texts), limits, sheet_name)
+        if len(data) >= limits.max_rows_per_sheet:
+            raise LimitExceeded(
+                f"{_where(sheet_name)}berisi lebih dari {_count(limits.max_rows_per_sheet)} baris data (batas per "
+                "tabel). Pisahkan menjadi beberapa berkas."
+            )
+        data.append([shared(text) for text in texts])
         row_numbers.append(number)
         width = max(width, len(texts))
         used.update(i for i, v in enumerate(texts) if v is not None)
@@ -259,6 +363,44 @@ def _build_sheet(
         sheet.status = "empty"
         sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya."
     return sheet
+
+
+class _SharedTexts:
+    """One string object per distinct short cell text of a table (OPD names, dimensions, years repeat on every
+    row), so a large sheet holds each such value once; bounded, so a sheet of distinct values costs no more."""
+
+    MAX_LENGTH = 40
+    MAX_ENTRIES = 100_000
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None or len(text) > self.MAX_LENGTH:
+            return text
+        shared = self._texts.get(text)
+        if shared is not None:
+            return shared
+        if len(self._texts) < self.MAX_ENTRIES:
+            self._texts[text] = text
+        return text
+
+
+def _count(number: int) -> str:
+    """Whole number with Indonesian thousands dots (50000 -> "50.000")."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _where(sheet_name: str) -> str:
+    return f'Lembar "{sheet_name}" ' if sheet_name else "Berkas ini "
+
+
+def _check_width(width: int, limits: Settings, sheet_name: str = "") -> None:
+    if width > limits.max_columns_per_sheet:
+        raise LimitExceeded(
+            f"{_where(sheet_name)}memiliki {width} kolom, lebih dari batas {limits.max_columns_per_sheet} kolom per "
+            "tabel. Hapus kolom yang tidak diperlukan."
+        )
 
 
 def _frame(data: list[list[str | None]], columns: list[tuple[int, str]], row_numbers: list[int]) -> pd.DataFrame:
@@ -290,20 +432,66 @@ def _no_header_message(specs: Sequence[DatasetSpec], where: str = "") -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> list[Sheet]:
+def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> list[Sheet]:
     """Every worksheet with a header row becomes a Sheet; other worksheets are skipped."""
     import openpyxl
 
+    problem = _xlsx_container_problem(data, limits)
+    if problem:
+        return [_failed(path, "", "unreadable", problem)]
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any failure to open means the same thing to the OPD
-        return [_failed(path, "", "unreadable", _xlsx_error_message(data, exc))]
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_vba=False)
+    except Exception:
+        logger.info("Workbook %r cannot be opened", path, exc_info=True)
+        return [_failed(path, "", "unreadable", XLSX_DAMAGED_MESSAGE)]
     try:
-        return _read_worksheets(path, workbook, specs)
-    except Exception as exc:  # noqa: BLE001 - a damaged part inside an otherwise valid zip
-        return [_failed(path, "", "unreadable", f"Berkas Excel (.xlsx) rusak dan tidak dapat dibaca: {_reason(exc)}")]
+        sheets = _read_worksheets(path, workbook, specs, limits)
+        sender = _recorded_sender(workbook)
+        for sheet in sheets:
+            sheet.sender = sender
+        return sheets
+    except (LimitExceeded, RecursionError):
+        raise
+    except Exception:
+        logger.info("Workbook %r has a damaged part", path, exc_info=True)
+        return [_failed(path, "", "unreadable", XLSX_DAMAGED_MESSAGE)]
     finally:
         workbook.close()
+
+
+XLSX_DAMAGED_MESSAGE = (
+    "Berkas tidak dapat dibuka sebagai Excel (.xlsx): isi berkas bukan berkas Excel yang utuh (mungkin rusak saat "
+    "diunduh atau dikirim, atau hanya diganti namanya menjadi .xlsx). Buka berkas dengan Excel, simpan ulang "
+    "sebagai .xlsx (atau .csv), lalu kirim ulang."
+)
+XLSX_PROTECTED_MESSAGE = (
+    "Berkas tidak dapat dibuka sebagai Excel (.xlsx): berkas ini format Excel lama (.xls) atau dilindungi "
+    "kata sandi. Simpan ulang sebagai .xlsx tanpa kata sandi."
+)
+
+
+def _xlsx_container_problem(data: bytes, limits: Settings) -> str | None:
+    """Why the bytes are not a workbook worth parsing (checked on the zip directory only), or None.
+
+    The sum of the uncompressed sizes the zip declares is compared with `max_xlsx_expanded_bytes`: Python's
+    zip reader never inflates an entry beyond its declared size, so this bounds what parsing can expand.
+    """
+    if data.startswith(_OLE_SIGNATURE):
+        return XLSX_PROTECTED_MESSAGE
+    if not data.startswith(_ZIP_SIGNATURE):
+        return XLSX_DAMAGED_MESSAGE
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return XLSX_DAMAGED_MESSAGE
+    if expanded > limits.max_xlsx_expanded_bytes:
+        return (
+            f"Isi berkas Excel terlalu besar setelah dibuka ({_megabytes(expanded)}, batas "
+            f"{_megabytes(limits.max_xlsx_expanded_bytes)}). Hapus lembar atau baris yang tidak diperlukan, atau "
+            "pisahkan menjadi beberapa berkas."
+        )
+    return None
 
 
 NOTE_SHEET_WORDS = ("petunjuk", "daftar", "instruksi", "keterangan", "panduan", "referensi", "contoh")
@@ -316,14 +504,31 @@ def _is_note_sheet(worksheet) -> bool:
     return getattr(worksheet, "sheet_state", "visible") != "visible" or any(w in name for w in NOTE_SHEET_WORDS)
 
 
-def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[Sheet]:
-    """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently."""
+def _recorded_sender(workbook) -> str | None:
+    """The OPD an intake workbook was made for (custom property SENDER_PROPERTY), None when it has none."""
+    props = getattr(workbook, "custom_doc_props", None)
+    for prop in getattr(props, "props", None) or []:
+        if prop.name == SENDER_PROPERTY and isinstance(prop.value, str) and prop.value.strip():
+            return prop.value.strip()
+    return None
+
+
+def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: Settings) -> list[Sheet]:
+    """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently.
+
+    Each worksheet's declared dimension is ignored (`reset_dimensions`): a sheet claiming A1:XFD1048576 is read
+    by the cells it really holds, not padded to millions of blank cells.
+    """
     sheets: list[Sheet] = []
     headerless: list[str] = []
     any_content = False
     for worksheet in workbook.worksheets:
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
         rows = worksheet.iter_rows(values_only=True)
         head = [_row_texts(r) for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
+        for texts in head:
+            _check_width(len(texts), limits, worksheet.title)
         any_content = any_content or any(head)
         header = _find_header(head, specs)
         if header is None:
@@ -333,7 +538,7 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[
         after_header = zip(itertools.count(header.row_index + 2), head[header.row_index + 1 :])
         remaining = ((n, _row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
         records = itertools.chain(after_header, remaining)
-        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records))
+        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits))
     if sheets:
         return sheets + [
             _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"'))
@@ -345,38 +550,54 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec]) -> list[
     return [_failed(path, "", "unreadable", _no_header_message(specs, f" lembar mana pun ({names})"))]
 
 
-def _xlsx_error_message(data: bytes, exc: Exception) -> str:
-    if data.startswith(_OLE_SIGNATURE):
-        return (
-            "Berkas tidak dapat dibuka sebagai Excel (.xlsx): berkas ini format Excel lama (.xls) atau dilindungi "
-            "kata sandi. Simpan ulang sebagai .xlsx tanpa kata sandi."
-        )
-    return f"Berkas tidak dapat dibuka sebagai Excel (.xlsx): {_reason(exc)}"
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # CSV
 # ---------------------------------------------------------------------------------------------------------------
 
 
+class _BinaryContent(ValueError):
+    """The bytes are not text in any encoding an OPD's spreadsheet would write."""
+
+
+_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13} | {127}
+BINARY_SHARE = 0.05
+"""A CSV whose first 8 KB hold more than this share of control bytes (NUL, ESC...) is binary data, not text."""
+
+
 def _decode(data: bytes) -> str:
-    """Text of a CSV file: UTF-16 when it has a UTF-16 BOM, else UTF-8 (BOM or not), else cp1252, else latin-1."""
+    """Text of a CSV file: UTF-16 with a BOM, or UTF-16 without one (every other byte NUL), else UTF-8 (BOM or
+    not), else cp1252, else latin-1. Raises `_BinaryContent` when the bytes are mostly control bytes (binary data);
+    a stray control character in a text cell is kept (outputs remove it when they write the cell)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             pass
+    sample = data[:8192]
+    if b"\x00" in sample:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
+    if sum(byte in _CONTROL_BYTES for byte in sample) > BINARY_SHARE * len(sample):
+        raise _BinaryContent("binary")
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 LE/BE text when every other byte of the start is mostly NUL (ASCII-range text), else None."""
+    sample = data[:4096]
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros and zeros.count(0) >= 0.6 * len(zeros):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str | None]]]:
@@ -404,18 +625,34 @@ def _pick_delimiter(text: str, specs: Sequence[DatasetSpec]) -> tuple[str, _Head
     return max(CSV_DELIMITERS, key=sample.count), None
 
 
-def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> Sheet:
+CSV_BINARY_MESSAGE = (
+    "Berkas ini berisi data biner, bukan teks CSV (mungkin berkas Excel atau gambar yang diberi nama .csv). "
+    "Buka di Excel dan simpan ulang sebagai CSV atau .xlsx."
+)
+
+
+def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> Sheet:
+    if data.startswith((_ZIP_SIGNATURE, _OLE_SIGNATURE)):
+        return _failed(path, "", "unreadable", CSV_BINARY_MESSAGE)
     try:
         text = _decode(data)
-        if not text.strip():
-            return _failed(path, "", "empty", "Berkas CSV kosong.")
+    except _BinaryContent:
+        return _failed(path, "", "unreadable", CSV_BINARY_MESSAGE)
+    if not text.strip():
+        return _failed(path, "", "empty", "Berkas CSV kosong.")
+    csv.field_size_limit(max(len(text), 131072))
+    try:
         delimiter, header = _pick_delimiter(text, specs)
         if header is None:
             return _failed(path, "", "unreadable", _no_header_message(specs))
         records = itertools.islice(_csv_records(text, delimiter), header.row_index + 1, None)
-        return _build_sheet(path, "", header, _header_line(text, delimiter, header.row_index), records)
-    except csv.Error as exc:
-        return _failed(path, "", "unreadable", f"Berkas CSV tidak dapat dibaca: {_reason(exc)}")
+        return _build_sheet(path, "", header, _header_line(text, delimiter, header.row_index), records, limits)
+    except csv.Error:
+        return _failed(
+            path, "", "unreadable",
+            "Berkas CSV tidak dapat dibaca: strukturnya rusak (misalnya tanda kutip yang tidak ditutup). Buka di "
+            "Excel dan simpan ulang sebagai CSV.",
+        )
 
 
 def _header_line(text: str, delimiter: str, row_index: int) -> int:
@@ -429,12 +666,21 @@ def _header_line(text: str, delimiter: str, row_index: int) -> int:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> Sheet:
+def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> Sheet:
     """A list of objects, or {"rows": [...]}; keys are the headers, row number = position in the list."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        return _failed(path, "", "unreadable", f"Berkas JSON tidak dapat dibaca: {_reason(exc)}")
+    except UnicodeDecodeError:
+        return _failed(path, "", "unreadable", "Berkas JSON tidak dapat dibaca: isinya bukan teks UTF-8.")
+    except json.JSONDecodeError as exc:
+        return _failed(
+            path, "", "unreadable",
+            f"Berkas JSON tidak dapat dibaca: penulisan JSON salah di baris {exc.lineno} kolom {exc.colno}.",
+        )
+    except ValueError:  # e.g. an integer of more digits than Python converts
+        return _failed(path, "", "unreadable", "Berkas JSON tidak dapat dibaca: berisi angka yang terlalu panjang.")
+    if _depth(document) > limits.max_json_depth:
+        return _failed(path, "", "unreadable", _too_deep_message(limits))
     items = document.get("rows") if isinstance(document, dict) else document
     if not isinstance(items, list):
         return _failed(
@@ -450,7 +696,20 @@ def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec]) -> Sheet:
     if header is None:
         return _failed(path, "", "unreadable", _json_no_header_message(specs))
     records = ((n, _row_texts(item.get(k) for k in keys)) for n, item in enumerate(items, start=1))
-    return _build_sheet(path, "", header, None, records)
+    return _build_sheet(path, "", header, None, records, limits)
+
+
+def _depth(document: object) -> int:
+    """Deepest nesting of lists and objects (a scalar is 0, a flat list of flat objects is 2), without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, level = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _json_no_header_message(specs: Sequence[DatasetSpec]) -> str:

@@ -21,9 +21,11 @@ from bimtek.stages.previous import STAGE_NAMES
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
 SHEET_FOLDERS = ("komitmen/",)
+"""Folders of one-page sheets: printed without cover and contents."""
 SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/")
 """Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
-"""Folders of one-page sheets: printed without cover and contents."""
+_LAYOUT = re.compile(r'<div class="layout-(?:legal|sheet)">')
+"""Documents in a legal or sheet layout (templates/base.html.j2) print without cover and contents too."""
 
 _IMG_SRC = re.compile(r'src="(\.\./[^"]+\.png)"')
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
@@ -88,7 +90,8 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
         html = embed_images(files[key].decode("utf-8"), files, folder)
         stage_label = f"{_stage_of(html) or STAGE_NAMES[stage]} Bimtek Smart City"
         options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
-                       synthetic=region.synthetic, front_matter=not key.startswith(SHORT_DOCUMENTS))
+                       synthetic=region.synthetic,
+                       front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)))
         stem = key[: -len(".html")]
         if "pdf" in wanted:
             extra[f"{stem}.pdf"] = book_pdf(html, **options)

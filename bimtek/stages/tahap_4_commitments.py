@@ -39,6 +39,7 @@ def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> d
             "programs": programs,
             "anggaran": sum(r["anggaran"] for r in programs),
             "quick_wins": [q for q in context["quick_wins"]["rows"] if q["opd"] == opd],
+            "nip": signer.get("nip"),
         }
     sheets[HEAD_SLUG] = {
         "kind": "kepala_daerah",

@@ -39,6 +39,7 @@ def region_words(region: Region) -> dict:
         "head": head,
         "regulation": f"Peraturan {head}",
         "regulation_short": "Perwali" if is_city else "Perbup",
+        **region.signatories(),
     }
 
 

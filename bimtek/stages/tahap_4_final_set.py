@@ -40,8 +40,6 @@ DOCUMENTS = {
 }
 """Run-folder key (without suffix) -> (template, HTML title) of the documents drafted from the shared context."""
 RAKOR = "rakor/paket-rakor"
-LAYOUTS = {RAKOR: "deck", "buku/buku-3-quick-wins": "compact"}
-"""Page layouts other than the book's (templates/base.html.j2): the 16:9 deck, chapters without page breaks."""
 MISSING_BUKU_1 = "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."
 
 
@@ -86,13 +84,12 @@ def copied_buku_1(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
 
 
 def drafted_documents(context: dict) -> dict[str, bytes]:
-    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack (a 16:9
-    deck: layout "deck")."""
+    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack (its 16:9
+    layout: bimtek.books.buku_2.LAYOUTS)."""
     files: dict[str, bytes] = {}
     words = context["region"]
     for key, (template, title) in DOCUMENTS.items():
-        layout = {"layout": LAYOUTS[key]} if key in LAYOUTS else {}
-        markdown_text, html = render_book(template, {**context, **layout}, title.format(**words))
+        markdown_text, html = render_book(template, context, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import stat
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -45,6 +46,21 @@ class LocationNotFoundError(StorageError):
 
 class ObjectNotFoundError(StorageError):
     """The key does not exist in the location."""
+
+
+class InputRefusedError(StorageError):
+    """`read_input` will not read this object; `reason` says why, as one of the codes below.
+
+    - "outside": a local symbolic link whose target lies outside the location (never followed);
+    - "not_a_file": a folder link, named pipe, socket or device rather than a regular file;
+    - "too_large": more than the `max_bytes` asked for (`size` holds the size when known);
+    - "bad_key": a key that cannot name an object under the location.
+    """
+
+    def __init__(self, reason: str, where: str, size: int | None = None) -> None:
+        self.reason = reason
+        self.size = size
+        super().__init__(f"Input refused ({reason}): {where}")
 
 
 def open_location(url: str | os.PathLike[str]) -> Location:
@@ -132,6 +148,15 @@ class Location(ABC):
         """The content of `key`; `ObjectNotFoundError` when it does not exist."""
 
     @abstractmethod
+    def read_input(self, key: str, max_bytes: int | None = None) -> bytes:
+        """The content of `key` exactly as `list` returned it (an OPD file), within the location only.
+
+        Unlike `read_bytes`, the key is not normalised (an S3 key may hold `//`, a local name a back-slash).
+        Raises `ObjectNotFoundError` when it vanished (or is a dangling link) and `InputRefusedError` when it is
+        outside the location, not a regular file or larger than `max_bytes` (checked before reading it whole).
+        """
+
+    @abstractmethod
     def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
         """Store `data` under `key`, replacing any previous object in one step (no partial object is visible)."""
 
@@ -189,11 +214,15 @@ class LocalLocation(Location):
         return _filter_keys(self._walk(), suffixes)
 
     def _walk(self) -> Iterable[str]:
-        """Relative POSIX keys of every file below the root, not descending into hidden folders."""
+        """Relative POSIX keys of every file below the root, not descending into hidden folders.
+
+        Links to folders are not followed but listed as keys, so an inbox reports them instead of hiding them.
+        """
         for folder, dirs, files in os.walk(self.root):
             dirs[:] = [d for d in dirs if not d.startswith(HIDDEN_PREFIXES)]
             relative = Path(folder).relative_to(self.root)
-            for name in files:
+            linked = [d for d in dirs if (Path(folder) / d).is_symlink()]
+            for name in [*files, *linked]:
                 yield (relative / name).as_posix()
 
     def read_bytes(self, key: str) -> bytes:
@@ -204,6 +233,21 @@ class LocalLocation(Location):
             raise ObjectNotFoundError(f"Berkas tidak ditemukan: {path}") from exc
         except OSError as exc:
             raise StorageError(f"Cannot read {path}: {exc}") from exc
+
+    def read_input(self, key: str, max_bytes: int | None = None) -> bytes:
+        parts = key.split("/")
+        if not key or key.startswith("/") or ".." in parts or "" in parts:
+            raise InputRefusedError("bad_key", f"{self.url}/{key}")
+        path = self.root.joinpath(*parts)
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError as exc:
+            raise ObjectNotFoundError(f"Berkas tidak ditemukan: {path}") from exc
+        except (OSError, RuntimeError) as exc:  # a link loop
+            raise InputRefusedError("not_a_file", str(path)) from exc
+        if not real.is_relative_to(self.root.resolve()):
+            raise InputRefusedError("outside", str(path))
+        return _read_regular_file(real, max_bytes)
 
     def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
         path = self._path(key)
@@ -224,6 +268,26 @@ class LocalLocation(Location):
 
     def presigned_url(self, key: str, expires: int = 3600) -> str:
         return self._path(key).as_uri()
+
+
+def _read_regular_file(path: Path, max_bytes: int | None) -> bytes:
+    """Bytes of a regular file (no link followed at the last step, no pipe opened blocking), at most `max_bytes`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError as exc:
+        raise ObjectNotFoundError(f"Berkas tidak ditemukan: {path}") from exc
+    except OSError as exc:
+        raise InputRefusedError("not_a_file", str(path)) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputRefusedError("not_a_file", str(path))
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise InputRefusedError("too_large", str(path), info.st_size)
+        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputRefusedError("too_large", str(path), len(data))
+    return data
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -323,6 +387,25 @@ class S3Location(Location):
             return response["Body"].read()
         except _boto_errors() as exc:
             raise self._error(exc, self.describe(key), "read") from exc
+
+    def read_input(self, key: str, max_bytes: int | None = None) -> bytes:
+        if not key:
+            raise InputRefusedError("bad_key", self.url)
+        full_key = f"{self.prefix}/{key}" if self.prefix else key
+        where = f"s3://{self.bucket}/{full_key}"
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=full_key)
+            body = response["Body"]
+            size = response.get("ContentLength")
+            if max_bytes is not None and size is not None and size > max_bytes:
+                body.close()
+                raise InputRefusedError("too_large", where, size)
+            data = body.read() if max_bytes is None else body.read(max_bytes + 1)
+        except _boto_errors() as exc:
+            raise self._error(exc, where, "read") from exc
+        if max_bytes is not None and len(data) > max_bytes:
+            raise InputRefusedError("too_large", where, len(data))
+        return data
 
     def write_bytes(self, key: str, data: bytes, content_type: str | None = None) -> None:
         content_type = content_type or guess_content_type(key)

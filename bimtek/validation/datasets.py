@@ -18,6 +18,7 @@ from bimtek.core.columns import DatasetSpec, load_spec
 from bimtek.core.model import PROGRAM_COLUMNS
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.validation import normalize as _normalize
 
@@ -74,6 +75,7 @@ def suite_parameters(region: Region) -> dict[str, object]:
         "period_start": region.period.start,
         "period_end": region.period.end,
         "opd_keys": sorted(region.opd_lookup()),
+        "max_budget": get_settings().max_budget,
     }
 
 

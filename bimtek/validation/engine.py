@@ -32,7 +32,7 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
     result = SheetResult(
         path=sheet.path, sheet=sheet.sheet, dataset=dataset, valid=empty_valid(rules), rejected=raw.iloc[0:0],
         rejections=[], file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0), raw=raw,
-        headers=headers,
+        headers=headers, sender=sheet.sender,
     )
     if sheet.status != "ok" or frame.empty:
         status = sheet.status if sheet.status != "ok" else "empty"

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.text import fold_key
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,12 @@ def _budget(ctx: MessageContext) -> str:
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
             "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
         )
+    if isinstance(ctx.observed, (int, float)) and ctx.observed > 0:
+        ceiling = f"{get_settings().max_budget:,}".replace(",", ".")
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di atas batas wajar anggaran satu program '
+            f"(Rp {ceiling}). Periksa jumlah nol atau satuan (juta/miliar/triliun)."
+        )
     return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
 
 
@@ -160,15 +168,30 @@ def _opd_unknown(ctx: MessageContext) -> str:
         f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, yang tidak ada dalam daftar OPD {ctx.region.name}. '
         "Tulis nama OPD sesuai daftar resmi"
     )
-    guess = _closest(str(ctx.value or ""), tuple(ctx.region.opd_names))
+    guess = closest_opd(str(ctx.value or ""), ctx.region)
     return text + (f' (mungkin maksudnya "{guess}"?).' if guess else ".")
 
 
+SUGGESTION_RATIO = 0.85
+"""How alike (difflib ratio of folded names) a written OPD name must be to an official name or alias to be
+suggested: a typo ("Dinas Kesehatn"), not merely another Dinas ("Dinas Antah Berantah" -> no suggestion)."""
+
+
+def closest_opd(value: str, region) -> str | None:
+    """The official OPD name closest to `value` (folded names and aliases, ratio >= SUGGESTION_RATIO), or None."""
+    lookup = region.opd_lookup()
+    return _closest(fold_key(value), tuple(sorted(lookup.items())))
+
+
 @lru_cache(maxsize=1024)
-def _closest(value: str, names: tuple[str, ...]) -> str | None:
-    """The most similar official name (difflib ratio >= 0.6), or None."""
-    matches = difflib.get_close_matches(value, names, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+def _closest(folded: str, lookup: tuple[tuple[str, str], ...]) -> str | None:
+    if not folded:
+        return None
+    names = dict(lookup)
+    if folded in names:
+        return names[folded]
+    matches = difflib.get_close_matches(folded, list(names), n=1, cutoff=SUGGESTION_RATIO)
+    return names[matches[0]] if matches else None
 
 
 @message_for("duplicate")

@@ -13,6 +13,7 @@ import json
 import pandas as pd
 
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
+from bimtek.core.personal_data import is_personal_column
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.engine import META_COLUMNS, empty_valid
 from bimtek.validation.result import SheetResult
@@ -63,13 +64,17 @@ def quarantine_csv(results: list[SheetResult]) -> bytes:
     """Rejected rows as written, with their reasons, as CSV for Excel (UTF-8 with BOM, CRLF line ends).
 
     Columns: berkas, sheet, baris, alasan (every reason of the row, joined with "; "), then the union of the
-    files' original columns in order of first appearance. Rows by file path, sheet, row number.
+    files' original columns in order of first appearance, less the personal-data columns an OPD added
+    (`bimtek.personal_data`: phone, e-mail, NIP, NIK, address...), because this file is shared region-wide.
+    Rows by file path, sheet, row number.
     """
     ordered = _ordered(results)
     data_columns: list[str] = []
     for result in ordered:
         for name in result.rejected.columns:
-            if name not in META_COLUMNS and name not in data_columns and name not in QUARANTINE_COLUMNS:
+            if name in META_COLUMNS or name in data_columns or name in QUARANTINE_COLUMNS:
+                continue
+            if not is_personal_column(name):
                 data_columns.append(name)
 
     buffer = io.StringIO()

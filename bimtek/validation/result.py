@@ -37,6 +37,8 @@ class SheetResult:
     """Contract column name -> its column name in `raw`/`rejected` (the header as the OPD wrote it)."""
     notes: list[str] = field(default_factory=list)
     """Indonesian remarks that reject nothing (e.g. a yes/no cell read as "no")."""
+    sender: str | None = None
+    """The OPD the intake workbook was made for (Sheet.sender), None when the file does not say."""
 
 
 def file_status(rows: int, rejected: int) -> str:

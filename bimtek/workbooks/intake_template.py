@@ -37,6 +37,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
@@ -44,10 +45,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from bimtek.core.columns import TEAM_DATASETS, ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
+from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import slugify
-from bimtek.core.vocabularies import NARRATIVE_PARTS
+from bimtek.core.vocabularies import NARRATIVE_PARTS, ROMAN
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
@@ -71,7 +73,6 @@ LIST_FIRST_ROW = 12
 GUIDE_TABLE_ROW = 12
 """The column table of the Petunjuk sheet starts here, beyond the ingest's 10-row header scan."""
 DATE_FORMAT = "DD/MM/YYYY"
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 SHEET_TITLES = {
     "program": "Program",
@@ -214,6 +215,8 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
         sheets.append((worksheet.title, dataset, columns))
     _write_list_sheet(workbook, region)
     _write_guide(guide, sheets, region, stage, opd)
+    if opd:
+        workbook.custom_doc_props.append(StringProperty(name=SENDER_PROPERTY, value=opd))
     return workbook_bytes(workbook)
 
 

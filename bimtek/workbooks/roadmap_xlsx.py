@@ -28,6 +28,8 @@ from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
+    fit_row_heights,
+    print_setup,
     safe_sheet_name,
     set_widths,
     style_header,
@@ -163,6 +165,7 @@ def _write_summary(ws, summary: pd.DataFrame, region) -> None:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{SUMMARY_HEADER_ROW + 1}"
     set_widths(ws, [width for _, width in SUMMARY_COLUMNS])
+    print_setup(ws, SUMMARY_HEADER_ROW)
 
 
 def _summary_row(ws, row: int, label: str, programs: int, budget: float, candidates: int) -> None:
@@ -219,3 +222,5 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
     set_widths(ws, [c.width for c in columns])
+    fit_row_heights(ws, 2, [c.width for c in columns])
+    print_setup(ws, 1)

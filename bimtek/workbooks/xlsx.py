@@ -103,6 +103,36 @@ def set_widths(worksheet, widths: list[float]) -> None:
         worksheet.column_dimensions[get_column_letter(position)].width = width
 
 
+LINE_HEIGHT = 15.0
+"""Height in points of one line of 11 pt text, for rows of wrapped cells."""
+
+
+def fit_row_heights(worksheet, first_row: int, widths: list[float]) -> None:
+    """Give the rows from `first_row` on the height their wrapped text needs (LibreOffice, unlike Excel, keeps
+    the default height of a row written by openpyxl, so long wrapped text would overlap the next row)."""
+    import math
+
+    for row in worksheet.iter_rows(min_row=first_row):
+        lines = 1
+        for cell, width in zip(row, widths):
+            text = "" if cell.value is None else str(cell.value)
+            lines = max(lines, sum(max(1, math.ceil(len(part) / max(width - 1, 1))) for part in text.split("\n")))
+        if lines > 1:
+            worksheet.row_dimensions[row[0].row].height = lines * LINE_HEIGHT
+
+
+def print_setup(worksheet, header_row: int) -> None:
+    """Print on A4 landscape, all columns on one page width (as many pages down as needed), header row repeated
+    on every printed page."""
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = f"{header_row}:{header_row}"
+    worksheet.print_options.horizontalCentered = True
+
+
 def style_header(cells) -> None:
     """Bold white text on dark blue, wrapped: the look of every header row."""
     for cell in cells:

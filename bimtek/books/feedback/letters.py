@@ -1,0 +1,209 @@
+"""Letters to the OPD that sent files with problems: one HTML letter and one .xlsx list per sender.
+
+Each letter (templates/feedback-opd.html.j2) groups every problem of the sender's files by file and row, reuses the
+Indonesian messages of the validation report, and is dated (the stage's Bimtek date), numbered (the region's
+letter pattern) and signed by the Tim Pelaksana lead named in the region file. Senders: bimtek.books.feedback.attribution.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
+from bimtek.core.formatting import FILTERS
+from bimtek.core.model import Rejection, ValidationReport
+from bimtek.core.paths import TEMPLATES_DIR
+from bimtek.core.region import Region
+from bimtek.core.text import is_blank, slugify
+from bimtek.core.vocabularies import ROMAN
+from bimtek.workbooks.xlsx import (
+    TITLE_FONT,
+    WRAP,
+    fit_row_heights,
+    print_setup,
+    set_widths,
+    style_header,
+    workbook_bytes,
+)
+
+FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
+FEEDBACK_COLUMNS = {
+    "berkas": "Berkas",
+    "lembar": "Lembar",
+    "baris": "Baris",
+    "kolom": "Kolom",
+    "nilai": "Nilai tertulis",
+    "masalah": "Masalah dan cara memperbaiki",
+}
+"""Columns of FeedbackDoc.rows (and headers of its .xlsx), in order."""
+
+
+@dataclass
+class FeedbackDoc:
+    """What one OPD receives: an HTML letter and an .xlsx list of the same problems."""
+
+    opd: str
+    html: str
+    xlsx: bytes
+    rows: pd.DataFrame
+    """One line per problem: FEEDBACK_COLUMNS."""
+    listed: bool = False
+    """True when `opd` is an OPD of the region list (not raw text or a file name)."""
+
+    @property
+    def slug(self) -> str:
+        """File-name stem for the two files, e.g. "umpan-balik-dinas-kesehatan"."""
+        return f"umpan-balik-{slugify(self.opd) or 'opd'}"
+
+    def files(self) -> dict[str, bytes]:
+        """The two documents by file name."""
+        return {f"{self.slug}.html": self.html.encode("utf-8"), f"{self.slug}.xlsx": self.xlsx}
+
+
+def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[str, list[dict]]:
+    """Sender -> problem lines (FEEDBACK_COLUMNS keys), file problems first, then rejections by file and row.
+    Problems of files without a known sender are left out (the overview lists those files)."""
+    lines: dict[str | None, list[dict]] = defaultdict(list)
+    for item in file_problems(report):
+        lines[attribution.of_file(item.path)].append(
+            {"berkas": item.path, "lembar": item.sheet, "baris": None, "kolom": None, "nilai": None,
+             "masalah": item.message or "Berkas tidak berisi data yang dapat dibaca."}
+        )
+    for rejection in report.rejections:
+        lines[attribution.of_file(rejection.path)].append(_rejection_line(rejection))
+    return {owner: sorted(items, key=_line_order) for owner, items in lines.items() if owner is not None}
+
+
+def _rejection_line(rejection: Rejection) -> dict:
+    return {
+        "berkas": rejection.path, "lembar": rejection.sheet, "baris": rejection.row, "kolom": rejection.column,
+        "nilai": rejection.value, "masalah": rejection.message,
+    }
+
+
+def _line_order(line: dict) -> tuple:
+    return (line["berkas"], line["lembar"] or "", line["baris"] if line["baris"] is not None else -1)
+
+
+def _group(lines: list[dict]) -> list[dict]:
+    """Lines grouped by file (and sheet), then by row: [{berkas, lembar, baris: [{nomor, masalah: [...]}]}]."""
+    files: dict[tuple[str, str], dict[object, list[dict]]] = {}
+    for line in lines:
+        rows = files.setdefault((line["berkas"], line["lembar"] or ""), {})
+        rows.setdefault(line["baris"], []).append(line)
+    return [
+        {"berkas": path, "lembar": sheet, "baris": [{"nomor": number, "masalah": items} for number, items in rows.items()]}
+        for (path, sheet), rows in files.items()
+    ]
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
+    """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
+
+    Results stay editable for weeks after a workshop, so the letter asks for corrections before the next event
+    rather than by the (already past) date of the stage itself.
+    """
+    if not stage:
+        return None
+    following = int(stage) + 1
+    key, name = (f"tahap-{following}", f"Bimtek Tahap {ROMAN.get(following, following)}") if following <= 4 \
+        else ("rakor", "rapat koordinasi penutupan")
+    due = region.calendar.get(key)
+    return (name, due) if due else None
+
+
+def letter_date(region: Region, stage: int | None):
+    """Date of the letters of a stage: the stage's Bimtek date from the region calendar (the letters follow that
+    workshop; nothing reads the clock), None when the calendar has none."""
+    return region.calendar.get(f"tahap-{stage}") if stage else None
+
+
+def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None,
+                         sequence: int = 1) -> str:
+    """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
+    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
+    template = environment().get_template(FEEDBACK_TEMPLATE)
+    when = letter_date(region, stage)
+    return template.render(
+        opd=opd,
+        region=region,
+        stage=stage,
+        next_event=next_event(region, stage),
+        files=_group(lines),
+        row_count=len({(x["berkas"], x["lembar"], x["baris"]) for x in lines if x["baris"] is not None}),
+        problem_count=len(lines),
+        whole_file=any(x["baris"] is None for x in lines),
+        date=when,
+        number=region.letters.format(sequence, when.year if when else "...."),
+        signer=region.officials.team_lead,
+    )
+
+
+def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str, str],
+                widths: list[float], sheet_name: str) -> bytes:
+    """A one-sheet workbook: title, subtitle, header on row 4 (frozen, autofilter), the frame's rows."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet_name
+    ws["A1"] = title
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = subtitle
+    header_row = 4
+    for position, key in enumerate(headers, start=1):
+        ws.cell(header_row, position, headers[key])
+    style_header(ws[header_row][: len(headers)])
+    for offset, record in enumerate(frame.itertuples(index=False), start=1):
+        for position, value in enumerate(record, start=1):
+            cell = ws.cell(header_row + offset, position, None if is_blank(value) else _plain(value))
+            cell.alignment = WRAP
+    ws.freeze_panes = f"A{header_row + 1}"
+    ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
+    set_widths(ws, widths)
+    fit_row_heights(ws, header_row + 1, widths)
+    print_setup(ws, header_row)
+    return workbook_bytes(workbook)
+
+
+def _plain(value: object) -> object:
+    """numpy scalars -> Python values openpyxl accepts."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: Region,
+                    stage: int | None = None) -> dict[str, FeedbackDoc]:
+    """One FeedbackDoc per OPD with rejected rows or unusable files, keyed by the OPD (module doc: attribution).
+
+    `results` are the SheetResults of the run (None: attribute by file only). `stage` (optional) names the
+    Bimtek stage and its date from the region calendar in the letter.
+    """
+    attribution = attribute(results, region)
+    docs: dict[str, FeedbackDoc] = {}
+    for sequence, (owner, lines) in enumerate(sorted(_problem_rows(report, attribution).items()), start=1):
+        frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
+        frame["baris"] = frame["baris"].astype("Int64")
+        subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
+        xlsx = table_xlsx(f"Umpan balik isian Smart City - {owner}", subtitle, frame, FEEDBACK_COLUMNS,
+                           [32, 18, 8, 20, 26, 90], "Perbaikan")
+        html = render_feedback_html(owner, lines, region, stage, sequence)
+        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner))
+    return docs
