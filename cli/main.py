@@ -74,6 +74,8 @@ def run(
     """Jalankan satu tahap Bimtek (atau semuanya) dan terbitkan hasilnya ke store."""
     if stage not in STAGES:
         _fail(f"tahap '{stage}' tidak dikenal; pilih salah satu dari {', '.join(STAGES)}.")
+    if run_id is not None:
+        _check_run_id(run_id)
     try:
         _check_inputs(region, inputs, stage_folders=STAGES[:4] if stage == "all" else ())
         published = _run_stage(stage, region, inputs, store, run_id)
@@ -81,6 +83,17 @@ def run(
         _fail(str(exc))
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
+
+
+def _check_run_id(run_id: str) -> None:
+    """Refuse a --run-id that is not one safe folder name (exit 2), before any work is done."""
+    from bimtek.store.package import RUN_ID_MAX_LENGTH, validate_run_id
+
+    try:
+        validate_run_id(run_id)
+    except ValueError:
+        _fail(f"--run-id '{run_id}' tidak dapat dipakai: gunakan huruf, angka, '.', '_' atau '-', diawali huruf atau "
+              f"angka, paling panjang {RUN_ID_MAX_LENGTH} karakter.")
 
 
 def _run_stage(stage: str, region: Path, inputs: str, store: str | None, run_id: str | None) -> list[str]:

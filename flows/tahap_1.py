@@ -14,7 +14,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from tasks.documents import render_documents
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_1 import draft_tahap_1
 
 STAGE = 1
@@ -24,11 +24,14 @@ STAGE = 1
 def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg = load_region(region)
+    run = choose_run(run_id)
+    store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results)
-    result = publish_outputs(store or get_settings().store, reg.slug, STAGE, run_id, output.files, intake.inputs,
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

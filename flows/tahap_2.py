@@ -16,7 +16,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from tasks.documents import render_documents
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_2 import draft_tahap_2, load_tahap_1
 
 STAGE = 2
@@ -26,14 +26,16 @@ STAGE = 2
 def tahap_2(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> map -> compare with Tahap I -> quick-win plans -> Buku 1 revised -> package -> store."""
     reg = load_region(region)
+    run = choose_run(run_id)
     store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
     output = render_documents(output, reg, STAGE, report, intake.results)
     extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

@@ -17,7 +17,7 @@ from flows.options import stage_flow_options
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_2 import load_tahap_1
 
 STAGE = 3
@@ -30,8 +30,10 @@ ANALYSIS_KEYS = tuple(FIGURE_KEYS.values())
 def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg = load_region(region)
+    run = choose_run(run_id)
     store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, ANALYSIS_KEYS, needed_by=STAGE)
@@ -39,7 +41,7 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     output = render_documents(output, reg, STAGE, report, intake.results)
     runs = {name: run for name, run in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if run}
     extra = {"previous_runs": runs} if runs else None
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, extra,
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

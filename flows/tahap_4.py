@@ -13,7 +13,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from tasks.documents import render_documents
-from tasks.publishing import publish_outputs
+from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_4 import draft_tahap_4, load_tahap_4_previous
 
 STAGE = 4
@@ -26,13 +26,15 @@ def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | No
     Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
     """
     reg = load_region(region)
+    run = choose_run(run_id)
     store = store or get_settings().store
     previous = load_tahap_4_previous(store, reg.slug)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     drafted = draft_tahap_4(reg, intake.results, previous)
     report = drafted.report
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
-    result = publish_outputs(store, reg.slug, STAGE, run_id, output.files, intake.inputs, previous.manifest_extra(),
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, previous.manifest_extra(),
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

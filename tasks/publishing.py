@@ -1,16 +1,44 @@
-"""Prefect task that publishes a stage's deliverables to the store (retried: storage I/O can fail transiently)."""
+"""Prefect tasks that archive a run's raw inputs and publish its deliverables to the store (retried: storage I/O
+can fail transiently; a retry reuses the run id and claim token chosen once per flow run by `choose_run`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.core.settings import get_settings
-from bimtek.store.package import RunExistsError, code_version, new_run_id, publish_run
+from bimtek.store.archive import archive_inputs
+from bimtek.store.package import (
+    RunExistsError,
+    code_version,
+    new_run_id,
+    publish_run,
+    run_prefix,
+    validate_run_id,
+)
 from bimtek.store.storage import open_location
 from tasks.retry import retry_unless
+
+
+def choose_run(run_id: str | None) -> tuple[str, str]:
+    """The run id (the given one, else the current UTC second) and the claim token of this flow run.
+
+    Called once in the flow body, before the retried publish task, so every attempt writes the same folder under
+    the same claim. The token is the Prefect flow run id (also the same on a flow retry); a fresh one outside Prefect.
+    """
+    from prefect.runtime import flow_run
+
+    chosen = validate_run_id(run_id) if run_id else new_run_id()
+    return chosen, str(flow_run.id or uuid.uuid4().hex)
+
+
+@task(name="archive-inputs", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def archive_run_inputs(store: str, region_slug: str, inputs: str, entries: list[dict]) -> list[dict]:
+    """Copy every input file to `<store>/<region>/arsip-masukan/<sha256>`; the entries come back with `archive`."""
+    return archive_inputs(open_location(store), region_slug, open_location(inputs), entries)
 
 
 @task(name="publish-run", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_unless(RunExistsError),
@@ -19,24 +47,21 @@ def publish_outputs(
     store: str,
     region_slug: str,
     stage: int,
-    run_id: str | None,
+    run: tuple[str, str],
     outputs: dict[str, bytes],
     inputs: list[dict],
     extra: dict | None = None,
     highlights: list[tuple[str, str]] | None = None,
 ) -> dict:
-    """Write the run folder, bundle and manifest, then latest.json; return where it went.
+    """Claim the run folder, write it, verify it, then move latest.json; return where it went.
 
-    `links` holds (label, URL) of the `highlights` (label, key): presigned links with the configured expiry on S3,
-    file:// URIs in a local store.
+    `run` is (run id, claim token) from `choose_run`. `links` holds (label, URL) of the `highlights`
+    (label, key): presigned links with the configured expiry on S3, file:// URIs in a local store.
 
-    An existing run id is refused (a user-given --run-id never replaces a published run), except on a retry of
-    this task, which must be able to finish the folder its failed attempt started.
+    A run id published or being published by another writer is refused (`RunExistsError`, not retried); a retry
+    of this task holds the same claim token, so it finishes the folder its failed attempt started.
     """
-    from prefect.runtime import task_run
-
-    created_at = dt.datetime.now(dt.timezone.utc)
-    run_id = run_id or new_run_id(created_at)
+    run_id, token = run
     location = open_location(store)
     published = publish_run(
         location,
@@ -45,17 +70,17 @@ def publish_outputs(
         run_id,
         outputs,
         inputs,
-        created_at,
+        dt.datetime.now(dt.UTC),
         code_version(),
         extra=extra,
-        overwrite=task_run.run_count > 1,
+        claim_token=token,
     )
-    run_prefix = f"{region_slug}/tahap-{stage}/{run_id}"
+    folder = run_prefix(region_slug, stage, run_id)
     expires = get_settings().presign_expiry_seconds
     return {
-        "links": [(label, location.presigned_url(f"{run_prefix}/{key}", expires)) for label, key in highlights or []],
+        "links": [(label, location.presigned_url(f"{folder}/{key}", expires)) for label, key in highlights or []],
         "run_id": run_id,
-        "run_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}"),
-        "manifest_url": location.describe(f"{region_slug}/tahap-{stage}/{run_id}/manifest.json"),
+        "run_url": location.describe(folder),
+        "manifest_url": location.describe(f"{folder}/manifest.json"),
         "published": published,
     }

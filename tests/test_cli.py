@@ -38,6 +38,14 @@ def test_unknown_stage_exits_2():
     assert "7" in result.output
 
 
+@pytest.mark.parametrize("run_id", ["../x", "a/b", "latest.json", "x" * 200])
+def test_unsafe_run_id_exits_2_before_any_work(run_id, tmp_path):
+    result = runner.invoke(app, ["run", "3", "--region", str(REGION), "--inputs", str(INBOX),
+                                 "--store", str(tmp_path), "--run-id", run_id])
+    assert result.exit_code == 2 and "Galat:" in result.output and "--run-id" in result.output
+    assert not any(tmp_path.iterdir())
+
+
 def test_validate_writes_the_report_and_exits_0_with_rejections(prefect_harness, tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

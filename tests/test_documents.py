@@ -228,7 +228,7 @@ def test_wide_tables_and_long_words_get_break_hints():
 
 
 def test_css_string_escapes_quotes():
-    assert css_string('Kab. "Contoh"\\') == '"Kab. \\"Contoh\\"\\\\"'
+    assert css_string('Kab. "Contoh"\\') == '"Kab. \\22 Contoh\\22 \\5c "'
 
 
 # ----------------------------------------------------------------------------------------------- DOCX

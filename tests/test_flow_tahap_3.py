@@ -65,6 +65,8 @@ def test_manifest_lists_inputs_and_outputs_with_hashes(two_runs):
     for entry in manifest["inputs"]:
         data = (INBOX / entry["path"]).read_bytes()
         assert entry["sha256"] == sha256_bytes(data) and entry["bytes"] == len(data)
+        assert entry["archive"] == f"padang-pariaman/arsip-masukan/{entry['sha256']}"
+        assert (store / entry["archive"]).read_bytes() == data, "the raw input is archived as the OPD sent it"
     for entry in manifest["outputs"]:
         data = (run / entry["path"]).read_bytes()
         assert entry["sha256"] == sha256_bytes(data)

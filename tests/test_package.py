@@ -79,7 +79,7 @@ class RecordingLocation(LocalLocation):
 
 
 def test_file_entry_records_hash_and_size():
-    assert sha256_bytes(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert sha256_bytes(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # pragma: allowlist secret
     assert file_entry("a/b.csv", b"abc") == {"path": "a/b.csv", "sha256": sha256_bytes(b"abc"), "bytes": 3}
 
 
@@ -199,15 +199,17 @@ def test_manifest_hashes_match_the_stored_bytes(store):
         assert entry["bytes"] == len(stored)
 
 
-def test_bundle_holds_the_outputs_and_the_manifest(store):
+def test_bundle_holds_the_outputs_but_quarantine_and_the_manifest(store):
     published = _publish(store, "r1")
     run = store.child(f"{REGION}/tahap-3/r1")
     bundle = run.read_bytes("bundle.zip")
     assert sha256_bytes(bundle) == published.bundle_sha256
+    bundled = {key: data for key, data in OUTPUTS.items() if key != "validation/quarantine.csv"}
+    assert len(bundled) == len(OUTPUTS) - 1
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
-        assert sorted(archive.namelist()) == sorted([*OUTPUTS, "manifest.json"])
+        assert sorted(archive.namelist()) == sorted([*bundled, "manifest.json"])
         assert archive.read("manifest.json") == run.read_bytes("manifest.json")
-        for key, data in OUTPUTS.items():
+        for key, data in bundled.items():
             assert archive.read(key) == data
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from bimtek.core.region import parse_region
-from bimtek.core.text import slugify
+from bimtek.core.sanitise import safe_name
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
 from bimtek.workbooks.xlsx import RUPIAH_FORMAT, ZIP_TIMESTAMP, safe_sheet_name, workbook_bytes
 
@@ -131,6 +131,6 @@ def test_safe_sheet_name_is_unique_ignoring_case():
     assert len(safe_sheet_name("y" * 40, taken)) == 31
 
 
-def test_slugify():
-    assert slugify("Dinas Pariwisata, Pemuda dan Olahraga") == "dinas-pariwisata-pemuda-dan-olahraga"
-    assert slugify("Satpol PP & Damkar ") == "satpol-pp-damkar"
+def test_safe_name():
+    assert safe_name("Dinas Pariwisata, Pemuda dan Olahraga") == "dinas-pariwisata-pemuda-dan-olahraga"
+    assert safe_name("Satpol PP & Damkar ") == "satpol-pp-damkar"

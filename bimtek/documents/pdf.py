@@ -15,7 +15,13 @@ Determinism: WeasyPrint writes no creation date unless the document declares one
 embedded font subsets would still carry the current time (fontTools stamps the font `head` table), so rendering
 runs with SOURCE_DATE_EPOCH set to a fixed date (unless the caller's environment already sets it). The same
 arguments therefore give byte-identical PDFs on the same machine (same WeasyPrint and fonts). Pass `created` to
-record a date in the PDF metadata. Only file: and data: URLs are fetched (no network).
+record a date in the PDF metadata.
+
+Fetching: the run's own images reach the book as data: URIs (`embed_images` of the stage deliverables);
+`RunImageFetcher` serves those and nothing else. file:, http(s):, ftp: and data: URLs of other types (a stylesheet,
+an attachment, a page) are refused without any I/O, so no text of the book can pull a local file or a network
+resource into the PDF. Text inserted into CSS (the region name in the running header) goes through `css_string`,
+which hex-escapes every character that could end a CSS string or the <style> element.
 """
 
 from __future__ import annotations
@@ -41,7 +47,10 @@ STYLE_PATH = Path(__file__).with_name("style.css")
 PROGRAM_NAME = "Gerakan Menuju Smart City"
 ANCHORED_TAGS = ("h1", "h2", "h3")
 """Headings that get an id (when missing) so the table of contents can point at them."""
-ALLOWED_PROTOCOLS = ("file", "data")
+IMAGE_MEDIA_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+"""Media types of the data: URIs the fetcher serves (the run's charts and logos)."""
+_CSS_STRING_SAFE = re.compile(r"[A-Za-z0-9 ,.:;()\u00a0-\uffff-]")
+"""Characters `css_string` writes as they are; any other (quotes, <, >, &, /, \\, controls) is hex-escaped."""
 RUNNING_FONT = 'Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 """Font of the running header and footer (whatever font the book's text uses)."""
 _SKIPPED_TAGS = {"html", "head", "body", "title", "meta", "base"}
@@ -300,8 +309,16 @@ def split_book(html: str) -> BookParts:
 # ----------------------------------------------------------------------------------------------- assembly
 
 def css_string(text: str) -> str:
-    """`text` as a quoted CSS string (for `content:` of the page margin boxes)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    """`text` as a quoted CSS string (for `content:` of the page margin boxes).
+
+    Every character outside letters, digits, spaces and plain punctuation becomes a CSS hex escape (`<` -> `\\3c `),
+    so the value can neither close the string nor the <style> element around it. Control characters are dropped.
+    """
+    escaped = "".join(
+        char if _CSS_STRING_SAFE.fullmatch(char) else f"\\{ord(char):x} "
+        for char in text
+        if char in "\t\n" or not (ord(char) < 0x20 or 0x7F <= ord(char) < 0xA0)
+    )
     return f'"{escaped}"'
 
 
@@ -409,18 +426,6 @@ def _fixed_font_timestamp():
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _base_url(base_url: str | Path | None) -> str | None:
-    """A folder becomes a file URL ending in "/" so relative paths resolve inside it."""
-    if base_url is None:
-        return None
-    path = Path(base_url)
-    if isinstance(base_url, Path) or path.is_dir():
-        if path.is_dir():
-            return path.resolve().as_uri() + "/"
-        return path.resolve().as_uri()
-    return str(base_url)
-
-
 def _quiet_font_subsetting_warnings() -> None:
     """WeasyPrint warns once per font that it subsets with fontTools (no HarfBuzz-Subset here): not actionable."""
     import logging
@@ -428,20 +433,41 @@ def _quiet_font_subsetting_warnings() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
+def run_image_fetcher():
+    """A WeasyPrint URL fetcher serving only data: URIs of `IMAGE_MEDIA_TYPES` (see module doc).
+
+    Refused URLs are kept in its `refused` list (for logs and tests); WeasyPrint skips the resource and goes on.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class RunImageFetcher(URLFetcher):
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            media_type = url[len("data:"):].split(";", 1)[0].split(",", 1)[0].strip().lower()
+            if not url[:5].lower() == "data:" or media_type not in IMAGE_MEDIA_TYPES:
+                self.refused.append(url)
+                raise ValueError(f"Refused resource (only the run's own images are used): {url[:80]}")
+            return super().fetch(url, headers)
+
+    return RunImageFetcher()
+
+
 def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-             base_url: str | Path | None = None, created: dt.date | None = None, front_matter: bool = True) -> bytes:
+             created: dt.date | None = None, front_matter: bool = True, fetcher=None) -> bytes:
     """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
 
-    `base_url` resolves relative image/stylesheet paths (a folder path or file URL). `created`, when given, is
-    written as the PDF creation/modification date; without it the PDF carries no date at all.
+    Images must be data: URIs (module doc: fetching). `created`, when given, is written as the PDF
+    creation/modification date; without it the PDF carries no date at all. `fetcher` (default: a fresh
+    `run_image_fetcher()`) lets a caller read which URLs were refused.
     """
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
     _quiet_font_subsetting_warnings()
 
     document = print_document(html, title=title, region_name=region_name, stage_label=stage_label,
                               synthetic=synthetic, created=created, front_matter=front_matter)
-    fetcher = URLFetcher(allowed_protocols=ALLOWED_PROTOCOLS)
     with _fixed_font_timestamp():
-        return HTML(string=document, base_url=_base_url(base_url), url_fetcher=fetcher).write_pdf()
+        return HTML(string=document, url_fetcher=fetcher or run_image_fetcher()).write_pdf()

@@ -6,10 +6,12 @@ import json
 
 import pandas as pd
 
+from bimtek.core.csv_files import frame_csv_bytes
+
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A CSV a script or a spreadsheet reads: UTF-8, comma, '\\n' line ends, no index, stable float text."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A CSV a script or a spreadsheet reads: UTF-8, comma, '\\n' line ends, no index, every text cell sanitised."""
+    return frame_csv_bytes(frame)
 
 
 def json_bytes(data: object) -> bytes:

@@ -8,7 +8,7 @@ from bimtek.analysis import finalisation as fin
 from bimtek.analysis.summary import table_rows
 from bimtek.books.buku_2 import render_book
 from bimtek.core.region import Region
-from bimtek.core.text import slugify
+from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.core.vocabularies import SIGNED
 from bimtek.stages.tahap_4_context import with_years
 
@@ -27,10 +27,12 @@ def commitment_sheets(context: dict, roadmap: pd.DataFrame, region: Region) -> d
     rows = with_years(table_rows(roadmap))
     status = {r["opd"]: r for r in context["commitments"]["rows"]}
     sheets: dict[str, dict] = {}
-    for opd in sheet_opd(roadmap, region):
+    owners = sheet_opd(roadmap, region)
+    names = unique_names(owners, fallback="opd", max_bytes=NAME_MAX_BYTES - len("lembar-komitmen-"), taken=[HEAD_SLUG])
+    for opd in owners:
         programs = sorted((r for r in rows if r["opd"] == opd), key=lambda r: r["peringkat"])
         signer = status.get(opd, {})
-        sheets[slugify(opd)] = {
+        sheets[names[opd]] = {
             "kind": "opd",
             "opd": opd,
             "pejabat": signer.get("pejabat"),

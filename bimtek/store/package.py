@@ -4,12 +4,27 @@ Layout (see docs/design.md):
 
     <store>/<region>/tahap-<N>/<run-id>/<output key>     every deliverable
     <store>/<region>/tahap-<N>/<run-id>/bundle.zip        the deliverables + manifest.json, deterministic zip
+                                                          (without BUNDLE_EXCLUDED_KEYS: quarantine.csv)
     <store>/<region>/tahap-<N>/<run-id>/manifest.json     inputs and outputs with sha256 and bytes
     <store>/<region>/tahap-<N>/latest.json                {"run_id", "manifest", ...}, written LAST
 
-A run becomes visible only when latest.json points at it, and latest.json is written after everything else, so
-a crash mid-publish leaves the previous run as the latest one. Readers of a previous stage's outputs go through
-`load_published_file`, which follows latest.json and checks the file against the manifest.
+    <store>/<region>/tahap-<N>/<run-id>/.claim-<g>.json  who is writing the run (hidden: never listed)
+
+Publishing one run id, step by step (`publish_run`):
+
+1. Claim the run folder: create `.claim-0.json` exclusively (`Location.create_exclusive`: a hard link locally,
+   a conditional PUT `If-None-Match: *` on S3), holding a token unique to the writer. Of two writers of one id
+   exactly one creates it; the other is refused (`RunExistsError`), unless the claim is its own (a retry of the
+   same flow run, same token) or abandoned: no manifest, and its holder is a dead process on this host or older
+   than `CLAIM_TTL_SECONDS`. An abandoned claim is taken over by creating the next generation `.claim-<g+1>.json`,
+   exclusively again, so two writers can never both take it over.
+2. Remove leftovers of an abandoned attempt (files the new run does not write), then write outputs, bundle.zip.
+3. Check the claim is still ours, write manifest.json, then read every object back and compare sha256 and size.
+4. Only then write latest.json. A run is published when its manifest.json exists; a folder without one (a killed
+   run) does not count: its id can be reused and its leftovers are cleaned by the next writer.
+
+Readers of a previous stage's outputs go through `load_published_file`, which follows latest.json and checks the
+file against the manifest, so a reader never sees a partial run.
 """
 
 from __future__ import annotations
@@ -17,8 +32,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
+import socket
 import subprocess
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +50,9 @@ BUNDLE_NAME = "bundle.zip"
 LATEST_NAME = "latest.json"
 RESERVED_OUTPUT_KEYS = frozenset({MANIFEST_NAME, BUNDLE_NAME})
 """Keys `publish_run` writes itself; outputs may not use them."""
+BUNDLE_EXCLUDED_KEYS = frozenset({"validation/quarantine.csv"})
+"""Outputs kept out of bundle.zip (the region-wide download): rejected rows as the OPD typed them may hold
+personal data. They stay in the run folder, listed by the manifest, for the coordinator."""
 
 RUN_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 """User-given run ids (and region slugs) must match this: one safe path segment."""
@@ -47,6 +68,10 @@ ZIP_COMPRESS_LEVEL = 6
 
 MANIFEST_CORE_KEYS = ("region", "stage", "run_id", "created_at", "code_version", "inputs", "outputs")
 
+CLAIM_PREFIX = ".claim-"
+CLAIM_TTL_SECONDS = 6 * 3600
+"""A claim older than this, without a manifest, is abandoned whoever holds it (a writer on another host that died)."""
+
 
 class RunExistsError(StorageError):
     """A run with this id is already in the store (pass overwrite=True to replace it)."""
@@ -54,6 +79,10 @@ class RunExistsError(StorageError):
 
 class IntegrityError(StorageError):
     """A published file does not match the sha256 or size recorded in its run's manifest."""
+
+
+class ClaimLostError(StorageError):
+    """Another writer took the run folder over while this one was writing (this one stops, publishing nothing)."""
 
 
 @dataclass(frozen=True)
@@ -264,18 +293,21 @@ def publish_run(
     extra: dict | None = None,
     *,
     overwrite: bool = False,
+    claim_token: str | None = None,
+    now: datetime | None = None,
 ) -> PublishedRun:
-    """Write a run's outputs, bundle.zip, manifest.json, then latest.json (last), and return what was written.
+    """Claim the run folder, write outputs, bundle.zip, manifest.json, verify them, then latest.json (module doc).
 
     The manifest lists every output with sha256 and bytes, but not bundle.zip: the bundle contains the manifest,
     so the manifest cannot contain the bundle's hash. The bundle's hash goes into latest.json instead.
-    Raises `RunExistsError` when the run folder already holds files, unless `overwrite` is true (then files of
-    the old run that the new one does not write stay behind, unlisted by the manifest).
+    `claim_token` identifies the writer: pass the same token on a retry so it may finish its own folder (default:
+    a fresh token, i.e. a new writer). Raises `RunExistsError` when the run is published (manifest.json present)
+    or claimed by another live writer; `overwrite` replaces a published run (files it does not write are removed).
     """
     run_location = store.child(run_prefix(region_slug, stage, run_id))
     outputs = _checked_outputs(outputs)
-    if not overwrite:
-        _refuse_existing_run(run_location)
+    claim = RunClaim(run_location, claim_token or uuid.uuid4().hex)
+    claim.acquire(overwrite=overwrite, now=now)
     manifest = build_manifest(
         region_slug,
         stage,
@@ -287,9 +319,13 @@ def publish_run(
         extra,
     )
     manifest_bytes = to_json_bytes(manifest)
-    bundle = build_bundle({**outputs, MANIFEST_NAME: manifest_bytes})
-    written = _write_run(run_location, outputs, bundle, manifest_bytes)
+    bundled = {key: data for key, data in outputs.items() if key not in BUNDLE_EXCLUDED_KEYS}
+    bundle = build_bundle({**bundled, MANIFEST_NAME: manifest_bytes})
+    _remove_leftovers(run_location, outputs)
+    written = _write_run(run_location, outputs, bundle, manifest_bytes, claim)
+    _verify_written(run_location, {**outputs, BUNDLE_NAME: bundle, MANIFEST_NAME: manifest_bytes})
     latest = _latest_record(run_id, manifest, sha256_bytes(bundle))
+    claim.check()
     store.child(stage_prefix(region_slug, stage)).write_bytes(LATEST_NAME, to_json_bytes(latest))
     return PublishedRun(region_slug, stage, run_id, run_location, manifest, latest["bundle_sha256"], latest, written)
 
@@ -309,22 +345,116 @@ def _checked_outputs(outputs: dict[str, bytes]) -> dict[str, bytes]:
     return checked
 
 
-def _refuse_existing_run(run_location: Location) -> None:
-    if run_location.list(missing_ok=True):
-        raise RunExistsError(
-            f"Run dengan ID ini sudah diterbitkan: {run_location.url}. Gunakan --run-id lain; run yang sudah terbit tidak ditimpa."
-        )
+def is_published(run_location: Location) -> bool:
+    """True when the run folder holds a manifest.json: the last object a complete run writes before latest.json."""
+    return run_location.exists(MANIFEST_NAME)
 
 
-def _write_run(run_location: Location, outputs: dict[str, bytes], bundle: bytes, manifest: bytes) -> list[str]:
-    """Write outputs (sorted), then bundle.zip, then manifest.json; return the keys in write order."""
+def _refused(run_location: Location, why: str) -> RunExistsError:
+    return RunExistsError(f"{why}: {run_location.url}. Gunakan --run-id lain; run yang sudah terbit tidak ditimpa.")
+
+
+@dataclass
+class RunClaim:
+    """This writer's hold on a run folder: the generation `g` of `.claim-<g>.json` it created (module doc)."""
+
+    location: Location
+    token: str
+    generation: int = -1
+
+    def key(self, generation: int) -> str:
+        return f"{CLAIM_PREFIX}{generation}.json"
+
+    def acquire(self, *, overwrite: bool = False, now: datetime | None = None) -> None:
+        """Hold the folder or raise `RunExistsError` (published, or claimed by another live writer)."""
+        record = to_json_bytes({"token": self.token, "host": socket.gethostname(), "pid": os.getpid(),
+                                "claimed_at": (now or datetime.now(UTC)).isoformat(timespec="seconds")})
+        generation = 0
+        while True:
+            if self.location.create_exclusive(self.key(generation), record, "application/json"):
+                self.generation = generation
+                break
+            holder = self._read(generation)
+            if holder.get("token") == self.token:
+                self.generation = generation
+                return
+            if self.location.exists(self.key(generation + 1)):
+                generation += 1
+                continue
+            if is_published(self.location) and not overwrite:
+                raise _refused(self.location, "Run dengan ID ini sudah diterbitkan")
+            if not overwrite and not _abandoned(holder, now):
+                raise _refused(self.location, "Run dengan ID ini sedang diterbitkan oleh proses lain")
+            generation += 1
+        if is_published(self.location):  # a run published before claims existed, or taken over after publishing
+            if not overwrite:
+                raise _refused(self.location, "Run dengan ID ini sudah diterbitkan")
+            self.location.delete(MANIFEST_NAME)  # unpublished while it is rewritten
+
+    def check(self) -> None:
+        """Raise `ClaimLostError` when a newer claim exists (another writer took this folder over)."""
+        if self.location.exists(self.key(self.generation + 1)):
+            raise ClaimLostError(
+                f"Run {self.location.url} diambil alih oleh proses lain saat sedang ditulis; run ini tidak diterbitkan."
+            )
+
+    def _read(self, generation: int) -> dict:
+        try:
+            record = json.loads(self.location.read_bytes(self.key(generation)))
+        except (ValueError, StorageError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+
+def _abandoned(holder: dict, now: datetime | None) -> bool:
+    """True when the claim's writer is gone: a dead process on this host, or a claim older than the TTL."""
+    same_host = holder.get("host") == socket.gethostname() and isinstance(holder.get("pid"), int)
+    if same_host and not _process_alive(holder["pid"]):
+        return True
+    try:
+        claimed_at = datetime.fromisoformat(holder["claimed_at"])
+    except (KeyError, TypeError, ValueError):
+        return True
+    return ((now or datetime.now(UTC)) - claimed_at).total_seconds() > CLAIM_TTL_SECONDS
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers(run_location: Location, outputs: dict[str, bytes]) -> None:
+    """Delete files an earlier, unfinished (or replaced) attempt left that this run does not write."""
+    for key in run_location.list(missing_ok=True):
+        if key not in outputs and key not in RESERVED_OUTPUT_KEYS:
+            run_location.delete(key)
+
+
+def _write_run(run_location: Location, outputs: dict[str, bytes], bundle: bytes, manifest: bytes,
+               claim: RunClaim) -> list[str]:
+    """Write outputs (sorted), then bundle.zip, then (claim still held) manifest.json; return the keys in order."""
     written = []
     for key in sorted(outputs):
         run_location.write_bytes(key, outputs[key])
         written.append(key)
     run_location.write_bytes(BUNDLE_NAME, bundle, content_type="application/zip")
+    claim.check()
     run_location.write_bytes(MANIFEST_NAME, manifest, content_type="application/json; charset=utf-8")
     return [*written, BUNDLE_NAME, MANIFEST_NAME]
+
+
+def _verify_written(run_location: Location, files: dict[str, bytes]) -> None:
+    """Read every object back and compare it with what was written (`IntegrityError` naming the first mismatch)."""
+    for key in sorted(files):
+        if sha256_bytes(run_location.read_bytes(key)) != sha256_bytes(files[key]):
+            raise IntegrityError(f"{run_location.describe(key)} differs from what was written; run not published.")
 
 
 def _latest_record(run_id: str, manifest: dict, bundle_sha256: str) -> dict:

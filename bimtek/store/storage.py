@@ -17,6 +17,7 @@ import mimetypes
 import os
 import stat
 import tempfile
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,8 @@ HIDDEN_PREFIXES = (".", "~$")
 
 _NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
 _NO_BUCKET_CODES = {"NoSuchBucket"}
+_ALREADY_EXISTS_CODES = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
+"""A conditional PUT lost: the key exists (412), or a concurrent conditional write to it is in progress (409)."""
 
 
 class StorageError(Exception):
@@ -165,6 +168,18 @@ class Location(ABC):
         """True when an object is stored under `key`."""
 
     @abstractmethod
+    def create_exclusive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
+        """Store `data` under `key` only when nothing is stored there yet; True when this call created it.
+
+        Atomic: of several concurrent callers for one key exactly one gets True (a hard link locally, a
+        conditional PUT `If-None-Match: *` on S3), and the object is complete when it becomes visible.
+        """
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove `key` (no error when it is already gone)."""
+
+    @abstractmethod
     def child(self, prefix: str) -> Location:
         """The location of the sub-folder `prefix`."""
 
@@ -260,6 +275,28 @@ class LocalLocation(Location):
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
+    def create_exclusive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = _write_temp(path, data)
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                return False
+            finally:
+                Path(temp).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot write {path}: {exc}") from exc
+        return True
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"Cannot delete {path}: {exc}") from exc
+
     def child(self, prefix: str) -> LocalLocation:
         return LocalLocation(self._path(prefix))
 
@@ -290,14 +327,36 @@ def _read_regular_file(path: Path, max_bytes: int | None) -> bytes:
     return data
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a hidden temp file beside `path`, flush it to disk, then rename it over `path`."""
+_UMASK_LOCK = threading.Lock()
+
+
+def file_mode() -> int:
+    """The mode a plainly created file gets under the current umask (0644 under the usual 022)."""
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _write_temp(path: Path, data: bytes) -> str:
+    """A hidden temp file beside `path` holding `data`, flushed to disk, with the umask's mode (not mkstemp's 0600)."""
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), file_mode())
             os.fsync(handle.fileno())
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return temp_name
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write to a hidden temp file beside `path`, flush it to disk, then rename it over `path`."""
+    temp_name = _write_temp(path, data)
+    try:
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
@@ -422,6 +481,24 @@ class S3Location(Location):
                 return False
             raise self._error(exc, self.describe(key), "check") from exc
         return True
+
+    def create_exclusive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
+        content_type = content_type or guess_content_type(key)
+        try:
+            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type,
+                                   IfNoneMatch="*")
+        except _boto_errors() as exc:
+            if _error_code(exc) in _ALREADY_EXISTS_CODES:
+                return False
+            raise self._error(exc, self.describe(key), "write") from exc
+        return True
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(key))
+        except _boto_errors() as exc:
+            if _error_code(exc) not in _NOT_FOUND_CODES:
+                raise self._error(exc, self.describe(key), "delete") from exc
 
     def child(self, prefix: str) -> S3Location:
         return S3Location(self.bucket, self._key(prefix), client=self._lazy)

@@ -6,12 +6,11 @@ caller passes them in, and the bytes carry no timestamps.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 import pandas as pd
 
+from bimtek.core.csv_files import table_csv_bytes
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
 from bimtek.core.personal_data import is_personal_column
 from bimtek.validation.datasets import get_rules
@@ -77,16 +76,14 @@ def quarantine_csv(results: list[SheetResult]) -> bytes:
             if not is_personal_column(name):
                 data_columns.append(name)
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*QUARANTINE_COLUMNS, *data_columns])
+    lines: list[list[object]] = []
     for result in ordered:
         reasons: dict[int | None, list[str]] = {}
         for rejection in result.rejections:
             reasons.setdefault(rejection.row, []).append(rejection.message)
         for _, row in result.rejected.sort_values(ROW_COLUMN, kind="stable").iterrows():
             number = int(row[ROW_COLUMN])
-            writer.writerow(
+            lines.append(
                 [
                     row[PATH_COLUMN],
                     row[SHEET_COLUMN],
@@ -95,7 +92,7 @@ def quarantine_csv(results: list[SheetResult]) -> bytes:
                     *(_csv_cell(row.get(name)) for name in data_columns),
                 ]
             )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return table_csv_bytes([*QUARANTINE_COLUMNS, *data_columns], lines, excel=True)
 
 
 def _csv_cell(value: object) -> str:

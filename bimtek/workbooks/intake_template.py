@@ -48,13 +48,15 @@ from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import slugify
+from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
 from bimtek.core.vocabularies import NARRATIVE_PARTS, ROMAN
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
+    put,
+    put_formula,
     safe_sheet_name,
     set_widths,
     style_header,
@@ -173,28 +175,33 @@ TEAM_TEMPLATE = "tim-pelaksana"
 """The `opd` argument of build_intake_workbook that asks for the Tim Pelaksana's workbook (TEAM_DATASETS)."""
 
 
-def intake_filename(stage: int, opd: str | None) -> str:
+def intake_filename(stage: int, opd: str | None, names: dict[object, str] | None = None) -> str:
     """File name of a template: usulan-tahap-3-dinas-kesehatan.xlsx, usulan-tahap-3-semua-opd.xlsx, or
-    narasi-tahap-3-tim-pelaksana.xlsx (TEAM_TEMPLATE)."""
+    narasi-tahap-3-tim-pelaksana.xlsx (TEAM_TEMPLATE).
+
+    `names` (from `intake_names`) keeps the templates of OPD whose names slug alike apart.
+    """
+    if opd is None:
+        return f"usulan-tahap-{int(stage)}-semua-opd.xlsx"
     if opd == TEAM_TEMPLATE:
         return f"narasi-tahap-{int(stage)}-{TEAM_TEMPLATE}.xlsx"
-    suffix = slugify(opd) if opd else "semua-opd"
-    return f"usulan-tahap-{int(stage)}-{suffix or 'opd'}.xlsx"
+    stem = (names or intake_names(stage, [opd]))[opd]
+    return f"usulan-tahap-{int(stage)}-{stem}.xlsx"
+
+
+def intake_names(stage: int, opds: list[str]) -> dict[object, str]:
+    """One distinct file-name part per OPD (see `unique_names`), short enough for the whole name to fit."""
+    return unique_names(opds, fallback="opd", max_bytes=NAME_MAX_BYTES - len(f"usulan-tahap-{int(stage)}-"))
 
 
 def build_intake_workbooks(region: Region, stage: int) -> dict[str, bytes]:
     """One template per OPD of the region (one free-text template when the region lists no OPD), plus the Tim
     Pelaksana's narrative workbook when the stage collects TEAM_DATASETS."""
     owners: list[str | None] = list(region.opd_names) or [None]
+    names = intake_names(stage, [opd for opd in owners if opd is not None])
     if any(d in TEAM_DATASETS for d in datasets_for_stage(stage)):
         owners.append(TEAM_TEMPLATE)
-    files: dict[str, bytes] = {}
-    for opd in owners:
-        name = intake_filename(stage, opd)
-        if name in files:  # two OPD names with the same slug: keep both files apart
-            name = name.removesuffix(".xlsx") + f"-{len(files) + 1}.xlsx"
-        files[name] = build_intake_workbook(region, stage, opd)
-    return files
+    return {intake_filename(stage, opd, names): build_intake_workbook(region, stage, opd) for opd in owners}
 
 
 def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
@@ -251,10 +258,10 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
                       opd: str | None) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
-    ws.cell(TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
-    ws.cell(INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
+    put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
     for col in columns:
-        ws[f"{col.letter}{HEADER_ROW}"] = col.header
+        put(ws, HEADER_ROW, column_index_from_string(col.letter), col.header)
     style_header(ws[HEADER_ROW][: len(columns)])
     for col in columns:
         if col.spec.required:
@@ -293,11 +300,11 @@ def _prefill_opd(ws, columns: list[TemplateColumn], opd: str) -> None:
     others = [c for c in columns if c.spec.kind != "opd"]
     if not opd_cols or not others:
         return
-    literal = opd.replace('"', '""')
+    literal = clean_text(opd).replace('"', '""')
     for row in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
         ranges = ",".join(f"{a}{row}:{b}{row}" for a, b in _segments(others))
         for col in opd_cols:
-            ws[f"{col.letter}{row}"] = f'=IF(COUNTA({ranges})=0,"","{literal}")'
+            put_formula(ws, f"{col.letter}{row}", f'=IF(COUNTA({ranges})=0,"","{literal}")')
 
 
 def _segments(columns: list[TemplateColumn]) -> list[tuple[str, str]]:
@@ -406,12 +413,12 @@ def _lists(region: Region) -> list[tuple[str, str, list[str]]]:
 def _write_list_sheet(workbook: Workbook, region: Region) -> None:
     """The hidden "Daftar" sheet: one list per column from row LIST_FIRST_ROW, one named range per list."""
     ws = workbook.create_sheet(LIST_SHEET)
-    ws["A1"] = "Daftar pilihan untuk kolom isian (jangan diubah)."
+    put(ws, 1, 1, "Daftar pilihan untuk kolom isian (jangan diubah).")
     for position, (name, header, values) in enumerate(_lists(region), start=1):
         letter = get_column_letter(position)
-        ws[f"{letter}{LIST_FIRST_ROW - 1}"] = header
+        put(ws, LIST_FIRST_ROW - 1, position, header)
         for offset, value in enumerate(values):
-            ws[f"{letter}{LIST_FIRST_ROW + offset}"] = value
+            put(ws, LIST_FIRST_ROW + offset, position, value)
         last = LIST_FIRST_ROW + len(values) - 1
         ref = f"{quote_sheetname(LIST_SHEET)}!${letter}${LIST_FIRST_ROW}:${letter}${last}"
         workbook.defined_names[name] = DefinedName(name, attr_text=ref)
@@ -480,15 +487,14 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
                  opd: str | None) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
-    ws["A1"] = f"Petunjuk pengisian - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else "")
+    put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, 2, 1, f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else ""))
     for offset, line in enumerate(_instructions(region, stage, opd)):
-        ws.cell(3 + offset, 1, line)
+        put(ws, 3 + offset, 1, line)
     row = GUIDE_TABLE_ROW
     headers = ["Lembar", "Kolom", "Wajib/opsional", "Nilai yang diperbolehkan", "Contoh"]
     for position, text in enumerate(headers, start=1):
-        ws.cell(row, position, text)
+        put(ws, row, position, text)
     style_header(ws[row][: len(headers)])
     for sheet_name, dataset, columns in sheets:
         for col in columns:
@@ -496,7 +502,7 @@ def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region
             values = [sheet_name, col.spec.label or col.spec.name, "wajib" if col.spec.required else "opsional",
                       allowed_values(col.spec, region), example_value(col.spec, dataset, region, opd)]
             for position, value in enumerate(values, start=1):
-                ws.cell(row, position, value).alignment = WRAP
+                put(ws, row, position, value).alignment = WRAP
     _write_dimension_table(ws, row + 2)
     set_widths(ws, [20, 26, 16, 60, 40])
 
@@ -505,11 +511,11 @@ def _write_dimension_table(ws, row: int) -> None:
     """Dimensions and their elements with the Indonesian meaning."""
     headers = ["Dimensi", "Elemen", "Arti elemen"]
     for position, text in enumerate(headers, start=1):
-        ws.cell(row, position, text)
+        put(ws, row, position, text)
     style_header(ws[row][: len(headers)])
     for dimension in load_taxonomy().dimensions:
         for element in dimension.elements:
             row += 1
-            ws.cell(row, 1, dimension.label)
-            ws.cell(row, 2, element.label)
-            ws.cell(row, 3, element.label_id).alignment = Alignment(wrap_text=True)
+            put(ws, row, 1, dimension.label)
+            put(ws, row, 2, element.label)
+            put(ws, row, 3, element.label_id).alignment = Alignment(wrap_text=True)

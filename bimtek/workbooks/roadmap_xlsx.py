@@ -30,6 +30,7 @@ from bimtek.workbooks.xlsx import (
     WRAP,
     fit_row_heights,
     print_setup,
+    put,
     safe_sheet_name,
     set_widths,
     style_header,
@@ -148,11 +149,10 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
 
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
     """Title rows, the per-dimension table and the total row."""
-    ws["A1"] = f"Ringkasan Peta Jalan Smart City - {region.name}"
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = f"Periode masterplan {region.period.start}-{region.period.end}"
+    put(ws, 1, 1, f"Ringkasan Peta Jalan Smart City - {region.name}").font = TITLE_FONT
+    put(ws, 2, 1, f"Periode masterplan {region.period.start}-{region.period.end}")
     for position, (header, _) in enumerate(SUMMARY_COLUMNS, start=1):
-        ws.cell(SUMMARY_HEADER_ROW, position, header)
+        put(ws, SUMMARY_HEADER_ROW, position, header)
     style_header(ws[SUMMARY_HEADER_ROW][: len(SUMMARY_COLUMNS)])
     row = SUMMARY_HEADER_ROW
     for item in summary.itertuples(index=False):
@@ -169,10 +169,10 @@ def _write_summary(ws, summary: pd.DataFrame, region) -> None:
 
 
 def _summary_row(ws, row: int, label: str, programs: int, budget: float, candidates: int) -> None:
-    ws.cell(row, 1, label)
-    ws.cell(row, 2, int(programs))
-    ws.cell(row, 3, float(budget)).number_format = RUPIAH_FORMAT
-    ws.cell(row, 4, int(candidates))
+    put(ws, row, 1, label)
+    put(ws, row, 2, int(programs))
+    put(ws, row, 3, float(budget)).number_format = RUPIAH_FORMAT
+    put(ws, row, 4, int(candidates))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -207,11 +207,11 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     """Header on row 1 (frozen, autofilter), one row per program, Rupiah format on the budget column."""
     columns = [c for c in PROGRAM_SHEET_COLUMNS if c.source in rows.columns]
     for position, column in enumerate(columns, start=1):
-        ws.cell(1, position, column.header)
+        put(ws, 1, position, column.header)
     style_header(ws[1][: len(columns)])
     for row_number, (_, record) in enumerate(rows.iterrows(), start=2):
         for position, column in enumerate(columns, start=1):
-            cell = ws.cell(row_number, position, _cell_value(record[column.source], column.kind))
+            cell = put(ws, row_number, position, _cell_value(record[column.source], column.kind))
             if column.kind == "money":
                 cell.number_format = RUPIAH_FORMAT
             elif column.kind == "score":

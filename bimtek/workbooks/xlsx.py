@@ -1,4 +1,6 @@
-"""Shared .xlsx helpers of every workbook (intake templates, roadmap workbook, feedback lists): deterministic .xlsx bytes, safe sheet names, file-name slugs and the common cell styles.
+"""Shared .xlsx helpers of every workbook (intake templates, roadmap workbook, feedback lists): deterministic .xlsx bytes, safe sheet names, the common cell styles and `put`, the one way a value enters a cell
+(through `safe_cell`: no live formula, no control character). The only formulas a workbook holds are the ones
+this code builds, written with `put_formula`.
 
 Deterministic bytes: openpyxl's `save_workbook` stamps docProps/core.xml with the current time and the zip
 entries with the local clock. `workbook_bytes` instead sets `created`/`modified` to `FIXED_TIMESTAMP` and writes
@@ -17,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
+
+from bimtek.core.sanitise import clean_text, safe_cell
 
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 """created/modified written into every workbook's document properties."""
@@ -40,10 +44,9 @@ __all__ = [
     "FIXED_TIMESTAMP",
     "RUPIAH_FORMAT",
     "ZIP_TIMESTAMP",
-    "build_intake_workbooks",
-    "roadmap_workbook",
+    "put",
+    "put_formula",
     "safe_sheet_name",
-    "slugify",
     "workbook_bytes",
 ]
 
@@ -83,7 +86,7 @@ def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:
 
     Excel forbids [ ] : * ? / \\ , a leading or trailing apostrophe, blank names and names that differ only in case.
     """
-    text = _FORBIDDEN_SHEET_CHARS.sub("-", str(name)).strip().strip("'").strip() or "Lembar"
+    text = _FORBIDDEN_SHEET_CHARS.sub("-", clean_text(str(name))).strip().strip("'").strip() or "Lembar"
     text = text[:SHEET_NAME_MAX]
     if taken is None:
         return text
@@ -139,3 +142,17 @@ def style_header(cells) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+
+
+def put(worksheet, row: int, column: int, value: object):
+    """Write `value` into the cell at (row, column) through `safe_cell` and return the cell."""
+    return worksheet.cell(row, column, safe_cell(value))
+
+
+def put_formula(worksheet, coordinate: str, formula: str):
+    """Write a formula this code built (never user text alone; literals inside it are cleaned by the caller)."""
+    if not formula.startswith("="):
+        raise ValueError(f"Not a formula: {formula!r}")
+    cell = worksheet[coordinate]
+    cell.value = clean_text(formula)
+    return cell

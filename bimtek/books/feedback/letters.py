@@ -21,19 +21,22 @@ from bimtek.core.formatting import FILTERS
 from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import Region
-from bimtek.core.text import is_blank, slugify
+from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
+from bimtek.core.text import is_blank
 from bimtek.core.vocabularies import ROMAN
 from bimtek.workbooks.xlsx import (
     TITLE_FONT,
     WRAP,
     fit_row_heights,
     print_setup,
+    put,
     set_widths,
     style_header,
     workbook_bytes,
 )
 
 FEEDBACK_TEMPLATE = "feedback-opd.html.j2"
+FEEDBACK_PREFIX = "umpan-balik-"
 FEEDBACK_COLUMNS = {
     "berkas": "Berkas",
     "lembar": "Lembar",
@@ -56,11 +59,13 @@ class FeedbackDoc:
     """One line per problem: FEEDBACK_COLUMNS."""
     listed: bool = False
     """True when `opd` is an OPD of the region list (not raw text or a file name)."""
+    name: str = "opd"
+    """This OPD's file-name part, distinct from every other OPD's letter of the run (see `unique_names`)."""
 
     @property
     def slug(self) -> str:
         """File-name stem for the two files, e.g. "umpan-balik-dinas-kesehatan"."""
-        return f"umpan-balik-{slugify(self.opd) or 'opd'}"
+        return f"{FEEDBACK_PREFIX}{self.name}"
 
     def files(self) -> dict[str, bytes]:
         """The two documents by file name."""
@@ -165,16 +170,15 @@ def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_name
-    ws["A1"] = title
-    ws["A1"].font = TITLE_FONT
-    ws["A2"] = subtitle
+    put(ws, 1, 1, title).font = TITLE_FONT
+    put(ws, 2, 1, subtitle)
     header_row = 4
     for position, key in enumerate(headers, start=1):
-        ws.cell(header_row, position, headers[key])
+        put(ws, header_row, position, headers[key])
     style_header(ws[header_row][: len(headers)])
     for offset, record in enumerate(frame.itertuples(index=False), start=1):
         for position, value in enumerate(record, start=1):
-            cell = ws.cell(header_row + offset, position, None if is_blank(value) else _plain(value))
+            cell = put(ws, header_row + offset, position, None if is_blank(value) else _plain(value))
             cell.alignment = WRAP
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
@@ -198,12 +202,15 @@ def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: 
     """
     attribution = attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
-    for sequence, (owner, lines) in enumerate(sorted(_problem_rows(report, attribution).items()), start=1):
+    problems = _problem_rows(report, attribution)
+    names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
+    for sequence, (owner, lines) in enumerate(sorted(problems.items()), start=1):
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
         xlsx = table_xlsx(f"Umpan balik isian Smart City - {owner}", subtitle, frame, FEEDBACK_COLUMNS,
                            [32, 18, 8, 20, 26, 90], "Perbaikan")
         html = render_feedback_html(owner, lines, region, stage, sequence)
-        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner))
+        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner),
+                                  name=names[owner])
     return docs
