@@ -1,4 +1,5 @@
-"""Benchmark of the Tahap III domain pipeline (no Prefect): ingest -> validate -> roadmap -> aggregates -> Buku 2.
+"""Profile target and inbox generator: the Tahap III domain pipeline (no Prefect), ingest -> validate -> roadmap ->
+aggregates -> Buku 2. The side-by-side benchmark is bench/bench.py (it imports `make_inbox` from here).
 
 Generates a synthetic inbox of N OPD files x R rows (half CSV, half XLSX) for the sample region, then times each
 step and reports peak memory (ru_maxrss). Targets (the size of a large kabupaten, 45 OPD sending 100 rows each):
@@ -31,7 +32,7 @@ from bimtek.core.region import load_region  # noqa: E402
 from bimtek.core.settings import get_settings  # noqa: E402
 from bimtek.core.taxonomy import load_taxonomy  # noqa: E402
 from bimtek.ingest.reader import read_table  # noqa: E402
-from bimtek.validation import build_report, combined_valid, mark_duplicates, validate_sheet, warm_up  # noqa: E402
+from bimtek.validation import build_report, combined_valid, mark_duplicates, validate_sheets, warm_up  # noqa: E402
 
 HEADER = ["OPD", "Dimensi", "Elemen", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai",
           "Tahun Selesai", "Usulan Quick Win", "Dampak", "Kesiapan"]
@@ -100,7 +101,7 @@ def main() -> None:
     timings["ingest_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    results = [validate_sheet(s, region, "program") for name in sorted(sheets) for s in sheets[name]]
+    results = validate_sheets([s for name in sorted(sheets) for s in sheets[name]], region)
     results = mark_duplicates(results)
     timings["validate_s"] = time.perf_counter() - started
     timings["validate_per_file_s"] = timings["validate_s"] / max(len(inbox), 1)

@@ -40,8 +40,9 @@ def user_errors() -> tuple[type[Exception], ...]:
     from bimtek.ingest.reader import EmptyInboxError
     from bimtek.stages.previous import MissingStageError
     from bimtek.store.storage import StorageError
+    from cli.prefect_api import PrefectApiUnavailable
 
-    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError)
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError, PrefectApiUnavailable)
 
 
 def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):
@@ -97,8 +98,11 @@ def _check_run_id(run_id: str) -> None:
 
 
 def _run_stage(stage: str, region: Path, inputs: str, store: str | None, run_id: str | None) -> list[str]:
+    from cli.prefect_api import ensure_prefect_api
     from flows.registry import run_stage_flow
 
+    with console.status("Menyiapkan server Prefect ..."):
+        ensure_prefect_api()
     with console.status(f"Menjalankan Tahap {stage} ..."):
         return run_stage_flow(stage, str(region), inputs, store, run_id)
 
@@ -111,9 +115,13 @@ def validate(
     stage: int = typer.Option(3, "--stage", min=1, max=4, help="Tahap yang menentukan kontrak kolom."),
 ) -> None:
     """Periksa berkas OPD saja (ingest + validasi) dan tulis laporan JSON. Exit 0 walau ada baris ditolak."""
+    from cli.prefect_api import PrefectApiUnavailable, ensure_prefect_api
+
     try:
         _check_inputs(region, inputs)
-    except UsageProblem as exc:
+        with console.status("Menyiapkan server Prefect ..."):
+            ensure_prefect_api()
+    except (UsageProblem, PrefectApiUnavailable) as exc:
         _fail(str(exc))
     from flows.validate import validate_inputs
 
@@ -134,7 +142,11 @@ def demo(
 
     region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
-    for item in _run_stage("all", region, str(inputs_root), store, None):
+    try:
+        published = _run_stage("all", region, str(inputs_root), store, None)
+    except user_errors() as exc:
+        _fail(str(exc))
+    for item in published:
         console.print(f"[green]Selesai:[/] {item}")
 
 
@@ -148,6 +160,12 @@ app.command(name="schedules")(_schedules_command)
 from cli.template import template  # noqa: E402
 
 app.command(name="template")(template)
+
+
+from cli.synth import nasional, synth  # noqa: E402
+
+app.command(name="synth")(synth)
+app.command(name="nasional")(nasional)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,15 +1,20 @@
-"""Wiring shared by every stage: list the inputs, ingest and validate each file as its own task run."""
+"""Wiring shared by every stage: list the inputs, ingest each file as its own task run, validate the run in one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
+from bimtek.core.model import Sheet
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
+from bimtek.store.package import code_version
 from bimtek.validation import SheetResult, mark_duplicates
-from tasks.intake import ingest_file, list_input_files, validate_file
+from tasks.cache import cache_location, cached, content_key, rules_key
+from tasks.intake import ingest_file, list_input_files
+from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
 
 
 @dataclass
@@ -17,10 +22,14 @@ class Intake:
     results: list[SheetResult]
     inputs: list[dict]
     """Manifest entries (path, sha256, bytes) of every input file."""
+    validated: list[str] = field(default_factory=list)
+    """Files validated in this run; the others' verdicts were reused from the cache (`reused`)."""
+    reused: list[str] = field(default_factory=list)
 
 
-def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> Intake:
-    """Ingest files concurrently, validate them one by one, then apply the cross-file rules."""
+def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
+    """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
+    cross-file rules. With a store (and caching on) unchanged files are neither parsed nor validated again."""
     keys = list_input_files(inputs)
     if not keys:
         raise EmptyInboxError(inputs)
@@ -29,12 +38,24 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str]) -> 
         key=f"{region.slug}-tahap-{stage}-progres",
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
-    futures = [ingest_file.submit(inputs, key, datasets) for key in keys]
-    results: list[SheetResult] = []
+    cache = cache_location(store)
+    digests = fingerprint_inputs(inputs, keys) if cache else {}
+    rules = rules_key(region, datasets) if cache else ""
+    settings = get_settings().model_dump(mode="json") if cache else None
+    futures = [
+        cached(ingest_file, cache if key in digests else None,
+               content_key("ingest", key, digests.get(key), datasets, settings, code_version()))
+        .submit(inputs, key, datasets)
+        for key in keys
+    ]
+    sheets: list[Sheet] = []
     entries: list[dict] = []
-    for done, (key, future) in enumerate(zip(keys, futures), start=1):
-        sheets, entry = future.result()
+    for done, future in enumerate(futures, start=1):
+        file_sheets, entry = future.result()
+        sheets.extend(file_sheets)
         entries.append(entry)
-        results.extend(validate_file(key, sheets, region))
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    return Intake(results=mark_duplicates(results), inputs=entries)
+    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
+    verdicts = validate_datasets(sheets, region, cache, file_keys)
+    return Intake(results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated,
+                  reused=verdicts.reused)

@@ -28,12 +28,19 @@ def task_runner(settings: Settings | None = None):
     """The task runner for a stage flow."""
     settings = settings or get_settings()
     if task_runner_kind(settings) == "dask":
-        from prefect_dask import DaskTaskRunner
-
-        if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        workers = settings.dask_workers or min(os.cpu_count() or 1, 4)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+        return dask_task_runner(settings)
     from prefect.task_runners import ThreadPoolTaskRunner
 
     return ThreadPoolTaskRunner(max_workers=settings.threads)
+
+
+def dask_task_runner(settings: Settings | None = None):
+    """prefect-dask's DaskTaskRunner: the cluster at `BIMTEK_DASK_ADDRESS`, else a local cluster of
+    `BIMTEK_DASK_WORKERS` processes (default: CPUs, at most 4). The `nasional` flow always runs on it."""
+    from prefect_dask import DaskTaskRunner
+
+    settings = settings or get_settings()
+    if settings.dask_address:
+        return DaskTaskRunner(address=settings.dask_address)
+    workers = settings.dask_workers or min(os.cpu_count() or 1, 4)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})

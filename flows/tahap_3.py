@@ -14,6 +14,7 @@ from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
+from tasks.cache import cache_location, cached, draft_key
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
@@ -32,14 +33,16 @@ def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | No
     reg = load_region(region)
     run = choose_run(run_id)
     store = store or get_settings().store
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE))
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, ANALYSIS_KEYS, needed_by=STAGE)
-    output = draft_tahap_3(reg, intake.results, report, baseline_csv=data, tahap_1=tahap_1)
-    output = render_documents(output, reg, STAGE, report, intake.results)
-    runs = {name: run for name, run in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if run}
+    earlier = b"\0".join([data or b"", *((tahap_1 or {})[k] for k in sorted(tahap_1 or {}))])
+    cache, key = cache_location(store), draft_key(STAGE, reg, intake.results, report, earlier)
+    output = cached(draft_tahap_3, cache, key)(reg, intake.results, report, baseline_csv=data, tahap_1=tahap_1)
+    output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results)
+    runs = {name: found for name, found in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if found}
     extra = {"previous_runs": runs} if runs else None
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)

@@ -1276,9 +1276,21 @@ def write_tahap_4(summary: Summary) -> None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def generate(out: Path = REGION_DIR) -> Summary:
-    """Write `out`/inputs/tahap-1..4 from scratch (the old inputs folder is removed first)."""
-    out = Path(out)
+def generate(out: Path = REGION_DIR, seed: int = SEED) -> Summary:
+    """Write `out`/inputs/tahap-1..4 from scratch (the old inputs folder is removed first).
+
+    `seed` (default: the sample's) picks the random draws (budgets, years, funding, officials), so other seeds give
+    other regions with the same shapes and mistakes (`sample/cohort.py`).
+    """
+    global SEED
+    previous, SEED = SEED, seed
+    try:
+        return _generate(Path(out))
+    finally:
+        SEED = previous
+
+
+def _generate(out: Path) -> Summary:
     inputs = out / "inputs"
     if inputs.exists():
         shutil.rmtree(inputs)

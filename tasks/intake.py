@@ -1,4 +1,4 @@
-"""Prefect tasks that read OPD files and validate them: one task run per file, never per row."""
+"""Prefect tasks that list and read OPD files: one task run per file, never per row."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 
 from bimtek.core.model import Sheet
-from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import read_table, refused_file
 from bimtek.store.package import file_entry
@@ -18,7 +17,6 @@ from bimtek.store.storage import (
     StorageError,
     open_location,
 )
-from bimtek.validation import SheetResult, validate_sheet
 from tasks.retry import retry_unless
 
 
@@ -62,9 +60,3 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
 def unread_entry(key: str, size: int | None = None) -> dict:
     """The manifest record of a listed file whose content was not read (so it has no sha256)."""
     return {"path": key, "sha256": None, "bytes": size}
-
-
-@task(name="validate-file", task_run_name="validate-{key}", cache_policy=NO_CACHE)
-def validate_file(key: str, sheets: list[Sheet], region: Region) -> list[SheetResult]:
-    """Validate every table of one file against its dataset's Great Expectations suite."""
-    return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]

@@ -7,6 +7,8 @@ from bimtek.core.environment import apply_quiet_defaults
 apply_quiet_defaults()
 # Flow tests skip the slow PDF/DOCX rendering; tests/test_flow_documents.py turns it on for one small run.
 os.environ.setdefault("BIMTEK_DOCUMENT_FORMATS", "")
+# Reruns in flow tests must recompute (they check determinism); tests/test_flow_cache.py turns the cache on.
+os.environ.setdefault("BIMTEK_CACHE", "off")
 
 # Configure Prefect's logging now, while sys.stderr is pytest's session-long capture. Otherwise the first import
 # may happen inside a CliRunner.invoke, binding Prefect's console handler to a stream that is closed afterwards.

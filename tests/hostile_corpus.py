@@ -113,7 +113,7 @@ def _json_rows(name: str, count: int = 2) -> list[dict]:
     return [dict(zip(keys, _row(name, n))) for n in range(count)]
 
 
-WITH_OUTPUT_SIDE = False
+WITH_OUTPUT_SIDE = True
 """Also write the files whose run survives only with the outputs-side sanitisers (a 300-character OPD name that
 becomes a feedback file name, NUL/VT control characters in valid cells that reach roadmap.xlsx). Set True once the
 publish branch (one name sanitiser, one cell sanitiser) is merged."""

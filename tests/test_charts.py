@@ -23,7 +23,9 @@ from bimtek.charts.plots import (
     NO_DATA,
     WIDTH_IN,
     Chart,
+    _gantt_rows,
     chart_img_tag,
+    element_year_counts,
     opd_dimension_coverage,
     programs_budget_by_dimension,
     readiness_by_pillar,
@@ -180,8 +182,33 @@ def test_gantt_bars_legend_horizons_and_truncated_labels(charts):
 
 
 def test_gantt_grows_with_the_number_of_programs(charts):
-    big = roadmap_gantt(build_roadmap(make_programs(100), REGION, SETTINGS), 2020, 2026)
+    big = roadmap_gantt(build_roadmap(make_programs(100), REGION, SETTINGS), 2020, 2026, max_programs=100)
     assert png_size(big)[1] > 2.5 * png_size(charts["gantt"])[1]
+
+
+def test_gantt_past_the_limit_shows_elements_with_programs_per_year():
+    """2 400 programs: one row per element with running programs per year; size bounded, not per program."""
+    programs = make_programs(2400)
+    programs["elemen"] = ["service" if i % 2 else "policy" for i in range(len(programs))]
+    programs["dimensi"] = "governance"
+    big_roadmap = build_roadmap(programs, REGION, SETTINGS)
+    chart = roadmap_gantt(big_roadmap, 2020, 2026, max_programs=40)
+    texts = svg_texts(chart)
+    width, height = png_size(chart)
+    assert max(width, height) <= 4000 and height < 1000
+    labels = [t for t in texts if t.startswith(("Service (", "Policy ("))]
+    assert len(labels) == 2
+    assert sum(int(t.split("(")[1].split(" ")[0].replace(".", "")) for t in labels) == 2400
+    assert not any(t.startswith("Peningkatan layanan online warga") for t in texts)
+    counts = element_year_counts(_gantt_rows(big_roadmap, "governance"))
+    years = big_roadmap["tahun_selesai"] - big_roadmap["tahun_mulai"] + 1
+    assert int(counts["program"].sum()) == int(years.sum())
+    assert len(counts) <= 2 * 7  # two elements x seven years, whatever the number of programs
+
+
+def test_no_chart_is_taller_than_the_limit():
+    coverage = pd.DataFrame({"opd": [f"OPD nomor {i}" for i in range(400)], "Smart Governance": [1] * 400})
+    assert max(png_size(opd_dimension_coverage(coverage))) <= 4000
 
 
 def test_gantt_for_one_dimension(roadmap):

@@ -5,6 +5,8 @@ from html import escape as html_escape
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
@@ -147,3 +149,25 @@ def test_region_name_is_escaped(name):
     markdown_text, html = render(name=name)
     assert escape_markdown(name) in markdown_text
     assert f"<h1>Buku 2 Masterplan Smart City {html_escape(name)}</h1>" in html
+
+
+def _reference_html(text: str) -> str:
+    """Python-Markdown with the same settings as markdown_to_html, without its plain-text shortcut."""
+    import markdown
+
+    from bimtek.books.buku_2 import _EMPTY_HEADER, _layout_table
+
+    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return _EMPTY_HEADER.sub(_layout_table, converter.convert(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(cells=st.lists(st.text(alphabet="ab \\`*_[]!<>&;#|:-\n1.()", max_size=12), min_size=2, max_size=8))
+def test_plain_text_shortcut_changes_no_output(cells):
+    from bimtek.books.buku_2 import markdown_to_html
+
+    row = " | ".join(c.replace("\n", " ") for c in cells)
+    text = f"{cells[0]}\n\n| a | b |\n|---|--:|\n| {row} |\n\n- {cells[-1]}\n"
+    assert markdown_to_html(text) == _reference_html(text)

@@ -10,7 +10,7 @@ import pytest
 from bimtek.core.columns import load_spec
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
 from bimtek.core.region import parse_region
-from bimtek.validation import mark_duplicates, validate_sheet, warm_up
+from bimtek.validation import mark_duplicates, validate_sheet, validate_sheets, warm_up
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import known_rules
 
@@ -338,3 +338,25 @@ def test_suite_file_matches_the_column_contract_and_messages():
     for expectation in suite["expectations"]:
         column = expectation["meta"].get("column")
         assert column is None or column in SPEC.names
+
+
+# --- one suite run per dataset -------------------------------------------------------------------------------------
+
+
+def test_batched_validation_gives_each_sheet_the_verdicts_of_its_own_run():
+    sheets = [
+        make_sheet({}, {"anggaran": "banyak"}, {"dimensi": "Smart People"}, path="a.csv"),
+        Sheet(path="rusak.xlsx", sheet="", frame=pd.DataFrame(), status="unreadable", message="Rusak."),
+        make_sheet({"tahun_mulai": "2030"}, {}, path="b.csv", drop=("deskripsi",)),
+        make_sheet({}, path="c.csv", drop=("anggaran",)),
+        make_sheet({"quick_win": "mungkin"}, {"opd": "Dinas Antah"}, {}, path="d.csv", extra={"X": ["1", "2", "3"]}),
+    ]
+    batched = validate_sheets(sheets, REGION)
+    alone = [validate_sheet(sheet, REGION) for sheet in sheets]
+    assert [r.path for r in batched] == ["a.csv", "rusak.xlsx", "b.csv", "c.csv", "d.csv"]
+    for got, want in zip(batched, alone):
+        assert got.file_report == want.file_report
+        assert got.rejections == want.rejections and got.notes == want.notes
+        pd.testing.assert_frame_equal(got.valid, want.valid)
+        pd.testing.assert_frame_equal(got.rejected, want.rejected)
+    assert [r.file_report.rows_rejected for r in batched] == [2, 0, 1, 1, 1]

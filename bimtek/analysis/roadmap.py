@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -168,11 +169,11 @@ def _matches(text: str, keywords: tuple[str, ...]) -> list[str]:
     return [k for k in keywords if f" {k}" in padded]
 
 
-def _program_text(row: pd.Series, rules: QuickWinRules) -> str:
+def _program_text(row: Mapping, rules: QuickWinRules) -> str:
     return " ".join(_fold_words(row.get(field)) for field in rules.text_fields)
 
 
-def _assess(row: pd.Series, short_end: int | None, rules: QuickWinRules) -> dict:
+def _assess(row: Mapping, short_end: int | None, rules: QuickWinRules) -> dict:
     """The four criteria of one program and the Indonesian explanation."""
     start, end = int(row["tahun_mulai"]), int(row["tahun_selesai"])
     text = _program_text(row, rules)
@@ -189,7 +190,7 @@ def _assess(row: pd.Series, short_end: int | None, rules: QuickWinRules) -> dict
     return result
 
 
-def _explain(flags: dict, row: pd.Series, start: int, end: int, short_end: int | None, infra: bool) -> str:
+def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | None, infra: bool) -> str:
     """Indonesian sentence stating the criteria met (candidate) or the criteria failed (not a candidate)."""
     years = f"{start}" if start == end else f"{start}–{end}"
     met = {
@@ -220,7 +221,7 @@ def _explain(flags: dict, row: pd.Series, start: int, end: int, short_end: int |
 def _with_criteria(frame: pd.DataFrame, short_end: int | None) -> pd.DataFrame:
     """Add the four criteria, quick_win_candidate and alasan_quick_win columns."""
     rules = load_quick_win_rules()
-    assessed = [_assess(row, short_end, rules) for _, row in frame.iterrows()]
+    assessed = [_assess(row, short_end, rules) for row in frame.to_dict("records")]
     columns = [*CRITERIA, "alasan_quick_win"]
     extra = pd.DataFrame(assessed, index=frame.index, columns=columns)
     for name in CRITERIA:

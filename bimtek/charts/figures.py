@@ -34,7 +34,8 @@ def masterplan_charts(roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame]
 
     spans = horizons(region.period, settings)
     gantt = {
-        d.code: roadmap_gantt(roadmap, region.period.start, region.period.end, horizons=spans, dimension=d.code)
+        d.code: roadmap_gantt(roadmap, region.period.start, region.period.end, horizons=spans, dimension=d.code,
+                              max_programs=settings.gantt_max_programs)
         for d in load_taxonomy().dimensions
     }
     return {

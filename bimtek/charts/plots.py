@@ -3,6 +3,7 @@
     programs_budget_by_dimension(by_dimension)        programs and budget (miliar Rupiah) for all six dimensions
     readiness_by_pillar(scores)                       mean 1-5 readiness score per pillar
     roadmap_gantt(roadmap, period_start, period_end)  one bar per program over its years, quick-win candidates hatched
+                                                      (past `max_programs`: one row per element, programs per year)
     opd_dimension_coverage(coverage)                  heatmap OPD x dimension with program counts
 
 Input frames are the aggregates of bimtek.analysis.aggregate / bimtek.analysis.roadmap (column names in each docstring); dimension
@@ -29,8 +30,10 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -40,6 +43,10 @@ from bimtek.core.taxonomy import load_taxonomy
 
 DPI = 150
 WIDTH_IN = 8.0
+MAX_SIDE_PX = 4000
+"""No chart image is taller (or wider) than this: a figure that would grow past it is drawn at this size."""
+GANTT_MAX_PROGRAMS = 40
+"""Default of `roadmap_gantt(max_programs=...)` (setting `gantt_max_programs`)."""
 NO_DATA = "Belum ada data"
 MILIAR = 1_000_000_000
 LABEL_CHARS = 44
@@ -90,7 +97,8 @@ def _style() -> Iterator[None]:
 
 
 def _figure(height_in: float) -> Figure:
-    figure = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
+    """A figure WIDTH_IN wide and `height_in` high, at most MAX_SIDE_PX pixels high."""
+    figure = Figure(figsize=(WIDTH_IN, min(height_in, MAX_SIDE_PX / DPI)), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -263,6 +271,8 @@ def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
         "selesai": _numbers(roadmap["tahun_selesai"]),
         "kandidat": roadmap["quick_win_candidate"].fillna(False).astype(bool)
         if "quick_win_candidate" in roadmap.columns else False,
+        "elemen": roadmap["elemen_label"] if "elemen_label" in roadmap.columns
+        else roadmap["elemen"] if "elemen" in roadmap.columns else "-",
     })
     frame = frame.dropna(subset=["mulai", "selesai"])
     if dimension is not None:
@@ -282,14 +292,19 @@ def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
 
 
 def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
-                  horizons: Mapping[str, tuple[int, int]] | None = None, dimension: str | None = None) -> Chart:
+                  horizons: Mapping[str, tuple[int, int]] | None = None, dimension: str | None = None,
+                  max_programs: int = GANTT_MAX_PROGRAMS) -> Chart:
     """One bar per program from tahun_mulai to tahun_selesai (inclusive), coloured by dimension.
 
     Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
-    `quick_win_candidate`, drawn hatched with a dark edge). `horizons` (name -> (first, last year), as
-    bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; default: the default settings.
-    The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or label) limits the
-    chart to one dimension, for books that show one roadmap per dimension.
+    `quick_win_candidate`, drawn hatched with a dark edge, and `elemen_label` or `elemen`). `horizons` (name ->
+    (first, last year), as bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; default: the
+    default settings. The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or
+    label) limits the chart to one dimension, for books that show one roadmap per dimension.
+
+    Bounded by design: with more than `max_programs` programs the chart shows one row per element instead, with
+    the number of running programs in each year (`_element_gantt`); the programs themselves are in the book's
+    tables and the roadmap workbook. No image is taller than MAX_SIDE_PX.
     """
     suffix = f"-{_dimension_code(dimension)}" if dimension is not None else ""
     name, title = f"peta-jalan{suffix}", f"Peta jalan program {period_start}\u2013{period_end}"
@@ -300,6 +315,8 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
         if rows.empty:
             return _no_data(name, title)
         spans = dict(horizons) if horizons is not None else default_horizons(period_start, period_end)
+        if len(rows) > max_programs:
+            return _element_gantt(name, title, rows, period_start, period_end, spans)
         n = len(rows)
         figure = _figure(1.9 + 0.2 * n)
         ax = figure.add_subplot()
@@ -317,6 +334,58 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
         _gantt_legend(figure, rows)
         ax.set_title(title, pad=24)
         return _save(name, figure)
+
+
+def element_year_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Programs running per (dimension, element, year) from `_gantt_rows` output: columns dim, elemen, tahun,
+    program, kandidat (quick-win candidates running that year); element groups in row order."""
+    span = (rows["selesai"] - rows["mulai"] + 1).clip(lower=1).astype("int64").to_numpy()
+    index = np.repeat(np.arange(len(rows)), span)
+    offset = np.arange(len(index)) - np.repeat(np.cumsum(span) - span, span)
+    expanded = pd.DataFrame({
+        "dim": rows["dim"].to_numpy()[index],
+        "elemen": rows["elemen"].astype(str).to_numpy()[index],
+        "tahun": rows["mulai"].astype("int64").to_numpy()[index] + offset,
+        "kandidat": rows["kandidat"].to_numpy(dtype=bool)[index],
+    })
+    counts = expanded.groupby(["dim", "elemen", "tahun"], sort=False).agg(
+        program=("kandidat", "size"), kandidat=("kandidat", "sum"))
+    return counts.reset_index()
+
+
+def _element_gantt(name: str, title: str, rows: pd.DataFrame, period_start: int, period_end: int,
+                   spans: Mapping[str, tuple[int, int]]) -> Chart:
+    """One row per element: a cell per year with the number of programs running, shaded by that number."""
+    counts = element_year_counts(rows)
+    groups = list(dict.fromkeys(zip(counts["dim"], counts["elemen"])))
+    per_group = rows.groupby(["dim", "elemen"], sort=False).agg(n=("nama", "size"), qw=("kandidat", "sum"))
+    position = {group: i for i, group in enumerate(groups)}
+    peak = max(int(counts["program"].max()), 1)
+    figure = _figure(2.3 + 0.32 * len(groups))
+    ax = figure.add_subplot()
+    _draw_bands(ax, spans)
+    y = [position[(d, e)] for d, e in zip(counts["dim"], counts["elemen"])]
+    colors = [to_rgba(DIMENSION_COLORS.get(d, OTHER_COLOR), 0.25 + 0.75 * n / peak)
+              for d, n in zip(counts["dim"], counts["program"])]
+    ax.barh(y, 1.0, left=counts["tahun"], color=colors, height=0.7, zorder=2, edgecolor="white", linewidth=0.5)
+    for row, year, n in zip(y, counts["tahun"], counts["program"]):
+        ax.text(year + 0.5, row, angka(int(n)), ha="center", va="center", fontsize=6.5, zorder=3,
+                color="white" if n / peak > 0.55 else "#111111")
+    labels = []
+    for group in groups:
+        n, qw = int(per_group.loc[group, "n"]), int(per_group.loc[group, "qw"])
+        extra = f", {angka(qw)} kandidat QW" if qw else ""
+        labels.append(_truncate(f"{group[1]} ({angka(n)} program{extra})", LABEL_CHARS + 12))
+    first = int(min(period_start, counts["tahun"].min()))
+    last = int(max(period_end, counts["tahun"].max()))
+    ax.set_xlim(first, last + 1)
+    ax.set_xticks([year + 0.5 for year in range(first, last + 1)], [str(y) for y in range(first, last + 1)])
+    ax.tick_params(axis="x", length=0)
+    ax.set_yticks(range(len(groups)), labels, fontsize=7.5)
+    ax.set_ylim(len(groups) - 0.5, -0.5)
+    ax.set_xlabel(f"Tahun (angka: jumlah program berjalan; {angka(len(rows))} program, rinciannya di tabel program)")
+    ax.set_title(title, pad=24)
+    return _save(name, figure)
 
 
 def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: int) -> None:
@@ -415,3 +484,37 @@ def chart_img_tag(chart: Chart, alt: str) -> str:
     data = base64.b64encode(chart.png).decode("ascii")
     return (f'<img class="chart" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
             f'data-chart="{html.escape(chart.name, quote=True)}" style="max-width: 100%; height: auto;">')
+
+
+# ----------------------------------------------------------------------------------------------- national
+
+def programs_across_regions(per_region: pd.DataFrame) -> Chart:
+    """Box plot per dimension of the programs each region has (one point per region), all six dimensions.
+
+    Input: bimtek.analysis.national `per_region` table (`program_<dimension code>` columns). No region or no
+    program at all -> "Belum ada data". The size does not depend on the number of regions.
+    """
+    name, title = "sebaran-program-per-dimensi-nasional", "Sebaran jumlah program per daerah, per dimensi"
+    with _style():
+        labels = _dimension_labels()
+        columns = [f"program_{code}" for code in labels]
+        if per_region is None or per_region.empty or not set(columns) <= set(per_region.columns):
+            return _no_data(name, title)
+        values = [_numbers(per_region[c]).fillna(0.0).to_list() for c in columns]
+        if not any(any(v) for v in values):
+            return _no_data(name, title)
+        figure = _figure(3.8)
+        ax = figure.add_subplot()
+        boxes = ax.boxplot(values, vert=False, patch_artist=True, widths=0.55,
+                           medianprops={"color": "#111111"}, flierprops={"markersize": 3})
+        for patch, code in zip(boxes["boxes"], labels):
+            patch.set_facecolor(DIMENSION_COLORS[code])
+            patch.set_alpha(0.75)
+        ax.set_yticks(range(1, len(labels) + 1), list(labels.values()))
+        ax.invert_yaxis()
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(_id_formatter())
+        ax.set_xlabel(f"Program per daerah ({angka(len(per_region))} daerah)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_title(title)
+        return _save(name, figure)

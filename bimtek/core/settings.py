@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     """With "dask": an existing cluster's scheduler (tcp://host:8786) shared by workers on several machines."""
     dask_workers: int | None = None
     """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
+    cache: str | None = None
+    """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
+    gantt_max_programs: int = 40
+    """A roadmap Gantt with more programs than this shows one row per element with the programs per year."""
+    server_startup_timeout_seconds: float | None = None
+    """CLI without PREFECT_API_URL: how long the temporary Prefect server may take to start before the command
+    stops with a `Galat:` line (None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, 120 by default)."""
 
     # Input limits: a file over one of them is reported "unreadable" with an Indonesian message (see
     # bimtek/limits.py); the stage goes on with the other files. Defaults keep one stage under ~1.5 GiB RSS.

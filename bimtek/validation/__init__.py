@@ -4,6 +4,8 @@ Public API (pure functions, no I/O):
 
 - `validate_sheet(sheet, region, dataset="program") -> SheetResult`: typed valid rows, rejected rows as
   written, `Rejection`s with Indonesian messages, and the file's `FileReport`.
+- `validate_sheets(sheets, region) -> list[SheetResult]`: the same for every Sheet of a run, with one GX suite run
+  per dataset (`validate_dataset`): the run's sheets are concatenated and the verdicts split back per Sheet.
 - `mark_duplicates(results) -> list[SheetResult]`: the cross-file `duplicate` rule over a whole run.
 - `build_report(region_slug, results) -> ValidationReport` and `report_json(report) -> bytes`.
 - `quarantine_csv(results) -> bytes`: rejected rows with their reasons, for Excel.
@@ -19,7 +21,7 @@ define the Tahap I, III and IV datasets, all listed in `DATASETS`.
 from bimtek.validation import stage_1_rules, stage_3_rules, stage_4_rules
 from bimtek.validation.datasets import PROGRAM, DatasetRules, get_rules, register
 from bimtek.validation.duplicates import mark_duplicates
-from bimtek.validation.engine import validate_sheet
+from bimtek.validation.engine import validate_dataset, validate_sheet, validate_sheets
 from bimtek.validation.gx_runner import warm_up
 from bimtek.validation.report import build_report, combined_valid, quarantine_csv, report_json
 from bimtek.validation.result import SheetResult
@@ -35,7 +37,9 @@ __all__ = [
     "quarantine_csv",
     "register",
     "report_json",
+    "validate_dataset",
     "validate_sheet",
+    "validate_sheets",
     "warm_up",
 ]
 

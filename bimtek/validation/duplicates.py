@@ -32,12 +32,16 @@ def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
             continue
         report_column = key_columns[-1]
         header = result.headers.get(report_column, report_column)
-        for rid, row in result.valid.iterrows():
-            key = (result.dataset, *(fold_text(row[name]) for name in key_columns))
-            here = (result.path, result.sheet, int(row[ROW_COLUMN]))
+        valid = result.valid
+        folded = [[fold_text(v) for v in valid[name].tolist()] for name in key_columns]
+        row_numbers = valid[ROW_COLUMN].tolist()
+        for position, (rid, *key_values) in enumerate(zip(valid.index.tolist(), *folded)):
+            key = (result.dataset, *key_values)
+            here = (result.path, result.sheet, int(row_numbers[position]))
             if key not in first_seen:
                 first_seen[key] = here
                 continue
+            row = valid.iloc[position]
             first_path, first_sheet, first_row = first_seen[key]
             value = result.raw.at[rid, header] if header in result.raw.columns else row[report_column]
             ctx = MessageContext(

@@ -8,6 +8,9 @@ The cross-file `duplicate` rule runs later, on all results of a run (`duplicates
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec
@@ -17,6 +20,7 @@ from bimtek.core.text import cell_text
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.normalize import RID_COLUMN
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -25,7 +29,68 @@ EMPTY_MESSAGE = "Tabel tidak berisi baris data."
 
 def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> SheetResult:
     """Validate one Sheet against the rules of `dataset`; every row ends up valid or rejected."""
+    return validate_dataset([sheet], region, dataset)[0]
+
+
+def validate_sheets(sheets: list[Sheet], region: Region) -> list[SheetResult]:
+    """Validate every Sheet of a run: one GX suite run per dataset (`Sheet.dataset`, default "program").
+
+    Results come back in the order of `sheets`, one per Sheet, exactly as `validate_sheet` would give them.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, sheet in enumerate(sheets):
+        groups.setdefault(sheet.dataset or "program", []).append(index)
+    results: list[SheetResult | None] = [None] * len(sheets)
+    for dataset, indexes in groups.items():
+        for index, result in zip(indexes, validate_dataset([sheets[i] for i in indexes], region, dataset)):
+            results[index] = result
+    return [r for r in results if r is not None]
+
+
+def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "program") -> list[SheetResult]:
+    """Validate Sheets of one dataset together; one SheetResult per Sheet, in the given order.
+
+    The readable sheets with every required column are concatenated and normalized as one frame, checked by one
+    run of the dataset's GX suite (its cost is per expectation, not per row), and the failing rows are split back
+    to their Sheet by position. All expectations are row-wise, so the verdicts equal those of one run per Sheet.
+    """
     rules = get_rules(dataset)
+    results: list[SheetResult] = []
+    pending: list[int] = []
+    for index, sheet in enumerate(sheets):
+        result, checkable = _screened(sheet, rules, region, dataset)
+        results.append(result)
+        if checkable:
+            pending.append(index)
+    if not pending:
+        return results
+    spec = rules.spec
+    frames = [_contract_columns(sheets[i].frame, spec) for i in pending]
+    bounds = np.cumsum([0, *(len(frame) for frame in frames)])
+    normalized = rules.normalizer(pd.concat(frames, ignore_index=True), spec, region)
+    failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
+    per_sheet: dict[int, list[Failure]] = {}
+    for failure in failures:
+        part = int(np.searchsorted(bounds, failure.rid, side="right")) - 1
+        per_sheet.setdefault(part, []).append(replace(failure, rid=failure.rid - int(bounds[part])))
+    for part, index in enumerate(pending):
+        piece = normalized.iloc[bounds[part]:bounds[part + 1]].reset_index(drop=True)
+        piece[RID_COLUMN] = np.arange(len(piece), dtype="int64")
+        _record_verdicts(results[index], sheets[index], rules, piece, per_sheet.get(part, []), region)
+    return results
+
+
+def _contract_columns(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
+    """The contract columns a Sheet frame has (what the normalizer reads), with a fresh 0..n-1 index."""
+    names = set(spec.names)
+    return frame[[c for c in frame.columns if c in names]].reset_index(drop=True)
+
+
+def _screened(sheet: Sheet, rules: DatasetRules, region: Region, dataset: str) -> tuple[SheetResult, bool]:
+    """The result of a Sheet that needs no suite run (unreadable, empty, missing column), or a started one.
+
+    The flag says whether the Sheet still goes through the suite.
+    """
     spec = rules.spec
     frame = sheet.frame.reset_index(drop=True)
     raw, headers = raw_rows(sheet, spec)
@@ -38,11 +103,11 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
         status = sheet.status if sheet.status != "ok" else "empty"
         result.raw = raw.iloc[0:0]
         result.file_report = FileReport(sheet.path, sheet.sheet, status, 0, 0, 0, sheet.message or EMPTY_MESSAGE)
-        return result
+        return result, False
 
-    rows = row_numbers(frame)
     missing = [name for name in spec.required_columns if name not in frame.columns]
     if missing:
+        rows = row_numbers(frame)
         labels = [header_of(sheet, spec, name) for name in missing]
         column = ", ".join(labels)
         message = render("missing_column", MessageContext(column, None, region, extra={"headers": labels}))
@@ -51,26 +116,35 @@ def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> Sh
         ]
         result.rejected = raw
         result.file_report = counted_report(sheet.path, sheet.sheet, len(rows), len(rows), message)
-        return result
+        return result, False
+    return result, True
 
-    normalized = rules.normalizer(frame, spec, region)
-    failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
+
+def _record_verdicts(
+    result: SheetResult, sheet: Sheet, rules: DatasetRules, normalized: pd.DataFrame, failures: list[Failure],
+    region: Region,
+) -> None:
+    """Fill `result` from the Sheet's normalized rows and its failures (rids local to the Sheet)."""
+    spec = rules.spec
+    frame = sheet.frame.reset_index(drop=True)
+    rows = row_numbers(frame)
     order = {name: i for i, name in enumerate(spec.names)}
-    records = normalized.to_dict("records")
-    cells = {name: frame[name].tolist() for name in frame.columns}
-    for failure in sorted(set(failures), key=lambda f: (f.rid, order.get(f.column, len(order)), f.rule)):
+    failing = sorted(set(failures), key=lambda f: (f.rid, order.get(f.column, len(order)), f.rule))
+    if failing:
+        records = normalized.iloc[sorted({f.rid for f in failing})].to_dict("index")
+        cells = {name: frame[name].tolist() for name in frame.columns}
+    for failure in failing:
         rejection = _rejection(sheet, spec, cells, records[failure.rid], int(rows.iloc[failure.rid]), failure, region)
         if failure.severity == "critical":
             result.rejections.append(rejection)
         else:
             result.notes.append(f"{_where(sheet, rejection.row)}: {rejection.message}")
 
-    rejected_rids = sorted({f.rid for f in failures if f.severity == "critical"})
-    valid_rids = sorted(set(range(len(frame))) - set(rejected_rids))
-    result.valid = typed_valid(rules, spec, normalized.loc[valid_rids], sheet, rows)
-    result.rejected = raw.loc[rejected_rids]
-    result.file_report = counted_report(sheet.path, sheet.sheet, len(frame), len(rejected_rids))
-    return result
+    rejected = np.zeros(len(frame), dtype=bool)
+    rejected[[f.rid for f in failing if f.severity == "critical"]] = True
+    result.valid = typed_valid(rules, spec, normalized.loc[~rejected], sheet, rows)
+    result.rejected = result.raw.loc[rejected]
+    result.file_report = counted_report(sheet.path, sheet.sheet, len(frame), int(rejected.sum()))
 
 
 def _rejection(

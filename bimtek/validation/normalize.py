@@ -57,6 +57,32 @@ def parse_number(value: object, parser: Callable[[object], float | int | None]) 
     return math.nan if number is None else float(number)
 
 
+def per_distinct(values: list, convert: Callable[[object], object]) -> list:
+    """`[convert(v) for v in values]`, calling `convert` once per distinct value (cells repeat a lot: OPD names,
+    dimensions, funding sources, years). Unhashable values are converted one by one.
+    """
+    cache: dict = {}
+    out = []
+    for value in values:
+        key = (value.__class__, value)  # 1, 1.0 and True are equal keys but different cells
+        try:
+            result = cache[key]
+        except KeyError:
+            result = cache[key] = convert(value)
+        except TypeError:
+            result = convert(value)
+        out.append(result)
+    return out
+
+
+def _bool_or_unreadable(value: object) -> tuple[bool, object]:
+    """(flag, None) for a readable yes/no cell; (False, the text) when it cannot be read."""
+    try:
+        return parse_bool(value), None
+    except ValueError:
+        return False, value
+
+
 def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:
     """Build the normalized frame (see module doc) for a Sheet frame of dataset `spec` (index ignored).
 
@@ -69,7 +95,7 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
     text: dict[str, list[str | None]] = {}
     for col in spec.columns:
         raw = frame[col.name].tolist() if col.name in frame.columns else [None] * n
-        text[col.name] = [cell_text(v) for v in raw]
+        text[col.name] = per_distinct(raw, cell_text)
         out[col.name] = pd.Series(text[col.name], dtype="object")
         if col.required:
             out[f"{col.name}__blank"] = np.array([v is None for v in text[col.name]], dtype="int64")
@@ -79,43 +105,36 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
         values = text[col.name]
         name = col.name
         if col.kind == "dimension":
-            codes = [None if v is None else taxonomy.match_dimension(v) or v for v in values]
+            codes = per_distinct(values, lambda v: None if v is None else taxonomy.match_dimension(v) or v)
             dimension_codes = [c if c in taxonomy.dimension_codes else None for c in codes]
             out[f"{name}__code"] = pd.Series(codes, dtype="object")
         elif col.kind == "funding":
             out[f"{name}__label"] = pd.Series(
-                [None if v is None else taxonomy.match_funding(v) or v for v in values], dtype="object"
+                per_distinct(values, lambda v: None if v is None else taxonomy.match_funding(v) or v), dtype="object"
             )
         elif col.kind == "opd":
             out[f"{name}__key"] = pd.Series(
-                [fold_key(v) if v is not None and opd_lookup else None for v in values], dtype="object"
+                per_distinct(values, lambda v: fold_key(v) if v is not None and opd_lookup else None), dtype="object"
             )
             out[f"{name}__name"] = pd.Series(
-                [None if v is None else opd_lookup.get(fold_key(v), v) for v in values], dtype="object"
+                per_distinct(values, lambda v: None if v is None else opd_lookup.get(fold_key(v), v)), dtype="object"
             )
         elif col.kind in _NUMBER_PARSERS:
             parser = _NUMBER_PARSERS[col.kind]
-            out[f"{name}__num"] = np.array([parse_number(v, parser) for v in values], dtype="float64")
+            out[f"{name}__num"] = np.array(per_distinct(values, lambda v, p=parser: parse_number(v, p)), dtype="float64")
         elif col.kind == "bool":
-            flags, unreadable = [], []
-            for v in values:
-                try:
-                    flags.append(parse_bool(v))
-                    unreadable.append(None)
-                except ValueError:
-                    flags.append(False)
-                    unreadable.append(v)
-            out[f"{name}__flag"] = np.array(flags, dtype="bool")
-            out[f"{name}__unreadable"] = pd.Series(unreadable, dtype="object")
+            parsed = per_distinct(values, _bool_or_unreadable)
+            out[f"{name}__flag"] = np.array([flag for flag, _ in parsed], dtype="bool")
+            out[f"{name}__unreadable"] = pd.Series([text for _, text in parsed], dtype="object")
 
     # Elements need the row's dimension, so they are matched after all dimension columns.
     for col in spec.columns:
         if col.kind == "element":
             out[f"{col.name}__code"] = pd.Series(
-                [
-                    None if v is None or dim is None else taxonomy.match_element(dim, v) or v
-                    for v, dim in zip(text[col.name], dimension_codes)
-                ],
+                per_distinct(
+                    list(zip(text[col.name], dimension_codes)),
+                    lambda pair: None if None in pair else taxonomy.match_element(pair[1], pair[0]) or pair[0],
+                ),
                 dtype="object",
             )
     return pd.DataFrame(out)

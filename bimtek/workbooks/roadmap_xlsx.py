@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from bimtek.core.sanitise import safe_cell
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
@@ -204,20 +205,25 @@ def _cell_value(value: object, kind: str) -> object:
 
 
 def _write_programs(ws, rows: pd.DataFrame) -> None:
-    """Header on row 1 (frozen, autofilter), one row per program, Rupiah format on the budget column."""
+    """Header on row 1 (frozen, autofilter), one row per program, Rupiah format on the budget column.
+
+    Written in bulk: values converted per column, rows appended, then the formats set per formatted column.
+    """
     columns = [c for c in PROGRAM_SHEET_COLUMNS if c.source in rows.columns]
     for position, column in enumerate(columns, start=1):
         put(ws, 1, position, column.header)
     style_header(ws[1][: len(columns)])
-    for row_number, (_, record) in enumerate(rows.iterrows(), start=2):
-        for position, column in enumerate(columns, start=1):
-            cell = put(ws, row_number, position, _cell_value(record[column.source], column.kind))
-            if column.kind == "money":
-                cell.number_format = RUPIAH_FORMAT
-            elif column.kind == "score":
-                cell.number_format = SCORE_FORMAT
-            elif column.kind == "text":
+    values = [[safe_cell(_cell_value(v, column.kind)) for v in rows[column.source].tolist()] for column in columns]
+    for record in zip(*values):
+        ws.append(record)
+    for position, column in enumerate(columns, start=1):
+        if column.kind not in ("money", "score", "text") or rows.empty:
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position):
+            if column.kind == "text":
                 cell.alignment = WRAP
+            else:
+                cell.number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
     ws.freeze_panes = "A2"
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"

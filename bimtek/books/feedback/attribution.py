@@ -51,20 +51,25 @@ class Attribution:
     recorded: dict[str, str] = field(default_factory=dict)
     """File path -> the OPD its intake workbook was made for (SheetResult.sender), when it is a listed OPD."""
     _senders: dict[str, str | None] = field(default_factory=dict)
+    lookup: dict[str, str] = field(init=False, repr=False)
+    """`region.opd_lookup()`, built once (it was rebuilt for every row)."""
+
+    def __post_init__(self) -> None:
+        self.lookup = self.region.opd_lookup()
 
     def canonical(self, text: object) -> str | None:
         """Canonical OPD for written text (a listed name or alias), the text itself when the region lists no OPD,
         None when blank or unknown."""
         if is_blank(text):
             return None
-        lookup = self.region.opd_lookup()
+        lookup = self.lookup
         if not lookup:
             return " ".join(str(text).split())
         return lookup.get(fold_key(text))
 
     def _of_folder(self, path: str) -> str | None:
         folders = path.replace("\\", "/").split("/")[:-1]
-        lookup = self.region.opd_lookup()
+        lookup = self.lookup
         slugs = {slugify(key): name for key, name in lookup.items()}
         for folder in reversed(folders):
             found = lookup.get(fold_key(folder)) or slugs.get(slugify(folder))
@@ -79,7 +84,7 @@ class Attribution:
     def _of_name(self, path: str) -> str | None:
         folded = fold_key(path.replace("\\", "/").rsplit("/", 1)[-1])
         best, best_len = None, 0
-        for key, name in self.region.opd_lookup().items():
+        for key, name in self.lookup.items():
             if key and key in folded and len(key) > best_len:
                 best, best_len = name, len(key)
         return best
@@ -109,27 +114,38 @@ def _opd_column(result, frame: pd.DataFrame) -> str | None:
     return next((c for c in frame.columns if spec.match_header(c) == "opd"), None)
 
 
-def _frame_rows(frame: pd.DataFrame | None) -> Iterable[tuple[KeyRow, pd.Series]]:
+def _frame_keys(frame: pd.DataFrame | None) -> list[KeyRow]:
+    """(path, sheet, row) of every row of a valid or rejected frame, in frame order."""
     if frame is None or frame.empty or ROW_COLUMN not in frame.columns:
         return []
-    return (
-        ((str(r[PATH_COLUMN]), str(r[SHEET_COLUMN] or ""), int(r[ROW_COLUMN])), r) for _, r in frame.iterrows()
-    )
+    sheets = ["" if is_blank(s) else str(s) for s in frame[SHEET_COLUMN].tolist()]
+    return list(zip(frame[PATH_COLUMN].astype(str).tolist(), sheets, frame[ROW_COLUMN].astype("int64").tolist()))
 
 
 def attribute(results: Iterable | None, region: Region) -> Attribution:
-    """OPD cell and validity of every row the results know (senders follow from them, module doc)."""
+    """OPD cell and validity of every row the results know (senders follow from them, module doc).
+
+    Column-wise, one canonical look-up per distinct OPD cell (no `iterrows`).
+    """
     attribution = Attribution(region)
+    owners: dict[tuple, str | None] = {}
     for result in results or []:
         recorded = attribution.canonical(getattr(result, "sender", None))
         if recorded:
             attribution.recorded[result.path] = recorded
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
-            if frame is None:
+            keys = _frame_keys(frame)
+            if not keys:
                 continue
             column = _opd_column(result, frame)
-            for key, record in _frame_rows(frame):
-                owner = attribution.canonical(record[column]) if column else None
+            cells = frame[column].tolist() if column else [None] * len(keys)
+            for key, cell in zip(keys, cells):
+                try:
+                    owner = owners[(cell.__class__, cell)]
+                except KeyError:
+                    owner = owners[(cell.__class__, cell)] = attribution.canonical(cell) if column else None
+                except TypeError:
+                    owner = attribution.canonical(cell) if column else None
                 attribution.rows[key] = owner
                 attribution.valid[key] = is_valid
                 if owner:

@@ -1,0 +1,92 @@
+"""National roll-up: one region's figures from its validated rows, and the distributions across regions.
+
+`region_figures` turns a region's validation results per stage into `RegionFigures` (stages with input, rows
+valid/rejected, programs and budget per dimension from the Tahap III roadmap, quick-win candidates, commitments
+signed in Tahap IV). `national_tables` turns a cohort's figures into the tables of the national summary: one row
+per region, and per dimension the spread across regions (quartiles of programs and budget). Pure functions:
+files are read and written by the tasks of the `nasional` flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from bimtek.analysis.aggregate import by_dimension
+from bimtek.core.region import Region
+from bimtek.analysis.roadmap import build_roadmap
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.validation import build_report, combined_valid
+from bimtek.validation.stage_4_rules import SIGNED
+
+
+@dataclass
+class RegionFigures:
+    """What the national summary says about one region."""
+
+    slug: str
+    name: str
+    province: str
+    synthetic: bool
+    stages: list[int] = field(default_factory=list)
+    """Stages with at least one input file."""
+    rows_valid: int = 0
+    rows_rejected: int = 0
+    programs: dict[str, int] = field(default_factory=dict)
+    """Dimension code -> programs in the Tahap III roadmap."""
+    budget: dict[str, float] = field(default_factory=dict)
+    """Dimension code -> budget (Rupiah) of those programs."""
+    quick_wins: int = 0
+    commitments_signed: int = 0
+    commitments_total: int = 0
+
+
+def region_figures(region: Region, results_by_stage: dict[int, list], settings: Settings) -> RegionFigures:
+    """Figures of one region from its validation results (stage -> SheetResults; a stage without files absent)."""
+    figures = RegionFigures(region.slug, region.name, region.province, bool(region.synthetic))
+    figures.stages = sorted(stage for stage, results in results_by_stage.items() if results)
+    for stage in figures.stages:
+        report = build_report(region.slug, results_by_stage[stage])
+        figures.rows_valid += report.rows_valid
+        figures.rows_rejected += report.rows_rejected
+    codes = [d.code for d in load_taxonomy().dimensions]
+    labels = {d.label: d.code for d in load_taxonomy().dimensions}
+    figures.programs, figures.budget = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0.0)
+    if results_by_stage.get(3):
+        roadmap = build_roadmap(combined_valid(results_by_stage[3]), region, settings)
+        for row in by_dimension(roadmap).to_dict("records"):
+            code = labels.get(row["dimensi"], row["dimensi"])
+            figures.programs[code] = int(row["programs"])
+            figures.budget[code] = float(row["anggaran_total"])
+        figures.quick_wins = int(roadmap["quick_win_candidate"].sum())
+    if results_by_stage.get(4):
+        commitments = combined_valid(results_by_stage[4], "komitmen")
+        figures.commitments_total = len(commitments)
+        figures.commitments_signed = int((commitments["status"] == SIGNED).sum())
+    return figures
+
+
+def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
+    """`per_region` (one row per region, slug order) and `per_dimension` (spread across regions)."""
+    taxonomy = load_taxonomy()
+    ordered = sorted(figures, key=lambda f: f.slug)
+    per_region = pd.DataFrame([{
+        "daerah": f.name, "slug": f.slug, "provinsi": f.province, "tahap_berisi": len(f.stages),
+        "baris_valid": f.rows_valid, "baris_ditolak": f.rows_rejected, "program": sum(f.programs.values()),
+        "anggaran": sum(f.budget.values()), "kandidat_quick_win": f.quick_wins,
+        "komitmen_ditandatangani": f.commitments_signed, "komitmen_total": f.commitments_total,
+        **{f"program_{d.code}": f.programs.get(d.code, 0) for d in taxonomy.dimensions},
+    } for f in ordered])
+    rows = []
+    for d in taxonomy.dimensions:
+        programs = pd.Series([f.programs.get(d.code, 0) for f in ordered], dtype="float64")
+        budget = pd.Series([f.budget.get(d.code, 0.0) for f in ordered], dtype="float64")
+        rows.append({
+            "dimensi": d.label, "daerah_dengan_program": int((programs > 0).sum()), "program_total": int(programs.sum()),
+            "program_q1": programs.quantile(0.25), "program_median": programs.median(),
+            "program_q3": programs.quantile(0.75), "anggaran_total": budget.sum(),
+            "anggaran_median": budget.median(),
+        })
+    return {"per_region": per_region, "per_dimension": pd.DataFrame(rows)}

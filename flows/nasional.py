@@ -1,0 +1,37 @@
+"""National roll-up of a cohort of regions, fanned out per region on Dask."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_table_artifact
+
+from bimtek.core.settings import get_settings
+from bimtek.analysis.summary import table_rows
+from flows.runners import dask_task_runner
+from tasks.national import draft_nasional, list_cohort, summarise_region
+from tasks.publishing import choose_run, publish_outputs
+
+SLUG, STAGE = "nasional", 4
+
+
+@flow(name="nasional", task_runner=dask_task_runner())
+def nasional(cohort: str, store: str | None = None, run_id: str | None = None, books: bool = False) -> dict:
+    """Regions of `cohort` (`<slug>/region.yaml` + `inputs/tahap-N`) -> one summary per region on Dask ->
+    national tables, chart, document -> store (`<store>/nasional/tahap-4/<run-id>`). `books`: also run Tahap I-IV
+    with books for every region (one after the other)."""
+    run = choose_run(run_id)
+    store = store or get_settings().store
+    regions = list_cohort(cohort)
+    futures = [summarise_region.submit(r["region"], r["inputs"]) for r in regions]
+    figures = [future.result() for future in futures]
+    if books:
+        from flows.bimtek_all import bimtek_all
+
+        for r in regions:
+            bimtek_all(region=r["region"], inputs=r["inputs"], store=store)
+    output = draft_nasional(figures)
+    result = publish_outputs(store, SLUG, STAGE, run, output.files, [r["entry"] for r in regions],
+                             highlights=output.highlights)
+    create_table_artifact(key="nasional-per-daerah", table=table_rows(output.figures),
+                          description=f"Ringkasan nasional: {len(figures)} daerah (program, anggaran, komitmen)")
+    return {**result, "regions": len(figures), "programs": int(output.figures["program"].sum())}

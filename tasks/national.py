@@ -1,0 +1,79 @@
+"""Prefect tasks of the national roll-up: find a cohort's regions, summarise one region, draft the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from bimtek.analysis.national import RegionFigures, region_figures
+from bimtek.ingest.reader import read_table, refused_file
+from bimtek.store.package import file_entry
+from bimtek.core.region import Region, load_region, parse_region
+from bimtek.core.settings import get_settings
+from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
+from bimtek.stages.deliverables import document_formats
+from bimtek.stages.nasional import build_nasional
+from bimtek.stages.output import StageOutput
+from bimtek.store.storage import InputRefusedError, LocationNotFoundError, ObjectNotFoundError, open_location
+from bimtek.validation import mark_duplicates, validate_sheets
+
+REGION_FILE = "region.yaml"
+INPUTS_FOLDER = "inputs"
+
+
+@task(name="list-cohort", cache_policy=NO_CACHE)
+def list_cohort(cohort: str) -> list[dict]:
+    """Every region of a cohort folder: `<cohort>/<slug>/region.yaml` with its `inputs/` (slug order), plus the
+    manifest entry of the region file."""
+    regions = []
+    for path in sorted(Path(cohort).glob(f"*/{REGION_FILE}")):
+        regions.append({"region": str(path), "inputs": str(path.parent / INPUTS_FOLDER),
+                        "entry": file_entry(f"{path.parent.name}/{REGION_FILE}", path.read_bytes())})
+    return regions
+
+
+@task(name="summarise-region", task_run_name="summarise-{region_file}", cache_policy=NO_CACHE)
+def summarise_region(region_file: str, inputs_root: str) -> RegionFigures:
+    """Read and validate every stage inbox of one region (`<inputs_root>/tahap-N`), then its figures."""
+    region = load_region(region_file)
+    results_by_stage = {}
+    for stage in STAGE_DATASETS:
+        location = open_location(f"{inputs_root.rstrip('/')}/tahap-{stage}")
+        try:
+            keys = location.list(None)
+        except LocationNotFoundError:
+            continue
+        datasets = datasets_for_stage(stage)
+        sheets = [sheet for key in keys for sheet in _read(location, key, datasets)]
+        if sheets:
+            results_by_stage[stage] = mark_duplicates(validate_sheets(sheets, region))
+    return region_figures(region, results_by_stage, get_settings())
+
+
+def _read(location, key: str, datasets: list[str]) -> list:
+    """The Sheets of one input file; a file refused by the byte limit or gone becomes an "unreadable" Sheet."""
+    limits = get_settings()
+    try:
+        data = location.read_input(key, max_bytes=limits.max_file_bytes)
+    except InputRefusedError as exc:
+        return [refused_file(key, exc.reason, exc.size, limits)]
+    except ObjectNotFoundError:
+        return [refused_file(key, "vanished")]
+    return read_table(key, data, datasets, limits)
+
+
+@task(name="draft-nasional", cache_policy=NO_CACHE)
+def draft_nasional(figures: list[RegionFigures]) -> StageOutput:
+    """Tables, workbook, chart and document of the national summary, plus PDF/DOCX per settings."""
+    output = build_nasional(figures)
+    output.files.update(document_formats(output.files, national_region(figures), 4, get_settings().formats))
+    return output
+
+
+def national_region(figures: list[RegionFigures]) -> Region:
+    """A Region standing for the whole cohort (cover and page headers of the national document)."""
+    return parse_region({"slug": "nasional", "name": "Nasional", "province": "Indonesia",
+                         "period": {"start": 2027, "end": 2036},
+                         "synthetic": any(f.synthetic for f in figures)})

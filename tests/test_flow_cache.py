@@ -1,0 +1,98 @@
+"""Incremental reruns: with the cache on, a rerun parses and validates only the files that changed, and the
+Tahap III draft is reused when none of its inputs changed."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.settings import get_settings
+
+REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
+INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
+FILES = ["usulan-program-bappeda.xlsx", "usulan-program-bkpsdm.csv", "usulan-program-bagian-organisasi.csv",
+         "usulan-program-dpmn.csv"]
+
+
+@pytest.fixture
+def cache_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("BIMTEK_CACHE", str(tmp_path / "cache"))
+    get_settings.cache_clear()
+    yield tmp_path / "cache"
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def _task_states(flow_run_id) -> dict[str, list[str]]:
+    """Task run name -> state names of one flow run."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    states: dict[str, list[str]] = {}
+    for run in runs:
+        states.setdefault(run.name, []).append(run.state.name if run.state else "")
+    return states
+
+
+def test_rerun_with_one_changed_file_validates_only_that_file(prefect_harness, cache_on, tmp_path):
+    from prefect import flow
+    from prefect.runtime import flow_run
+
+    from bimtek.core.region import load_region
+    from bimtek.core.columns import datasets_for_stage
+    from flows.intake import run_intake
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in FILES:
+        shutil.copy(INBOX / name, inbox / name)
+
+    @flow(name="uji-cache-intake")
+    def intake_flow():
+        intake = run_intake(str(inbox), load_region(REGION), 3, datasets_for_stage(3), str(tmp_path / "store"))
+        return intake, flow_run.id
+
+    first, _ = intake_flow()
+    assert first.validated == sorted(FILES) and first.reused == []
+    changed = inbox / "usulan-program-dpmn.csv"
+    changed.write_bytes(changed.read_bytes() + b"\n")  # same rows, new bytes: a new sha256
+    second, second_id = intake_flow()
+    assert second.validated == ["usulan-program-dpmn.csv"]
+    assert second.reused == sorted(set(FILES) - {"usulan-program-dpmn.csv"})
+    assert [r.file_report for r in second.results] == [r.file_report for r in first.results]
+    states = _task_states(second_id)
+    ingest = {name: state for name, state in states.items() if name.startswith("ingest-")}
+    assert ingest.pop("ingest-usulan-program-dpmn.csv") == ["Completed"]
+    assert set(ingest) == {f"ingest-{name}" for name in FILES} - {"ingest-usulan-program-dpmn.csv"}
+    assert all(state == ["Cached"] for state in ingest.values())
+    assert len(list((cache_on / "validasi").iterdir())) == len(FILES) + 1
+
+
+def test_tahap_3_rerun_on_unchanged_inputs_reuses_the_draft(prefect_harness, cache_on, tmp_path):
+    from flows.tahap_3 import tahap_3
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in FILES[:2]:
+        shutil.copy(INBOX / name, inbox / name)
+    store = tmp_path / "store"
+    tahap_3(region=str(REGION), inputs=str(inbox), store=str(store), run_id="a")
+    tahap_3(region=str(REGION), inputs=str(inbox), store=str(store), run_id="b")
+    runs = store / "padang-pariaman" / "tahap-3"
+    roadmap_a = (runs / "a" / "roadmap" / "roadmap.xlsx").read_bytes()
+    assert (runs / "b" / "roadmap" / "roadmap.xlsx").read_bytes() == roadmap_a
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        latest = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="tahap-3")),
+                                       sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+    states = _task_states(latest.id)
+    assert [s for name, s in states.items() if name.startswith("draft-tahap-3")] == [["Cached"]]
+    assert states["render-documents-tahap-3"] == ["Cached"]
+    assert [s for name, s in states.items() if name.startswith("publish")] != []
