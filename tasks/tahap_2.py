@@ -17,14 +17,15 @@ STAGE = 2
 PREVIOUS = 1
 
 
-def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...]) -> tuple[dict[str, bytes] | None, str | None]:
+def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...],
+                 needed_by: int = STAGE) -> tuple[dict[str, bytes] | None, str | None]:
     """(key -> bytes of the Tahap I files found, Tahap I run id); (None, None) when Tahap I was never published.
 
     One load-previous-stages task run: every file from the one run Tahap I's latest.json names (all optional:
-    Tahap II runs without Tahap I).
+    Tahap II and III run without Tahap I).
     """
     needs = tuple(PreviousOutput(PREVIOUS, key, required=False) for key in keys)
-    found, runs = load_previous_files(store, region_slug, needs, needed_by=STAGE)
+    found, runs = load_previous_files(store, region_slug, needs, needed_by=needed_by)
     files = {key: data for (_, key), data in found.items() if data is not None}
     return (files or None), runs.get(PREVIOUS)
 

@@ -36,8 +36,10 @@ def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
     report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (80, 13)
-    assert first["rows_valid"] == 80
+    assert (report["rows_valid"], report["rows_rejected"]) == (94, 13)  # 80 program rows, 14 narrative rows
+    assert first["rows_valid"] == 94
+    narasi = pd.read_csv(_run_dir(store, "run-a") / "narasi" / "narasi.csv")
+    assert len(narasi) == 8 and set(narasi["bagian"]) == {"latar_belakang", "gambaran_umum", "visi", "misi"}
     statuses = {f["path"]: f["status"] for f in report["files"]}
     assert statuses["rusak.xlsx"] == "unreadable"
     assert statuses["usulan-program-dinas-sosial.xlsx"] == "rejected"

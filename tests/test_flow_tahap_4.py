@@ -45,7 +45,11 @@ def test_outputs_are_published(published):
     sheets = {k for k in keys if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md")}
     assert len(sheets) == roadmap["opd"].nunique() + 1
     tahap_3_book = store / "padang-pariaman" / "tahap-3" / SAMPLE_RUN_ID / "buku" / "buku-2-masterplan.md"
-    assert (run / "buku" / "buku-2-masterplan.md").read_bytes() == tahap_3_book.read_bytes()
+    final_book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
+    assert final_book != tahap_3_book.read_text(encoding="utf-8")  # rendered again with the final quick wins
+    assert "### 7.2 Quick win final" in final_book and "Hasil Bimbingan Teknis Tahap IV" in final_book
+    assert {"roadmap/roadmap.xlsx", "roadmap/roadmap.csv", "rakor/paket-rakor.pptx",
+            "grafik/peta-jalan-living.png"} <= keys
     assert "DATA SINTETIS" in (run / "buku" / "buku-4-roadmap.md").read_text(encoding="utf-8")
     assert manifest["previous_runs"]["tahap-3"] == SAMPLE_RUN_ID
     assert "umpan-balik/ringkasan-pengiriman.html" in keys

@@ -49,7 +49,8 @@ def runs(gen, tmp_path_factory):
     return first, second
 
 
-ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "quick_win_final"]
+ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "quick_win_final", "narasi",
+                "strategi_dimensi"]
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +292,7 @@ def test_reader_detects_the_intended_dataset(ingested):
     """Every generated table matches its own contract even when all contracts are candidates."""
     expected_by_prefix = [("usulan-program-", {"program"}), ("program-", {"program"}), ("kesiapan-", {"kesiapan"}),
                           ("swot-", {"swot"}), ("ide-", {"ide"}), ("hasil-tahap-4", {"komitmen", "review"}),
-                          ("quick-win-final", {"quick_win_final"})]
+                          ("quick-win-final", {"quick_win_final"}), ("narasi-", {"narasi", "strategi_dimensi"})]
     for name, sheets in ingested.items():
         if name.endswith("rusak.xlsx"):
             continue

@@ -42,7 +42,7 @@ UNSIGNED_COLUMNS = ["opd", "status", "pejabat", "program", "anggaran", "keterang
 REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan"]
 FINAL_COLUMNS = [
     "urutan", "opd", "nama_program", "dimensi", "dimensi_label", "elemen_label", "deskripsi", "sasaran",
-    "indikator", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
+    "indikator", "target", "alasan_quick_win_opd", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
     "quick_win_candidate", "alasan_quick_win", "sumber_pilihan",
 ]
 """Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""

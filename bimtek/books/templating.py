@@ -29,10 +29,12 @@ from bimtek.core.values import is_missing
 
 BASE_HTML_TEMPLATE = "base.html.j2"
 MISSING_TEXT = "-"
-LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet"}
+LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet", "paket-rakor.md.j2": "deck",
+           "buku-3-quick-wins.md.j2": "compact"}
 """Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
 legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
-one-page form). Both print without cover and contents (bimtek.stages.deliverables)."""
+one-page form). Both print without cover and contents (bimtek.stages.deliverables). "deck": a 16:9 slide per
+chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3)."""
 _EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
 
 
@@ -148,13 +150,15 @@ def _layout_table(match: re.Match) -> str:
 def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
     """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
 
-    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
+    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2. A
+    `stage_label` in the context ("Tahap II (revisi)") is written into the HTML (meta bimtek-stage), so the PDF of a
+    book copied into a later stage keeps the one stage label the book itself states.
     """
     markdown_text = markdown_environment().get_template(template).render(**context)
     markdown_text = markdown_text.rstrip("\n") + "\n"
     body = markdown_to_html(markdown_text)
     html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
         title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-        layout=LAYOUTS.get(template, "book"),
+        stage_label=context.get("stage_label"), layout=LAYOUTS.get(template, "book"),
     )
     return markdown_text, html.rstrip("\n") + "\n"

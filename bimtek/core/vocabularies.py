@@ -130,3 +130,14 @@ def roman_to_int(text: str) -> int | None:
         value = _ROMAN_VALUES[ch]
         total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
     return total if int_to_roman(total) == text.upper() else None
+
+
+NARRATIVE_PARTS = Vocabulary("bagian narasi", (
+    Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
+    Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
+    Term("visi", "Visi", ("vision", "visi smart city")),
+    Term("misi", "Misi", ("mission", "misi smart city")),
+    Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+))
+"""The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
+order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""

@@ -44,7 +44,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
+from bimtek.core.columns import TEAM_DATASETS, ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
@@ -56,6 +56,7 @@ from bimtek.core.vocabularies import (
     REVIEW_STATUSES,
     SWOT_COMPONENTS,
     SWOT_TYPES,
+    NARRATIVE_PARTS,
     YES_NO,
     stage_name,
 )
@@ -93,12 +94,16 @@ SHEET_TITLES = {
     "komitmen": "Lembar Komitmen",
     "review": "Reviu Buku",
     "quick_win_final": "Quick Win Final",
+    "narasi": "Narasi Masterplan",
+    "strategi_dimensi": "Strategi Dimensi",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
     "kesiapan": "Penilaian kesiapan (struktur, infrastruktur, suprastruktur)",
     "swot": "Analisis SWOT per komponen",
     "ide": "Ide inovasi per dimensi",
+    "narasi": "Narasi masterplan (diisi Tim Pelaksana / Bappeda): latar belakang, gambaran umum, visi, misi, strategi",
+    "strategi_dimensi": "Arah pengembangan, strategi dan sasaran per dimensi (diisi Tim Pelaksana / Bappeda)",
     "komitmen": "Lembar komitmen pimpinan OPD",
     "review": "Reviu buku masterplan per bab",
     "quick_win_final": "Program quick win terpilih",
@@ -111,6 +116,7 @@ INLINE_CHOICES = {
     "swot_type": tuple(SWOT_TYPES.labels),
     "commitment_status": tuple(COMMITMENT_STATUSES.labels),
     "review_status": tuple(REVIEW_STATUSES.labels),
+    "narrative_part": tuple(NARRATIVE_PARTS.labels),
 }
 """Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
 the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
@@ -118,7 +124,7 @@ the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
 KIND_WIDTHS = {
     "opd": 34, "dimension": 22, "element": 24, "money": 18, "funding": 16, "year": 13, "score": 13,
     "bool": 14, "date": 14, "pillar": 16, "swot_component": 16, "swot_type": 16, "commitment_status": 18,
-    "review_status": 14, "chapter": 26, "keywords": 30,
+    "review_status": 14, "chapter": 26, "keywords": 30, "narrative_part": 26,
 }
 TEXT_WIDTH = 42
 
@@ -136,6 +142,12 @@ EXAMPLES = {
     "bab": "Bab III",
     "catatan": "Perbarui data jumlah penduduk 2025",
     "rujukan": "Renstra 2021-2026, Program 2.1",
+    "target": "15 menit pada akhir 2027",
+    "alasan_quick_win_opd": "Aplikasi sudah ada; tinggal dibuka untuk pasien, selesai dalam 6 bulan",
+    "isi": "Terwujudnya pelayanan publik yang cepat dan terbuka berbasis data",
+    "arah_pengembangan": "Layanan publik terintegrasi dalam satu pintu digital",
+    "strategi": "Mengintegrasikan aplikasi layanan OPD ke portal layanan daerah",
+    "sasaran@strategi_dimensi": "Seluruh layanan perizinan dapat diajukan secara daring",
 }
 KIND_EXAMPLES = {
     "dimension": "Smart Living",
@@ -166,13 +178,20 @@ class TemplateColumn:
 # ---------------------------------------------------------------------------------------------------------------
 
 
+TEAM_TEMPLATE = "tim-pelaksana"
+"""The `opd` argument of build_intake_workbook that asks for the Tim Pelaksana's workbook (TEAM_DATASETS)."""
+
+
 def intake_filename(stage: int, opd: str | None, names: dict[object, str] | None = None) -> str:
-    """File name of a template: usulan-tahap-3-dinas-kesehatan.xlsx, or usulan-tahap-3-semua-opd.xlsx.
+    """File name of a template: usulan-tahap-3-dinas-kesehatan.xlsx, usulan-tahap-3-semua-opd.xlsx, or
+    narasi-tahap-3-tim-pelaksana.xlsx (TEAM_TEMPLATE).
 
     `names` (from `intake_names`) keeps the templates of OPD whose names slug alike apart.
     """
     if opd is None:
         return f"usulan-tahap-{int(stage)}-semua-opd.xlsx"
+    if opd == TEAM_TEMPLATE:
+        return f"narasi-tahap-{int(stage)}-{TEAM_TEMPLATE}.xlsx"
     stem = (names or intake_names(stage, [opd]))[opd]
     return f"usulan-tahap-{int(stage)}-{stem}.xlsx"
 
@@ -183,15 +202,21 @@ def intake_names(stage: int, opds: list[str]) -> dict[object, str]:
 
 
 def build_intake_workbooks(region: Region, stage: int) -> dict[str, bytes]:
-    """One template per OPD of the region (one free-text template when the region lists no OPD)."""
+    """One template per OPD of the region (one free-text template when the region lists no OPD), plus the Tim
+    Pelaksana's narrative workbook when the stage collects TEAM_DATASETS."""
     owners: list[str | None] = list(region.opd_names) or [None]
     names = intake_names(stage, [opd for opd in owners if opd is not None])
+    if any(d in TEAM_DATASETS for d in datasets_for_stage(stage)):
+        owners.append(TEAM_TEMPLATE)
     return {intake_filename(stage, opd, names): build_intake_workbook(region, stage, opd) for opd in owners}
 
 
 def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
-    """The template of one OPD (`opd` None: OPD as free text) as deterministic .xlsx bytes."""
-    datasets = datasets_for_stage(stage)
+    """The template of one OPD (`opd` None: OPD as free text; TEAM_TEMPLATE: the narrative datasets only) as
+    deterministic .xlsx bytes."""
+    team = opd == TEAM_TEMPLATE
+    datasets = [d for d in datasets_for_stage(stage) if (d in TEAM_DATASETS) == team]
+    opd = None if team else opd
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE_SHEET

@@ -65,6 +65,7 @@ PROGRAM_SHEET_COLUMNS = (
     OutputColumn("deskripsi", "Deskripsi", 48),
     OutputColumn("sasaran", "Sasaran", 32),
     OutputColumn("indikator", "Indikator", 32),
+    OutputColumn("target", "Target", 28),
     OutputColumn("anggaran", "Anggaran (Rp)", 20, "money"),
     OutputColumn("sumber_dana", "Sumber dana", 15),
     OutputColumn("tahun_mulai", "Tahun mulai", 12, "int"),
@@ -151,7 +152,7 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
 
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
     """Title rows, the per-dimension table and the total row."""
-    put(ws, 1, 1, f"Ringkasan Roadmap Smart City - {region.name}").font = TITLE_FONT
+    put(ws, 1, 1, f"Ringkasan Peta Jalan Smart City - {region.name}").font = TITLE_FONT
     put(ws, 2, 1, f"Periode masterplan {region.period.start}-{region.period.end}")
     for position, (header, _) in enumerate(SUMMARY_COLUMNS, start=1):
         put(ws, SUMMARY_HEADER_ROW, position, header)
