@@ -13,6 +13,7 @@ No filler: a part nobody wrote stays missing. The books then show a "belum diisi
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -34,9 +35,9 @@ TEAM_WORKBOOK = "lembar {sheet} pada berkas narasi Tahap III"
 """Where the missing text is written, for the "belum diisi" box."""
 
 
-def _paragraphs(values: object) -> list[str]:
+def _paragraphs(values: Iterable[object]) -> list[str]:
     out = []
-    for value in values:  # type: ignore[union-attr]
+    for value in values:
         if value is None or value is pd.NA or (isinstance(value, float) and value != value):
             continue
         text = " ".join(str(value).split())

@@ -155,7 +155,7 @@ def apportion(values: list[object], digits: int = 0) -> list[Decimal]:
 def shares(parts: list[object], digits: int = 1) -> list[float]:
     """Each part's share of their sum (a fraction, for `persen`), apportioned so the printed percentages add up to
     100 (or 0 when the sum is 0)."""
-    total = sum(float(p) for p in parts)
+    total = math.fsum(float(p) for p in parts)  # type: ignore[arg-type]
     if not total:
         return [0.0 for _ in parts]
     return [float(p / 100) for p in apportion([float(v) / total * 100 for v in parts], digits)]
@@ -164,7 +164,7 @@ def shares(parts: list[object], digits: int = 1) -> list[float]:
 def rupiah_parts(values: list[object], digits: int = 2) -> list[str]:
     """Amounts of one table in the unit of their total ("Rp 10,58 miliar", "Rp 0,75 miliar"), apportioned so the
     printed parts add up to the printed total (`rupiah_words` of the sum). Below one million: `rupiah`."""
-    total = sum(float(v) for v in values)
+    total = math.fsum(float(v) for v in values)  # type: ignore[arg-type]
     unit = next(((size, word) for size, word in _UNITS if abs(total) >= size), None)
     if unit is None:
         return [rupiah(v) for v in values]

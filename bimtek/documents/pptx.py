@@ -4,7 +4,7 @@
 PNG chart) so the same figures the rakor template prints go onto the slides; nothing here computes a figure.
 
 Determinism: fixed core properties (FIXED_DATE) and the package re-zipped with fixed entry times
-(bimtek.documents.docx.deterministic_zip), so the same slides give the same bytes.
+(bimtek.core.archive.rezip), so the same slides give the same bytes.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Mm, Pt
 
-from bimtek.documents.docx import FIXED_DATE, deterministic_zip
+from bimtek.core.archive import rezip
+from bimtek.documents.docx import FIXED_DATE
 
 WIDTH, HEIGHT = Mm(338.67), Mm(190.5)
 """13.333 x 7.5 inches: PowerPoint's 16:9 slide."""
@@ -98,4 +99,4 @@ def deck_pptx(slides: list[Slide], *, title: str, region_name: str, synthetic: b
     props.created = props.modified = props.last_printed = when
     buffer = io.BytesIO()
     deck.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    return rezip(buffer.getvalue())

@@ -34,7 +34,7 @@ from bimtek.analysis.aggregate import by_dimension
 from bimtek.analysis.quick_win_plan import action_plan
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.books.buku_1 import buku_1_context, render_buku_1
-from bimtek.books.buku_2 import MarkdownText
+from bimtek.books.templating import MarkdownText
 from bimtek.books.tahap_2_books import (
     mapping_context,
     quick_win_context,
@@ -166,11 +166,11 @@ def revised_buku_1(region: Region, figures: dict[str, pd.DataFrame] | None, taha
     """(Markdown, HTML, chart files) of Buku 1 revised: Tahap I's book (its figures, validation numbers and the
     readiness chart, drawn again from the pillar means) with the mapping chapter; the chapter alone when Tahap I's
     figures are not available."""
-    from bimtek.charts.plots import readiness_by_pillar
+    from bimtek.charts.plots import readiness_by_pillar_chart
 
     if figures is None:
         return (*render_mapping_chapter(mapping), {})
-    chart = readiness_by_pillar(figures["kesiapan_pilar"][["pilar", "rata_rata"]])
+    chart = readiness_by_pillar_chart(figures["kesiapan_pilar"][["pilar", "rata_rata"]])
     context = buku_1_context(region, figures, tahap_1_report, stage_label=STAGE_LABEL, mapping=mapping)
     context["readiness_chart"] = MarkdownText(book_reference(chart))
     return (*render_buku_1(context), chart_files([chart]))

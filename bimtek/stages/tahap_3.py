@@ -67,9 +67,9 @@ def masterplan_files(region: Region, roadmap: pd.DataFrame, settings: Settings, 
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
     charts = masterplan_charts(roadmap, aggregates, region, settings)
     if analysis and "kesiapan_pilar" in analysis:
-        from bimtek.charts.plots import readiness_by_pillar
+        from bimtek.charts.plots import readiness_by_pillar_chart
 
-        charts["readiness"] = readiness_by_pillar(analysis["kesiapan_pilar"][["pilar", "rata_rata"]])
+        charts["readiness"] = readiness_by_pillar_chart(analysis["kesiapan_pilar"][["pilar", "rata_rata"]])
     context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates, narrative=narrative,
                              analysis=analysis, final_quick_wins=final_quick_wins)
     context["charts"] = _chart_references(charts)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.summary import table_rows
-from bimtek.books.buku_2 import render_book
+from bimtek.books.templating import render_book
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.core.vocabularies import SIGNED

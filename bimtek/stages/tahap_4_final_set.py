@@ -14,7 +14,7 @@ import json
 
 import pandas as pd
 
-from bimtek.books.buku_2 import MarkdownText, render_book
+from bimtek.books.templating import MarkdownText, render_book
 from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
 from bimtek.charts.figures import CHART_FOLDER
 from bimtek.core.region import Region
