@@ -194,7 +194,7 @@ def test_gantt_past_the_limit_shows_elements_with_programs_per_year():
     texts = svg_texts(chart)
     width, height = png_size(chart)
     assert max(width, height) <= 4000 and height < 1000
-    labels = [t for t in texts if t.startswith(("Service (", "Policy ("))]
+    labels = [t for t in texts if t.startswith(("Pelayanan publik (", "Efisiensi kebijakan publik ("))]
     assert len(labels) == 2
     assert sum(int(t.split("(")[1].split(" ")[0].replace(".", "")) for t in labels) == 2400
     assert not any(t.startswith("Peningkatan layanan online warga") for t in texts)
