@@ -15,6 +15,7 @@ from bimtek.store.storage import (
     LocationNotFoundError,
     ObjectNotFoundError,
     StorageError,
+    is_hidden,
     open_location,
 )
 from tasks.retry import retry_unless
@@ -23,12 +24,13 @@ from tasks.retry import retry_unless
 @task(name="list-input-files", retries=3, retry_delay_seconds=[1, 5, 15],
       retry_condition_fn=retry_unless(LocationNotFoundError), cache_policy=NO_CACHE)
 def list_input_files(inputs: str) -> list[str]:
-    """Every file under the inputs location (sorted relative keys; hidden files left out).
+    """Every file under the inputs location (sorted relative keys), hidden and lock files included.
 
-    Files of other types than .csv/.xlsx/.json are listed too: ingest reports them as unreadable, so nothing an
-    OPD sent goes unmentioned.
+    Files of other types than .csv/.xlsx/.json, hidden files (`.x.csv`, `.~lock.x.xlsx#`, a `..` key on S3) and
+    Office lock files (`~$x.xlsx`) are listed too: ingest reports them as unreadable without reading them, so
+    nothing an OPD sent goes unmentioned.
     """
-    return open_location(inputs).list(None)
+    return open_location(inputs).list(None, include_hidden=True)
 
 
 INGEST_RETRIES = 3
@@ -44,6 +46,8 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
     no sha256 (its content was not read).
     """
     limits = get_settings()
+    if is_hidden(key):
+        return [refused_file(key, "hidden")], unread_entry(key)
     try:
         data = open_location(inputs).read_input(key, max_bytes=limits.max_file_bytes)
     except InputRefusedError as exc:

@@ -17,7 +17,7 @@ from bimtek.core.model import Sheet
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.store.package import sha256_bytes
-from bimtek.store.storage import StorageError, open_location
+from bimtek.store.storage import StorageError, is_hidden, open_location
 from bimtek.validation import SheetResult, validate_sheets
 from tasks.cache import content_key
 
@@ -43,6 +43,8 @@ def fingerprint_inputs(inputs: str, keys: list[str]) -> dict[str, str]:
     limit = get_settings().max_file_bytes
     digests = {}
     for key in keys:
+        if is_hidden(key):  # never read: ingest reports it as a hidden file
+            continue
         try:
             digests[key] = sha256_bytes(location.read_input(key, max_bytes=limit))
         except StorageError:

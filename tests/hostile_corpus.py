@@ -113,7 +113,7 @@ def _json_rows(name: str, count: int = 2) -> list[dict]:
     return [dict(zip(keys, _row(name, n))) for n in range(count)]
 
 
-WITH_OUTPUT_SIDE = False
+WITH_OUTPUT_SIDE = True
 """Also write the files whose run survives only with the outputs-side sanitisers (a 300-character OPD name that
 becomes a feedback file name, NUL/VT control characters in valid cells that reach roadmap.xlsx). Set True once the
 publish branch (one name sanitiser, one cell sanitiser) is merged."""
@@ -279,8 +279,14 @@ def build_corpus(inbox: Path, outside: Path, with_output_side: bool = WITH_OUTPU
     put("name-with\nnewline.csv", _csv(_rows("nl")), ok2)
     put("n" * 200 + ".csv", _csv(_rows("longname")), ok2)
     put("sub/folder/nested.csv", _csv(_rows("nested")), ok2)
-    put(".hidden.csv", _csv(_rows("hidden")), Expected("absent"))
-    put("~$lock.xlsx", b"lock", Expected("absent"))
+    hidden = Expected("unreadable", message="Berkas tersembunyi atau sementara")  # reported, never read
+    put(".hidden.csv", _csv(_rows("hidden")), hidden)
+    put(".rahasia.csv", _csv(_rows("rahasia")), hidden)
+    put("~$lock.xlsx", b"lock", hidden)
+    put(".~lock.Program.xlsx#", b"lock,user", hidden)
+    put("sub/.DS_Store", bytes(16), hidden)
+    put(".git/config", "[core]", Expected("absent"))
+    cases[(".git", "")] = hidden  # a hidden folder is reported once, not descended into
     put("notes.txt", "catatan rapat", Expected("unreadable", message="teks biasa"))
     put("photo.jpg", b"\xff\xd8\xff\xe0" + bytes(50), Expected("unreadable", message="tidak didukung"))
     put("README", "tanpa akhiran", Expected("unreadable", message="tidak didukung"))

@@ -377,3 +377,30 @@ def test_sheet_mode_has_no_cover_or_contents():
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "LEMBAR KOMITMEN" or texts[0].strip() == "LEMBAR KOMITMEN"
     assert len(document.tables) == 1
+
+
+def test_docx_drops_control_characters_an_opd_cell_carries():
+    """NUL, vertical tab and other controls from an OPD file (Word's XML refuses them) are removed, the text kept."""
+    html = "<h1>Bab</h1><table><tr><th>Ide</th></tr><tr><td>a\x00b\x0bc\x1bd</td></tr></table><p>e\x07f</p>"
+    document = Document(io.BytesIO(_docx(html, region_name="Kab\x0b X")))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "abcd" in cells
+    assert "ef" in [p.text for p in document.paragraphs]
+
+
+def test_docx_of_a_very_long_title_and_region_name_is_written():
+    """Core properties hold at most 255 characters: a long region + OPD name is cut there, not a failed stage."""
+    long_name = "Kabupaten " + "Sangat Panjang " * 30
+    document = Document(io.BytesIO(_docx("<p>isi</p>", title="Lembar Komitmen " + long_name, region_name=long_name)))
+    assert len(document.core_properties.title) == 255
+    assert document.core_properties.title.startswith("Lembar Komitmen Kabupaten Sangat")
+    assert len(document.core_properties.author) <= 255
+
+
+def test_book_title_from_html_is_decoded_once():
+    """The <title> of a rendered book is escaped HTML; the cover escapes again, so it must be decoded first
+    (a region called `Kab. </style> & "A"` showed `&lt;/style&gt; &amp;` on the PDF cover and DOCX title)."""
+    from bimtek.stages.deliverables import _title_of
+
+    title = _title_of("<html><head><title>Buku 2 Kab. &lt;/style&gt; &amp; &#34;A&#34;</title></head></html>", "x")
+    assert title == 'Buku 2 Kab. </style> & "A"'

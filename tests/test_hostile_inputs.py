@@ -10,10 +10,12 @@ not overflow the aggregates.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -22,6 +24,9 @@ from tests.hostile_corpus import build_corpus
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 ENGLISH_EXCEPTION = re.compile(r"Error|Exception|Traceback|errno|No such file|line \d+ column|codec", re.IGNORECASE)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+NAME_MAX_BYTES = 100
 PERSONAL_HEADERS = ("No HP", "Email", "NIP", "NIK", "Alamat", "Telepon/WA", "E-mail PIC", "NIP Pejabat")
 PERSONAL_VALUES = ("0812-0000-1111", "sri@contoh.go.id", "198002022005012002", "3171000011112222", "Jl. Mawar 2",
                    "ani@contoh.go.id", "+62 811 222 333")
@@ -102,10 +107,12 @@ def test_links_out_of_the_inbox_are_not_read_or_hashed(hostile_run):
     _, _, run, report = hostile_run
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["path"]: e for e in manifest["inputs"]}
-    for name in ("link-outside.csv", "link-passwd.csv", "link-folder-outside", "pipe.csv", "csv-26mb.csv"):
+    for name in ("link-outside.csv", "link-passwd.csv", "link-folder-outside", "pipe.csv", "csv-26mb.csv",
+                 ".hidden.csv", ".rahasia.csv", "~$lock.xlsx", ".~lock.Program.xlsx#", ".git"):
         assert entries[name]["sha256"] is None
     quarantine = (run / "validation" / "quarantine.csv").read_text(encoding="utf-8-sig")
     assert "Program secret" not in quarantine and "Program inner" not in quarantine
+    assert "Program rahasia" not in quarantine and "Program hidden" not in quarantine
     assert "root:" not in quarantine
     assert not [r for r in report["rejections"] if "secret" in (r["value"] or "") or "root:" in (r["value"] or "")]
 
@@ -127,3 +134,63 @@ def test_huge_budgets_do_not_overflow_the_aggregates(hostile_run):
     assert (by_year["jumlah"] >= 0).all()
     assert by_year["jumlah"].sum() == pytest.approx(roadmap["anggaran"].sum(), rel=1e-9)
     assert roadmap["anggaran"].sum() >= 2 * 10**15
+
+
+def _opens_a_formula(text: str) -> bool:
+    """A cell text a spreadsheet would evaluate: a formula prefix that is neither a plain number nor a lone dash."""
+    return len(text) > 1 and text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text)
+
+
+def test_no_csv_cell_of_the_run_opens_a_formula(hostile_run):
+    _, _, run, _ = hostile_run
+    tables = sorted(run.rglob("*.csv"))
+    assert len(tables) >= 5  # roadmap, aggregates, quarantine ...
+    live = []
+    for path in tables:
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))):
+            live += [(path.name, cell) for cell in row if _opens_a_formula(cell)]
+    assert live == []
+
+
+def test_no_xlsx_cell_of_the_run_is_a_formula(hostile_run):
+    _, _, run, _ = hostile_run
+    books = sorted(run.rglob("*.xlsx"))
+    assert {"roadmap.xlsx"} <= {p.name for p in books}
+    assert any("feedback" in p.parts or "umpan-balik" in p.name for p in books)
+    live, escaped = [], 0
+    for path in books:
+        workbook = openpyxl.load_workbook(path)
+        for sheet in workbook.worksheets:
+            assert not _opens_a_formula(sheet.title), (path.name, sheet.title)
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or (isinstance(cell.value, str) and _opens_a_formula(cell.value)):
+                        live.append((path.name, sheet.title, cell.coordinate, cell.value))
+                    escaped += isinstance(cell.value, str) and cell.value.startswith("'=")
+    assert live == []
+    assert escaped >= 2  # the corpus's =HYPERLINK and =cmd cells arrive as apostrophe-prefixed text
+
+
+def test_output_names_are_short_ascii(hostile_run):
+    _, _, run, _ = hostile_run
+    bad = [p.relative_to(run) for p in run.rglob("*")
+           if len(p.name.encode("utf-8")) > NAME_MAX_BYTES or not p.name.isascii()]
+    assert bad == []
+
+
+def test_every_input_file_is_mentioned_in_the_report(hostile_run):
+    cases, _, _, report = hostile_run
+    reported = {entry["path"] for entry in report["files"]}
+    sent = {path for (path, _), expected in cases.items() if expected.status != "absent"}
+    assert sent - reported == set()
+
+
+def test_no_exception_text_in_any_message_or_letter(hostile_run):
+    _, _, run, report = hostile_run
+    messages = [entry["message"] for entry in report["files"]] + [r["message"] for r in report["rejections"]]
+    assert [m for m in messages if m and ENGLISH_EXCEPTION.search(m)] == []
+    letters = sorted(run.rglob("*.html"))
+    assert letters
+    for letter in letters:
+        text = html.unescape(re.sub(r"<[^>]+>", " ", letter.read_text(encoding="utf-8")))
+        assert not ENGLISH_EXCEPTION.search(text), (letter.name, ENGLISH_EXCEPTION.search(text))

@@ -351,3 +351,20 @@ def test_xlsx_data_sheet_without_header_is_reported_not_dropped():
     assert by_name["Usulan"].status == "ok" and len(by_name["Usulan"].frame) == 1
     assert by_name["Tambahan"].status == "unreadable"
     assert "Tambahan" in by_name["Tambahan"].message
+
+
+def test_json_keys_match_headers_exactly_as_csv_and_xlsx_headers_do():
+    """One header matcher for every format: labels, aliases, case and punctuation variants as JSON keys."""
+    human = ["Perangkat Daerah", "DIMENSI", "nama-program", "Anggaran (Rp)", "sumber_dana", "Tahun  Mulai",
+             "TAHUN_SELESAI"]
+    rows = [ROW_A, [*ROW_B[:3], "Rp 2.500.000", *ROW_B[4:]]]
+    sheets = {
+        "a.csv": only(read_table("a.csv", csv_bytes([human, *rows]))),
+        "a.xlsx": only(read_table("a.xlsx", xlsx_bytes({"Data": [human, *rows]}))),
+        "a.json": only(read_table("a.json", json.dumps([dict(zip(human, row)) for row in rows]).encode())),
+    }
+    columns = ["opd", "dimensi", "nama_program", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai"]
+    for name, sheet in sheets.items():
+        assert sheet.status == "ok", (name, sheet.message)
+        assert sheet.frame[columns].values.tolist() == rows, name
+        assert sheet.extra.empty or not list(sheet.extra.columns), name

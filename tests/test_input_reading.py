@@ -85,3 +85,26 @@ def test_s3_keys_with_double_slashes_and_odd_characters_are_read_as_listed(s3_se
     assert caught.value.reason == "too_large"
     sheets, entry = ingest_file.fn(f"s3://{s3_bucket}/inbox", "dihapus.csv", ["program"])
     assert sheets[0].status == "unreadable" and entry["sha256"] is None
+
+
+@pytest.mark.s3
+def test_s3_hidden_lock_and_dot_dot_keys_are_reported_never_read(s3_server, s3_bucket):
+    from tasks.intake import ingest_file, list_input_files
+
+    client = boto3.client("s3")
+    hidden = ["inbox/.rahasia.csv", "inbox/sub/../luar.csv", "inbox/../di-atas.csv", "inbox/.~lock.Program.xlsx#",
+              "inbox/~$Program.xlsx", "inbox/.arsip/lama.csv"]
+    for key in [*hidden, "inbox/biasa.csv"]:
+        client.put_object(Bucket=s3_bucket, Key=key, Body=CSV.encode())
+    inputs = f"s3://{s3_bucket}/inbox"
+    listed = list_input_files.fn(inputs)
+    expected_hidden = sorted(key.removeprefix("inbox/") for key in hidden)
+    assert listed == sorted([*expected_hidden, "biasa.csv"])
+    assert open_location(inputs).list(None) == ["biasa.csv"]  # other listings still skip them
+    for key in expected_hidden:
+        sheets, entry = ingest_file.fn(inputs, key, ["program"])
+        assert [(s.status, len(s.frame)) for s in sheets] == [("unreadable", 0)]
+        assert sheets[0].message.startswith("Berkas tersembunyi atau sementara")
+        assert entry == {"path": key, "sha256": None, "bytes": None}
+    sheets, _ = ingest_file.fn(inputs, "biasa.csv", ["program"])
+    assert (sheets[0].status, len(sheets[0].frame)) == ("ok", 1)

@@ -39,6 +39,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from bimtek.core.sanitise import clean_text
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
@@ -723,11 +724,22 @@ def _table_of_contents(document, level: int, blocks: list) -> None:
     settings.append(update)
 
 
+CORE_PROPERTY_MAX_CHARS = 255
+"""Longest text python-docx accepts in a core property (title, subject, author); longer text is cut with "..."."""
+
+
+def _property_text(text: str) -> str:
+    """`text` fitted to a core property: a long region or OPD name is cut rather than failing the document."""
+    if len(text) <= CORE_PROPERTY_MAX_CHARS:
+        return text
+    return text[: CORE_PROPERTY_MAX_CHARS - 3].rstrip() + "..."
+
+
 def _core_properties(document, *, title: str, region_name: str, stage_label: str, created: dt.datetime) -> None:
     props = document.core_properties
-    props.title = title
-    props.subject = f"{region_name} - {stage_label}"
-    props.author = region_name
+    props.title = _property_text(title)
+    props.subject = _property_text(f"{region_name} - {stage_label}")
+    props.author = _property_text(region_name)
     props.last_modified_by = "bimtek"
     props.comments = DRAFT_LABEL
     props.revision = 1
@@ -755,8 +767,11 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     """A Word document of the book: title page, table of contents field, then the converted HTML content.
 
     `images` maps an <img src> to picture bytes (PNG/JPEG) for images that are not data URIs. `created` is the
-    core-property date (default FIXED_DATE), so the output does not depend on the clock.
+    core-property date (default FIXED_DATE), so the output does not depend on the clock. Control characters an
+    OPD file may carry (NUL, vertical tab ...) are removed first with the cell sanitiser's `clean_text`: Word's XML
+    cannot hold them.
     """
+    html, title, region_name, stage_label = (clean_text(text) for text in (html, title, region_name, stage_label))
     when = created or FIXED_DATE
     if not isinstance(when, dt.datetime):
         when = dt.datetime(when.year, when.month, when.day, tzinfo=dt.UTC)

@@ -165,6 +165,10 @@ REFUSED_MESSAGES = {
         "Berkas hilang atau dipindahkan saat sedang dibaca (atau tautannya tidak menunjuk ke berkas mana pun). "
         "Kirim ulang berkasnya."
     ),
+    "hidden": (
+        "Berkas tersembunyi atau sementara (nama diawali titik atau ~$, misalnya berkas kunci Excel/LibreOffice) "
+        "tidak diproses; kirim ulang dengan nama biasa."
+    ),
     "storage": "Berkas tidak dapat diambil dari penyimpanan setelah beberapa kali dicoba. Jalankan ulang tahap ini.",
 }
 """Why `refused_file` did not read a file, by the storage's reason code ("too_large" is worded with its figures)."""

@@ -8,6 +8,7 @@ submission overview from the validation report.
 from __future__ import annotations
 
 import base64
+import html as html_lib
 import re
 from collections.abc import Iterable
 
@@ -29,13 +30,15 @@ _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
 def _title_of(html: str, fallback: str) -> str:
-    """The document's <title> without the synthetic-data notice (the cover prints that notice on its own)."""
+    """The document's <title> as plain text (entities decoded: the PDF and DOCX covers escape it themselves, so a
+    region name with `<` or `&` is not shown as `&lt;`), without the synthetic-data notice (the cover prints that
+    notice on its own)."""
     from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
     match = _TITLE.search(html)
     if not match:
         return fallback
-    title = re.sub(r"\s+", " ", match.group(1)).replace(f"({SYNTHETIC_NOTICE})", "")
+    title = re.sub(r"\s+", " ", html_lib.unescape(match.group(1))).replace(f"({SYNTHETIC_NOTICE})", "")
     return title.strip()
 
 

@@ -8,7 +8,8 @@
   Credentials are never read or stored here.
 
 Keys are POSIX relative paths under the location (`validation/report.json`). Listings are recursive, sorted and
-skip hidden entries (`.DS_Store`, `.git/...`) and Excel lock files (`~$Program.xlsx`) at any depth.
+skip hidden entries (`.DS_Store`, `.git/...`) and Excel lock files (`~$Program.xlsx`) at any depth, unless
+`include_hidden` asks for them (an inbox lists them so each is reported, never read).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # boto3 is imported lazily: a local-only run never pays for i
     from botocore.client import BaseClient
 
 HIDDEN_PREFIXES = (".", "~$")
-"""Path components starting with one of these are skipped by `list` (dotfiles, Excel/Word lock files)."""
+"""Path components starting with one of these are hidden (dotfiles, `..`, Excel/Word and LibreOffice lock files)."""
 
 _NOT_FOUND_CODES = {"404", "NoSuchKey", "NotFound"}
 _NO_BUCKET_CODES = {"NoSuchBucket"}
@@ -109,17 +110,17 @@ def is_hidden(key: str) -> bool:
     return any(part.startswith(HIDDEN_PREFIXES) for part in PurePosixPath(key).parts)
 
 
-def _keep(key: str, suffixes: tuple[str, ...] | None) -> bool:
-    """Listing filter: not hidden and, when suffixes are given, ending in one of them (case-insensitive)."""
-    if is_hidden(key):
+def _keep(key: str, suffixes: tuple[str, ...] | None, include_hidden: bool = False) -> bool:
+    """Listing filter: not hidden (unless asked for) and, when suffixes are given, ending in one of them."""
+    if is_hidden(key) and not include_hidden:
         return False
     if suffixes is None:
         return True
     return key.lower().endswith(tuple(s.lower() for s in suffixes))
 
 
-def _filter_keys(keys: Iterable[str], suffixes: tuple[str, ...] | None) -> list[str]:
-    return sorted(key for key in keys if _keep(key, suffixes))
+def _filter_keys(keys: Iterable[str], suffixes: tuple[str, ...] | None, include_hidden: bool = False) -> list[str]:
+    return sorted(key for key in keys if _keep(key, suffixes, include_hidden))
 
 
 def guess_content_type(key: str) -> str:
@@ -139,8 +140,11 @@ class Location(ABC):
         """The location as a URL or path a user can recognise (and pass back to `open_location`)."""
 
     @abstractmethod
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
+             include_hidden: bool = False) -> list[str]:
         """All keys under the location, recursive and sorted, hidden entries skipped.
+
+        `include_hidden` lists hidden entries too (a hidden local folder as one key, not descended into).
 
         `suffixes` keeps only keys ending in one of them (case-insensitive, e.g. `(".xlsx", ".csv")`).
         A missing folder or bucket raises `StorageError`, or gives `[]` when `missing_ok` is true.
@@ -219,25 +223,28 @@ class LocalLocation(Location):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*normalize_key(key).split("/"))
 
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
+             include_hidden: bool = False) -> list[str]:
         if not self.root.exists():
             if missing_ok:
                 return []
             raise LocationNotFoundError(f"Folder tidak ditemukan: {self.url}")
         if not self.root.is_dir():
             raise StorageError(f"Not a folder: {self.url}")
-        return _filter_keys(self._walk(), suffixes)
+        return _filter_keys(self._walk(), suffixes, include_hidden)
 
     def _walk(self) -> Iterable[str]:
         """Relative POSIX keys of every file below the root, not descending into hidden folders.
 
-        Links to folders are not followed but listed as keys, so an inbox reports them instead of hiding them.
+        Links to folders are not followed but listed as keys, so an inbox reports them instead of hiding them;
+        hidden folders are listed as keys too (`list` drops them unless `include_hidden`).
         """
         for folder, dirs, files in os.walk(self.root):
+            hidden = [d for d in dirs if d.startswith(HIDDEN_PREFIXES)]
             dirs[:] = [d for d in dirs if not d.startswith(HIDDEN_PREFIXES)]
             relative = Path(folder).relative_to(self.root)
             linked = [d for d in dirs if (Path(folder) / d).is_symlink()]
-            for name in [*files, *linked]:
+            for name in [*files, *linked, *hidden]:
                 yield (relative / name).as_posix()
 
     def read_bytes(self, key: str) -> bytes:
@@ -417,14 +424,15 @@ class S3Location(Location):
         key = normalize_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False) -> list[str]:
+    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
+             include_hidden: bool = False) -> list[str]:
         try:
             keys = list(self._iter_keys())
         except LocationNotFoundError:
             if missing_ok:
                 return []
             raise
-        return _filter_keys(keys, suffixes)
+        return _filter_keys(keys, suffixes, include_hidden)
 
     def _iter_keys(self) -> Iterable[str]:
         """Relative keys of every object under the prefix, page by page; folder markers are skipped."""
