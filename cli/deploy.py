@@ -137,11 +137,6 @@ async def apply_schedules(region_slug: str, specs: list[ScheduleSpec], client=No
     return results
 
 
-async def clear_schedules(region_slug: str, client=None) -> list[ApplyResult]:
-    """Remove every `bimtek:<region_slug>:*` schedule from every deployment."""
-    return await apply_schedules(region_slug, [], client=client)
-
-
 async def ensure_work_pool(name: str = WORK_POOL, client=None) -> bool:
     """Create the process work pool when it is missing; returns True when it was created."""
     from prefect.client.orchestration import get_client

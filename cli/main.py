@@ -42,7 +42,7 @@ def user_errors() -> tuple[type[Exception], ...]:
     from bimtek.store.storage import StorageError
     from cli.prefect_api import PrefectApiUnavailable
 
-    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, NotImplementedError, PrefectApiUnavailable)
+    return (UsageProblem, MissingStageError, EmptyInboxError, StorageError, PrefectApiUnavailable)
 
 
 def _check_inputs(region_path: Path, inputs: str, stage_folders: tuple[str, ...] = ()):
@@ -160,6 +160,11 @@ app.command(name="schedules")(_schedules_command)
 from cli.template import template  # noqa: E402
 
 app.command(name="template")(template)
+
+
+from portal.cli import undangan  # noqa: E402
+
+app.command(name="undangan")(undangan)
 
 
 from cli.synth import nasional, synth  # noqa: E402

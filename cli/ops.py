@@ -152,6 +152,7 @@ def server(
     ui_api_url: Optional[str] = typer.Option(
         None, "--ui-api-url", help="URL API yang dipakai browser (bawaan: http://<host>:<port>/api)."
     ),
+    portal: bool = typer.Option(True, "--portal/--no-portal", help="Jalankan juga portal hasil dan unggah OPD (BIMTEK_PORTAL_PORT)."),
 ) -> None:
     """Jalankan server Prefect (API + UI) dan satu worker untuk pool bimtek-process; Ctrl-C menghentikan keduanya."""
     database_url = database_url or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
@@ -171,10 +172,12 @@ def server(
         wait_for_health(url, timeout=120, process=srv)
         ensure_pool(env, pool)
         if deploy:
-            subprocess.run(prefect_command("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_ROOT, check=True)
+            run_deploy(env)
         if worker:
             worker_env = {**env, "BIMTEK_HOME": env.get("BIMTEK_HOME", str(PROJECT_ROOT))}
             processes.append(("worker", start_group(prefect_command("worker", "start", "--pool", pool), worker_env)))
+        if portal:
+            processes.extend(start_portal(host, env))
         console.print(
             f"[bold green]Prefect UI:[/] http://{public_host(host)}:{port}   API: {url}   database: {db_label}"
             + (f"   worker: pool {pool}" if worker else "")
@@ -193,6 +196,31 @@ def server(
     finally:
         for _, process in reversed(processes):
             stop_group(process)
+
+
+def run_deploy(env: dict) -> None:
+    """`prefect deploy --all`, its output shown once without the advice to start a worker (we start one)."""
+    from portal.serve import without_deploy_noise
+
+    done = subprocess.run(prefect_command("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_ROOT,
+                          capture_output=True, text=True)
+    out.print(without_deploy_noise(done.stdout + done.stderr), markup=False, highlight=False)
+    done.check_returncode()
+
+
+def start_portal(host: str, env: dict) -> list[tuple[str, subprocess.Popen]]:
+    """The portal process beside the UI, or none (with the reason) when its secret is not set."""
+    from bimtek.core.settings import get_settings
+    from portal.serve import portal_command, portal_problem
+
+    problem = portal_problem()
+    if problem:
+        console.print(f"[yellow]Portal tidak dijalankan:[/] {problem}")
+        return []
+    port = get_settings().portal_port
+    process = start_group(portal_command(host, port), env, cwd=PROJECT_ROOT)
+    console.print(f"[bold green]Portal:[/] http://{public_host(host)}:{port}   (hasil, unggah OPD, status pengiriman)")
+    return [("portal", process)]
 
 
 # --------------------------------------------------------------------------------------------------- schedules

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import re
 
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 
-from bimtek.analysis.summary import file_status_rows, run_summary_markdown, table_rows
+from bimtek.analysis.summary import (
+    figures_display,
+    file_status_rows,
+    overall_summary_markdown,
+    run_summary_markdown,
+    table_rows,
+)
+from bimtek.books.feedback import OVERVIEW_COLUMNS
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.stages.output import StageOutput
@@ -18,23 +29,27 @@ def artifact_key(*parts: object) -> str:
     return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]", "-", key)).strip("-")
 
 
-def _file_status_table(region: Region, stage: int, report: ValidationReport) -> None:
-    """The per-file status table every run shows (validation-only runs and stage runs alike)."""
+def _file_status_table(region: Region, stage: int, report: ValidationReport, kind: str = "tahap") -> None:
+    """The per-file status table every run shows (validation-only runs under their own `validasi` keys)."""
     create_table_artifact(
         table=file_status_rows(report),
-        key=artifact_key(region.slug, "tahap", stage, "status-berkas"),
+        key=artifact_key(region.slug, kind, stage, "status-berkas"),
         description=f"Status setiap berkas OPD Tahap {stage} - {region.name}",
     )
 
 
 def publish_validation_artifacts(region: Region, stage: int, report: ValidationReport) -> None:
-    """Summary Markdown and the per-file status table of a validation run."""
+    """Per-file status table, then the summary Markdown (created last: the UI lists the newest first).
+
+    Keys `<region>-validasi-tahap-<N>-...`, apart from the stage runs' `<region>-tahap-<N>-...`, so the daily
+    inbox validation never replaces what the last stage run published.
+    """
+    _file_status_table(region, stage, report, kind="validasi-tahap")
     create_markdown_artifact(
         markdown=run_summary_markdown(region, stage, report),
-        key=artifact_key(region.slug, "tahap", stage, "validasi"),
+        key=artifact_key(region.slug, "validasi-tahap", stage, "ringkasan"),
         description=f"Ringkasan validasi berkas OPD Tahap {stage} - {region.name}",
     )
-    _file_status_table(region, stage, report)
 
 
 def publish_stage_artifacts(
@@ -44,25 +59,10 @@ def publish_stage_artifacts(
     output: StageOutput,
     links: list[tuple[str, str]],
 ) -> None:
-    """Run summary, per-file and per-OPD status, per-dimension figures and links to the stored deliverables."""
-    create_markdown_artifact(
-        markdown=run_summary_markdown(region, stage, report, output.figures, links, output.notes),
-        key=artifact_key(region.slug, "tahap", stage, "ringkasan"),
-        description=f"Ringkasan run Tahap {stage} - {region.name}",
-    )
-    _file_status_table(region, stage, report)
-    if output.submissions is not None:
-        create_table_artifact(
-            table=table_rows(output.submissions),
-            key=artifact_key(region.slug, "tahap", stage, "status-opd"),
-            description=f"Pengiriman per OPD (berkas, baris valid/ditolak, belum mengirim) Tahap {stage} - {region.name}",
-        )
-    if output.figures is not None:
-        create_table_artifact(
-            table=table_rows(output.figures),
-            key=artifact_key(region.slug, "tahap", stage, "per-dimensi"),
-            description=f"Angka per dimensi Tahap {stage} - {region.name}",
-        )
+    """Links to the stored deliverables, per-dimension figures, per-OPD and per-file status, then the run summary.
+
+    The summary is created last so the Prefect UI, which lists a run's artifacts newest first, shows it first.
+    """
     for label, url in links:
         create_link_artifact(
             link=url,
@@ -70,3 +70,32 @@ def publish_stage_artifacts(
             key=artifact_key(region.slug, "tahap", stage, "tautan", label),
             description=f"{label} - Tahap {stage} {region.name}",
         )
+    if output.figures is not None:
+        create_table_artifact(
+            table=table_rows(figures_display(output.figures)),
+            key=artifact_key(region.slug, "tahap", stage, "per-dimensi"),
+            description=f"Angka per dimensi Tahap {stage} - {region.name}",
+        )
+    _file_status_table(region, stage, report)
+    if output.submissions is not None:
+        create_table_artifact(
+            table=table_rows(output.submissions.rename(columns=OVERVIEW_COLUMNS)),
+            key=artifact_key(region.slug, "tahap", stage, "status-opd"),
+            description=f"Pengiriman per OPD (berkas, baris valid/ditolak, belum mengirim) Tahap {stage} - {region.name}",
+        )
+    create_markdown_artifact(
+        markdown=run_summary_markdown(region, stage, report, output.figures, links, output.notes),
+        key=artifact_key(region.slug, "tahap", stage, "ringkasan"),
+        description=f"Ringkasan run Tahap {stage} - {region.name}",
+    )
+
+
+def publish_overall_artifact(region: Region, results: dict[str, dict]) -> None:
+    """The whole-process summary of `bimtek-all`: each stage's run and rows, linked to the portal."""
+    from bimtek.core.settings import get_settings
+
+    create_markdown_artifact(
+        markdown=overall_summary_markdown(region, results, get_settings().portal_url),
+        key=artifact_key(region.slug, "bimtek-all", "ringkasan"),
+        description=f"Ringkasan Tahap I-IV - {region.name}",
+    )

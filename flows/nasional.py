@@ -5,8 +5,8 @@ from __future__ import annotations
 from prefect import flow
 from prefect.artifacts import create_table_artifact
 
-from bimtek.core.settings import get_settings
 from bimtek.analysis.summary import table_rows
+from bimtek.core.settings import get_settings
 from flows.runners import dask_task_runner
 from tasks.national import draft_nasional, list_cohort, read_published_region, summarise_region
 from tasks.publishing import choose_run, publish_outputs

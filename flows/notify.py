@@ -50,6 +50,37 @@ def _emit(event: str, resource: dict[str, str], payload: dict[str, Any]) -> bool
         return False
 
 
+def percent(share: float) -> str:
+    """0.2 -> '20%', 0.275 -> '27,5%' (Indonesian decimal comma)."""
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def run_page_url(flow_run_id: object) -> str:
+    """The flow run's page in the Prefect UI, or a readable placeholder (never 'None')."""
+    try:
+        from prefect.settings import PREFECT_UI_URL
+
+        base = PREFECT_UI_URL.value()
+    except Exception:  # pragma: no cover - settings always import
+        base = None
+    if not base or not flow_run_id:
+        return "(halaman run tidak tersedia: PREFECT_UI_URL belum diatur)"
+    return f"{str(base).rstrip('/')}/runs/flow-run/{flow_run_id}"
+
+
+def portal_page_url(slug: str, stage: object, run_id: str | None = None) -> str:
+    """The portal page of a run (or of the region when no run was published)."""
+    from bimtek.core.settings import get_settings
+
+    base = get_settings().portal_url.rstrip("/")
+    if slug == "unknown":
+        return f"{base}/hasil"
+    if run_id and stage:
+        return f"{base}/hasil/{slug}/tahap-{stage}/{run_id}"
+    return f"{base}/status/{slug}/tahap-{stage}" if stage else f"{base}/hasil/{slug}"
+
+
 def _flow_run_payload() -> dict[str, Any]:
     try:
         from prefect.runtime import flow_run
@@ -87,6 +118,12 @@ def notify_if_needed(region: Region, stage: int, report: Any, result: dict | Non
     for key in ("run_id", "run_url"):
         if result and result.get(key):
             payload[key] = result[key]
+    payload.update(
+        share_persen=percent(rejection_share(total, rejected)),
+        batas_persen=percent(threshold),
+        halaman_run=run_page_url(payload.get("flow_run", {}).get("id")),
+        portal=portal_page_url(region.slug, stage, payload.get("run_id")),
+    )
     return _emit(REJECTIONS_HIGH_EVENT, region_resource(region.slug, region.name), payload)
 
 
@@ -99,21 +136,26 @@ def notify_failure(flow: Any, flow_run: Any, state: Any) -> None:
     """Flow state hook (`@flow(on_failure=[notify_failure], on_crashed=[notify_failure])`): emit bimtek.run.failed."""
     params = dict(getattr(flow_run, "parameters", None) or {})
     slug = "unknown"
-    name = None
+    name = f"region tidak dikenal ({params.get('region') or 'kosong'})"
     try:
-        from bimtek.core.region import load_region
+        from flows.parameters import region_for_run
 
-        reg = load_region(params.get("region", ""))
+        reg = region_for_run(str(params.get("region", "")))
         slug, name = reg.slug, reg.name
     except Exception:
         pass
+    stage = params.get("stage") or _stage_from_flow_name(getattr(flow, "name", ""))
+    run_id = str(getattr(flow_run, "id", "") or "")
     payload = {
         "region": slug,
         "region_name": name,
-        "flow": getattr(flow, "name", None),
-        "stage": params.get("stage") or _stage_from_flow_name(getattr(flow, "name", "")),
-        "flow_run": {"id": str(getattr(flow_run, "id", "")), "name": getattr(flow_run, "name", None)},
-        "state": getattr(state, "name", None),
-        "message": (getattr(state, "message", None) or "")[:500],
+        "flow": getattr(flow, "name", None) or "bimtek",
+        "stage": stage,
+        "tahap": f"Tahap {stage}" if stage else "semua tahap",
+        "flow_run": {"id": run_id, "name": getattr(flow_run, "name", None) or "run"},
+        "state": getattr(state, "name", None) or "Failed",
+        "message": (getattr(state, "message", None) or "(tanpa pesan)")[:500],
+        "halaman_run": run_page_url(run_id),
+        "portal": portal_page_url(slug, stage),
     }
     _emit(RUN_FAILED_EVENT, region_resource(slug, name), payload)

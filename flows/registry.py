@@ -16,13 +16,7 @@ STAGE_FLOWS = {
 def stage_flow(stage: str):
     """The Prefect flow object of a stage ("1".."4" or "all")."""
     module_name, attribute = STAGE_FLOWS[str(stage)]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            raise NotImplementedError(f"Tahap {stage} belum tersedia di versi ini") from None
-        raise
-    return getattr(module, attribute)
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 def describe_result(stage: str, result: dict) -> list[str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from prefect import flow
 
 from bimtek.core.columns import datasets_for_stage
-from bimtek.core.region import load_region
-from bimtek.core.settings import get_settings
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.documents import render_documents
 from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_1 import draft_tahap_1
@@ -21,11 +21,11 @@ STAGE = 1
 
 
 @flow(name="tahap-1", flow_run_name=run_name("tahap-1"), **stage_flow_options())
-def tahap_1(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
+@coordinator_outcome(STAGE)
+def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
-    reg = load_region(region)
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)

@@ -5,38 +5,45 @@ from __future__ import annotations
 from prefect import flow
 
 from bimtek.core.columns import datasets_for_stage
-from bimtek.core.region import load_region
-from bimtek.core.settings import get_settings
+from bimtek.stages.tahap_2 import FIGURE_KEYS
 from bimtek.validation import build_report
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.cache import cache_location, cached, draft_key
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
 from tasks.previous import load_previous
 from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
+from tasks.tahap_2 import load_tahap_1
 
 STAGE = 3
 BASELINE_STAGE, BASELINE_KEY = 2, "program/daftar_program.csv"
+ANALYSIS_KEYS = tuple(FIGURE_KEYS.values())
+"""Tahap I's analysis tables, summarised in Buku 2 (optional)."""
 
 
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
-def tahap_3(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
+@coordinator_outcome(STAGE)
+def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
-    reg = load_region(region)
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    store = store or get_settings().store
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
-    cache, key = cache_location(store), draft_key(STAGE, reg, intake.results, report, data)
-    output = cached(draft_tahap_3, cache, key)(reg, intake.results, report, baseline_csv=data)
+    tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, ANALYSIS_KEYS, needed_by=STAGE)
+    earlier = b"\0".join([data or b"", *((tahap_1 or {})[k] for k in sorted(tahap_1 or {}))])
+    cache, key = cache_location(store), draft_key(STAGE, reg, intake.results, report, earlier)
+    output = cached(draft_tahap_3, cache, key)(reg, intake.results, report, baseline_csv=data, tahap_1=tahap_1)
     output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results)
-    extra = {"previous_runs": {"tahap-2": baseline_run}} if baseline_run else None
+    runs = {name: found for name, found in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if found}
+    extra = {"previous_runs": runs} if runs else None
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra,
                              highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])

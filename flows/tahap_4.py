@@ -5,13 +5,13 @@ from __future__ import annotations
 from prefect import flow
 
 from bimtek.core.columns import datasets_for_stage
-from bimtek.core.region import load_region
-from bimtek.core.settings import get_settings
 from flows.artifacts import publish_stage_artifacts
 from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
+from flows.outcomes import coordinator_outcome
+from flows.parameters import OptionalText, RegionChoice, stage_locations
 from tasks.documents import render_documents
 from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_4 import draft_tahap_4, load_tahap_4_previous
@@ -20,14 +20,14 @@ STAGE = 4
 
 
 @flow(name="tahap-4", flow_run_name=run_name("tahap-4"), **stage_flow_options())
-def tahap_4(region: str, inputs: str, store: str | None = None, run_id: str | None = None) -> dict:
+@coordinator_outcome(STAGE)
+def tahap_4(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
-    Raises MissingStageError (from tasks.previous.load_previous) when Tahap III was never published for the region.
+    Raises MissingStageError (from tasks.previous) when Tahap III was never published for the region.
     """
-    reg = load_region(region)
+    reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    store = store or get_settings().store
     previous = load_tahap_4_previous(store, reg.slug)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)

@@ -57,8 +57,10 @@ FIXED_TIME = dt.datetime(2026, 9, 1, 8, 0, 0)
 
 PROGRAM_COLUMNS = (
     "opd", "dimensi", "elemen", "nama_program", "deskripsi", "anggaran", "sumber_dana", "tahun_mulai",
-    "tahun_selesai", "quick_win", "sasaran", "indikator", "dampak", "kesiapan",
+    "tahun_selesai", "quick_win", "sasaran", "indikator", "dampak", "kesiapan", "target", "alasan_quick_win_opd",
 )
+NARRATIVE_FILE = SAMPLE_DIR / "narasi.yaml"
+"""The masterplan text of the sample region (Tahap III `narasi` and `strategi_dimensi`), written by hand."""
 
 # ---------------------------------------------------------------------------------------------------------------
 # OPD of the sample region: key -> canonical name (as in region.yaml), file slug, Renstra program
@@ -518,19 +520,24 @@ HEADER_STYLES = {
     "canonical": {c: c for c in PROGRAM_COLUMNS},
     "label": dict(zip(PROGRAM_COLUMNS, [
         "OPD", "Dimensi", "Elemen", "Nama program", "Deskripsi", "Anggaran (Rp)", "Sumber dana", "Tahun mulai",
-        "Tahun selesai", "Usulan quick win", "Sasaran", "Indikator", "Dampak (1-5)", "Kesiapan (1-5)"])),
+        "Tahun selesai", "Usulan quick win", "Sasaran", "Indikator", "Dampak (1-5)", "Kesiapan (1-5)", "Target",
+        "Alasan usulan quick win"])),
     "alias": dict(zip(PROGRAM_COLUMNS, [
         "Perangkat Daerah", "Dimensi", "Elemen", "Nama Program", "Uraian", "Anggaran (Rp)", "Sumber Dana",
-        "Tahun Mulai", "Tahun Selesai", "Usulan Quick Win", "Sasaran", "Indikator", "Dampak", "Kesiapan"])),
+        "Tahun Mulai", "Tahun Selesai", "Usulan Quick Win", "Sasaran", "Indikator", "Dampak", "Kesiapan",
+        "Target Kinerja", "Alasan Quick Win"])),
     "short": dict(zip(PROGRAM_COLUMNS, [
         "Instansi", "Dimension", "Element", "Program", "Description", "Biaya", "Sumber Dana", "Tahun Mulai",
-        "Tahun Selesai", "Quick Win", "Target", "KPI", "Impact", "Readiness"])),
+        "Tahun Selesai", "Quick Win", "Kelompok Sasaran", "KPI", "Impact", "Readiness", "Target",
+        "Alasan Quick Win"])),
     "upper": dict(zip(PROGRAM_COLUMNS, [
         "UNIT KERJA", "DIMENSI", "ELEMEN", "NAMA INOVASI", "URAIAN", "ANGGARAN", "SUMBER DANA", "TAHUN MULAI",
-        "TAHUN SELESAI", "USULAN QUICK WIN", "SASARAN", "INDIKATOR", "DAMPAK", "KESIAPAN"])),
+        "TAHUN SELESAI", "USULAN QUICK WIN", "SASARAN", "INDIKATOR", "DAMPAK", "KESIAPAN", "TARGET",
+        "ALASAN QUICK WIN"])),
     "english": dict(zip(PROGRAM_COLUMNS, [
         "Office", "Dimension", "Element", "Program Name", "Description", "Budget", "Funding Source", "Start Year",
-        "End Year", "Quick Win", "Target", "KPI", "Impact", "Readiness"])),
+        "End Year", "Quick Win", "Target Group", "KPI", "Impact", "Readiness", "Target",
+        "Justifikasi Quick Win"])),
 }
 
 
@@ -882,6 +889,7 @@ def program_values(opd_text: str, program: Program, style: Style, rng: random.Ra
     """Cell values (canonical column -> value as written) of one program row."""
     start, end = draw_years(program, rng)
     funding = draw_funding(rng)
+    text_rng = random.Random(f"{SEED}:teks:{program.name}")  # own stream: budgets and years stay as they were
     if style.fmt == "csv" and rng.random() < 0.15:
         funding = funding.lower()
     yes, no = style.qw
@@ -900,10 +908,34 @@ def program_values(opd_text: str, program: Program, style: Style, rng: random.Ra
         "indikator": program.indikator,
         "dampak": rng.choice([3, 4, 4, 5, 5]) if program.qw else None,
         "kesiapan": rng.choice([3, 3, 4, 4, 5]) if program.qw else None,
+        "target": target_text(program.indikator, end, text_rng),
+        "alasan_quick_win_opd": text_rng.choice(QUICK_WIN_REASONS) if program.qw else None,
     }
     if style.fmt == "csv":
         values = {k: (str(v) if isinstance(v, int) else v) for k, v in values.items()}
     return values
+
+
+QUICK_WIN_REASONS = [
+    "Layanan sudah berjalan secara manual; aplikasinya tersedia dan dapat dibuka untuk warga dalam satu tahun "
+    "anggaran.",
+    "Petugas dan perangkat sudah ada; yang ditambahkan hanya kanal daring, sehingga warga merasakan hasilnya "
+    "tahun ini juga.",
+    None,
+    "Memperbaiki layanan yang paling banyak dikeluhkan warga; anggaran kecil dan sudah masuk rencana kerja.",
+]
+"""What an OPD writes as its own reason for a quick-win proposal (None: left blank, so a book shows the box)."""
+
+
+def target_text(indikator: str | None, end: int, rng: random.Random) -> str | None:
+    """A target for an indicator (synthetic): a percentage for 'Persentase ...', a rise for counts and values,
+    nothing for other indicators (so the books show 'belum diisi' for those)."""
+    text = (indikator or "").lower()
+    if text.startswith("persentase"):
+        return f"{rng.choice([60, 75, 80, 90, 100])}% pada {end}"
+    if text.startswith(("jumlah", "nilai")):
+        return f"naik {rng.choice([20, 25, 30, 50])}% dari kondisi 2026 pada {end}"
+    return None
 
 
 def program_columns(style: Style, extra: tuple[str, ...] = ()) -> list[str]:
@@ -993,6 +1025,19 @@ def write_tahap_3(summary: Summary) -> None:
     summary.files[3].append(relpath)
     summary.mistakes.append(Mistake(3, relpath, "", None, "", "", None, "unreadable",
                                     "not a workbook: a damaged upload (file status 'unreadable')"))
+
+
+def write_narrative(summary: Summary) -> None:
+    """The Tim Pelaksana's narrative workbook of Tahap III from sample/narasi.yaml (two sheets: the region-level
+    text, one paragraph per row, and the strategy per dimension). The YAML leaves some parts empty on purpose."""
+    data = yaml.safe_load(NARRATIVE_FILE.read_text(encoding="utf-8"))
+    narasi = Table(header=["Bagian", "Isi"], sheet="Narasi Masterplan",
+                   rows=[[part, text] for part, texts in data["narasi"].items() for text in texts or []])
+    strategi = Table(header=["Dimensi", "Arah Pengembangan", "Strategi", "Sasaran"], sheet="Strategi Dimensi",
+                     rows=[[d["dimensi"], d.get("arah_pengembangan"), d.get("strategi"), d.get("sasaran")]
+                           for d in data["strategi_dimensi"]])
+    _save(summary, 3, "tahap-3/narasi-tim-pelaksana.xlsx", [narasi, strategi],
+          dataset_of={"Narasi Masterplan": "narasi", "Strategi Dimensi": "strategi_dimensi"})
 
 
 def write_tahap_2(summary: Summary) -> None:
@@ -1253,6 +1298,7 @@ def _generate(out: Path) -> Summary:
     write_tahap_1(summary)
     write_tahap_2(summary)
     write_tahap_3(summary)
+    write_narrative(summary)
     write_tahap_4(summary)
     for stage in summary.files:
         summary.files[stage].sort()

@@ -5,8 +5,9 @@
 
 - "bimtek: penolakan tinggi": on `bimtek.validation.rejections-high` (a run rejected more than
   BIMTEK_REJECT_ALERT_SHARE of its rows; emitted by flows/notify.py) -> notification naming region, stage, share.
-- "bimtek: run gagal": on `prefect.flow-run.Failed` / `Crashed` of any flow run tagged `bimtek` (every deployment in
-  prefect.yaml carries that tag) and on `bimtek.run.failed` -> notification with the run name and message.
+- "bimtek: run gagal": on `bimtek.run.failed` only (emitted once per failed or crashed run by the flows' state hook;
+  matching Prefect's own Failed/Crashed events too would send every failure twice) -> notification with region,
+  stage, the Indonesian cause, the run page and the portal.
 Needs PREFECT_API_URL pointing at the server. Re-running replaces automations of the same name.
 """
 
@@ -53,11 +54,13 @@ def create_automations(block_document_id) -> list:
             actions=[
                 SendNotification(
                     block_document_id=block_document_id,
-                    subject="bimtek: penolakan tinggi di {{ event.payload.region }} Tahap {{ event.payload.stage }}",
+                    subject="bimtek: banyak baris ditolak - {{ event.payload.region_name }} Tahap {{ event.payload.stage }}",
                     body=(
                         "{{ event.payload.region_name }} Tahap {{ event.payload.stage }}: "
                         "{{ event.payload.rows_rejected }} dari {{ event.payload.rows_total }} baris ditolak "
-                        "(batas {{ event.payload.threshold }}). Run: {{ event.payload.run_url }}"
+                        "({{ event.payload.share_persen }}, batas {{ event.payload.batas_persen }}).\n"
+                        "Halaman run: {{ event.payload.halaman_run }}\n"
+                        "Portal (hasil dan status OPD): {{ event.payload.portal }}"
                     ),
                 )
             ],
@@ -66,8 +69,8 @@ def create_automations(block_document_id) -> list:
             name=FAILED_NAME,
             description="Run deployment bimtek gagal atau crash.",
             trigger=EventTrigger(
-                expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed", "bimtek.run.failed"},
-                match_related={"prefect.resource.id": "prefect.tag.bimtek"},
+                expect={"bimtek.run.failed"},
+                match={"prefect.resource.id": "bimtek.region.*"},
                 posture=Posture.Reactive,
                 threshold=1,
                 within=0,
@@ -75,8 +78,14 @@ def create_automations(block_document_id) -> list:
             actions=[
                 SendNotification(
                     block_document_id=block_document_id,
-                    subject="bimtek: run gagal - {{ event.resource.get('prefect.resource.name') }}",
-                    body="{{ event.event }} {{ event.resource.get('prefect.resource.name') }}: {{ event.payload }}",
+                    subject="bimtek: run gagal - {{ event.payload.region_name }} {{ event.payload.tahap }}",
+                    body=(
+                        "Run {{ event.payload.flow_run.name }} ({{ event.payload.region_name }}, "
+                        "{{ event.payload.tahap }}) berakhir {{ event.payload.state }}.\n"
+                        "Penyebab: {{ event.payload.message }}\n"
+                        "Halaman run: {{ event.payload.halaman_run }}\n"
+                        "Portal: {{ event.payload.portal }}"
+                    ),
                 )
             ],
         ),

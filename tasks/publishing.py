@@ -56,7 +56,8 @@ def publish_outputs(
     """Claim the run folder, write it, verify it, then move latest.json; return where it went.
 
     `run` is (run id, claim token) from `choose_run`. `links` holds (label, URL) of the `highlights`
-    (label, key): presigned links with the configured expiry on S3, file:// URIs in a local store.
+    (label, key): presigned links with the configured expiry on S3, portal links (BIMTEK_PORTAL_URL) for a local
+    store; never file:// (a browser refuses those).
 
     A run id published or being published by another writer is refused (`RunExistsError`, not retried); a retry
     of this task holds the same claim token, so it finishes the folder its failed attempt started.
@@ -76,9 +77,10 @@ def publish_outputs(
         claim_token=token,
     )
     folder = run_prefix(region_slug, stage, run_id)
-    expires = get_settings().presign_expiry_seconds
+    settings = get_settings()
+    expires, portal = settings.presign_expiry_seconds, settings.portal_url
     return {
-        "links": [(label, location.presigned_url(f"{folder}/{key}", expires)) for label, key in highlights or []],
+        "links": [(label, location.share_url(f"{folder}/{key}", expires, portal)) for label, key in highlights or []],
         "run_id": run_id,
         "run_url": location.describe(folder),
         "manifest_url": location.describe(f"{folder}/manifest.json"),

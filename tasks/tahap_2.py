@@ -9,25 +9,25 @@ from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.stages.output import StageOutput
+from bimtek.stages.previous import PreviousOutput
 from bimtek.validation import SheetResult
-from tasks.previous import load_previous
+from tasks.previous import load_previous_files
 
 STAGE = 2
 PREVIOUS = 1
 
 
-def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...]) -> tuple[dict[str, bytes] | None, str | None]:
+def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...],
+                 needed_by: int = STAGE) -> tuple[dict[str, bytes] | None, str | None]:
     """(key -> bytes of the Tahap I files found, Tahap I run id); (None, None) when Tahap I was never published.
 
-    Each file is one load_previous task run (optional: Tahap II runs without Tahap I).
+    One load-previous-stages task run: every file from the one run Tahap I's latest.json names (all optional:
+    Tahap II and III run without Tahap I).
     """
-    files: dict[str, bytes] = {}
-    run_id = None
-    for key in keys:
-        data, found_run = load_previous(store, region_slug, PREVIOUS, key, needed_by=STAGE, required=False)
-        if data is not None:
-            files[key], run_id = data, found_run
-    return (files or None), run_id
+    needs = tuple(PreviousOutput(PREVIOUS, key, required=False) for key in keys)
+    found, runs = load_previous_files(store, region_slug, needs, needed_by=needed_by)
+    files = {key: data for (_, key), data in found.items() if data is not None}
+    return (files or None), runs.get(PREVIOUS)
 
 
 @task(name="draft-tahap-2", cache_policy=NO_CACHE)

@@ -9,21 +9,17 @@ from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.stages.tahap_4 import PREVIOUS, PreviousFiles, Tahap4Output
 from bimtek.validation import SheetResult
-from tasks.previous import load_previous
+from tasks.previous import load_previous_files
 
 STAGE = 4
 
 
 def load_tahap_4_previous(store: str, region_slug: str) -> PreviousFiles:
-    """Every file of bimtek.stages.tahap_4.PREVIOUS (one load-previous task run each; required ones first, so a
-    missing Tahap III stops the flow with MissingStageError before anything else is read)."""
-    previous = PreviousFiles()
-    for item in sorted(PREVIOUS, key=lambda p: not p.required):
-        data, run_id = load_previous(store, region_slug, item.stage, item.key, needed_by=STAGE, required=item.required)
-        previous.files[(item.stage, item.key)] = data
-        if run_id is not None and data is not None:
-            previous.runs[item.stage] = run_id
-    return previous
+    """Every file of bimtek.stages.tahap_4.PREVIOUS in one load-previous-stages task run: each earlier stage's
+    latest.json read once, required files first, so a missing Tahap III stops the flow with MissingStageError
+    before anything else is read."""
+    files, runs = load_previous_files(store, region_slug, tuple(PREVIOUS), needed_by=STAGE)
+    return PreviousFiles(files=files, runs=runs)
 
 
 @task(name="draft-tahap-4", cache_policy=NO_CACHE)

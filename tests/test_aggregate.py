@@ -5,31 +5,9 @@ import pytest
 
 from bimtek.analysis import aggregate as ag
 from bimtek.analysis.roadmap import build_roadmap, horizons
-from bimtek.core.region import Period, parse_region
+from bimtek.core.region import Period
 from bimtek.core.settings import Settings
-
-LABELS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
-          "Smart Environment"]
-DEFAULTS = {
-    "opd": "Diskominfo", "dimensi": "governance", "elemen": pd.NA, "nama_program": "Program",
-    "deskripsi": pd.NA, "anggaran": 0.0, "sumber_dana": "APBD", "tahun_mulai": 2020, "tahun_selesai": 2020,
-    "quick_win": False, "sasaran": pd.NA, "indikator": pd.NA, "dampak": pd.NA, "kesiapan": pd.NA,
-}
-
-
-def make_programs(*rows: dict) -> pd.DataFrame:
-    """A typed program frame (PROGRAM_COLUMNS + _path/_sheet/_row) from partial row dicts."""
-    records = [{**DEFAULTS, **row, "_path": f"opd-{i}.xlsx", "_sheet": "", "_row": i + 2}
-               for i, row in enumerate(rows)]
-    frame = pd.DataFrame(records, columns=[*DEFAULTS, "_path", "_sheet", "_row"])
-    return frame.astype({"anggaran": float, "tahun_mulai": "int64", "tahun_selesai": "int64", "quick_win": bool,
-                         "dampak": "Int64", "kesiapan": "Int64", "_row": "int64"})
-
-
-def make_region(start: int = 2020, end: int = 2026, **extra):
-    return parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                         "period": {"start": start, "end": end}, **extra})
-
+from tests.builders import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 

@@ -6,7 +6,6 @@ charts rely on are exercised too.
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -24,11 +23,10 @@ from bimtek.charts.plots import (
     WIDTH_IN,
     Chart,
     _gantt_rows,
-    chart_img_tag,
     element_year_counts,
-    opd_dimension_coverage,
+    opd_dimension_coverage_chart,
     programs_budget_by_dimension,
-    readiness_by_pillar,
+    readiness_by_pillar_chart,
     roadmap_gantt,
 )
 from bimtek.core.region import parse_region
@@ -75,9 +73,9 @@ def charts(roadmap) -> dict[str, Chart]:
                            "nilai": [3, 4, "2", 4.5]})
     return {
         "dimension": programs_budget_by_dimension(aggregate.by_dimension(roadmap)),
-        "readiness": readiness_by_pillar(scores),
+        "readiness": readiness_by_pillar_chart(scores),
         "gantt": roadmap_gantt(roadmap, 2020, 2026, horizons=spans),
-        "coverage": opd_dimension_coverage(aggregate.opd_dimension_coverage(roadmap, ["Satpol PP"])),
+        "coverage": opd_dimension_coverage_chart(aggregate.opd_dimension_coverage(roadmap, ["Satpol PP"])),
     }
 
 
@@ -87,9 +85,9 @@ def empty_charts() -> dict[str, Chart]:
     return {
         "dimension": programs_budget_by_dimension(aggregate.by_dimension(empty_roadmap)),
         "dimension_no_rows": programs_budget_by_dimension(pd.DataFrame()),
-        "readiness": readiness_by_pillar(pd.DataFrame({"pilar": ["Struktur"], "nilai": [None]})),
+        "readiness": readiness_by_pillar_chart(pd.DataFrame({"pilar": ["Struktur"], "nilai": [None]})),
         "gantt": roadmap_gantt(empty_roadmap, 2020, 2026),
-        "coverage": opd_dimension_coverage(aggregate.opd_dimension_coverage(empty_roadmap, ["Bappeda"])),
+        "coverage": opd_dimension_coverage_chart(aggregate.opd_dimension_coverage(empty_roadmap, ["Bappeda"])),
     }
 
 
@@ -166,7 +164,7 @@ def test_readiness_averages_raw_scores_per_pillar(charts):
 
 
 def test_readiness_accepts_means_and_marks_missing_pillars():
-    chart = readiness_by_pillar(pd.DataFrame({"pilar": ["infrastruktur", "Alam"], "rata_rata": [3.25, 2.0]}))
+    chart = readiness_by_pillar_chart(pd.DataFrame({"pilar": ["infrastruktur", "Alam"], "rata_rata": [3.25, 2.0]}))
     texts = svg_texts(chart)
     assert "3,25" in texts and "belum dinilai" in texts and "Alam" in texts
 
@@ -208,7 +206,7 @@ def test_gantt_past_the_limit_shows_elements_with_programs_per_year():
 
 def test_no_chart_is_taller_than_the_limit():
     coverage = pd.DataFrame({"opd": [f"OPD nomor {i}" for i in range(400)], "Smart Governance": [1] * 400})
-    assert max(png_size(opd_dimension_coverage(coverage))) <= 4000
+    assert max(png_size(opd_dimension_coverage_chart(coverage))) <= 4000
 
 
 def test_gantt_for_one_dimension(roadmap):
@@ -232,14 +230,5 @@ def test_coverage_heatmap_counts_per_opd_and_dimension(charts, roadmap):
 def test_coverage_accepts_long_frames():
     frame = pd.DataFrame({"opd": ["Bappeda", "Bappeda", "RSUD"], "dimensi": ["economy", "Smart Living", "living"],
                           "programs": [2, 1, 5]})
-    texts = svg_texts(opd_dimension_coverage(frame))
+    texts = svg_texts(opd_dimension_coverage_chart(frame))
     assert "RSUD" in texts and "5" in texts and NO_DATA not in texts
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-
-def test_chart_img_tag_embeds_the_png(charts):
-    tag = chart_img_tag(charts["dimension"], 'Grafik "anggaran" & program')
-    assert tag.startswith("<img ") and 'alt="Grafik &quot;anggaran&quot; &amp; program"' in tag
-    data = re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1)
-    assert base64.b64decode(data) == charts["dimension"].png

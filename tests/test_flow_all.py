@@ -14,12 +14,9 @@ INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
 
 
 @pytest.fixture(scope="module")
-def whole_run(prefect_harness, tmp_path_factory):
-    from flows.bimtek_all import bimtek_all
-
-    store = tmp_path_factory.mktemp("store")
-    result = bimtek_all(region=str(REGION), inputs=str(INPUTS), store=str(store))
-    return store / "padang-pariaman", result
+def whole_run(sample_store):
+    """The session's sample store: the `bimtek-all` flow run once over Tahap I -> IV (tests/conftest.py)."""
+    return sample_store.region_dir, sample_store.result
 
 
 def _latest_run(region_dir, stage: int):

@@ -9,6 +9,7 @@ import pytest
 from bimtek.core.formatting import angka
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.store.package import sha256_bytes
+from tests.builders import SAMPLE_RUN_ID
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-1"
@@ -28,18 +29,15 @@ def deliberate_mistakes(stage: int) -> list[tuple[str, int, str]]:
 
 
 @pytest.fixture(scope="module")
-def run(prefect_harness, tmp_path_factory):
-    from flows.tahap_1 import tahap_1
-
-    store = tmp_path_factory.mktemp("store")
-    result = tahap_1(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-1")
-    return store, result, store / "padang-pariaman" / "tahap-1" / "run-1"
+def run(sample_store):
+    """Tahap I of the session's sample store (tests/conftest.py)."""
+    return sample_store.store, sample_store.stage_result(1), sample_store.run_dir(1)
 
 
 def test_flow_returns_the_stage_result_keys(run):
     _, result, _ = run
     assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
-    assert result["run_id"] == "run-1"
+    assert result["run_id"] == SAMPLE_RUN_ID
 
 
 def test_report_rejects_exactly_the_deliberate_mistakes(run):
@@ -59,7 +57,7 @@ def test_report_rejects_exactly_the_deliberate_mistakes(run):
 def test_latest_and_manifest(run):
     store, _, folder = run
     latest = json.loads((store / "padang-pariaman" / "tahap-1" / "latest.json").read_text(encoding="utf-8"))
-    assert (latest["run_id"], latest["manifest"]) == ("run-1", "run-1/manifest.json")
+    assert (latest["run_id"], latest["manifest"]) == (SAMPLE_RUN_ID, f"{SAMPLE_RUN_ID}/manifest.json")
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["stage"] == 1 and manifest["region"] == "padang-pariaman"
     assert len(manifest["inputs"]) == len(list(INBOX.iterdir()))

@@ -1,27 +1,31 @@
-"""Tahap III end to end under a Prefect test harness: sample inbox -> published run in a local store."""
+"""Tahap III end to end under a Prefect test harness: the session's sample store (tests/conftest.py: Tahap III on
+the sample inbox over the Tahap II baseline, run "sampel"), and one rerun in a copy of that store ("run-b")."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from bimtek.core.paths import SAMPLE_DIR
-from bimtek.store.package import sha256_bytes
+from bimtek.store.package import RunExistsError, sha256_bytes
+from tests.builders import SAMPLE_RUN_ID
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
 
 
 @pytest.fixture(scope="module")
-def two_runs(prefect_harness, tmp_path_factory):
-    """Run Tahap III twice on the same inputs into one store."""
+def two_runs(sample_store, tmp_path_factory):
+    """(store copy, sample run result, rerun result): Tahap III rerun on the same inputs in a copy of the sample
+    store."""
     from flows.tahap_3 import tahap_3
 
-    store = tmp_path_factory.mktemp("store")
-    first = tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-a")
+    store = tmp_path_factory.mktemp("rerun") / "store"
+    shutil.copytree(sample_store.store, store)
     second = tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-b")
-    return store, first, second
+    return store, sample_store.stage_result(3), second
 
 
 def _run_dir(store: Path, run_id: str) -> Path:
@@ -30,10 +34,12 @@ def _run_dir(store: Path, run_id: str) -> Path:
 
 def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
-    report = json.loads((_run_dir(store, "run-a") / "validation" / "report.json").read_text(encoding="utf-8"))
+    report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (80, 13)
-    assert first["rows_valid"] == 80
+    assert (report["rows_valid"], report["rows_rejected"]) == (94, 13)  # 80 program rows, 14 narrative rows
+    assert first["rows_valid"] == 94
+    narasi = pd.read_csv(_run_dir(store, "run-a") / "narasi" / "narasi.csv")
+    assert len(narasi) == 8 and set(narasi["bagian"]) == {"latar_belakang", "gambaran_umum", "visi", "misi"}
     statuses = {f["path"]: f["status"] for f in report["files"]}
     assert statuses["rusak.xlsx"] == "unreadable"
     assert statuses["usulan-program-dinas-sosial.xlsx"] == "rejected"
@@ -44,21 +50,22 @@ def test_report_counts_every_row_once(two_runs):
 
 def test_by_dimension_totals_match_roadmap(two_runs):
     store, _, _ = two_runs
-    run = _run_dir(store, "run-a")
+    run = _run_dir(store, SAMPLE_RUN_ID)
     by_dimension = pd.read_csv(run / "aggregates" / "by_dimension.csv")
     roadmap = pd.read_csv(run / "roadmap" / "roadmap.csv")
     assert list(by_dimension.columns) == ["dimensi", "programs", "anggaran_total", "quick_win_candidates"]
     assert len(by_dimension) == 6
-    assert by_dimension["programs"].sum() == len(roadmap) == 80
+    carried = roadmap["_path"].str.startswith("tahap-2/").sum()  # Tahap II programs no Tahap III file updated
+    assert carried > 0 and by_dimension["programs"].sum() == len(roadmap) == 80 + carried
     assert by_dimension["anggaran_total"].sum() == pytest.approx(roadmap["anggaran"].sum())
     assert by_dimension["quick_win_candidates"].sum() == roadmap["quick_win_candidate"].sum()
 
 
 def test_manifest_lists_inputs_and_outputs_with_hashes(two_runs):
     store, _, _ = two_runs
-    run = _run_dir(store, "run-a")
+    run = _run_dir(store, SAMPLE_RUN_ID)
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["region"] == "padang-pariaman" and manifest["stage"] == 3 and manifest["run_id"] == "run-a"
+    assert manifest["region"] == "padang-pariaman" and manifest["stage"] == 3 and manifest["run_id"] == SAMPLE_RUN_ID
     assert len(manifest["inputs"]) == len(list(INBOX.iterdir()))
     for entry in manifest["inputs"]:
         data = (INBOX / entry["path"]).read_bytes()
@@ -82,15 +89,16 @@ def test_latest_points_at_the_newest_run(two_runs):
 
 def test_rerun_gives_identical_outputs(two_runs):
     store, _, _ = two_runs
-    manifests = [json.loads((_run_dir(store, r) / "manifest.json").read_text(encoding="utf-8")) for r in ("run-a", "run-b")]
+    manifests = [json.loads((_run_dir(store, r) / "manifest.json").read_text(encoding="utf-8")) for r in (SAMPLE_RUN_ID, "run-b")]
     assert manifests[0]["outputs"] == manifests[1]["outputs"]
     assert manifests[0]["inputs"] == manifests[1]["inputs"]
+    assert manifests[0]["previous_runs"] == manifests[1]["previous_runs"] == {"tahap-2": SAMPLE_RUN_ID}
     assert manifests[0]["run_id"] != manifests[1]["run_id"]
 
 
 def test_book_says_synthetic_and_carries_computed_totals(two_runs):
     store, _, _ = two_runs
-    run = _run_dir(store, "run-a")
+    run = _run_dir(store, SAMPLE_RUN_ID)
     book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
     assert "DATA SINTETIS" in book
     from bimtek.core.formatting import rupiah
@@ -103,5 +111,5 @@ def test_user_given_run_id_is_not_overwritten(two_runs):
     from flows.tahap_3 import tahap_3
 
     store, _, _ = two_runs
-    with pytest.raises(Exception, match="run-a"):
-        tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-a")
+    with pytest.raises(RunExistsError, match="run-b"):
+        tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-b")

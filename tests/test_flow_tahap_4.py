@@ -1,4 +1,5 @@
-"""Tahap IV end to end under a Prefect test harness: publish Tahap III, then finalise from the sample Tahap IV inbox."""
+"""Tahap IV end to end under a Prefect test harness: the session's sample store (tests/conftest.py) finalised from
+the sample Tahap IV inbox on top of its published Tahap III."""
 
 import json
 from pathlib import Path
@@ -8,27 +9,22 @@ import pytest
 
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.stages.previous import MissingStageError
+from tests.builders import SAMPLE_RUN_ID
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
 
 
 @pytest.fixture(scope="module")
-def published(prefect_harness, tmp_path_factory):
-    """A store with Tahap III published, then one Tahap IV run ("final")."""
-    from flows.tahap_3 import tahap_3
-    from flows.tahap_4 import tahap_4
-
-    store = tmp_path_factory.mktemp("store")
-    tahap_3(region=str(REGION), inputs=str(INPUTS / "tahap-3"), store=str(store), run_id="tiga")
-    result = tahap_4(region=str(REGION), inputs=str(INPUTS / "tahap-4"), store=str(store), run_id="final")
-    return store, result, store / "padang-pariaman" / "tahap-4" / "final"
+def published(sample_store):
+    """(store, Tahap IV result, Tahap IV run folder) of the session's sample store."""
+    return sample_store.store, sample_store.stage_result(4), sample_store.run_dir(4)
 
 
 def test_result_has_the_shape_of_every_stage(published):
     _, result, _ = published
     assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
-    assert result["run_id"] == "final"
+    assert result["run_id"] == SAMPLE_RUN_ID
     assert (result["rows_valid"], result["rows_rejected"]) == (42, 2)
 
 
@@ -45,13 +41,17 @@ def test_outputs_are_published(published):
     for book in ("buku-2-masterplan", "buku-3-quick-wins", "buku-4-roadmap", "ringkasan-eksekutif", "rancangan-perbup"):
         expected |= {f"buku/{book}.md", f"buku/{book}.html"}
     assert expected <= keys
-    roadmap = pd.read_csv(store / "padang-pariaman" / "tahap-3" / "tiga" / "roadmap" / "roadmap.csv")
+    roadmap = pd.read_csv(store / "padang-pariaman" / "tahap-3" / SAMPLE_RUN_ID / "roadmap" / "roadmap.csv")
     sheets = {k for k in keys if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md")}
     assert len(sheets) == roadmap["opd"].nunique() + 1
-    tahap_3_book = store / "padang-pariaman" / "tahap-3" / "tiga" / "buku" / "buku-2-masterplan.md"
-    assert (run / "buku" / "buku-2-masterplan.md").read_bytes() == tahap_3_book.read_bytes()
+    tahap_3_book = store / "padang-pariaman" / "tahap-3" / SAMPLE_RUN_ID / "buku" / "buku-2-masterplan.md"
+    final_book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
+    assert final_book != tahap_3_book.read_text(encoding="utf-8")  # rendered again with the final quick wins
+    assert "### 7.2 Quick win final" in final_book and "Hasil Bimbingan Teknis Tahap IV" in final_book
+    assert {"roadmap/roadmap.xlsx", "roadmap/roadmap.csv", "rakor/paket-rakor.pptx",
+            "grafik/peta-jalan-living.png"} <= keys
     assert "DATA SINTETIS" in (run / "buku" / "buku-4-roadmap.md").read_text(encoding="utf-8")
-    assert manifest["previous_runs"] == {"tahap-3": "tiga"}
+    assert manifest["previous_runs"]["tahap-3"] == SAMPLE_RUN_ID
     assert "umpan-balik/ringkasan-pengiriman.html" in keys
 
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from bimtek.core.model import ROW_COLUMN
-from bimtek.ingest.reader import SUPPORTED_SUFFIXES, cell_text, is_supported, read_table
+from bimtek.ingest.reader import SUPPORTED_SUFFIXES, is_supported, raw_cell_text, read_table
 
 HEADER = ["OPD", "Dimensi", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai", "Tahun Selesai"]
 ROW_A = ["Dinas Kesehatan", "Smart Living", "Telemedisin Puskesmas", "Rp 1.500.000", "APBD", "2025", "2026"]
@@ -111,14 +111,14 @@ def test_xlsx_numbers_and_dates_become_readable_text():
 
 
 def test_cell_text_conversions():
-    assert cell_text(2025.0) == "2025"
-    assert cell_text(0.1 + 0.2) == "0.3"
-    assert cell_text(1.5e-7) == "0.00000015"
-    assert cell_text(float("nan")) is None
-    assert cell_text("  ") is None
-    assert cell_text(" ya ") == " ya "
-    assert cell_text(dt.datetime(2025, 3, 4, 10, 30)) == "2025-03-04 10:30:00"
-    assert cell_text(False) == "FALSE"
+    assert raw_cell_text(2025.0) == "2025"
+    assert raw_cell_text(0.1 + 0.2) == "0.3"
+    assert raw_cell_text(1.5e-7) == "0.00000015"
+    assert raw_cell_text(float("nan")) is None
+    assert raw_cell_text("  ") is None
+    assert raw_cell_text(" ya ") == " ya "
+    assert raw_cell_text(dt.datetime(2025, 3, 4, 10, 30)) == "2025-03-04 10:30:00"
+    assert raw_cell_text(False) == "FALSE"
 
 
 def test_extra_and_duplicate_columns_go_to_extra():

@@ -15,6 +15,7 @@ from bimtek.workbooks.intake_template import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     LAST_DATA_ROW,
+    TEAM_TEMPLATE,
     build_intake_workbook,
     build_intake_workbooks,
     intake_filename,
@@ -92,13 +93,22 @@ def test_one_workbook_per_opd_named_by_slug(region):
         "usulan-tahap-3-dinas-kesehatan.xlsx",
         "usulan-tahap-3-dinas-komunikasi-dan-informatika.xlsx",
         "usulan-tahap-3-dinas-lingkungan-hidup.xlsx",
+        "narasi-tahap-3-tim-pelaksana.xlsx",
     ])
     assert all(data.startswith(b"PK") for data in files.values())
 
 
+def test_team_workbook_holds_the_narrative_sheets_only(region):
+    team = _open(build_intake_workbooks(region, 3)["narasi-tahap-3-tim-pelaksana.xlsx"])
+    assert team.sheetnames == ["Petunjuk", "Narasi Masterplan", "Strategi Dimensi", "Daftar"]
+    headers = _headers(team["Strategi Dimensi"])
+    assert {"Dimensi", "Arah pengembangan", "Strategi", "Sasaran"} <= set(headers)
+    assert "Bagian" in _headers(team["Narasi Masterplan"])
+
+
 def test_region_without_opd_gets_one_free_text_workbook(region_without_opd):
     files = build_intake_workbooks(region_without_opd, 3)
-    assert list(files) == [intake_filename(3, None)] == ["usulan-tahap-3-semua-opd.xlsx"]
+    assert list(files)[0] == intake_filename(3, None) == "usulan-tahap-3-semua-opd.xlsx"
     ws = _open(files["usulan-tahap-3-semua-opd.xlsx"])["Program"]
     letter = _headers(ws)["OPD"]
     assert ws[f"{letter}{FIRST_DATA_ROW}"].value is None
@@ -168,8 +178,10 @@ def test_petunjuk_explains_columns_and_deadline(dinkes_template):
 
 def test_empty_template_headers_are_found_by_the_ingest(region):
     for stage in (1, 2, 3, 4):
-        data = build_intake_workbook(region, stage, OPD[1])
-        sheets = read_table("templat.xlsx", data, datasets_for_stage(stage))
+        sheets = []
+        for owner in (OPD[1], TEAM_TEMPLATE) if stage == 3 else (OPD[1],):
+            data = build_intake_workbook(region, stage, owner)
+            sheets += read_table("templat.xlsx", data, datasets_for_stage(stage))
         assert sorted(s.dataset for s in sheets) == sorted(datasets_for_stage(stage)), stage
         assert {s.status for s in sheets} == {"empty"}
         assert all(s.header_row == HEADER_ROW for s in sheets)

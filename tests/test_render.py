@@ -9,11 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bimtek.analysis.roadmap import build_roadmap
-from bimtek.books.buku_2 import buku_2_context, escape_markdown, render_buku_2
+from bimtek.books.buku_2 import buku_2_context, render_buku_2
+from bimtek.books.templating import escape_markdown
 from bimtek.core.formatting import angka, persen, rupiah, rupiah_words, tanggal
 from bimtek.core.model import FileReport, Rejection, ValidationReport
 from bimtek.core.settings import Settings
-from tests.test_aggregate import LABELS, make_programs, make_region
+from tests.builders import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 PROGRAMS = [
@@ -71,7 +72,7 @@ def test_escape_markdown_keeps_tables_intact():
 
 def test_user_text_is_escaped_in_markdown_and_html():
     hostile = {**PROGRAMS[0], "nama_program": "Layanan <script>alert(1)</script> | kolom\nbaris baru",
-               "deskripsi": "**tebal** [tautan](http://x)"}
+               "sasaran": "**tebal** [tautan](http://x)"}
     markdown_text, html = render([hostile, *PROGRAMS[1:]])
     assert "Layanan &lt;script>alert(1)&lt;/script> \\| kolom baris baru" in markdown_text
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | kolom baris baru" in html
@@ -88,8 +89,12 @@ def test_book_names_region_and_all_dimensions():
     for label in LABELS:
         assert label in markdown_text and label in html
     assert "<table>" in html
-    assert "## BAB IV KANDIDAT QUICK WIN" in markdown_text
-    assert "Lampiran A. Kesenjangan elemen" in markdown_text
+    chapters = [line for line in markdown_text.splitlines() if line.startswith("## ")]
+    assert chapters == ["## BAB I PENDAHULUAN", "## BAB II GAMBARAN UMUM DAERAH", "## BAB III RINGKASAN ANALISIS",
+                        "## BAB IV VISI, MISI DAN STRATEGI SMART CITY", "## BAB V STRATEGI DAN PROGRAM PER DIMENSI",
+                        "## BAB VI PETA JALAN", "## BAB VII QUICK WIN DAN RENCANA AKSI", "## BAB VIII PENUTUP",
+                        "## LAMPIRAN"]
+    assert markdown_text.count("### Lampiran A. Daftar program") == 1
 
 
 def test_book_figures_follow_the_data():
@@ -99,7 +104,7 @@ def test_book_figures_follow_the_data():
     old_total, new_total = rupiah(2_751_500_000), rupiah(2_752_500_000)
     assert old_total in before and new_total not in before
     assert new_total in after and old_total not in after and new_total in after_html
-    assert "Draf ini disusun dari 3 program yang diusulkan oleh 3 OPD" in before
+    assert "Masterplan memuat 3 program dari 3 OPD pemilik program" in before
 
 
 def test_validation_summary_is_reported():
@@ -110,9 +115,9 @@ def test_validation_summary_is_reported():
                     Rejection("a.xlsx", "Program", 6, "dimensi", "dimension", "y", "tidak dikenal")],
     )
     markdown_text, _ = render(validation=report)
-    assert "Dari 5 baris usulan dalam 1 berkas/lembar kerja, 3 baris lolos validasi dan 2 baris (40,0%) ditolak" \
-        in markdown_text
-    assert "| budget | 1 |" in markdown_text
+    assert ("Dari 5 baris usulan dalam 1 berkas/lembar kerja, 3 baris lolos validasi dan 2 baris (40,0%) "
+            "dikembalikan kepada OPD pengirimnya") in markdown_text
+    assert "| Anggaran tidak terbaca | 1 |" in markdown_text and "budget" not in markdown_text
 
 
 def test_synthetic_banner_only_when_synthetic():
@@ -134,8 +139,8 @@ def test_empty_programs_render_with_zeros():
                                                       "files": [{}], "rejections": []})
     for label in LABELS:
         assert label in markdown_text
-    assert "Belum ada program valid" in markdown_text
-    assert "4 baris (100,0%) ditolak" in markdown_text
+    assert "Belum ada program yang lolos validasi" in markdown_text
+    assert "4 baris (100,0%) dikembalikan" in markdown_text
     assert "| **Jumlah** | 2020–2026 | **0** | **Rp 0** |" in markdown_text
     assert html.endswith("</html>\n")
 
@@ -151,7 +156,7 @@ def _reference_html(text: str) -> str:
     """Python-Markdown with the same settings as markdown_to_html, without its plain-text shortcut."""
     import markdown
 
-    from bimtek.books.buku_2 import _EMPTY_HEADER, _layout_table
+    from bimtek.books.templating import _EMPTY_HEADER, _layout_table
 
     converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
@@ -162,7 +167,7 @@ def _reference_html(text: str) -> str:
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(st.text(alphabet="ab \\`*_[]!<>&;#|:-\n1.()", max_size=12), min_size=2, max_size=8))
 def test_plain_text_shortcut_changes_no_output(cells):
-    from bimtek.books.buku_2 import markdown_to_html
+    from bimtek.books.templating import markdown_to_html
 
     row = " | ".join(c.replace("\n", " ") for c in cells)
     text = f"{cells[0]}\n\n| a | b |\n|---|--:|\n| {row} |\n\n- {cells[-1]}\n"

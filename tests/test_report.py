@@ -19,7 +19,7 @@ from bimtek.validation import (
     validate_sheet,
     warm_up,
 )
-from tests.test_validation import REGION, make_sheet
+from tests.builders import REGION, make_sheet
 
 
 @pytest.fixture(scope="session", autouse=True)

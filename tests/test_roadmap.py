@@ -5,7 +5,7 @@ import pandas as pd
 from bimtek.analysis.roadmap import ROADMAP_COLUMNS, build_roadmap, cost_norm, horizons, score
 from bimtek.core.region import Period
 from bimtek.core.settings import Settings
-from tests.test_aggregate import make_programs, make_region
+from tests.builders import make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 
@@ -108,16 +108,19 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
 
     chosen = row_named(roadmap, "Digitalisasi layanan perizinan online")
     assert chosen["alasan_quick_win"].startswith("Diusulkan OPD dan memenuhi semua kriteria")
-    assert "digitalisasi" in chosen["alasan_quick_win"]
+    assert chosen["alasan_quick_win"].endswith(
+        "hasilnya selesai dalam satu tahun anggaran (2020); dimulai pada jangka pendek; manfaatnya langsung "
+        "dirasakan warga; meningkatkan layanan yang sudah ada.")
+    assert "kata kunci" not in " ".join(roadmap["alasan_quick_win"])
 
     building = row_named(roadmap, "Pembangunan gedung mal pelayanan publik")
     assert not building["kriteria_layanan_ada"] and building["kriteria_dirasakan_warga"]
     assert building["alasan_quick_win"].startswith("Diusulkan OPD sebagai quick win, tetapi tidak memenuhi")
-    assert "infrastruktur baru (pembangunan gedung)" in building["alasan_quick_win"]
+    assert "membangun atau mengadakan infrastruktur baru" in building["alasan_quick_win"]
 
     two_years = row_named(roadmap, "Peningkatan layanan puskesmas")
     assert not two_years["kriteria_satu_tahun"] and two_years["kriteria_jangka_pendek"]
-    assert "durasi 2 tahun (2020-2021)" in two_years["alasan_quick_win"]
+    assert "berjalan 2 tahun (2020–2021), lebih dari satu tahun anggaran" in two_years["alasan_quick_win"]
 
     late = row_named(roadmap, "Optimalisasi aplikasi pengaduan")
     assert late["kriteria_satu_tahun"] and not late["kriteria_jangka_pendek"]
@@ -129,7 +132,7 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
 
     new_app = row_named(roadmap, "Aplikasi pengaduan warga")
     assert new_app["kriteria_dirasakan_warga"] and not new_app["kriteria_layanan_ada"]
-    assert "tidak tampak meningkatkan layanan" in new_app["alasan_quick_win"]
+    assert "belum tampak meningkatkan layanan yang sudah ada" in new_app["alasan_quick_win"]
 
 
 def test_opd_proposal_comes_first_and_short_list_spreads_over_dimensions():

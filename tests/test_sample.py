@@ -12,6 +12,7 @@ import importlib.util
 import io
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -48,7 +49,8 @@ def runs(gen, tmp_path_factory):
     return first, second
 
 
-ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "quick_win_final"]
+ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "quick_win_final", "narasi",
+                "strategi_dimensi"]
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +246,7 @@ def test_mistake_is_where_the_readme_says(mistake):
     path = INPUTS / mistake["file"]
     assert path.is_file(), mistake["file"]
     if mistake["rule"] == "unreadable":
-        with pytest.raises(Exception):
+        with pytest.raises(zipfile.BadZipFile):
             openpyxl.load_workbook(path)
         return
     rows = _table(path, mistake["sheet"])
@@ -290,7 +292,7 @@ def test_reader_detects_the_intended_dataset(ingested):
     """Every generated table matches its own contract even when all contracts are candidates."""
     expected_by_prefix = [("usulan-program-", {"program"}), ("program-", {"program"}), ("kesiapan-", {"kesiapan"}),
                           ("swot-", {"swot"}), ("ide-", {"ide"}), ("hasil-tahap-4", {"komitmen", "review"}),
-                          ("quick-win-final", {"quick_win_final"})]
+                          ("quick-win-final", {"quick_win_final"}), ("narasi-", {"narasi", "strategi_dimensi"})]
     for name, sheets in ingested.items():
         if name.endswith("rusak.xlsx"):
             continue

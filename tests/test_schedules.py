@@ -1,4 +1,4 @@
-"""Schedules derived from a region calendar (pure), the notify decision, and the task-runner choice."""
+"""Schedules derived from a region calendar (pure)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ import pytest
 
 from bimtek.analysis.schedules import ScheduleSpec, region_slug_prefix, schedules_for_region
 from bimtek.core.region import parse_region
-from flows.notify import rejection_share, rejections_too_high
-from flows.runners import task_runner, task_runner_kind
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -151,94 +149,3 @@ def test_rrule_is_accepted_by_prefect_and_gives_the_same_dates():
 
 def test_region_slug_prefix_does_not_match_a_longer_slug():
     assert not "bimtek:padang-pariaman:draf-tahap-3".startswith(region_slug_prefix("padang"))
-
-
-@pytest.mark.parametrize(
-    ("total", "rejected", "threshold", "alert"),
-    [
-        (100, 20, 0.2, False),  # exactly at the threshold: no alert
-        (100, 21, 0.2, True),
-        (10, 3, 0.2, True),
-        (10, 0, 0.0, False),
-        (10, 1, 0.0, True),
-        (0, 0, 0.2, False),  # empty inbox never alerts
-        (5, 5, 1.0, False),
-    ],
-)
-def test_rejection_alert_decision(total, rejected, threshold, alert):
-    assert rejections_too_high(total, rejected, threshold) is alert
-
-
-def test_rejection_share():
-    assert rejection_share(0, 0) == 0.0
-    assert rejection_share(8, 2) == 0.25
-
-
-def test_task_runner_choice():
-    from prefect.task_runners import ThreadPoolTaskRunner
-    from prefect_dask import DaskTaskRunner
-
-    from bimtek.core.settings import Settings
-
-    assert task_runner_kind(Settings()) == "thread"
-    assert isinstance(task_runner(Settings()), ThreadPoolTaskRunner)
-    assert isinstance(task_runner(Settings(task_runner="dask")), DaskTaskRunner)
-    assert isinstance(task_runner(Settings(task_runner="Dask", dask_address="tcp://x:8786")), DaskTaskRunner)
-    with pytest.raises(ValueError, match="BIMTEK_TASK_RUNNER"):
-        task_runner_kind(Settings(task_runner="ray"))
-
-
-def test_notify_if_needed_emits_only_above_threshold(monkeypatch):
-    from types import SimpleNamespace
-
-    import flows.notify as notify
-
-    sent = []
-    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append((event, resource, payload)) or True)
-    region = make_region()
-    assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=2), threshold=0.2) is False
-    assert sent == []
-    result = {"run_id": "r1", "run_url": "/store/kab-contoh/tahap-3/r1"}
-    assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=3), result, threshold=0.2)
-    [(event, resource, payload)] = sent
-    assert event == "bimtek.validation.rejections-high"
-    assert resource["prefect.resource.id"] == "bimtek.region.kab-contoh"
-    assert payload["region"] == "kab-contoh" and payload["stage"] == 3
-    assert payload["share"] == 0.3 and payload["threshold"] == 0.2
-    assert payload["run_id"] == "r1" and payload["rows_rejected"] == 3
-
-
-def test_server_env_and_parameter_paths(tmp_path):
-    from bimtek.core.paths import PROJECT_ROOT
-    from cli.ops import parameter_path, server_env
-
-    env = server_env("127.0.0.1", 4200, None, base={})
-    assert env["PREFECT_API_URL"] == "http://127.0.0.1:4200/api"
-    assert "PREFECT_UI_API_URL" not in env and "PREFECT_SERVER_DATABASE_CONNECTION_URL" not in env
-    env = server_env("127.0.0.1", 4300, "postgresql+asyncpg://postgres@127.0.0.1:5432/x", base={})
-    assert env["PREFECT_UI_API_URL"] == "http://127.0.0.1:4300/api"
-    assert env["PREFECT_SERVER_DATABASE_CONNECTION_URL"].startswith("postgresql+asyncpg://")
-    assert parameter_path(str(PROJECT_ROOT / "sample" / "x" / "region.yaml")) == "sample/x/region.yaml"
-    assert parameter_path(str(tmp_path / "r.yaml")) == str(tmp_path / "r.yaml")
-    assert parameter_path("s3://bucket/inbox") == "s3://bucket/inbox"
-
-
-def test_prefect_yaml_deployments_are_consistent():
-    import yaml
-
-    from bimtek.core.paths import PROJECT_ROOT
-
-    config = yaml.safe_load((PROJECT_ROOT / "prefect.yaml").read_text())
-    deployments = {d["name"]: d for d in config["deployments"]}
-    assert {"tahap-3", "validasi-inbox"} <= set(deployments)
-    for name, spec in deployments.items():
-        path, func = spec["entrypoint"].split(":")
-        assert (PROJECT_ROOT / path).is_file(), f"{name}: {path} missing"
-        assert spec["work_pool"]["name"] == "bimtek-process"
-        assert spec["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
-        assert spec["enforce_parameter_schema"] is True
-        assert "schedules" not in spec, "schedules come from `bimtek schedules --apply`, not prefect.yaml"
-        assert "bimtek" in spec["tags"]
-    for flow_file, name in [("tahap_1", "tahap-1"), ("tahap_2", "tahap-2"), ("tahap_4", "tahap-4"), ("bimtek_all", "bimtek-all")]:
-        if (PROJECT_ROOT / "flows" / f"{flow_file}.py").is_file():
-            assert name in deployments, f"flows/{flow_file}.py exists: add its deployment block to prefect.yaml"

@@ -1,6 +1,7 @@
 """End to end, the way coordinators run bimtek: a real Prefect server on PostgreSQL, the work pool, `prefect deploy
---all` from the repo, the sample region's calendar schedules, a process worker, and two runs of the tahap-3
-deployment for the same region that must queue instead of overlapping.
+--all` from the repo, the sample region's calendar schedules, a process worker, the portal, and two runs of the
+tahap-3 deployment for the same region that must queue instead of overlapping: one through the API, one from the
+Prefect UI's run form in Debian's chromium (Playwright), whose Buku 2 link is then opened through the portal.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; CI starts it): the test creates a fresh database and
 drops it afterwards. Fails, with the reason, when PostgreSQL cannot be reached. Every process it starts is in its
@@ -13,6 +14,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -39,6 +41,8 @@ RUN_TIMEOUT = 420  # both runs, queued one after the other; generous for a loade
 INBOX_FILES = 8
 """A slice of the sample inbox keeps two full tahap-3 runs short; the aggregates still list all six dimensions."""
 WIB = ZoneInfo("Asia/Jakarta")
+CHROMIUM = "/usr/bin/chromium"
+PORTAL_PASSWORD = "sandi-e2e"
 
 
 def _free_port() -> int:
@@ -153,19 +157,83 @@ def _small_inbox(target: Path) -> Path:
     return target
 
 
-def _run_deployments(store: Path, inbox: Path) -> list:
+def _run_deployments(store: Path, inbox: Path, ui: str) -> list:
+    """Run e2e-1 through the API, then e2e-2 the way a coordinator does: the deployment's run form in the UI."""
+    from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
 
-    runs = []
-    for n in (1, 2):
-        runs.append(
-            run_deployment(
-                "tahap-3/tahap-3",
-                parameters={"inputs": str(inbox), "store": str(store), "run_id": f"e2e-{n}"},
-                timeout=0,
-            )
-        )
-    return runs
+    first = run_deployment(
+        "tahap-3/tahap-3", parameters={"inputs": str(inbox), "store": str(store), "run_id": "e2e-1"}, timeout=0
+    )
+    with get_client(sync_client=True) as client:
+        deployment = client.read_deployment_by_name("tahap-3/tahap-3")
+    values = {"inputs": str(inbox), "store": str(store), "run_id": "e2e-2"}
+    in_browser(_run_from_the_ui_form, f"{ui}/deployments/deployment/{deployment.id}/run", values)
+    return [first.id, _run_created_with(deployment.id, "e2e-2")]
+
+
+def _run_created_with(deployment_id, run_id: str, timeout: float = 30) -> uuid.UUID:
+    """The flow run of a deployment whose run_id parameter is `run_id` (the UI form shows no run page to read)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
+
+    deadline = time.monotonic() + timeout
+    with get_client(sync_client=True) as client:
+        while True:
+            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])))
+            found = [r for r in runs if r.parameters.get("run_id") == run_id]
+            if found or time.monotonic() > deadline:
+                assert found, f"no flow run with run_id={run_id}: {[r.parameters for r in runs]}"
+                return found[0].id
+            time.sleep(1)
+
+
+def _run_from_the_ui_form(browser, form_url: str, values: dict[str, str]) -> None:
+    """Open Deployments -> tahap-3 -> Run (custom run form), keep the region chosen, fill the fields, submit."""
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    try:
+        page.goto(form_url)
+        page.get_by_text("Region (kabupaten/kota) terdaftar; pilih dari daftar.").wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="padang-pariaman").is_visible()  # the region list, default chosen
+        fields = page.locator("textarea")  # one per text parameter, in signature order: inputs, store, run_id
+        assert fields.count() == len(values), page.content()[:2000]
+        for position, value in enumerate(values.values()):
+            fields.nth(position).fill(value)
+        page.get_by_role("button", name="Submit").click()
+        page.wait_for_url(form_url.removesuffix("/run") + "*", timeout=60_000)  # back on the deployment page
+    finally:
+        page.close()
+
+
+def _open_buku_2_from_the_artifact(browser, link: str, portal: str, password: str) -> str:
+    """Log in to the portal, then follow the run's Buku 2 link as a coordinator would; return the page text."""
+    page = browser.new_page()
+    try:
+        page.goto(f"{portal}/masuk")
+        page.fill("#kata_sandi", password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_url(f"{portal}/hasil")
+        page.goto(link)
+        return page.locator("body").inner_text()
+    finally:
+        page.close()
+
+
+def _refused_runs() -> dict[str, str]:
+    """Create runs with a wrong region and a wrong stage: the server must refuse both (enforce_parameter_schema)."""
+    from prefect.deployments import run_deployment
+
+    outcome = {}
+    for label, deployment, parameters in (
+        ("region", "tahap-3/tahap-3", {"region": "kab-tidak-terdaftar"}),
+        ("stage", "validasi-inbox/validasi-inbox", {"stage": 7}),
+    ):
+        try:
+            run = run_deployment(deployment, parameters=parameters, timeout=0)
+            outcome[label] = f"accepted as {run.name}"
+        except Exception as exc:  # noqa: BLE001 - the refusal is what the test wants to see
+            outcome[label] = "refused" if "validation" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
+    return outcome
 
 
 async def _wait(run_ids, timeout: float):
@@ -184,7 +252,12 @@ async def _wait(run_ids, timeout: float):
 
 async def _server_view(run_ids):
     from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId, LogFilter, LogFilterFlowRunId
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterFlowRunId,
+        LogFilter,
+        LogFilterFlowRunId,
+    )
 
     async with get_client() as client:
         artifacts = await client.read_artifacts(
@@ -198,12 +271,36 @@ async def _server_view(run_ids):
     return artifacts, deployments, schedules, logs, pool, history
 
 
+def in_browser(action, *args):
+    """Run `action(browser, *args)` with Debian's chromium, in a thread of its own: Playwright's sync API keeps an
+    event loop running in its thread, and this test also calls asyncio.run (Prefect client)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)"
+
+    def drive():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                return action(browser, *args)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(drive).result(timeout=180)
+
+
 def test_coordinator_setup_end_to_end(tmp_path, database_url):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    from portal.serve import portal_command
+
     started = time.monotonic()
-    port = _free_port()
+    port, portal_port = _free_port(), _free_port()
     url = f"http://127.0.0.1:{port}/api"
+    portal = f"http://127.0.0.1:{portal_port}"
     env = {
         **os.environ,
         "PREFECT_HOME": str(tmp_path / "prefect-home"),
@@ -211,7 +308,10 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         "PREFECT_API_URL": url,
         "PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_SERVER_UI_ENABLED": "false",
+        "PREFECT_SERVER_UI_ENABLED": "true",
+        "BIMTEK_PORTAL_SECRET": "e2e-" + "s" * 40,
+        "BIMTEK_PORTAL_PASSWORD": PORTAL_PASSWORD,
+        "BIMTEK_PORTAL_URL": portal,
         # schedules are applied, but the scheduler must not add runs of its own while the test counts runs
         "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
         "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "3",
@@ -222,6 +322,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
     }
     env.pop("BIMTEK_HOME", None)  # the pull step must find the clone by itself
     store = tmp_path / "store"
+    env["BIMTEK_STORE"] = str(store)  # the portal serves this store; the runs are given it as a parameter too
     stack = Stack(tmp_path, env)
     leftovers: list[str] = []
     phases: dict[str, float] = {}
@@ -243,9 +344,9 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         stack.run("deploy", [py, "-m", "prefect", "--no-prompt", "deploy", "--all"])
         phases["deploy"] = round(time.monotonic() - started, 1)
 
+        stack.spawn("portal", portal_command("127.0.0.1", portal_port))
         with temporary_settings(updates={PREFECT_API_URL: url}):
-            runs = _run_deployments(store, _small_inbox(tmp_path / "inbox"))
-            run_ids = [r.id for r in runs]
+            run_ids = _run_deployments(store, _small_inbox(tmp_path / "inbox"), url.removesuffix("/api"))
             # the coordinator's schedules command runs while the worker works through the two runs
             applying = stack.spawn(
                 "schedules",
@@ -256,7 +357,9 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             applied = stack.finish("schedules", applying, timeout=120)
             stack.remember_descendants()
             artifacts, deployments, schedules, logs, pool, history = asyncio.run(_server_view(run_ids))
+            refused = _refused_runs()
         assert "created" in applied, applied
+        assert refused == {"region": "refused", "stage": "refused"}, refused
 
         states = [(r.name, r.state.type.value if r.state else None, r.state.message if r.state else None) for r in final]
         run_logs = "\n".join(f"{log.flow_run_id} {log.message}" for log in logs)[-6000:]
@@ -275,6 +378,12 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         assert tahap_3.global_concurrency_limit is not None and tahap_3.global_concurrency_limit.limit == 1
         assert tahap_3.concurrency_options.collision_strategy.value == "ENQUEUE"
         assert tahap_3.enforce_parameter_schema is True
+        # -- the run form: registered regions as a list, Indonesian descriptions, no "str | None" fields
+        properties = tahap_3.parameter_openapi_schema["properties"]
+        assert "padang-pariaman" in properties["region"]["enum"], properties["region"]
+        assert properties["inputs"]["description"].startswith("Kotak masuk berkas OPD"), properties["inputs"]
+        assert all("anyOf" not in field for field in properties.values()), properties
+        assert deployments["validasi-inbox"].parameter_openapi_schema["properties"]["stage"]["maximum"] == 4
         assert pool.type == "process"
         assert tahap_3.work_pool_name == "bimtek-process"
 
@@ -285,10 +394,11 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             summary_key, figures_key = f"{region.slug}-tahap-3-ringkasan", f"{region.slug}-tahap-3-per-dimensi"
             opd_key, link_key = f"{region.slug}-tahap-3-status-opd", f"{region.slug}-tahap-3-tautan-laporan-validasi"
             assert {summary_key, figures_key, opd_key, link_key} <= set(own), f"{run.name}: keys {sorted(own)}"
-            assert own[link_key].type == "markdown" or own[link_key].type == "link"
+            assert own[link_key].type == "markdown"  # Prefect stores a link artifact as Markdown "[text](url)"
+            assert "report.json" in own[link_key].data
             opd_rows = own[opd_key].data
             opd_rows = json.loads(opd_rows) if isinstance(opd_rows, str) else opd_rows
-            assert any(row["status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"
+            assert any(row["Status"] == "belum mengirim" for row in opd_rows), "8 files cannot cover 33 listed OPD"
             assert own[summary_key].type == "markdown"
             assert "Padang Pariaman" in own[summary_key].data
             figures = own[figures_key].data
@@ -296,6 +406,17 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
             assert len(figures) == 6, f"per-dimensi table should have six rows (one per dimension): {figures}"
         for n in (1, 2):
             assert (store / region.slug / "tahap-3" / f"e2e-{n}" / "manifest.json").is_file()
+
+        # -- the run started from the UI form: its Buku 2 link opens in the browser, through the portal
+        ui_run = next(r for r in final if r.id == run_ids[1])
+        assert ui_run.parameters["run_id"] == "e2e-2" and ui_run.parameters["region"] == "padang-pariaman"
+        assert re.fullmatch(r"padang-pariaman-tahap-3-\d{8}T\d{4}-[0-9a-f]{6}", ui_run.name), ui_run.name
+        own = {a.key: a for a in artifacts if a.flow_run_id == ui_run.id and a.key}
+        buku_2 = own[f"{region.slug}-tahap-3-tautan-buku-2-masterplan-html"].data
+        link = re.search(r"https?://[^\s)\]]+", buku_2).group(0)
+        assert link == f"{portal}/berkas/{region.slug}/tahap-3/e2e-2/buku/buku-2-masterplan.html", buku_2
+        text = in_browser(_open_buku_2_from_the_artifact, link, portal, PORTAL_PASSWORD)
+        assert "BUKU 2 MASTERPLAN SMART CITY" in text.upper(), text[:500]
 
         # -- the calendar's schedules, in Asia/Jakarta, on the deployments that exist
         expected = {

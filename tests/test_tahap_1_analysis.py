@@ -13,7 +13,7 @@ from bimtek.analysis.ideas import LONG_LIST_COLUMNS, long_list
 from bimtek.analysis.readiness import readiness_by_indicator, readiness_by_pillar, readiness_gaps
 from bimtek.analysis.swot import split_keywords, swot_counts, swot_matrix, vision_keywords
 from bimtek.books.buku_1 import BUKU_1_TEMPLATE, buku_1_context, render_buku_1
-from bimtek.books.buku_2 import markdown_environment
+from bimtek.books.templating import markdown_environment
 from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import parse_region
 from bimtek.stages.tables import csv_bytes

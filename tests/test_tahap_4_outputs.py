@@ -224,27 +224,30 @@ def test_documents_and_figures(default):
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
     assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
-    assert "8 Desember 2026" in rakor and "Smart Environment" in rakor
-    assert "| Lembar komitmen ditandatangani | 2 dari 6 OPD |" in rakor
+    assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
+    assert "| Lembar komitmen ditandatangani | 2 dari 5 OPD pemilik program |" in rakor
     assert "| Bab masih direvisi | 3 dari 4 bab |" in rakor
     assert "DATA SINTETIS" not in rakor
     ringkasan = default.files["buku/ringkasan-eksekutif.md"].decode()
-    assert "ditandatangani oleh 2 dari 6 OPD" in ringkasan
+    assert "ditandatangani oleh 2 dari 5 OPD pemilik program" in ringkasan
     assert any("Buku 1" in note for note in default.notes)
-    assert "buku/buku-2-masterplan.md" not in keys
+    assert {"buku/buku-2-masterplan.md", "roadmap/roadmap.xlsx", "grafik/peta-jalan-living.png"} <= keys
 
 
-def test_earlier_books_are_copied_and_synthetic_banner_shown():
+def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     region = parse_region({**REGION_DATA, "synthetic": True})
-    buku_2 = b"# Buku 2\n\n## BAB I PENDAHULUAN\n\n## BAB III ROADMAP\n"
-    output = build(None, region=region, extra={(3, f"{BUKU_2}.md"): buku_2})
-    assert output.files[f"{BUKU_2}.md"] == buku_2
+    buku_1 = b"> **DATA SINTETIS.**\n\n# Buku 1\n"
+    stale = b"# Buku 2 Tahap III\n\n## BAB IV KANDIDAT QUICK WIN\n"
+    output = build(None, region=region, extra={(2, "buku/buku-1-analisis-strategis.md"): buku_1,
+                                               (3, f"{BUKU_2}.md"): stale})
+    assert output.files["buku/buku-1-analisis-strategis.md"] == buku_1
+    assert output.files[f"{BUKU_2}.md"] != stale and b"Tahap IV" in output.files[f"{BUKU_2}.md"]
     perbup = output.files["buku/rancangan-perbup.md"].decode()
-    assert "1. BAB I PENDAHULUAN" in perbup and "2. BAB III ROADMAP" in perbup
+    assert "1. BAB I PENDAHULUAN" in perbup and "7. BAB VII QUICK WIN DAN RENCANA AKSI" in perbup
     for key, data in output.files.items():
-        if key.endswith(".md") and key != f"{BUKU_2}.md":
+        if key.endswith(".md") and not key.startswith("narasi/"):
             assert data.startswith(b"> **DATA SINTETIS"), key
-        if key.endswith(".html") and not key.startswith("buku/buku-2"):
+        if key.endswith(".html"):
             assert b"DATA SINTETIS" in data, key
 
 

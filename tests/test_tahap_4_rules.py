@@ -12,16 +12,10 @@ from bimtek.core.columns import load_spec
 from bimtek.core.model import ROW_COLUMN, Sheet
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import parse_region
+from bimtek.core.vocabularies import COMMITMENT_STATUSES, REVIEW_STATUSES, roman_to_int
 from bimtek.validation import build_report, mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.messages import known_rules
-from bimtek.validation.stage_4_rules import (
-    COMMITMENT_STATUSES,
-    REVIEW_STATUSES,
-    parse_chapter,
-    parse_date,
-    reject_unknown_quick_wins,
-    roman_to_int,
-)
+from bimtek.validation.stage_4_rules import parse_chapter, parse_date, reject_unknown_quick_wins
 
 REGION = parse_region({
     "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
@@ -169,8 +163,8 @@ def test_suites_use_the_status_codes_of_the_code():
         (exp,) = [e for e in suite["expectations"] if e["meta"]["rule"] == rule]
         return set(exp["kwargs"]["value_set"])
 
-    assert value_set("komitmen", "commitment_status") == set(COMMITMENT_STATUSES)
-    assert value_set("review", "review_status") == set(REVIEW_STATUSES)
+    assert value_set("komitmen", "commitment_status") == set(COMMITMENT_STATUSES.codes)
+    assert value_set("review", "review_status") == set(REVIEW_STATUSES.codes)
 
 
 def test_every_stage_4_rule_has_a_message():

@@ -9,63 +9,20 @@ import pytest
 
 from bimtek.core.columns import load_spec
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN, Sheet
-from bimtek.core.region import parse_region
 from bimtek.validation import mark_duplicates, validate_sheet, validate_sheets, warm_up
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import known_rules
+from tests.builders import GOOD, HEADERS, REGION, make_sheet
+from tests.builders import validation_region as make_region
 
 SPEC = load_spec("program")
-HEADERS = {c.name: c.label for c in SPEC.columns}
 META = [PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN]
-
-GOOD = {
-    "opd": "Dinas Kesehatan",
-    "dimensi": "Smart Living",
-    "elemen": "Health",
-    "nama_program": "Telemedisin Puskesmas",
-    "deskripsi": "Konsultasi dokter jarak jauh",
-    "anggaran": "Rp 1.500.000",
-    "sumber_dana": "APBD",
-    "tahun_mulai": "2021",
-    "tahun_selesai": "2023",
-    "quick_win": "ya",
-    "sasaran": "Warga nagari terpencil",
-    "indikator": "Jumlah konsultasi",
-    "dampak": "4",
-    "kesiapan": "3",
-}
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _gx_warm() -> None:
     """Import and set up Great Expectations once, before the first test that validates."""
     warm_up()
-
-
-def make_region(opd: list | None = None):
-    if opd is None:
-        opd = [
-            {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
-            {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo", "Kominfo"]},
-        ]
-    return parse_region(
-        {"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-         "period": {"start": 2020, "end": 2026}, "opd": opd}
-    )
-
-
-REGION = make_region()
-
-
-def make_sheet(*rows: dict, path: str = "opd/dinkes.csv", drop: tuple[str, ...] = (), extra: dict | None = None) -> Sheet:
-    """A Sheet whose rows are GOOD overridden by each dict; data rows start at spreadsheet row 2."""
-    records = [{**GOOD, **row} for row in rows]
-    frame = pd.DataFrame(records, dtype="object").drop(columns=list(drop))
-    frame[ROW_COLUMN] = range(2, len(records) + 2)
-    extra_frame = pd.DataFrame(extra, index=frame.index, dtype="object") if extra else None
-    headers = {name: label for name, label in HEADERS.items() if name in frame.columns}
-    return Sheet(path=path, sheet="", frame=frame, dataset="program", header_row=1,
-                 original_headers=headers, extra=extra_frame)
 
 
 def only_rejection(result):

@@ -9,10 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from bimtek.core.archive import ZIP_TIMESTAMP
 from bimtek.core.region import parse_region
 from bimtek.core.sanitise import safe_name
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
-from bimtek.workbooks.xlsx import RUPIAH_FORMAT, ZIP_TIMESTAMP, safe_sheet_name, workbook_bytes
+from bimtek.workbooks.xlsx import RUPIAH_FORMAT, safe_sheet_name, workbook_bytes
 
 DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
               "Smart Environment"]

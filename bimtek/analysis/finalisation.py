@@ -28,7 +28,8 @@ import pandas as pd
 
 from bimtek.analysis.roadmap import ROADMAP_COLUMNS
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
-from bimtek.core.text import fold_key, fold_text
+from bimtek.core.text import program_key
+from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import REVISION, SIGNED, UNSIGNED, int_to_roman
 
 NOT_RECORDED = "tidak tercatat"
@@ -41,7 +42,7 @@ UNSIGNED_COLUMNS = ["opd", "status", "pejabat", "program", "anggaran", "keterang
 REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan"]
 FINAL_COLUMNS = [
     "urutan", "opd", "nama_program", "dimensi", "dimensi_label", "elemen_label", "deskripsi", "sasaran",
-    "indikator", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
+    "indikator", "target", "alasan_quick_win_opd", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
     "quick_win_candidate", "alasan_quick_win", "sumber_pilihan",
 ]
 """Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""
@@ -92,11 +93,11 @@ def final_quick_wins(roadmap: pd.DataFrame, chosen: pd.DataFrame | None, count: 
     candidates by peringkat_quick_win. `chosen` rows that match no roadmap program are skipped (the
     quick_win_unknown rule rejects them before this step)."""
     chosen = chosen if chosen is not None else pd.DataFrame(columns=["opd", "nama_program"])
-    keyed = roadmap.assign(_key=[(fold_key(o), fold_text(p)) for o, p in zip(roadmap["opd"], roadmap["nama_program"])])
+    keyed = roadmap.assign(_key=[program_key(o, p) for o, p in zip(roadmap["opd"], roadmap["nama_program"])])
     picks: list[pd.Series] = []
     seen: set[tuple[str, str]] = set()
     for opd, name in zip(chosen["opd"], chosen["nama_program"]):
-        key = (fold_key(opd), fold_text(name))
+        key = program_key(opd, name)
         match = keyed[keyed["_key"] == key]
         if key in seen or match.empty:
             continue
@@ -173,9 +174,9 @@ def signed_count(status: pd.DataFrame) -> int:
 
 # ----------------------------------------------------------------------------------------------- review
 
-def chapter_label(number: object, written: object) -> str:
+def chapter_label(number: float | int | None, written: object) -> str:
     """"Bab III" for a numbered chapter, else the text as written."""
-    if number is not None and number is not pd.NA and not (isinstance(number, float) and number != number):
+    if number is not None and not is_missing(number):
         return f"Bab {int_to_roman(int(number))}"
     return str(written)
 

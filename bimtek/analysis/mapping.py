@@ -2,7 +2,7 @@
 
 A "program frame" has the typed columns of `bimtek.core.model.PROGRAM_COLUMNS` (as validation returns them, plus the
 optional `_path`, `_sheet`, `_row` source columns). A program is identified across stages by its OPD and its
-program name, both folded with `bimtek.core.text.fold_text` (case and runs of white space ignored): `program_key`.
+program name: `bimtek.core.text.program_key`, the one definition of "same program" (validation uses it too).
 
 Published program list (`program/daftar_program.csv`, written by Tahap II, read back by Tahap III)
     Columns: PROGRAM_COLUMNS in contract order (opd, dimensi, elemen, nama_program, deskripsi, anggaran,
@@ -43,7 +43,8 @@ import pandas as pd
 from bimtek.analysis.aggregate import opd_dimension_coverage
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import fold_text
+from bimtek.core.text import fold_text, program_key
+from bimtek.core.values import is_missing
 
 SOURCE_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
 PROGRAM_LIST_COLUMNS = [*PROGRAM_COLUMNS, *SOURCE_COLUMNS]
@@ -68,11 +69,6 @@ _DTYPES = {
 
 # ----------------------------------------------------------------------------------------------- helpers
 
-def program_key(opd: object, name: object) -> tuple[str, str]:
-    """The identity of a program across stages: (folded OPD, folded program name)."""
-    return fold_text(opd), fold_text(name)
-
-
 def _keys(frame: pd.DataFrame) -> pd.Series:
     return pd.Series([program_key(o, n) for o, n in zip(frame["opd"], frame["nama_program"])],
                      index=frame.index, dtype=object)
@@ -80,7 +76,7 @@ def _keys(frame: pd.DataFrame) -> pd.Series:
 
 def _text(value: object) -> str | None:
     """A cell as text, None when missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     return str(value)
 
@@ -248,6 +244,7 @@ def detect_changes(ideas: pd.DataFrame | None, programs: pd.DataFrame) -> pd.Dat
 
 def _change_row(program: dict | None, idea: dict | None, status: str, text: str) -> dict:
     named = program if program is not None else idea
+    assert named is not None, "a change row describes a program, an idea, or both"
     return {
         "opd": _text(named["opd"]),
         "nama_program": _text(named["nama_program"]),

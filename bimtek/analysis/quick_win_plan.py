@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bimtek.core.text import is_blank
+
 ACTION_PLAN_COLUMNS = [
     "urutan", "opd", "dimensi", "elemen", "nama_program", "tahun", "triwulan", "bulan", "langkah", "tonggak",
     "indikator", "sasaran", "anggaran_program", "sumber_dana", "usulan_opd",
@@ -43,7 +45,7 @@ QUARTERS = (
 
 
 def _text(value: object, default: str) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or not str(value).strip():
+    if is_blank(value):
         return default
     return str(value).strip()
 

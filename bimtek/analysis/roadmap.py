@@ -27,7 +27,9 @@ Quick-win candidates (rules and keyword lists in schemas/quick_win_rules.json)
     4. `kriteria_layanan_ada`: improves an existing service (an improvement keyword and no new-infrastructure
        phrase such as "pembangunan gedung" or "pengadaan").
     The OPD's own proposal (`quick_win_usulan`) does not replace the criteria; among candidates it comes first.
-    `alasan_quick_win` says in Indonesian why a program is a candidate or which criteria it fails.
+    `alasan_quick_win` states, in Indonesian, the criteria a candidate meets or those a program fails (never the
+    keywords that were matched); the OPD's own justification is `alasan_quick_win_opd` (its column in the program
+    contract), shown beside it in the books.
     Candidate priority: OPD proposal first, then `peringkat`. `quick_win_dimensi` marks the best candidate of each
     dimension. `peringkat_quick_win` orders the candidates best-of-each-dimension first (in priority order), then
     the second best of each dimension, and so on; the first `settings.quick_win_count` are `quick_win_terpilih`
@@ -49,6 +51,7 @@ from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 
 SHORT, MEDIUM, LONG = "Jangka pendek", "Jangka menengah", "Jangka panjang"
 HORIZON_NAMES = (SHORT, MEDIUM, LONG)
@@ -61,7 +64,8 @@ CRITERIA = ("kriteria_satu_tahun", "kriteria_jangka_pendek", "kriteria_dirasakan
 
 ROADMAP_COLUMNS = [
     "opd", "dimensi", "dimensi_label", "elemen", "elemen_label", "nama_program", "deskripsi", "sasaran",
-    "indikator", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "dampak", "kesiapan",
+    "indikator", "target", "alasan_quick_win_opd", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai",
+    "horizon", "dampak", "kesiapan",
     "skor", "peringkat", "quick_win_usulan", *CRITERIA, "quick_win_candidate", "alasan_quick_win",
     "peringkat_quick_win", "quick_win_dimensi", "quick_win_terpilih", PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN,
 ]
@@ -84,7 +88,7 @@ class QuickWinRules:
 
 def _fold_words(value: object) -> str:
     """Lowercase ASCII words separated by single spaces ("E-KTP  Online!" -> "e ktp online")."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii").lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
@@ -177,34 +181,33 @@ def _assess(row: Mapping, short_end: int | None, rules: QuickWinRules) -> dict:
     citizen = _matches(text, rules.citizen_keywords)
     improve = _matches(text, rules.improvement_keywords)
     infra = _matches(text, rules.new_infrastructure_keywords)
-    result = {
+    result: dict[str, object] = {
         "kriteria_satu_tahun": end - start <= rules.max_duration_years,
         "kriteria_jangka_pendek": short_end is not None and start <= short_end,
         "kriteria_dirasakan_warga": bool(citizen),
         "kriteria_layanan_ada": bool(improve) and not infra,
     }
-    result["alasan_quick_win"] = _explain(result, row, start, end, short_end, citizen, improve, infra)
+    result["alasan_quick_win"] = _explain(result, row, start, end, short_end, bool(infra))
     return result
 
 
-def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | None,
-             citizen: list[str], improve: list[str], infra: list[str]) -> str:
-    """Indonesian sentence: the criteria met (candidate) or the criteria failed (not a candidate)."""
-    years = f"{start}" if start == end else f"{start}-{end}"
+def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | None, infra: bool) -> str:
+    """Indonesian sentence stating the criteria met (candidate) or the criteria failed (not a candidate)."""
+    years = f"{start}" if start == end else f"{start}–{end}"
     met = {
-        "kriteria_satu_tahun": f"selesai dalam satu tahun ({years})",
+        "kriteria_satu_tahun": f"hasilnya selesai dalam satu tahun anggaran ({years})",
         "kriteria_jangka_pendek": "dimulai pada jangka pendek",
-        "kriteria_dirasakan_warga": f"langsung dirasakan warga (kata kunci: {', '.join(citizen)})",
-        "kriteria_layanan_ada": f"meningkatkan layanan yang sudah ada (kata kunci: {', '.join(improve)})",
+        "kriteria_dirasakan_warga": "manfaatnya langsung dirasakan warga",
+        "kriteria_layanan_ada": "meningkatkan layanan yang sudah ada",
     }
     short_text = f"setelah {short_end}" if short_end is not None else "tanpa tahun jangka pendek"
     failed = {
-        "kriteria_satu_tahun": f"durasi {end - start + 1} tahun ({years}), lebih dari satu tahun",
+        "kriteria_satu_tahun": f"berjalan {end - start + 1} tahun ({years}), lebih dari satu tahun anggaran",
         "kriteria_jangka_pendek": f"dimulai {start}, di luar jangka pendek ({short_text})",
-        "kriteria_dirasakan_warga": "tidak tampak langsung dirasakan warga (tidak ada kata kunci layanan/warga)",
+        "kriteria_dirasakan_warga": "manfaatnya belum tampak langsung dirasakan warga",
         "kriteria_layanan_ada": (
-            f"membangun/mengadakan infrastruktur baru ({', '.join(infra)})" if infra
-            else "tidak tampak meningkatkan layanan yang sudah ada (tidak ada kata kunci peningkatan)"
+            "membangun atau mengadakan infrastruktur baru" if infra
+            else "belum tampak meningkatkan layanan yang sudah ada"
         ),
     }
     proposed = bool(row["quick_win_usulan"])
@@ -258,7 +261,7 @@ def _ensure_source_columns(programs: pd.DataFrame) -> pd.DataFrame:
     for name, value in defaults.items():
         if name not in frame.columns:
             frame[name] = value
-    for name in ("deskripsi", "sasaran", "indikator", "elemen"):
+    for name in ("deskripsi", "sasaran", "indikator", "target", "alasan_quick_win_opd", "elemen"):
         if name not in frame.columns:
             frame[name] = pd.NA
     for name in ("dampak", "kesiapan"):
@@ -274,7 +277,7 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     taxonomy = load_taxonomy()
     dim_label = {d.code: d.label for d in taxonomy.dimensions}
     dim_order = {d.code: i for i, d in enumerate(taxonomy.dimensions)}
-    el_label = {(d.code, e.code): e.label for d in taxonomy.dimensions for e in d.elements}
+    el_label = {(d.code, e.code): e.label_id for d in taxonomy.dimensions for e in d.elements}
     frame["dimensi_label"] = frame["dimensi"].map(dim_label).astype(object)
     frame["elemen_label"] = pd.Series(
         [el_label.get((d, e), pd.NA) if isinstance(e, str) else pd.NA
@@ -303,7 +306,7 @@ def build_roadmap(programs: pd.DataFrame, region, settings: Settings) -> pd.Data
     spans = horizons(region.period, settings)
     short_end = spans[SHORT][1] if SHORT in spans else None
     frame = _ensure_source_columns(programs).reset_index(drop=True)
-    frame = frame.rename(columns={"quick_win": "quick_win_usulan"})
+    frame = frame.drop(columns=["alasan_quick_win"], errors="ignore").rename(columns={"quick_win": "quick_win_usulan"})
     frame["quick_win_usulan"] = frame["quick_win_usulan"].fillna(False).astype(bool)
     frame["anggaran"] = frame["anggaran"].astype(float)
     frame["tahun_mulai"] = frame["tahun_mulai"].astype("int64")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bimtek.core.formatting import rupiah
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
+from bimtek.core.values import frame_records
 
 STATUS_LABELS = {
     "ok": "lengkap",
@@ -21,7 +23,7 @@ def file_status_rows(report: ValidationReport) -> list[dict]:
     return [
         {
             "berkas": f.path,
-            "sheet": f.sheet,
+            "lembar": f.sheet,
             "status": STATUS_LABELS.get(f.status, f.status),
             "baris": int(f.rows),
             "valid": int(f.rows_valid),
@@ -31,21 +33,37 @@ def file_status_rows(report: ValidationReport) -> list[dict]:
     ]
 
 
+FIGURE_LABELS = {
+    "dimensi": "Dimensi",
+    "elemen": "Elemen",
+    "opd": "OPD",
+    "programs": "Jumlah program",
+    "program": "Jumlah program",
+    "ide": "Jumlah ide",
+    "anggaran_total": "Total anggaran",
+    "anggaran": "Anggaran",
+    "quick_win_candidates": "Kandidat quick win",
+    "quick_win": "Quick win",
+}
+"""Indonesian column labels of the per-dimension figures shown in the Prefect UI (others: words capitalised)."""
+
+
+def figures_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Figures for people: Indonesian column labels and Rupiah amounts ("Rp 27.975.000.000") for budget columns."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if "anggaran" in str(column).lower():
+            shown[column] = shown[column].map(rupiah).astype(object)
+    labels = {c: FIGURE_LABELS.get(str(c), str(c).replace("_", " ").capitalize()) for c in shown.columns}
+    return shown.rename(columns=labels)
+
+
 def table_rows(frame: pd.DataFrame) -> list[dict]:
     """DataFrame rows as JSON-safe dicts (numpy numbers to Python, timestamps to ISO text, NA to None)."""
-    rows = []
-    for record in frame.to_dict(orient="records"):
-        clean = {}
-        for key, value in record.items():
-            if isinstance(value, pd.Timestamp):
-                value = value.isoformat()
-            elif value is pd.NA or (isinstance(value, float) and value != value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[str(key)] = value
-        rows.append(clean)
-    return rows
+    return [
+        {str(key): value.isoformat() if isinstance(value, pd.Timestamp) else value for key, value in record.items()}
+        for record in frame_records(frame)
+    ]
 
 
 def run_summary_markdown(
@@ -67,15 +85,28 @@ def run_summary_markdown(
         lines.append(f"- {note}")
     problem_files = [f for f in report.files if f.status != "ok"]
     if problem_files:
-        lines += ["", "## Berkas yang perlu perhatian", "", "| Berkas | Sheet | Status | Ditolak | Keterangan |", "|---|---|---|---|---|"]
+        lines += ["", "## Berkas yang perlu perhatian", "", "| Berkas | Lembar | Status | Ditolak | Keterangan |", "|---|---|---|---|---|"]
         for f in problem_files:
             message = (f.message or "").replace("|", "/").replace("\n", " ")
             lines.append(f"| {f.path} | {f.sheet} | {STATUS_LABELS.get(f.status, f.status)} | {f.rows_rejected} | {message} |")
     if figures is not None and len(figures):
+        figures = figures_display(figures)
         lines += ["", "## Angka per dimensi", "", "| " + " | ".join(map(str, figures.columns)) + " |"]
         lines.append("|" + "---|" * len(figures.columns))
         for row in figures.itertuples(index=False):
             lines.append("| " + " | ".join(str(v) for v in row) + " |")
     if links:
         lines += ["", "## Hasil", ""] + [f"- [{label}]({url})" for label, url in links]
+    return "\n".join(lines) + "\n"
+
+
+def overall_summary_markdown(region: Region, results: dict[str, dict], portal_url: str) -> str:
+    """The summary `bimtek-all` leaves: one row per stage (run, rows valid/rejected) with its portal page."""
+    lines = [f"# {region.name} - Tahap I-IV", "", "| Tahap | Run | Baris valid | Baris ditolak | Hasil |",
+             "|---|---|---|---|---|"]
+    base = portal_url.rstrip("/")
+    for stage, result in results.items():
+        run_id = result.get("run_id", "-")
+        link = f"[buka di portal]({base}/hasil/{region.slug}/tahap-{stage}/{run_id})"
+        lines.append(f"| {stage} | {run_id} | {result.get('rows_valid', 0)} | {result.get('rows_rejected', 0)} | {link} |")
     return "\n".join(lines) + "\n"

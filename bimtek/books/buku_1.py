@@ -1,6 +1,6 @@
 """Buku 1 (Analisis Strategis, Tahap I; revised in Tahap II): context from the Tahap I figures, then Markdown and HTML.
 
-The template is templates/buku-1-analisis-strategis.md.j2, rendered like Buku 2 (`bimtek.books.buku_2.render_book`:
+The template is templates/buku-1-analisis-strategis.md.j2, rendered like Buku 2 (`bimtek.books.templating.render_book`:
 escaped Markdown, HTML inside base.html.j2, synthetic banner when the region is synthetic). `figures` is the
 output of `bimtek.analysis.analyse` or the same tables read back from a Tahap I run's analysis/*.csv files.
 
@@ -18,7 +18,8 @@ import pandas as pd
 from bimtek.analysis import ideas_per_dimension
 from bimtek.analysis.readiness import GAP_THRESHOLD
 from bimtek.analysis.summary import table_rows
-from bimtek.books.buku_2 import render_book, validation_numbers
+from bimtek.books.buku_2 import validation_numbers
+from bimtek.books.templating import render_book
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import cell_text
 from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES, SYNTHETIC_NOTICE

@@ -3,25 +3,20 @@
 One Jinja2 template (templates/buku-2-masterplan.md.j2) writes the Markdown; the HTML is that Markdown converted
 with Python-Markdown (tables) and wrapped in templates/base.html.j2, so both formats carry the same content.
 
-Escaping: every `{{ ... }}` value of the Markdown template passes through `escape_markdown` (Jinja `finalize`), so
-program names with pipes, asterisks, newlines or HTML cannot break a table or inject markup. Text that is already
-Markdown (the output of a template macro) is marked with the `markdown` filter. Raw HTML is switched off in the
-Markdown converter, so whatever reaches it as text is escaped in the HTML.
+Rendering and escaping are those of every book: `bimtek.books.templating`.
 
 Nothing here reads the clock or a run id: the same inputs render byte-identical files.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache
+from typing import cast
 
-import markdown as md
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
 
 from bimtek.analysis import aggregate
 from bimtek.analysis.roadmap import (
@@ -31,146 +26,20 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
-from bimtek.core.formatting import FILTERS
-from bimtek.core.paths import TEMPLATES_DIR
+from bimtek.books.templating import render_book
+from bimtek.books.narrative import Narrative, narrative_context, strategy_context
+from bimtek.core.formatting import rupiah_parts, shares
+from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import frame_records
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.validation.messages import rule_label
 
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
-BASE_HTML_TEMPLATE = "base.html.j2"
-MISSING_TEXT = "-"
-LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet"}
-"""Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
-legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
-one-page form). Both print without cover and contents (bimtek.stages.deliverables)."""
-_EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
-
-
-# ----------------------------------------------------------------------------------------------- escaping
-
-class MarkdownText(str):
-    """A string that is already Markdown: the template emits it as is."""
-
-
-_ENTITY_AMPERSAND = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_INLINE_SPECIALS = {ch: "\\" + ch for ch in "\\`*_[]|"}
-_INLINE_ESCAPES = str.maketrans(_INLINE_SPECIALS)
-_LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
-
-
-def escape_markdown(value: object) -> str:
-    """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
-
-    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
-    escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
-    marker ("1.", "- ", "+ ", "#", ">") is escaped too.
-    """
-    text = " ".join(str(value).split())
-    text = _ENTITY_AMPERSAND.sub("&amp;", text)
-    text = text.translate(_INLINE_ESCAPES).replace("<", "&lt;")
-    if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
-        text = "\\" + text
-    return _LEADING_ORDERED.sub(r"\1\\\2", text)
-
-
-def _finalize(value: object) -> str:
-    """Jinja finalize of the Markdown template: escape everything except MarkdownText; missing -> "-"."""
-    if isinstance(value, MarkdownText):
-        return value
-    if value is None or (isinstance(value, float) and value != value):
-        return MarkdownText(MISSING_TEXT)
-    return escape_markdown(value)
-
-
-@lru_cache(maxsize=1)
-def markdown_environment() -> Environment:
-    """Jinja environment of the Markdown templates: Indonesian formatting filters, strict undefined."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    env.filters["markdown"] = MarkdownText
-    return env
-
-
-@lru_cache(maxsize=1)
-def html_environment() -> Environment:
-    """Jinja environment of the HTML wrapper (autoescaped)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(FILTERS)
-    return env
-
-
-_INLINE_PATTERN_TRIGGERS = {
-    "backtick": "`\\", "escape": "\\", "reference": "[", "link": "[", "image_link": "[", "image_reference": "[",
-    "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "linebreak": "\n",
-    "entity": "&", "em_strong": "*_",
-}
-"""Inline pattern of Python-Markdown -> characters one of its matches always contains."""
-_INLINE_TRIGGER = re.compile("[" + re.escape("".join(sorted(set("".join(_INLINE_PATTERN_TRIGGERS.values()))))) + "]")
-
-
-def markdown_to_html(text: str) -> str:
-    """Markdown -> HTML fragment (tables, sane lists); raw HTML in the Markdown is escaped, never passed through.
-
-    A table whose header row is empty (`| | |` then `|---|---|`) is a layout table (a konsiderans, a signature
-    block): it loses the empty header row and gets classes "layout layout-<columns>" (printed without borders).
-
-    Speed (big books hold tens of thousands of table cells): a text node with none of the characters any inline
-    pattern needs (`_INLINE_PATTERN_TRIGGERS`) skips the inline patterns; the output is the same, since none of
-    them could match. The skip is only installed when the registered inline patterns are exactly the known ones.
-    """
-    converter = md.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    if set(converter.inlinePatterns._data) == set(_INLINE_PATTERN_TRIGGERS):
-        _skip_plain_text_nodes(converter.treeprocessors["inline"])
-    return _EMPTY_HEADER.sub(_layout_table, converter.convert(text))
-
-
-def _layout_table(match: re.Match) -> str:
-    """Start tag of a layout table: class "layout" and "layout-<columns>" (a 2-column signature block is kept on
-    one page)."""
-    return f'<table class="layout layout-{len(re.findall(r"<th[ >]", match.group(0)))}">\n'
-
-
-def _skip_plain_text_nodes(inline_processor) -> None:
-    """Make Python-Markdown's InlineProcessor return text without trigger characters as is."""
-    handle = inline_processor._InlineProcessor__handleInline
-
-    def handle_unless_plain(data: str, pattern_index: int = 0) -> str:
-        if _INLINE_TRIGGER.search(data) is None:
-            return data
-        return handle(data, pattern_index)
-
-    inline_processor._InlineProcessor__handleInline = handle_unless_plain
 
 
 # ----------------------------------------------------------------------------------------------- context
-
-def _plain(value: object) -> object:
-    """pandas/numpy scalars -> Python values; missing -> None."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        return value
-    return value.item() if hasattr(value, "item") else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
 
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
@@ -181,10 +50,12 @@ def _year_span(start: int, end: int) -> str:
 
 
 def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
-    """Roadmap rows as template dicts (order kept)."""
+    """Roadmap rows as template dicts (order kept), with `tahun` and the dimension's taxonomy order."""
+    order = {d.code: i for i, d in enumerate(load_taxonomy().dimensions)}
     rows = []
-    for rec in _records(roadmap):
+    for rec in frame_records(roadmap):
         rec["tahun"] = _year_span(rec["tahun_mulai"], rec["tahun_selesai"])
+        rec["_dim_order"] = order.get(rec["dimensi"], len(order))
         rows.append(rec)
     return rows
 
@@ -193,10 +64,10 @@ def validation_numbers(summary: object, programs: int) -> dict:
     """rows_total / rows_valid / rows_rejected / files / per-rule counts from a ValidationReport or its dict."""
     if summary is None:
         data: Mapping = {}
-    elif is_dataclass(summary):
+    elif is_dataclass(summary) and not isinstance(summary, type):
         data = summary.to_dict() if hasattr(summary, "to_dict") else asdict(summary)
     else:
-        data = summary
+        data = cast(Mapping, summary)
     rejections = data.get("rejections", []) or []
     per_rule: dict[str, int] = {}
     for item in rejections:
@@ -212,15 +83,24 @@ def validation_numbers(summary: object, programs: int) -> dict:
         "rows_rejected": rows_rejected,
         "reject_share": _share(rows_rejected, rows_total),
         "files": len(data.get("files", []) or []),
-        "per_rule": [{"rule": r, "count": n} for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
+        "per_rule": [{"rule": r, "label": rule_label(r), "count": n}
+                     for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
     }
+
+
+def with_shares(rows: list[dict], amount: str = "anggaran_total") -> list[dict]:
+    """`rows` with `share` (of their sum, percentages adding up to 100,0%) and `anggaran_words` (amounts in the
+    unit of their total, adding up to it) of the `amount` column: what a table with a total row prints."""
+    amounts = [float(r[amount]) for r in rows]
+    return [{**r, "share": share, "anggaran_words": words}
+            for r, share, words in zip(rows, shares(amounts), rupiah_parts(amounts))]
 
 
 def _funding_breakdown(funding_row: Mapping, sources: list[str]) -> list[dict]:
     """Non-zero funding sources of one budget_by_funding row, largest first (ties in contract order)."""
-    total = float(funding_row["jumlah"])
-    items = [{"sumber": s, "anggaran": float(funding_row[s]), "share": _share(funding_row[s], total)}
-             for s in sources if float(funding_row[s]) > 0]
+    present = [s for s in sources if float(funding_row[s]) > 0]
+    parts = [float(funding_row[s]) for s in present]
+    items = [{"sumber": s, "anggaran": a, "share": share} for s, a, share in zip(present, parts, shares(parts))]
     return sorted(items, key=lambda item: -item["anggaran"])
 
 
@@ -240,9 +120,6 @@ def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: 
                        funding: list[dict], spans: dict, grand_total: float) -> dict:
     """Everything the template says about one dimension."""
     covered = [e for e in elements if not e["gap"]]
-    focus = max(covered, key=lambda e: (e["programs"], e["anggaran_total"]), default=None)
-    groups = _horizon_groups(dim_rows, spans)
-    main_horizon = max(groups, key=lambda g: g["programs"], default=None) if dim_rows else None
     candidates = sorted((r for r in dim_rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
     return {
         "code": dim.code,
@@ -257,59 +134,115 @@ def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: 
         "element_count": len(elements),
         "covered": covered,
         "gaps": [e for e in elements if e["gap"]],
-        "focus": focus,
         "funding": funding,
-        "dominant_funding": funding[0] if funding else None,
         "rows": sorted(dim_rows, key=lambda r: r["peringkat"]),
-        "action_rows": [r for r in sorted(dim_rows, key=lambda r: r["peringkat"])
-                        if r["deskripsi"] or r["sasaran"] or r["indikator"]],
-        "horizons": groups,
-        "main_horizon": main_horizon,
-        "main_horizon_share": _share(main_horizon["programs"], len(dim_rows)) if main_horizon else 0.0,
+        "horizons": _horizon_groups(dim_rows, spans),
         "candidates": candidates,
     }
 
 
+@lru_cache(maxsize=1)
+def legal_basis() -> tuple[str, ...]:
+    """The regulations a Smart City masterplan rests on (schemas/dasar_hukum.json), in the order books list them."""
+    return tuple(json.loads((SCHEMAS_DIR / "dasar_hukum.json").read_text(encoding="utf-8"))["regulations"])
+
+
+def analysis_summary(figures: Mapping[str, pd.DataFrame] | None) -> dict:
+    """Buku 2's summary of the Tahap I analysis (Buku 1): readiness per pillar, SWOT counts, vision keywords.
+
+    `figures`: Tahap I's published tables by name (bimtek.analysis.FIGURE_NAMES), None when Tahap I was never
+    published (the book then says the summary waits for Tahap I)."""
+    from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
+
+    if not figures or "kesiapan_pilar" not in figures or "swot" not in figures:
+        return {"available": False}
+    pillars = [{**p, "label": PILLARS.label(str(p["pilar"]))} for p in frame_records(figures["kesiapan_pilar"])]
+    swot = figures["swot"]
+    matrix = []
+    for component in SWOT_COMPONENTS.terms:
+        rows = swot[swot["komponen"] == component.code]
+        counts = [int((rows["jenis"] == t.code).sum()) for t in SWOT_TYPES.terms]
+        if sum(counts):
+            matrix.append({"komponen": component.label, "counts": counts, "jumlah": sum(counts)})
+    keywords = frame_records(figures["kata_kunci_visi"]) if "kata_kunci_visi" in figures else []
+    gaps = frame_records(figures["kesiapan_gap"]) if "kesiapan_gap" in figures else []
+    return {
+        "available": True,
+        "pillars": pillars,
+        "swot_types": SWOT_TYPES.labels,
+        "swot": matrix,
+        "swot_total": int(len(swot)),
+        "keywords": [k["kata_kunci"] for k in keywords[:10]],
+        "readiness_gaps": [{**g, "label": PILLARS.label(str(g.get("pilar", "")))} for g in gaps],
+    }
+
+
+def _quick_win_rows(rows: list[dict], final_order: list[tuple[str, str]] | None) -> list[dict]:
+    """The chosen quick wins: Tahap III's short list (quick_win_terpilih, by peringkat_quick_win), or the final
+    ones of Tahap IV in `final_order`, numbered `urutan` 1..n."""
+    if final_order is not None:
+        by_key = {(r["opd"], r["nama_program"]): r for r in rows}
+        chosen = [by_key[key] for key in final_order if key in by_key]
+    else:
+        chosen = sorted((r for r in rows if r["quick_win_terpilih"]), key=lambda r: r["peringkat_quick_win"])
+    return [{**r, "urutan": i} for i, r in enumerate(chosen, start=1)]
+
+
 def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation_summary: object = None,
                    synthetic: bool | None = None,
-                   aggregates: Mapping[str, pd.DataFrame] | None = None) -> dict:
+                   aggregates: Mapping[str, pd.DataFrame] | None = None,
+                   narrative: Narrative | None = None,
+                   analysis: Mapping[str, pd.DataFrame] | None = None,
+                   final_quick_wins: list[tuple[str, str]] | None = None) -> dict:
     """Everything Buku 2 shows, as plain Python values (no formatting yet; the template formats).
 
     `roadmap` is bimtek.analysis.roadmap.build_roadmap() output; `aggregates` is bimtek.analysis.aggregate.all_aggregates() output
     (computed here when omitted); `validation_summary` is a ValidationReport or its report.json dict (None: the
-    book says only the valid rows are known); `synthetic` defaults to region.synthetic.
+    book says only the valid rows are known); `synthetic` defaults to region.synthetic. `narrative` is the text
+    people wrote (bimtek.books.narrative; None: nothing written, every part shows its "belum diisi" box); `analysis` the
+    Tahap I tables (None: not published). `final_quick_wins` (OPD, program) in order makes this the final Buku 2
+    of Tahap IV; None is Tahap III's draft with its short list of candidates.
     """
     spans = horizons(region.period, settings)
     aggs = dict(aggregates) if aggregates is not None else aggregate.all_aggregates(roadmap, region, spans)
     taxonomy = load_taxonomy()
+    narrative = narrative or Narrative()
     rows = _program_rows(roadmap)
     grand_total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
     funding = aggs["budget_by_funding"]
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
     funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
-    elements = _records(aggs["by_element"])
+    elements = frame_records(aggs["by_element"])
     dimensions = [
-        _dimension_section(
+        {**_dimension_section(
             dim, [r for r in rows if r["dimensi"] == dim.code], dim_totals[dim.label],
             [e for e in elements if e["dimensi"] == dim.label],
             _funding_breakdown(funding_rows[dim.label], sources), spans, grand_total,
-        )
+        ), "strategy": strategy_context(narrative, dim.code, dim.label)}
         for dim in taxonomy.dimensions
     ]
     candidates = sorted((r for r in rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
     rejected_proposals = sorted((r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]),
                                 key=lambda r: r["peringkat"])
+    final = final_quick_wins is not None
+    selected = _quick_win_rows(rows, final_quick_wins)
+    selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
     rules = load_quick_win_rules()
+    opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
     return {
         "region": {"name": region.name, "province": region.province, "slug": region.slug},
         "period": {"start": region.period.start, "end": region.period.end,
                    "years": region.period.end - region.period.start + 1},
+        "stage": {"number": 4 if final else 3, "label": "Tahap IV" if final else "Tahap III", "final": final},
+        "stage_label": "Tahap IV" if final else "Tahap III",
         "synthetic": bool(region.synthetic if synthetic is None else synthetic),
         "synthetic_notice": SYNTHETIC_NOTICE,
+        "narrative": narrative_context(narrative),
+        "analysis": analysis_summary(analysis),
         "summary": {
             "programs": len(rows),
-            "opd": roadmap["opd"].nunique() if len(roadmap) else 0,
+            "opd": opd_with_programs,
             "opd_listed": len(getattr(region, "opd_names", []) or []),
             "anggaran": grand_total,
             "dimensions_total": len(taxonomy.dimensions),
@@ -321,47 +254,30 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
             "quick_win_candidates": len(candidates),
         },
         "validation": validation_numbers(validation_summary, len(rows)),
-        "horizons": [
-            {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
-             "share": _share(h["anggaran_total"], grand_total)}
-            for h in _records(aggs["by_horizon"])
-        ],
-        "horizon_groups": _horizon_groups(sorted(rows, key=lambda r: r["peringkat"]), spans),
-        "dimensions": dimensions,
+        "horizons": with_shares([{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])}
+                                 for h in frame_records(aggs["by_horizon"])]),
+        "dimensions": with_shares(dimensions, "anggaran"),
+        "programs": sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])) if rows else [],
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
-        "funding_matrix": {"sources": sources, "rows": _records(funding)},
-        "budget_by_year": _records(aggs["budget_by_year"]),
+        "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
+        "budget_by_year": frame_records(aggs["budget_by_year"]),
         "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
-                     "rows": _records(aggs["opd_dimension_coverage"])},
-        "gaps": _records(aggs["element_gaps"]),
+                     "rows": frame_records(aggs["opd_dimension_coverage"])},
+        "gaps": frame_records(aggs["element_gaps"]),
         "quick_wins": {
             "count": settings.quick_win_count,
             "candidates": candidates,
-            "selected": [r for r in candidates if r["quick_win_terpilih"]],
+            "selected": selected,
+            "others": [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys],
             "rejected_proposals": rejected_proposals,
             "max_years": rules.max_duration_years + 1,
+            "anggaran": sum(r["anggaran"] for r in selected),
         },
         "score": {"impact": WEIGHT_IMPACT, "readiness": WEIGHT_READINESS, "cost": WEIGHT_COST},
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
-        "charts": None,  # chart PNG paths: the Tahap III builder sets them when it writes the charts
+        "legal_basis": legal_basis(),
+        "charts": None,  # chart PNG paths: the builder sets them when it writes the charts
     }
-
-
-# ----------------------------------------------------------------------------------------------- render
-
-def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
-    """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
-
-    Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2.
-    """
-    markdown_text = markdown_environment().get_template(template).render(**context)
-    markdown_text = markdown_text.rstrip("\n") + "\n"
-    body = markdown_to_html(markdown_text)
-    html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
-        title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-        layout=LAYOUTS.get(template, "book"),
-    )
-    return markdown_text, html.rstrip("\n") + "\n"
 
 
 def render_buku_2(context: Mapping) -> tuple[str, str]:

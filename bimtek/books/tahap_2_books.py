@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from bimtek.analysis.mapping import LIST_SEPARATOR, NO_ELEMENT, change_counts
-from bimtek.books.buku_2 import render_book
+from bimtek.books.templating import render_book
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import frame_records
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 
 MAPPING_TEMPLATE = "buku-1-bab-pemetaan.md.j2"
@@ -22,19 +23,8 @@ STANDALONE_NOTE = (
 )
 
 
-def _plain(value: object) -> object:
-    """pandas/numpy scalars -> Python values; missing -> None."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
 def _split(text: object) -> list[str]:
-    return [part for part in (text or "").split(LIST_SEPARATOR) if part]
+    return [part for part in str(text or "").split(LIST_SEPARATOR) if part]
 
 
 def _program_rows(programs: pd.DataFrame) -> list[dict]:
@@ -42,7 +32,7 @@ def _program_rows(programs: pd.DataFrame) -> list[dict]:
     taxonomy = load_taxonomy()
     elements = {(d.code, e.code): e.label_id for d in taxonomy.dimensions for e in d.elements}
     rows = []
-    for rec in _records(programs):
+    for rec in frame_records(programs):
         rec["elemen_uraian"] = elements.get((rec["dimensi"], rec["elemen"]))
         rows.append(rec)
     return rows
@@ -50,7 +40,7 @@ def _program_rows(programs: pd.DataFrame) -> list[dict]:
 
 def _dimension_sections(rows: list[dict], cells: pd.DataFrame) -> list[dict]:
     taxonomy = load_taxonomy()
-    cell_rows = _records(cells)
+    cell_rows = frame_records(cells)
     sections = []
     for dim in taxonomy.dimensions:
         members = [r for r in rows if r["dimensi"] == dim.code]
@@ -71,7 +61,7 @@ def _dimension_sections(rows: list[dict], cells: pd.DataFrame) -> list[dict]:
 
 
 def _changes(changes: pd.DataFrame, available: bool) -> dict:
-    rows = _records(changes)
+    rows = frame_records(changes)
     labels = {d.code: d.label for d in load_taxonomy().dimensions}
     for row in rows:
         row["dimensi_tahap_1_label"] = labels.get(row["dimensi_tahap_1"])
@@ -96,7 +86,7 @@ def mapping_context(region, programs: pd.DataFrame, cells: pd.DataFrame, changes
     """
     rows = _program_rows(programs)
     dimensions = _dimension_sections(rows, cells)
-    element_cells = [c for c in _records(cells) if c["elemen"] != NO_ELEMENT]
+    element_cells = [c for c in frame_records(cells) if c["elemen"] != NO_ELEMENT]
     taxonomy = load_taxonomy()
     contributing = contribution[contribution["jumlah"] > 0]
     return {
@@ -120,8 +110,8 @@ def mapping_context(region, programs: pd.DataFrame, cells: pd.DataFrame, changes
         "changes": _changes(changes, compared),
         "contribution": {
             "dimensions": [d.label for d in taxonomy.dimensions],
-            "rows": _records(contributing),
-            "without_programs": [r["opd"] for r in _records(contribution[contribution["jumlah"] == 0])],
+            "rows": frame_records(contributing),
+            "without_programs": [r["opd"] for r in frame_records(contribution[contribution["jumlah"] == 0])],
         },
     }
 
@@ -134,9 +124,9 @@ def render_mapping_chapter(mapping: dict) -> tuple[str, str]:
 
 def quick_win_context(region, plan: pd.DataFrame, roadmap: pd.DataFrame) -> dict:
     """Context of templates/rencana-aksi-quick-win.md.j2 from quick_win_plan.action_plan and its roadmap."""
-    steps = _records(plan)
+    steps = frame_records(plan)
     reasons = {int(r["peringkat_quick_win"]): r["alasan_quick_win"]
-               for r in _records(roadmap[roadmap["quick_win_candidate"]])}
+               for r in frame_records(roadmap[roadmap["quick_win_candidate"]])}
     plans = []
     for urutan in sorted({s["urutan"] for s in steps}):
         own = [s for s in steps if s["urutan"] == urutan]

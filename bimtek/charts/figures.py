@@ -29,7 +29,7 @@ def masterplan_charts(roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame]
                       settings: Settings) -> dict[str, object]:
     """The Tahap III charts by role: overview, coverage, and one roadmap Gantt per dimension (code -> chart)."""
     from bimtek.analysis.roadmap import horizons
-    from bimtek.charts.plots import opd_dimension_coverage, programs_budget_by_dimension, roadmap_gantt
+    from bimtek.charts.plots import opd_dimension_coverage_chart, programs_budget_by_dimension, roadmap_gantt
     from bimtek.core.taxonomy import load_taxonomy
 
     spans = horizons(region.period, settings)
@@ -40,7 +40,7 @@ def masterplan_charts(roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame]
     }
     return {
         "overview": programs_budget_by_dimension(aggregates["by_dimension"]),
-        "coverage": opd_dimension_coverage(aggregates["opd_dimension_coverage"]),
+        "coverage": opd_dimension_coverage_chart(aggregates["opd_dimension_coverage"]),
         "gantt": gantt,
     }
 

@@ -1,18 +1,18 @@
 """Charts of the books (matplotlib, Agg, offline): each function returns a `Chart` with PNG and SVG bytes.
 
     programs_budget_by_dimension(by_dimension)        programs and budget (miliar Rupiah) for all six dimensions
-    readiness_by_pillar(scores)                       mean 1-5 readiness score per pillar
+    readiness_by_pillar_chart(scores)                 mean 1-5 readiness score per pillar
     roadmap_gantt(roadmap, period_start, period_end)  one bar per program over its years, quick-win candidates hatched
                                                       (past `max_programs`: one row per element, programs per year)
-    opd_dimension_coverage(coverage)                  heatmap OPD x dimension with program counts
+    opd_dimension_coverage_chart(coverage)            heatmap OPD x dimension with program counts
 
 Input frames are the aggregates of bimtek.analysis.aggregate / bimtek.analysis.roadmap (column names in each docstring); dimension
 values may be codes ("governance") or labels ("Smart Governance"). Empty input (or input that counts nothing)
 gives a chart saying "Belum ada data". Titles and labels are in Bahasa Indonesia, numbers use Indonesian
 separators (bimtek.core.formatting.angka).
 
-`chart_img_tag(chart, alt)` embeds the PNG as a data URI <img>, which the HTML book shows and the PDF/DOCX
-converters (bimtek.documents) pick up.
+The books link the PNG files of the run folder (e.g. ../grafik/peta-jalan-living.png); before the PDF/DOCX
+conversion `bimtek.stages.deliverables.embed_images` turns those links into data URIs.
 
 Determinism: fixed figure sizes and fonts (DejaVu Sans ships with matplotlib), PNG written without the
 "Software" entry, SVG without a date and with a fixed `svg.hashsalt`; text stays text in the SVG
@@ -21,13 +21,10 @@ Determinism: fixed figure sizes and fonts (DejaVu Sans ships with matplotlib), P
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import matplotlib
 import numpy as np
@@ -40,6 +37,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bimtek.core.formatting import angka
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 
 DPI = 150
 WIDTH_IN = 8.0
@@ -122,13 +120,13 @@ def _no_data(name: str, title: str) -> Chart:
 
 
 def _truncate(text: object, limit: int = LABEL_CHARS) -> str:
-    value = " ".join(str(text).split()) if text is not None and not pd.isna(text) else "-"
+    value = "-" if is_missing(text) else " ".join(str(text).split())
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
 
 
 def _dimension_code(value: object) -> str | None:
     """Dimension code of a code or label ("Smart Living", "living"); None for anything else (e.g. "Jumlah")."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if is_missing(value):
         return None
     return load_taxonomy().match_dimension(value)
 
@@ -214,7 +212,7 @@ def _pillar_means(scores: pd.DataFrame) -> tuple[dict[str, float], dict[str, int
     return means, counts
 
 
-def readiness_by_pillar(scores: pd.DataFrame) -> Chart:
+def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
     """Mean readiness score (1-5, self-assessment) per pillar: Struktur, Infrastruktur, Suprastruktur.
 
     Input: a frame with `pilar` and either `rata_rata` (one mean per pillar) or raw `nilai` rows (averaged here,
@@ -249,17 +247,6 @@ def readiness_by_pillar(scores: pd.DataFrame) -> Chart:
 
 
 # ----------------------------------------------------------------------------------------------- roadmap
-
-def default_horizons(period_start: int, period_end: int) -> dict[str, tuple[int, int]]:
-    """Horizon bands with the default settings (bimtek.analysis.roadmap.horizons with Settings' default term lengths)."""
-    from bimtek.analysis.roadmap import horizons
-    from bimtek.core.settings import Settings
-
-    fields = Settings.model_fields
-    settings = SimpleNamespace(short_term_years=fields["short_term_years"].default,
-                               medium_term_years=fields["medium_term_years"].default)
-    return horizons(SimpleNamespace(start=period_start, end=period_end), settings)
-
 
 def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group)."""
@@ -298,8 +285,8 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
 
     Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
     `quick_win_candidate`, drawn hatched with a dark edge, and `elemen_label` or `elemen`). `horizons` (name ->
-    (first, last year), as bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; default: the
-    default settings. The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or
+    (first, last year), as bimtek.analysis.roadmap.horizons returns) shades the short/medium/long-term bands; none given:
+    no bands. The figure grows with the number of programs (about 0.2 inch each); `dimension` (code or
     label) limits the chart to one dimension, for books that show one roadmap per dimension.
 
     Bounded by design: with more than `max_programs` programs the chart shows one row per element instead, with
@@ -314,7 +301,7 @@ def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
         rows = _gantt_rows(roadmap, dimension)
         if rows.empty:
             return _no_data(name, title)
-        spans = dict(horizons) if horizons is not None else default_horizons(period_start, period_end)
+        spans = dict(horizons or {})
         if len(rows) > max_programs:
             return _element_gantt(name, title, rows, period_start, period_end, spans)
         n = len(rows)
@@ -435,7 +422,7 @@ def _coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     return matrix.reindex(columns=codes, fill_value=0.0)
 
 
-def opd_dimension_coverage(coverage: pd.DataFrame) -> Chart:
+def opd_dimension_coverage_chart(coverage: pd.DataFrame) -> Chart:
     """Heatmap of program counts per OPD (rows, input order) and dimension (six columns), counts annotated.
 
     Input: bimtek.analysis.aggregate.opd_dimension_coverage (`opd` + one column per dimension label; `jumlah` and
@@ -475,15 +462,6 @@ def _annotate(ax, values) -> None:
             value = values[row, col]
             color = "white" if value > 0.6 * peak else ("#999999" if value == 0 else "#111111")
             ax.text(col, row, angka(value), ha="center", va="center", fontsize=8, color=color)
-
-
-# ----------------------------------------------------------------------------------------------- HTML
-
-def chart_img_tag(chart: Chart, alt: str) -> str:
-    """<img> with the chart's PNG as a base64 data URI (HTML book, PDF and DOCX all read it)."""
-    data = base64.b64encode(chart.png).decode("ascii")
-    return (f'<img class="chart" src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" '
-            f'data-chart="{html.escape(chart.name, quote=True)}" style="max-width: 100%; height: auto;">')
 
 
 # ----------------------------------------------------------------------------------------------- national

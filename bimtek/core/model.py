@@ -22,6 +22,7 @@ SHEET_COLUMN = "_sheet"
 """Sheet name for .xlsx files, empty string for CSV/JSON."""
 
 FILE_STATUSES = ("ok", "partial", "rejected", "unreadable", "empty")
+"""Every status a file can have in validation/report.json (FileReport.status)."""
 
 
 @dataclass
@@ -115,6 +116,8 @@ PROGRAM_COLUMNS = {
     "quick_win": "bool: the OPD proposes it as a quick win (blank = False)",
     "sasaran": "str or NA",
     "indikator": "str or NA",
+    "target": "str or NA: the indicator's target value (e.g. '90% permohonan selesai dalam 1 hari')",
+    "alasan_quick_win_opd": "str or NA: the OPD's own justification when it proposes the program as a quick win",
     "dampak": "Int64 (nullable) 1-5",
     "kesiapan": "Int64 (nullable) 1-5",
     "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",

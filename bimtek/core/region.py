@@ -323,3 +323,22 @@ def load_region(path: str | Path, limits: Settings | None = None) -> Region:
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         raise RegionError(f"{path}: penulisan YAML salah atau bersarang terlalu dalam") from None
     return parse_region(data, str(path))
+
+
+def registered_regions(folders: list[str | Path]) -> dict[str, Path]:
+    """Region files found in `folders` (`*.yaml` and `*/region.yaml`), by slug; unreadable files are left out.
+
+    The first file of a slug wins (folders in the order given), so a configured folder can shadow the sample.
+    """
+    found: dict[str, Path] = {}
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            continue
+        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*/region.yaml")]):
+            try:
+                slug = load_region(path).slug
+            except RegionError:
+                continue
+            found.setdefault(slug, path)
+    return found

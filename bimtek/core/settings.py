@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     """With "dask": an existing cluster's scheduler (tcp://host:8786) shared by workers on several machines."""
     dask_workers: int | None = None
     """With "dask" and no address: processes of the local cluster (default: CPUs, at most 4)."""
+    regions: str = "regions,sample"
+    """Folders (comma-separated) holding the registered region files: `*.yaml` and `*/region.yaml`."""
+    portal_url: str = "http://127.0.0.1:4300"
+    """Public base URL of the portal: deliverable links in Prefect artifacts and invitation links start with it."""
+    portal_port: int = 4300
+    """Port `bimtek server` starts the portal on."""
+    upload_max_bytes: int = 10 * 1024 * 1024
+    """Largest file an OPD may upload through the portal (bytes)."""
+    upload_suffixes: str = ".xlsx,.csv,.json"
+    """File types an OPD may upload (comma-separated suffixes)."""
+    invite_days: int = 30
+    """Validity of an OPD upload link made by `bimtek undangan` (days)."""
+
     cache: str | None = None
     """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
     gantt_max_programs: int = 40
@@ -66,6 +79,19 @@ class Settings(BaseSettings):
     """Longest region period (end - start + 1 years)."""
     max_budget: int = 10**15
     """Plausible budget ceiling of one program row (Rupiah): above it the row is rejected by the `budget` rule."""
+
+    @property
+    def region_folders(self) -> list[Path]:
+        """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
+        from bimtek.core.paths import PROJECT_ROOT
+
+        folders = [Path(part.strip()).expanduser() for part in self.regions.split(",") if part.strip()]
+        return [folder if folder.is_absolute() else PROJECT_ROOT / folder for folder in folders]
+
+    @property
+    def allowed_suffixes(self) -> tuple[str, ...]:
+        """The upload suffixes, lower-cased with their dot."""
+        return tuple("." + s.strip().lower().lstrip(".") for s in self.upload_suffixes.split(",") if s.strip())
 
     @property
     def formats(self) -> set[str]:

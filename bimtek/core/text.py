@@ -2,6 +2,9 @@
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+
+from bimtek.core.values import is_missing
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")
@@ -21,20 +24,26 @@ def fold_text(value: object) -> str:
     return _SPACES.sub(" ", str(value)).strip().lower()
 
 
-def is_blank(value: object) -> bool:
-    """True for None, NaN and strings that hold only white space."""
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    try:
-        import pandas as pd
+def program_key(opd: object, name: object) -> tuple[str, str]:
+    """What makes two rows "the same program", across files and stages: the OPD folded with `fold_key` (case,
+    spaces and punctuation ignored: "Dinas Kesehatan," == "dinas  kesehatan") and the program name folded with
+    `fold_text` (case and runs of white space ignored, punctuation kept: "E-KTP" != "EKTP")."""
+    return fold_key(opd), fold_text(name)
 
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover - pandas is a hard dependency
-        pass
-    return isinstance(value, str) and value.strip() == ""
+
+def key_fold(column: str) -> Callable[[object], str]:
+    """How a key column is folded, as `program_key` folds it: `opd` with `fold_key`, any other with `fold_text`."""
+    return fold_key if column == "opd" else fold_text
+
+
+def row_key(row: Mapping[str, object], columns: Sequence[str]) -> tuple[str, ...]:
+    """The folded values of `columns` of one row (`key_fold`). For ("opd", "nama_program") it is `program_key`."""
+    return tuple(key_fold(c)(row[c]) for c in columns)
+
+
+def is_blank(value: object) -> bool:
+    """True for a missing value (`bimtek.core.values.is_missing`) and for text that holds only white space."""
+    return is_missing(value) or (isinstance(value, str) and value.strip() == "")
 
 
 def cell_text(value: object) -> str | None:

@@ -1,7 +1,9 @@
-"""The closed vocabularies of Tahap I: readiness pillars, SWOT components and SWOT types.
+"""The closed vocabularies: readiness pillars, SWOT components and types (Tahap I), commitment and review statuses
+(Tahap IV), yes/no, Roman numerals.
 
 Each vocabulary maps free text (Indonesian or English, case, spaces and punctuation ignored through
-`bimtek.core.text.fold_key`) to a stable code, in the order the book presents them. Validation uses `match` to build
+`bimtek.core.text.fold_key`) to a stable code, in the order the book presents them. The intake dropdowns
+(`bimtek.workbooks.intake_template`) offer the labels of the same vocabularies. Validation uses `match` to build
 the `__code` helper columns its suite checks; the analysis and the book use `codes` and `label`.
 """
 
@@ -12,8 +14,6 @@ from functools import cached_property
 
 from bimtek.core.text import fold_key
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
-"""Roman numerals of the four Bimtek stages ("Tahap III"), for titles and letters."""
 
 @dataclass(frozen=True)
 class Term:
@@ -79,6 +79,21 @@ SIGNED, UNSIGNED = "ditandatangani", "belum"
 APPROVED, REVISION = "disetujui", "revisi"
 """Tahap IV review verdicts (approved or to revise)."""
 
+COMMITMENT_STATUSES = Vocabulary("status komitmen", (
+    Term(SIGNED, SIGNED, ("sudah ditandatangani", "signed", "ditanda tangani", "telah ditandatangani")),
+    Term(UNSIGNED, UNSIGNED, ("belum ditandatangani", "not signed", "unsigned")),
+))
+"""Status of a Tahap IV commitment sheet; the intake dropdown offers the labels, validation folds the aliases."""
+
+REVIEW_STATUSES = Vocabulary("status reviu", (
+    Term(APPROVED, APPROVED, ("setuju", "approved")),
+    Term(REVISION, REVISION, ("perlu revisi", "revision")),
+))
+"""Verdict of a Tahap IV chapter review."""
+
+YES_NO = ("ya", "tidak")
+"""How a yes/no column is offered in the intake dropdowns (`bimtek.core.parsing` reads more spellings)."""
+
 SYNTHETIC_NOTICE = "DATA SINTETIS — bukan data resmi daerah"
 """Banner of every book, cover and footer made from synthetic (sample) data."""
 
@@ -91,3 +106,38 @@ def int_to_roman(number: int) -> str:
         while number >= value:
             out, number = out + symbol, number - value
     return out
+
+
+ROMAN = {stage: int_to_roman(stage) for stage in (1, 2, 3, 4)}
+"""Roman numerals of the four Bimtek stages; prefer `stage_name` ("Tahap III") or the `romawi` template filter."""
+
+
+def stage_name(stage: int) -> str:
+    """How every document and message names a stage: 3 -> "Tahap III"."""
+    return f"Tahap {int_to_roman(int(stage))}"
+
+
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def roman_to_int(text: str) -> int | None:
+    """Value of a well-formed Roman numeral up to 399 ("IV" -> 4), None for anything else ("IIV", "VX")."""
+    text = text.lower()
+    if not text or any(ch not in _ROMAN_VALUES for ch in text):
+        return None
+    total = 0
+    for ch, nxt in zip(text, text[1:] + " "):
+        value = _ROMAN_VALUES[ch]
+        total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
+    return total if int_to_roman(total) == text.upper() else None
+
+
+NARRATIVE_PARTS = Vocabulary("bagian narasi", (
+    Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
+    Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
+    Term("visi", "Visi", ("vision", "visi smart city")),
+    Term("misi", "Misi", ("mission", "misi smart city")),
+    Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+))
+"""The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
+order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""

@@ -1,8 +1,9 @@
 """Printable deliverables: the books as PDF (WeasyPrint) and DOCX (python-docx).
 
 Both converters take the HTML the book renderer produces (a full document or a body fragment), so the HTML,
-PDF and DOCX of a book all come from the same Jinja content. Charts are embedded in that HTML as
-`<img src="data:image/png;base64,...">` (see `bimtek.charts.plots.chart_img_tag`) and picked up by both converters.
+PDF and DOCX of a book all come from the same Jinja content. Charts reach that HTML as
+`<img src="data:image/png;base64,...">` (`bimtek.stages.deliverables.embed_images`) and are picked up by both
+converters.
 
     book_pdf(html, title=..., region_name=..., stage_label=..., synthetic=...)  -> PDF bytes
     book_docx(html, title=..., region_name=..., stage_label=..., synthetic=...) -> DOCX bytes

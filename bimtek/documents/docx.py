@@ -25,7 +25,6 @@ import datetime as dt
 import io
 import re
 import struct
-import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -39,13 +38,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt, RGBColor
 
+from bimtek.core.archive import rezip
 from bimtek.core.sanitise import clean_text
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
 FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """Core-property date used when the caller gives none (keeps the bytes stable)."""
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21.0), Cm(29.7)
 MARGINS = {"top": Cm(2.5), "bottom": Cm(2.2), "left": Cm(2.5), "right": Cm(2.0)}
 TEXT_WIDTH = Emu(PAGE_WIDTH - MARGINS["left"] - MARGINS["right"])
@@ -748,19 +747,6 @@ def _core_properties(document, *, title: str, region_name: str, stage_label: str
     props.last_printed = created
 
 
-def deterministic_zip(data: bytes) -> bytes:
-    """Re-write a zip package with a fixed timestamp on every entry (entry order and content unchanged)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
 def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
               images: dict[str, bytes] | None = None, created: dt.datetime | dt.date | None = None,
               front_matter: bool = True) -> bytes:
@@ -792,7 +778,7 @@ def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synt
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    return rezip(buffer.getvalue())
 
 
 __all__ = ["Cell", "Para", "Row", "Run", "Table", "book_docx", "chapter_level", "image_bytes", "parse_blocks"]

@@ -9,7 +9,7 @@ What `read_table` guarantees:
   known column names of one of the candidate datasets (title rows above it are skipped). When several
   datasets qualify on that row, the one matching the most header cells wins (ties: the earlier in the list).
 - `frame`: one column per matched canonical name (first occurrence wins), each cell a `str` exactly as written
-  (numbers from workbooks written out, see `cell_text`) or None when blank, plus ROW_COLUMN. Rows that are
+  (numbers from workbooks written out, see `raw_cell_text`) or None when blank, plus ROW_COLUMN. Rows that are
   entirely blank are skipped. Columns the contract does not know (and repeated canonical columns, and
   unnamed columns that hold data) go to `extra` under their header text, with the same index as `frame`.
 - Limits (`bimtek.settings.Settings`: max_rows_per_sheet, max_columns_per_sheet, max_xlsx_expanded_bytes,
@@ -204,8 +204,9 @@ def _too_deep_message(limits: Settings) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def cell_text(value: object) -> str | None:
-    """Raw text of one cell: None for blank; workbook values written the way a person would read them.
+def raw_cell_text(value: object) -> str | None:
+    """Raw text of one cell as read from a file: None for blank; workbook values written the way a person would
+    read them; text kept as written (not stripped, unlike `bimtek.core.text.cell_text` on parsed values).
 
     Whole floats lose the ".0" (2025.0 -> "2025"), other floats keep at most 15 significant digits (no binary
     noise, no exponent), dates become ISO dates ("2025-01-31"; date-times with a time keep it), booleans become
@@ -248,7 +249,7 @@ def _float_text(value: float) -> str | None:
 
 def _row_texts(row: Iterable[object]) -> list[str | None]:
     """Cell texts of one row with trailing blank cells dropped (an all-blank row gives [])."""
-    texts = [cell_text(v) for v in row]
+    texts = [raw_cell_text(v) for v in row]
     while texts and texts[-1] is None:
         texts.pop()
     return texts

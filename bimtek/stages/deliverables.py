@@ -22,6 +22,8 @@ DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
 SHEET_FOLDERS = ("komitmen/",)
 """Folders of one-page sheets: printed without cover and contents."""
+SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/")
+"""Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
 _LAYOUT = re.compile(r'<div class="layout-(?:legal|sheet)">')
 """Documents in a legal or sheet layout (templates/base.html.j2) print without cover and contents too."""
 
@@ -65,6 +67,15 @@ def _resolve(folder: str, relative: str) -> str:
     return "/".join(parts)
 
 
+_STAGE_META = re.compile(r'<meta name="bimtek-stage" content="([^"]*)">')
+
+
+def _stage_of(html: str) -> str | None:
+    """The stage label a book states for itself (bimtek.books.buku_2.render_book), None when it states none."""
+    match = _STAGE_META.search(html)
+    return html_lib.unescape(match.group(1)) if match else None
+
+
 def document_keys(files: dict[str, bytes]) -> list[str]:
     """The HTML documents of a run that get PDF/DOCX siblings."""
     return sorted(k for k in files if k.endswith(".html") and k.startswith(DOCUMENT_FOLDERS))
@@ -76,12 +87,13 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
 
     wanted = set(formats)
     extra: dict[str, bytes] = {}
-    stage_label = f"{STAGE_NAMES[stage]} Bimtek Smart City"
     for key in document_keys(files):
         folder = key.rsplit("/", 1)[0] + "/"
         html = embed_images(files[key].decode("utf-8"), files, folder)
+        stage_label = f"{_stage_of(html) or STAGE_NAMES[stage]} Bimtek Smart City"
         options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
-                       synthetic=region.synthetic, front_matter=not (key.startswith(SHEET_FOLDERS) or _LAYOUT.search(html)))
+                       synthetic=region.synthetic,
+                       front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)))
         stem = key[: -len(".html")]
         if "pdf" in wanted:
             extra[f"{stem}.pdf"] = book_pdf(html, **options)
@@ -94,7 +106,12 @@ def feedback_files(report: ValidationReport, results: list, region: Region,
                    stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD)."""
-    from bimtek.books.feedback import feedback_by_opd, overview_html, overview_xlsx, submission_overview
+    from bimtek.books.feedback import (
+        feedback_by_opd,
+        overview_html,
+        overview_xlsx,
+        submission_overview,
+    )
 
     files: dict[str, bytes] = {}
     for doc in feedback_by_opd(report, results, region, stage).values():

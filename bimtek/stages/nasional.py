@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from bimtek.analysis.national import RegionFigures, national_tables
 from bimtek.charts.plots import programs_across_regions
-from bimtek.books.buku_2 import SYNTHETIC_NOTICE, render_book
+from bimtek.books.templating import render_book
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.stages.output import StageOutput
 from bimtek.analysis.summary import table_rows

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STAGE_NAMES = {1: "Tahap I", 2: "Tahap II", 3: "Tahap III", 4: "Tahap IV"}
+from bimtek.core.vocabularies import stage_name
+
+STAGE_NAMES = {stage: stage_name(stage) for stage in (1, 2, 3, 4)}
 
 
 class MissingStageError(RuntimeError):

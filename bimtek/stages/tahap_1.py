@@ -11,7 +11,7 @@ import pandas as pd
 
 from bimtek.analysis import analyse, ideas_per_dimension
 from bimtek.books.buku_1 import buku_1_context, render_buku_1
-from bimtek.books.buku_2 import MarkdownText
+from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
@@ -31,10 +31,10 @@ def tahap_1_files(
     report: ValidationReport | None,
 ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Analysis CSVs and Buku 1 for the given valid rows: (files, figures keyed as in FIGURE_NAMES)."""
-    from bimtek.charts.plots import readiness_by_pillar
+    from bimtek.charts.plots import readiness_by_pillar_chart
 
     figures = analyse(kesiapan, swot, ide)
-    chart = readiness_by_pillar(kesiapan[["pilar", "nilai"]])
+    chart = readiness_by_pillar_chart(kesiapan[["pilar", "nilai"]])
     context = buku_1_context(region, figures, report, kesiapan_opd=int(kesiapan["opd"].nunique()))
     context["readiness_chart"] = MarkdownText(book_reference(chart))
     markdown, html = render_buku_1(context)

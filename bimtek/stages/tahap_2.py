@@ -34,12 +34,14 @@ from bimtek.analysis.aggregate import by_dimension
 from bimtek.analysis.quick_win_plan import action_plan
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.books.buku_1 import buku_1_context, render_buku_1
+from bimtek.books.templating import MarkdownText
 from bimtek.books.tahap_2_books import (
     mapping_context,
     quick_win_context,
     render_mapping_chapter,
     render_quick_win_plans,
 )
+from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
@@ -128,7 +130,7 @@ def build_tahap_2(
 
     mapping = mapping_context(region, programs, cells, changes, contribution, roadmap,
                               compared=ideas is not None, standalone=figures is None)
-    buku_1_md, buku_1_html = revised_buku_1(region, figures, read_tahap_1_report(tahap_1), mapping)
+    buku_1_md, buku_1_html, buku_1_charts = revised_buku_1(region, figures, read_tahap_1_report(tahap_1), mapping)
     plan_md, plan_html = render_quick_win_plans(quick_win_context(region, plan, roadmap))
     files = {
         "validation/report.json": report_json(report),
@@ -142,6 +144,7 @@ def build_tahap_2(
         "buku/rencana-aksi-quick-win.html": plan_html.encode("utf-8"),
         BUKU_1_MD: buku_1_md.encode("utf-8"),
         BUKU_1_HTML: buku_1_html.encode("utf-8"),
+        **buku_1_charts,
     }
     return StageOutput(
         files=files,
@@ -159,10 +162,15 @@ def build_tahap_2(
 
 
 def revised_buku_1(region: Region, figures: dict[str, pd.DataFrame] | None, tahap_1_report: dict | None,
-                   mapping: dict) -> tuple[str, str]:
-    """(Markdown, HTML) of Buku 1 revised: Tahap I's book (its figures and validation numbers) with the mapping
-    chapter; the chapter alone when Tahap I's figures are not available."""
+                   mapping: dict) -> tuple[str, str, dict[str, bytes]]:
+    """(Markdown, HTML, chart files) of Buku 1 revised: Tahap I's book (its figures, validation numbers and the
+    readiness chart, drawn again from the pillar means) with the mapping chapter; the chapter alone when Tahap I's
+    figures are not available."""
+    from bimtek.charts.plots import readiness_by_pillar_chart
+
     if figures is None:
-        return render_mapping_chapter(mapping)
+        return (*render_mapping_chapter(mapping), {})
+    chart = readiness_by_pillar_chart(figures["kesiapan_pilar"][["pilar", "rata_rata"]])
     context = buku_1_context(region, figures, tahap_1_report, stage_label=STAGE_LABEL, mapping=mapping)
-    return render_buku_1(context)
+    context["readiness_chart"] = MarkdownText(book_reference(chart))
+    return (*render_buku_1(context), chart_files([chart]))

@@ -15,14 +15,22 @@ import pandas as pd
 from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
 from bimtek.analysis.roadmap import build_roadmap, horizons
-from bimtek.books.buku_2 import MarkdownText, buku_2_context, render_buku_2
+from bimtek.books.buku_2 import buku_2_context, render_buku_2
+from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
+from bimtek.books.narrative import (
+    NARASI_KEY,
+    STRATEGI_KEY,
+    Narrative,
+    narrative_from_rows,
+)
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
+from bimtek.validation.stage_3_rules import NARASI_COLUMNS, STRATEGI_COLUMNS
 
 NOTE_NO_BASELINE = (
     "Tahap II belum diterbitkan: daftar program Tahap III hanya berasal dari berkas OPD Tahap III (tanpa baseline)."
@@ -34,23 +42,56 @@ def tahap_3_files(
     programs: pd.DataFrame,
     report: ValidationReport,
     settings: Settings,
+    narrative: Narrative | None = None,
+    analysis: dict[str, pd.DataFrame] | None = None,
 ) -> tuple[dict[str, bytes], pd.DataFrame, pd.DataFrame]:
     """Roadmap, aggregates, charts, the roadmap workbook and Buku 2: (files, roadmap, by_dimension)."""
+    roadmap = build_roadmap(programs, region, settings)
+    files, aggregates = masterplan_files(region, roadmap, settings, report, narrative, analysis)
+    files["roadmap/roadmap.csv"] = csv_bytes(roadmap)
+    return files, roadmap, aggregates["by_dimension"]
+
+
+def masterplan_files(region: Region, roadmap: pd.DataFrame, settings: Settings, report: object,
+                     narrative: Narrative | None, analysis: dict[str, pd.DataFrame] | None,
+                     final_quick_wins: list[tuple[str, str]] | None = None,
+                     ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
+    """Aggregates, charts, roadmap.xlsx and Buku 2 of a roadmap: Tahap III's draft, or (`final_quick_wins`, the
+    (OPD, program) pairs in order) Tahap IV's final set, where the workbook and the book name those quick wins."""
     from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
-    roadmap = build_roadmap(programs, region, settings)
+    if final_quick_wins is not None:
+        chosen = set(final_quick_wins)
+        roadmap = roadmap.assign(quick_win_terpilih=[(o, n) in chosen for o, n in
+                                                     zip(roadmap["opd"], roadmap["nama_program"])])
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
     charts = masterplan_charts(roadmap, aggregates, region, settings)
-    context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates)
+    if analysis and "kesiapan_pilar" in analysis:
+        from bimtek.charts.plots import readiness_by_pillar_chart
+
+        charts["readiness"] = readiness_by_pillar_chart(analysis["kesiapan_pilar"][["pilar", "rata_rata"]])
+    context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates, narrative=narrative,
+                             analysis=analysis, final_quick_wins=final_quick_wins)
     context["charts"] = _chart_references(charts)
     markdown, html = render_buku_2(context)
     files = {f"aggregates/{name}.csv": csv_bytes(frame) for name, frame in aggregates.items()}
     files.update(chart_files(all_charts(charts)))
-    files["roadmap/roadmap.csv"] = csv_bytes(roadmap)
     files["roadmap/roadmap.xlsx"] = roadmap_workbook(roadmap, region, aggregates["by_dimension"])
     files["buku/buku-2-masterplan.md"] = markdown.encode("utf-8")
     files["buku/buku-2-masterplan.html"] = html.encode("utf-8")
-    return files, roadmap, aggregates["by_dimension"]
+    return files, aggregates
+
+
+def narrative_files(narasi: pd.DataFrame, strategi: pd.DataFrame) -> dict[str, bytes]:
+    """The narrative rows a run publishes for Tahap IV (header-only CSVs when nothing was sent)."""
+
+    def table(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=list(columns))
+        return frame[list(columns)].reset_index(drop=True)
+
+    return {NARASI_KEY: csv_bytes(table(narasi, NARASI_COLUMNS)),
+            STRATEGI_KEY: csv_bytes(table(strategi, STRATEGI_COLUMNS))}
 
 
 def _chart_references(charts: dict) -> dict:
@@ -68,13 +109,16 @@ def build_tahap_3(
     report: ValidationReport,
     settings: Settings,
     baseline: pd.DataFrame | None = None,
+    analysis: dict[str, pd.DataFrame] | None = None,
 ) -> StageOutput:
     """All Tahap III deliverables of one run, keyed by their path in the run folder.
 
     `baseline`: Tahap II's published program list (bimtek.analysis.mapping.read_program_list), None when Tahap II
-    was never published.
+    was never published. `analysis`: Tahap I's tables for Buku 2's summary chapter (None: not published).
     """
-    programs = combined_valid(results)
+    programs = combined_valid(results, "program")
+    narasi, strategi = combined_valid(results, "narasi"), combined_valid(results, "strategi_dimensi")
+    narrative = narrative_from_rows(narasi, strategi)
     if baseline is None:
         notes = [NOTE_NO_BASELINE]
     else:
@@ -85,14 +129,15 @@ def build_tahap_3(
         "validation/report.json": report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
     }
-    stage_files, _roadmap, by_dimension = tahap_3_files(region, programs, report, settings)
+    stage_files, _roadmap, by_dimension = tahap_3_files(region, programs, report, settings, narrative, analysis)
     files.update(stage_files)
+    files.update(narrative_files(narasi, strategi))
     return StageOutput(
         files=files,
         figures=by_dimension,
         highlights=[
             ("Buku 2 Masterplan (HTML)", "buku/buku-2-masterplan.html"),
-            ("Roadmap (Excel)", "roadmap/roadmap.xlsx"),
+            ("Peta Jalan (Excel)", "roadmap/roadmap.xlsx"),
             ("Laporan validasi", "validation/report.json"),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],

@@ -30,18 +30,17 @@ file against the manifest, so a reader never sees a partial run.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import socket
 import subprocess
 import uuid
-import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 
+from bimtek.core.archive import write_zip
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.store.storage import Location, StorageError, normalize_key
 
@@ -60,11 +59,6 @@ RUN_ID_MAX_LENGTH = 128
 RESERVED_RUN_IDS = frozenset({LATEST_NAME})
 """A run folder named like the pointer file would collide with it."""
 
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-"""Every bundle entry carries this date (the earliest a zip can hold), so bundles do not depend on the clock."""
-ZIP_FILE_MODE = 0o100644
-"""Regular file, rw-r--r--, stored in every entry's external attributes."""
-ZIP_COMPRESS_LEVEL = 6
 
 MANIFEST_CORE_KEYS = ("region", "stage", "run_id", "created_at", "code_version", "inputs", "outputs")
 
@@ -174,21 +168,10 @@ def build_bundle(files: dict[str, bytes]) -> bytes:
     "created on Unix" marker and a fixed compression level (ZIP_DEFLATED). Bytes are identical for a given zlib
     version; the entries' contents (and CRCs) are identical everywhere.
     """
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name in sorted(files):
-            archive.writestr(_zip_info(name), files[name], compresslevel=ZIP_COMPRESS_LEVEL)
-    return buffer.getvalue()
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    if name.startswith("/") or ".." in name.split("/") or "\\" in name:
-        raise ValueError(f"Invalid bundle entry name {name!r}: expected a relative POSIX path.")
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 3  # Unix, whatever platform builds the bundle
-    info.external_attr = ZIP_FILE_MODE << 16
-    return info
+    for name in files:
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            raise ValueError(f"Invalid bundle entry name {name!r}: expected a relative POSIX path.")
+    return write_zip((name, files[name]) for name in sorted(files))
 
 
 # --- run ids and code version ---------------------------------------------------------------------------------

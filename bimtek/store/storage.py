@@ -23,7 +23,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 if TYPE_CHECKING:  # boto3 is imported lazily: a local-only run never pays for it.
     from botocore.client import BaseClient
@@ -123,6 +123,16 @@ def _filter_keys(keys: Iterable[str], suffixes: tuple[str, ...] | None, include_
     return sorted(key for key in keys if _keep(key, suffixes, include_hidden))
 
 
+PORTAL_FILE_ROUTE = "berkas"
+"""Path under the portal's base URL that serves a local store's files: `<portal>/berkas/<store key>`."""
+
+
+def portal_file_url(portal_url: str, key: str) -> str:
+    """The portal link of a store key (each path segment percent-encoded)."""
+    segments = "/".join(quote(part) for part in normalize_key(key).split("/"))
+    return f"{portal_url.rstrip('/')}/{PORTAL_FILE_ROUTE}/{segments}"
+
+
 def guess_content_type(key: str) -> str:
     """A Content-Type for `key` from its extension; text types are declared UTF-8."""
     guessed = mimetypes.guess_type(key)[0] or "application/octet-stream"
@@ -194,6 +204,13 @@ class Location(ABC):
     @abstractmethod
     def presigned_url(self, key: str, expires: int = 3600) -> str:
         """A URL giving read access to `key` (a time-limited link on S3, a file:// URI locally)."""
+
+    @abstractmethod
+    def share_url(self, key: str, expires: int, portal_url: str) -> str:
+        """A link a person's browser can open: presigned on S3, the portal's `/berkas/<key>` for a local store.
+
+        `key` is relative to the store root this location stands for (the portal serves the store root).
+        """
 
     def read_text(self, key: str, encoding: str = "utf-8") -> str:
         """The content of `key` decoded as text."""
@@ -312,6 +329,17 @@ class LocalLocation(Location):
 
     def presigned_url(self, key: str, expires: int = 3600) -> str:
         return self._path(key).as_uri()
+
+    def share_url(self, key: str, expires: int, portal_url: str) -> str:
+        return portal_file_url(portal_url, key)
+
+    def contained_path(self, key: str) -> Path:
+        """The real path of `key` after resolving symbolic links; `StorageError` when it leaves the root."""
+        root = self.root.resolve()
+        path = self._path(key).resolve()
+        if not path.is_relative_to(root):
+            raise StorageError(f"Kunci di luar store: {key}")
+        return path
 
 
 def _read_regular_file(path: Path, max_bytes: int | None) -> bytes:
@@ -520,6 +548,9 @@ class S3Location(Location):
             return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=int(expires))
         except _boto_errors() as exc:
             raise self._error(exc, self.describe(key), "sign a link to") from exc
+
+    def share_url(self, key: str, expires: int, portal_url: str) -> str:
+        return self.presigned_url(key, expires)
 
     def _error(self, exc: Exception, where: str, action: str) -> StorageError:
         """Translate a boto3/botocore failure into a `StorageError` that names the location."""

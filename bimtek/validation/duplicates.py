@@ -1,7 +1,7 @@
 """The cross-file `duplicate` rule: the same row key seen again later in the run.
 
-The key is the dataset's `duplicate_key` (program: OPD and program name), each folded with `fold_text` (case
-and runs of white space ignored). Only rows that are otherwise valid count. Sheets are taken in path then
+The key is the dataset's `duplicate_key` (program: OPD and program name), folded by `bimtek.core.text.row_key`
+(for programs: `program_key`, the one definition of "same program"). Only rows that are otherwise valid count. Sheets are taken in path then
 sheet-name order (as in the report), rows in sheet order; the first occurrence stays valid, every later
 one is moved to the rejected rows. Pure pandas: GX's uniqueness expectations flag every occurrence, not just
 the later ones.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bimtek.core.model import ROW_COLUMN, Rejection
-from bimtek.core.text import cell_text, fold_text
+from bimtek.core.text import cell_text, key_fold
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.messages import MessageContext, render
 from bimtek.validation.result import SheetResult, counted_report
@@ -33,7 +33,7 @@ def mark_duplicates(results: list[SheetResult]) -> list[SheetResult]:
         report_column = key_columns[-1]
         header = result.headers.get(report_column, report_column)
         valid = result.valid
-        folded = [[fold_text(v) for v in valid[name].tolist()] for name in key_columns]
+        folded = [[key_fold(name)(v) for v in valid[name].tolist()] for name in key_columns]
         row_numbers = valid[ROW_COLUMN].tolist()
         for position, (rid, *key_values) in enumerate(zip(valid.index.tolist(), *folded)):
             key = (result.dataset, *key_values)

@@ -16,7 +16,6 @@ become rejections, others ("warning") only notes.
 from __future__ import annotations
 
 import json
-import math
 import os
 import threading
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from bimtek.core.values import plain_value
 from bimtek.validation.normalize import RID_COLUMN
 
 _LOCK = threading.RLock()
@@ -129,9 +129,9 @@ def run_suite(suite_path: Path, frame: pd.DataFrame, parameters: dict[str, objec
             if meta.get("columns"):
                 for helper_column, column in meta["columns"].items():
                     if entry.get(helper_column):
-                        failures.append(Failure(rid, meta["rule"], column, _plain(entry[helper_column]), severity))
+                        failures.append(Failure(rid, meta["rule"], column, plain_value(entry[helper_column]), severity))
             else:
-                failures.append(Failure(rid, meta["rule"], meta["column"], _plain(entry.get(helper)), severity))
+                failures.append(Failure(rid, meta["rule"], meta["column"], plain_value(entry.get(helper)), severity))
     return failures
 
 
@@ -147,10 +147,3 @@ def _exception_message(info: object) -> str | None:
     return None
 
 
-def _plain(value: object) -> object:
-    """numpy scalars -> Python values; NaN -> None."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

@@ -35,7 +35,7 @@ from bimtek.core.columns import DatasetSpec
 from bimtek.core.parsing import parse_bool, parse_int, parse_money
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.text import cell_text, fold_key, is_blank
+from bimtek.core.text import cell_text, fold_key
 
 RID_COLUMN = "_rid"
 UNREADABLE = -math.inf
@@ -121,7 +121,7 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
             )
         elif col.kind in _NUMBER_PARSERS:
             parser = _NUMBER_PARSERS[col.kind]
-            out[f"{name}__num"] = np.array(per_distinct(values, lambda v, p=parser: parse_number(v, p)), dtype="float64")
+            out[f"{name}__num"] = np.array(per_distinct(values, lambda v, p=parser: parse_number(v, p)), dtype="float64")  # type: ignore[misc]
         elif col.kind == "bool":
             parsed = per_distinct(values, _bool_or_unreadable)
             out[f"{name}__flag"] = np.array([flag for flag, _ in parsed], dtype="bool")
@@ -133,7 +133,7 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
             out[f"{col.name}__code"] = pd.Series(
                 per_distinct(
                     list(zip(text[col.name], dimension_codes)),
-                    lambda pair: None if None in pair else taxonomy.match_element(pair[1], pair[0]) or pair[0],
+                    lambda pair: None if None in pair else taxonomy.match_element(pair[1], pair[0]) or pair[0],  # type: ignore[index,operator]
                 ),
                 dtype="object",
             )

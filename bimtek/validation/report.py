@@ -13,6 +13,7 @@ import pandas as pd
 from bimtek.core.csv_files import table_csv_bytes
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
 from bimtek.core.personal_data import is_personal_column
+from bimtek.core.values import is_missing
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.engine import META_COLUMNS, empty_valid
 from bimtek.validation.result import SheetResult
@@ -96,7 +97,7 @@ def quarantine_csv(results: list[SheetResult]) -> bytes:
 
 
 def _csv_cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+    if is_missing(value):
         return ""
     return str(value)
 

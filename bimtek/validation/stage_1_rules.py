@@ -26,7 +26,7 @@ import pandas as pd
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
+from bimtek.core.vocabularies import NARRATIVE_PARTS, PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
 from bimtek.validation.datasets import DatasetRules
 from bimtek.validation.messages import MessageContext, message_for
 from bimtek.validation.normalize import normalize, typed_frame
@@ -35,8 +35,10 @@ CODED_KINDS: dict[str, Vocabulary] = {
     "pillar": PILLARS,
     "swot_component": SWOT_COMPONENTS,
     "swot_type": SWOT_TYPES,
+    "narrative_part": NARRATIVE_PARTS,
 }
-"""Column kind -> the vocabulary its `__code` helper column is matched against."""
+"""Column kind -> the vocabulary its `__code` helper column is matched against (narrative_part: the Tahap III
+`narasi` dataset of bimtek.validation.stage_3_rules, which reuses this normalizer)."""
 
 
 def normalize_stage_1(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:

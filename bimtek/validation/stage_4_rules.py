@@ -30,25 +30,22 @@ import pandas as pd
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import Rejection
 from bimtek.core.region import Region
-from bimtek.core.text import cell_text, fold_key, fold_text
-from bimtek.core.vocabularies import APPROVED, REVISION, SIGNED, UNSIGNED, int_to_roman
+from bimtek.core.text import cell_text, fold_text, program_key
+from bimtek.core.vocabularies import (
+    APPROVED,
+    COMMITMENT_STATUSES,
+    REVIEW_STATUSES,
+    REVISION,
+    SIGNED,
+    UNSIGNED,
+    Vocabulary,
+    roman_to_int,
+)
 from bimtek.validation import normalize as _normalize
 from bimtek.validation.datasets import DatasetRules
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, message_for, quoted, render
 from bimtek.validation.result import SheetResult
-
-COMMITMENT_STATUSES = {
-    SIGNED: ("ditandatangani", "sudah ditandatangani", "signed", "ditanda tangani", "telah ditandatangani"),
-    UNSIGNED: ("belum", "belum ditandatangani", "not signed", "unsigned"),
-}
-"""Canonical commitment status -> spellings accepted (compared with `fold_key`)."""
-
-REVIEW_STATUSES = {
-    APPROVED: ("disetujui", "setuju", "approved"),
-    REVISION: ("revisi", "perlu revisi", "revision"),
-}
-"""Canonical review status -> spellings accepted (compared with `fold_key`)."""
 
 MONTHS_ID = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
              "november", "desember")
@@ -60,19 +57,11 @@ QUICK_WIN_FINAL_COLUMNS = ("opd", "nama_program")
 
 # ----------------------------------------------------------------------------------------------- parsers
 
-def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    return {fold_key(spelling): code for code, spellings in table.items() for spelling in spellings}
-
-
-_COMMITMENT_LOOKUP = _lookup(COMMITMENT_STATUSES)
-_REVIEW_LOOKUP = _lookup(REVIEW_STATUSES)
-
-
-def status_code(text: str | None, lookup: dict[str, str]) -> str | None:
-    """Canonical status for a cell's text; the text as written when unknown; None when blank."""
+def status_code(text: str | None, vocabulary: Vocabulary) -> str | None:
+    """Canonical status (a code of `vocabulary`) for a cell's text; the text as written when unknown; None when blank."""
     if text is None:
         return None
-    return lookup.get(fold_key(text), text)
+    return vocabulary.match(text) or text
 
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -100,21 +89,8 @@ def parse_date(text: str | None) -> dt.date | None:
     raise ValueError(f"{value!r} bukan tanggal")
 
 
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _CHAPTER = re.compile(r"^(?:bab\s*)?(\d{1,3}|[ivxlc]+)(?=$|[\s.:)\-–—])[\s.:)\-–—]*(.*)$", re.IGNORECASE)
 _CHAPTER_WORD = re.compile(r"^bab\b[\s.:\-–—]*", re.IGNORECASE)
-
-
-def roman_to_int(text: str) -> int | None:
-    """Value of a well-formed Roman numeral up to 399 ("IV" -> 4), None for anything else ("IIV", "VX")."""
-    text = text.lower()
-    if not text or any(ch not in _ROMAN_VALUES for ch in text):
-        return None
-    total = 0
-    for ch, nxt in zip(text, text[1:] + " "):
-        value = _ROMAN_VALUES[ch]
-        total += -value if nxt != " " and _ROMAN_VALUES[nxt] > value else value
-    return total if int_to_roman(total) == text.upper() else None
 
 
 def parse_chapter(text: str | None) -> tuple[int | None, str | None]:
@@ -140,9 +116,9 @@ def normalize_stage_4(frame: pd.DataFrame, spec: DatasetSpec, region: Region | N
     for col in spec.columns:
         values = out[col.name].tolist()
         if col.kind == "commitment_status":
-            out[f"{col.name}__code"] = pd.Series([status_code(v, _COMMITMENT_LOOKUP) for v in values], dtype="object")
+            out[f"{col.name}__code"] = pd.Series([status_code(v, COMMITMENT_STATUSES) for v in values], dtype="object")
         elif col.kind == "review_status":
-            out[f"{col.name}__code"] = pd.Series([status_code(v, _REVIEW_LOOKUP) for v in values], dtype="object")
+            out[f"{col.name}__code"] = pd.Series([status_code(v, REVIEW_STATUSES) for v in values], dtype="object")
         elif col.kind == "date":
             iso, unreadable = [], []
             for v in values:
@@ -234,8 +210,8 @@ def reject_rows(
 
 
 def roadmap_keys(roadmap: pd.DataFrame) -> set[tuple[str, str]]:
-    """(folded OPD, folded program name) of every roadmap program: how a final quick win is matched."""
-    return {(fold_key(o), fold_text(p)) for o, p in zip(roadmap["opd"], roadmap["nama_program"])}
+    """`program_key` of every roadmap program: how a final quick win is matched."""
+    return {program_key(o, p) for o, p in zip(roadmap["opd"], roadmap["nama_program"])}
 
 
 def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFrame,
@@ -248,7 +224,7 @@ def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFr
         by_name.setdefault(fold_text(name), []).append(str(opd))
 
     def check(row: pd.Series) -> dict | None:
-        if (fold_key(row["opd"]), fold_text(row["nama_program"])) in known:
+        if program_key(row["opd"], row["nama_program"]) in known:
             return None
         return {"opd": row["opd"], "other_opd": sorted(by_name.get(fold_text(row["nama_program"]), []))}
 

@@ -3,13 +3,13 @@
 Layout of each workbook
     "Petunjuk"   how to fill in (Bahasa Indonesia): deadline from the region calendar, one line per column
                  (label, wajib/opsional, allowed values, example), the dimensions with their elements.
-    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS; stage 2 adds an optional
-                 "Rujukan (RPJMD/Renstra)" column to program). Row 1 title, row 2 region/OPD/deadline, row 3 the
+    data sheets  one per dataset of the stage (bimtek.core.columns.STAGE_DATASETS), the columns of its contract
+                 (program includes the optional "Rujukan (RPJMD/Renstra)"). Row 1 title, row 2 region/OPD/deadline, row 3 the
                  header with the canonical column labels of schemas/columns/<dataset>.json (required columns on
                  a red fill: the label itself stays unchanged because rejection messages quote the header as
                  written), rows 4-203 pre-validated data rows, header frozen.
-    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 11, below
-                 the ten rows the ingest scans for a header, so it is never read as data.
+    "Daftar"     hidden sheet holding the dropdown lists, each as a named range. Its lists start on row 12 (header
+                 on row 11), below the ten rows the ingest scans for a header, so it is never read as data.
 
 Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; messages in Indonesian)
     dimensi      list = named range Daftar_Dimensi (the six "Smart ..." labels)
@@ -18,7 +18,8 @@ Data validations (openpyxl DataValidation, enforced by Excel and LibreOffice; me
                  labels, so the dropdown shows only the elements of the dimension chosen in the same row. While
                  the dimension is blank the list is empty (INDIRECT gives #REF!), so choose the dimension first.
     sumber_dana  list = Daftar_Sumber_Dana (taxonomy funding sources); opd list = Daftar_OPD (region OPD)
-    pilar, komponen, jenis, status, quick_win   short inline lists (ya/tidak for yes/no columns)
+    pilar, komponen, jenis, status, quick_win   short inline lists from bimtek.core.vocabularies (the labels
+                 validation accepts; ya/tidak for yes/no columns)
     years        whole number within the region period; scores whole number 1-5
     anggaran     decimal >= 0, shown with the Rupiah number format
     tanggal      a date from 2000-01-01, shown as DD/MM/YYYY
@@ -43,13 +44,22 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bimtek.core.columns import ColumnSpec, datasets_for_stage, load_spec
+from bimtek.core.columns import TEAM_DATASETS, ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
-from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
-from bimtek.core.vocabularies import ROMAN
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import (
+    COMMITMENT_STATUSES,
+    PILLARS,
+    REVIEW_STATUSES,
+    SWOT_COMPONENTS,
+    SWOT_TYPES,
+    NARRATIVE_PARTS,
+    YES_NO,
+    stage_name,
+)
 from bimtek.workbooks.xlsx import (
     REQUIRED_FILL,
     RUPIAH_FORMAT,
@@ -84,31 +94,37 @@ SHEET_TITLES = {
     "komitmen": "Lembar Komitmen",
     "review": "Reviu Buku",
     "quick_win_final": "Quick Win Final",
+    "narasi": "Narasi Masterplan",
+    "strategi_dimensi": "Strategi Dimensi",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
     "kesiapan": "Penilaian kesiapan (struktur, infrastruktur, suprastruktur)",
     "swot": "Analisis SWOT per komponen",
     "ide": "Ide inovasi per dimensi",
+    "narasi": "Narasi masterplan (diisi Tim Pelaksana / Bappeda): latar belakang, gambaran umum, visi, misi, strategi",
+    "strategi_dimensi": "Arah pengembangan, strategi dan sasaran per dimensi (diisi Tim Pelaksana / Bappeda)",
     "komitmen": "Lembar komitmen pimpinan OPD",
     "review": "Reviu buku masterplan per bab",
     "quick_win_final": "Program quick win terpilih",
 }
 
 INLINE_CHOICES = {
-    "bool": ("ya", "tidak"),
-    "pillar": ("Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_component": ("Alam", "Budaya", "Struktur", "Infrastruktur", "Suprastruktur"),
-    "swot_type": ("Kekuatan", "Kelemahan", "Peluang", "Ancaman"),
-    "commitment_status": ("ditandatangani", "belum"),
-    "review_status": ("disetujui", "revisi"),
+    "bool": YES_NO,
+    "pillar": tuple(PILLARS.labels),
+    "swot_component": tuple(SWOT_COMPONENTS.labels),
+    "swot_type": tuple(SWOT_TYPES.labels),
+    "commitment_status": tuple(COMMITMENT_STATUSES.labels),
+    "review_status": tuple(REVIEW_STATUSES.labels),
+    "narrative_part": tuple(NARRATIVE_PARTS.labels),
 }
-"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit)."""
+"""Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
+the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
 
 KIND_WIDTHS = {
     "opd": 34, "dimension": 22, "element": 24, "money": 18, "funding": 16, "year": 13, "score": 13,
     "bool": 14, "date": 14, "pillar": 16, "swot_component": 16, "swot_type": 16, "commitment_status": 18,
-    "review_status": 14, "chapter": 26, "keywords": 30,
+    "review_status": 14, "chapter": 26, "keywords": 30, "narrative_part": 26,
 }
 TEXT_WIDTH = 42
 
@@ -126,6 +142,12 @@ EXAMPLES = {
     "bab": "Bab III",
     "catatan": "Perbarui data jumlah penduduk 2025",
     "rujukan": "Renstra 2021-2026, Program 2.1",
+    "target": "15 menit pada akhir 2027",
+    "alasan_quick_win_opd": "Aplikasi sudah ada; tinggal dibuka untuk pasien, selesai dalam 6 bulan",
+    "isi": "Terwujudnya pelayanan publik yang cepat dan terbuka berbasis data",
+    "arah_pengembangan": "Layanan publik terintegrasi dalam satu pintu digital",
+    "strategi": "Mengintegrasikan aplikasi layanan OPD ke portal layanan daerah",
+    "sasaran@strategi_dimensi": "Seluruh layanan perizinan dapat diajukan secara daring",
 }
 KIND_EXAMPLES = {
     "dimension": "Smart Living",
@@ -141,7 +163,7 @@ KIND_EXAMPLES = {
 
 @dataclass(frozen=True)
 class TemplateColumn:
-    """One column of a template sheet: the contract column (or the stage-2 extra) and its position."""
+    """One column of a template sheet: the contract column and its position."""
 
     spec: ColumnSpec
     letter: str
@@ -151,22 +173,25 @@ class TemplateColumn:
         return self.spec.label or self.spec.name
 
 
-RUJUKAN = ColumnSpec(name="rujukan", aliases=(), required=False, kind="text", label="Rujukan (RPJMD/Renstra)")
-"""Optional stage-2 column: where in the RPJMD/Renstra the program comes from (read into Sheet.extra)."""
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Public API
 # ---------------------------------------------------------------------------------------------------------------
 
 
+TEAM_TEMPLATE = "tim-pelaksana"
+"""The `opd` argument of build_intake_workbook that asks for the Tim Pelaksana's workbook (TEAM_DATASETS)."""
+
+
 def intake_filename(stage: int, opd: str | None, names: dict[object, str] | None = None) -> str:
-    """File name of a template: usulan-tahap-3-dinas-kesehatan.xlsx, or usulan-tahap-3-semua-opd.xlsx.
+    """File name of a template: usulan-tahap-3-dinas-kesehatan.xlsx, usulan-tahap-3-semua-opd.xlsx, or
+    narasi-tahap-3-tim-pelaksana.xlsx (TEAM_TEMPLATE).
 
     `names` (from `intake_names`) keeps the templates of OPD whose names slug alike apart.
     """
     if opd is None:
         return f"usulan-tahap-{int(stage)}-semua-opd.xlsx"
+    if opd == TEAM_TEMPLATE:
+        return f"narasi-tahap-{int(stage)}-{TEAM_TEMPLATE}.xlsx"
     stem = (names or intake_names(stage, [opd]))[opd]
     return f"usulan-tahap-{int(stage)}-{stem}.xlsx"
 
@@ -177,22 +202,28 @@ def intake_names(stage: int, opds: list[str]) -> dict[object, str]:
 
 
 def build_intake_workbooks(region: Region, stage: int) -> dict[str, bytes]:
-    """One template per OPD of the region (one free-text template when the region lists no OPD)."""
+    """One template per OPD of the region (one free-text template when the region lists no OPD), plus the Tim
+    Pelaksana's narrative workbook when the stage collects TEAM_DATASETS."""
     owners: list[str | None] = list(region.opd_names) or [None]
     names = intake_names(stage, [opd for opd in owners if opd is not None])
+    if any(d in TEAM_DATASETS for d in datasets_for_stage(stage)):
+        owners.append(TEAM_TEMPLATE)
     return {intake_filename(stage, opd, names): build_intake_workbook(region, stage, opd) for opd in owners}
 
 
 def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
-    """The template of one OPD (`opd` None: OPD as free text) as deterministic .xlsx bytes."""
-    datasets = datasets_for_stage(stage)
+    """The template of one OPD (`opd` None: OPD as free text; TEAM_TEMPLATE: the narrative datasets only) as
+    deterministic .xlsx bytes."""
+    team = opd == TEAM_TEMPLATE
+    datasets = [d for d in datasets_for_stage(stage) if (d in TEAM_DATASETS) == team]
+    opd = None if team else opd
     workbook = Workbook()
     guide = workbook.active
     guide.title = GUIDE_SHEET
     taken = {GUIDE_SHEET, LIST_SHEET}
     sheets = []
     for dataset in datasets:
-        columns = template_columns(dataset, stage)
+        columns = template_columns(dataset)
         worksheet = workbook.create_sheet(safe_sheet_name(SHEET_TITLES.get(dataset, dataset), taken))
         _write_data_sheet(worksheet, dataset, columns, region, stage, opd)
         sheets.append((worksheet.title, dataset, columns))
@@ -203,11 +234,9 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     return workbook_bytes(workbook)
 
 
-def template_columns(dataset: str, stage: int) -> list[TemplateColumn]:
-    """Columns of a dataset's sheet in contract order (stage 2 program: plus the optional rujukan column)."""
-    specs = list(load_spec(dataset).columns)
-    if dataset == "program" and int(stage) == 2 and all(c.name != RUJUKAN.name for c in specs):
-        specs.append(RUJUKAN)
+def template_columns(dataset: str) -> list[TemplateColumn]:
+    """Columns of a dataset's sheet in contract order (schemas/columns/<dataset>.json)."""
+    specs = load_spec(dataset).columns
     return [TemplateColumn(spec, get_column_letter(i)) for i, spec in enumerate(specs, start=1)]
 
 
@@ -222,7 +251,7 @@ def deadline(region: Region, stage: int) -> dt.date | None:
 
 
 def _info_line(region: Region, stage: int, opd: str | None) -> str:
-    parts = [f"{region.name} - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}"]
+    parts = [f"{region.name} - Bimtek Smart City {stage_name(stage)}"]
     parts.append(f"OPD: {opd}" if opd else "OPD: tulis nama OPD pada kolom OPD")
     due = deadline(region, stage)
     if due:
@@ -234,7 +263,7 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
                       opd: str | None) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
-    put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - {stage_name(stage)}").font = TITLE_FONT
     put(ws, INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
     for col in columns:
         put(ws, HEADER_ROW, column_index_from_string(col.letter), col.header)
@@ -445,7 +474,7 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
 def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     due = deadline(region, stage)
     lines = [
-        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek Tahap {ROMAN.get(int(stage), stage)})." if due
+        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})." if due
         else "Batas pengiriman: ikuti jadwal dari Tim Pelaksana Smart City.",
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
@@ -463,7 +492,7 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
                  opd: str | None) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
-    put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City Tahap {ROMAN.get(int(stage), stage)}").font = TITLE_FONT
+    put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City {stage_name(stage)}").font = TITLE_FONT
     put(ws, 2, 1, f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else ""))
     for offset, line in enumerate(_instructions(region, stage, opd)):
         put(ws, 3 + offset, 1, line)

@@ -17,6 +17,7 @@ The bytes are deterministic (fixed document-property and zip-entry timestamps, s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from bimtek.core.sanitise import safe_cell
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.values import is_missing
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
@@ -63,6 +65,7 @@ PROGRAM_SHEET_COLUMNS = (
     OutputColumn("deskripsi", "Deskripsi", 48),
     OutputColumn("sasaran", "Sasaran", 32),
     OutputColumn("indikator", "Indikator", 32),
+    OutputColumn("target", "Target", 28),
     OutputColumn("anggaran", "Anggaran (Rp)", 20, "money"),
     OutputColumn("sumber_dana", "Sumber dana", 15),
     OutputColumn("tahun_mulai", "Tahun mulai", 12, "int"),
@@ -149,7 +152,7 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
 
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
     """Title rows, the per-dimension table and the total row."""
-    put(ws, 1, 1, f"Ringkasan Roadmap Smart City - {region.name}").font = TITLE_FONT
+    put(ws, 1, 1, f"Ringkasan Peta Jalan Smart City - {region.name}").font = TITLE_FONT
     put(ws, 2, 1, f"Periode masterplan {region.period.start}-{region.period.end}")
     for position, (header, _) in enumerate(SUMMARY_COLUMNS, start=1):
         put(ws, SUMMARY_HEADER_ROW, position, header)
@@ -190,9 +193,9 @@ def _with_element_labels(roadmap_df: pd.DataFrame) -> pd.DataFrame:
     return roadmap_df.assign(elemen_label=pd.Series(values, index=roadmap_df.index, dtype=object))
 
 
-def _cell_value(value: object, kind: str) -> object:
+def _cell_value(value: Any, kind: str) -> object:
     """A frame value as an Excel cell value (None for missing, Ya/Tidak for flags, plain int/float numbers)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     if kind == "bool":
         return "Ya" if bool(value) else "Tidak"

@@ -4,7 +4,7 @@ this code builds, written with `put_formula`.
 
 Deterministic bytes: openpyxl's `save_workbook` stamps docProps/core.xml with the current time and the zip
 entries with the local clock. `workbook_bytes` instead sets `created`/`modified` to `FIXED_TIMESTAMP` and writes
-through `ExcelWriter` into a zip whose entries all carry `ZIP_TIMESTAMP`, so the same content gives the same bytes
+through `ExcelWriter` into a `bimtek.core.archive.FixedTimeZip` (fixed entry headers), so the same content gives the same bytes
 on every run (checked by the tests).
 """
 
@@ -20,12 +20,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
+from bimtek.core.archive import FixedTimeZip
 from bimtek.core.sanitise import clean_text, safe_cell
 
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1, 0, 0, 0)
 """created/modified written into every workbook's document properties."""
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-"""Date of every zip entry (the earliest a zip can hold)."""
 SHEET_NAME_MAX = 31
 _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
@@ -43,30 +42,11 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 __all__ = [
     "FIXED_TIMESTAMP",
     "RUPIAH_FORMAT",
-    "ZIP_TIMESTAMP",
     "put",
     "put_formula",
     "safe_sheet_name",
     "workbook_bytes",
 ]
-
-
-class _FixedTimeZip(zipfile.ZipFile):
-    """A ZipFile whose entries written by name all get ZIP_TIMESTAMP instead of the current time."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # noqa: D102
-        if isinstance(zinfo_or_arcname, str):
-            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=ZIP_TIMESTAMP)
-            info.compress_type = self.compression
-            info.external_attr = 0o100644 << 16
-            zinfo_or_arcname = info
-        super().writestr(zinfo_or_arcname, data, compress_type=compress_type, compresslevel=compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # noqa: D102
-        # openpyxl writes each worksheet to a temporary file first; its mtime must not reach the zip.
-        with open(filename, "rb") as handle:
-            data = handle.read()
-        self.writestr(arcname or str(filename), data, compress_type=compress_type, compresslevel=compresslevel)
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:
@@ -76,7 +56,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     workbook.properties.creator = "bimtek"
     workbook.properties.lastModifiedBy = None
     buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive = FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(workbook, archive).save()
     return buffer.getvalue()
 

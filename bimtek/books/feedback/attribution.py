@@ -43,8 +43,8 @@ class Attribution:
     """Sender of every file and validity of every known row, built from the validation results (module doc)."""
 
     region: Region
-    rows: dict[KeyRow, str] = field(default_factory=dict)
-    """Row -> its OPD cell (canonical when listed), used for the majority vote."""
+    rows: dict[KeyRow, str | None] = field(default_factory=dict)
+    """Row -> its OPD cell (canonical when listed; None when blank), used for the majority vote."""
     valid: dict[KeyRow, bool] = field(default_factory=dict)
     votes: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     """File path -> how many of its rows name each OPD (cells matching the region's list)."""
@@ -135,7 +135,7 @@ def attribute(results: Iterable | None, region: Region) -> Attribution:
             attribution.recorded[result.path] = recorded
         for is_valid, frame in ((True, getattr(result, "valid", None)), (False, getattr(result, "rejected", None))):
             keys = _frame_keys(frame)
-            if not keys:
+            if frame is None or not keys:
                 continue
             column = _opd_column(result, frame)
             cells = frame[column].tolist() if column else [None] * len(keys)

@@ -12,18 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
-from bimtek.core.formatting import FILTERS
+from bimtek.books.templating import html_environment
 from bimtek.core.model import Rejection, ValidationReport
-from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.core.text import is_blank
-from bimtek.core.vocabularies import ROMAN
+from bimtek.core.values import plain_value
+from bimtek.core.vocabularies import stage_name
 from bimtek.workbooks.xlsx import (
     TITLE_FONT,
     WRAP,
@@ -109,19 +108,6 @@ def _group(lines: list[dict]) -> list[dict]:
     ]
 
 
-def environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    return env
-
-
 def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
 
@@ -131,7 +117,7 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     if not stage:
         return None
     following = int(stage) + 1
-    key, name = (f"tahap-{following}", f"Bimtek Tahap {ROMAN.get(following, following)}") if following <= 4 \
+    key, name = (f"tahap-{following}", f"Bimtek {stage_name(following)}") if following <= 4 \
         else ("rakor", "rapat koordinasi penutupan")
     due = region.calendar.get(key)
     return (name, due) if due else None
@@ -147,7 +133,7 @@ def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int
                          sequence: int = 1) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
     with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
-    template = environment().get_template(FEEDBACK_TEMPLATE)
+    template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
     return template.render(
         opd=opd,
@@ -178,7 +164,7 @@ def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str
     style_header(ws[header_row][: len(headers)])
     for offset, record in enumerate(frame.itertuples(index=False), start=1):
         for position, value in enumerate(record, start=1):
-            cell = put(ws, header_row + offset, position, None if is_blank(value) else _plain(value))
+            cell = put(ws, header_row + offset, position, None if is_blank(value) else plain_value(value))
             cell.alignment = WRAP
     ws.freeze_panes = f"A{header_row + 1}"
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{header_row + max(len(frame), 1)}"
@@ -186,11 +172,6 @@ def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str
     fit_row_heights(ws, header_row + 1, widths)
     print_setup(ws, header_row)
     return workbook_bytes(workbook)
-
-
-def _plain(value: object) -> object:
-    """numpy scalars -> Python values openpyxl accepts."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: Region,

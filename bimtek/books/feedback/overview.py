@@ -21,7 +21,8 @@ from bimtek.books.feedback.attribution import (
     attribute,
     file_problems,
 )
-from bimtek.books.feedback.letters import environment, table_xlsx
+from bimtek.books.feedback.letters import table_xlsx
+from bimtek.books.templating import html_environment
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 
@@ -134,7 +135,7 @@ def overview_xlsx(overview: pd.DataFrame, region: Region) -> bytes:
 
 def overview_html(overview: pd.DataFrame, region: Region) -> str:
     """The overview as a small stand-alone HTML page for the coordinator."""
-    template = environment().get_template(OVERVIEW_TEMPLATE)
+    template = html_environment().get_template(OVERVIEW_TEMPLATE)
     counts = overview["status"].value_counts()
     return template.render(
         region=region,

@@ -1,0 +1,81 @@
+"""Flow parameters as the Prefect UI's run form shows them, and how a run turns them into locations.
+
+- `region`: a registered region (slug, or its file's path relative to the project root), offered as a list:
+  the schema's `enum` is built from `BIMTEK_REGIONS` when the flow module is imported, i.e. when
+  `prefect deploy` registers the deployment, so a wrong value is refused when a run is created
+  (`enforce_parameter_schema`). Called from Python (CLI, tests) any region file path is accepted.
+- `inputs`, `store`, `run_id`: plain text; empty means the default (the stage inbox of the region in the store,
+  BIMTEK_STORE, the UTC time). None is read as empty, so the form needs no "str | None" toggle.
+- `stage` (validation only): a whole number 1-4.
+Descriptions shown under each field come from the flows' docstrings (Google style "Args:"), in Indonesian.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
+
+from bimtek.core.paths import PROJECT_ROOT
+from bimtek.core.region import Region, RegionError, load_region, registered_regions
+from bimtek.core.settings import get_settings
+from bimtek.ingest.inbox import inbox_url
+
+
+def region_choices() -> list[str]:
+    """Registered region slugs, then their files' paths (relative to the project root when inside it)."""
+    registered = registered_regions(get_settings().region_folders)
+    paths = []
+    for path in registered.values():
+        paths.append(path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path))
+    return sorted(registered) + paths
+
+
+def _none_as_empty(value: object) -> object:
+    return "" if value is None else value
+
+
+_CHOICES = region_choices()
+RegionChoice = Annotated[str, Field(json_schema_extra={"enum": _CHOICES} if _CHOICES else None)]
+OptionalText = Annotated[str, BeforeValidator(_none_as_empty)]
+StageNumber = Annotated[int, Field(ge=1, le=4)]
+
+
+class UnknownRegionError(RegionError):
+    """The region parameter names no registered region and no readable region file (Indonesian message)."""
+
+
+def region_for_run(value: str) -> Region:
+    """The region of a run: a registered slug or a region file path."""
+    registered = registered_regions(get_settings().region_folders)
+    path = registered.get(value) or Path(value)
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path
+    try:
+        return load_region(path)
+    except RegionError as exc:
+        known = ", ".join(sorted(registered)) or "(belum ada; simpan berkas YAML di folder BIMTEK_REGIONS)"
+        raise UnknownRegionError(
+            f"Region '{value}' tidak dikenal atau berkasnya tidak dapat dibaca ({exc}). "
+            f"Pilih region terdaftar: {known}."
+        ) from None
+
+
+def stage_locations(region: str, inputs: str, store: str, stage: int) -> tuple[Region, str, str]:
+    """Region, inputs and store of a stage run: empty inputs = the region's stage inbox in the store."""
+    reg = region_for_run(region)
+    store = store or get_settings().store
+    return reg, inputs or inbox_url(store, reg.slug, stage), store
+
+
+def stage_parameter_docs(stage: int) -> str:
+    """The Google-style "Args:" section of a stage flow (Prefect shows each line under its field in the run form)."""
+    return (
+        "    Args:\n"
+        "        region: Region (kabupaten/kota) terdaftar; pilih dari daftar.\n"
+        "        inputs: Kotak masuk berkas OPD (folder atau s3://bucket/prefix). "
+        f"Kosong = kotak masuk Tahap {stage} region di store.\n"
+        "        store: Tujuan hasil (folder atau s3://bucket/prefix). Kosong = BIMTEK_STORE worker.\n"
+        "        run_id: Nama folder run. Kosong = waktu UTC saat run dimulai.\n"
+    )

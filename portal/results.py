@@ -1,0 +1,80 @@
+"""Published results as the portal lists them: region -> stage -> runs -> files (read through the store)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from bimtek.store.package import (
+    BUNDLE_NAME,
+    MANIFEST_NAME,
+    read_latest,
+    read_manifest,
+    run_prefix,
+    stage_prefix,
+)
+from bimtek.store.storage import Location
+
+STAGES = (1, 2, 3, 4)
+OPEN_IN_BROWSER = frozenset({".html", ".pdf", ".png", ".svg"})
+"""Files served inline (the browser shows them); everything else downloads."""
+DOCUMENT_FOLDERS = ("buku", "komitmen", "rakor", "umpan-balik")
+"""Folders of the documents people read: listed first on a run's page, then the bundle, then the tables."""
+
+
+@dataclass(frozen=True)
+class RunEntry:
+    run_id: str
+    current: bool
+    """True for the run latest.json points at."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    key: str
+    """Path inside the run folder (`buku/buku-2-masterplan.html`)."""
+    size: int | None
+    opens: bool
+    """True when the browser shows it (HTML, PDF, images); False for downloads."""
+
+    @property
+    def folder(self) -> str:
+        parent = PurePosixPath(self.key).parent.as_posix()
+        return "" if parent == "." else parent
+
+
+def latest_run_id(store: Location, region_slug: str, stage: int) -> str | None:
+    record = read_latest(store, region_slug, stage)
+    return record["run_id"] if record else None
+
+
+def stage_runs(store: Location, region_slug: str, stage: int) -> list[RunEntry]:
+    """Every published run of a stage (a folder holding manifest.json), newest id first; the current one marked."""
+    keys = store.child(stage_prefix(region_slug, stage)).list((MANIFEST_NAME,), missing_ok=True)
+    run_ids = sorted({key.split("/")[0] for key in keys if key.count("/") == 1}, reverse=True)
+    current = latest_run_id(store, region_slug, stage)
+    return [RunEntry(run_id=run_id, current=run_id == current) for run_id in run_ids]
+
+
+def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> list[FileEntry]:
+    """The run's outputs from its manifest, then the manifest and the bundle."""
+    manifest = read_manifest(store, region_slug, stage, run_id)
+    entries = [
+        FileEntry(key=item["path"], size=item.get("bytes"), opens=_opens(item["path"]))
+        for item in manifest.get("outputs", [])
+    ]
+    documents = [entry for entry in entries if entry.folder.split("/")[0] in DOCUMENT_FOLDERS]
+    rest = [entry for entry in entries if entry not in documents]
+    bundle = []
+    if store.exists(f"{run_prefix(region_slug, stage, run_id)}/{BUNDLE_NAME}"):
+        bundle = [FileEntry(key=BUNDLE_NAME, size=None, opens=False)]
+    return [*documents, *bundle, *rest, FileEntry(key=MANIFEST_NAME, size=None, opens=False)]
+
+
+def published_keys(store: Location, region_slug: str, stage: int, run_id: str) -> set[str]:
+    """Run-relative keys the portal may serve for one run: its manifest's outputs, the manifest and the bundle."""
+    return {entry.key for entry in run_files(store, region_slug, stage, run_id)}
+
+
+def _opens(key: str) -> bool:
+    return PurePosixPath(key).suffix.lower() in OPEN_IN_BROWSER

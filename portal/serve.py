@@ -1,0 +1,30 @@
+"""How `bimtek server` starts the portal beside the Prefect UI: a uvicorn process on BIMTEK_PORTAL_PORT."""
+
+from __future__ import annotations
+
+import sys
+
+from portal.secrets import PortalConfigError, signing_secret
+
+DEPLOY_NOISE = ("start a worker", "prefect worker start")
+"""Lines of `prefect deploy` output that `bimtek server` drops: it starts the worker itself."""
+
+
+def portal_command(host: str, port: int) -> list[str]:
+    """The uvicorn command serving `portal.app:create_app` (no access log: upload links carry tokens)."""
+    return [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", host,
+            "--port", str(port), "--no-access-log"]
+
+
+def portal_problem() -> str | None:
+    """Why the portal cannot start (missing signing secret), None when it can."""
+    try:
+        signing_secret()
+    except PortalConfigError as exc:
+        return str(exc)
+    return None
+
+
+def without_deploy_noise(output: str) -> str:
+    """`prefect deploy` output without its advice to start a worker (repeated once per deployment)."""
+    return "\n".join(line for line in output.splitlines() if not any(n in line.lower() for n in DEPLOY_NOISE))

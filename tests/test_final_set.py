@@ -1,0 +1,317 @@
+"""The final book set of the sample region, read the way a reviewer reads it: the same final quick wins in every
+document, no filler, a visible "belum diisi" box where text is missing, no rule id or file path, Indonesian labels,
+one term (Peta Jalan), one stage label per book, percentages and amounts that add up, and PDFs without near-blank
+pages.
+
+Stages I-IV run through the domain builders (no Prefect: the flows are tested elsewhere); only a few documents are
+rendered to PDF (Buku 2, Buku 3, the executive summary and the rakor deck).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from bimtek.analysis.mapping import read_program_list
+from bimtek.core.columns import datasets_for_stage
+from bimtek.core.formatting import (
+    apportion,
+    half_up,
+    persen,
+    rupiah_parts,
+    rupiah_words,
+    shares,
+)
+from bimtek.core.model import Sheet
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.region import load_region
+from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.ingest.reader import read_table
+from bimtek.stages.deliverables import document_formats
+from bimtek.stages.tahap_1 import build_tahap_1
+from bimtek.stages.tahap_2 import TAHAP_1_KEYS, build_tahap_2, read_figures
+from bimtek.stages.tahap_3 import build_tahap_3
+from bimtek.stages.tahap_4 import PREVIOUS, PreviousFiles, build_tahap_4
+from bimtek.validation import build_report, mark_duplicates, validate_sheet, warm_up
+from bimtek.validation.messages import RULE_LABELS
+
+REGION = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
+INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
+SETTINGS = Settings()
+MY_BOOKS = ("buku/buku-2-masterplan", "buku/buku-3-quick-wins", "buku/buku-4-roadmap", "buku/ringkasan-eksekutif",
+            "rakor/paket-rakor")
+"""The books of the final set this test reads (the Perbup draft and the commitment sheets have their own tests)."""
+PDF_KEYS = ("buku/buku-2-masterplan", "buku/buku-3-quick-wins", "buku/ringkasan-eksekutif", "rakor/paket-rakor")
+MIN_LINES = 5
+"""A page with fewer text lines than this and no picture is a near-blank page."""
+
+
+def _intake(stage: int) -> tuple[list, object]:
+    results = []
+    for path in sorted((INPUTS / f"tahap-{stage}").iterdir()):
+        for sheet in read_table(path.name, path.read_bytes(), datasets_for_stage(stage)):
+            if sheet.status == "ok":
+                results.append(validate_sheet(sheet, REGION, sheet.dataset))
+    results = mark_duplicates(results)
+    return results, build_report(REGION.slug, results)
+
+
+@pytest.fixture(scope="module")
+def stages() -> dict[int, dict[str, bytes]]:
+    """Every stage's files for the sample inputs, each stage reading what the one before published."""
+    warm_up()
+    out: dict[int, dict[str, bytes]] = {}
+    out[1] = build_tahap_1(REGION, *_intake(1)).files
+    tahap_1 = {k: out[1][k] for k in TAHAP_1_KEYS if k in out[1]}
+    out[2] = build_tahap_2(REGION, *_intake(2), SETTINGS, tahap_1=tahap_1).files
+    baseline = read_program_list(out[2]["program/daftar_program.csv"])
+    out[3] = build_tahap_3(REGION, *_intake(3), SETTINGS, baseline=baseline, analysis=read_figures(tahap_1)).files
+    previous = PreviousFiles({(p.stage, p.key): out[p.stage].get(p.key) for p in PREVIOUS})
+    out[4] = build_tahap_4(REGION, _intake(4)[0], SETTINGS, previous).files
+    return out
+
+
+@pytest.fixture(scope="module")
+def final(stages) -> dict[str, bytes]:
+    return stages[4]
+
+
+@pytest.fixture(scope="module")
+def pdfs(final) -> dict[str, bytes]:
+    files = {k: v for k, v in final.items() if not k.endswith(".html") or k[:-5] in PDF_KEYS}
+    return document_formats(files, REGION, 4, ["pdf"])
+
+
+def _md(files: dict[str, bytes], key: str) -> str:
+    return files[f"{key}.md"].decode("utf-8")
+
+
+def _plain(markdown_text: str) -> str:
+    """Markdown without its backslash escapes."""
+    return re.sub(r"\\(.)", r"\1", markdown_text)
+
+
+def _final_names(final: dict[str, bytes]) -> list[str]:
+    return pd.read_csv(io.BytesIO(final["quick_win/quick_win_final.csv"]))["nama_program"].tolist()
+
+
+# ----------------------------------------------------------------------------------------------- consistency
+
+def test_every_final_document_names_the_same_final_quick_wins(final):
+    from pptx import Presentation
+
+    names = _final_names(final)
+    assert len(names) == 3
+    buku_2 = _plain(_md(final, "buku/buku-2-masterplan"))
+    chapter = buku_2[buku_2.index("### 7.2 Quick win final"):buku_2.index("### 7.3 Kandidat lain")]
+    assert re.findall(r"^#### \d+\. (.+)$", chapter, re.M) == names
+    buku_3 = _plain(_md(final, "buku/buku-3-quick-wins"))
+    assert re.findall(r"^### 2\.\d+ (.+)$", buku_3, re.M) == names
+    for key in ("rakor/paket-rakor", "buku/ringkasan-eksekutif", "buku/buku-4-roadmap"):
+        text = _plain(_md(final, key))
+        assert all(name in text for name in names), key
+    deck = Presentation(io.BytesIO(final["rakor/paket-rakor.pptx"]))
+    deck_text = " ".join(cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
+                         for row in shape.table.rows for cell in row.cells)
+    assert all(name in deck_text for name in names)
+    chosen = set()
+    for sheet in openpyxl.load_workbook(io.BytesIO(final["roadmap/roadmap.xlsx"])).worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        header_row = next((i for i, row in enumerate(rows) if "Quick win terpilih" in row), None)
+        if header_row is None:
+            continue
+        header = rows[header_row]
+        name_col, chosen_col = header.index("Nama program"), header.index("Quick win terpilih")
+        chosen |= {row[name_col] for row in rows[header_row + 1:] if str(row[chosen_col]).lower() == "ya"}
+    assert chosen == set(names)
+
+
+def test_tahap_3_short_list_differs_and_is_never_copied_into_the_final_set(stages):
+    draft = _plain(_md(stages[3], "buku/buku-2-masterplan"))
+    final = _plain(_md(stages[4], "buku/buku-2-masterplan"))
+    assert "Draf hasil Bimbingan Teknis Tahap III" in draft and "### 7.2 Usulan quick win prioritas" in draft
+    assert "Hasil Bimbingan Teknis Tahap IV" in final and "Tahap III**" not in final
+    assert stages[4]["buku/buku-2-masterplan.md"] != stages[3]["buku/buku-2-masterplan.md"]
+
+
+def test_one_stage_label_per_book(final, stages):
+    assert b'<meta name="bimtek-stage" content="Tahap IV">' in final["buku/buku-2-masterplan.html"]
+    assert b'<meta name="bimtek-stage" content="Tahap II (revisi)">' in final["buku/buku-1-analisis-strategis.html"]
+    assert "Tahap IV" not in _md(final, "buku/buku-1-analisis-strategis")
+
+
+def test_revised_buku_1_keeps_the_readiness_chart(stages):
+    for stage in (2, 4):
+        assert "../grafik/kesiapan-per-pilar.png" in _md(stages[stage], "buku/buku-1-analisis-strategis")
+        assert stages[stage]["grafik/kesiapan-per-pilar.png"].startswith(b"\x89PNG")
+
+
+def test_counts_state_their_population(final):
+    summary = _plain(_md(final, "buku/ringkasan-eksekutif"))
+    roadmap = pd.read_csv(io.BytesIO(final["roadmap/roadmap.csv"]))
+    owners = roadmap["opd"].nunique()
+    assert re.search(rf"ditandatangani oleh \d+ dari {owners} OPD pemilik program", summary)
+    assert f"dari {owners} OPD pemilik program" in _plain(_md(final, "buku/buku-2-masterplan"))
+
+
+def test_percentages_and_amounts_add_up_to_their_totals(final):
+    summary = _plain(_md(final, "buku/ringkasan-eksekutif"))
+    horizon_lines = [line for line in summary.splitlines() if line.startswith("- **Jangka")]
+    percents = [Decimal(m.replace(",", ".")) for line in horizon_lines
+                for m in re.findall(r"\((\d+,\d)%\)", line)]
+    assert len(percents) == 3 and sum(percents) == Decimal("100.0")
+    rakor = _plain(_md(final, "rakor/paket-rakor"))
+    section = rakor[rakor.index("## 3. Peta Jalan"):rakor.index("## 4.")]
+    amounts = [Decimal(m.replace(".", "").replace(",", ".")) for m in re.findall(r"Rp ([\d.,]+) miliar", section)]
+    *parts, total = amounts
+    assert sum(parts) == total
+
+
+# ----------------------------------------------------------------------------------------------- no filler
+
+def test_narrative_is_placed_as_written_and_missing_parts_show_a_box(final):
+    buku_2 = _plain(_md(final, "buku/buku-2-masterplan"))
+    assert "Padang Pariaman Cerdas, Melayani dan Sejahtera Berbasis Nagari" in buku_2
+    assert "1. Mewujudkan pelayanan publik yang cepat" in buku_2
+    assert ("**Belum diisi** — Strategi umum smart city: diisi oleh Tim Pelaksana / Bappeda (lembar Narasi "
+            "Masterplan pada berkas narasi Tahap III)") in buku_2
+    assert "**Belum diisi** — Strategi Smart Branding: diisi oleh Tim Pelaksana / Bappeda" in buku_2
+    assert "Arah pengembangan Smart Branding: diisi" not in buku_2
+    for filler in ("pemerataan dan keberlanjutan", "kata kunci:", "tidak ada kata kunci", "strategi diarahkan"):
+        assert filler not in buku_2.lower()
+
+
+def test_quick_win_reasons_state_the_criteria_and_the_opd_reason(final):
+    buku_3 = _plain(_md(final, "buku/buku-3-quick-wins"))
+    assert buku_3.count("manfaatnya langsung dirasakan warga; meningkatkan layanan yang sudah ada") == 3
+    assert "**Alasan OPD.**" in buku_3
+    assert "kata kunci" not in buku_3
+    boxes = re.findall(r"\*\*Belum diisi\*\* — Langkah kegiatan per triwulan dan tonggak capaiannya: diisi oleh (.+?) "
+                       r"\(", buku_3)
+    finals = pd.read_csv(io.BytesIO(final["quick_win/quick_win_final.csv"]))
+    assert boxes == finals["opd"].tolist()
+
+
+# ----------------------------------------------------------------------------------------------- polish
+
+def test_books_carry_no_rule_id_and_no_file_path(final):
+    rule_ids = [rule for rule in RULE_LABELS if "_" in rule]
+    path = re.compile(r"\b[\w-]+/[\w.-]+\.(?:csv|json|html|xlsx|md)\b")
+    for key in MY_BOOKS + ("buku/buku-1-analisis-strategis",):
+        text = _plain(_md(final, key))
+        assert not [rule for rule in rule_ids if rule in text], key
+        assert not path.findall(text), key
+
+
+def test_element_names_are_indonesian(final):
+    taxonomy = load_taxonomy()
+    english = [e.label for d in taxonomy.dimensions for e in d.elements if e.label != e.label_id]
+    for key in MY_BOOKS:
+        text = _plain(_md(final, key))
+        found = [word for word in english if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text)]
+        assert not found, (key, found)
+    assert "| Smart Governance / Pelayanan publik |" in _plain(_md(final, "buku/buku-3-quick-wins"))
+
+
+def test_one_term_peta_jalan(final):
+    for key in MY_BOOKS:
+        text = _plain(_md(final, key)).lower()
+        assert "road map" not in text and "roadmap" not in text, key
+
+
+# ----------------------------------------------------------------------------------------------- the PDFs
+
+def _page_texts(pdf: bytes) -> tuple[list[str], list[bool], list[tuple[float, float]]]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    texts, pictures, sizes = [], [], []
+    for page in reader.pages:
+        texts.append(page.extract_text() or "")
+        resources = page.get("/Resources") or {}
+        xobjects = resources.get("/XObject") or {}
+        pictures.append(any(xobjects[name].get("/Subtype") == "/Image" for name in xobjects))
+        sizes.append((float(page.mediabox.width), float(page.mediabox.height)))
+    return texts, pictures, sizes
+
+
+@pytest.mark.parametrize(("key", "pages"), [
+    ("buku/buku-2-masterplan", (20, 45)), ("buku/buku-3-quick-wins", (5, 10)),
+    ("buku/ringkasan-eksekutif", (2, 4)), ("rakor/paket-rakor", (5, 8)),
+])
+def test_pdf_page_count_and_no_near_blank_page(pdfs, key, pages):
+    texts, pictures, _ = _page_texts(pdfs[f"{key}.pdf"])
+    assert pages[0] <= len(texts) <= pages[1], len(texts)
+    first_body = 2 if key.startswith("buku/buku-") else 0  # cover and Daftar Isi come first in the books
+    for number, (text, picture) in enumerate(zip(texts, pictures), start=1):
+        if number <= first_body:
+            continue
+        lines = [line for line in text.splitlines() if any(ch.isalnum() for ch in line)]
+        body = [line for line in lines if "Halaman" not in line and "Bimtek Smart City" not in line
+                and "DATA SINTETIS" not in line]
+        assert picture or len(body) >= MIN_LINES, (key, number, body)
+
+
+def test_rakor_is_a_16_9_deck_with_a_chart(pdfs, final):
+    from pptx import Presentation
+
+    _, pictures, sizes = _page_texts(pdfs["rakor/paket-rakor.pdf"])
+    assert all(abs(w / h - 16 / 9) < 0.01 for w, h in sizes)
+    assert any(pictures)
+    deck = Presentation(io.BytesIO(final["rakor/paket-rakor.pptx"]))
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
+    assert len(deck.slides) == 6
+    assert any(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes)  # a picture
+
+
+def test_executive_summary_has_a_chart_and_no_cover(pdfs):
+    texts, pictures, _ = _page_texts(pdfs["buku/ringkasan-eksekutif.pdf"])
+    assert any(pictures) and "RINGKASAN EKSEKUTIF" in texts[0].upper() and "Daftar Isi" not in texts[0]
+
+
+# ----------------------------------------------------------------------------------------------- formatting
+
+def test_half_up_rounding_and_parts_that_add_up():
+    assert rupiah_words(2_625_000_000) == "Rp 2,63 miliar"
+    assert half_up(2.675, 2) == Decimal("2.68") and half_up(0.5) == Decimal("1")
+    assert persen(0.0625) == "6,3%"
+    assert apportion([15.13, 61.46, 23.41], 1) == [Decimal("15.1"), Decimal("61.5"), Decimal("23.4")]
+    assert sum(Decimal(str(s)) for s in shares([1, 1, 1])) == Decimal("1.000")
+    parts = rupiah_parts([10_575_000_000, 43_175_000_000, 16_500_000_000])
+    assert parts == ["Rp 10,58 miliar", "Rp 43,17 miliar", "Rp 16,5 miliar"]
+    assert rupiah_words(70_250_000_000) == "Rp 70,25 miliar"
+
+
+# ----------------------------------------------------------------------------------------------- narrative rules
+
+def _sheet(dataset: str, rows: list[dict]) -> Sheet:
+    from bimtek.core.columns import load_spec
+
+    spec = load_spec(dataset)
+    frame = pd.DataFrame(rows, dtype="object")
+    frame["_row"] = range(2, len(rows) + 2)
+    headers = {c.name: c.label for c in spec.columns if c.name in frame.columns}
+    return Sheet(path="narasi.xlsx", sheet=dataset, frame=frame, dataset=dataset, header_row=1,
+                 original_headers=headers)
+
+
+def test_narrative_rows_are_validated_with_indonesian_messages():
+    warm_up()
+    narasi = validate_sheet(_sheet("narasi", [{"bagian": "Visi", "isi": "Kota cerdas"},
+                                              {"bagian": "Motto", "isi": "Maju"},
+                                              {"bagian": "Misi", "isi": None}]), REGION, "narasi")
+    assert narasi.valid["bagian"].tolist() == ["visi"]
+    assert sorted(r.rule for r in narasi.rejections) == ["narrative_part", "required"]
+    message = next(r.message for r in narasi.rejections if r.rule == "narrative_part")
+    assert '"Motto"' in message and "Gambaran umum daerah" in message
+    strategi = validate_sheet(_sheet("strategi_dimensi", [{"dimensi": "Smart Living", "strategi": "Antrean daring"},
+                                                          {"dimensi": "Smart Nagari", "strategi": "x"}]),
+                              REGION, "strategi_dimensi")
+    assert strategi.valid["dimensi"].tolist() == ["living"]
+    assert [r.rule for r in strategi.rejections] == ["dimension"]
