@@ -8,22 +8,29 @@ from prefect.artifacts import create_table_artifact
 from bimtek.analysis.summary import table_rows
 from bimtek.core.settings import get_settings
 from flows.runners import dask_task_runner
-from tasks.national import draft_nasional, list_cohort, summarise_region
+from tasks.national import draft_nasional, list_cohort, read_published_region, summarise_region
 from tasks.publishing import choose_run, publish_outputs
 
 SLUG, STAGE = "nasional", 4
 
 
 @flow(name="nasional", task_runner=dask_task_runner())
-def nasional(cohort: str, store: str | None = None, run_id: str | None = None, books: bool = False) -> dict:
+def nasional(cohort: str, store: str | None = None, run_id: str | None = None, books: bool = False,
+             recompute: bool = False) -> dict:
     """Regions of `cohort` (`<slug>/region.yaml` + `inputs/tahap-N`) -> one summary per region on Dask ->
-    national tables, chart, document -> store (`<store>/nasional/tahap-4/<run-id>`). `books`: also run Tahap I-IV
-    with books for every region (one after the other)."""
+    national tables, chart, document -> store (`<store>/nasional/tahap-4/<run-id>`).
+
+    A region with published runs in `store` is read from them (latest run of every stage); only a region never
+    published (or whose published files fail their integrity check) is computed from its inputs, every region when
+    `recompute`. `books`: also run Tahap I-IV with books for every region (one after the other)."""
     run = choose_run(run_id)
     store = store or get_settings().store
     regions = list_cohort(cohort)
-    futures = [summarise_region.submit(r["region"], r["inputs"]) for r in regions]
-    figures = [future.result() for future in futures]
+    stored = [None] * len(regions) if recompute else \
+        [f.result() for f in [read_published_region.submit(r["region"], store) for r in regions]]
+    computed = {i: summarise_region.submit(r["region"], r["inputs"])
+                for i, r in enumerate(regions) if stored[i] is None}
+    figures = [stored[i] if i not in computed else computed[i].result() for i in range(len(regions))]
     if books:
         from flows.bimtek_all import bimtek_all
 
@@ -34,4 +41,5 @@ def nasional(cohort: str, store: str | None = None, run_id: str | None = None, b
                              highlights=output.highlights)
     create_table_artifact(key="nasional-per-daerah", table=table_rows(output.figures),
                           description=f"Ringkasan nasional: {len(figures)} daerah (program, anggaran, komitmen)")
-    return {**result, "regions": len(figures), "programs": int(output.figures["program"].sum())}
+    return {**result, "regions": len(figures), "from_store": len(regions) - len(computed),
+            "programs": int(output.figures["program"].sum())}

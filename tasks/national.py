@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
-from prefect import task
+import pandas as pd
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from bimtek.analysis.national import RegionFigures, region_figures
+from bimtek.analysis.national import RegionFigures, published_figures, region_figures
 from bimtek.ingest.reader import read_table, refused_file
-from bimtek.store.package import file_entry
+from bimtek.store.package import file_entry, load_published_file, read_latest
 from bimtek.core.region import Region, load_region, parse_region
 from bimtek.core.settings import get_settings
 from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
 from bimtek.stages.deliverables import document_formats
 from bimtek.stages.nasional import build_nasional
 from bimtek.stages.output import StageOutput
-from bimtek.store.storage import InputRefusedError, LocationNotFoundError, ObjectNotFoundError, open_location
+from bimtek.store.storage import (InputRefusedError, LocationNotFoundError, ObjectNotFoundError, StorageError,
+                                  open_location)
 from bimtek.validation import mark_duplicates, validate_sheets
 
 REGION_FILE = "region.yaml"
 INPUTS_FOLDER = "inputs"
+REPORT_KEY = "validation/report.json"
+ROADMAP_KEY = "roadmap/roadmap.csv"
+COMMITMENTS_KEY = "komitmen/status_komitmen.csv"
 
 
 @task(name="list-cohort", cache_policy=NO_CACHE)
@@ -50,6 +57,37 @@ def summarise_region(region_file: str, inputs_root: str) -> RegionFigures:
         if sheets:
             results_by_stage[stage] = mark_duplicates(validate_sheets(sheets, region))
     return region_figures(region, results_by_stage, get_settings())
+
+
+@task(name="read-published-region", task_run_name="published-{region_file}", cache_policy=NO_CACHE)
+def read_published_region(region_file: str, store: str) -> RegionFigures | None:
+    """Figures of one region from its latest published runs in `store` (latest.json -> run manifest ->
+    validation/report.json of every published stage, roadmap/roadmap.csv of Tahap III,
+    komitmen/status_komitmen.csv of Tahap IV, each checked against the manifest's sha256).
+
+    None when no stage of the region was ever published, or when a published file is missing or fails its
+    integrity check (IntegrityError, logged): the flow then computes the region from its inputs.
+    """
+    region = load_region(region_file)
+    location = open_location(store)
+    runs = {stage: latest["run_id"] for stage in STAGE_DATASETS
+            if (latest := read_latest(location, region.slug, stage)) is not None}
+    if not runs:
+        return None
+
+    def published(stage: int, key: str) -> bytes:
+        return load_published_file(location, region.slug, stage, key, run_id=runs[stage])
+
+    try:
+        reports = {stage: json.loads(published(stage, REPORT_KEY)) for stage in runs}
+        roadmap = pd.read_csv(io.BytesIO(published(3, ROADMAP_KEY))) if 3 in runs else None
+        status = pd.read_csv(io.BytesIO(published(4, COMMITMENTS_KEY)), dtype={"status": str}, keep_default_na=False) \
+            if 4 in runs else None
+    except StorageError as exc:  # IntegrityError, ObjectNotFoundError, a key missing from the manifest
+        get_run_logger().warning("Hasil terbit %s tidak dapat dipakai (%s); dihitung ulang dari berkas masukan.",
+                                 region.slug, exc)
+        return None
+    return published_figures(region, reports, roadmap, status)
 
 
 def _read(location, key: str, datasets: list[str]) -> list:

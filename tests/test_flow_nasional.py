@@ -13,6 +13,8 @@ from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings
 
 REGIONS = 3
+PUBLISHED_REPORT = {1: (11, 1), 2: (12, 2), 3: (5, 3), 4: (4, 1)}
+"""Stage -> (rows valid, rows rejected) of the hand-made published runs of the first region."""
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +36,42 @@ def national(prefect_harness, cohort, tmp_path_factory):
     from flows.runners import dask_task_runner
 
     store = tmp_path_factory.mktemp("store")
+    slugs = sorted(p.parent.name for p in cohort.glob("*/region.yaml"))
+    _publish_hand_made(store, slugs[0])
+    _publish_hand_made(store, slugs[1], tamper=True)
     on_dask = nasional.with_options(task_runner=dask_task_runner(Settings(dask_workers=2)))
     result = on_dask(cohort=str(cohort), store=str(store), run_id="uji")
     return store / "nasional" / "tahap-4" / "uji", result
+
+
+def _publish_hand_made(store, slug: str, tamper: bool = False) -> None:
+    """Published runs of Tahap I-IV whose figures differ from what the region's inputs give: 3 programs (one
+    quick-win candidate), two commitments recorded (one signed). `tamper`: the Tahap III roadmap is altered after
+    publishing, so its integrity check fails."""
+    from datetime import UTC, datetime
+
+    from bimtek.analysis.finalisation import NOT_RECORDED
+    from bimtek.core.taxonomy import load_taxonomy
+    from bimtek.core.vocabularies import SIGNED, UNSIGNED
+    from bimtek.store.package import publish_run, run_prefix
+    from bimtek.store.storage import open_location
+
+    codes = [d.code for d in load_taxonomy().dimensions]
+    roadmap = pd.DataFrame({"dimensi": [codes[0], codes[0], codes[2]], "anggaran": [1.0e9, 2.0e9, 5.0e8],
+                            "quick_win_candidate": [True, False, False]})
+    status = pd.DataFrame({"opd": ["A", "B", "C"], "status": [SIGNED, UNSIGNED, NOT_RECORDED]})
+    location = open_location(str(store))
+    for stage, (valid, rejected) in PUBLISHED_REPORT.items():
+        report = {"region": slug, "rows_total": valid + rejected, "rows_valid": valid, "rows_rejected": rejected,
+                  "files": [{"path": "x.csv"}], "rejections": []}
+        outputs = {"validation/report.json": json.dumps(report).encode()}
+        if stage == 3:
+            outputs["roadmap/roadmap.csv"] = roadmap.to_csv(index=False).encode()
+        if stage == 4:
+            outputs["komitmen/status_komitmen.csv"] = status.to_csv(index=False).encode()
+        publish_run(location, slug, stage, "terbit", outputs, [], datetime.now(UTC), "uji")
+    if tamper:
+        (store / run_prefix(slug, 3, "terbit") / "roadmap" / "roadmap.csv").write_bytes(b"dimensi,anggaran\n")
 
 
 def test_synth_writes_region_files_and_every_stage_inbox(cohort):
@@ -67,6 +102,20 @@ def test_national_tables_add_up_per_region_and_dimension(national):
     assert ((per_region["komitmen_ditandatangani"] > 0)
             & (per_region["komitmen_ditandatangani"] < per_region["komitmen_total"])).all()
     assert (per_region["kandidat_quick_win"] > 0).all()
+
+
+def test_published_region_is_read_from_the_store_and_a_tampered_one_recomputed(national):
+    run, result = national
+    per_region = pd.read_csv(run / "nasional" / "per_daerah.csv").set_index("slug")
+    assert result["from_store"] == 1
+    read, tampered = per_region.iloc[0], per_region.iloc[1]
+    assert read["baris_valid"] == sum(v for v, _ in PUBLISHED_REPORT.values()) == 32
+    assert read["baris_ditolak"] == sum(r for _, r in PUBLISHED_REPORT.values()) == 7
+    assert (read["program"], read["anggaran"], read["kandidat_quick_win"]) == (3, 3.5e9, 1)
+    assert (read["komitmen_ditandatangani"], read["komitmen_total"]) == (1, 2)
+    dimension_columns = [c for c in per_region.columns if c.startswith("program_")]
+    assert read[dimension_columns].tolist() == [2, 0, 1, 0, 0, 0]
+    assert tampered["program"] > 3 and tampered["baris_valid"] != 32  # computed from its inputs
 
 
 def test_national_document_workbook_chart_and_manifest(national):

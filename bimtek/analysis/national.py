@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bimtek.analysis.aggregate import by_dimension
+from bimtek.analysis.finalisation import NOT_RECORDED
 from bimtek.core.region import Region
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.core.settings import Settings
@@ -51,21 +52,49 @@ def region_figures(region: Region, results_by_stage: dict[int, list], settings: 
         report = build_report(region.slug, results_by_stage[stage])
         figures.rows_valid += report.rows_valid
         figures.rows_rejected += report.rows_rejected
-    codes = [d.code for d in load_taxonomy().dimensions]
-    labels = {d.label: d.code for d in load_taxonomy().dimensions}
-    figures.programs, figures.budget = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0.0)
-    if results_by_stage.get(3):
-        roadmap = build_roadmap(combined_valid(results_by_stage[3]), region, settings)
-        for row in by_dimension(roadmap).to_dict("records"):
-            code = labels.get(row["dimensi"], row["dimensi"])
-            figures.programs[code] = int(row["programs"])
-            figures.budget[code] = float(row["anggaran_total"])
-        figures.quick_wins = int(roadmap["quick_win_candidate"].sum())
+    roadmap = build_roadmap(combined_valid(results_by_stage[3]), region, settings) if results_by_stage.get(3) else None
+    _add_roadmap(figures, roadmap)
     if results_by_stage.get(4):
         commitments = combined_valid(results_by_stage[4], "komitmen")
         figures.commitments_total = len(commitments)
         figures.commitments_signed = int((commitments["status"] == SIGNED).sum())
     return figures
+
+
+def published_figures(region: Region, reports: dict[int, dict], roadmap: pd.DataFrame | None,
+                      commitment_status: pd.DataFrame | None) -> RegionFigures:
+    """Figures of one region from its published runs instead of its inputs.
+
+    `reports`: stage -> the run's validation/report.json (a stage never published absent); `roadmap`: the Tahap III
+    run's roadmap/roadmap.csv; `commitment_status`: the Tahap IV run's komitmen/status_komitmen.csv (one row per
+    OPD; OPD without a commitment row, status `tidak tercatat`, are not counted). A region whose OPD sent two
+    commitment rows counts one here (the first, as Tahap IV does) where `region_figures` counts both.
+    """
+    figures = RegionFigures(region.slug, region.name, region.province, bool(region.synthetic))
+    figures.stages = sorted(stage for stage, report in reports.items() if report.get("files"))
+    for stage in figures.stages:
+        figures.rows_valid += int(reports[stage]["rows_valid"])
+        figures.rows_rejected += int(reports[stage]["rows_rejected"])
+    _add_roadmap(figures, roadmap)
+    if commitment_status is not None:
+        recorded = commitment_status[commitment_status["status"] != NOT_RECORDED]
+        figures.commitments_total = len(recorded)
+        figures.commitments_signed = int((recorded["status"] == SIGNED).sum())
+    return figures
+
+
+def _add_roadmap(figures: RegionFigures, roadmap: pd.DataFrame | None) -> None:
+    """Programs and budget per dimension and quick-win candidates of a Tahap III roadmap (zeros without one)."""
+    codes = [d.code for d in load_taxonomy().dimensions]
+    labels = {d.label: d.code for d in load_taxonomy().dimensions}
+    figures.programs, figures.budget = dict.fromkeys(codes, 0), dict.fromkeys(codes, 0.0)
+    if roadmap is None:
+        return
+    for row in by_dimension(roadmap).to_dict("records"):
+        code = labels.get(row["dimensi"], row["dimensi"])
+        figures.programs[code] = int(row["programs"])
+        figures.budget[code] = float(row["anggaran_total"])
+    figures.quick_wins = int(roadmap["quick_win_candidate"].sum())
 
 
 def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
