@@ -7,7 +7,7 @@ from prefect import flow
 from flows.artifacts import publish_overall_artifact
 from flows.naming import run_name
 from flows.options import stage_flow_options
-from flows.parameters import OptionalText, RegionChoice, region_for_run
+from flows.parameters import InboxText, RegionChoice, RunIdText, StoreText, region_for_run
 from flows.registry import stage_flow
 
 STAGES = ("1", "2", "3", "4")
@@ -20,8 +20,8 @@ def stage_inputs(inputs: str, stage: str) -> str:
 
 
 @flow(name="bimtek-all", flow_run_name=run_name("bimtek-all"), **stage_flow_options(fan_out=False))
-def bimtek_all(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "",
-               run_id: OptionalText = "") -> dict:
+def bimtek_all(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
+               run_id: RunIdText = "") -> dict:
     """Run Tahap I, II, III and IV on `<inputs>/tahap-N/`; each stage reads what the previous one published.
 
     Args:

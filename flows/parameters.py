@@ -7,6 +7,7 @@
 - `inputs`, `store`, `run_id`: plain text; empty means the default (the stage inbox of the region in the store,
   BIMTEK_STORE, the UTC time). None is read as empty, so the form needs no "str | None" toggle.
 - `stage` (validation only): a whole number 1-4.
+Every field carries an Indonesian title (`json_schema_extra`, which Prefect keeps: its own `title` is the name).
 Descriptions shown under each field come from the flows' docstrings (Google style "Args:"), in Indonesian.
 """
 
@@ -36,10 +37,20 @@ def _none_as_empty(value: object) -> object:
     return "" if value is None else value
 
 
+def _form(title: str, **extra: object) -> dict:
+    """JSON-schema extras of one run-form field: its Indonesian title (Prefect would show the parameter name)."""
+    return {"title": title, **extra}
+
+
 _CHOICES = region_choices()
-RegionChoice = Annotated[str, Field(json_schema_extra={"enum": _CHOICES} if _CHOICES else None)]
-OptionalText = Annotated[str, BeforeValidator(_none_as_empty)]
-StageNumber = Annotated[int, Field(ge=1, le=4)]
+RegionChoice = Annotated[str, Field(json_schema_extra=_form("Wilayah", **({"enum": _CHOICES} if _CHOICES else {})))]
+InboxText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Kotak masuk (boleh kosong)"))]
+StoreText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Tempat hasil (boleh kosong)"))]
+RunIdText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Nama run (boleh kosong)"))]
+ReportPathText = Annotated[
+    str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Berkas laporan (boleh kosong)"))
+]
+StageNumber = Annotated[int, Field(ge=1, le=4, json_schema_extra=_form("Tahap (1-4)"))]
 
 
 class UnknownRegionError(RegionError):

@@ -12,7 +12,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
-from flows.parameters import OptionalText, RegionChoice, stage_locations
+from flows.parameters import InboxText, RegionChoice, RunIdText, StoreText, stage_locations
 from tasks.documents import render_documents
 from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_1 import draft_tahap_1
@@ -22,7 +22,7 @@ STAGE = 1
 
 @flow(name="tahap-1", flow_run_name=run_name("tahap-1"), **stage_flow_options())
 @coordinator_outcome(STAGE)
-def tahap_1(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
+def tahap_1(region: RegionChoice, inputs: InboxText = "", store: StoreText = "", run_id: RunIdText = "") -> dict:
     """Ingest -> validate -> readiness/SWOT/keywords/long list -> Buku 1 (+ feedback, PDF/DOCX) -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)

@@ -13,7 +13,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
-from flows.parameters import OptionalText, RegionChoice, stage_locations
+from flows.parameters import InboxText, RegionChoice, RunIdText, StoreText, stage_locations
 from tasks.cache import cache_location, cached, draft_key
 from tasks.documents import render_documents
 from tasks.drafting import draft_tahap_3
@@ -29,7 +29,7 @@ ANALYSIS_KEYS = tuple(FIGURE_KEYS.values())
 
 @flow(name="tahap-3", flow_run_name=run_name("tahap-3"), **stage_flow_options())
 @coordinator_outcome(STAGE)
-def tahap_3(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
+def tahap_3(region: RegionChoice, inputs: InboxText = "", store: StoreText = "", run_id: RunIdText = "") -> dict:
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)

@@ -11,7 +11,7 @@ from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
 from flows.outcomes import coordinator_outcome
-from flows.parameters import OptionalText, RegionChoice, stage_locations
+from flows.parameters import InboxText, RegionChoice, RunIdText, StoreText, stage_locations
 from tasks.documents import render_documents
 from tasks.publishing import archive_run_inputs, choose_run, publish_outputs
 from tasks.tahap_4 import draft_tahap_4, load_tahap_4_previous
@@ -21,7 +21,7 @@ STAGE = 4
 
 @flow(name="tahap-4", flow_run_name=run_name("tahap-4"), **stage_flow_options())
 @coordinator_outcome(STAGE)
-def tahap_4(region: RegionChoice, inputs: OptionalText = "", store: OptionalText = "", run_id: OptionalText = "") -> dict:
+def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "", run_id: RunIdText = "") -> dict:
     """Tahap III outputs + ingest -> validate (incl. quick_win_unknown) -> finalise -> documents -> package -> store.
 
     Raises MissingStageError (from tasks.previous) when Tahap III was never published for the region.

@@ -13,12 +13,12 @@ from flows.intake import run_intake
 from flows.naming import run_name
 from flows.notify import notify_if_needed
 from flows.options import stage_flow_options
-from flows.parameters import OptionalText, RegionChoice, StageNumber, stage_locations
+from flows.parameters import InboxText, RegionChoice, ReportPathText, StageNumber, stage_locations
 
 
 @flow(name="validasi-inbox", flow_run_name=run_name("validasi"), **stage_flow_options())
-def validate_inputs(region: RegionChoice, inputs: OptionalText = "", stage: StageNumber = 3,
-                    report_path: OptionalText = "") -> dict:
+def validate_inputs(region: RegionChoice, inputs: InboxText = "", stage: StageNumber = 3,
+                    report_path: ReportPathText = "") -> dict:
     """Check the OPD files of one stage's inbox and write validation/report.json-style output to `report_path`.
 
     Args:

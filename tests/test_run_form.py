@@ -1,0 +1,34 @@
+"""The Prefect UI's run form: every field of every deployed flow has an Indonesian title and a description."""
+
+from __future__ import annotations
+
+import pytest
+from prefect.utilities.callables import parameter_schema
+
+from flows.bimtek_all import bimtek_all
+from flows.tahap_1 import tahap_1
+from flows.tahap_2 import tahap_2
+from flows.tahap_3 import tahap_3
+from flows.tahap_4 import tahap_4
+from flows.validate import validate_inputs
+
+STAGE_TITLES = {
+    "region": "Wilayah",
+    "inputs": "Kotak masuk (boleh kosong)",
+    "store": "Tempat hasil (boleh kosong)",
+    "run_id": "Nama run (boleh kosong)",
+}
+
+
+@pytest.mark.parametrize("flow", [tahap_1, tahap_2, tahap_3, tahap_4, bimtek_all], ids=lambda f: f.name)
+def test_stage_form_fields_have_indonesian_titles_and_descriptions(flow):
+    properties = parameter_schema(flow.fn).model_dump()["properties"]
+    assert {name: spec["title"] for name, spec in properties.items()} == STAGE_TITLES
+    assert all(spec.get("description") for spec in properties.values())
+
+
+def test_validation_form_bounds_the_stage_and_titles_it():
+    properties = parameter_schema(validate_inputs.fn).model_dump()["properties"]
+    assert properties["stage"]["title"] == "Tahap (1-4)"
+    assert (properties["stage"]["minimum"], properties["stage"]["maximum"]) == (1, 4)
+    assert properties["report_path"]["title"] == "Berkas laporan (boleh kosong)"
