@@ -59,8 +59,11 @@ def measure(fn):
     """(result, {"wall_s", "cpu_s", "peak_rss_mib"}) of one call."""
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return result, {"wall_s": round(time.perf_counter() - wall, 3), "cpu_s": round(time.process_time() - cpu, 3),
-                    "peak_rss_mib": peak_rss_mib()}
+    return result, {
+        "wall_s": round(time.perf_counter() - wall, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def write_inbox(folder: Path, files: int, rows: int, seed: int = 7) -> None:
@@ -76,6 +79,7 @@ def write_big_csv(path: Path, rows: int) -> None:
     import random
 
     from bench_pipeline import HEADER, synthetic_rows
+
     from bimtek.core.paths import SAMPLE_DIR
     from bimtek.core.region import load_region
 
@@ -85,8 +89,9 @@ def write_big_csv(path: Path, rows: int) -> None:
     block = 1000
     for start in range(0, rows, block):
         opd = region.opd_names[(start // block) % len(region.opd_names)]
-        for row in synthetic_rows(opd, min(block, rows - start), (region.period.start, region.period.end), rng,
-                                  start // block):
+        for row in synthetic_rows(
+            opd, min(block, rows - start), (region.period.start, region.period.end), rng, start // block
+        ):
             lines.append(";".join(str(v) for v in row))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -95,12 +100,12 @@ def direct_path(inbox: Path, region, store: Path) -> dict:
     """Tahap III through the domain functions the flow's tasks call, without Prefect."""
     from datetime import UTC, datetime
 
-    from bimtek.ingest.reader import read_table
-    from bimtek.store.package import code_version, file_entry, publish_run
-    from bimtek.core.settings import get_settings
     from bimtek.core.columns import datasets_for_stage
+    from bimtek.core.settings import get_settings
+    from bimtek.ingest.reader import read_table
     from bimtek.stages.deliverables import document_formats, feedback_files
     from bimtek.stages.tahap_3 import build_tahap_3
+    from bimtek.store.package import code_version, file_entry, publish_run
     from bimtek.store.storage import open_location
     from bimtek.validation import build_report, mark_duplicates, validate_sheets
 
@@ -115,8 +120,16 @@ def direct_path(inbox: Path, region, store: Path) -> dict:
         files = dict(output.files)
         files.update(feedback_files(report, results, region, 3)[0])
         files.update(document_formats(files, region, 3, get_settings().formats))
-        publish_run(open_location(str(store)), region.slug, 3, "bench-direct", files, entries,
-                    datetime(2026, 1, 1, tzinfo=UTC), code_version())
+        publish_run(
+            open_location(str(store)),
+            region.slug,
+            3,
+            "bench-direct",
+            files,
+            entries,
+            datetime(2026, 1, 1, tzinfo=UTC),
+            code_version(),
+        )
         return files
 
     _, timings["deliver_publish"] = measure(deliver_and_publish)
@@ -144,9 +157,10 @@ def run(mode: str, workdir: Path) -> dict:
     invariants: dict[str, bool] = {}
 
     def _imports():
-        import flows.tahap_3  # noqa: F401
         import bench_pipeline  # noqa: F401
         import plain_pandas  # noqa: F401
+
+        import flows.tahap_3  # noqa: F401
         from bimtek.stages import tahap_3  # noqa: F401
 
     _, fixed["imports"] = measure(_imports)
@@ -160,6 +174,7 @@ def run(mode: str, workdir: Path) -> dict:
     _, fixed["gx_setup"] = measure(warm_up)
 
     import plain_pandas
+
     from bimtek.charts.plots import MAX_SIDE_PX  # noqa: F401
     from bimtek.core.paths import SAMPLE_DIR
     from bimtek.core.region import load_region
@@ -170,16 +185,20 @@ def run(mode: str, workdir: Path) -> dict:
     inbox = workdir / "inbox"
     write_inbox(inbox, sizes["files"], sizes["rows"])
 
-    flow_result, paths["flow"] = measure(lambda: tahap_3(region=str(region_file), inputs=str(inbox),
-                                                         store=str(workdir / "store-flow"), run_id="bench-flow"))
+    flow_result, paths["flow"] = measure(
+        lambda: tahap_3(
+            region=str(region_file), inputs=str(inbox), store=str(workdir / "store-flow"), run_id="bench-flow"
+        )
+    )
     direct, paths["direct"] = measure(lambda: direct_path(inbox, region, workdir / "store-direct"))
     paths["direct"]["steps"] = direct.pop("timings")
     plain, paths["plain_pandas"] = measure(lambda: plain_pandas.run(inbox, region, workdir / "plain"))
 
     report = direct["report"]
-    invariants["same_valid_rows"] = (flow_result["rows_valid"] == report.rows_valid == int(plain["valid"].sum()))
-    invariants["same_rejected_rows"] = (flow_result["rows_rejected"] == report.rows_rejected
-                                        == int((~plain["valid"]).sum()))
+    invariants["same_valid_rows"] = flow_result["rows_valid"] == report.rows_valid == int(plain["valid"].sum())
+    invariants["same_rejected_rows"] = (
+        flow_result["rows_rejected"] == report.rows_rejected == int((~plain["valid"]).sum())
+    )
     rejected_direct = {(r.path, r.row) for r in report.rejections}
     rejected_plain = set(zip(plain.loc[~plain["valid"], "_path"], plain.loc[~plain["valid"], "_row"]))
     invariants["same_rejected_row_ids"] = rejected_direct == rejected_plain
@@ -193,7 +212,9 @@ def run(mode: str, workdir: Path) -> dict:
     figures = {}
     drafting = paths["direct"]["steps"]["draft"]["wall_s"]
     figures["flow_vs_direct"] = round(paths["flow"]["wall_s"] / paths["direct"]["wall_s"], 2)
-    figures["flow_vs_plain_plus_drafting"] = round(paths["flow"]["wall_s"] / (paths["plain_pandas"]["wall_s"] + drafting), 2)
+    figures["flow_vs_plain_plus_drafting"] = round(
+        paths["flow"]["wall_s"] / (paths["plain_pandas"]["wall_s"] + drafting), 2
+    )
     figures["flow_vs_plain_cpu"] = round(paths["flow"]["cpu_s"] / max(paths["plain_pandas"]["cpu_s"], 1e-3), 1)
 
     figures.update(rerun_figures(tahap_3, region_file, inbox, workdir, invariants))
@@ -204,8 +225,16 @@ def run(mode: str, workdir: Path) -> dict:
         run_folder = workdir / "store-flow" / region.slug / "tahap-3" / "bench-flow"
         figures["chart_max_side_px"] = max_chart_side({p.name: p.read_bytes() for p in run_folder.rglob("*.png")})
         invariants["charts_at_most_4000_px"] = figures["chart_max_side_px"] <= 4000
-    return {"mode": mode, "sizes": sizes, "fixed": fixed, "paths": paths, "figures": figures,
-            "invariants": invariants, "targets": TARGETS, "peak_rss_mib": peak_rss_mib()}
+    return {
+        "mode": mode,
+        "sizes": sizes,
+        "fixed": fixed,
+        "paths": paths,
+        "figures": figures,
+        "invariants": invariants,
+        "targets": TARGETS,
+        "peak_rss_mib": peak_rss_mib(),
+    }
 
 
 def rerun_figures(tahap_3, region_file: Path, inbox: Path, workdir: Path, invariants: dict) -> dict:
@@ -228,8 +257,11 @@ def rerun_figures(tahap_3, region_file: Path, inbox: Path, workdir: Path, invari
     finally:
         os.environ["BIMTEK_CACHE"] = "off"
         get_settings.cache_clear()
-    return {"cached_first_run": first, "rerun_one_changed": second,
-            "rerun_one_changed_vs_full": round(second["wall_s"] / first["wall_s"], 2)}
+    return {
+        "cached_first_run": first,
+        "rerun_one_changed": second,
+        "rerun_one_changed_vs_full": round(second["wall_s"] / first["wall_s"], 2),
+    }
 
 
 def validation_figures(workdir: Path, region, rows: int) -> dict:
@@ -242,15 +274,20 @@ def validation_figures(workdir: Path, region, rows: int) -> dict:
     sheets, ingest = measure(lambda: read_table(path.name, path.read_bytes(), ["program"]))
     results, validate = measure(lambda: validate_sheets(sheets, region))
     checked = sum(r.file_report.rows for r in results)
-    return {"big_file_rows": checked, "big_file_ingest": ingest, "big_file_validate": validate,
-            "validation_rows_per_s": round(checked / max(validate["wall_s"], 1e-6))}
+    return {
+        "big_file_rows": checked,
+        "big_file_ingest": ingest,
+        "big_file_validate": validate,
+        "validation_rows_per_s": round(checked / max(validate["wall_s"], 1e-6)),
+    }
 
 
 def draft_figures(region, programs: int, invariants: dict) -> dict:
     """Drafting alone (roadmap, aggregates, charts, workbook, Buku 2) for `programs` valid programs."""
     from bench_pipeline import make_inbox
-    from bimtek.ingest.reader import read_table
+
     from bimtek.core.settings import get_settings
+    from bimtek.ingest.reader import read_table
     from bimtek.stages.tahap_3 import build_tahap_3
     from bimtek.validation import build_report, mark_duplicates, validate_sheets
 
@@ -263,9 +300,13 @@ def draft_figures(region, programs: int, invariants: dict) -> dict:
     largest_side = max_chart_side(output.files)
     invariants["charts_at_most_4000_px"] = largest_side <= 4000
     sizes = {key: len(data) for key, data in output.files.items()}
-    return {"draft_programs": report.rows_valid, "draft": timing, "chart_max_side_px": largest_side,
-            "draft_bytes_total": sum(sizes.values()),
-            "draft_largest_files": dict(sorted(sizes.items(), key=lambda kv: -kv[1])[:4])}
+    return {
+        "draft_programs": report.rows_valid,
+        "draft": timing,
+        "chart_max_side_px": largest_side,
+        "draft_bytes_total": sum(sizes.values()),
+        "draft_largest_files": dict(sorted(sizes.items(), key=lambda kv: -kv[1])[:4]),
+    }
 
 
 def max_chart_side(files: dict[str, bytes]) -> int:
@@ -278,22 +319,34 @@ def max_chart_side(files: dict[str, bytes]) -> int:
 
 
 def print_table(result: dict) -> None:
-    rows = [("fixed: imports", result["fixed"]["imports"]), ("fixed: Prefect API", result["fixed"]["prefect_api"]),
-            ("fixed: GX set-up", result["fixed"]["gx_setup"])]
+    rows = [
+        ("fixed: imports", result["fixed"]["imports"]),
+        ("fixed: Prefect API", result["fixed"]["prefect_api"]),
+        ("fixed: GX set-up", result["fixed"]["gx_setup"]),
+    ]
     rows += [(f"path: {name}", figures) for name, figures in result["paths"].items()]
     rows += [(f"direct step: {name}", figures) for name, figures in result["paths"]["direct"]["steps"].items()]
     f = result["figures"]
-    rows += [("rerun: cached first run", f["cached_first_run"]), ("rerun: one file changed", f["rerun_one_changed"]),
-             (f"big file ingest ({f['big_file_rows']} rows)", f["big_file_ingest"]),
-             (f"big file validate ({f['big_file_rows']} rows)", f["big_file_validate"])]
+    rows += [
+        ("rerun: cached first run", f["cached_first_run"]),
+        ("rerun: one file changed", f["rerun_one_changed"]),
+        (f"big file ingest ({f['big_file_rows']} rows)", f["big_file_ingest"]),
+        (f"big file validate ({f['big_file_rows']} rows)", f["big_file_validate"]),
+    ]
     if "draft" in f:
         rows.append((f"draft alone ({f['draft_programs']} programs)", f["draft"]))
     print(f"{'measure':<40} {'wall s':>9} {'CPU s':>9} {'peak MiB':>9}")
     for label, m in rows:
         print(f"{label:<40} {m['wall_s']:>9.2f} {m['cpu_s']:>9.2f} {m['peak_rss_mib']:>9.1f}")
     print()
-    for key in ("flow_vs_direct", "flow_vs_plain_plus_drafting", "flow_vs_plain_cpu", "rerun_one_changed_vs_full",
-                "validation_rows_per_s", "chart_max_side_px"):
+    for key in (
+        "flow_vs_direct",
+        "flow_vs_plain_plus_drafting",
+        "flow_vs_plain_cpu",
+        "rerun_one_changed_vs_full",
+        "validation_rows_per_s",
+        "chart_max_side_px",
+    ):
         target = result["targets"].get(key)
         print(f"{key:<40} {f[key]:>12}" + (f"   target {target}" if target else ""))
     print("invariants:", ", ".join(f"{k}={'ok' if v else 'FAILED'}" for k, v in result["invariants"].items()))

@@ -61,8 +61,10 @@ def write_case(case: str, folder: Path) -> Path:
         return path
     if case == "xlsx-expands-1500mb":
         path = folder / "bom.xlsx"
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, \
-                archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+        with (
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+            archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member,
+        ):
             for _ in range(1500):
                 member.write(b" " * MiB)
         return path
@@ -123,8 +125,12 @@ def run_case(case: str) -> dict:
             message = sheets[0].message
         seconds = time.perf_counter() - started
     return {
-        "case": case, "file_mib": round(size / MiB, 1), "statuses": statuses, "rows": rows,
-        "message": message[:160], "seconds": round(seconds, 2),
+        "case": case,
+        "file_mib": round(size / MiB, 1),
+        "statuses": statuses,
+        "rows": rows,
+        "message": message[:160],
+        "seconds": round(seconds, 2),
         "peak_rss_mib_before_ingest": round(rss_after_write / 1024, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }

@@ -34,8 +34,19 @@ from bimtek.core.taxonomy import load_taxonomy  # noqa: E402
 from bimtek.ingest.reader import read_table  # noqa: E402
 from bimtek.validation import build_report, combined_valid, mark_duplicates, validate_sheets, warm_up  # noqa: E402
 
-HEADER = ["OPD", "Dimensi", "Elemen", "Nama Program", "Anggaran (Rp)", "Sumber Dana", "Tahun Mulai",
-          "Tahun Selesai", "Usulan Quick Win", "Dampak", "Kesiapan"]
+HEADER = [
+    "OPD",
+    "Dimensi",
+    "Elemen",
+    "Nama Program",
+    "Anggaran (Rp)",
+    "Sumber Dana",
+    "Tahun Mulai",
+    "Tahun Selesai",
+    "Usulan Quick Win",
+    "Dampak",
+    "Kesiapan",
+]
 
 
 def synthetic_rows(opd: str, rows: int, period: tuple[int, int], rng: random.Random, file_no: int) -> list[list]:
@@ -45,9 +56,19 @@ def synthetic_rows(opd: str, rows: int, period: tuple[int, int], rng: random.Ran
     for i in range(rows):
         dim = rng.choice(taxonomy.dimensions)
         start = rng.randint(*period)
-        row = [opd, dim.label, rng.choice(dim.elements).label, f"Program {opd[:12]} berkas {file_no} no {i + 1}",
-               f"Rp {rng.randint(50, 5000)} juta", rng.choice(["APBD", "APBN", "DAK", "CSR"]), start,
-               rng.randint(start, period[1]), rng.choice(["ya", "tidak"]), rng.randint(1, 5), rng.randint(1, 5)]
+        row = [
+            opd,
+            dim.label,
+            rng.choice(dim.elements).label,
+            f"Program {opd[:12]} berkas {file_no} no {i + 1}",
+            f"Rp {rng.randint(50, 5000)} juta",
+            rng.choice(["APBD", "APBN", "DAK", "CSR"]),
+            start,
+            rng.randint(start, period[1]),
+            rng.choice(["ya", "tidak"]),
+            rng.randint(1, 5),
+            rng.randint(1, 5),
+        ]
         if rng.random() < 0.03:
             row[1] = "Smart People"
         out.append(row)
@@ -126,8 +147,9 @@ def main() -> None:
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "targets": {"total_s": 60, "peak_rss_mib": 1536, "validate_per_file_s": 0.5},
     }
-    result["targets_met"] = (result["total_s"] < 60 and result["peak_rss_mib"] < 1536
-                             and result["validate_per_file_s"] < 0.5)
+    result["targets_met"] = (
+        result["total_s"] < 60 and result["peak_rss_mib"] < 1536 and result["validate_per_file_s"] < 0.5
+    )
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

@@ -20,10 +20,19 @@ from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.text import fold_key, fold_text
 
-COLUMNS = {"OPD": "opd", "Dimensi": "dimensi", "Elemen": "elemen", "Nama Program": "nama_program",
-           "Anggaran (Rp)": "anggaran", "Sumber Dana": "sumber_dana", "Tahun Mulai": "tahun_mulai",
-           "Tahun Selesai": "tahun_selesai", "Usulan Quick Win": "quick_win", "Dampak": "dampak",
-           "Kesiapan": "kesiapan"}
+COLUMNS = {
+    "OPD": "opd",
+    "Dimensi": "dimensi",
+    "Elemen": "elemen",
+    "Nama Program": "nama_program",
+    "Anggaran (Rp)": "anggaran",
+    "Sumber Dana": "sumber_dana",
+    "Tahun Mulai": "tahun_mulai",
+    "Tahun Selesai": "tahun_selesai",
+    "Usulan Quick Win": "quick_win",
+    "Dampak": "dampak",
+    "Kesiapan": "kesiapan",
+}
 REQUIRED = ["opd", "dimensi", "nama_program", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai"]
 
 
@@ -56,6 +65,7 @@ def _number(parser):
         except ValueError:
             return -np.inf
         return np.nan if value is None else float(value)
+
     return convert
 
 
@@ -68,8 +78,11 @@ def verdicts(inbox: pd.DataFrame, region: Region) -> pd.DataFrame:
     blank = frame[REQUIRED].eq("").any(axis=1)
     dimension = _mapped(frame["dimensi"], taxonomy.match_dimension)
     pairs = dimension.fillna("") + "\x1f" + frame["elemen"]
-    element_ok = frame["elemen"].eq("") | dimension.isna() | _mapped(
-        pairs, lambda pair: taxonomy.match_element(*pair.split("\x1f")) is not None).astype(bool)
+    element_ok = (
+        frame["elemen"].eq("")
+        | dimension.isna()
+        | _mapped(pairs, lambda pair: taxonomy.match_element(*pair.split("\x1f")) is not None).astype(bool)
+    )
     funding_ok = _mapped(frame["sumber_dana"], taxonomy.match_funding).notna()
     budget = _mapped(frame["anggaran"], _number(parse_money))
     start = _mapped(frame["tahun_mulai"], _number(parse_int))
@@ -84,12 +97,15 @@ def verdicts(inbox: pd.DataFrame, region: Region) -> pd.DataFrame:
     lookup = region.opd_lookup()
     opd_key = _mapped(frame["opd"], fold_key)
     opd_ok = opd_key.isin(lookup) if lookup else pd.Series(True, index=frame.index)
-    valid = (~blank & dimension.notna() & element_ok & funding_ok & (budget >= 0) & in_period & ordered
-             & scores_ok & opd_ok)
+    valid = (
+        ~blank & dimension.notna() & element_ok & funding_ok & (budget >= 0) & in_period & ordered & scores_ok & opd_ok
+    )
     frame["dimensi_code"] = dimension
     frame["anggaran_num"] = budget
     frame["opd_name"] = opd_key.map(lookup).fillna(frame["opd"])
-    key = pd.DataFrame({"opd": _mapped(frame["opd_name"], fold_text), "nama": _mapped(frame["nama_program"], fold_text)})
+    key = pd.DataFrame(
+        {"opd": _mapped(frame["opd_name"], fold_text), "nama": _mapped(frame["nama_program"], fold_text)}
+    )
     order = frame.sort_values(["_path", "_row"], kind="stable").index
     duplicate = pd.Series(False, index=frame.index)
     candidates = key.loc[order][valid.loc[order]]
@@ -102,10 +118,12 @@ def aggregates(frame: pd.DataFrame, out: Path) -> dict[str, pd.DataFrame]:
     """Programs and budget per dimension and per element of the valid rows, written as CSV to `out`."""
     valid = frame[frame["valid"]]
     tables = {
-        "by_dimension": valid.groupby("dimensi_code").agg(programs=("nama_program", "size"),
-                                                          anggaran_total=("anggaran_num", "sum")).reset_index(),
-        "by_element": valid.groupby(["dimensi_code", "elemen"]).agg(programs=("nama_program", "size"),
-                                                                    anggaran_total=("anggaran_num", "sum")).reset_index(),
+        "by_dimension": valid.groupby("dimensi_code")
+        .agg(programs=("nama_program", "size"), anggaran_total=("anggaran_num", "sum"))
+        .reset_index(),
+        "by_element": valid.groupby(["dimensi_code", "elemen"])
+        .agg(programs=("nama_program", "size"), anggaran_total=("anggaran_num", "sum"))
+        .reset_index(),
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():

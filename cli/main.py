@@ -7,7 +7,6 @@ trace. Heavy imports (Prefect, Great Expectations) happen inside the commands so
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -69,8 +68,10 @@ def run(
     stage: str = typer.Argument(..., help="Tahap yang dijalankan: 1, 2, 3, 4 atau all."),
     region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
     inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
-    store: Optional[str] = typer.Option(None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE, atau outputs/)."),
-    run_id: Optional[str] = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
+    store: str | None = typer.Option(
+        None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE, atau outputs/)."
+    ),
+    run_id: str | None = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
 ) -> None:
     """Jalankan satu tahap Bimtek (atau semuanya) dan terbitkan hasilnya ke store."""
     if stage not in STAGES:
@@ -93,8 +94,10 @@ def _check_run_id(run_id: str) -> None:
     try:
         validate_run_id(run_id)
     except ValueError:
-        _fail(f"--run-id '{run_id}' tidak dapat dipakai: gunakan huruf, angka, '.', '_' atau '-', diawali huruf atau "
-              f"angka, paling panjang {RUN_ID_MAX_LENGTH} karakter.")
+        _fail(
+            f"--run-id '{run_id}' tidak dapat dipakai: gunakan huruf, angka, '.', '_' atau '-', diawali huruf atau "
+            f"angka, paling panjang {RUN_ID_MAX_LENGTH} karakter."
+        )
 
 
 def _run_stage(stage: str, region: Path, inputs: str, store: str | None, run_id: str | None) -> list[str]:
@@ -135,7 +138,7 @@ def validate(
 
 @app.command()
 def demo(
-    store: Optional[str] = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
+    store: str | None = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
 ) -> None:
     """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
     from bimtek.core.paths import SAMPLE_DIR
@@ -151,7 +154,7 @@ def demo(
 
 
 from cli.ops import schedules as _schedules_command  # noqa: E402
-from cli.ops import server as _server_command
+from cli.ops import server as _server_command  # noqa: E402
 
 app.command(name="server")(_server_command)
 app.command(name="schedules")(_schedules_command)

@@ -13,7 +13,6 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -141,18 +140,22 @@ def ensure_pool(env: dict, pool: str) -> None:
 def server(
     host: str = typer.Option("127.0.0.1", "--host", help="Alamat server (0.0.0.0 agar bisa dijangkau mesin lain)."),
     port: int = typer.Option(DEFAULT_PORT, "--port", help="Port API + UI."),
-    database_url: Optional[str] = typer.Option(
+    database_url: str | None = typer.Option(
         None,
         "--database-url",
         help="postgresql+asyncpg://user@host:5432/db (bawaan: PREFECT_SERVER_DATABASE_CONNECTION_URL, lalu SQLite).",
     ),
     pool: str = typer.Option(WORK_POOL, "--pool", help="Work pool (type process) yang dilayani worker."),
     worker: bool = typer.Option(True, "--worker/--no-worker", help="Jalankan juga satu worker proses."),
-    deploy: bool = typer.Option(False, "--deploy/--no-deploy", help="Jalankan `prefect deploy --all` setelah server siap."),
-    ui_api_url: Optional[str] = typer.Option(
+    deploy: bool = typer.Option(
+        False, "--deploy/--no-deploy", help="Jalankan `prefect deploy --all` setelah server siap."
+    ),
+    ui_api_url: str | None = typer.Option(
         None, "--ui-api-url", help="URL API yang dipakai browser (bawaan: http://<host>:<port>/api)."
     ),
-    portal: bool = typer.Option(True, "--portal/--no-portal", help="Jalankan juga portal hasil dan unggah OPD (BIMTEK_PORTAL_PORT)."),
+    portal: bool = typer.Option(
+        True, "--portal/--no-portal", help="Jalankan juga portal hasil dan unggah OPD (BIMTEK_PORTAL_PORT)."
+    ),
 ) -> None:
     """Jalankan server Prefect (API + UI) dan satu worker untuk pool bimtek-process; Ctrl-C menghentikan keduanya."""
     database_url = database_url or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
@@ -192,7 +195,7 @@ def server(
         console.print("Menghentikan worker dan server ...")
     except (RuntimeError, TimeoutError, subprocess.CalledProcessError) as exc:
         console.print(f"[bold red]Galat:[/] {exc}")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=1) from None
     finally:
         for _, process in reversed(processes):
             stop_group(process)
@@ -202,8 +205,9 @@ def run_deploy(env: dict) -> None:
     """`prefect deploy --all`, its output shown once without the advice to start a worker (we start one)."""
     from portal.serve import without_deploy_noise
 
-    done = subprocess.run(prefect_command("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        prefect_command("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
+    )
     out.print(without_deploy_noise(done.stdout + done.stderr), markup=False, highlight=False)
     done.check_returncode()
 
@@ -256,13 +260,19 @@ def _schedule_table(specs, title: str) -> Table:
 
 def schedules(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region (dengan calendar: tahap-1..tahap-4, rakor)."),
-    inputs_root: Optional[str] = typer.Option(
-        None, "--inputs-root", help="Folder/s3 berisi inbox per tahap (<root>/tahap-N); bawaan: inputs/ di samping region."
+    inputs_root: str | None = typer.Option(
+        None,
+        "--inputs-root",
+        help="Folder/s3 berisi inbox per tahap (<root>/tahap-N); bawaan: inputs/ di samping region.",
     ),
-    store: Optional[str] = typer.Option(None, "--store", help="Store untuk run terjadwal (bawaan: BIMTEK_STORE worker)."),
-    apply: bool = typer.Option(False, "--apply", help="Pasang/perbarui jadwal ini di deployment Prefect (PREFECT_API_URL)."),
+    store: str | None = typer.Option(None, "--store", help="Store untuk run terjadwal (bawaan: BIMTEK_STORE worker)."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Pasang/perbarui jadwal ini di deployment Prefect (PREFECT_API_URL)."
+    ),
     clear: bool = typer.Option(False, "--clear", help="Hapus semua jadwal region ini dari deployment Prefect."),
-    today: Optional[str] = typer.Option(None, "--today", help="Anggap hari ini tanggal ini (YYYY-MM-DD); jendela yang sudah lewat dilewati."),
+    today: str | None = typer.Option(
+        None, "--today", help="Anggap hari ini tanggal ini (YYYY-MM-DD); jendela yang sudah lewat dilewati."
+    ),
 ) -> None:
     """Tampilkan jadwal yang diturunkan dari kalender region; --apply memasangnya, --clear menghapusnya."""
     import asyncio
@@ -278,7 +288,7 @@ def schedules(
         as_of = dt.date.fromisoformat(today) if today else None
     except (RegionError, ValueError) as exc:
         console.print(f"[bold red]Galat:[/] {exc}")
-        raise typer.Exit(code=2)
+        raise typer.Exit(code=2) from None
     specs = schedules_for_region(
         reg,
         today=as_of,
@@ -288,7 +298,9 @@ def schedules(
     )
     if not clear:
         if specs:
-            out.print(_schedule_table(specs, f"Jadwal {reg.slug} (waktu {specs[0].timezone}; slug bimtek:{reg.slug}:...)"))
+            out.print(
+                _schedule_table(specs, f"Jadwal {reg.slug} (waktu {specs[0].timezone}; slug bimtek:{reg.slug}:...)")
+            )
         else:
             out.print(f"Tidak ada jadwal untuk {reg.slug}: kalender kosong atau semua jendelanya sudah lewat.")
     if not (apply or clear):
@@ -308,7 +320,7 @@ def schedules(
         results = asyncio.run(apply_schedules(reg.slug, [] if clear else specs))
     except Exception as exc:  # network or API errors: one clear line
         console.print(f"[bold red]Galat:[/] tidak dapat memperbarui jadwal lewat Prefect API: {exc}")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=1) from None
     table = Table(title="Perubahan di server Prefect")
     for column in ("deployment", "slug", "aksi", "catatan"):
         table.add_column(column, overflow="fold")

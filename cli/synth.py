@@ -30,11 +30,21 @@ def synth(
 
 
 def nasional(
-    cohort: Path = typer.Option(..., "--cohort", help="Folder kohort: satu subfolder per daerah (region.yaml + inputs/)."),
-    store: str | None = typer.Option(None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE)."),
+    cohort: Path = typer.Option(
+        ..., "--cohort", help="Folder kohort: satu subfolder per daerah (region.yaml + inputs/)."
+    ),
+    store: str | None = typer.Option(
+        None, "--store", help="Folder atau s3://bucket/prefix tujuan (bawaan: BIMTEK_STORE)."
+    ),
     run_id: str | None = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
-    books: bool = typer.Option(False, "--books", help="Jalankan juga Tahap I-IV lengkap dengan buku untuk setiap daerah."),
-    recompute: bool = typer.Option(False, "--hitung-ulang", help="Hitung setiap daerah dari berkas masukannya, walau hasilnya sudah terbit di store."),
+    books: bool = typer.Option(
+        False, "--books", help="Jalankan juga Tahap I-IV lengkap dengan buku untuk setiap daerah."
+    ),
+    recompute: bool = typer.Option(
+        False,
+        "--hitung-ulang",
+        help="Hitung setiap daerah dari berkas masukannya, walau hasilnya sudah terbit di store.",
+    ),
 ) -> None:
     """Rekap nasional satu kohort: ringkasan per daerah (di Dask), sebaran per dimensi, HTML/PDF/XLSX."""
     from cli.prefect_api import PrefectApiUnavailable, ensure_prefect_api
@@ -50,4 +60,6 @@ def nasional(
     from flows.nasional import nasional as national_flow
 
     result = national_flow(cohort=str(cohort), store=store, run_id=run_id, books=books, recompute=recompute)
-    console.print(f"[green]Selesai:[/] rekap nasional {result['regions']} daerah ({result['from_store']} dibaca dari hasil terbit) di {result['run_url']}")
+    console.print(
+        f"[green]Selesai:[/] rekap nasional {result['regions']} daerah ({result['from_store']} dibaca dari hasil terbit) di {result['run_url']}"
+    )

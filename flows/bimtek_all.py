@@ -20,8 +20,7 @@ def stage_inputs(inputs: str, stage: str) -> str:
 
 
 @flow(name="bimtek-all", flow_run_name=run_name("bimtek-all"), **stage_flow_options(fan_out=False))
-def bimtek_all(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
-               run_id: RunIdText = "") -> dict:
+def bimtek_all(region: RegionChoice, inputs: InboxText = "", store: StoreText = "", run_id: RunIdText = "") -> dict:
     """Run Tahap I, II, III and IV on `<inputs>/tahap-N/`; each stage reads what the previous one published.
 
     Args:
@@ -32,6 +31,8 @@ def bimtek_all(region: RegionChoice, inputs: InboxText = "", store: StoreText = 
     """
     results = {}
     for stage in STAGES:
-        results[stage] = stage_flow(stage)(region=region, inputs=stage_inputs(inputs, stage), store=store, run_id=run_id)
+        results[stage] = stage_flow(stage)(
+            region=region, inputs=stage_inputs(inputs, stage), store=store, run_id=run_id
+        )
     publish_overall_artifact(region_for_run(region), results)
     return {"stages": results}

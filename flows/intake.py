@@ -43,9 +43,11 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
     rules = rules_key(region, datasets) if cache else ""
     settings = get_settings().model_dump(mode="json") if cache else None
     futures = [
-        cached(ingest_file, cache if key in digests else None,
-               content_key("ingest", key, digests.get(key), datasets, settings, code_version()))
-        .submit(inputs, key, datasets)
+        cached(
+            ingest_file,
+            cache if key in digests else None,
+            content_key("ingest", key, digests.get(key), datasets, settings, code_version()),
+        ).submit(inputs, key, datasets)
         for key in keys
     ]
     sheets: list[Sheet] = []
@@ -57,5 +59,6 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
-    return Intake(results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated,
-                  reused=verdicts.reused)
+    return Intake(
+        results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated, reused=verdicts.reused
+    )

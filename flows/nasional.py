@@ -15,8 +15,9 @@ SLUG, STAGE = "nasional", 4
 
 
 @flow(name="nasional", task_runner=dask_task_runner())
-def nasional(cohort: str, store: str | None = None, run_id: str | None = None, books: bool = False,
-             recompute: bool = False) -> dict:
+def nasional(
+    cohort: str, store: str | None = None, run_id: str | None = None, books: bool = False, recompute: bool = False
+) -> dict:
     """Regions of `cohort` (`<slug>/region.yaml` + `inputs/tahap-N`) -> one summary per region on Dask ->
     national tables, chart, document -> store (`<store>/nasional/tahap-4/<run-id>`).
 
@@ -26,10 +27,14 @@ def nasional(cohort: str, store: str | None = None, run_id: str | None = None, b
     run = choose_run(run_id)
     store = store or get_settings().store
     regions = list_cohort(cohort)
-    stored = [None] * len(regions) if recompute else \
-        [f.result() for f in [read_published_region.submit(r["region"], store) for r in regions]]
-    computed = {i: summarise_region.submit(r["region"], r["inputs"])
-                for i, r in enumerate(regions) if stored[i] is None}
+    stored = (
+        [None] * len(regions)
+        if recompute
+        else [f.result() for f in [read_published_region.submit(r["region"], store) for r in regions]]
+    )
+    computed = {
+        i: summarise_region.submit(r["region"], r["inputs"]) for i, r in enumerate(regions) if stored[i] is None
+    }
     figures = [stored[i] if i not in computed else computed[i].result() for i in range(len(regions))]
     if books:
         from flows.bimtek_all import bimtek_all
@@ -37,9 +42,17 @@ def nasional(cohort: str, store: str | None = None, run_id: str | None = None, b
         for r in regions:
             bimtek_all(region=r["region"], inputs=r["inputs"], store=store)
     output = draft_nasional(figures)
-    result = publish_outputs(store, SLUG, STAGE, run, output.files, [r["entry"] for r in regions],
-                             highlights=output.highlights)
-    create_table_artifact(key="nasional-per-daerah", table=table_rows(output.figures),
-                          description=f"Ringkasan nasional: {len(figures)} daerah (program, anggaran, komitmen)")
-    return {**result, "regions": len(figures), "from_store": len(regions) - len(computed),
-            "programs": int(output.figures["program"].sum())}
+    result = publish_outputs(
+        store, SLUG, STAGE, run, output.files, [r["entry"] for r in regions], highlights=output.highlights
+    )
+    create_table_artifact(
+        key="nasional-per-daerah",
+        table=table_rows(output.figures),
+        description=f"Ringkasan nasional: {len(figures)} daerah (program, anggaran, komitmen)",
+    )
+    return {
+        **result,
+        "regions": len(figures),
+        "from_store": len(regions) - len(computed),
+        "programs": int(output.figures["program"].sum()),
+    }

@@ -92,7 +92,9 @@ def _flow_run_payload() -> dict[str, Any]:
     return {}
 
 
-def notify_if_needed(region: Region, stage: int, report: Any, result: dict | None = None, threshold: float | None = None) -> bool:
+def notify_if_needed(
+    region: Region, stage: int, report: Any, result: dict | None = None, threshold: float | None = None
+) -> bool:
     """Emit `bimtek.validation.rejections-high` when too many rows were rejected; returns whether it did.
 
     `report` is a ValidationReport (or anything with rows_total/rows_rejected); `result` the stage result dict

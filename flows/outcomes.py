@@ -38,19 +38,27 @@ def failure_cause(exc: BaseException) -> str:
     """One short Indonesian paragraph: what went wrong and what to do next."""
     detail = str(exc)[:CAUSE_MAX]
     if isinstance(exc, RegionError):
-        return f"Gagal: region tidak dapat dipakai. {detail} Pilih region terdaftar di formulir run, lalu jalankan lagi."
+        return (
+            f"Gagal: region tidak dapat dipakai. {detail} Pilih region terdaftar di formulir run, lalu jalankan lagi."
+        )
     if isinstance(exc, EmptyInboxError):
         return f"Gagal: kotak masuk kosong. {detail}"
     if isinstance(exc, MissingStageError):
         return f"Gagal: tahap sebelumnya belum diterbitkan. {detail}"
     if isinstance(exc, RunExistsError):
-        return (f"Gagal: ID run sudah dipakai ({detail}). Kosongkan kolom run_id agar memakai waktu sekarang, "
-                "atau pilih ID lain.")
+        return (
+            f"Gagal: ID run sudah dipakai ({detail}). Kosongkan kolom run_id agar memakai waktu sekarang, "
+            "atau pilih ID lain."
+        )
     if isinstance(exc, StorageError):
-        return (f"Gagal: store atau kotak masuk tidak dapat dibaca/ditulis ({detail}). Periksa lokasi (folder atau "
-                "s3://bucket/prefix) dan kredensialnya, lalu jalankan lagi.")
-    return (f"Gagal karena galat tak terduga ({type(exc).__name__}: {detail}). Jalankan lagi; bila terulang, kirim "
-            "tautan run ini ke pengelola server.")
+        return (
+            f"Gagal: store atau kotak masuk tidak dapat dibaca/ditulis ({detail}). Periksa lokasi (folder atau "
+            "s3://bucket/prefix) dan kredensialnya, lalu jalankan lagi."
+        )
+    return (
+        f"Gagal karena galat tak terduga ({type(exc).__name__}: {detail}). Jalankan lagi; bila terulang, kirim "
+        "tautan run ini ke pengelola server."
+    )
 
 
 def rejection_summary(report: dict, limit: int = 5) -> str:
@@ -69,16 +77,21 @@ def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str
     total = valid + rejected
     if total == 0 or rejected / total <= threshold:
         return None
-    message = (f"{rejected} dari {total} baris ({rejected / total:.0%}) ditolak, di atas batas {threshold:.0%}. "
-               "Kirim surat umpan balik ke OPD (folder umpan-balik/) lalu jalankan lagi setelah berkas diperbaiki.")
+    message = (
+        f"{rejected} dari {total} baris ({rejected / total:.0%}) ditolak, di atas batas {threshold:.0%}. "
+        "Kirim surat umpan balik ke OPD (folder umpan-balik/) lalu jalankan lagi setelah berkas diperbaiki."
+    )
     run_id = result.get("run_id")
     if run_id:
         from flows.parameters import region_for_run
 
         try:
             slug = region_for_run(region).slug
-            report = json.loads(open_location(store or get_settings().store)
-                                .read_bytes(f"{slug}/tahap-{stage}/{run_id}/validation/report.json"))
+            report = json.loads(
+                open_location(store or get_settings().store).read_bytes(
+                    f"{slug}/tahap-{stage}/{run_id}/validation/report.json"
+                )
+            )
             message += " Rincian: " + rejection_summary(report) + "."
         except (RegionError, StorageError, ValueError):
             pass

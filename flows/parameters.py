@@ -44,8 +44,12 @@ def _form(title: str, **extra: object) -> dict:
 
 _CHOICES = region_choices()
 RegionChoice = Annotated[str, Field(json_schema_extra=_form("Wilayah", **({"enum": _CHOICES} if _CHOICES else {})))]
-InboxText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Kotak masuk (boleh kosong)"))]
-StoreText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Tempat hasil (boleh kosong)"))]
+InboxText = Annotated[
+    str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Kotak masuk (boleh kosong)"))
+]
+StoreText = Annotated[
+    str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Tempat hasil (boleh kosong)"))
+]
 RunIdText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Nama run (boleh kosong)"))]
 ReportPathText = Annotated[
     str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Berkas laporan (boleh kosong)"))

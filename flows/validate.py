@@ -17,8 +17,9 @@ from flows.parameters import InboxText, RegionChoice, ReportPathText, StageNumbe
 
 
 @flow(name="validasi-inbox", flow_run_name=run_name("validasi"), **stage_flow_options())
-def validate_inputs(region: RegionChoice, inputs: InboxText = "", stage: StageNumber = 3,
-                    report_path: ReportPathText = "") -> dict:
+def validate_inputs(
+    region: RegionChoice, inputs: InboxText = "", stage: StageNumber = 3, report_path: ReportPathText = ""
+) -> dict:
     """Check the OPD files of one stage's inbox and write validation/report.json-style output to `report_path`.
 
     Args:

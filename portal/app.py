@@ -57,10 +57,14 @@ from portal.tokens import InviteError, read_token
 
 TEMPLATES = PROJECT_ROOT / "templates" / "portal"
 STYLESHEET = TEMPLATES / "portal.css"
-PAGE_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-               "frame-ancestors 'none'; base-uri 'none'")
-DOCUMENT_POLICY = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-                   "font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+DOCUMENT_POLICY = (
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
+)
 """Deliverable HTML carries its own <style>; it never needs scripts or outside resources."""
 
 FORM_OVERHEAD_BYTES = 64 * 1024
@@ -83,8 +87,13 @@ class PortalConfig:
     @classmethod
     def from_environment(cls) -> PortalConfig:
         settings = get_settings()
-        return cls(store=open_location(settings.store), regions=registered_regions(settings.region_folders),
-                   secret=signing_secret(), password=coordinator_password(), settings=settings)
+        return cls(
+            store=open_location(settings.store),
+            regions=registered_regions(settings.region_folders),
+            secret=signing_secret(),
+            password=coordinator_password(),
+            settings=settings,
+        )
 
     def region(self, slug: str) -> Region:
         path = self.regions.get(slug)
@@ -98,8 +107,12 @@ class PortalConfig:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2", "html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2", "html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["ukuran"] = _size_text
     return env
 
@@ -163,7 +176,9 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     def require_csrf(request: Request, token: str | None) -> None:
         if not csrf_valid(config.secret, request.cookies.get(CSRF_COOKIE), token):
-            raise HTTPException(status_code=403, detail="Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi.")
+            raise HTTPException(
+                status_code=403, detail="Formulir kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
+            )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -180,8 +195,12 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         declared = request.headers.get("content-length", "")
         limit = config.settings.upload_max_bytes + FORM_OVERHEAD_BYTES
         if request.method == "POST" and declared.isdigit() and int(declared) > limit:
-            return page(request, "galat.html.j2", status_code=413, message=(
-                f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB."))
+            return page(
+                request,
+                "galat.html.j2",
+                status_code=413,
+                message=(f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB."),
+            )
         return await call_next(request)
 
     @app.exception_handler(HTTPException)
@@ -205,15 +224,28 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         return page(request, "masuk.html.j2", lanjut=_local_next(lanjut), configured=bool(config.password))
 
     @app.post("/masuk", response_class=HTMLResponse)
-    def login(request: Request, kata_sandi: str = Form(""), lanjut: str = Form("/hasil"),
-              csrf: str = Form("")) -> Response:
+    def login(
+        request: Request, kata_sandi: str = Form(""), lanjut: str = Form("/hasil"), csrf: str = Form("")
+    ) -> Response:
         require_csrf(request, csrf)
         if not password_ok(kata_sandi, config.password):
-            return page(request, "masuk.html.j2", status_code=401, lanjut=_local_next(lanjut),
-                        configured=bool(config.password), error="Kata sandi salah.")
+            return page(
+                request,
+                "masuk.html.j2",
+                status_code=401,
+                lanjut=_local_next(lanjut),
+                configured=bool(config.password),
+                error="Kata sandi salah.",
+            )
         response = RedirectResponse(_local_next(lanjut), status_code=303)
-        response.set_cookie(SESSION_COOKIE, new_session(config.secret), max_age=SESSION_SECONDS, httponly=True,
-                            samesite="lax", secure=config.secure_cookies)
+        response.set_cookie(
+            SESSION_COOKIE,
+            new_session(config.secret),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=config.secure_cookies,
+        )
         return response
 
     @app.post("/keluar")
@@ -238,8 +270,13 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         stages = []
         for stage in STAGES:
             latest = read_latest(config.store, slug, stage)
-            stages.append({"stage": stage, "run_id": latest["run_id"] if latest else None,
-                           "created_at": latest.get("created_at") if latest else None})
+            stages.append(
+                {
+                    "stage": stage,
+                    "run_id": latest["run_id"] if latest else None,
+                    "created_at": latest.get("created_at") if latest else None,
+                }
+            )
         return page(request, "wilayah.html.j2", region=region, stages=stages)
 
     @app.get("/hasil/{slug}/tahap-{stage:int}", response_class=HTMLResponse)
@@ -259,8 +296,9 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         current = latest_run_id(config.store, slug, stage) == run_id
         base = f"/berkas/{slug}/tahap-{stage}/{run_id}"
-        return page(request, "run.html.j2", region=region, stage=stage, run_id=run_id, files=files,
-                    current=current, base=base)
+        return page(
+            request, "run.html.j2", region=region, stage=stage, run_id=run_id, files=files, current=current, base=base
+        )
 
     @app.get("/berkas/{key:path}")
     def store_file(request: Request, key: str) -> Response:
@@ -288,10 +326,19 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         require_login(request)
         region = config.region(slug)
         rows = config.status.per_opd(config.store, region, _stage(stage))
-        counts = {name: sum(1 for row in rows if row.status == name)
-                  for name in ("lengkap", "perlu perbaikan", "belum mengirim")}
-        return page(request, "status.html.j2", region=region, stage=stage, rows=rows, counts=counts,
-                    time=lambda moment: local_time(moment, region.timezone))
+        counts = {
+            name: sum(1 for row in rows if row.status == name)
+            for name in ("lengkap", "perlu perbaikan", "belum mengirim")
+        }
+        return page(
+            request,
+            "status.html.j2",
+            region=region,
+            stage=stage,
+            rows=rows,
+            counts=counts,
+            time=lambda moment: local_time(moment, region.timezone),
+        )
 
     # ------------------------------------------------------------------------------------------- OPD upload
 
@@ -310,11 +357,20 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         invite, region, opd = invitation(token)
         inbox = f"{region.slug}/kotak-masuk/tahap-{invite.stage}/{invite.opd}"
         earlier = config.store.child(inbox).list(None, missing_ok=True)
-        return page(request, "unggah.html.j2", status_code=status_code, region=region, stage=invite.stage,
-                    opd=opd, token=token, earlier=list(reversed(earlier)),
-                    expires=local_time(invite.expires, region.timezone),
-                    suffixes=", ".join(config.settings.allowed_suffixes),
-                    max_mb=f"{config.settings.upload_max_bytes / 1_048_576:.0f}", **context)
+        return page(
+            request,
+            "unggah.html.j2",
+            status_code=status_code,
+            region=region,
+            stage=invite.stage,
+            opd=opd,
+            token=token,
+            earlier=list(reversed(earlier)),
+            expires=local_time(invite.expires, region.timezone),
+            suffixes=", ".join(config.settings.allowed_suffixes),
+            max_mb=f"{config.settings.upload_max_bytes / 1_048_576:.0f}",
+            **context,
+        )
 
     @app.get("/unggah/{token}", response_class=HTMLResponse)
     def upload_form(request: Request, token: str) -> HTMLResponse:
@@ -325,12 +381,14 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         invite, region, opd = invitation(token)
         data = build_intake_workbook(region, invite.stage, opd)
         name = intake_filename(invite.stage, opd)
-        return Response(data, media_type=guess_content_type(name),
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return Response(
+            data, media_type=guess_content_type(name), headers={"Content-Disposition": f'attachment; filename="{name}"'}
+        )
 
     @app.post("/unggah/{token}", response_class=HTMLResponse)
-    async def upload(request: Request, token: str, berkas: UploadFile = File(...),
-                     csrf: str = Form("")) -> HTMLResponse:
+    async def upload(
+        request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form("")
+    ) -> HTMLResponse:
         require_csrf(request, csrf)
         invite, region, opd = invitation(token)
         limit = config.settings.upload_max_bytes
@@ -340,8 +398,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             check_upload(name, data, config.settings.allowed_suffixes, limit)
         except UploadRefused as exc:
             return upload_page(request, token, status_code=400, refused=str(exc))
-        outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data,
-                                 dt.datetime.now(dt.UTC))
+        outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data, dt.datetime.now(dt.UTC))
         config.status.remember(config.store, region, invite.stage, outcome)
         logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
         return upload_page(request, token, report=outcome.report, uploaded=name)

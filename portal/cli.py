@@ -14,9 +14,15 @@ console = Console(stderr=True)
 def undangan(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region (daftar OPD)."),
     stage: int = typer.Option(..., "--stage", min=1, max=4, help="Tahap Bimtek (1-4) yang berkasnya diunggah."),
-    out: Path | None = typer.Option(None, "--out", help="Berkas .xlsx daftar tautan (bawaan: undangan-tahap-N-<region>.xlsx)."),
-    days: int | None = typer.Option(None, "--hari", min=1, help="Masa berlaku tautan dalam hari (bawaan: BIMTEK_INVITE_DAYS)."),
-    cabut: list[str] = typer.Option([], "--cabut", help="Cabut tautan OPD ini (nama, alias atau slug); boleh berulang."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Berkas .xlsx daftar tautan (bawaan: undangan-tahap-N-<region>.xlsx)."
+    ),
+    days: int | None = typer.Option(
+        None, "--hari", min=1, help="Masa berlaku tautan dalam hari (bawaan: BIMTEK_INVITE_DAYS)."
+    ),
+    cabut: list[str] = typer.Option(
+        [], "--cabut", help="Cabut tautan OPD ini (nama, alias atau slug); boleh berulang."
+    ),
 ) -> None:
     """Buat satu tautan unggah per OPD (ditandatangani, berbatas waktu, dapat dicabut) dan simpan sebagai .xlsx."""
     from bimtek.core.region import RegionError, load_region
@@ -53,4 +59,6 @@ def undangan(
     expires_text = local_time(links[0].expires, reg.timezone)
     target = out or Path(f"undangan-tahap-{stage}-{reg.slug}.xlsx")
     target.write_bytes(invitations_xlsx(links, reg, stage, expires_text))
-    console.print(f"[green]Selesai:[/] {len(links)} tautan Tahap {stage} (berlaku sampai {expires_text}) ditulis ke {target}")
+    console.print(
+        f"[green]Selesai:[/] {len(links)} tautan Tahap {stage} (berlaku sampai {expires_text}) ditulis ke {target}"
+    )

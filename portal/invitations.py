@@ -30,15 +30,17 @@ class InvitationLink:
     expires: dt.datetime
 
 
-def invitation_links(region: Region, stage: int, store: Location, secret: str, portal_url: str,
-                     now: dt.datetime, days: int) -> list[InvitationLink]:
+def invitation_links(
+    region: Region, stage: int, store: Location, secret: str, portal_url: str, now: dt.datetime, days: int
+) -> list[InvitationLink]:
     """A link per OPD of the region at its current version (revoked links stay revoked), valid for `days`."""
     versions = read_versions(store, region.slug, stage)
     expires = now + dt.timedelta(days=days)
     links = []
     for slug, name in opd_slugs(region).items():
-        token = make_token(secret, Invite(region=region.slug, stage=stage, opd=slug,
-                                          version=versions.get(slug, 0), expires=expires))
+        token = make_token(
+            secret, Invite(region=region.slug, stage=stage, opd=slug, version=versions.get(slug, 0), expires=expires)
+        )
         links.append(InvitationLink(opd=name, url=f"{portal_url.rstrip('/')}/{UPLOAD_ROUTE}/{token}", expires=expires))
     return links
 
@@ -50,8 +52,10 @@ def invitations_xlsx(links: list[InvitationLink], region: Region, stage: int, ex
     sheet.title = "Tautan unggah"
     sheet["A1"] = f"Tautan unggah berkas Tahap {stage} - {region.name}"
     sheet["A1"].font = TITLE_FONT
-    sheet["A2"] = (f"Kirim setiap tautan hanya kepada OPD-nya. Berlaku sampai {expires_text}. "
-                   "Tautan dapat dicabut koordinator (bimtek undangan --cabut).")
+    sheet["A2"] = (
+        f"Kirim setiap tautan hanya kepada OPD-nya. Berlaku sampai {expires_text}. "
+        "Tautan dapat dicabut koordinator (bimtek undangan --cabut)."
+    )
     headers = ["OPD", "Tautan unggah", "Berlaku sampai"]
     sheet.append([])
     sheet.append(headers)

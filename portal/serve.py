@@ -12,8 +12,18 @@ DEPLOY_NOISE = ("start a worker", "prefect worker start")
 
 def portal_command(host: str, port: int) -> list[str]:
     """The uvicorn command serving `portal.app:create_app` (no access log: upload links carry tokens)."""
-    return [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", host,
-            "--port", str(port), "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "portal.app:create_app",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
 
 
 def portal_problem() -> str | None:

@@ -67,8 +67,9 @@ def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[She
     return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
 
 
-def save_upload(store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes,
-                now: dt.datetime) -> str:
+def save_upload(
+    store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes, now: dt.datetime
+) -> str:
     """Store the file under the OPD's inbox folder with the upload time; never replaces an existing file."""
     inbox = inbox_prefix(region.slug, stage)
     key = upload_key(opd_slug, name, now)
@@ -81,8 +82,9 @@ def save_upload(store: Location, region: Region, stage: int, opd_slug: str, name
     return f"{inbox}/{candidate}"
 
 
-def receive_upload(store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes,
-                   now: dt.datetime) -> UploadOutcome:
+def receive_upload(
+    store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes, now: dt.datetime
+) -> UploadOutcome:
     """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost)."""
     key = save_upload(store, region, stage, opd_slug, name, data, now)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
@@ -132,5 +134,11 @@ class InboxStatus:
 
 
 def _status_row(row: pd.Series, last: dict[str, dt.datetime]) -> OpdStatus:
-    return OpdStatus(opd=str(row["opd"]), status=str(row["status"]), files=int(row["berkas"]),
-                     rows_valid=int(row["valid"]), rows_rejected=int(row["ditolak"]), last_upload=last.get(row["opd"]))
+    return OpdStatus(
+        opd=str(row["opd"]),
+        status=str(row["status"]),
+        files=int(row["berkas"]),
+        rows_valid=int(row["valid"]),
+        rows_rejected=int(row["ditolak"]),
+        last_upload=last.get(row["opd"]),
+    )

@@ -60,8 +60,13 @@ def revoke(store: Location, region_slug: str, stage: int, opd_slug: str) -> int:
 
 def make_token(secret: str, invite: Invite) -> str:
     """The signed token of an invitation."""
-    payload = {"r": invite.region, "t": invite.stage, "o": invite.opd, "v": invite.version,
-               "e": int(invite.expires.timestamp())}
+    payload = {
+        "r": invite.region,
+        "t": invite.stage,
+        "o": invite.opd,
+        "v": invite.version,
+        "e": int(invite.expires.timestamp()),
+    }
     return _serializer(secret).dumps(payload)
 
 
@@ -69,8 +74,13 @@ def read_token(secret: str, token: str, store: Location, now: dt.datetime) -> In
     """The invitation a token stands for; `InviteError` when forged, expired or revoked."""
     try:
         payload = _serializer(secret).loads(token)
-        invite = Invite(region=str(payload["r"]), stage=int(payload["t"]), opd=str(payload["o"]),
-                        version=int(payload["v"]), expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.UTC))
+        invite = Invite(
+            region=str(payload["r"]),
+            stage=int(payload["t"]),
+            opd=str(payload["o"]),
+            version=int(payload["v"]),
+            expires=dt.datetime.fromtimestamp(int(payload["e"]), dt.UTC),
+        )
     except (BadSignature, KeyError, TypeError, ValueError):
         raise InviteError("Tautan unggah tidak sah. Mintalah tautan baru kepada koordinator.") from None
     if now >= invite.expires:

@@ -21,8 +21,20 @@ from pathlib import Path
 import yaml
 
 SAMPLE_DIR = Path(__file__).resolve().parent
-PROVINCES = ("Aceh", "Sumatera Barat", "Riau", "Jawa Barat", "Jawa Tengah", "Jawa Timur", "Bali",
-             "Nusa Tenggara Barat", "Kalimantan Timur", "Sulawesi Selatan", "Maluku", "Papua")
+PROVINCES = (
+    "Aceh",
+    "Sumatera Barat",
+    "Riau",
+    "Jawa Barat",
+    "Jawa Tengah",
+    "Jawa Timur",
+    "Bali",
+    "Nusa Tenggara Barat",
+    "Kalimantan Timur",
+    "Sulawesi Selatan",
+    "Maluku",
+    "Papua",
+)
 KINDS = ("Kabupaten", "Kota")
 
 
@@ -39,8 +51,11 @@ def _generator():
 def region_entry(index: int, rng: random.Random) -> dict:
     """Slug, name and province of the `index`-th region of a cohort (1-based)."""
     kind = KINDS[0] if rng.random() < 0.8 else KINDS[1]
-    return {"slug": f"{kind.lower()}-sintetis-{index:03d}", "name": f"{kind} Sintetis {index:03d}",
-            "province": PROVINCES[rng.randrange(len(PROVINCES))]}
+    return {
+        "slug": f"{kind.lower()}-sintetis-{index:03d}",
+        "name": f"{kind} Sintetis {index:03d}",
+        "province": PROVINCES[rng.randrange(len(PROVINCES))],
+    }
 
 
 def _drop_some_proposals(inbox: Path, rng: random.Random) -> None:
@@ -66,7 +81,8 @@ def write_cohort(regions: int, seed: int, out: Path) -> list[Path]:
         _drop_some_proposals(folder / "inputs" / "tahap-3", rng)
         region = {**base, **entry, "synthetic": True}
         header = "# Synthetic region written by `bimtek synth` (sample/cohort.py): all content invented.\n"
-        (folder / "region.yaml").write_text(header + yaml.safe_dump(region, allow_unicode=True, sort_keys=False),
-                                            encoding="utf-8")
+        (folder / "region.yaml").write_text(
+            header + yaml.safe_dump(region, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         written.append(folder / "region.yaml")
     return written

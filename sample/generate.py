@@ -56,8 +56,22 @@ FIXED_TIME = dt.datetime(2026, 9, 1, 8, 0, 0)
 """Workbook creation/modification time written into docProps (keeps metadata stable)."""
 
 PROGRAM_COLUMNS = (
-    "opd", "dimensi", "elemen", "nama_program", "deskripsi", "anggaran", "sumber_dana", "tahun_mulai",
-    "tahun_selesai", "quick_win", "sasaran", "indikator", "dampak", "kesiapan", "target", "alasan_quick_win_opd",
+    "opd",
+    "dimensi",
+    "elemen",
+    "nama_program",
+    "deskripsi",
+    "anggaran",
+    "sumber_dana",
+    "tahun_mulai",
+    "tahun_selesai",
+    "quick_win",
+    "sasaran",
+    "indikator",
+    "dampak",
+    "kesiapan",
+    "target",
+    "alasan_quick_win_opd",
 )
 NARRATIVE_FILE = SAMPLE_DIR / "narasi.yaml"
 """The masterplan text of the sample region (Tahap III `narasi` and `strategi_dimensi`), written by hand."""
@@ -76,55 +90,98 @@ class Opd:
     """A Renstra program this OPD would cite in the Tahap II `Rujukan` column."""
 
 
-OPDS = {o.key: o for o in [
-    Opd("setda", "Sekretariat Daerah", "sekretariat-daerah", "Program Penunjang Urusan Pemerintahan Daerah"),
-    Opd("setwan", "Sekretariat DPRD", "sekretariat-dprd", "Program Dukungan Pelaksanaan Tugas dan Fungsi DPRD"),
-    Opd("inspektorat", "Inspektorat", "inspektorat", "Program Penyelenggaraan Pengawasan"),
-    Opd("humas", "Bagian Humas dan Protokol", "bagian-humas", "Program Informasi dan Komunikasi Publik"),
-    Opd("perekonomian", "Bagian Perekonomian dan SDA", "bagian-perekonomian", "Program Perekonomian dan Pembangunan"),
-    Opd("adpem", "Bagian Administrasi Pembangunan", "bagian-adpem", "Program Perekonomian dan Pembangunan"),
-    Opd("hukum", "Bagian Hukum", "bagian-hukum", "Program Pemerintahan dan Kesejahteraan Rakyat"),
-    Opd("organisasi", "Bagian Organisasi", "bagian-organisasi", "Program Penataan Organisasi"),
-    Opd("tapem", "Bagian Tata Pemerintahan", "bagian-tapem", "Program Pemerintahan dan Kesejahteraan Rakyat"),
-    Opd("bappeda", "Badan Perencanaan, Penelitian dan Pengembangan Daerah", "bappeda",
-        "Program Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah"),
-    Opd("bkd", "Badan Keuangan Daerah", "bkd", "Program Pengelolaan Pendapatan Daerah"),
-    Opd("bkpsdm", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "bkpsdm",
-        "Program Kepegawaian Daerah"),
-    Opd("bpbd", "Badan Penanggulangan Bencana Daerah", "bpbd", "Program Penanggulangan Bencana"),
-    Opd("kesbangpol", "Badan Kesatuan Bangsa dan Politik", "kesbangpol", "Program Peningkatan Kewaspadaan Nasional"),
-    Opd("diskominfo", "Dinas Komunikasi dan Informatika", "diskominfo", "Program Aplikasi Informatika"),
-    Opd("disdukcapil", "Dinas Kependudukan dan Pencatatan Sipil", "disdukcapil",
-        "Program Pendaftaran Penduduk dan Pencatatan Sipil"),
-    Opd("dinkes", "Dinas Kesehatan", "dinas-kesehatan",
-        "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya Kesehatan Masyarakat"),
-    Opd("disdikbud", "Dinas Pendidikan dan Kebudayaan", "dinas-pendidikan", "Program Pengelolaan Pendidikan"),
-    Opd("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang", "dinas-pupr", "Program Penyelenggaraan Jalan"),
-    Opd("dlh", "Dinas Lingkungan Hidup", "dinas-lingkungan-hidup", "Program Pengelolaan Persampahan"),
-    Opd("distan", "Dinas Pertanian dan Ketahanan Pangan", "dinas-pertanian", "Program Penyuluhan Pertanian"),
-    Opd("diskan", "Dinas Perikanan", "dinas-perikanan", "Program Pengelolaan Perikanan Tangkap"),
-    Opd("perdagangan", "Dinas Perdagangan, Tenaga Kerja, Koperasi dan UKM", "dinas-perdagangan",
-        "Program Pemberdayaan Usaha Menengah, Usaha Kecil dan Usaha Mikro"),
-    Opd("pariwisata", "Dinas Pariwisata, Pemuda dan Olahraga", "dinas-pariwisata",
-        "Program Pemasaran Pariwisata"),
-    Opd("dpmn", "Dinas Pemberdayaan Masyarakat dan Nagari", "dpmn", "Program Penataan Desa/Nagari"),
-    Opd("dinsos", "Dinas Sosial", "dinas-sosial", "Program Perlindungan dan Jaminan Sosial"),
-    Opd("dishub", "Dinas Perhubungan", "dinas-perhubungan", "Program Penyelenggaraan Lalu Lintas dan Angkutan Jalan"),
-    Opd("dpmptsp", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", "dpmptsp",
-        "Program Pelayanan Penanaman Modal"),
-    Opd("dispusip", "Dinas Perpustakaan dan Kearsipan", "dinas-perpustakaan", "Program Pembinaan Perpustakaan"),
-    Opd("dp3ap2kb", "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana",
-        "dp3ap2kb", "Program Perlindungan Perempuan"),
-    Opd("satpol", "Satuan Polisi Pamong Praja dan Pemadam Kebakaran", "satpol-pp-damkar",
-        "Program Peningkatan Ketenteraman dan Ketertiban Umum"),
-    Opd("rsud", "RSUD Padang Pariaman", "rsud", "Program Pemenuhan Upaya Kesehatan Perorangan"),
-    Opd("pdam", "Perumda Air Minum Padang Pariaman", "pdam",
-        "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum"),
-]}
+OPDS = {
+    o.key: o
+    for o in [
+        Opd("setda", "Sekretariat Daerah", "sekretariat-daerah", "Program Penunjang Urusan Pemerintahan Daerah"),
+        Opd("setwan", "Sekretariat DPRD", "sekretariat-dprd", "Program Dukungan Pelaksanaan Tugas dan Fungsi DPRD"),
+        Opd("inspektorat", "Inspektorat", "inspektorat", "Program Penyelenggaraan Pengawasan"),
+        Opd("humas", "Bagian Humas dan Protokol", "bagian-humas", "Program Informasi dan Komunikasi Publik"),
+        Opd(
+            "perekonomian", "Bagian Perekonomian dan SDA", "bagian-perekonomian", "Program Perekonomian dan Pembangunan"
+        ),
+        Opd("adpem", "Bagian Administrasi Pembangunan", "bagian-adpem", "Program Perekonomian dan Pembangunan"),
+        Opd("hukum", "Bagian Hukum", "bagian-hukum", "Program Pemerintahan dan Kesejahteraan Rakyat"),
+        Opd("organisasi", "Bagian Organisasi", "bagian-organisasi", "Program Penataan Organisasi"),
+        Opd("tapem", "Bagian Tata Pemerintahan", "bagian-tapem", "Program Pemerintahan dan Kesejahteraan Rakyat"),
+        Opd(
+            "bappeda",
+            "Badan Perencanaan, Penelitian dan Pengembangan Daerah",
+            "bappeda",
+            "Program Perencanaan, Pengendalian dan Evaluasi Pembangunan Daerah",
+        ),
+        Opd("bkd", "Badan Keuangan Daerah", "bkd", "Program Pengelolaan Pendapatan Daerah"),
+        Opd("bkpsdm", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia", "bkpsdm", "Program Kepegawaian Daerah"),
+        Opd("bpbd", "Badan Penanggulangan Bencana Daerah", "bpbd", "Program Penanggulangan Bencana"),
+        Opd(
+            "kesbangpol", "Badan Kesatuan Bangsa dan Politik", "kesbangpol", "Program Peningkatan Kewaspadaan Nasional"
+        ),
+        Opd("diskominfo", "Dinas Komunikasi dan Informatika", "diskominfo", "Program Aplikasi Informatika"),
+        Opd(
+            "disdukcapil",
+            "Dinas Kependudukan dan Pencatatan Sipil",
+            "disdukcapil",
+            "Program Pendaftaran Penduduk dan Pencatatan Sipil",
+        ),
+        Opd(
+            "dinkes",
+            "Dinas Kesehatan",
+            "dinas-kesehatan",
+            "Program Pemenuhan Upaya Kesehatan Perorangan dan Upaya Kesehatan Masyarakat",
+        ),
+        Opd("disdikbud", "Dinas Pendidikan dan Kebudayaan", "dinas-pendidikan", "Program Pengelolaan Pendidikan"),
+        Opd("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang", "dinas-pupr", "Program Penyelenggaraan Jalan"),
+        Opd("dlh", "Dinas Lingkungan Hidup", "dinas-lingkungan-hidup", "Program Pengelolaan Persampahan"),
+        Opd("distan", "Dinas Pertanian dan Ketahanan Pangan", "dinas-pertanian", "Program Penyuluhan Pertanian"),
+        Opd("diskan", "Dinas Perikanan", "dinas-perikanan", "Program Pengelolaan Perikanan Tangkap"),
+        Opd(
+            "perdagangan",
+            "Dinas Perdagangan, Tenaga Kerja, Koperasi dan UKM",
+            "dinas-perdagangan",
+            "Program Pemberdayaan Usaha Menengah, Usaha Kecil dan Usaha Mikro",
+        ),
+        Opd("pariwisata", "Dinas Pariwisata, Pemuda dan Olahraga", "dinas-pariwisata", "Program Pemasaran Pariwisata"),
+        Opd("dpmn", "Dinas Pemberdayaan Masyarakat dan Nagari", "dpmn", "Program Penataan Desa/Nagari"),
+        Opd("dinsos", "Dinas Sosial", "dinas-sosial", "Program Perlindungan dan Jaminan Sosial"),
+        Opd(
+            "dishub", "Dinas Perhubungan", "dinas-perhubungan", "Program Penyelenggaraan Lalu Lintas dan Angkutan Jalan"
+        ),
+        Opd(
+            "dpmptsp",
+            "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+            "dpmptsp",
+            "Program Pelayanan Penanaman Modal",
+        ),
+        Opd("dispusip", "Dinas Perpustakaan dan Kearsipan", "dinas-perpustakaan", "Program Pembinaan Perpustakaan"),
+        Opd(
+            "dp3ap2kb",
+            "Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan Keluarga Berencana",
+            "dp3ap2kb",
+            "Program Perlindungan Perempuan",
+        ),
+        Opd(
+            "satpol",
+            "Satuan Polisi Pamong Praja dan Pemadam Kebakaran",
+            "satpol-pp-damkar",
+            "Program Peningkatan Ketenteraman dan Ketertiban Umum",
+        ),
+        Opd("rsud", "RSUD Padang Pariaman", "rsud", "Program Pemenuhan Upaya Kesehatan Perorangan"),
+        Opd(
+            "pdam",
+            "Perumda Air Minum Padang Pariaman",
+            "pdam",
+            "Program Pengelolaan dan Pengembangan Sistem Penyediaan Air Minum",
+        ),
+    ]
+}
 
 RPJMD_MISI = {
-    "governance": "Misi 1", "branding": "Misi 4", "economy": "Misi 3",
-    "living": "Misi 2", "society": "Misi 2", "environment": "Misi 5",
+    "governance": "Misi 1",
+    "branding": "Misi 4",
+    "economy": "Misi 3",
+    "living": "Misi 2",
+    "society": "Misi 2",
+    "environment": "Misi 5",
 }
 """Synthetic RPJMD 2025-2029 mission per dimension (for the Tahap II `Rujukan` column)."""
 
@@ -159,329 +216,854 @@ def P(dim_el: str, name: str, desc: str, sasaran: str, indikator: str, lo: int, 
 
 CATALOGUE: dict[str, list[Program]] = {
     "setda": [
-        P("governance/policy", "Dashboard Kinerja Pimpinan Daerah",
-          "Dasbor indikator kinerja daerah untuk rapat pimpinan", "Bupati dan pimpinan OPD",
-          "Indikator kinerja utama tampil real time", 400, 1200),
-        P("governance/bureaucracy", "E-Office dan Tanda Tangan Elektronik",
-          "Naskah dinas elektronik dengan tanda tangan tersertifikasi BSrE", "Seluruh OPD",
-          "Persentase naskah dinas elektronik", 300, 900, qw=True),
+        P(
+            "governance/policy",
+            "Dashboard Kinerja Pimpinan Daerah",
+            "Dasbor indikator kinerja daerah untuk rapat pimpinan",
+            "Bupati dan pimpinan OPD",
+            "Indikator kinerja utama tampil real time",
+            400,
+            1200,
+        ),
+        P(
+            "governance/bureaucracy",
+            "E-Office dan Tanda Tangan Elektronik",
+            "Naskah dinas elektronik dengan tanda tangan tersertifikasi BSrE",
+            "Seluruh OPD",
+            "Persentase naskah dinas elektronik",
+            300,
+            900,
+            qw=True,
+        ),
     ],
     "inspektorat": [
-        P("governance/bureaucracy", "Whistleblowing System dan Pengaduan Gratifikasi Online",
-          "Kanal pelaporan pelanggaran dan gratifikasi ASN", "ASN dan masyarakat",
-          "Jumlah laporan yang ditindaklanjuti", 100, 350),
-        P("governance/bureaucracy", "Aplikasi Audit Berbasis Risiko (e-Audit)",
-          "Kertas kerja audit dan tindak lanjut temuan secara elektronik", "Auditor Inspektorat",
-          "Persentase tindak lanjut temuan", 150, 500),
+        P(
+            "governance/bureaucracy",
+            "Whistleblowing System dan Pengaduan Gratifikasi Online",
+            "Kanal pelaporan pelanggaran dan gratifikasi ASN",
+            "ASN dan masyarakat",
+            "Jumlah laporan yang ditindaklanjuti",
+            100,
+            350,
+        ),
+        P(
+            "governance/bureaucracy",
+            "Aplikasi Audit Berbasis Risiko (e-Audit)",
+            "Kertas kerja audit dan tindak lanjut temuan secara elektronik",
+            "Auditor Inspektorat",
+            "Persentase tindak lanjut temuan",
+            150,
+            500,
+        ),
     ],
     "humas": [
-        P("governance/service", "Kanal Informasi Publik Terpadu",
-          "Portal berita, media sosial dan PPID dalam satu kanal", "Masyarakat umum",
-          "Jumlah kunjungan portal per bulan", 150, 500),
-        P("branding/appearance", "Videotron Informasi Publik di Pusat Kota Parit Malintang",
-          "Layar informasi di simpang pusat pemerintahan", "Pengguna jalan dan pengunjung",
-          "Jumlah konten informasi tayang", 600, 1500),
+        P(
+            "governance/service",
+            "Kanal Informasi Publik Terpadu",
+            "Portal berita, media sosial dan PPID dalam satu kanal",
+            "Masyarakat umum",
+            "Jumlah kunjungan portal per bulan",
+            150,
+            500,
+        ),
+        P(
+            "branding/appearance",
+            "Videotron Informasi Publik di Pusat Kota Parit Malintang",
+            "Layar informasi di simpang pusat pemerintahan",
+            "Pengguna jalan dan pengunjung",
+            "Jumlah konten informasi tayang",
+            600,
+            1500,
+        ),
     ],
     "perekonomian": [
-        P("economy/welfare", "Dashboard Pengendalian Inflasi Daerah",
-          "Pemantauan harga bahan pokok untuk Tim Pengendali Inflasi Daerah", "TPID Kabupaten",
-          "Laju inflasi terkendali", 150, 400),
-        P("economy/transaction", "Sistem Informasi Harga Bahan Pokok di Pasar Nagari",
-          "Harga harian dari pasar Lubuk Alung, Sicincin dan Pariaman", "Pedagang dan konsumen",
-          "Jumlah pasar yang melapor harian", 100, 300),
+        P(
+            "economy/welfare",
+            "Dashboard Pengendalian Inflasi Daerah",
+            "Pemantauan harga bahan pokok untuk Tim Pengendali Inflasi Daerah",
+            "TPID Kabupaten",
+            "Laju inflasi terkendali",
+            150,
+            400,
+        ),
+        P(
+            "economy/transaction",
+            "Sistem Informasi Harga Bahan Pokok di Pasar Nagari",
+            "Harga harian dari pasar Lubuk Alung, Sicincin dan Pariaman",
+            "Pedagang dan konsumen",
+            "Jumlah pasar yang melapor harian",
+            100,
+            300,
+        ),
     ],
     "adpem": [
-        P("governance/bureaucracy", "Sistem Informasi Monitoring Pembangunan (e-Monev)",
-          "Realisasi fisik dan keuangan kegiatan per OPD", "Seluruh OPD",
-          "Laporan realisasi tepat waktu", 200, 600),
-        P("governance/bureaucracy", "Katalog Elektronik Lokal Pengadaan Barang/Jasa",
-          "Etalase produk lokal untuk pengadaan pemerintah daerah", "Pelaku usaha lokal",
-          "Nilai transaksi katalog lokal", 150, 450),
+        P(
+            "governance/bureaucracy",
+            "Sistem Informasi Monitoring Pembangunan (e-Monev)",
+            "Realisasi fisik dan keuangan kegiatan per OPD",
+            "Seluruh OPD",
+            "Laporan realisasi tepat waktu",
+            200,
+            600,
+        ),
+        P(
+            "governance/bureaucracy",
+            "Katalog Elektronik Lokal Pengadaan Barang/Jasa",
+            "Etalase produk lokal untuk pengadaan pemerintah daerah",
+            "Pelaku usaha lokal",
+            "Nilai transaksi katalog lokal",
+            150,
+            450,
+        ),
     ],
     "organisasi": [
-        P("governance/bureaucracy", "Penyederhanaan Proses Bisnis dan SOP Digital",
-          "Peta proses bisnis dan SOP seluruh OPD dalam aplikasi", "Seluruh OPD",
-          "Jumlah SOP yang didigitalkan", 100, 250),
+        P(
+            "governance/bureaucracy",
+            "Penyederhanaan Proses Bisnis dan SOP Digital",
+            "Peta proses bisnis dan SOP seluruh OPD dalam aplikasi",
+            "Seluruh OPD",
+            "Jumlah SOP yang didigitalkan",
+            100,
+            250,
+        ),
     ],
     "tapem": [
-        P("governance/policy", "Profil Nagari Digital dan Batas Wilayah",
-          "Data profil dan peta batas 103 nagari", "Pemerintah nagari",
-          "Jumlah nagari dengan profil digital", 250, 700),
+        P(
+            "governance/policy",
+            "Profil Nagari Digital dan Batas Wilayah",
+            "Data profil dan peta batas 103 nagari",
+            "Pemerintah nagari",
+            "Jumlah nagari dengan profil digital",
+            250,
+            700,
+        ),
     ],
     "bappeda": [
-        P("governance/policy", "Satu Data Padang Pariaman",
-          "Portal data sektoral dengan walidata dan produsen data", "OPD dan masyarakat",
-          "Jumlah dataset terbit", 300, 900),
-        P("governance/policy", "Sistem Informasi Perencanaan Pembangunan Daerah (e-Planning)",
-          "Penyusunan RKPD dan Renja terintegrasi dengan penganggaran", "Seluruh OPD",
-          "Dokumen perencanaan tersusun tepat waktu", 400, 1000),
-        P("living/harmony", "Geoportal Tata Ruang dan Data Spasial",
-          "Peta tata ruang, kawasan rawan dan aset daerah", "OPD teknis dan investor",
-          "Jumlah layer peta terbit", 350, 1200),
-        P("society/community", "Lomba Inovasi Nagari (Inovasi Daerah Award)",
-          "Penjaringan dan pembinaan inovasi dari nagari dan OPD", "Nagari dan OPD",
-          "Jumlah inovasi terdaftar", 100, 300, since=2),
+        P(
+            "governance/policy",
+            "Satu Data Padang Pariaman",
+            "Portal data sektoral dengan walidata dan produsen data",
+            "OPD dan masyarakat",
+            "Jumlah dataset terbit",
+            300,
+            900,
+        ),
+        P(
+            "governance/policy",
+            "Sistem Informasi Perencanaan Pembangunan Daerah (e-Planning)",
+            "Penyusunan RKPD dan Renja terintegrasi dengan penganggaran",
+            "Seluruh OPD",
+            "Dokumen perencanaan tersusun tepat waktu",
+            400,
+            1000,
+        ),
+        P(
+            "living/harmony",
+            "Geoportal Tata Ruang dan Data Spasial",
+            "Peta tata ruang, kawasan rawan dan aset daerah",
+            "OPD teknis dan investor",
+            "Jumlah layer peta terbit",
+            350,
+            1200,
+        ),
+        P(
+            "society/community",
+            "Lomba Inovasi Nagari (Inovasi Daerah Award)",
+            "Penjaringan dan pembinaan inovasi dari nagari dan OPD",
+            "Nagari dan OPD",
+            "Jumlah inovasi terdaftar",
+            100,
+            300,
+            since=2,
+        ),
     ],
     "bkd": [
-        P("economy/transaction", "Pembayaran PBB-P2 dan Pajak Daerah Non-Tunai (QRIS)",
-          "Pembayaran pajak melalui QRIS, bank dan gerai ritel", "Wajib pajak",
-          "Persentase penerimaan non-tunai", 150, 500, qw=True),
-        P("economy/transaction", "Elektronifikasi Transaksi Pemerintah Daerah (ETPD)",
-          "Transaksi belanja dan pendapatan daerah non-tunai", "OPD dan bendahara",
-          "Indeks ETPD", 200, 600),
-        P("governance/service", "Aplikasi Pajak Daerah Online",
-          "Pendaftaran, pelaporan dan penetapan pajak daerah daring", "Wajib pajak",
-          "Jumlah wajib pajak terdaftar daring", 300, 800),
+        P(
+            "economy/transaction",
+            "Pembayaran PBB-P2 dan Pajak Daerah Non-Tunai (QRIS)",
+            "Pembayaran pajak melalui QRIS, bank dan gerai ritel",
+            "Wajib pajak",
+            "Persentase penerimaan non-tunai",
+            150,
+            500,
+            qw=True,
+        ),
+        P(
+            "economy/transaction",
+            "Elektronifikasi Transaksi Pemerintah Daerah (ETPD)",
+            "Transaksi belanja dan pendapatan daerah non-tunai",
+            "OPD dan bendahara",
+            "Indeks ETPD",
+            200,
+            600,
+        ),
+        P(
+            "governance/service",
+            "Aplikasi Pajak Daerah Online",
+            "Pendaftaran, pelaporan dan penetapan pajak daerah daring",
+            "Wajib pajak",
+            "Jumlah wajib pajak terdaftar daring",
+            300,
+            800,
+        ),
     ],
     "bkpsdm": [
-        P("governance/bureaucracy", "Sistem Informasi Kepegawaian dan E-Kinerja ASN",
-          "Data ASN dan penilaian kinerja terintegrasi", "Seluruh ASN",
-          "Persentase ASN mengisi e-kinerja", 250, 700),
-        P("governance/bureaucracy", "Absensi ASN Berbasis Geolokasi",
-          "Presensi daring dengan lokasi dan swafoto", "Seluruh ASN",
-          "Tingkat kehadiran ASN", 100, 300, qw=True),
-        P("society/learning", "Pelatihan Literasi Digital ASN",
-          "Kelas daring dan luring keterampilan digital", "ASN seluruh OPD",
-          "Jumlah ASN tersertifikasi", 100, 350),
+        P(
+            "governance/bureaucracy",
+            "Sistem Informasi Kepegawaian dan E-Kinerja ASN",
+            "Data ASN dan penilaian kinerja terintegrasi",
+            "Seluruh ASN",
+            "Persentase ASN mengisi e-kinerja",
+            250,
+            700,
+        ),
+        P(
+            "governance/bureaucracy",
+            "Absensi ASN Berbasis Geolokasi",
+            "Presensi daring dengan lokasi dan swafoto",
+            "Seluruh ASN",
+            "Tingkat kehadiran ASN",
+            100,
+            300,
+            qw=True,
+        ),
+        P(
+            "society/learning",
+            "Pelatihan Literasi Digital ASN",
+            "Kelas daring dan luring keterampilan digital",
+            "ASN seluruh OPD",
+            "Jumlah ASN tersertifikasi",
+            100,
+            350,
+        ),
     ],
     "bpbd": [
-        P("society/security", "Sistem Peringatan Dini Banjir dan Tsunami",
-          "Sirene dan sensor muka air terhubung ke pusat kendali", "Masyarakat pesisir dan bantaran sungai",
-          "Jumlah titik sirene aktif", 2500, 9000),
-        P("environment/protection", "Peta Rawan Bencana Interaktif",
-          "Peta risiko gempa, tsunami, banjir dan longsor per nagari", "Masyarakat dan OPD",
-          "Jumlah nagari terpetakan", 200, 600),
-        P("society/security", "Nagari Tangguh Bencana Berbasis Aplikasi",
-          "Aplikasi kesiapsiagaan dan jalur evakuasi nagari", "Nagari rawan bencana",
-          "Jumlah nagari tangguh bencana", 300, 900),
+        P(
+            "society/security",
+            "Sistem Peringatan Dini Banjir dan Tsunami",
+            "Sirene dan sensor muka air terhubung ke pusat kendali",
+            "Masyarakat pesisir dan bantaran sungai",
+            "Jumlah titik sirene aktif",
+            2500,
+            9000,
+        ),
+        P(
+            "environment/protection",
+            "Peta Rawan Bencana Interaktif",
+            "Peta risiko gempa, tsunami, banjir dan longsor per nagari",
+            "Masyarakat dan OPD",
+            "Jumlah nagari terpetakan",
+            200,
+            600,
+        ),
+        P(
+            "society/security",
+            "Nagari Tangguh Bencana Berbasis Aplikasi",
+            "Aplikasi kesiapsiagaan dan jalur evakuasi nagari",
+            "Nagari rawan bencana",
+            "Jumlah nagari tangguh bencana",
+            300,
+            900,
+        ),
     ],
     "diskominfo": [
-        P("governance/service", "Integrasi Aplikasi Layanan Publik (Super App)",
-          "Satu aplikasi untuk layanan publik seluruh OPD", "Masyarakat",
-          "Jumlah layanan terintegrasi", 800, 2500, qw=True),
-        P("governance/service", "Perluasan Jaringan Fiber Optik ke Kantor Nagari",
-          "Jaringan intra pemerintah sampai kantor wali nagari", "103 kantor nagari",
-          "Persentase kantor nagari terkoneksi", 3000, 12000),
-        P("society/security", "Command Center Padang Pariaman",
-          "Ruang kendali data, CCTV dan pengaduan terpadu", "Pimpinan daerah dan OPD",
-          "Waktu tanggap pengaduan", 2000, 7500),
-        P("governance/bureaucracy", "Pusat Data Daerah dan Pemulihan Bencana",
-          "Konsolidasi server OPD dan cadangan data", "Seluruh OPD",
-          "Persentase aplikasi di pusat data", 1500, 5000),
-        P("society/community", "Wi-Fi Publik di Ruang Terbuka dan Objek Wisata",
-          "Titik akses internet gratis di taman dan objek wisata", "Masyarakat dan wisatawan",
-          "Jumlah titik Wi-Fi publik", 400, 1500, since=3),
+        P(
+            "governance/service",
+            "Integrasi Aplikasi Layanan Publik (Super App)",
+            "Satu aplikasi untuk layanan publik seluruh OPD",
+            "Masyarakat",
+            "Jumlah layanan terintegrasi",
+            800,
+            2500,
+            qw=True,
+        ),
+        P(
+            "governance/service",
+            "Perluasan Jaringan Fiber Optik ke Kantor Nagari",
+            "Jaringan intra pemerintah sampai kantor wali nagari",
+            "103 kantor nagari",
+            "Persentase kantor nagari terkoneksi",
+            3000,
+            12000,
+        ),
+        P(
+            "society/security",
+            "Command Center Padang Pariaman",
+            "Ruang kendali data, CCTV dan pengaduan terpadu",
+            "Pimpinan daerah dan OPD",
+            "Waktu tanggap pengaduan",
+            2000,
+            7500,
+        ),
+        P(
+            "governance/bureaucracy",
+            "Pusat Data Daerah dan Pemulihan Bencana",
+            "Konsolidasi server OPD dan cadangan data",
+            "Seluruh OPD",
+            "Persentase aplikasi di pusat data",
+            1500,
+            5000,
+        ),
+        P(
+            "society/community",
+            "Wi-Fi Publik di Ruang Terbuka dan Objek Wisata",
+            "Titik akses internet gratis di taman dan objek wisata",
+            "Masyarakat dan wisatawan",
+            "Jumlah titik Wi-Fi publik",
+            400,
+            1500,
+            since=3,
+        ),
     ],
     "disdukcapil": [
-        P("governance/service", "Layanan Adminduk Online Nagari",
-          "Pengurusan KK, akta dan pindah datang dari kantor nagari", "Penduduk di 103 nagari",
-          "Persentase layanan adminduk daring", 250, 800, qw=True),
-        P("governance/service", "Identitas Kependudukan Digital (IKD)",
-          "Aktivasi KTP digital bagi penduduk wajib KTP", "Penduduk wajib KTP",
-          "Jumlah aktivasi IKD", 100, 300),
-        P("governance/service", "Anjungan Dukcapil Mandiri di Kecamatan",
-          "Mesin cetak dokumen kependudukan mandiri", "Penduduk di 17 kecamatan",
-          "Jumlah dokumen tercetak mandiri", 400, 1200, since=2),
+        P(
+            "governance/service",
+            "Layanan Adminduk Online Nagari",
+            "Pengurusan KK, akta dan pindah datang dari kantor nagari",
+            "Penduduk di 103 nagari",
+            "Persentase layanan adminduk daring",
+            250,
+            800,
+            qw=True,
+        ),
+        P(
+            "governance/service",
+            "Identitas Kependudukan Digital (IKD)",
+            "Aktivasi KTP digital bagi penduduk wajib KTP",
+            "Penduduk wajib KTP",
+            "Jumlah aktivasi IKD",
+            100,
+            300,
+        ),
+        P(
+            "governance/service",
+            "Anjungan Dukcapil Mandiri di Kecamatan",
+            "Mesin cetak dokumen kependudukan mandiri",
+            "Penduduk di 17 kecamatan",
+            "Jumlah dokumen tercetak mandiri",
+            400,
+            1200,
+            since=2,
+        ),
     ],
     "dinkes": [
-        P("living/health", "Digitalisasi Rekam Medis Puskesmas",
-          "Rekam medis elektronik di seluruh puskesmas terhubung SATUSEHAT", "25 puskesmas",
-          "Persentase puskesmas dengan RME", 600, 2000, qw=True),
-        P("living/health", "Telemedisin Puskesmas - RSUD",
-          "Konsultasi dokter spesialis jarak jauh untuk puskesmas", "Pasien puskesmas terpencil",
-          "Jumlah konsultasi telemedisin", 300, 900),
-        P("living/health", "Aplikasi Pemantauan Stunting Nagari",
-          "Pencatatan tumbuh kembang balita oleh kader posyandu", "Balita dan kader posyandu",
-          "Prevalensi stunting", 150, 500, qw=True),
-        P("living/health", "Sistem Informasi Ambulans Nagari (Call Center 119)",
-          "Panggilan ambulans dan pelacakan armada", "Masyarakat",
-          "Waktu tanggap ambulans", 300, 1000, since=2),
+        P(
+            "living/health",
+            "Digitalisasi Rekam Medis Puskesmas",
+            "Rekam medis elektronik di seluruh puskesmas terhubung SATUSEHAT",
+            "25 puskesmas",
+            "Persentase puskesmas dengan RME",
+            600,
+            2000,
+            qw=True,
+        ),
+        P(
+            "living/health",
+            "Telemedisin Puskesmas - RSUD",
+            "Konsultasi dokter spesialis jarak jauh untuk puskesmas",
+            "Pasien puskesmas terpencil",
+            "Jumlah konsultasi telemedisin",
+            300,
+            900,
+        ),
+        P(
+            "living/health",
+            "Aplikasi Pemantauan Stunting Nagari",
+            "Pencatatan tumbuh kembang balita oleh kader posyandu",
+            "Balita dan kader posyandu",
+            "Prevalensi stunting",
+            150,
+            500,
+            qw=True,
+        ),
+        P(
+            "living/health",
+            "Sistem Informasi Ambulans Nagari (Call Center 119)",
+            "Panggilan ambulans dan pelacakan armada",
+            "Masyarakat",
+            "Waktu tanggap ambulans",
+            300,
+            1000,
+            since=2,
+        ),
     ],
     "disdikbud": [
-        P("society/learning", "Sekolah Digital dan Kelas Virtual",
-          "Kelas virtual dan konten ajar untuk SD dan SMP – tahap awal 40 sekolah", "Siswa dan guru",
-          "Jumlah sekolah dengan kelas virtual", 800, 3000),
-        P("branding/tourism", "Digitalisasi Naskah dan Cagar Budaya Minangkabau",
-          "Alih media naskah kuno surau dan katalog cagar budaya – termasuk kawasan Ulakan", "Peneliti dan wisatawan",
-          "Jumlah naskah terdigitalisasi", 200, 600),
-        P("society/learning", "Rapor Digital dan Data Pendidikan Terintegrasi",
-          "Rapor elektronik dan data siswa terhubung Dapodik", "Sekolah SD dan SMP",
-          "Persentase sekolah memakai rapor digital", 150, 450),
+        P(
+            "society/learning",
+            "Sekolah Digital dan Kelas Virtual",
+            "Kelas virtual dan konten ajar untuk SD dan SMP – tahap awal 40 sekolah",
+            "Siswa dan guru",
+            "Jumlah sekolah dengan kelas virtual",
+            800,
+            3000,
+        ),
+        P(
+            "branding/tourism",
+            "Digitalisasi Naskah dan Cagar Budaya Minangkabau",
+            "Alih media naskah kuno surau dan katalog cagar budaya – termasuk kawasan Ulakan",
+            "Peneliti dan wisatawan",
+            "Jumlah naskah terdigitalisasi",
+            200,
+            600,
+        ),
+        P(
+            "society/learning",
+            "Rapor Digital dan Data Pendidikan Terintegrasi",
+            "Rapor elektronik dan data siswa terhubung Dapodik",
+            "Sekolah SD dan SMP",
+            "Persentase sekolah memakai rapor digital",
+            150,
+            450,
+        ),
     ],
     "pupr": [
-        P("living/mobility", "Sistem Informasi Kondisi Jalan dan Jembatan",
-          "Inventaris dan kondisi ruas jalan kabupaten berbasis peta", "Pengguna jalan",
-          "Persentase jalan kabupaten kondisi mantap", 300, 900),
-        P("environment/energy", "Penerangan Jalan Umum Tenaga Surya",
-          "PJU tenaga surya di ruas jalan antar nagari", "Pengguna jalan",
-          "Jumlah titik PJU tenaga surya", 1500, 6000),
-        P("living/harmony", "Sistem Informasi Irigasi dan Pintu Air",
-          "Pemantauan debit dan pintu air daerah irigasi", "Petani pengguna irigasi",
-          "Luas sawah teraliri", 500, 2000),
-        P("governance/service", "Perizinan PBG Online (SIMBG)",
-          "Persetujuan bangunan gedung secara daring", "Pemohon PBG",
-          "Waktu layanan PBG", 100, 300),
+        P(
+            "living/mobility",
+            "Sistem Informasi Kondisi Jalan dan Jembatan",
+            "Inventaris dan kondisi ruas jalan kabupaten berbasis peta",
+            "Pengguna jalan",
+            "Persentase jalan kabupaten kondisi mantap",
+            300,
+            900,
+        ),
+        P(
+            "environment/energy",
+            "Penerangan Jalan Umum Tenaga Surya",
+            "PJU tenaga surya di ruas jalan antar nagari",
+            "Pengguna jalan",
+            "Jumlah titik PJU tenaga surya",
+            1500,
+            6000,
+        ),
+        P(
+            "living/harmony",
+            "Sistem Informasi Irigasi dan Pintu Air",
+            "Pemantauan debit dan pintu air daerah irigasi",
+            "Petani pengguna irigasi",
+            "Luas sawah teraliri",
+            500,
+            2000,
+        ),
+        P(
+            "governance/service",
+            "Perizinan PBG Online (SIMBG)",
+            "Persetujuan bangunan gedung secara daring",
+            "Pemohon PBG",
+            "Waktu layanan PBG",
+            100,
+            300,
+        ),
     ],
     "dlh": [
-        P("environment/waste", "Bank Sampah Digital Nagari",
-          "Pencatatan tabungan sampah warga dengan aplikasi", "Bank sampah nagari",
-          "Ton sampah terpilah per bulan", 200, 700, qw=True),
-        P("environment/protection", "Pemantauan Kualitas Udara dan Air Sungai Online",
-          "Sensor kualitas air Batang Anai dan udara di kawasan industri", "Masyarakat dan industri",
-          "Indeks kualitas lingkungan hidup", 500, 1800),
-        P("environment/protection", "Penanaman Mangrove Pesisir Ulakan",
-          "Rehabilitasi mangrove dengan pemantauan berbasis peta", "Kawasan pesisir",
-          "Luas mangrove tertanam (ha)", 250, 800),
-        P("environment/waste", "Aplikasi Lapor Sampah",
-          "Laporan tumpukan sampah liar dengan foto dan lokasi", "Masyarakat",
-          "Waktu tindak lanjut laporan", 100, 300, since=3),
+        P(
+            "environment/waste",
+            "Bank Sampah Digital Nagari",
+            "Pencatatan tabungan sampah warga dengan aplikasi",
+            "Bank sampah nagari",
+            "Ton sampah terpilah per bulan",
+            200,
+            700,
+            qw=True,
+        ),
+        P(
+            "environment/protection",
+            "Pemantauan Kualitas Udara dan Air Sungai Online",
+            "Sensor kualitas air Batang Anai dan udara di kawasan industri",
+            "Masyarakat dan industri",
+            "Indeks kualitas lingkungan hidup",
+            500,
+            1800,
+        ),
+        P(
+            "environment/protection",
+            "Penanaman Mangrove Pesisir Ulakan",
+            "Rehabilitasi mangrove dengan pemantauan berbasis peta",
+            "Kawasan pesisir",
+            "Luas mangrove tertanam (ha)",
+            250,
+            800,
+        ),
+        P(
+            "environment/waste",
+            "Aplikasi Lapor Sampah",
+            "Laporan tumpukan sampah liar dengan foto dan lokasi",
+            "Masyarakat",
+            "Waktu tindak lanjut laporan",
+            100,
+            300,
+            since=3,
+        ),
     ],
     "distan": [
-        P("economy/welfare", "Kartu Tani Digital dan Data Petani",
-          "Data petani dan alokasi pupuk bersubsidi", "Kelompok tani",
-          "Jumlah petani terdata", 200, 600),
-        P("economy/industry", "Smart Farming Padi Sawah",
-          "Sensor kelembapan lahan dan jadwal tanam di sawah percontohan", "Kelompok tani percontohan",
-          "Produktivitas padi (ton/ha)", 500, 1500),
-        P("economy/industry", "Sistem Informasi Harga dan Pasokan Pangan",
-          "Neraca pangan dan harga gabah di tingkat petani", "Petani dan pedagang",
-          "Jumlah komoditas terpantau", 150, 400),
+        P(
+            "economy/welfare",
+            "Kartu Tani Digital dan Data Petani",
+            "Data petani dan alokasi pupuk bersubsidi",
+            "Kelompok tani",
+            "Jumlah petani terdata",
+            200,
+            600,
+        ),
+        P(
+            "economy/industry",
+            "Smart Farming Padi Sawah",
+            "Sensor kelembapan lahan dan jadwal tanam di sawah percontohan",
+            "Kelompok tani percontohan",
+            "Produktivitas padi (ton/ha)",
+            500,
+            1500,
+        ),
+        P(
+            "economy/industry",
+            "Sistem Informasi Harga dan Pasokan Pangan",
+            "Neraca pangan dan harga gabah di tingkat petani",
+            "Petani dan pedagang",
+            "Jumlah komoditas terpantau",
+            150,
+            400,
+        ),
     ],
     "diskan": [
-        P("economy/transaction", "Pasar Ikan Online Nelayan Pesisir",
-          "Penjualan hasil tangkapan secara daring", "Nelayan pesisir",
-          "Nilai transaksi daring", 150, 500),
-        P("economy/industry", "Informasi Cuaca dan Lokasi Tangkap untuk Nelayan",
-          "Prakiraan cuaca laut dan zona tangkap di aplikasi", "Nelayan",
-          "Jumlah nelayan pengguna", 100, 350),
+        P(
+            "economy/transaction",
+            "Pasar Ikan Online Nelayan Pesisir",
+            "Penjualan hasil tangkapan secara daring",
+            "Nelayan pesisir",
+            "Nilai transaksi daring",
+            150,
+            500,
+        ),
+        P(
+            "economy/industry",
+            "Informasi Cuaca dan Lokasi Tangkap untuk Nelayan",
+            "Prakiraan cuaca laut dan zona tangkap di aplikasi",
+            "Nelayan",
+            "Jumlah nelayan pengguna",
+            100,
+            350,
+        ),
     ],
     "perdagangan": [
-        P("branding/business", "Etalase Digital Produk UMKM Piaman",
-          "Katalog dan lokapasar produk UMKM daerah", "UMKM",
-          "Jumlah UMKM terdaftar", 200, 600, qw=True),
-        P("economy/transaction", "Pasar Nagari Non-Tunai",
-          "Pembayaran QRIS di pasar nagari", "Pedagang pasar",
-          "Persentase pedagang menerima QRIS", 100, 400),
-        P("economy/welfare", "Bursa Kerja Online",
-          "Lowongan dan pencari kerja dalam satu portal", "Pencari kerja",
-          "Jumlah penempatan kerja", 100, 300),
-        P("economy/industry", "Pelatihan Pemasaran Digital bagi UMKM",
-          "Pelatihan foto produk, media sosial dan lokapasar", "UMKM binaan",
-          "Jumlah UMKM berjualan daring", 100, 350),
+        P(
+            "branding/business",
+            "Etalase Digital Produk UMKM Piaman",
+            "Katalog dan lokapasar produk UMKM daerah",
+            "UMKM",
+            "Jumlah UMKM terdaftar",
+            200,
+            600,
+            qw=True,
+        ),
+        P(
+            "economy/transaction",
+            "Pasar Nagari Non-Tunai",
+            "Pembayaran QRIS di pasar nagari",
+            "Pedagang pasar",
+            "Persentase pedagang menerima QRIS",
+            100,
+            400,
+        ),
+        P(
+            "economy/welfare",
+            "Bursa Kerja Online",
+            "Lowongan dan pencari kerja dalam satu portal",
+            "Pencari kerja",
+            "Jumlah penempatan kerja",
+            100,
+            300,
+        ),
+        P(
+            "economy/industry",
+            "Pelatihan Pemasaran Digital bagi UMKM",
+            "Pelatihan foto produk, media sosial dan lokapasar",
+            "UMKM binaan",
+            "Jumlah UMKM berjualan daring",
+            100,
+            350,
+        ),
     ],
     "pariwisata": [
-        P("branding/tourism", "Branding Wisata Pantai Tiram dan Pantai Arta",
-          "Identitas visual, konten digital dan papan informasi pantai", "Wisatawan",
-          "Jumlah kunjungan wisatawan", 300, 1200, qw=True),
-        P("branding/tourism", "Aplikasi Pemandu Wisata Religi Ulakan",
-          "Informasi ziarah, jadwal Basafa dan fasilitas", "Peziarah",
-          "Jumlah pengguna aplikasi", 150, 500),
-        P("branding/tourism", "Kalender Event Wisata Digital",
-          "Kalender acara budaya dan olahraga daerah", "Wisatawan dan pelaku usaha",
-          "Jumlah event terpublikasi", 100, 250),
-        P("economy/transaction", "E-Tiket Objek Wisata Lembah Anai",
-          "Tiket masuk dan parkir non-tunai", "Pengunjung objek wisata",
-          "Persentase tiket non-tunai", 150, 450, since=3),
+        P(
+            "branding/tourism",
+            "Branding Wisata Pantai Tiram dan Pantai Arta",
+            "Identitas visual, konten digital dan papan informasi pantai",
+            "Wisatawan",
+            "Jumlah kunjungan wisatawan",
+            300,
+            1200,
+            qw=True,
+        ),
+        P(
+            "branding/tourism",
+            "Aplikasi Pemandu Wisata Religi Ulakan",
+            "Informasi ziarah, jadwal Basafa dan fasilitas",
+            "Peziarah",
+            "Jumlah pengguna aplikasi",
+            150,
+            500,
+        ),
+        P(
+            "branding/tourism",
+            "Kalender Event Wisata Digital",
+            "Kalender acara budaya dan olahraga daerah",
+            "Wisatawan dan pelaku usaha",
+            "Jumlah event terpublikasi",
+            100,
+            250,
+        ),
+        P(
+            "economy/transaction",
+            "E-Tiket Objek Wisata Lembah Anai",
+            "Tiket masuk dan parkir non-tunai",
+            "Pengunjung objek wisata",
+            "Persentase tiket non-tunai",
+            150,
+            450,
+            since=3,
+        ),
     ],
     "dpmn": [
-        P("governance/service", "Smart Nagari: Sistem Informasi Nagari Terpadu",
-          "Layanan surat, profil dan keuangan nagari dalam satu aplikasi", "103 nagari",
-          "Jumlah nagari memakai SIN", 500, 1500, qw=True),
-        P("society/learning", "Pelatihan Operator Website Nagari",
-          "Pelatihan pengelola website dan media sosial nagari", "Operator nagari",
-          "Jumlah operator terlatih", 100, 250),
-        P("economy/welfare", "BUMNag Go Digital",
-          "Pendampingan BUMNag memasarkan produk secara daring", "BUMNag",
-          "Jumlah BUMNag aktif berjualan daring", 150, 450),
+        P(
+            "governance/service",
+            "Smart Nagari: Sistem Informasi Nagari Terpadu",
+            "Layanan surat, profil dan keuangan nagari dalam satu aplikasi",
+            "103 nagari",
+            "Jumlah nagari memakai SIN",
+            500,
+            1500,
+            qw=True,
+        ),
+        P(
+            "society/learning",
+            "Pelatihan Operator Website Nagari",
+            "Pelatihan pengelola website dan media sosial nagari",
+            "Operator nagari",
+            "Jumlah operator terlatih",
+            100,
+            250,
+        ),
+        P(
+            "economy/welfare",
+            "BUMNag Go Digital",
+            "Pendampingan BUMNag memasarkan produk secara daring",
+            "BUMNag",
+            "Jumlah BUMNag aktif berjualan daring",
+            150,
+            450,
+        ),
     ],
     "dinsos": [
-        P("economy/welfare", "Pemutakhiran DTKS Online Berbasis Nagari",
-          "Usulan dan verifikasi data kesejahteraan sosial dari nagari", "Keluarga penerima manfaat",
-          "Persentase data DTKS mutakhir", 150, 450, qw=True),
-        P("society/community", "Layanan Pengaduan Sosial Terpadu",
-          "Pengaduan dan rujukan kasus sosial", "Masyarakat rentan",
-          "Jumlah pengaduan tertangani", 100, 300),
+        P(
+            "economy/welfare",
+            "Pemutakhiran DTKS Online Berbasis Nagari",
+            "Usulan dan verifikasi data kesejahteraan sosial dari nagari",
+            "Keluarga penerima manfaat",
+            "Persentase data DTKS mutakhir",
+            150,
+            450,
+            qw=True,
+        ),
+        P(
+            "society/community",
+            "Layanan Pengaduan Sosial Terpadu",
+            "Pengaduan dan rujukan kasus sosial",
+            "Masyarakat rentan",
+            "Jumlah pengaduan tertangani",
+            100,
+            300,
+        ),
     ],
     "dishub": [
-        P("living/mobility", "Sistem Informasi Angkutan Umum dan Jadwal Trayek",
-          "Jadwal angkutan pedesaan dan kereta bandara", "Pengguna angkutan umum",
-          "Jumlah trayek terinformasi", 150, 450),
-        P("living/mobility", "ATCS Simpang Lubuk Alung dan Sicincin",
-          "Lampu lalu lintas terkoneksi dan kamera pemantau", "Pengguna jalan",
-          "Waktu tempuh jalur Padang - Bukittinggi", 1500, 5000),
-        P("living/mobility", "Uji KIR Elektronik",
-          "Bukti lulus uji kendaraan elektronik", "Pemilik kendaraan angkutan",
-          "Jumlah kendaraan uji berkala", 200, 600),
+        P(
+            "living/mobility",
+            "Sistem Informasi Angkutan Umum dan Jadwal Trayek",
+            "Jadwal angkutan pedesaan dan kereta bandara",
+            "Pengguna angkutan umum",
+            "Jumlah trayek terinformasi",
+            150,
+            450,
+        ),
+        P(
+            "living/mobility",
+            "ATCS Simpang Lubuk Alung dan Sicincin",
+            "Lampu lalu lintas terkoneksi dan kamera pemantau",
+            "Pengguna jalan",
+            "Waktu tempuh jalur Padang - Bukittinggi",
+            1500,
+            5000,
+        ),
+        P(
+            "living/mobility",
+            "Uji KIR Elektronik",
+            "Bukti lulus uji kendaraan elektronik",
+            "Pemilik kendaraan angkutan",
+            "Jumlah kendaraan uji berkala",
+            200,
+            600,
+        ),
     ],
     "dpmptsp": [
-        P("governance/service", "Mal Pelayanan Publik Terintegrasi OSS",
-          "Perizinan berusaha dan layanan instansi vertikal di satu tempat", "Pelaku usaha dan masyarakat",
-          "Indeks kepuasan masyarakat", 800, 3000, qw=True),
-        P("branding/business", "Peta Peluang Investasi Digital",
-          "Profil proyek investasi dan lahan siap bangun", "Investor",
-          "Nilai realisasi investasi", 150, 500),
+        P(
+            "governance/service",
+            "Mal Pelayanan Publik Terintegrasi OSS",
+            "Perizinan berusaha dan layanan instansi vertikal di satu tempat",
+            "Pelaku usaha dan masyarakat",
+            "Indeks kepuasan masyarakat",
+            800,
+            3000,
+            qw=True,
+        ),
+        P(
+            "branding/business",
+            "Peta Peluang Investasi Digital",
+            "Profil proyek investasi dan lahan siap bangun",
+            "Investor",
+            "Nilai realisasi investasi",
+            150,
+            500,
+        ),
     ],
     "dispusip": [
-        P("society/learning", "Perpustakaan Digital Nagari",
-          "Koleksi buku elektronik dan pojok baca digital di nagari", "Pelajar dan masyarakat nagari",
-          "Jumlah peminjaman buku elektronik", 150, 500, qw=True, idea_dim="governance/service"),
-        P("governance/bureaucracy", "Arsip Digital Daerah (SRIKANDI)",
-          "Kearsipan dinamis elektronik seluruh OPD", "Seluruh OPD",
-          "Persentase arsip tercatat elektronik", 100, 350),
+        P(
+            "society/learning",
+            "Perpustakaan Digital Nagari",
+            "Koleksi buku elektronik dan pojok baca digital di nagari",
+            "Pelajar dan masyarakat nagari",
+            "Jumlah peminjaman buku elektronik",
+            150,
+            500,
+            qw=True,
+            idea_dim="governance/service",
+        ),
+        P(
+            "governance/bureaucracy",
+            "Arsip Digital Daerah (SRIKANDI)",
+            "Kearsipan dinamis elektronik seluruh OPD",
+            "Seluruh OPD",
+            "Persentase arsip tercatat elektronik",
+            100,
+            350,
+        ),
     ],
     "dp3ap2kb": [
-        P("society/security", "Layanan Pengaduan Kekerasan Perempuan dan Anak (SAPA)",
-          "Pengaduan daring dan pendampingan korban", "Perempuan dan anak",
-          "Waktu tanggap pengaduan", 100, 300),
-        P("living/health", "Aplikasi Pendataan Keluarga dan KB",
-          "Pendataan keluarga dan peserta KB oleh kader", "Pasangan usia subur",
-          "Jumlah keluarga terdata", 100, 350),
+        P(
+            "society/security",
+            "Layanan Pengaduan Kekerasan Perempuan dan Anak (SAPA)",
+            "Pengaduan daring dan pendampingan korban",
+            "Perempuan dan anak",
+            "Waktu tanggap pengaduan",
+            100,
+            300,
+        ),
+        P(
+            "living/health",
+            "Aplikasi Pendataan Keluarga dan KB",
+            "Pendataan keluarga dan peserta KB oleh kader",
+            "Pasangan usia subur",
+            "Jumlah keluarga terdata",
+            100,
+            350,
+        ),
     ],
     "satpol": [
-        P("society/security", "CCTV Ruang Publik Terintegrasi",
-          "Kamera pemantau di pasar, taman dan simpang utama", "Masyarakat",
-          "Jumlah titik CCTV terhubung", 600, 2000),
-        P("society/security", "Aplikasi Panggilan Darurat Kebakaran 113",
-          "Panggilan darurat dan pelacakan armada damkar", "Masyarakat",
-          "Waktu tanggap kebakaran", 200, 600),
+        P(
+            "society/security",
+            "CCTV Ruang Publik Terintegrasi",
+            "Kamera pemantau di pasar, taman dan simpang utama",
+            "Masyarakat",
+            "Jumlah titik CCTV terhubung",
+            600,
+            2000,
+        ),
+        P(
+            "society/security",
+            "Aplikasi Panggilan Darurat Kebakaran 113",
+            "Panggilan darurat dan pelacakan armada damkar",
+            "Masyarakat",
+            "Waktu tanggap kebakaran",
+            200,
+            600,
+        ),
     ],
     "rsud": [
-        P("living/health", "Pendaftaran Online dan Antrean Pasien RSUD",
-          "Pendaftaran daring dan antrean poliklinik", "Pasien rawat jalan",
-          "Waktu tunggu pendaftaran", 150, 500, qw=True),
-        P("living/health", "SIMRS Terintegrasi BPJS dan SATUSEHAT",
-          "Sistem informasi manajemen rumah sakit terintegrasi", "Pasien dan manajemen RSUD",
-          "Persentase klaim tepat waktu", 800, 2500),
-        P("environment/energy", "Panel Surya Atap RSUD",
-          "PLTS atap untuk mengurangi biaya listrik", "RSUD Padang Pariaman",
-          "kWh listrik dari PLTS", 1000, 3500),
+        P(
+            "living/health",
+            "Pendaftaran Online dan Antrean Pasien RSUD",
+            "Pendaftaran daring dan antrean poliklinik",
+            "Pasien rawat jalan",
+            "Waktu tunggu pendaftaran",
+            150,
+            500,
+            qw=True,
+        ),
+        P(
+            "living/health",
+            "SIMRS Terintegrasi BPJS dan SATUSEHAT",
+            "Sistem informasi manajemen rumah sakit terintegrasi",
+            "Pasien dan manajemen RSUD",
+            "Persentase klaim tepat waktu",
+            800,
+            2500,
+        ),
+        P(
+            "environment/energy",
+            "Panel Surya Atap RSUD",
+            "PLTS atap untuk mengurangi biaya listrik",
+            "RSUD Padang Pariaman",
+            "kWh listrik dari PLTS",
+            1000,
+            3500,
+        ),
     ],
     "pdam": [
-        P("economy/transaction", "Pembayaran Rekening Air Online",
-          "Pembayaran rekening air melalui bank, QRIS dan ritel", "Pelanggan air minum",
-          "Persentase pembayaran daring", 100, 300),
-        P("environment/protection", "Deteksi Kebocoran Pipa Berbasis Sensor",
-          "Sensor tekanan di jaringan pipa distribusi", "Pelanggan air minum",
-          "Tingkat kehilangan air", 500, 2000),
+        P(
+            "economy/transaction",
+            "Pembayaran Rekening Air Online",
+            "Pembayaran rekening air melalui bank, QRIS dan ritel",
+            "Pelanggan air minum",
+            "Persentase pembayaran daring",
+            100,
+            300,
+        ),
+        P(
+            "environment/protection",
+            "Deteksi Kebocoran Pipa Berbasis Sensor",
+            "Sensor tekanan di jaringan pipa distribusi",
+            "Pelanggan air minum",
+            "Tingkat kehilangan air",
+            500,
+            2000,
+        ),
     ],
 }
 
 DROPPED_IDEAS: dict[str, list[Program]] = {
     "diskominfo": [P("society/community", "Aplikasi Ojek Online Nagari", "Ojek daring dikelola BUMNag", "", "", 0, 0)],
-    "pariwisata": [P("branding/tourism", "Kereta Gantung Lembah Anai", "Wahana kereta gantung di kawasan air terjun",
-                     "", "", 0, 0)],
-    "dinkes": [P("living/health", "Robot Disinfektan Puskesmas", "Robot penyemprot disinfektan ruang tunggu",
-                 "", "", 0, 0)],
-    "dlh": [P("environment/protection", "Drone Pemantau Pembakaran Lahan", "Patroli drone di kawasan hutan",
-              "", "", 0, 0)],
+    "pariwisata": [
+        P("branding/tourism", "Kereta Gantung Lembah Anai", "Wahana kereta gantung di kawasan air terjun", "", "", 0, 0)
+    ],
+    "dinkes": [
+        P("living/health", "Robot Disinfektan Puskesmas", "Robot penyemprot disinfektan ruang tunggu", "", "", 0, 0)
+    ],
+    "dlh": [
+        P("environment/protection", "Drone Pemantau Pembakaran Lahan", "Patroli drone di kawasan hutan", "", "", 0, 0)
+    ],
     "dishub": [P("living/mobility", "Parkir Elektronik Pasar Lubuk Alung", "Mesin parkir non-tunai", "", "", 0, 0)],
-    "disdikbud": [P("society/learning", "Kartu Pelajar Pintar", "Kartu pelajar dengan cip untuk presensi",
-                    "", "", 0, 0)],
+    "disdikbud": [
+        P("society/learning", "Kartu Pelajar Pintar", "Kartu pelajar dengan cip untuk presensi", "", "", 0, 0)
+    ],
 }
 """Tahap I ideas that did not survive into Tahap II."""
 
-FUNDING_WEIGHTS = [("APBD", 60), ("DAK", 10), ("APBN", 9), ("APBD Provinsi", 8), ("CSR", 7), ("Hibah", 3),
-                   ("Swasta", 3)]
+FUNDING_WEIGHTS = [
+    ("APBD", 60),
+    ("DAK", 10),
+    ("APBN", 9),
+    ("APBD Provinsi", 8),
+    ("CSR", 7),
+    ("Hibah", 3),
+    ("Swasta", 3),
+]
 
 
 def load_taxonomy() -> dict:
@@ -490,8 +1072,9 @@ def load_taxonomy() -> dict:
     return {
         d["code"]: {
             "label": d["label"],
-            "elements": {e["code"]: (e["label"], e["label_id"], (e.get("aliases") or [e["label"]])[0])
-                         for e in d["elements"]},
+            "elements": {
+                e["code"]: (e["label"], e["label_id"], (e.get("aliases") or [e["label"]])[0]) for e in d["elements"]
+            },
         }
         for d in raw["dimensions"]
     }
@@ -518,26 +1101,121 @@ SHORT_NAMES = load_short_names()
 
 HEADER_STYLES = {
     "canonical": {c: c for c in PROGRAM_COLUMNS},
-    "label": dict(zip(PROGRAM_COLUMNS, [
-        "OPD", "Dimensi", "Elemen", "Nama program", "Deskripsi", "Anggaran (Rp)", "Sumber dana", "Tahun mulai",
-        "Tahun selesai", "Usulan quick win", "Sasaran", "Indikator", "Dampak (1-5)", "Kesiapan (1-5)", "Target",
-        "Alasan usulan quick win"])),
-    "alias": dict(zip(PROGRAM_COLUMNS, [
-        "Perangkat Daerah", "Dimensi", "Elemen", "Nama Program", "Uraian", "Anggaran (Rp)", "Sumber Dana",
-        "Tahun Mulai", "Tahun Selesai", "Usulan Quick Win", "Sasaran", "Indikator", "Dampak", "Kesiapan",
-        "Target Kinerja", "Alasan Quick Win"])),
-    "short": dict(zip(PROGRAM_COLUMNS, [
-        "Instansi", "Dimension", "Element", "Program", "Description", "Biaya", "Sumber Dana", "Tahun Mulai",
-        "Tahun Selesai", "Quick Win", "Kelompok Sasaran", "KPI", "Impact", "Readiness", "Target",
-        "Alasan Quick Win"])),
-    "upper": dict(zip(PROGRAM_COLUMNS, [
-        "UNIT KERJA", "DIMENSI", "ELEMEN", "NAMA INOVASI", "URAIAN", "ANGGARAN", "SUMBER DANA", "TAHUN MULAI",
-        "TAHUN SELESAI", "USULAN QUICK WIN", "SASARAN", "INDIKATOR", "DAMPAK", "KESIAPAN", "TARGET",
-        "ALASAN QUICK WIN"])),
-    "english": dict(zip(PROGRAM_COLUMNS, [
-        "Office", "Dimension", "Element", "Program Name", "Description", "Budget", "Funding Source", "Start Year",
-        "End Year", "Quick Win", "Target Group", "KPI", "Impact", "Readiness", "Target",
-        "Justifikasi Quick Win"])),
+    "label": dict(
+        zip(
+            PROGRAM_COLUMNS,
+            [
+                "OPD",
+                "Dimensi",
+                "Elemen",
+                "Nama program",
+                "Deskripsi",
+                "Anggaran (Rp)",
+                "Sumber dana",
+                "Tahun mulai",
+                "Tahun selesai",
+                "Usulan quick win",
+                "Sasaran",
+                "Indikator",
+                "Dampak (1-5)",
+                "Kesiapan (1-5)",
+                "Target",
+                "Alasan usulan quick win",
+            ],
+        )
+    ),
+    "alias": dict(
+        zip(
+            PROGRAM_COLUMNS,
+            [
+                "Perangkat Daerah",
+                "Dimensi",
+                "Elemen",
+                "Nama Program",
+                "Uraian",
+                "Anggaran (Rp)",
+                "Sumber Dana",
+                "Tahun Mulai",
+                "Tahun Selesai",
+                "Usulan Quick Win",
+                "Sasaran",
+                "Indikator",
+                "Dampak",
+                "Kesiapan",
+                "Target Kinerja",
+                "Alasan Quick Win",
+            ],
+        )
+    ),
+    "short": dict(
+        zip(
+            PROGRAM_COLUMNS,
+            [
+                "Instansi",
+                "Dimension",
+                "Element",
+                "Program",
+                "Description",
+                "Biaya",
+                "Sumber Dana",
+                "Tahun Mulai",
+                "Tahun Selesai",
+                "Quick Win",
+                "Kelompok Sasaran",
+                "KPI",
+                "Impact",
+                "Readiness",
+                "Target",
+                "Alasan Quick Win",
+            ],
+        )
+    ),
+    "upper": dict(
+        zip(
+            PROGRAM_COLUMNS,
+            [
+                "UNIT KERJA",
+                "DIMENSI",
+                "ELEMEN",
+                "NAMA INOVASI",
+                "URAIAN",
+                "ANGGARAN",
+                "SUMBER DANA",
+                "TAHUN MULAI",
+                "TAHUN SELESAI",
+                "USULAN QUICK WIN",
+                "SASARAN",
+                "INDIKATOR",
+                "DAMPAK",
+                "KESIAPAN",
+                "TARGET",
+                "ALASAN QUICK WIN",
+            ],
+        )
+    ),
+    "english": dict(
+        zip(
+            PROGRAM_COLUMNS,
+            [
+                "Office",
+                "Dimension",
+                "Element",
+                "Program Name",
+                "Description",
+                "Budget",
+                "Funding Source",
+                "Start Year",
+                "End Year",
+                "Quick Win",
+                "Target Group",
+                "KPI",
+                "Impact",
+                "Readiness",
+                "Target",
+                "Justifikasi Quick Win",
+            ],
+        )
+    ),
 }
 
 
@@ -580,16 +1258,23 @@ TAHAP3_STYLES: dict[str, Style] = {
     "bpbd": Style(headers="short", title=TITLE[:1], money="rp_dots", opd_text="BPBD", omit=("deskripsi",)),
     "diskominfo": Style(headers="canonical", petunjuk=True, money="mixed", opd_text="Diskominfo", dim="government"),
     "disdukcapil": Style("csv", "alias", money="short", opd_text="Disdukcapil", el="alias"),
-    "dinkes": Style(headers="label", title=(*TITLE, "Perangkat Daerah: Dinas Kesehatan"), blank_after_title=True,
-                    money="number", numbered=True, opd_text="Dinkes"),
+    "dinkes": Style(
+        headers="label",
+        title=(*TITLE, "Perangkat Daerah: Dinas Kesehatan"),
+        blank_after_title=True,
+        money="number",
+        numbered=True,
+        opd_text="Dinkes",
+    ),
     "disdikbud": Style("csv", "alias", delimiter=";", encoding="cp1252", money="rp_dots_dec"),
     "pupr": Style(headers="upper", money="number", opd_text="Dinas PUPR", el="id", sheet="Usulan"),
     "dlh": Style(headers="alias", title=TITLE, money="mixed", opd_text="DLH", el="alias"),
     "distan": Style("csv", "english", money="dots", opd_text="Dinas Pertanian", qw=("yes", "no")),
     "diskan": Style(headers="short", money="number", omit=("elemen", "sasaran")),
     "perdagangan": Style("csv", "alias", delimiter=";", money="words", opd_text="Dinas Perdagangan"),
-    "pariwisata": Style(headers="alias", title=TITLE, petunjuk=True, money="short", opd_text="Dinas Pariwisata",
-                        name_first=True),
+    "pariwisata": Style(
+        headers="alias", title=TITLE, petunjuk=True, money="short", opd_text="Dinas Pariwisata", name_first=True
+    ),
     "dpmn": Style("csv", "canonical", encoding="utf-8-sig", money="rp_dots", opd_text="DPMN", dim="upper"),
     "dinsos": Style(headers="alias", money="number", omit=("sumber_dana",), opd_text="Dinsos"),
     "dishub": Style(headers="short", money="number", opd_text="Dishub", dim="code", el="code"),
@@ -624,48 +1309,185 @@ class BadRow:
 
 
 BAD_ROWS = [
-    BadRow("bappeda", 1, P("governance/policy", "", "Survei kepuasan layanan sebagai dasar kebijakan",
-                          "OPD pelayanan", "Indeks kepuasan masyarakat", 100, 200),
-           "nama_program", "required", "program name left blank"),
-    BadRow("bappeda", 3, P("society/learning", "Gerakan Literasi Digital Masyarakat",
-                          "Kampanye literasi digital bersama komunitas", "Masyarakat umum", "Jumlah peserta", 100, 250),
-           "dimensi", "dimension", "'Smart People' is not one of the six dimensions",
-           raw={"dimensi": "Smart People", "elemen": None}),
-    BadRow("dinkes", 2, P("living/health", "Posyandu Digital Nagari", "Pencatatan kegiatan posyandu secara daring",
-                         "Kader posyandu", "Jumlah posyandu aktif melapor", 100, 300),
-           "elemen", "element", "element 'Health' belongs to Smart Living, not Smart Economy",
-           raw={"dimensi": "Smart Economy", "elemen": "Health"}),
-    BadRow("dinkes", 99, P("living/health", "Layanan Konsultasi Gizi Online", "Konsultasi gizi ibu hamil dan balita",
-                          "Ibu hamil dan balita", "Jumlah konsultasi", 100, 250, qw=True),
-           "dampak", "score_range", "dampak 7 is outside the 1-5 scale", raw={"dampak": 7, "kesiapan": 4}),
-    BadRow("dpmn", 1, P("governance/service", "Website Nagari Terintegrasi", "Template website untuk seluruh nagari",
-                       "103 nagari", "Jumlah nagari dengan website aktif", 100, 300),
-           "sumber_dana", "funding_source", "'Dana Desa' is not a known funding source",
-           raw={"sumber_dana": "Dana Desa"}),
-    BadRow("dpmn", 99, P("governance/bureaucracy", "Siskeudes Online Nagari", "Pengelolaan keuangan nagari daring",
-                        "Perangkat nagari", "Laporan keuangan nagari tepat waktu", 100, 300),
-           "tahun_mulai", "year_range", "tahun_mulai 2025 is before the 2027-2036 period",
-           raw={"tahun_mulai": 2025, "tahun_selesai": 2028}),
-    BadRow("perdagangan", 2, P("economy/industry", "Aplikasi Tera Ulang Timbangan Pasar",
-                              "Jadwal dan pendaftaran tera ulang alat ukur", "Pedagang pasar",
-                              "Jumlah alat ukur ditera", 100, 200),
-           "anggaran", "budget", "budget 'belum ada' is not an amount", raw={"anggaran": "belum ada"}),
-    BadRow("perdagangan", 99, P("branding/business", "Festival Produk Unggulan Daerah Virtual",
-                               "Pameran daring produk unggulan nagari", "UMKM", "Nilai transaksi pameran", 150, 400),
-           "tahun_selesai", "year_order", "tahun_selesai 2028 is before tahun_mulai 2030",
-           raw={"tahun_mulai": 2030, "tahun_selesai": 2028}),
-    BadRow("pupr", 2, P("living/mobility", "Jalan Usaha Tani Pintar", "Pemetaan jalan usaha tani dengan drone",
-                       "Petani", "Panjang jalan usaha tani terpetakan (km)", 300, 800),
-           "opd", "opd_unknown", "'Dinas Antah Berantah' is not an OPD of the region",
-           raw={"opd": "Dinas Antah Berantah"}),
-    BadRow("pupr", 98, P("living/harmony", "Drainase Perkotaan Pintar Parit Malintang",
-                        "Sensor genangan pada saluran drainase pusat kota", "Kawasan pusat pemerintahan",
-                        "Luas genangan berkurang", 800, 2500),
-           "tahun_selesai", "year_range", "tahun_selesai 2038 is after the 2027-2036 period",
-           raw={"tahun_mulai": 2034, "tahun_selesai": 2038}),
-    BadRow("pupr", 99, CATALOGUE["pupr"][0], "nama_program", "duplicate",
-           "exact copy of an earlier row (same OPD and program name)",
-           duplicate_of=CATALOGUE["pupr"][0].name),
+    BadRow(
+        "bappeda",
+        1,
+        P(
+            "governance/policy",
+            "",
+            "Survei kepuasan layanan sebagai dasar kebijakan",
+            "OPD pelayanan",
+            "Indeks kepuasan masyarakat",
+            100,
+            200,
+        ),
+        "nama_program",
+        "required",
+        "program name left blank",
+    ),
+    BadRow(
+        "bappeda",
+        3,
+        P(
+            "society/learning",
+            "Gerakan Literasi Digital Masyarakat",
+            "Kampanye literasi digital bersama komunitas",
+            "Masyarakat umum",
+            "Jumlah peserta",
+            100,
+            250,
+        ),
+        "dimensi",
+        "dimension",
+        "'Smart People' is not one of the six dimensions",
+        raw={"dimensi": "Smart People", "elemen": None},
+    ),
+    BadRow(
+        "dinkes",
+        2,
+        P(
+            "living/health",
+            "Posyandu Digital Nagari",
+            "Pencatatan kegiatan posyandu secara daring",
+            "Kader posyandu",
+            "Jumlah posyandu aktif melapor",
+            100,
+            300,
+        ),
+        "elemen",
+        "element",
+        "element 'Health' belongs to Smart Living, not Smart Economy",
+        raw={"dimensi": "Smart Economy", "elemen": "Health"},
+    ),
+    BadRow(
+        "dinkes",
+        99,
+        P(
+            "living/health",
+            "Layanan Konsultasi Gizi Online",
+            "Konsultasi gizi ibu hamil dan balita",
+            "Ibu hamil dan balita",
+            "Jumlah konsultasi",
+            100,
+            250,
+            qw=True,
+        ),
+        "dampak",
+        "score_range",
+        "dampak 7 is outside the 1-5 scale",
+        raw={"dampak": 7, "kesiapan": 4},
+    ),
+    BadRow(
+        "dpmn",
+        1,
+        P(
+            "governance/service",
+            "Website Nagari Terintegrasi",
+            "Template website untuk seluruh nagari",
+            "103 nagari",
+            "Jumlah nagari dengan website aktif",
+            100,
+            300,
+        ),
+        "sumber_dana",
+        "funding_source",
+        "'Dana Desa' is not a known funding source",
+        raw={"sumber_dana": "Dana Desa"},
+    ),
+    BadRow(
+        "dpmn",
+        99,
+        P(
+            "governance/bureaucracy",
+            "Siskeudes Online Nagari",
+            "Pengelolaan keuangan nagari daring",
+            "Perangkat nagari",
+            "Laporan keuangan nagari tepat waktu",
+            100,
+            300,
+        ),
+        "tahun_mulai",
+        "year_range",
+        "tahun_mulai 2025 is before the 2027-2036 period",
+        raw={"tahun_mulai": 2025, "tahun_selesai": 2028},
+    ),
+    BadRow(
+        "perdagangan",
+        2,
+        P(
+            "economy/industry",
+            "Aplikasi Tera Ulang Timbangan Pasar",
+            "Jadwal dan pendaftaran tera ulang alat ukur",
+            "Pedagang pasar",
+            "Jumlah alat ukur ditera",
+            100,
+            200,
+        ),
+        "anggaran",
+        "budget",
+        "budget 'belum ada' is not an amount",
+        raw={"anggaran": "belum ada"},
+    ),
+    BadRow(
+        "perdagangan",
+        99,
+        P(
+            "branding/business",
+            "Festival Produk Unggulan Daerah Virtual",
+            "Pameran daring produk unggulan nagari",
+            "UMKM",
+            "Nilai transaksi pameran",
+            150,
+            400,
+        ),
+        "tahun_selesai",
+        "year_order",
+        "tahun_selesai 2028 is before tahun_mulai 2030",
+        raw={"tahun_mulai": 2030, "tahun_selesai": 2028},
+    ),
+    BadRow(
+        "pupr",
+        2,
+        P(
+            "living/mobility",
+            "Jalan Usaha Tani Pintar",
+            "Pemetaan jalan usaha tani dengan drone",
+            "Petani",
+            "Panjang jalan usaha tani terpetakan (km)",
+            300,
+            800,
+        ),
+        "opd",
+        "opd_unknown",
+        "'Dinas Antah Berantah' is not an OPD of the region",
+        raw={"opd": "Dinas Antah Berantah"},
+    ),
+    BadRow(
+        "pupr",
+        98,
+        P(
+            "living/harmony",
+            "Drainase Perkotaan Pintar Parit Malintang",
+            "Sensor genangan pada saluran drainase pusat kota",
+            "Kawasan pusat pemerintahan",
+            "Luas genangan berkurang",
+            800,
+            2500,
+        ),
+        "tahun_selesai",
+        "year_range",
+        "tahun_selesai 2038 is after the 2027-2036 period",
+        raw={"tahun_mulai": 2034, "tahun_selesai": 2038},
+    ),
+    BadRow(
+        "pupr",
+        99,
+        CATALOGUE["pupr"][0],
+        "nama_program",
+        "duplicate",
+        "exact copy of an earlier row (same OPD and program name)",
+        duplicate_of=CATALOGUE["pupr"][0].name,
+    ),
 ]
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -799,10 +1621,16 @@ def _stable_xlsx(data: bytes) -> bytes:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                                 rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
-            target.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]), content,
-                            compress_type=zipfile.ZIP_DEFLATED)
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            target.writestr(
+                zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6]),
+                content,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return out.getvalue()
 
 
@@ -955,8 +1783,15 @@ def _file_rng(relpath: str) -> random.Random:
     return random.Random(f"{SEED}:{relpath}")
 
 
-def _save(summary: Summary, stage: int, relpath: str, tables: list[Table], style: Style | None = None,
-          petunjuk: list[str] | None = None, dataset_of: dict[str, str] | None = None) -> None:
+def _save(
+    summary: Summary,
+    stage: int,
+    relpath: str,
+    tables: list[Table],
+    style: Style | None = None,
+    petunjuk: list[str] | None = None,
+    dataset_of: dict[str, str] | None = None,
+) -> None:
     """Write `tables` to inputs/`relpath` (xlsx or csv by extension) and record counts and mistakes."""
     path = summary.out / "inputs" / relpath
     if relpath.endswith(".xlsx"):
@@ -987,11 +1822,18 @@ def write_tahap_3(summary: Summary) -> None:
                 values = dict(original)
             else:
                 values = program_values(opd_text, bad.program, style, rng)
-                values.update({k: (str(v) if style.fmt == "csv" and isinstance(v, int) else v)
-                               for k, v in bad.raw.items()})
+                values.update(
+                    {k: (str(v) if style.fmt == "csv" and isinstance(v, int) else v) for k, v in bad.raw.items()}
+                )
             records.insert(min(bad.position, len(records)), (values, bad))
-        table = Table(header=[HEADER_STYLES[style.headers][c] for c in columns], rows=[], title=style.title,
-                      blank_after_title=style.blank_after_title, sheet=style.sheet, columns=list(columns))
+        table = Table(
+            header=[HEADER_STYLES[style.headers][c] for c in columns],
+            rows=[],
+            title=style.title,
+            blank_after_title=style.blank_after_title,
+            sheet=style.sheet,
+            columns=list(columns),
+        )
         for index, (values, bad) in enumerate(records):
             row = [values.get(c) for c in columns]
             if style.numbered:
@@ -1000,8 +1842,9 @@ def write_tahap_3(summary: Summary) -> None:
             if bad is not None:
                 mistake = Mistake(3, "", "", None, bad.column, "", None, bad.rule, bad.what)
                 if bad.duplicate_of:
-                    first = next(i for i, (v, b) in enumerate(records)
-                                 if b is None and v["nama_program"] == bad.duplicate_of)
+                    first = next(
+                        i for i, (v, b) in enumerate(records) if b is None and v["nama_program"] == bad.duplicate_of
+                    )
                     mistake.what = f"{bad.what}: repeats row {table.header_row + 1 + first}"
                 table.marks.append((index, bad.column, mistake))
                 summary.mistakes.append(mistake)
@@ -1010,9 +1853,18 @@ def write_tahap_3(summary: Summary) -> None:
             table.columns.insert(0, "")
         if "sumber_dana" in style.omit:
             first, last = table.header_row + 1, table.header_row + len(table.rows)
-            mistake = Mistake(3, "", "", None, "sumber_dana", "", None, "missing_column",
-                              f"the header row has no sumber_dana column (old template), so every data row "
-                              f"({first}-{last}) is rejected")
+            mistake = Mistake(
+                3,
+                "",
+                "",
+                None,
+                "sumber_dana",
+                "",
+                None,
+                "missing_column",
+                f"the header row has no sumber_dana column (old template), so every data row "
+                f"({first}-{last}) is rejected",
+            )
             table.marks.append((-1, "sumber_dana", mistake))
             summary.mistakes.append(mistake)
         _save(summary, 3, relpath, [table], style, petunjuk=PETUNJUK if style.petunjuk else None)
@@ -1023,21 +1875,45 @@ def write_tahap_3(summary: Summary) -> None:
     garbage = random.Random(f"{SEED}:{relpath}").randbytes(2048)
     path.write_bytes(b"PK\x03\x04" + garbage)  # looks like a zip to a file browser, is not one
     summary.files[3].append(relpath)
-    summary.mistakes.append(Mistake(3, relpath, "", None, "", "", None, "unreadable",
-                                    "not a workbook: a damaged upload (file status 'unreadable')"))
+    summary.mistakes.append(
+        Mistake(
+            3,
+            relpath,
+            "",
+            None,
+            "",
+            "",
+            None,
+            "unreadable",
+            "not a workbook: a damaged upload (file status 'unreadable')",
+        )
+    )
 
 
 def write_narrative(summary: Summary) -> None:
     """The Tim Pelaksana's narrative workbook of Tahap III from sample/narasi.yaml (two sheets: the region-level
     text, one paragraph per row, and the strategy per dimension). The YAML leaves some parts empty on purpose."""
     data = yaml.safe_load(NARRATIVE_FILE.read_text(encoding="utf-8"))
-    narasi = Table(header=["Bagian", "Isi"], sheet="Narasi Masterplan",
-                   rows=[[part, text] for part, texts in data["narasi"].items() for text in texts or []])
-    strategi = Table(header=["Dimensi", "Arah Pengembangan", "Strategi", "Sasaran"], sheet="Strategi Dimensi",
-                     rows=[[d["dimensi"], d.get("arah_pengembangan"), d.get("strategi"), d.get("sasaran")]
-                           for d in data["strategi_dimensi"]])
-    _save(summary, 3, "tahap-3/narasi-tim-pelaksana.xlsx", [narasi, strategi],
-          dataset_of={"Narasi Masterplan": "narasi", "Strategi Dimensi": "strategi_dimensi"})
+    narasi = Table(
+        header=["Bagian", "Isi"],
+        sheet="Narasi Masterplan",
+        rows=[[part, text] for part, texts in data["narasi"].items() for text in texts or []],
+    )
+    strategi = Table(
+        header=["Dimensi", "Arah Pengembangan", "Strategi", "Sasaran"],
+        sheet="Strategi Dimensi",
+        rows=[
+            [d["dimensi"], d.get("arah_pengembangan"), d.get("strategi"), d.get("sasaran")]
+            for d in data["strategi_dimensi"]
+        ],
+    )
+    _save(
+        summary,
+        3,
+        "tahap-3/narasi-tim-pelaksana.xlsx",
+        [narasi, strategi],
+        dataset_of={"Narasi Masterplan": "narasi", "Strategi Dimensi": "strategi_dimensi"},
+    )
 
 
 def write_tahap_2(summary: Summary) -> None:
@@ -1048,15 +1924,26 @@ def write_tahap_2(summary: Summary) -> None:
     for n, key in enumerate(keys):
         opd = OPDS[key]
         fmt = "xlsx" if n % 5 in (0, 1, 3) else "csv"
-        style = Style(fmt, header_sets[n % 4], money=["number", "rp_dots", "short"][n % 3],
-                      dim="upper" if n % 6 == 5 else "label", omit=("dampak", "kesiapan") if n % 2 else (),
-                      delimiter=";" if n % 7 == 3 else ",")
+        style = Style(
+            fmt,
+            header_sets[n % 4],
+            money=["number", "rp_dots", "short"][n % 3],
+            dim="upper" if n % 6 == 5 else "label",
+            omit=("dampak", "kesiapan") if n % 2 else (),
+            delimiter=";" if n % 7 == 3 else ",",
+        )
         relpath = f"tahap-2/program-{opd.slug}.{fmt}"
         rng = _file_rng(relpath)
         programs = [p for p in CATALOGUE[key] if p.since <= 2]
         columns = program_columns(style, ("rujukan",))
-        table = Table(header=[HEADER_STYLES[style.headers].get(c, "Rujukan (RPJMD/Renstra)" if n % 2 else "Rujukan")
-                              for c in columns], rows=[], sheet="Program Tahap II", columns=columns)
+        table = Table(
+            header=[
+                HEADER_STYLES[style.headers].get(c, "Rujukan (RPJMD/Renstra)" if n % 2 else "Rujukan") for c in columns
+            ],
+            rows=[],
+            sheet="Program Tahap II",
+            columns=columns,
+        )
         for program in programs:
             values = program_values(opd.name, program, style, rng)
             short = SHORT_NAMES[key]
@@ -1069,59 +1956,151 @@ def write_tahap_2(summary: Summary) -> None:
 
 
 KESIAPAN_INDICATORS = {
-    "Struktur": ["Jumlah ASN berlatar belakang TIK", "Dukungan anggaran TIK dalam DPA OPD",
-                 "Komitmen pimpinan terhadap transformasi digital"],
-    "Infrastruktur": ["Koneksi internet kantor (bandwidth)", "Perangkat komputer layak pakai",
-                      "Jaringan sampai ke unit layanan (puskesmas, UPT, kantor nagari)"],
-    "Suprastruktur": ["SOP layanan berbasis elektronik", "Regulasi atau SK pendukung inovasi",
-                      "Dokumen rencana TIK OPD"],
+    "Struktur": [
+        "Jumlah ASN berlatar belakang TIK",
+        "Dukungan anggaran TIK dalam DPA OPD",
+        "Komitmen pimpinan terhadap transformasi digital",
+    ],
+    "Infrastruktur": [
+        "Koneksi internet kantor (bandwidth)",
+        "Perangkat komputer layak pakai",
+        "Jaringan sampai ke unit layanan (puskesmas, UPT, kantor nagari)",
+    ],
+    "Suprastruktur": [
+        "SOP layanan berbasis elektronik",
+        "Regulasi atau SK pendukung inovasi",
+        "Dokumen rencana TIK OPD",
+    ],
 }
-KESIAPAN_EVIDENCE = ["SK Kepala OPD tentang Tim TIK", "Laporan inventaris BMD 2025", "Hasil uji kecepatan internet",
-                     "DPA 2026", "Foto ruang server", "Dokumen SOP", None, None]
+KESIAPAN_EVIDENCE = [
+    "SK Kepala OPD tentang Tim TIK",
+    "Laporan inventaris BMD 2025",
+    "Hasil uji kecepatan internet",
+    "DPA 2026",
+    "Foto ruang server",
+    "Dokumen SOP",
+    None,
+    None,
+]
 
 SWOT_ROWS = [
     # (komponen, jenis, pernyataan, kata kunci, opd key or "")
-    ("Alam", "Kekuatan", "Garis pantai dan muara sungai yang panjang dengan potensi wisata bahari dan perikanan",
-     "maritim, wisata bahari", "pariwisata"),
+    (
+        "Alam",
+        "Kekuatan",
+        "Garis pantai dan muara sungai yang panjang dengan potensi wisata bahari dan perikanan",
+        "maritim, wisata bahari",
+        "pariwisata",
+    ),
     ("Alam", "Kekuatan", "Lahan sawah dan perkebunan kelapa serta kakao yang luas", "agraris, pangan", "distan"),
     ("Alam", "Kelemahan", "Sebagian wilayah rawan gempa, tsunami, banjir dan longsor", "tangguh bencana", "bpbd"),
-    ("Alam", "Peluang", "Keberadaan Bandara Internasional Minangkabau di wilayah kabupaten", "gerbang, konektivitas",
-     ""),
+    (
+        "Alam",
+        "Peluang",
+        "Keberadaan Bandara Internasional Minangkabau di wilayah kabupaten",
+        "gerbang, konektivitas",
+        "",
+    ),
     ("Alam", "Ancaman", "Abrasi pantai dan perubahan iklim mengancam kawasan pesisir", "lestari", "dlh"),
-    ("Alam", "Opportunity", "Air terjun Lembah Anai dan jalur wisata alam menuju Bukittinggi", "wisata alam",
-     "pariwisata"),
-    ("Budaya", "Kekuatan", "Falsafah adat basandi syarak, syarak basandi Kitabullah dipegang kuat masyarakat",
-     "religius, beradat", ""),
-    ("Budaya", "S", "Tradisi wisata religi Basafa di Ulakan menarik ribuan peziarah", "religius, wisata religi",
-     "pariwisata"),
+    (
+        "Alam",
+        "Opportunity",
+        "Air terjun Lembah Anai dan jalur wisata alam menuju Bukittinggi",
+        "wisata alam",
+        "pariwisata",
+    ),
+    (
+        "Budaya",
+        "Kekuatan",
+        "Falsafah adat basandi syarak, syarak basandi Kitabullah dipegang kuat masyarakat",
+        "religius, beradat",
+        "",
+    ),
+    (
+        "Budaya",
+        "S",
+        "Tradisi wisata religi Basafa di Ulakan menarik ribuan peziarah",
+        "religius, wisata religi",
+        "pariwisata",
+    ),
     ("Budaya", "Kelemahan", "Budaya dokumentasi dan pemanfaatan data masih rendah", "berbasis data", ""),
-    ("Budaya", "Peluang", "Jaringan perantau Piaman yang besar dan peduli kampung halaman", "perantau, gotong royong",
-     ""),
+    (
+        "Budaya",
+        "Peluang",
+        "Jaringan perantau Piaman yang besar dan peduli kampung halaman",
+        "perantau, gotong royong",
+        "",
+    ),
     ("Budaya", "T", "Masuknya informasi hoaks melalui media sosial", "literasi digital", "diskominfo"),
 ]
 SWOT_ROWS_2 = [
     ("Struktur", "Kekuatan", "Dukungan pimpinan daerah terhadap gerakan smart city", "inovatif", "bappeda"),
     ("Struktur", "Weakness", "Jumlah ASN dengan kompetensi TIK masih terbatas", "SDM unggul", "bkpsdm"),
     ("Struktur", "Kelemahan", "Porsi APBD untuk TIK masih kecil dibanding kebutuhan", "", "bkd"),
-    ("Ekonomi", "Peluang", "Produk UMKM dan kuliner khas Piaman diminati pasar luar daerah",
-     "UMKM, ekonomi kreatif", "perdagangan"),
-    ("Infrastruktur", "Kekuatan", "Jalur kereta bandara dan jalan nasional Padang - Bukittinggi melintasi wilayah",
-     "konektivitas", "dishub"),
-    ("Infrastruktur", "Kelemahan", "Sebagian nagari di perbukitan belum terjangkau sinyal seluler 4G", "merata",
-     "diskominfo"),
+    (
+        "Ekonomi",
+        "Peluang",
+        "Produk UMKM dan kuliner khas Piaman diminati pasar luar daerah",
+        "UMKM, ekonomi kreatif",
+        "perdagangan",
+    ),
+    (
+        "Infrastruktur",
+        "Kekuatan",
+        "Jalur kereta bandara dan jalan nasional Padang - Bukittinggi melintasi wilayah",
+        "konektivitas",
+        "dishub",
+    ),
+    (
+        "Infrastruktur",
+        "Kelemahan",
+        "Sebagian nagari di perbukitan belum terjangkau sinyal seluler 4G",
+        "merata",
+        "diskominfo",
+    ),
     ("Infrastruktur", "Ancaman", "Kerusakan perangkat jaringan akibat bencana", "tangguh bencana", "diskominfo"),
     ("Infrastruktur", "O", "Program BAKTI untuk BTS dan akses internet di daerah 3T", "terhubung", ""),
     ("Suprastruktur", "Kekuatan", "Peraturan Bupati tentang SPBE sudah ditetapkan", "SPBE", "diskominfo"),
-    ("Suprastruktur", "Kelemahan", "Belum ada Perbup masterplan smart city dan Dewan Smart City belum aktif",
-     "kolaboratif", "bappeda"),
+    (
+        "Suprastruktur",
+        "Kelemahan",
+        "Belum ada Perbup masterplan smart city dan Dewan Smart City belum aktif",
+        "kolaboratif",
+        "bappeda",
+    ),
     ("Suprastruktur", "Threat", "Pergantian kepemimpinan dapat mengubah prioritas program", "berkelanjutan", ""),
     ("Suprastruktur", "Peluang", "Kebijakan nasional Satu Data Indonesia dan SPBE", "satu data", "bappeda"),
 ]
 
-KESIAPAN_OPDS = ["diskominfo", "bappeda", "disdukcapil", "dinkes", "rsud", "bkd", "dpmptsp", "disdikbud", "pupr",
-                 "bpbd"]
-IDE_OPDS = ["bappeda", "diskominfo", "disdukcapil", "dinkes", "disdikbud", "pupr", "dlh", "distan", "perdagangan",
-            "pariwisata", "dpmn", "dishub", "dispusip", "bpbd", "rsud"]
+KESIAPAN_OPDS = [
+    "diskominfo",
+    "bappeda",
+    "disdukcapil",
+    "dinkes",
+    "rsud",
+    "bkd",
+    "dpmptsp",
+    "disdikbud",
+    "pupr",
+    "bpbd",
+]
+IDE_OPDS = [
+    "bappeda",
+    "diskominfo",
+    "disdukcapil",
+    "dinkes",
+    "disdikbud",
+    "pupr",
+    "dlh",
+    "distan",
+    "perdagangan",
+    "pariwisata",
+    "dpmn",
+    "dishub",
+    "dispusip",
+    "bpbd",
+    "rsud",
+]
 
 
 def write_tahap_1(summary: Summary) -> None:
@@ -1131,16 +2110,26 @@ def write_tahap_1(summary: Summary) -> None:
         fmt = "xlsx" if n % 2 == 0 else "csv"
         relpath = f"tahap-1/kesiapan-{opd.slug}.{fmt}"
         rng = _file_rng(relpath)
-        header = (["OPD", "Pilar", "Indikator", "Nilai (1-5)", "Bukti"] if n % 3 else
-                  ["Perangkat Daerah", "Pilar", "Indikator", "Skor", "Bukti Dukung"])
+        header = (
+            ["OPD", "Pilar", "Indikator", "Nilai (1-5)", "Bukti"]
+            if n % 3
+            else ["Perangkat Daerah", "Pilar", "Indikator", "Skor", "Bukti Dukung"]
+        )
         table = Table(header=header, rows=[], sheet="kesiapan", columns=["opd", "pilar", "indikator", "nilai", "bukti"])
         base = 4 if key in ("diskominfo", "bappeda", "disdukcapil") else 3
         for pillar, indicators in KESIAPAN_INDICATORS.items():
             for indicator in indicators:
                 score = min(5, max(1, base + rng.choice([-2, -1, 0, 0, 1])))
                 pillar_text = pillar.upper() if n % 4 == 1 else pillar
-                table.rows.append([opd.name, pillar_text, indicator, score if fmt == "xlsx" else str(score),
-                                   rng.choice(KESIAPAN_EVIDENCE)])
+                table.rows.append(
+                    [
+                        opd.name,
+                        pillar_text,
+                        indicator,
+                        score if fmt == "xlsx" else str(score),
+                        rng.choice(KESIAPAN_EVIDENCE),
+                    ]
+                )
         if key == "disdukcapil":
             table.rows[4][3] = 6 if fmt == "xlsx" else "6"
             mistake = Mistake(1, "", "", None, "nilai", "", None, "score_range", "nilai 6 is outside the 1-5 scale")
@@ -1148,26 +2137,51 @@ def write_tahap_1(summary: Summary) -> None:
             summary.mistakes.append(mistake)
         if key == "rsud":
             table.rows[6][1] = "Infostruktur"
-            mistake = Mistake(1, "", "", None, "pilar", "", None, "pillar",
-                              "'Infostruktur' is not a readiness pillar (struktur, infrastruktur, suprastruktur)")
+            mistake = Mistake(
+                1,
+                "",
+                "",
+                None,
+                "pilar",
+                "",
+                None,
+                "pillar",
+                "'Infostruktur' is not a readiness pillar (struktur, infrastruktur, suprastruktur)",
+            )
             table.marks.append((6, "pilar", mistake))
             summary.mistakes.append(mistake)
         _save(summary, 1, relpath, [table], dataset_of={"kesiapan": "kesiapan"})
 
     swot_columns = ["komponen", "jenis", "pernyataan", "kata_kunci", "opd"]
     for relpath, rows, header, title in [
-        ("tahap-1/swot-kelompok-1-alam-budaya.xlsx", SWOT_ROWS,
-         ["Komponen", "Jenis", "Pernyataan", "Kata Kunci", "OPD"], ("ANALISIS SWOT - KELOMPOK 1 (ALAM DAN BUDAYA)",)),
-        ("tahap-1/swot-kelompok-2-tata-kelola.csv", SWOT_ROWS_2,
-         ["Komponen", "Jenis (S/W/O/T)", "Uraian", "Kata Kunci Visi", "Perangkat Daerah"], ()),
+        (
+            "tahap-1/swot-kelompok-1-alam-budaya.xlsx",
+            SWOT_ROWS,
+            ["Komponen", "Jenis", "Pernyataan", "Kata Kunci", "OPD"],
+            ("ANALISIS SWOT - KELOMPOK 1 (ALAM DAN BUDAYA)",),
+        ),
+        (
+            "tahap-1/swot-kelompok-2-tata-kelola.csv",
+            SWOT_ROWS_2,
+            ["Komponen", "Jenis (S/W/O/T)", "Uraian", "Kata Kunci Visi", "Perangkat Daerah"],
+            (),
+        ),
     ]:
         table = Table(header=header, rows=[], title=title, sheet="swot", columns=swot_columns)
         for komponen, jenis, text, keywords, key in rows:
             table.rows.append([komponen, jenis, text, keywords or None, OPDS[key].name if key else None])
             if komponen == "Ekonomi":
-                mistake = Mistake(1, "", "", None, "komponen", "", None, "swot_component",
-                                  "'Ekonomi' is not a SWOT component (alam, budaya, struktur, infrastruktur, "
-                                  "suprastruktur)")
+                mistake = Mistake(
+                    1,
+                    "",
+                    "",
+                    None,
+                    "komponen",
+                    "",
+                    None,
+                    "swot_component",
+                    "'Ekonomi' is not a SWOT component (alam, budaya, struktur, infrastruktur, suprastruktur)",
+                )
                 table.marks.append((len(table.rows) - 1, "komponen", mistake))
                 summary.mistakes.append(mistake)
         _save(summary, 1, relpath, [table], dataset_of={"swot": "swot"})
@@ -1177,25 +2191,65 @@ def write_tahap_1(summary: Summary) -> None:
         fmt = "csv" if n % 3 else "xlsx"
         relpath = f"tahap-1/ide-program-{opd.slug}.{fmt}"
         rng = _file_rng(relpath)
-        header = (["OPD", "Dimensi", "Elemen", "Nama Ide", "Deskripsi", "Usulan Quick Win"] if n % 2 else
-                  ["Perangkat Daerah", "Dimensi", "Elemen", "Ide Inovasi", "Uraian", "Potensi Quick Win"])
-        table = Table(header=header, rows=[], sheet="ide", columns=["opd", "dimensi", "elemen", "nama_program",
-                                                                    "deskripsi", "quick_win"])
+        header = (
+            ["OPD", "Dimensi", "Elemen", "Nama Ide", "Deskripsi", "Usulan Quick Win"]
+            if n % 2
+            else ["Perangkat Daerah", "Dimensi", "Elemen", "Ide Inovasi", "Uraian", "Potensi Quick Win"]
+        )
+        table = Table(
+            header=header,
+            rows=[],
+            sheet="ide",
+            columns=["opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"],
+        )
         ideas = [p for p in CATALOGUE[key] if p.since == 1] + DROPPED_IDEAS.get(key, [])
         rng.shuffle(ideas)
         for program in ideas:
             dim, el = (program.idea_dim or f"{program.dim}/{program.el}").split("/")
             quick = "ya" if program.qw or (not program.lo and rng.random() < 0.5) else None
-            table.rows.append([opd.name, dimension_text(dim, "label"), element_text(dim, el, "label"), program.name,
-                               program.desc, quick])
+            table.rows.append(
+                [
+                    opd.name,
+                    dimension_text(dim, "label"),
+                    element_text(dim, el, "label"),
+                    program.name,
+                    program.desc,
+                    quick,
+                ]
+            )
         _save(summary, 1, relpath, [table], dataset_of={"ide": "ide"})
 
 
-OFFICIAL_GIVEN = ["Ahmad", "Rina", "Syafrizal", "Yulia", "Hendra", "Nofrianti", "Zulkifli", "Desi", "Armen",
-                  "Elfira", "Budi", "Wirdawati", "Rahmat", "Yusnita", "Indra", "Fitri", "Asrul", "Marlina"]
+OFFICIAL_GIVEN = [
+    "Ahmad",
+    "Rina",
+    "Syafrizal",
+    "Yulia",
+    "Hendra",
+    "Nofrianti",
+    "Zulkifli",
+    "Desi",
+    "Armen",
+    "Elfira",
+    "Budi",
+    "Wirdawati",
+    "Rahmat",
+    "Yusnita",
+    "Indra",
+    "Fitri",
+    "Asrul",
+    "Marlina",
+]
 OFFICIAL_FAMILY = ["Contoh", "Sampel", "Rekaan", "Fiktif"]
-OFFICIAL_TITLES = ["S.Sos., M.Si.", "S.T., M.T.", "S.E., M.M.", "S.H., M.H.", "S.Kom., M.Kom.",
-                   "S.Pd., M.Pd.", "S.STP., M.Si."]
+OFFICIAL_TITLES = [
+    "S.Sos., M.Si.",
+    "S.T., M.T.",
+    "S.E., M.M.",
+    "S.H., M.H.",
+    "S.Kom., M.Kom.",
+    "S.Pd., M.Pd.",
+    "S.STP., M.Si.",
+]
 
 
 def official_name(rng: random.Random, medical: bool = False) -> str:
@@ -1209,16 +2263,24 @@ def official_name(rng: random.Random, medical: bool = False) -> str:
 def position_of(opd: Opd) -> str:
     """Title of the head of an OPD (jabatan)."""
     special = {
-        "setda": "Sekretaris Daerah", "setwan": "Sekretaris DPRD", "inspektorat": "Inspektur",
-        "bpbd": "Kepala Pelaksana BPBD", "rsud": "Direktur RSUD Padang Pariaman",
-        "pdam": "Direktur Utama Perumda Air Minum", "satpol": "Kepala Satpol PP dan Damkar",
+        "setda": "Sekretaris Daerah",
+        "setwan": "Sekretaris DPRD",
+        "inspektorat": "Inspektur",
+        "bpbd": "Kepala Pelaksana BPBD",
+        "rsud": "Direktur RSUD Padang Pariaman",
+        "pdam": "Direktur Utama Perumda Air Minum",
+        "satpol": "Kepala Satpol PP dan Damkar",
     }
     return special.get(opd.key) or f"Kepala {opd.name}"
 
 
 QUICK_WIN_FINAL = [
-    ("Disdukcapil", "disdukcapil", "Layanan Adminduk Online Nagari",
-     "Dirasakan langsung warga di 103 nagari, memakai layanan yang sudah berjalan"),
+    (
+        "Disdukcapil",
+        "disdukcapil",
+        "Layanan Adminduk Online Nagari",
+        "Dirasakan langsung warga di 103 nagari, memakai layanan yang sudah berjalan",
+    ),
     ("RSUD", "rsud", "Pendaftaran Online dan Antrean Pasien RSUD", "Memangkas waktu tunggu pasien dalam 6 bulan"),
     ("DLH", "dlh", "Bank Sampah Digital Nagari", "Murah, melibatkan warga, hasil terukur per bulan"),
 ]
@@ -1239,33 +2301,60 @@ def write_tahap_4(summary: Summary) -> None:
     """Commitment sheets and chapter review in one workbook, and the three final quick wins (Tahap IV)."""
     relpath = "tahap-4/hasil-tahap-4.xlsx"
     rng = _file_rng(relpath)
-    komitmen = Table(header=["No", "Perangkat Daerah", "Nama Pejabat", "Jabatan", "Status", "Tanggal"], rows=[],
-                     title=("LEMBAR KOMITMEN BERSAMA GERAKAN MENUJU SMART CITY", "Kabupaten Padang Pariaman"),
-                     sheet="komitmen", columns=["", "opd", "nama_pejabat", "jabatan", "status", "tanggal"])
+    komitmen = Table(
+        header=["No", "Perangkat Daerah", "Nama Pejabat", "Jabatan", "Status", "Tanggal"],
+        rows=[],
+        title=("LEMBAR KOMITMEN BERSAMA GERAKAN MENUJU SMART CITY", "Kabupaten Padang Pariaman"),
+        sheet="komitmen",
+        columns=["", "opd", "nama_pejabat", "jabatan", "status", "tanggal"],
+    )
     unsigned = {"setwan", "kesbangpol", "diskan", "pdam"}
     for n, opd in enumerate(OPDS.values()):
         status = "belum" if opd.key in unsigned else "ditandatangani"
         day = None if status == "belum" else dt.date(2026, 10, rng.choice([12, 12, 13]))
-        komitmen.rows.append([n + 1, opd.name, official_name(rng, opd.key in ('dinkes', 'rsud')), position_of(opd),
-                              status, day])
+        komitmen.rows.append(
+            [n + 1, opd.name, official_name(rng, opd.key in ("dinkes", "rsud")), position_of(opd), status, day]
+        )
         if opd.key == "hukum":
             komitmen.rows[-1][4] = "sudah"
-            mistake = Mistake(4, "", "", None, "status", "", None, "commitment_status",
-                              "status 'sudah' is neither 'ditandatangani' nor 'belum'")
+            mistake = Mistake(
+                4,
+                "",
+                "",
+                None,
+                "status",
+                "",
+                None,
+                "commitment_status",
+                "status 'sudah' is neither 'ditandatangani' nor 'belum'",
+            )
             komitmen.marks.append((n, "status", mistake))
             summary.mistakes.append(mistake)
     review = Table(header=["Bab", "Status", "Catatan"], rows=[], sheet="review", columns=["bab", "status", "catatan"])
     for n, (chapter, status, note) in enumerate(REVIEW_ROWS):
         review.rows.append([chapter, status, note])
         if status == "selesai":
-            mistake = Mistake(4, "", "", None, "status", "", None, "review_status",
-                              "status 'selesai' is neither 'disetujui' nor 'revisi'")
+            mistake = Mistake(
+                4,
+                "",
+                "",
+                None,
+                "status",
+                "",
+                None,
+                "review_status",
+                "status 'selesai' is neither 'disetujui' nor 'revisi'",
+            )
             review.marks.append((n, "status", mistake))
             summary.mistakes.append(mistake)
     _save(summary, 4, relpath, [komitmen, review], dataset_of={"komitmen": "komitmen", "review": "review"})
 
-    final = Table(header=["No", "Perangkat Daerah", "Program Quick Win Terpilih", "Alasan Pemilihan"], rows=[],
-                  sheet="quick_win_final", columns=["", "opd", "nama_program", ""])
+    final = Table(
+        header=["No", "Perangkat Daerah", "Program Quick Win Terpilih", "Alasan Pemilihan"],
+        rows=[],
+        sheet="quick_win_final",
+        columns=["", "opd", "nama_program", ""],
+    )
     for n, (opd_text, _key, name, reason) in enumerate(QUICK_WIN_FINAL):
         final.rows.append([str(n + 1), opd_text, name, reason])
     _save(summary, 4, "tahap-4/quick-win-final.csv", [final], dataset_of={"quick_win_final": "quick_win_final"})
@@ -1308,14 +2397,21 @@ def _generate(out: Path) -> Summary:
 
 def mistake_table(mistakes: list[Mistake]) -> str:
     """The Markdown table of deliberate mistakes kept in sample/README.md."""
-    lines = ["| stage | file | sheet | row | column (header) | value | rule | what is wrong |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| stage | file | sheet | row | column (header) | value | rule | what is wrong |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for m in mistakes:
         column = f"{m.column} ({m.header})" if m.header and m.header != m.column else m.column
-        value = "(blank)" if m.value is None and m.row and m.column and m.rule != "missing_column" else (
-            "" if m.value is None else str(m.value))
-        lines.append(f"| {m.stage} | `{m.file}` | {m.sheet} | {m.row or '-'} | {column or '-'} | {value or '-'} "
-                     f"| `{m.rule}` | {m.what} |")
+        value = (
+            "(blank)"
+            if m.value is None and m.row and m.column and m.rule != "missing_column"
+            else ("" if m.value is None else str(m.value))
+        )
+        lines.append(
+            f"| {m.stage} | `{m.file}` | {m.sheet} | {m.row or '-'} | {column or '-'} | {value or '-'} "
+            f"| `{m.rule}` | {m.what} |"
+        )
     return "\n".join(lines)
 
 
@@ -1338,19 +2434,26 @@ def print_summary(summary: Summary) -> None:
     for stage, files in summary.files.items():
         xlsx = sum(f.endswith(".xlsx") for f in files)
         csvs = sum(f.endswith(".csv") for f in files)
-        rows = ", ".join(f"{k.split('/')[1]} {v}" for k, v in sorted(summary.rows.items())
-                         if k.startswith(f"tahap-{stage}/"))
+        rows = ", ".join(
+            f"{k.split('/')[1]} {v}" for k, v in sorted(summary.rows.items()) if k.startswith(f"tahap-{stage}/")
+        )
         print(f"  tahap-{stage}: {len(files)} files ({xlsx} xlsx, {csvs} csv); data rows: {rows}")
     print(f"  deliberate mistakes: {len(summary.mistakes)} (see sample/README.md)")
     for m in summary.mistakes:
-        print(f"    tahap-{m.stage} {m.file}{'[' + m.sheet + ']' if m.sheet else ''} row {m.row or '-'} "
-              f"{m.column or '-'}: {m.rule}")
+        print(
+            f"    tahap-{m.stage} {m.file}{'[' + m.sheet + ']' if m.sheet else ''} row {m.row or '-'} "
+            f"{m.column or '-'}: {m.rule}"
+        )
 
 
 def main(argv: list[str] | None = None) -> Summary:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=REGION_DIR,
-                        help="region folder to write inputs/ into (default: sample/padang-pariaman)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=REGION_DIR,
+        help="region folder to write inputs/ into (default: sample/padang-pariaman)",
+    )
     args = parser.parse_args(argv)
     summary = generate(args.out)
     print_summary(summary)

@@ -25,10 +25,10 @@ import pandas as pd
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.filesystems import WritableFileSystem
 
-from bimtek.store.package import code_version, sha256_bytes
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
+from bimtek.store.package import code_version, sha256_bytes
 from bimtek.store.storage import open_location
 from bimtek.validation import combined_valid
 from bimtek.validation.datasets import suite_parameters
@@ -96,8 +96,9 @@ def rules_key(region: Region, datasets: Iterable[str]) -> str:
         for path in (SCHEMAS_DIR / "columns" / f"{name}.json", SCHEMAS_DIR / "gx" / f"{name}.json"):
             contracts[str(path.relative_to(SCHEMAS_DIR))] = sha256_bytes(path.read_bytes()) if path.exists() else None
     taxonomy = sha256_bytes((SCHEMAS_DIR / "taxonomy.json").read_bytes())
-    return content_key("rules", contracts, taxonomy, suite_parameters(region), sorted(region.opd_lookup().items()),
-                       code_version())
+    return content_key(
+        "rules", contracts, taxonomy, suite_parameters(region), sorted(region.opd_lookup().items()), code_version()
+    )
 
 
 def frame_digest(frame: pd.DataFrame) -> str:
@@ -112,5 +113,13 @@ def draft_key(stage: int, region: Region, results: list, report, previous: bytes
     """What a stage's draft depends on: valid rows, report, earlier stage's bytes, region, settings, code."""
     datasets = sorted({r.dataset for r in results})
     valid = {name: frame_digest(combined_valid(results, name)) for name in datasets}
-    return content_key("draft", stage, valid, report.to_dict(), sha256_bytes(previous) if previous else None,
-                       region.model_dump(mode="json"), get_settings().model_dump(mode="json"), code_version())
+    return content_key(
+        "draft",
+        stage,
+        valid,
+        report.to_dict(),
+        sha256_bytes(previous) if previous else None,
+        region.model_dump(mode="json"),
+        get_settings().model_dump(mode="json"),
+        code_version(),
+    )

@@ -15,8 +15,9 @@ from bimtek.stages.output import StageOutput
 
 
 @task(name="render-documents", task_run_name="render-documents-tahap-{stage}", cache_policy=NO_CACHE)
-def render_documents(output: StageOutput, region: Region, stage: int, report: ValidationReport,
-                     results: list) -> StageOutput:
+def render_documents(
+    output: StageOutput, region: Region, stage: int, report: ValidationReport, results: list
+) -> StageOutput:
     """The stage's drafts plus feedback files and, per settings, PDF/DOCX of every HTML book."""
     files = dict(output.files)
     feedback, submissions = feedback_files(report, results, region, stage)

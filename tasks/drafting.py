@@ -13,8 +13,13 @@ from bimtek.validation import SheetResult
 
 
 @task(name="draft-tahap-3", cache_policy=NO_CACHE)
-def draft_tahap_3(region: Region, results: list[SheetResult], report: ValidationReport,
-                  baseline_csv: bytes | None = None, tahap_1: dict[str, bytes] | None = None) -> StageOutput:
+def draft_tahap_3(
+    region: Region,
+    results: list[SheetResult],
+    report: ValidationReport,
+    baseline_csv: bytes | None = None,
+    tahap_1: dict[str, bytes] | None = None,
+) -> StageOutput:
     """Aggregate, score, build the roadmap and draft Buku 2 from the valid rows, on top of Tahap II's published
     program list (`program/daftar_program.csv` bytes) when there is one; Tahap I's analysis tables (key -> bytes)
     feed Buku 2's summary of the analysis."""
@@ -23,5 +28,4 @@ def draft_tahap_3(region: Region, results: list[SheetResult], report: Validation
     from bimtek.stages.tahap_3 import build_tahap_3
 
     baseline = read_program_list(baseline_csv) if baseline_csv is not None else None
-    return build_tahap_3(region, results, report, get_settings(), baseline=baseline,
-                         analysis=read_figures(tahap_1))
+    return build_tahap_3(region, results, report, get_settings(), baseline=baseline, analysis=read_figures(tahap_1))

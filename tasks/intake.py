@@ -21,8 +21,13 @@ from bimtek.store.storage import (
 from tasks.retry import retry_unless
 
 
-@task(name="list-input-files", retries=3, retry_delay_seconds=[1, 5, 15],
-      retry_condition_fn=retry_unless(LocationNotFoundError), cache_policy=NO_CACHE)
+@task(
+    name="list-input-files",
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    retry_condition_fn=retry_unless(LocationNotFoundError),
+    cache_policy=NO_CACHE,
+)
 def list_input_files(inputs: str) -> list[str]:
     """Every file under the inputs location (sorted relative keys), hidden and lock files included.
 
@@ -36,8 +41,13 @@ def list_input_files(inputs: str) -> list[str]:
 INGEST_RETRIES = 3
 
 
-@task(name="ingest-file", task_run_name="ingest-{key}", retries=INGEST_RETRIES, retry_delay_seconds=[1, 5, 15],
-      cache_policy=NO_CACHE)
+@task(
+    name="ingest-file",
+    task_run_name="ingest-{key}",
+    retries=INGEST_RETRIES,
+    retry_delay_seconds=[1, 5, 15],
+    cache_policy=NO_CACHE,
+)
 def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet], dict]:
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
 

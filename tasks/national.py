@@ -11,16 +11,21 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.analysis.national import RegionFigures, published_figures, region_figures
-from bimtek.ingest.reader import read_table, refused_file
-from bimtek.store.package import file_entry, load_published_file, read_latest
+from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
 from bimtek.core.region import Region, load_region, parse_region
 from bimtek.core.settings import get_settings
-from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
+from bimtek.ingest.reader import read_table, refused_file
 from bimtek.stages.deliverables import document_formats
 from bimtek.stages.nasional import build_nasional
 from bimtek.stages.output import StageOutput
-from bimtek.store.storage import (InputRefusedError, LocationNotFoundError, ObjectNotFoundError, StorageError,
-                                  open_location)
+from bimtek.store.package import file_entry, load_published_file, read_latest
+from bimtek.store.storage import (
+    InputRefusedError,
+    LocationNotFoundError,
+    ObjectNotFoundError,
+    StorageError,
+    open_location,
+)
 from bimtek.validation import mark_duplicates, validate_sheets
 
 REGION_FILE = "region.yaml"
@@ -36,8 +41,13 @@ def list_cohort(cohort: str) -> list[dict]:
     manifest entry of the region file."""
     regions = []
     for path in sorted(Path(cohort).glob(f"*/{REGION_FILE}")):
-        regions.append({"region": str(path), "inputs": str(path.parent / INPUTS_FOLDER),
-                        "entry": file_entry(f"{path.parent.name}/{REGION_FILE}", path.read_bytes())})
+        regions.append(
+            {
+                "region": str(path),
+                "inputs": str(path.parent / INPUTS_FOLDER),
+                "entry": file_entry(f"{path.parent.name}/{REGION_FILE}", path.read_bytes()),
+            }
+        )
     return regions
 
 
@@ -70,8 +80,11 @@ def read_published_region(region_file: str, store: str) -> RegionFigures | None:
     """
     region = load_region(region_file)
     location = open_location(store)
-    runs = {stage: latest["run_id"] for stage in STAGE_DATASETS
-            if (latest := read_latest(location, region.slug, stage)) is not None}
+    runs = {
+        stage: latest["run_id"]
+        for stage in STAGE_DATASETS
+        if (latest := read_latest(location, region.slug, stage)) is not None
+    }
     if not runs:
         return None
 
@@ -81,11 +94,15 @@ def read_published_region(region_file: str, store: str) -> RegionFigures | None:
     try:
         reports = {stage: json.loads(published(stage, REPORT_KEY)) for stage in runs}
         roadmap = pd.read_csv(io.BytesIO(published(3, ROADMAP_KEY))) if 3 in runs else None
-        status = pd.read_csv(io.BytesIO(published(4, COMMITMENTS_KEY)), dtype={"status": str}, keep_default_na=False) \
-            if 4 in runs else None
+        status = (
+            pd.read_csv(io.BytesIO(published(4, COMMITMENTS_KEY)), dtype={"status": str}, keep_default_na=False)
+            if 4 in runs
+            else None
+        )
     except StorageError as exc:  # IntegrityError, ObjectNotFoundError, a key missing from the manifest
-        get_run_logger().warning("Hasil terbit %s tidak dapat dipakai (%s); dihitung ulang dari berkas masukan.",
-                                 region.slug, exc)
+        get_run_logger().warning(
+            "Hasil terbit %s tidak dapat dipakai (%s); dihitung ulang dari berkas masukan.", region.slug, exc
+        )
         return None
     return published_figures(region, reports, roadmap, status)
 
@@ -112,6 +129,12 @@ def draft_nasional(figures: list[RegionFigures]) -> StageOutput:
 
 def national_region(figures: list[RegionFigures]) -> Region:
     """A Region standing for the whole cohort (cover and page headers of the national document)."""
-    return parse_region({"slug": "nasional", "name": "Nasional", "province": "Indonesia",
-                         "period": {"start": 2027, "end": 2036},
-                         "synthetic": any(f.synthetic for f in figures)})
+    return parse_region(
+        {
+            "slug": "nasional",
+            "name": "Nasional",
+            "province": "Indonesia",
+            "period": {"start": 2027, "end": 2036},
+            "synthetic": any(f.synthetic for f in figures),
+        }
+    )

@@ -22,8 +22,9 @@ PreviousFileMap = dict[tuple[int, str], bytes | None]
 """(stage, key) -> the file's bytes, None when absent (optional files only)."""
 
 
-def read_previous_files(store: str, region_slug: str, needs: Iterable[PreviousOutput], *,
-                        needed_by: int) -> tuple[PreviousFileMap, dict[int, str]]:
+def read_previous_files(
+    store: str, region_slug: str, needs: Iterable[PreviousOutput], *, needed_by: int
+) -> tuple[PreviousFileMap, dict[int, str]]:
     """(files, run id per stage a file was read from) for `needs`, reading each stage's latest.json once.
 
     Required files are read first, so a missing required stage raises MissingStageError before anything else is
@@ -52,20 +53,26 @@ def read_previous_files(store: str, region_slug: str, needs: Iterable[PreviousOu
     return files, runs
 
 
-_RETRIES = dict(retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE,
-                retry_condition_fn=retry_unless(MissingStageError, IntegrityError))
+_RETRIES = dict(
+    retries=3,
+    retry_delay_seconds=[1, 5, 15],
+    cache_policy=NO_CACHE,
+    retry_condition_fn=retry_unless(MissingStageError, IntegrityError),
+)
 
 
 @task(name="load-previous-stages", **_RETRIES)
-def load_previous_files(store: str, region_slug: str, needs: tuple[PreviousOutput, ...], *,
-                        needed_by: int) -> tuple[PreviousFileMap, dict[int, str]]:
+def load_previous_files(
+    store: str, region_slug: str, needs: tuple[PreviousOutput, ...], *, needed_by: int
+) -> tuple[PreviousFileMap, dict[int, str]]:
     """`read_previous_files` as one task run (retried on storage errors, never on a missing stage or a bad hash)."""
     return read_previous_files(store, region_slug, needs, needed_by=needed_by)
 
 
 @task(name="load-previous-stage", task_run_name="load-tahap-{stage}-{key}", **_RETRIES)
-def load_previous(store: str, region_slug: str, stage: int, key: str, *, needed_by: int,
-                  required: bool) -> tuple[bytes | None, str | None]:
+def load_previous(
+    store: str, region_slug: str, stage: int, key: str, *, needed_by: int, required: bool
+) -> tuple[bytes | None, str | None]:
     """(file bytes, run id) of `key` in the latest published run of `stage`; (None, None) when absent and optional.
 
     Raises MissingStageError when the stage was never published and the caller requires it.

@@ -41,8 +41,13 @@ def archive_run_inputs(store: str, region_slug: str, inputs: str, entries: list[
     return archive_inputs(open_location(store), region_slug, open_location(inputs), entries)
 
 
-@task(name="publish-run", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=retry_unless(RunExistsError),
-      cache_policy=NO_CACHE)
+@task(
+    name="publish-run",
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=retry_unless(RunExistsError),
+    cache_policy=NO_CACHE,
+)
 def publish_outputs(
     store: str,
     region_slug: str,

@@ -17,8 +17,9 @@ STAGE = 2
 PREVIOUS = 1
 
 
-def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...],
-                 needed_by: int = STAGE) -> tuple[dict[str, bytes] | None, str | None]:
+def load_tahap_1(
+    store: str, region_slug: str, keys: tuple[str, ...], needed_by: int = STAGE
+) -> tuple[dict[str, bytes] | None, str | None]:
     """(key -> bytes of the Tahap I files found, Tahap I run id); (None, None) when Tahap I was never published.
 
     One load-previous-stages task run: every file from the one run Tahap I's latest.json names (all optional:
@@ -31,8 +32,9 @@ def load_tahap_1(store: str, region_slug: str, keys: tuple[str, ...],
 
 
 @task(name="draft-tahap-2", cache_policy=NO_CACHE)
-def draft_tahap_2(region: Region, results: list[SheetResult], report: ValidationReport,
-                  tahap_1: dict[str, bytes] | None = None) -> StageOutput:
+def draft_tahap_2(
+    region: Region, results: list[SheetResult], report: ValidationReport, tahap_1: dict[str, bytes] | None = None
+) -> StageOutput:
     """Map the programs, compare with Tahap I, draft the quick-win plans and revise Buku 1."""
     from bimtek.stages.tahap_2 import build_tahap_2
 

@@ -53,8 +53,9 @@ def fingerprint_inputs(inputs: str, keys: list[str]) -> dict[str, str]:
 
 
 @task(name="validate-datasets", cache_policy=NO_CACHE)
-def validate_datasets(sheets: list[Sheet], region: Region, cache: str | None = None,
-                      file_keys: dict[str, str] | None = None) -> Verdicts:
+def validate_datasets(
+    sheets: list[Sheet], region: Region, cache: str | None = None, file_keys: dict[str, str] | None = None
+) -> Verdicts:
     """Validate every table of the run (one GX suite run per dataset), reusing cached verdicts of unchanged files.
 
     `file_keys`: path -> cache key of that file's verdicts (files without a key are always validated).

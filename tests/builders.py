@@ -41,45 +41,78 @@ def validation_region(opd: list | None = None):
             {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo", "Kominfo"]},
         ]
     return parse_region(
-        {"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-         "period": {"start": 2020, "end": 2026}, "opd": opd}
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2020, "end": 2026},
+            "opd": opd,
+        }
     )
 
 
 REGION = validation_region()
 
 
-def make_sheet(*rows: dict, path: str = "opd/dinkes.csv", drop: tuple[str, ...] = (), extra: dict | None = None) -> Sheet:
+def make_sheet(
+    *rows: dict, path: str = "opd/dinkes.csv", drop: tuple[str, ...] = (), extra: dict | None = None
+) -> Sheet:
     """A Sheet whose rows are GOOD overridden by each dict; data rows start at spreadsheet row 2."""
     records = [{**GOOD, **row} for row in rows]
     frame = pd.DataFrame(records, dtype="object").drop(columns=list(drop))
     frame[ROW_COLUMN] = range(2, len(records) + 2)
     extra_frame = pd.DataFrame(extra, index=frame.index, dtype="object") if extra else None
     headers = {name: label for name, label in HEADERS.items() if name in frame.columns}
-    return Sheet(path=path, sheet="", frame=frame, dataset="program", header_row=1,
-                 original_headers=headers, extra=extra_frame)
+    return Sheet(
+        path=path, sheet="", frame=frame, dataset="program", header_row=1, original_headers=headers, extra=extra_frame
+    )
 
 
 # --- typed program frames (analysis, books, charts) --------------------------------------------------------------
 
-LABELS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
-          "Smart Environment"]
+LABELS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society", "Smart Environment"]
 DEFAULTS = {
-    "opd": "Diskominfo", "dimensi": "governance", "elemen": pd.NA, "nama_program": "Program",
-    "deskripsi": pd.NA, "anggaran": 0.0, "sumber_dana": "APBD", "tahun_mulai": 2020, "tahun_selesai": 2020,
-    "quick_win": False, "sasaran": pd.NA, "indikator": pd.NA, "dampak": pd.NA, "kesiapan": pd.NA,
+    "opd": "Diskominfo",
+    "dimensi": "governance",
+    "elemen": pd.NA,
+    "nama_program": "Program",
+    "deskripsi": pd.NA,
+    "anggaran": 0.0,
+    "sumber_dana": "APBD",
+    "tahun_mulai": 2020,
+    "tahun_selesai": 2020,
+    "quick_win": False,
+    "sasaran": pd.NA,
+    "indikator": pd.NA,
+    "dampak": pd.NA,
+    "kesiapan": pd.NA,
 }
 
 
 def make_programs(*rows: dict) -> pd.DataFrame:
     """A typed program frame (PROGRAM_COLUMNS + _path/_sheet/_row) from partial row dicts."""
-    records = [{**DEFAULTS, **row, "_path": f"opd-{i}.xlsx", "_sheet": "", "_row": i + 2}
-               for i, row in enumerate(rows)]
+    records = [{**DEFAULTS, **row, "_path": f"opd-{i}.xlsx", "_sheet": "", "_row": i + 2} for i, row in enumerate(rows)]
     frame = pd.DataFrame(records, columns=[*DEFAULTS, "_path", "_sheet", "_row"])
-    return frame.astype({"anggaran": float, "tahun_mulai": "int64", "tahun_selesai": "int64", "quick_win": bool,
-                         "dampak": "Int64", "kesiapan": "Int64", "_row": "int64"})
+    return frame.astype(
+        {
+            "anggaran": float,
+            "tahun_mulai": "int64",
+            "tahun_selesai": "int64",
+            "quick_win": bool,
+            "dampak": "Int64",
+            "kesiapan": "Int64",
+            "_row": "int64",
+        }
+    )
 
 
 def make_region(start: int = 2020, end: int = 2026, **extra):
-    return parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                         "period": {"start": start, "end": end}, **extra})
+    return parse_region(
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": start, "end": end},
+            **extra,
+        }
+    )

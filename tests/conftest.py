@@ -63,8 +63,12 @@ def sample_store(prefect_harness, tmp_path_factory) -> SampleStore:
     from flows.bimtek_all import bimtek_all
 
     store = tmp_path_factory.mktemp("sample-store")
-    result = bimtek_all(region=str(SAMPLE_DIR / SAMPLE_REGION_FILE), inputs=str(SAMPLE_DIR / "padang-pariaman" / "inputs"),
-                        store=str(store), run_id=SAMPLE_RUN_ID)
+    result = bimtek_all(
+        region=str(SAMPLE_DIR / SAMPLE_REGION_FILE),
+        inputs=str(SAMPLE_DIR / "padang-pariaman" / "inputs"),
+        store=str(store),
+        run_id=SAMPLE_RUN_ID,
+    )
     return SampleStore(store, result)
 
 

@@ -73,7 +73,7 @@ def s3_server() -> Iterator[str]:
         server.stop()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _s3_client(endpoint: str):
     """One admin client per server (creating a boto3 client is slow); the environment already points at it."""
     import boto3

@@ -58,9 +58,11 @@ class FaultProxy:
                     self.close_connection = True
                     return
                 if isinstance(action, int):
-                    payload = (f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>"
-                               f"{'ServiceUnavailable' if action == 503 else 'InternalError'}</Code>"
-                               f"<Message>injected</Message></Error>").encode()
+                    payload = (
+                        f"<?xml version='1.0' encoding='UTF-8'?><Error><Code>"
+                        f"{'ServiceUnavailable' if action == 503 else 'InternalError'}</Code>"
+                        f"<Message>injected</Message></Error>"
+                    ).encode()
                     self.send_response(action)
                     self.send_header("Content-Type", "application/xml")
                     self.send_header("Content-Length", str(len(payload)))

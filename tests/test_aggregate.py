@@ -15,16 +15,47 @@ SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 @pytest.fixture
 def programs() -> pd.DataFrame:
     return make_programs(
-        {"opd": "Diskominfo", "dimensi": "governance", "elemen": "service", "anggaran": 100_000_000,
-         "nama_program": "Digitalisasi layanan perizinan online"},
-        {"opd": "Diskominfo", "dimensi": "governance", "elemen": "bureaucracy", "anggaran": 300_000_000,
-         "sumber_dana": "APBN", "tahun_mulai": 2021, "tahun_selesai": 2023},
-        {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "anggaran": 1_000_000,
-         "tahun_mulai": 2020, "tahun_selesai": 2022},
-        {"opd": "Dinas Perhubungan", "dimensi": "living", "anggaran": 50_000_000, "sumber_dana": "DAK",
-         "tahun_mulai": 2025, "tahun_selesai": 2026},
-        {"opd": "Dinas Kesehatan", "dimensi": "society", "elemen": "learning", "anggaran": 7_000_000,
-         "sumber_dana": "CSR", "tahun_mulai": 2026, "tahun_selesai": 2027},
+        {
+            "opd": "Diskominfo",
+            "dimensi": "governance",
+            "elemen": "service",
+            "anggaran": 100_000_000,
+            "nama_program": "Digitalisasi layanan perizinan online",
+        },
+        {
+            "opd": "Diskominfo",
+            "dimensi": "governance",
+            "elemen": "bureaucracy",
+            "anggaran": 300_000_000,
+            "sumber_dana": "APBN",
+            "tahun_mulai": 2021,
+            "tahun_selesai": 2023,
+        },
+        {
+            "opd": "Dinas Kesehatan",
+            "dimensi": "living",
+            "elemen": "health",
+            "anggaran": 1_000_000,
+            "tahun_mulai": 2020,
+            "tahun_selesai": 2022,
+        },
+        {
+            "opd": "Dinas Perhubungan",
+            "dimensi": "living",
+            "anggaran": 50_000_000,
+            "sumber_dana": "DAK",
+            "tahun_mulai": 2025,
+            "tahun_selesai": 2026,
+        },
+        {
+            "opd": "Dinas Kesehatan",
+            "dimensi": "society",
+            "elemen": "learning",
+            "anggaran": 7_000_000,
+            "sumber_dana": "CSR",
+            "tahun_mulai": 2026,
+            "tahun_selesai": 2027,
+        },
     )
 
 
@@ -48,7 +79,11 @@ def test_by_element_lists_all_eighteen_and_flags_gaps(programs):
     assert list(table.columns) == ["dimensi", "elemen", "elemen_uraian", "programs", "anggaran_total", "gap"]
     service = table[table["elemen"] == "Service"].iloc[0]
     assert (service["dimensi"], service["programs"], service["anggaran_total"], service["gap"]) == (
-        "Smart Governance", 1, 100_000_000, False)
+        "Smart Governance",
+        1,
+        100_000_000,
+        False,
+    )
     # the Dinas Perhubungan program has no element: it counts for Smart Living but for no element
     living = table[table["dimensi"] == "Smart Living"]
     assert living["programs"].tolist() == [0, 1, 0]
@@ -86,8 +121,18 @@ def test_budget_by_year_keeps_sen_exact():
 def test_budget_by_funding_matrix(programs):
     table = ag.budget_by_funding(programs)
     assert table["dimensi"].tolist() == [*LABELS, "Jumlah"]
-    assert list(table.columns) == ["dimensi", "APBD", "APBD Provinsi", "APBN", "DAK", "CSR", "Swasta", "Hibah",
-                                   "Lainnya", "jumlah"]
+    assert list(table.columns) == [
+        "dimensi",
+        "APBD",
+        "APBD Provinsi",
+        "APBN",
+        "DAK",
+        "CSR",
+        "Swasta",
+        "Hibah",
+        "Lainnya",
+        "jumlah",
+    ]
     rows = table.set_index("dimensi")
     assert rows.loc["Smart Governance", "APBD"] == 100_000_000
     assert rows.loc["Smart Governance", "APBN"] == 300_000_000
@@ -133,8 +178,17 @@ def test_empty_programs_give_full_tables_of_zeros():
 
 def test_budget_by_year_never_overflows_with_budgets_at_the_ceiling():
     """300 one-year programs of Rp 10^15 (the plausible ceiling) are 3 x 10^19 sen in 2020: beyond int64, exact."""
-    rows = [{"opd": "Dinas A", "dimensi": "governance", "nama_program": f"P{i}", "anggaran": 1e15,
-             "tahun_mulai": 2020, "tahun_selesai": 2020 + i % 2} for i in range(300)]
+    rows = [
+        {
+            "opd": "Dinas A",
+            "dimensi": "governance",
+            "nama_program": f"P{i}",
+            "anggaran": 1e15,
+            "tahun_mulai": 2020,
+            "tahun_selesai": 2020 + i % 2,
+        }
+        for i in range(300)
+    ]
     table = ag.budget_by_year(make_programs(*rows), Period(start=2020, end=2026))
     assert (table["jumlah"] >= 0).all()
     assert table["jumlah"].sum() == pytest.approx(300 * 1e15, rel=1e-12)

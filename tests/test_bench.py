@@ -16,9 +16,13 @@ def test_quick_benchmark_paths_agree_and_report_every_figure(prefect_harness, tm
         sys.path.remove(str(ROOT_DIR / "bench"))
     result = bench.main(["--quick", "--out", str(tmp_path / "quick.json"), "--workdir", str(tmp_path / "work")])
     assert result["invariants"] and all(result["invariants"].values()), result["invariants"]
-    assert set(result["invariants"]) >= {"same_valid_rows", "same_rejected_row_ids",
-                                         "same_programs_and_budget_per_dimension",
-                                         "rerun_validates_only_the_changed_file", "charts_at_most_4000_px"}
+    assert set(result["invariants"]) >= {
+        "same_valid_rows",
+        "same_rejected_row_ids",
+        "same_programs_and_budget_per_dimension",
+        "rerun_validates_only_the_changed_file",
+        "charts_at_most_4000_px",
+    }
     assert result["figures"]["big_file_rows"] == 500
     written = json.loads((tmp_path / "quick.json").read_text(encoding="utf-8"))
     assert set(written["paths"]) == {"flow", "direct", "plain_pandas"}

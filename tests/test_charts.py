@@ -33,13 +33,20 @@ from bimtek.core.region import parse_region
 from bimtek.core.settings import Settings
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
-              "Smart Environment"]
+DIMENSIONS = [
+    "Smart Governance",
+    "Smart Branding",
+    "Smart Economy",
+    "Smart Living",
+    "Smart Society",
+    "Smart Environment",
+]
 CODES = ["governance", "branding", "economy", "living", "society", "environment"]
 OPD = ["Diskominfo", "Dinas Kesehatan", "Bappeda", "Dinas Perhubungan"]
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
-REGION = parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                       "period": {"start": 2020, "end": 2026}})
+REGION = parse_region(
+    {"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2020, "end": 2026}}
+)
 LONG_NAME = "Pengembangan sistem informasi terpadu pelayanan administrasi kependudukan berbasis elektronik"
 
 
@@ -48,15 +55,40 @@ def make_programs(count: int) -> pd.DataFrame:
     rows = []
     for i in range(count):
         start = 2020 + i % 7
-        rows.append({
-            "opd": OPD[i % len(OPD)], "dimensi": CODES[i % 6] if i % 6 != 5 or i < 12 else "governance",
-            "elemen": pd.NA, "nama_program": LONG_NAME if i == 0 else f"Peningkatan layanan online warga {i}",
-            "deskripsi": pd.NA, "anggaran": 250_000_000.0 * (1 + i % 5), "sumber_dana": "APBD",
-            "tahun_mulai": start, "tahun_selesai": min(2026, start + i % 3), "quick_win": i % 4 == 0,
-            "sasaran": pd.NA, "indikator": pd.NA, "dampak": 5, "kesiapan": 4,
-        })
-    columns = ["opd", "dimensi", "elemen", "nama_program", "deskripsi", "anggaran", "sumber_dana", "tahun_mulai",
-               "tahun_selesai", "quick_win", "sasaran", "indikator", "dampak", "kesiapan"]
+        rows.append(
+            {
+                "opd": OPD[i % len(OPD)],
+                "dimensi": CODES[i % 6] if i % 6 != 5 or i < 12 else "governance",
+                "elemen": pd.NA,
+                "nama_program": LONG_NAME if i == 0 else f"Peningkatan layanan online warga {i}",
+                "deskripsi": pd.NA,
+                "anggaran": 250_000_000.0 * (1 + i % 5),
+                "sumber_dana": "APBD",
+                "tahun_mulai": start,
+                "tahun_selesai": min(2026, start + i % 3),
+                "quick_win": i % 4 == 0,
+                "sasaran": pd.NA,
+                "indikator": pd.NA,
+                "dampak": 5,
+                "kesiapan": 4,
+            }
+        )
+    columns = [
+        "opd",
+        "dimensi",
+        "elemen",
+        "nama_program",
+        "deskripsi",
+        "anggaran",
+        "sumber_dana",
+        "tahun_mulai",
+        "tahun_selesai",
+        "quick_win",
+        "sasaran",
+        "indikator",
+        "dampak",
+        "kesiapan",
+    ]
     frame = pd.DataFrame(rows, columns=columns)
     return frame.astype({"dampak": "Int64", "kesiapan": "Int64"})
 
@@ -69,8 +101,9 @@ def roadmap() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def charts(roadmap) -> dict[str, Chart]:
     spans = horizons(REGION.period, SETTINGS)
-    scores = pd.DataFrame({"pilar": ["Struktur", "struktur", "Infrastruktur", "SUPRASTRUKTUR"],
-                           "nilai": [3, 4, "2", 4.5]})
+    scores = pd.DataFrame(
+        {"pilar": ["Struktur", "struktur", "Infrastruktur", "SUPRASTRUKTUR"], "nilai": [3, 4, "2", 4.5]}
+    )
     return {
         "dimension": programs_budget_by_dimension(aggregate.by_dimension(roadmap)),
         "readiness": readiness_by_pillar_chart(scores),
@@ -105,6 +138,7 @@ def png_size(chart: Chart) -> tuple[int, int]:
 
 # ----------------------------------------------------------------------------------------------- all charts
 
+
 @pytest.mark.parametrize("key", ["dimension", "readiness", "gantt", "coverage"])
 def test_png_and_svg_are_valid(charts, key):
     chart = charts[key]
@@ -137,6 +171,7 @@ def test_global_matplotlib_settings_are_untouched(charts):
 
 
 # ----------------------------------------------------------------------------------------------- each chart
+
 
 def test_programs_budget_shows_all_six_dimensions_with_indonesian_numbers(charts, roadmap):
     texts = svg_texts(charts["dimension"])
@@ -228,7 +263,8 @@ def test_coverage_heatmap_counts_per_opd_and_dimension(charts, roadmap):
 
 
 def test_coverage_accepts_long_frames():
-    frame = pd.DataFrame({"opd": ["Bappeda", "Bappeda", "RSUD"], "dimensi": ["economy", "Smart Living", "living"],
-                          "programs": [2, 1, 5]})
+    frame = pd.DataFrame(
+        {"opd": ["Bappeda", "Bappeda", "RSUD"], "dimensi": ["economy", "Smart Living", "living"], "programs": [2, 1, 5]}
+    )
     texts = svg_texts(opd_dimension_coverage_chart(frame))
     assert "RSUD" in texts and "5" in texts and NO_DATA not in texts

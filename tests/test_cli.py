@@ -17,8 +17,9 @@ runner = CliRunner()
 
 def test_validate_missing_folder_exits_2_naming_it(tmp_path):
     missing = tmp_path / "tidak-ada"
-    result = runner.invoke(app, ["validate", "--region", str(REGION), "--inputs", str(missing),
-                                 "--report", str(tmp_path / "r.json")])
+    result = runner.invoke(
+        app, ["validate", "--region", str(REGION), "--inputs", str(missing), "--report", str(tmp_path / "r.json")]
+    )
     assert result.exit_code == 2
     assert "tidak-ada" in result.output
     assert not (tmp_path / "r.json").exists()
@@ -40,8 +41,9 @@ def test_unknown_stage_exits_2():
 
 @pytest.mark.parametrize("run_id", ["../x", "a/b", "latest.json", "x" * 200])
 def test_unsafe_run_id_exits_2_before_any_work(run_id, tmp_path):
-    result = runner.invoke(app, ["run", "3", "--region", str(REGION), "--inputs", str(INBOX),
-                                 "--store", str(tmp_path), "--run-id", run_id])
+    result = runner.invoke(
+        app, ["run", "3", "--region", str(REGION), "--inputs", str(INBOX), "--store", str(tmp_path), "--run-id", run_id]
+    )
     assert result.exit_code == 2 and "Galat:" in result.output and "--run-id" in result.output
     assert not any(tmp_path.iterdir())
 
@@ -53,8 +55,9 @@ def test_validate_writes_the_report_and_exits_0_with_rejections(prefect_harness,
         shutil.copy(INBOX / name, inbox / name)
     (inbox / "usulan-lama.ods").write_bytes(b"PK\x03\x04 not really a spreadsheet")
     report_path = tmp_path / "out" / "report.json"
-    result = runner.invoke(app, ["validate", "--region", str(REGION), "--inputs", str(inbox),
-                                 "--report", str(report_path)])
+    result = runner.invoke(
+        app, ["validate", "--region", str(REGION), "--inputs", str(inbox), "--report", str(report_path)]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["region"] == "padang-pariaman"

@@ -22,8 +22,14 @@ from bimtek.documents import SYNTHETIC_NOTICE, book_docx, book_pdf
 from bimtek.documents.docx import FIXED_DATE, Para, Table, parse_blocks
 from bimtek.documents.pdf import break_hints, css_string, split_book, toc_entries
 
-DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
-              "Smart Environment"]
+DIMENSIONS = [
+    "Smart Governance",
+    "Smart Branding",
+    "Smart Economy",
+    "Smart Living",
+    "Smart Society",
+    "Smart Environment",
+]
 REGION = "Kabupaten Contoh Makmur"
 STAGE = "Tahap III"
 TITLE = "Buku 2 Masterplan Smart City"
@@ -33,6 +39,7 @@ TABLE_ROWS = 60
 
 def tiny_png(width: int = 40, height: int = 20) -> bytes:
     """A valid RGB PNG (a blue rectangle), built by hand so the test needs no image library."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
@@ -63,8 +70,12 @@ SAMPLE_HTML = f"""<!DOCTYPE html>
 <ol><li>Pertama</li><li>Kedua</li></ol>
 <ol><li>Daftar baru</li></ol>
 <h1 id="arah">Arah Pengembangan</h1>
-{"".join(f"<h2>{d}</h2><p>Strategi {d}: " + "peningkatan layanan publik berbasis data. " * 12 + "</p>"
-         for d in DIMENSIONS)}
+{
+    "".join(
+        f"<h2>{d}</h2><p>Strategi {d}: " + "peningkatan layanan publik berbasis data. " * 12 + "</p>"
+        for d in DIMENSIONS
+    )
+}
 <h1>Rencana Aksi</h1>
 <p><img src="{PNG_URI}" alt="Grafik anggaran"></p>
 <table>
@@ -82,6 +93,7 @@ FRAGMENT = """<h2>BAB I PENDAHULUAN</h2><p>Teks bab satu.</p>
 
 
 # ----------------------------------------------------------------------------------------------- fixtures
+
 
 def _pdf(html: str, **options) -> bytes:
     arguments = {"title": TITLE, "region_name": REGION, "stage_label": STAGE, "synthetic": True, **options}
@@ -111,8 +123,14 @@ def fragment_pdf() -> PdfReader:
 
 
 def _docx(html: str = SAMPLE_HTML, **options) -> bytes:
-    arguments = {"title": TITLE, "region_name": REGION, "stage_label": STAGE, "synthetic": True,
-                 "images": {"grafik.png": PNG}, **options}
+    arguments = {
+        "title": TITLE,
+        "region_name": REGION,
+        "stage_label": STAGE,
+        "synthetic": True,
+        "images": {"grafik.png": PNG},
+        **options,
+    }
     return book_docx(html, **arguments)
 
 
@@ -128,11 +146,13 @@ def document(docx_bytes):
 
 # ----------------------------------------------------------------------------------------------- PDF
 
+
 def test_pdf_has_cover_toc_and_content_pages(pdf):
     # cover + Daftar Isi + Pendahuluan + Arah Pengembangan (1-2) + Rencana Aksi (table over 2-3 pages)
     assert 6 <= len(pdf.pages) <= 9
-    assert all(abs(float(p.mediabox.width) - 595.3) < 1 and abs(float(p.mediabox.height) - 841.9) < 1
-               for p in pdf.pages), "A4 portrait"
+    assert all(
+        abs(float(p.mediabox.width) - 595.3) < 1 and abs(float(p.mediabox.height) - 841.9) < 1 for p in pdf.pages
+    ), "A4 portrait"
 
 
 def test_cover_shows_title_region_stage_draft_and_synthetic_notice(pages):
@@ -197,6 +217,7 @@ def test_fragment_renders_offline_with_date_and_without_synthetic_notice(fragmen
 
 # ----------------------------------------------------------------------------------------------- HTML wrapper
 
+
 def test_split_book_keeps_styles_adds_ids_and_drops_title():
     parts = split_book(SAMPLE_HTML)
     assert len(parts.head_styles) == 1 and "max-width" in parts.head_styles[0]
@@ -209,16 +230,17 @@ def test_split_book_keeps_styles_adds_ids_and_drops_title():
 
 def test_single_h1_is_the_title_so_contents_list_h2_and_h3():
     parts = split_book("<h1>Buku 2</h1><h2>BAB I</h2><h3>1.1 Latar</h3><h4>rinci</h4><h2>BAB II</h2>")
-    assert [(h.level, h.text) for h in toc_entries(parts.headings)] == [(1, "BAB I"), (2, "1.1 Latar"),
-                                                                        (1, "BAB II")]
+    assert [(h.level, h.text) for h in toc_entries(parts.headings)] == [(1, "BAB I"), (2, "1.1 Latar"), (1, "BAB II")]
 
 
 def test_wide_tables_and_long_words_get_break_hints():
     head = "".join(f"<th>K{i}</th>" for i in range(8))
     one_amount = "<td>Rp 22.980.000.000</td>" + "<td>x</td>" * 7
     three_amounts = "<td>a</td>" + "<td>Rp 22.980.000.000</td>" * 3 + "<td>x</td>" * 4
-    parts = split_book(f'<table class="x"><tr>{head}</tr><tr>{one_amount}</tr></table>'
-                       f'<table><thead><tr>{head}</tr></thead><tbody><tr>{three_amounts}</tr></tbody></table>')
+    parts = split_book(
+        f'<table class="x"><tr>{head}</tr><tr>{one_amount}</tr></table>'
+        f"<table><thead><tr>{head}</tr></thead><tbody><tr>{three_amounts}</tr></tbody></table>"
+    )
     assert '<table class="x bimtek-cols-8 bimtek-wide">' in parts.body
     assert "Rp 22.980.000.000</td><td>x" in parts.body, "one amount column: amounts stay whole"
     assert '<table class="bimtek-cols-8 bimtek-wide bimtek-amounts">' in parts.body
@@ -232,6 +254,7 @@ def test_css_string_escapes_quotes():
 
 
 # ----------------------------------------------------------------------------------------------- DOCX
+
 
 def test_docx_headings_use_word_heading_styles(document):
     by_style: dict[str, list[str]] = {}
@@ -248,14 +271,14 @@ def test_docx_headings_use_word_heading_styles(document):
 def test_docx_chapters_start_new_pages_and_toc_field(document):
     chapters = [p for p in document.paragraphs if p.style.name == "Heading 1"]
     assert [p.paragraph_format.page_break_before for p in chapters] == [None, True, True]
-    assert 'TOC \\o &quot;1-2&quot;' in document.element.body.xml
+    assert "TOC \\o &quot;1-2&quot;" in document.element.body.xml
 
 
 def test_docx_single_title_h1_makes_h2_the_chapters():
     document = Document(io.BytesIO(_docx("<h1>Buku 2</h1><h2>BAB I</h2><p>a</p><h2>BAB II</h2>")))
     breaks = {p.text: p.paragraph_format.page_break_before for p in document.paragraphs if p.text}
     assert breaks["BAB I"] and breaks["BAB II"] and not breaks["Buku 2"]
-    assert 'TOC \\o &quot;2-3&quot;' in document.element.body.xml
+    assert "TOC \\o &quot;2-3&quot;" in document.element.body.xml
 
 
 def test_docx_numbered_lists_restart(document):
@@ -288,8 +311,7 @@ def test_docx_tables_are_word_tables_with_repeating_bold_header(document):
 
 def test_docx_pictures_from_data_uri_and_images_dict(document):
     assert len(document.inline_shapes) == 2
-    text_width = document.sections[0].page_width - document.sections[0].left_margin \
-        - document.sections[0].right_margin
+    text_width = document.sections[0].page_width - document.sections[0].left_margin - document.sections[0].right_margin
     assert all(0 < shape.width <= text_width for shape in document.inline_shapes)
 
 
@@ -307,8 +329,10 @@ def test_docx_title_page_header_and_footer(document):
 
 def test_docx_is_deterministic(docx_bytes, document):
     assert _docx() == docx_bytes
-    assert document.core_properties.created == FIXED_DATE.replace(tzinfo=None) or \
-        document.core_properties.created == FIXED_DATE
+    assert (
+        document.core_properties.created == FIXED_DATE.replace(tzinfo=None)
+        or document.core_properties.created == FIXED_DATE
+    )
     with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         assert package.namelist()[0] == "[Content_Types].xml"
@@ -322,6 +346,7 @@ def test_docx_not_synthetic_has_no_notice():
 
 
 # ----------------------------------------------------------------------------------------------- HTML -> blocks
+
 
 def test_parse_blocks_handles_breaks_pre_colspan_and_missing_images():
     blocks = parse_blocks(
@@ -338,8 +363,9 @@ def test_parse_blocks_handles_breaks_pre_colspan_and_missing_images():
 
 
 def test_docx_colspan_merges_cells():
-    document = Document(io.BytesIO(_docx(
-        "<table><tr><th colspan='2'>Gabung</th></tr><tr><td>a</td><td>b</td></tr></table>")))
+    document = Document(
+        io.BytesIO(_docx("<table><tr><th colspan='2'>Gabung</th></tr><tr><td>a</td><td>b</td></tr></table>"))
+    )
     table = document.tables[0]
     assert len(table.columns) == 2
     assert table.cell(0, 0)._tc is table.cell(0, 1)._tc
@@ -348,8 +374,11 @@ def test_docx_colspan_merges_cells():
 
 def test_docx_unreadable_images_become_text():
     not_png = "data:image/png;base64," + base64.b64encode(b"bukan gambar").decode("ascii")
-    document = Document(io.BytesIO(_docx(f'<p><img src="{not_png}" alt="x"></p><p><img src="data:image/png;base64,'
-                                         f'%%%" alt="Rusak"></p>')))
+    document = Document(
+        io.BytesIO(
+            _docx(f'<p><img src="{not_png}" alt="x"></p><p><img src="data:image/png;base64,%%%" alt="Rusak"></p>')
+        )
+    )
     texts = [p.text for p in document.paragraphs]
     assert "[Gambar tidak dapat dibaca]" in texts and "[Gambar: Rusak]" in texts
     assert len(document.inline_shapes) == 0
@@ -363,10 +392,12 @@ def test_sheet_mode_has_no_cover_or_contents():
 
     from bimtek.documents import book_docx, book_pdf
 
-    sheet = ("<html><head><title>Lembar Komitmen</title></head><body><h1>LEMBAR KOMITMEN</h1>"
-             "<p>Dinas Kesehatan berkomitmen melaksanakan program Smart City.</p>"
-             "<table><tr><th>Nama</th><th>Tanda tangan</th></tr><tr><td>Contoh</td><td></td></tr></table>"
-             "</body></html>")
+    sheet = (
+        "<html><head><title>Lembar Komitmen</title></head><body><h1>LEMBAR KOMITMEN</h1>"
+        "<p>Dinas Kesehatan berkomitmen melaksanakan program Smart City.</p>"
+        "<table><tr><th>Nama</th><th>Tanda tangan</th></tr><tr><td>Contoh</td><td></td></tr></table>"
+        "</body></html>"
+    )
     options = dict(title="Lembar Komitmen", region_name="Kabupaten Uji", stage_label="Tahap IV", synthetic=False)
     as_book = PdfReader(_io.BytesIO(book_pdf(sheet, **options)))
     as_sheet = PdfReader(_io.BytesIO(book_pdf(sheet, front_matter=False, **options)))

@@ -39,17 +39,22 @@ INBOX = {
 
 @pytest.fixture(scope="module")
 def region():
-    return parse_region({
-        "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-        "period": {"start": 2024, "end": 2030}, "calendar": {"tahap-3": "2026-09-07", "tahap-4": "2026-10-12"},
-        "capital": "Kota Contoh",
-        "officials": {"team_lead": {"name": "Ir. Citra Rekaan, M.T.", "nip": "197203152000032002"}},
-        "opd": [
-            {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
-            {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo"]},
-            {"name": "Dinas Lingkungan Hidup", "aliases": ["DLH"]},
-        ],
-    })
+    return parse_region(
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2024, "end": 2030},
+            "calendar": {"tahap-3": "2026-09-07", "tahap-4": "2026-10-12"},
+            "capital": "Kota Contoh",
+            "officials": {"team_lead": {"name": "Ir. Citra Rekaan, M.T.", "nip": "197203152000032002"}},
+            "opd": [
+                {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
+                {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo"]},
+                {"name": "Dinas Lingkungan Hidup", "aliases": ["DLH"]},
+            ],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +90,10 @@ def test_letters_are_dated_numbered_and_signed(validated, region):
     assert "Kota Contoh, 7 September 2026" in docs["Dinas Kesehatan"].html
     assert "005/1/Tim-SC/2026" in docs["Dinas Kesehatan"].html
     assert "005/2/Tim-SC/2026" in docs["Dinas Lingkungan Hidup"].html
-    assert "Ir. Citra Rekaan, M.T." in docs["Dinas Kesehatan"].html and "NIP 197203152000032002" in docs[
-        "Dinas Kesehatan"].html
+    assert (
+        "Ir. Citra Rekaan, M.T." in docs["Dinas Kesehatan"].html
+        and "NIP 197203152000032002" in docs["Dinas Kesehatan"].html
+    )
     assert "BELUM DIISI" not in docs["Dinas Kesehatan"].html
 
 
@@ -140,9 +147,17 @@ def test_overview_statuses(validated, region):
     overview = submission_overview(report, results, region).set_index("opd")
     assert list(overview.index[:3]) == ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Dinas Lingkungan Hidup"]
     assert overview.loc["Dinas Kesehatan", ["berkas", "baris", "valid", "ditolak", "status"]].tolist() == [
-        1, 4, 1, 3, STATUS_FIX]
+        1,
+        4,
+        1,
+        3,
+        STATUS_FIX,
+    ]
     assert overview.loc["Dinas Komunikasi dan Informatika", ["baris", "valid", "status"]].tolist() == [
-        2, 2, STATUS_COMPLETE]
+        2,
+        2,
+        STATUS_COMPLETE,
+    ]
     assert overview.loc["Dinas Lingkungan Hidup", ["berkas", "baris", "status"]].tolist() == [1, 0, STATUS_FIX]
     assert "Dinas Antah Berantah" not in overview.index and "Dinas Pemadam" not in overview.index
     unknown = f"{UNKNOWN_SENDER} lain.csv, rusak.xlsx"
@@ -154,8 +169,9 @@ def test_overview_statuses(validated, region):
 
 def test_overview_without_opd_list_has_no_missing_status(validated):
     report, results = validated
-    free = parse_region({"slug": "bebas", "name": "Kota Bebas", "province": "Jawa Barat",
-                         "period": {"start": 2024, "end": 2030}})
+    free = parse_region(
+        {"slug": "bebas", "name": "Kota Bebas", "province": "Jawa Barat", "period": {"start": 2024, "end": 2030}}
+    )
     overview = submission_overview(report, results, free)
     assert STATUS_MISSING not in set(overview["status"])
     assert "Dinkes" in set(overview["opd"])
@@ -180,16 +196,25 @@ def test_intake_template_records_its_opd_as_the_sender(region):
     sheet = next(ws for ws in workbook.worksheets if ws.title.lower().startswith("program"))
     header = next(r for r in range(1, 10) if any(c.value == "OPD" for c in sheet[r]))
     labels = [c.value for c in sheet[header]]
-    values = {"OPD": "Dinkes", "Dimensi": "Smart Living", "Nama Program": "Bank sampah", "Anggaran (Rp)": 1000,
-              "Sumber Dana": "APBD", "Tahun Mulai": 2040, "Tahun Selesai": 2040}
+    values = {
+        "OPD": "Dinkes",
+        "Dimensi": "Smart Living",
+        "Nama Program": "Bank sampah",
+        "Anggaran (Rp)": 1000,
+        "Sumber Dana": "APBD",
+        "Tahun Mulai": 2040,
+        "Tahun Selesai": 2040,
+    }
     for position, label in enumerate(labels, start=1):
         for key, value in values.items():
             if label and label.lower().startswith(key.lower()):
                 sheet.cell(header + 1, position, value)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    results = [validate_sheet(s, region, s.dataset or "program")
-               for s in read_table("kiriman-dinkes.xlsx", buffer.getvalue(), ["program"])]
+    results = [
+        validate_sheet(s, region, s.dataset or "program")
+        for s in read_table("kiriman-dinkes.xlsx", buffer.getvalue(), ["program"])
+    ]
     assert {r.sender for r in results} == {"Dinas Lingkungan Hidup"}
     docs = feedback_by_opd(build_report(region.slug, results), results, region, stage=3)
     assert list(docs) == ["Dinas Lingkungan Hidup"]  # not the row's OPD, not the OPD in the file name
@@ -197,8 +222,10 @@ def test_intake_template_records_its_opd_as_the_sender(region):
 
 def test_feedback_workbooks_print_on_a4_landscape_one_page_wide(validated, region):
     report, results = validated
-    books = [overview_xlsx(submission_overview(report, results, region), region),
-             feedback_by_opd(report, results, region)["Dinas Kesehatan"].xlsx]
+    books = [
+        overview_xlsx(submission_overview(report, results, region), region),
+        feedback_by_opd(report, results, region)["Dinas Kesehatan"].xlsx,
+    ]
     for data in books:
         ws = openpyxl.load_workbook(io.BytesIO(data)).active
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

@@ -44,8 +44,13 @@ from bimtek.validation.messages import RULE_LABELS
 REGION = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
 INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
 SETTINGS = Settings()
-MY_BOOKS = ("buku/buku-2-masterplan", "buku/buku-3-quick-wins", "buku/buku-4-roadmap", "buku/ringkasan-eksekutif",
-            "rakor/paket-rakor")
+MY_BOOKS = (
+    "buku/buku-2-masterplan",
+    "buku/buku-3-quick-wins",
+    "buku/buku-4-roadmap",
+    "buku/ringkasan-eksekutif",
+    "rakor/paket-rakor",
+)
 """The books of the final set this test reads (the Perbup draft and the commitment sheets have their own tests)."""
 PDF_KEYS = ("buku/buku-2-masterplan", "buku/buku-3-quick-wins", "buku/ringkasan-eksekutif", "rakor/paket-rakor")
 MIN_LINES = 5
@@ -103,13 +108,14 @@ def _final_names(final: dict[str, bytes]) -> list[str]:
 
 # ----------------------------------------------------------------------------------------------- consistency
 
+
 def test_every_final_document_names_the_same_final_quick_wins(final):
     from pptx import Presentation
 
     names = _final_names(final)
     assert len(names) == 3
     buku_2 = _plain(_md(final, "buku/buku-2-masterplan"))
-    chapter = buku_2[buku_2.index("### 7.2 Quick win final"):buku_2.index("### 7.3 Kandidat lain")]
+    chapter = buku_2[buku_2.index("### 7.2 Quick win final") : buku_2.index("### 7.3 Kandidat lain")]
     assert re.findall(r"^#### \d+\. (.+)$", chapter, re.M) == names
     buku_3 = _plain(_md(final, "buku/buku-3-quick-wins"))
     assert re.findall(r"^### 2\.\d+ (.+)$", buku_3, re.M) == names
@@ -117,8 +123,14 @@ def test_every_final_document_names_the_same_final_quick_wins(final):
         text = _plain(_md(final, key))
         assert all(name in text for name in names), key
     deck = Presentation(io.BytesIO(final["rakor/paket-rakor.pptx"]))
-    deck_text = " ".join(cell.text for slide in deck.slides for shape in slide.shapes if shape.has_table
-                         for row in shape.table.rows for cell in row.cells)
+    deck_text = " ".join(
+        cell.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table
+        for row in shape.table.rows
+        for cell in row.cells
+    )
     assert all(name in deck_text for name in names)
     chosen = set()
     for sheet in openpyxl.load_workbook(io.BytesIO(final["roadmap/roadmap.xlsx"])).worksheets:
@@ -128,7 +140,7 @@ def test_every_final_document_names_the_same_final_quick_wins(final):
             continue
         header = rows[header_row]
         name_col, chosen_col = header.index("Nama program"), header.index("Quick win terpilih")
-        chosen |= {row[name_col] for row in rows[header_row + 1:] if str(row[chosen_col]).lower() == "ya"}
+        chosen |= {row[name_col] for row in rows[header_row + 1 :] if str(row[chosen_col]).lower() == "ya"}
     assert chosen == set(names)
 
 
@@ -163,11 +175,10 @@ def test_counts_state_their_population(final):
 def test_percentages_and_amounts_add_up_to_their_totals(final):
     summary = _plain(_md(final, "buku/ringkasan-eksekutif"))
     horizon_lines = [line for line in summary.splitlines() if line.startswith("- **Jangka")]
-    percents = [Decimal(m.replace(",", ".")) for line in horizon_lines
-                for m in re.findall(r"\((\d+,\d)%\)", line)]
+    percents = [Decimal(m.replace(",", ".")) for line in horizon_lines for m in re.findall(r"\((\d+,\d)%\)", line)]
     assert len(percents) == 3 and sum(percents) == Decimal("100.0")
     rakor = _plain(_md(final, "rakor/paket-rakor"))
-    section = rakor[rakor.index("## 3. Peta Jalan"):rakor.index("## 4.")]
+    section = rakor[rakor.index("## 3. Peta Jalan") : rakor.index("## 4.")]
     amounts = [Decimal(m.replace(".", "").replace(",", ".")) for m in re.findall(r"Rp ([\d.,]+) miliar", section)]
     *parts, total = amounts
     assert sum(parts) == total
@@ -175,12 +186,15 @@ def test_percentages_and_amounts_add_up_to_their_totals(final):
 
 # ----------------------------------------------------------------------------------------------- no filler
 
+
 def test_narrative_is_placed_as_written_and_missing_parts_show_a_box(final):
     buku_2 = _plain(_md(final, "buku/buku-2-masterplan"))
     assert "Padang Pariaman Cerdas, Melayani dan Sejahtera Berbasis Nagari" in buku_2
     assert "1. Mewujudkan pelayanan publik yang cepat" in buku_2
-    assert ("**Belum diisi** — Strategi umum smart city: diisi oleh Tim Pelaksana / Bappeda (lembar Narasi "
-            "Masterplan pada berkas narasi Tahap III)") in buku_2
+    assert (
+        "**Belum diisi** — Strategi umum smart city: diisi oleh Tim Pelaksana / Bappeda (lembar Narasi "
+        "Masterplan pada berkas narasi Tahap III)"
+    ) in buku_2
     assert "**Belum diisi** — Strategi Smart Branding: diisi oleh Tim Pelaksana / Bappeda" in buku_2
     assert "Arah pengembangan Smart Branding: diisi" not in buku_2
     for filler in ("pemerataan dan keberlanjutan", "kata kunci:", "tidak ada kata kunci", "strategi diarahkan"):
@@ -192,13 +206,17 @@ def test_quick_win_reasons_state_the_criteria_and_the_opd_reason(final):
     assert buku_3.count("manfaatnya langsung dirasakan warga; meningkatkan layanan yang sudah ada") == 3
     assert "**Alasan OPD.**" in buku_3
     assert "kata kunci" not in buku_3
-    boxes = re.findall(r"\*\*Belum diisi\*\* — Langkah kegiatan per triwulan dan tonggak capaiannya: diisi oleh (.+?) "
-                       r"\(", buku_3)
+    boxes = re.findall(
+        r"\*\*Belum diisi\*\* — Langkah kegiatan per triwulan dan tonggak capaiannya: diisi oleh (.+?) "
+        r"\(",
+        buku_3,
+    )
     finals = pd.read_csv(io.BytesIO(final["quick_win/quick_win_final.csv"]))
     assert boxes == finals["opd"].tolist()
 
 
 # ----------------------------------------------------------------------------------------------- polish
+
 
 def test_books_carry_no_rule_id_and_no_file_path(final):
     rule_ids = [rule for rule in RULE_LABELS if "_" in rule]
@@ -227,6 +245,7 @@ def test_one_term_peta_jalan(final):
 
 # ----------------------------------------------------------------------------------------------- the PDFs
 
+
 def _page_texts(pdf: bytes) -> tuple[list[str], list[bool], list[tuple[float, float]]]:
     from pypdf import PdfReader
 
@@ -241,10 +260,15 @@ def _page_texts(pdf: bytes) -> tuple[list[str], list[bool], list[tuple[float, fl
     return texts, pictures, sizes
 
 
-@pytest.mark.parametrize(("key", "pages"), [
-    ("buku/buku-2-masterplan", (20, 45)), ("buku/buku-3-quick-wins", (5, 10)),
-    ("buku/ringkasan-eksekutif", (2, 4)), ("rakor/paket-rakor", (5, 8)),
-])
+@pytest.mark.parametrize(
+    ("key", "pages"),
+    [
+        ("buku/buku-2-masterplan", (20, 45)),
+        ("buku/buku-3-quick-wins", (5, 10)),
+        ("buku/ringkasan-eksekutif", (2, 4)),
+        ("rakor/paket-rakor", (5, 8)),
+    ],
+)
 def test_pdf_page_count_and_no_near_blank_page(pdfs, key, pages):
     texts, pictures, _ = _page_texts(pdfs[f"{key}.pdf"])
     assert pages[0] <= len(texts) <= pages[1], len(texts)
@@ -253,8 +277,11 @@ def test_pdf_page_count_and_no_near_blank_page(pdfs, key, pages):
         if number <= first_body:
             continue
         lines = [line for line in text.splitlines() if any(ch.isalnum() for ch in line)]
-        body = [line for line in lines if "Halaman" not in line and "Bimtek Smart City" not in line
-                and "DATA SINTETIS" not in line]
+        body = [
+            line
+            for line in lines
+            if "Halaman" not in line and "Bimtek Smart City" not in line and "DATA SINTETIS" not in line
+        ]
         assert picture or len(body) >= MIN_LINES, (key, number, body)
 
 
@@ -277,6 +304,7 @@ def test_executive_summary_has_a_chart_and_no_cover(pdfs):
 
 # ----------------------------------------------------------------------------------------------- formatting
 
+
 def test_half_up_rounding_and_parts_that_add_up():
     assert rupiah_words(2_625_000_000) == "Rp 2,63 miliar"
     assert half_up(2.675, 2) == Decimal("2.68") and half_up(0.5) == Decimal("1")
@@ -290,6 +318,7 @@ def test_half_up_rounding_and_parts_that_add_up():
 
 # ----------------------------------------------------------------------------------------------- narrative rules
 
+
 def _sheet(dataset: str, rows: list[dict]) -> Sheet:
     from bimtek.core.columns import load_spec
 
@@ -297,21 +326,36 @@ def _sheet(dataset: str, rows: list[dict]) -> Sheet:
     frame = pd.DataFrame(rows, dtype="object")
     frame["_row"] = range(2, len(rows) + 2)
     headers = {c.name: c.label for c in spec.columns if c.name in frame.columns}
-    return Sheet(path="narasi.xlsx", sheet=dataset, frame=frame, dataset=dataset, header_row=1,
-                 original_headers=headers)
+    return Sheet(
+        path="narasi.xlsx", sheet=dataset, frame=frame, dataset=dataset, header_row=1, original_headers=headers
+    )
 
 
 def test_narrative_rows_are_validated_with_indonesian_messages():
     warm_up()
-    narasi = validate_sheet(_sheet("narasi", [{"bagian": "Visi", "isi": "Kota cerdas"},
-                                              {"bagian": "Motto", "isi": "Maju"},
-                                              {"bagian": "Misi", "isi": None}]), REGION, "narasi")
+    narasi = validate_sheet(
+        _sheet(
+            "narasi",
+            [
+                {"bagian": "Visi", "isi": "Kota cerdas"},
+                {"bagian": "Motto", "isi": "Maju"},
+                {"bagian": "Misi", "isi": None},
+            ],
+        ),
+        REGION,
+        "narasi",
+    )
     assert narasi.valid["bagian"].tolist() == ["visi"]
     assert sorted(r.rule for r in narasi.rejections) == ["narrative_part", "required"]
     message = next(r.message for r in narasi.rejections if r.rule == "narrative_part")
     assert '"Motto"' in message and "Gambaran umum daerah" in message
-    strategi = validate_sheet(_sheet("strategi_dimensi", [{"dimensi": "Smart Living", "strategi": "Antrean daring"},
-                                                          {"dimensi": "Smart Nagari", "strategi": "x"}]),
-                              REGION, "strategi_dimensi")
+    strategi = validate_sheet(
+        _sheet(
+            "strategi_dimensi",
+            [{"dimensi": "Smart Living", "strategi": "Antrean daring"}, {"dimensi": "Smart Nagari", "strategi": "x"}],
+        ),
+        REGION,
+        "strategi_dimensi",
+    )
     assert strategi.valid["dimensi"].tolist() == ["living"]
     assert [r.rule for r in strategi.rejections] == ["dimension"]

@@ -60,8 +60,11 @@ def test_tahap_4_final_quick_wins_and_unsigned_opd(whole_run):
     region_dir, _ = whole_run
     run, _ = _latest_run(region_dir, 4)
     final = pd.read_csv(run / "quick_win" / "quick_win_final.csv")
-    assert set(final["nama_program"]) == {"Layanan Adminduk Online Nagari",
-                                         "Pendaftaran Online dan Antrean Pasien RSUD", "Bank Sampah Digital Nagari"}
+    assert set(final["nama_program"]) == {
+        "Layanan Adminduk Online Nagari",
+        "Pendaftaran Online dan Antrean Pasien RSUD",
+        "Bank Sampah Digital Nagari",
+    }
     unsigned = pd.read_csv(run / "komitmen" / "belum_tanda_tangan.csv")
     assert "Dinas Perikanan" in set(unsigned["opd"])
     book = (run / "buku" / "buku-3-quick-wins.md").read_text(encoding="utf-8")
@@ -70,7 +73,9 @@ def test_tahap_4_final_quick_wins_and_unsigned_opd(whole_run):
 
 
 def test_tahap_4_without_tahap_3_stops_with_a_clear_message(prefect_harness, tmp_path):
-    result = CliRunner().invoke(app, ["run", "4", "--region", str(REGION), "--inputs", str(INPUTS / "tahap-4"),
-                                      "--store", str(tmp_path / "kosong")])
+    result = CliRunner().invoke(
+        app,
+        ["run", "4", "--region", str(REGION), "--inputs", str(INPUTS / "tahap-4"), "--store", str(tmp_path / "kosong")],
+    )
     assert result.exit_code == 2
     assert "Tahap III" in result.output and "Traceback" not in result.output

@@ -12,8 +12,12 @@ from bimtek.core.settings import get_settings
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
-FILES = ["usulan-program-bappeda.xlsx", "usulan-program-bkpsdm.csv", "usulan-program-bagian-organisasi.csv",
-         "usulan-program-dpmn.csv"]
+FILES = [
+    "usulan-program-bappeda.xlsx",
+    "usulan-program-bkpsdm.csv",
+    "usulan-program-bagian-organisasi.csv",
+    "usulan-program-dpmn.csv",
+]
 
 
 @pytest.fixture
@@ -42,8 +46,8 @@ def test_rerun_with_one_changed_file_validates_only_that_file(prefect_harness, c
     from prefect import flow
     from prefect.runtime import flow_run
 
-    from bimtek.core.region import load_region
     from bimtek.core.columns import datasets_for_stage
+    from bimtek.core.region import load_region
     from flows.intake import run_intake
 
     inbox = tmp_path / "inbox"
@@ -90,8 +94,11 @@ def test_tahap_3_rerun_on_unchanged_inputs_reuses_the_draft(prefect_harness, cac
     from prefect.client.schemas.sorting import FlowRunSort
 
     with get_client(sync_client=True) as client:
-        latest = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="tahap-3")),
-                                       sort=FlowRunSort.START_TIME_DESC, limit=1)[0]
+        latest = client.read_flow_runs(
+            flow_run_filter=FlowRunFilter(name=FlowRunFilterName(like_="tahap-3")),
+            sort=FlowRunSort.START_TIME_DESC,
+            limit=1,
+        )[0]
     states = _task_states(latest.id)
     assert [s for name, s in states.items() if name.startswith("draft-tahap-3")] == [["Cached"]]
     assert states["render-documents-tahap-3"] == ["Cached"]

@@ -65,5 +65,8 @@ def test_feedback_for_each_opd_with_rejections(run_dir):
 def test_manifest_lists_documents(run_dir):
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
     keys = {e["path"] for e in manifest["outputs"]}
-    assert {"buku/buku-2-masterplan.pdf", "buku/buku-2-masterplan.docx",
-            "umpan-balik/ringkasan-pengiriman.xlsx"} <= keys
+    assert {
+        "buku/buku-2-masterplan.pdf",
+        "buku/buku-2-masterplan.docx",
+        "umpan-balik/ringkasan-pengiriman.xlsx",
+    } <= keys

@@ -57,13 +57,24 @@ def _publish_hand_made(store, slug: str, tamper: bool = False) -> None:
     from bimtek.store.storage import open_location
 
     codes = [d.code for d in load_taxonomy().dimensions]
-    roadmap = pd.DataFrame({"dimensi": [codes[0], codes[0], codes[2]], "anggaran": [1.0e9, 2.0e9, 5.0e8],
-                            "quick_win_candidate": [True, False, False]})
+    roadmap = pd.DataFrame(
+        {
+            "dimensi": [codes[0], codes[0], codes[2]],
+            "anggaran": [1.0e9, 2.0e9, 5.0e8],
+            "quick_win_candidate": [True, False, False],
+        }
+    )
     status = pd.DataFrame({"opd": ["A", "B", "C"], "status": [SIGNED, UNSIGNED, NOT_RECORDED]})
     location = open_location(str(store))
     for stage, (valid, rejected) in PUBLISHED_REPORT.items():
-        report = {"region": slug, "rows_total": valid + rejected, "rows_valid": valid, "rows_rejected": rejected,
-                  "files": [{"path": "x.csv"}], "rejections": []}
+        report = {
+            "region": slug,
+            "rows_total": valid + rejected,
+            "rows_valid": valid,
+            "rows_rejected": rejected,
+            "files": [{"path": "x.csv"}],
+            "rejections": [],
+        }
         outputs = {"validation/report.json": json.dumps(report).encode()}
         if stage == 3:
             outputs["roadmap/roadmap.csv"] = roadmap.to_csv(index=False).encode()
@@ -78,8 +89,12 @@ def test_synth_writes_region_files_and_every_stage_inbox(cohort):
     regions = sorted(p.parent.name for p in cohort.glob("*/region.yaml"))
     assert len(regions) == REGIONS and len(set(regions)) == REGIONS
     for slug in regions:
-        assert sorted(p.name for p in (cohort / slug / "inputs").iterdir()) == ["tahap-1", "tahap-2", "tahap-3",
-                                                                                "tahap-4"]
+        assert sorted(p.name for p in (cohort / slug / "inputs").iterdir()) == [
+            "tahap-1",
+            "tahap-2",
+            "tahap-3",
+            "tahap-4",
+        ]
     sheets = {(cohort / slug / "inputs" / "tahap-4" / "hasil-tahap-4.xlsx").read_bytes() for slug in regions}
     assert len(sheets) == REGIONS  # other seeds, other officials and dates
     sample = len(list((SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3").glob("usulan-program-*")))
@@ -99,8 +114,10 @@ def test_national_tables_add_up_per_region_and_dimension(national):
     assert (per_region[dimension_columns].sum(axis=1) == per_region["program"]).all()
     assert per_dimension["program_total"].sum() == per_region["program"].sum() == result["programs"] > 0
     assert (per_region["baris_ditolak"] > 0).all()  # the sample's deliberate mistakes
-    assert ((per_region["komitmen_ditandatangani"] > 0)
-            & (per_region["komitmen_ditandatangani"] < per_region["komitmen_total"])).all()
+    assert (
+        (per_region["komitmen_ditandatangani"] > 0)
+        & (per_region["komitmen_ditandatangani"] < per_region["komitmen_total"])
+    ).all()
     assert (per_region["kandidat_quick_win"] > 0).all()
 
 
@@ -136,8 +153,13 @@ def test_national_table_artifact(national):
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nasional-per-daerah"])))
-    assert artifacts and len(json.loads(artifacts[0].data) if isinstance(artifacts[0].data, str) else artifacts[0].data) == REGIONS
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nasional-per-daerah"]))
+        )
+    assert (
+        artifacts
+        and len(json.loads(artifacts[0].data) if isinstance(artifacts[0].data, str) else artifacts[0].data) == REGIONS
+    )
 
 
 def test_nasional_without_regions_exits_2(tmp_path):

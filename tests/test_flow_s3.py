@@ -25,8 +25,9 @@ def test_tahap_3_reads_inputs_from_s3_and_publishes_to_s3(prefect_harness, s3_se
     for name in FILES:
         client.put_object(Bucket=s3_bucket, Key=f"inbox/tahap-3/{name}", Body=(INBOX / name).read_bytes())
 
-    result = tahap_3(region=str(REGION), inputs=f"s3://{s3_bucket}/inbox/tahap-3",
-                     store=f"s3://{s3_bucket}/hasil", run_id="s3-run")
+    result = tahap_3(
+        region=str(REGION), inputs=f"s3://{s3_bucket}/inbox/tahap-3", store=f"s3://{s3_bucket}/hasil", run_id="s3-run"
+    )
 
     latest = _get_json(client, s3_bucket, "hasil/padang-pariaman/tahap-3/latest.json")
     assert latest["run_id"] == "s3-run" == result["run_id"]
@@ -51,10 +52,12 @@ def test_links_to_deliverables_are_presigned_and_fetchable(prefect_harness, s3_s
     from flows.tahap_3 import tahap_3
 
     client = boto3.client("s3")
-    client.put_object(Bucket=s3_bucket, Key="inbox/usulan-program-dpmn.csv",
-                      Body=(INBOX / "usulan-program-dpmn.csv").read_bytes())
-    result = tahap_3(region=str(REGION), inputs=f"s3://{s3_bucket}/inbox", store=f"s3://{s3_bucket}/hasil",
-                     run_id="links")
+    client.put_object(
+        Bucket=s3_bucket, Key="inbox/usulan-program-dpmn.csv", Body=(INBOX / "usulan-program-dpmn.csv").read_bytes()
+    )
+    result = tahap_3(
+        region=str(REGION), inputs=f"s3://{s3_bucket}/inbox", store=f"s3://{s3_bucket}/hasil", run_id="links"
+    )
     links = dict(result["links"])
     url = links["Laporan validasi"]
     assert "X-Amz-Expires=" in url and url.startswith("http://127.0.0.1")

@@ -14,17 +14,26 @@ from tests.builders import SAMPLE_RUN_ID
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-1"
 OUTPUTS = {
-    "validation/report.json", "validation/quarantine.csv", "analysis/kesiapan_pilar.csv",
-    "analysis/kesiapan_indikator.csv", "analysis/kesiapan_gap.csv", "analysis/swot.csv",
-    "analysis/kata_kunci_visi.csv", "analysis/daftar_panjang.csv",
-    "buku/buku-1-analisis-strategis.md", "buku/buku-1-analisis-strategis.html",
+    "validation/report.json",
+    "validation/quarantine.csv",
+    "analysis/kesiapan_pilar.csv",
+    "analysis/kesiapan_indikator.csv",
+    "analysis/kesiapan_gap.csv",
+    "analysis/swot.csv",
+    "analysis/kata_kunci_visi.csv",
+    "analysis/daftar_panjang.csv",
+    "buku/buku-1-analisis-strategis.md",
+    "buku/buku-1-analisis-strategis.html",
 }
 
 
 def deliberate_mistakes(stage: int) -> list[tuple[str, int, str]]:
     """(file, row, rule) of the sample README's deliberate mistakes of one stage."""
-    rows = re.findall(r"^\| (\d) \| `tahap-\d/([^`]+)` \| [^|]* \| (\S+) \| [^|]* \| [^|]* \| `(\w+)` \|",
-                      (SAMPLE_DIR / "README.md").read_text(encoding="utf-8"), flags=re.M)
+    rows = re.findall(
+        r"^\| (\d) \| `tahap-\d/([^`]+)` \| [^|]* \| (\S+) \| [^|]* \| [^|]* \| `(\w+)` \|",
+        (SAMPLE_DIR / "README.md").read_text(encoding="utf-8"),
+        flags=re.M,
+    )
     return [(path, int(row), rule) for s, path, row, rule in rows if int(s) == stage]
 
 
@@ -77,4 +86,6 @@ def test_book_carries_computed_figures(run):
     assert list(long.columns) == ["opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"]
     assert f"OPD mengusulkan {len(long)} ide inovasi" in book
     assert "DATA SINTETIS" in book and "3 baris (1,8%) ditolak" in book
-    assert (folder / "buku" / "buku-1-analisis-strategis.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (
+        (folder / "buku" / "buku-1-analisis-strategis.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    )

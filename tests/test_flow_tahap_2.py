@@ -45,9 +45,16 @@ def test_tahap_2_publishes_the_program_list(runs):
     assert len(programs) == 71 and "rujukan" in programs.columns and programs["rujukan"].notna().all()
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     keys = {e["path"] for e in manifest["outputs"]}
-    assert {"program/daftar_program.csv", "program/per_dimensi_elemen.csv", "program/perubahan.csv",
-            "program/kontribusi_opd.csv", "quick_win/rencana_aksi.csv", "buku/rencana-aksi-quick-win.html",
-            "buku/buku-1-analisis-strategis.md", "buku/buku-1-analisis-strategis.html"} <= keys
+    assert {
+        "program/daftar_program.csv",
+        "program/per_dimensi_elemen.csv",
+        "program/perubahan.csv",
+        "program/kontribusi_opd.csv",
+        "quick_win/rencana_aksi.csv",
+        "buku/rencana-aksi-quick-win.html",
+        "buku/buku-1-analisis-strategis.md",
+        "buku/buku-1-analisis-strategis.html",
+    } <= keys
     assert manifest["previous_runs"] == {"tahap-1": SAMPLE_RUN_ID}
 
 

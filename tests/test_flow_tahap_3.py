@@ -44,8 +44,19 @@ def test_report_counts_every_row_once(two_runs):
     assert statuses["rusak.xlsx"] == "unreadable"
     assert statuses["usulan-program-dinas-sosial.xlsx"] == "rejected"
     rules = {r["rule"] for r in report["rejections"]}
-    assert {"required", "dimension", "element", "budget", "funding_source", "year_range", "year_order",
-            "score_range", "opd_unknown", "duplicate", "missing_column"} <= rules
+    assert {
+        "required",
+        "dimension",
+        "element",
+        "budget",
+        "funding_source",
+        "year_range",
+        "year_order",
+        "score_range",
+        "opd_unknown",
+        "duplicate",
+        "missing_column",
+    } <= rules
 
 
 def test_by_dimension_totals_match_roadmap(two_runs):
@@ -76,8 +87,14 @@ def test_manifest_lists_inputs_and_outputs_with_hashes(two_runs):
         data = (run / entry["path"]).read_bytes()
         assert entry["sha256"] == sha256_bytes(data)
     keys = {e["path"] for e in manifest["outputs"]}
-    assert {"validation/report.json", "validation/quarantine.csv", "aggregates/by_dimension.csv",
-            "roadmap/roadmap.csv", "buku/buku-2-masterplan.md", "buku/buku-2-masterplan.html"} <= keys
+    assert {
+        "validation/report.json",
+        "validation/quarantine.csv",
+        "aggregates/by_dimension.csv",
+        "roadmap/roadmap.csv",
+        "buku/buku-2-masterplan.md",
+        "buku/buku-2-masterplan.html",
+    } <= keys
 
 
 def test_latest_points_at_the_newest_run(two_runs):
@@ -89,7 +106,9 @@ def test_latest_points_at_the_newest_run(two_runs):
 
 def test_rerun_gives_identical_outputs(two_runs):
     store, _, _ = two_runs
-    manifests = [json.loads((_run_dir(store, r) / "manifest.json").read_text(encoding="utf-8")) for r in (SAMPLE_RUN_ID, "run-b")]
+    manifests = [
+        json.loads((_run_dir(store, r) / "manifest.json").read_text(encoding="utf-8")) for r in (SAMPLE_RUN_ID, "run-b")
+    ]
     assert manifests[0]["outputs"] == manifests[1]["outputs"]
     assert manifests[0]["inputs"] == manifests[1]["inputs"]
     assert manifests[0]["previous_runs"] == manifests[1]["previous_runs"] == {"tahap-2": SAMPLE_RUN_ID}

@@ -33,10 +33,16 @@ def test_outputs_are_published(published):
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     keys = {entry["path"] for entry in manifest["outputs"]}
     expected = {
-        "validation/report.json", "validation/quarantine.csv", "quick_win/quick_win_final.csv",
-        "komitmen/status_komitmen.csv", "komitmen/belum_tanda_tangan.csv", "review/bab_revisi.csv",
-        "komitmen/lembar-komitmen-kepala-daerah.md", "komitmen/lembar-komitmen-dinas-kesehatan.html",
-        "rakor/paket-rakor.md", "rakor/paket-rakor.html",
+        "validation/report.json",
+        "validation/quarantine.csv",
+        "quick_win/quick_win_final.csv",
+        "komitmen/status_komitmen.csv",
+        "komitmen/belum_tanda_tangan.csv",
+        "review/bab_revisi.csv",
+        "komitmen/lembar-komitmen-kepala-daerah.md",
+        "komitmen/lembar-komitmen-dinas-kesehatan.html",
+        "rakor/paket-rakor.md",
+        "rakor/paket-rakor.html",
     }
     for book in ("buku-2-masterplan", "buku-3-quick-wins", "buku-4-roadmap", "ringkasan-eksekutif", "rancangan-perbup"):
         expected |= {f"buku/{book}.md", f"buku/{book}.html"}
@@ -48,8 +54,12 @@ def test_outputs_are_published(published):
     final_book = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
     assert final_book != tahap_3_book.read_text(encoding="utf-8")  # rendered again with the final quick wins
     assert "### 7.2 Quick win final" in final_book and "Hasil Bimbingan Teknis Tahap IV" in final_book
-    assert {"roadmap/roadmap.xlsx", "roadmap/roadmap.csv", "rakor/paket-rakor.pptx",
-            "grafik/peta-jalan-living.png"} <= keys
+    assert {
+        "roadmap/roadmap.xlsx",
+        "roadmap/roadmap.csv",
+        "rakor/paket-rakor.pptx",
+        "grafik/peta-jalan-living.png",
+    } <= keys
     assert "DATA SINTETIS" in (run / "buku" / "buku-4-roadmap.md").read_text(encoding="utf-8")
     assert manifest["previous_runs"]["tahap-3"] == SAMPLE_RUN_ID
     assert "umpan-balik/ringkasan-pengiriman.html" in keys
@@ -59,14 +69,20 @@ def test_sample_mistakes_are_rejected(published):
     _, _, run = published
     report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
     assert sorted((r["sheet"], r["row"], r["rule"], r["value"]) for r in report["rejections"]) == [
-        ("komitmen", 10, "commitment_status", "sudah"), ("review", 7, "review_status", "selesai")]
+        ("komitmen", 10, "commitment_status", "sudah"),
+        ("review", 7, "review_status", "selesai"),
+    ]
 
 
 def test_unsigned_opd_and_chapters_under_revision(published):
     _, _, run = published
     unsigned = pd.read_csv(run / "komitmen" / "belum_tanda_tangan.csv")
-    assert unsigned["opd"].tolist() == ["Sekretariat DPRD", "Badan Kesatuan Bangsa dan Politik", "Dinas Perikanan",
-                                        "Perumda Air Minum Padang Pariaman"]
+    assert unsigned["opd"].tolist() == [
+        "Sekretariat DPRD",
+        "Badan Kesatuan Bangsa dan Politik",
+        "Dinas Perikanan",
+        "Perumda Air Minum Padang Pariaman",
+    ]
     assert set(unsigned["status"]) == {"belum"}
     revisions = pd.read_csv(run / "review" / "bab_revisi.csv")
     assert revisions["bab"].tolist() == ["Bab III", "Bab V"]

@@ -28,8 +28,15 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 NAME_MAX_BYTES = 100
 PERSONAL_HEADERS = ("No HP", "Email", "NIP", "NIK", "Alamat", "Telepon/WA", "E-mail PIC", "NIP Pejabat")
-PERSONAL_VALUES = ("0812-0000-1111", "sri@contoh.go.id", "198002022005012002", "3171000011112222", "Jl. Mawar 2",
-                   "ani@contoh.go.id", "+62 811 222 333")
+PERSONAL_VALUES = (
+    "0812-0000-1111",
+    "sri@contoh.go.id",
+    "198002022005012002",
+    "3171000011112222",
+    "Jl. Mawar 2",
+    "ani@contoh.go.id",
+    "+62 811 222 333",
+)
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +82,10 @@ def test_every_file_meets_its_fate(hostile_run):
             continue
         if got["status"] != expected.status:
             wrong.append((path, sheet, got["status"], expected.status, got["message"]))
-        if expected.message and expected.message not in got["message"] and not any(
-            expected.message in r["message"] for r in report["rejections"] if r["path"] == path
+        if (
+            expected.message
+            and expected.message not in got["message"]
+            and not any(expected.message in r["message"] for r in report["rejections"] if r["path"] == path)
         ):
             wrong.append((path, sheet, "message", got["message"]))
         if expected.rule and expected.rule not in {r["rule"] for r in report["rejections"] if r["path"] == path}:
@@ -107,8 +116,18 @@ def test_links_out_of_the_inbox_are_not_read_or_hashed(hostile_run):
     _, _, run, report = hostile_run
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
     entries = {e["path"]: e for e in manifest["inputs"]}
-    for name in ("link-outside.csv", "link-passwd.csv", "link-folder-outside", "pipe.csv", "csv-26mb.csv",
-                 ".hidden.csv", ".rahasia.csv", "~$lock.xlsx", ".~lock.Program.xlsx#", ".git"):
+    for name in (
+        "link-outside.csv",
+        "link-passwd.csv",
+        "link-folder-outside",
+        "pipe.csv",
+        "csv-26mb.csv",
+        ".hidden.csv",
+        ".rahasia.csv",
+        "~$lock.xlsx",
+        ".~lock.Program.xlsx#",
+        ".git",
+    ):
         assert entries[name]["sha256"] is None
     quarantine = (run / "validation" / "quarantine.csv").read_text(encoding="utf-8-sig")
     assert "Program secret" not in quarantine and "Program inner" not in quarantine
@@ -173,8 +192,11 @@ def test_no_xlsx_cell_of_the_run_is_a_formula(hostile_run):
 
 def test_output_names_are_short_ascii(hostile_run):
     _, _, run, _ = hostile_run
-    bad = [p.relative_to(run) for p in run.rglob("*")
-           if len(p.name.encode("utf-8")) > NAME_MAX_BYTES or not p.name.isascii()]
+    bad = [
+        p.relative_to(run)
+        for p in run.rglob("*")
+        if len(p.name.encode("utf-8")) > NAME_MAX_BYTES or not p.name.isascii()
+    ]
     assert bad == []
 
 

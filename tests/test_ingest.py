@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import json
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -192,7 +193,9 @@ def test_semicolon_csv_in_cp1252():
 
 
 def test_utf8_bom_csv():
-    data = b"\xef\xbb\xbf" + csv_bytes([HEADER, ["Dinas Pendidikan", "Smart Society", "Sekolah Ramah Anak"] + ROW_A[3:]])
+    data = b"\xef\xbb\xbf" + csv_bytes(
+        [HEADER, ["Dinas Pendidikan", "Smart Society", "Sekolah Ramah Anak"] + ROW_A[3:]]
+    )
     sheet = only(read_table("a.csv", data))
     assert sheet.original_headers["opd"] == "OPD"  # no BOM glued to the first header
     assert sheet.frame.loc[0, "opd"] == "Dinas Pendidikan"
@@ -215,7 +218,10 @@ def test_csv_row_numbers_are_line_numbers_with_blank_lines_and_quoted_newlines()
 
 
 def test_csv_with_commas_inside_quotes():
-    text = ",".join(HEADER) + '\n"Dinas Perdagangan, Tenaga Kerja",Smart Economy,Pasar Digital,"1,500,000.00",APBD,2025,2026\n'
+    text = (
+        ",".join(HEADER)
+        + '\n"Dinas Perdagangan, Tenaga Kerja",Smart Economy,Pasar Digital,"1,500,000.00",APBD,2025,2026\n'
+    )
     sheet = only(read_table("a.csv", text.encode()))
     assert sheet.frame.loc[0, "opd"] == "Dinas Perdagangan, Tenaga Kerja"
     assert sheet.frame.loc[0, "anggaran"] == "1,500,000.00"
@@ -323,8 +329,8 @@ def test_cells_are_python_strings_or_none():
     sheet = only(read_table("a.xlsx", xlsx_bytes({"Data": [HEADER, [*ROW_A[:3], 1500000, None, 2025, 2026]]})))
     values = sheet.frame.drop(columns=[ROW_COLUMN]).iloc[0].tolist()
     assert values == [*ROW_A[:3], "1500000", None, "2025", "2026"]
-    assert all(v is None or type(v) is str for v in values)
-    assert all(dtype == object for dtype in sheet.frame.drop(columns=[ROW_COLUMN]).dtypes)
+    assert all(v is None or isinstance(v, str) for v in values)
+    assert all(dtype == np.dtype(object) for dtype in sheet.frame.drop(columns=[ROW_COLUMN]).dtypes)
 
 
 def test_xlsx_data_sheet_without_header_is_reported_not_dropped():
@@ -355,8 +361,15 @@ def test_xlsx_data_sheet_without_header_is_reported_not_dropped():
 
 def test_json_keys_match_headers_exactly_as_csv_and_xlsx_headers_do():
     """One header matcher for every format: labels, aliases, case and punctuation variants as JSON keys."""
-    human = ["Perangkat Daerah", "DIMENSI", "nama-program", "Anggaran (Rp)", "sumber_dana", "Tahun  Mulai",
-             "TAHUN_SELESAI"]
+    human = [
+        "Perangkat Daerah",
+        "DIMENSI",
+        "nama-program",
+        "Anggaran (Rp)",
+        "sumber_dana",
+        "Tahun  Mulai",
+        "TAHUN_SELESAI",
+    ]
     rows = [ROW_A, [*ROW_B[:3], "Rp 2.500.000", *ROW_B[4:]]]
     sheets = {
         "a.csv": only(read_table("a.csv", csv_bytes([human, *rows]))),

@@ -52,15 +52,46 @@ def test_json_depth_limit():
     assert "bersarang" not in read_table("a.json", data, ["program"], Settings(max_json_depth=6))[0].message
 
 
-@pytest.mark.parametrize("header", ["No HP", "No. HP PIC", "NoHP", "Telepon/WA", "Nomor WhatsApp", "E-mail",
-                                    "Email PIC", "Surel", "NIP", "NIP Pejabat", "NIK", "No. KTP", "Alamat Kantor",
-                                    "Tanggal Lahir", "NPWP"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "No HP",
+        "No. HP PIC",
+        "NoHP",
+        "Telepon/WA",
+        "Nomor WhatsApp",
+        "E-mail",
+        "Email PIC",
+        "Surel",
+        "NIP",
+        "NIP Pejabat",
+        "NIK",
+        "No. KTP",
+        "Alamat Kantor",
+        "Tanggal Lahir",
+        "NPWP",
+    ],
+)
 def test_personal_data_headers_are_recognised(header):
     assert is_personal_column(header)
 
 
-@pytest.mark.parametrize("header", ["OPD", "Nama Program", "Anggaran (Rp)", "Sasaran", "Indikator", "Keterangan",
-                                    "Rujukan (RPJMD/Renstra)", "Catatan", "Principal", "Kewajiban", "Nama Pejabat"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "OPD",
+        "Nama Program",
+        "Anggaran (Rp)",
+        "Sasaran",
+        "Indikator",
+        "Keterangan",
+        "Rujukan (RPJMD/Renstra)",
+        "Catatan",
+        "Principal",
+        "Kewajiban",
+        "Nama Pejabat",
+    ],
+)
 def test_ordinary_headers_are_not_personal_data(header):
     assert not is_personal_column(header)
 

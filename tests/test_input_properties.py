@@ -17,8 +17,18 @@ from bimtek.validation import build_report, validate_sheet
 
 REGION = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
 TAXONOMY = load_taxonomy()
-COLUMNS = ["opd", "dimensi", "elemen", "nama_program", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai",
-           "quick_win", "dampak"]
+COLUMNS = [
+    "opd",
+    "dimensi",
+    "elemen",
+    "nama_program",
+    "anggaran",
+    "sumber_dana",
+    "tahun_mulai",
+    "tahun_selesai",
+    "quick_win",
+    "dampak",
+]
 GX = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -34,18 +44,20 @@ def valid_rows(draw, count: int) -> list[dict]:
     for n in range(count):
         dimension = draw(st.sampled_from(TAXONOMY.dimensions))
         start = draw(st.integers(REGION.period.start, REGION.period.end))
-        rows.append({
-            "opd": draw(st.sampled_from([name for entry in REGION.opd for name in (entry.name, *entry.aliases)])),
-            "dimensi": draw(st.sampled_from([dimension.code, dimension.label, dimension.label.upper()])),
-            "elemen": draw(st.one_of(st.none(), st.sampled_from([e.code for e in dimension.elements]))),
-            "nama_program": f"Program {n} " + draw(st.text("abcdefgh ", min_size=1, max_size=12)).strip() + "x",
-            "anggaran": draw(st.integers(0, 10**15).flatmap(_money_text)),
-            "sumber_dana": draw(st.sampled_from(list(TAXONOMY.funding_sources))),
-            "tahun_mulai": str(start),
-            "tahun_selesai": str(draw(st.integers(start, REGION.period.end))),
-            "quick_win": draw(st.sampled_from([None, "ya", "Tidak", "TRUE", "0"])),
-            "dampak": draw(st.one_of(st.none(), st.integers(1, 5).map(str))),
-        })
+        rows.append(
+            {
+                "opd": draw(st.sampled_from([name for entry in REGION.opd for name in (entry.name, *entry.aliases)])),
+                "dimensi": draw(st.sampled_from([dimension.code, dimension.label, dimension.label.upper()])),
+                "elemen": draw(st.one_of(st.none(), st.sampled_from([e.code for e in dimension.elements]))),
+                "nama_program": f"Program {n} " + draw(st.text("abcdefgh ", min_size=1, max_size=12)).strip() + "x",
+                "anggaran": draw(st.integers(0, 10**15).flatmap(_money_text)),
+                "sumber_dana": draw(st.sampled_from(list(TAXONOMY.funding_sources))),
+                "tahun_mulai": str(start),
+                "tahun_selesai": str(draw(st.integers(start, REGION.period.end))),
+                "quick_win": draw(st.sampled_from([None, "ya", "Tidak", "TRUE", "0"])),
+                "dampak": draw(st.one_of(st.none(), st.integers(1, 5).map(str))),
+            }
+        )
     return rows
 
 
@@ -79,8 +91,16 @@ def test_every_row_is_counted_once_and_valid_rows_are_never_rejected(good, noise
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none(),
-                 st.integers(min_value=10**300, max_value=10**301)))
+@given(
+    st.one_of(
+        st.text(),
+        st.integers(),
+        st.floats(),
+        st.booleans(),
+        st.none(),
+        st.integers(min_value=10**300, max_value=10**301),
+    )
+)
 def test_parsers_raise_nothing_but_value_error(value):
     for parser in (parse_money, parse_int, parse_bool):
         try:
@@ -90,8 +110,10 @@ def test_parsers_raise_nothing_but_value_error(value):
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["a.csv", "a.json", "a.xlsx", "a.xlsm", "a.xls", "a"]),
-       st.one_of(st.binary(max_size=600), st.text(max_size=600).map(lambda t: t.encode("utf-8"))))
+@given(
+    st.sampled_from(["a.csv", "a.json", "a.xlsx", "a.xlsm", "a.xls", "a"]),
+    st.one_of(st.binary(max_size=600), st.text(max_size=600).map(lambda t: t.encode("utf-8"))),
+)
 def test_reader_never_raises_on_arbitrary_bytes(name, data):
     sheets = read_table(name, data, ["program"])
     assert sheets

@@ -10,8 +10,10 @@ import pytest
 
 from bimtek.store.storage import InputRefusedError, ObjectNotFoundError, open_location
 
-CSV = ("OPD,Dimensi,Nama Program,Anggaran,Sumber Dana,Tahun Mulai,Tahun Selesai\n"
-       "Dinas Kesehatan,Smart Living,Program A,1000000,APBD,2028,2029\n")
+CSV = (
+    "OPD,Dimensi,Nama Program,Anggaran,Sumber Dana,Tahun Mulai,Tahun Selesai\n"
+    "Dinas Kesehatan,Smart Living,Program A,1000000,APBD,2028,2029\n"
+)
 
 
 @pytest.fixture
@@ -32,12 +34,17 @@ def inbox(tmp_path):
 def test_local_listing_reports_links_and_reads_only_inside(inbox):
     location = open_location(inbox)
     keys = location.list(None)
-    assert keys == sorted(["asli.csv", "folder-luar", "ke-dalam.csv", "ke-luar.csv", "nama\\miring.csv", "pipa.csv",
-                           "putus.csv"])
+    assert keys == sorted(
+        ["asli.csv", "folder-luar", "ke-dalam.csv", "ke-luar.csv", "nama\\miring.csv", "pipa.csv", "putus.csv"]
+    )
     assert location.read_input("ke-dalam.csv") == CSV.encode()
     assert location.read_input("nama\\miring.csv") == CSV.encode()
-    for key, reason in (("ke-luar.csv", "outside"), ("folder-luar", "outside"), ("pipa.csv", "not_a_file"),
-                        ("../luar.csv", "bad_key")):
+    for key, reason in (
+        ("ke-luar.csv", "outside"),
+        ("folder-luar", "outside"),
+        ("pipa.csv", "not_a_file"),
+        ("../luar.csv", "bad_key"),
+    ):
         with pytest.raises(InputRefusedError) as caught:
             location.read_input(key)
         assert caught.value.reason == reason
@@ -68,8 +75,14 @@ def test_s3_keys_with_double_slashes_and_odd_characters_are_read_as_listed(s3_se
     from tasks.intake import ingest_file
 
     client = boto3.client("s3")
-    keys = ["inbox//ganda.csv", "inbox/a//b.csv", "inbox/sub/./titik.csv", "inbox/miring\\nama.csv",
-            "inbox/spasi dan ñ 🙂.csv", "inbox/folder/"]
+    keys = [
+        "inbox//ganda.csv",
+        "inbox/a//b.csv",
+        "inbox/sub/./titik.csv",
+        "inbox/miring\\nama.csv",
+        "inbox/spasi dan ñ 🙂.csv",
+        "inbox/folder/",
+    ]
     for key in keys:
         client.put_object(Bucket=s3_bucket, Key=key, Body=b"" if key.endswith("/") else CSV.encode())
     location = open_location(f"s3://{s3_bucket}/inbox")
@@ -92,8 +105,14 @@ def test_s3_hidden_lock_and_dot_dot_keys_are_reported_never_read(s3_server, s3_b
     from tasks.intake import ingest_file, list_input_files
 
     client = boto3.client("s3")
-    hidden = ["inbox/.rahasia.csv", "inbox/sub/../luar.csv", "inbox/../di-atas.csv", "inbox/.~lock.Program.xlsx#",
-              "inbox/~$Program.xlsx", "inbox/.arsip/lama.csv"]
+    hidden = [
+        "inbox/.rahasia.csv",
+        "inbox/sub/../luar.csv",
+        "inbox/../di-atas.csv",
+        "inbox/.~lock.Program.xlsx#",
+        "inbox/~$Program.xlsx",
+        "inbox/.arsip/lama.csv",
+    ]
     for key in [*hidden, "inbox/biasa.csv"]:
         client.put_object(Bucket=s3_bucket, Key=key, Body=CSV.encode())
     inputs = f"s3://{s3_bucket}/inbox"

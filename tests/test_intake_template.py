@@ -27,18 +27,23 @@ OPD = ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Dinas Lingkungan 
 
 @pytest.fixture(scope="module")
 def region():
-    return parse_region({
-        "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-        "period": {"start": 2024, "end": 2028},
-        "calendar": {"tahap-3": "2026-09-07"},
-        "opd": [{"name": OPD[0], "aliases": ["Dinkes"]}, OPD[1], OPD[2]],
-    })
+    return parse_region(
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2024, "end": 2028},
+            "calendar": {"tahap-3": "2026-09-07"},
+            "opd": [{"name": OPD[0], "aliases": ["Dinkes"]}, OPD[1], OPD[2]],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def region_without_opd():
-    return parse_region({"slug": "bebas", "name": "Kota Bebas", "province": "Jawa Barat",
-                         "period": {"start": 2024, "end": 2028}})
+    return parse_region(
+        {"slug": "bebas", "name": "Kota Bebas", "province": "Jawa Barat", "period": {"start": 2024, "end": 2028}}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -76,25 +81,54 @@ def _fill(data: bytes, rows: list[dict], sheet: str = "Program") -> bytes:
 
 
 GOOD_ROWS = [
-    {"OPD": OPD[0], "Dimensi": "Smart Living", "Elemen": "Health", "Nama program": "Antrean daring puskesmas",
-     "Anggaran (Rp)": 150_000_000, "Sumber dana": "APBD", "Tahun mulai": 2024, "Tahun selesai": 2024,
-     "Usulan quick win": "ya", "Dampak (1-5)": 5, "Kesiapan (1-5)": 4},
-    {"OPD": OPD[0], "Dimensi": "Smart Governance", "Elemen": "Service", "Nama program": "Rekam medis elektronik",
-     "Deskripsi": "Rekam medis terpadu", "Anggaran (Rp)": 2_500_000_000, "Sumber dana": "DAK",
-     "Tahun mulai": 2025, "Tahun selesai": 2027, "Usulan quick win": "tidak"},
-    {"OPD": OPD[0], "Dimensi": "Smart Society", "Elemen": "Learning", "Nama program": "Kelas ibu hamil daring",
-     "Anggaran (Rp)": 0, "Sumber dana": "CSR", "Tahun mulai": 2028, "Tahun selesai": 2028},
+    {
+        "OPD": OPD[0],
+        "Dimensi": "Smart Living",
+        "Elemen": "Health",
+        "Nama program": "Antrean daring puskesmas",
+        "Anggaran (Rp)": 150_000_000,
+        "Sumber dana": "APBD",
+        "Tahun mulai": 2024,
+        "Tahun selesai": 2024,
+        "Usulan quick win": "ya",
+        "Dampak (1-5)": 5,
+        "Kesiapan (1-5)": 4,
+    },
+    {
+        "OPD": OPD[0],
+        "Dimensi": "Smart Governance",
+        "Elemen": "Service",
+        "Nama program": "Rekam medis elektronik",
+        "Deskripsi": "Rekam medis terpadu",
+        "Anggaran (Rp)": 2_500_000_000,
+        "Sumber dana": "DAK",
+        "Tahun mulai": 2025,
+        "Tahun selesai": 2027,
+        "Usulan quick win": "tidak",
+    },
+    {
+        "OPD": OPD[0],
+        "Dimensi": "Smart Society",
+        "Elemen": "Learning",
+        "Nama program": "Kelas ibu hamil daring",
+        "Anggaran (Rp)": 0,
+        "Sumber dana": "CSR",
+        "Tahun mulai": 2028,
+        "Tahun selesai": 2028,
+    },
 ]
 
 
 def test_one_workbook_per_opd_named_by_slug(region):
     files = build_intake_workbooks(region, 3)
-    assert sorted(files) == sorted([
-        "usulan-tahap-3-dinas-kesehatan.xlsx",
-        "usulan-tahap-3-dinas-komunikasi-dan-informatika.xlsx",
-        "usulan-tahap-3-dinas-lingkungan-hidup.xlsx",
-        "narasi-tahap-3-tim-pelaksana.xlsx",
-    ])
+    assert sorted(files) == sorted(
+        [
+            "usulan-tahap-3-dinas-kesehatan.xlsx",
+            "usulan-tahap-3-dinas-komunikasi-dan-informatika.xlsx",
+            "usulan-tahap-3-dinas-lingkungan-hidup.xlsx",
+            "narasi-tahap-3-tim-pelaksana.xlsx",
+        ]
+    )
     assert all(data.startswith(b"PK") for data in files.values())
 
 
@@ -127,7 +161,9 @@ def test_layout_sheets_header_freeze_and_named_ranges(dinkes_template):
     assert ws.column_dimensions["D"].width >= 30
     names = set(workbook.defined_names)
     assert {"Daftar_Dimensi", "Daftar_Sumber_Dana", "Daftar_OPD"} <= names
-    assert {f"Elemen_Smart_{d}" for d in ("Governance", "Branding", "Economy", "Living", "Society", "Environment")} <= names
+    assert {
+        f"Elemen_Smart_{d}" for d in ("Governance", "Branding", "Economy", "Living", "Society", "Environment")
+    } <= names
     dims = workbook.defined_names["Daftar_Dimensi"].attr_text
     sheet, cells = next(workbook.defined_names["Elemen_Smart_Living"].destinations)
     values = [c.value for row in workbook[sheet][cells.replace("$", "")] for c in row]
@@ -251,7 +287,9 @@ def test_cli_template_writes_files_and_rejects_bad_region(tmp_path):
     ok = CliRunner().invoke(app, ["--region", str(region_file), "--stage", "2", "--out", str(out)])
     assert ok.exit_code == 0, ok.output
     assert sorted(p.name for p in out.iterdir()) == [
-        "usulan-tahap-2-dinas-kesehatan.xlsx", "usulan-tahap-2-dinas-sosial.xlsx"]
+        "usulan-tahap-2-dinas-kesehatan.xlsx",
+        "usulan-tahap-2-dinas-sosial.xlsx",
+    ]
     (tmp_path / "rusak.yaml").write_text("slug: Bukan Slug\n", encoding="utf-8")
     bad = CliRunner().invoke(app, ["--region", str(tmp_path / "rusak.yaml"), "--stage", "2", "--out", str(out)])
     assert bad.exit_code == 2

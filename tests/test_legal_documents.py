@@ -15,17 +15,27 @@ from bimtek.core.region import parse_region
 from bimtek.stages.deliverables import document_formats
 from tests import test_tahap_4_outputs as t4
 
-REGION = parse_region({**t4.REGION_DATA, "capital": "Kota Contoh", "officials": {
-    "head": {"name": "H. Andi Contoh, S.H."},
-    "secretary": {"name": "Drs. Budi Sampel, M.Si.", "nip": "196805121990031005"}}})
+REGION = parse_region(
+    {
+        **t4.REGION_DATA,
+        "capital": "Kota Contoh",
+        "officials": {
+            "head": {"name": "H. Andi Contoh, S.H."},
+            "secretary": {"name": "Drs. Budi Sampel, M.Si.", "nip": "196805121990031005"},
+        },
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def documents():
     t4.warm_up()
     output = t4.build(None, region=REGION)
-    keys = ("buku/rancangan-perbup.html", "komitmen/lembar-komitmen-dinas-kesehatan.html",
-            "komitmen/lembar-komitmen-kepala-daerah.html")
+    keys = (
+        "buku/rancangan-perbup.html",
+        "komitmen/lembar-komitmen-dinas-kesehatan.html",
+        "komitmen/lembar-komitmen-kepala-daerah.html",
+    )
     return output, document_formats({k: output.files[k] for k in keys}, REGION, 4, ["pdf", "docx"])
 
 
@@ -37,11 +47,32 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 def test_perbup_parts_in_legal_order(documents):
     _, docs = documents
     _, text = pdf_text(docs["buku/rancangan-perbup.pdf"])
-    parts = ["BUPATI CONTOH", "PROVINSI SUMATERA BARAT", "RANCANGAN PERATURAN BUPATI CONTOH", "TENTANG",
-             "DENGAN RAHMAT TUHAN YANG MAHA ESA", "Menimbang", "a.", "bahwa", "Mengingat", "1.", "MEMUTUSKAN",
-             "Menetapkan", "BAB I", "Pasal 1", "Pasal 10", "Ditetapkan di Kota Contoh", "H. ANDI CONTOH",
-             "Diundangkan di Kota Contoh", "SEKRETARIS DAERAH", "DRS. BUDI SAMPEL", "NIP 196805121990031005",
-             "BERITA DAERAH KABUPATEN CONTOH TAHUN", "LAMPIRAN", "MASTERPLAN SMART CITY KABUPATEN CONTOH"]
+    parts = [
+        "BUPATI CONTOH",
+        "PROVINSI SUMATERA BARAT",
+        "RANCANGAN PERATURAN BUPATI CONTOH",
+        "TENTANG",
+        "DENGAN RAHMAT TUHAN YANG MAHA ESA",
+        "Menimbang",
+        "a.",
+        "bahwa",
+        "Mengingat",
+        "1.",
+        "MEMUTUSKAN",
+        "Menetapkan",
+        "BAB I",
+        "Pasal 1",
+        "Pasal 10",
+        "Ditetapkan di Kota Contoh",
+        "H. ANDI CONTOH",
+        "Diundangkan di Kota Contoh",
+        "SEKRETARIS DAERAH",
+        "DRS. BUDI SAMPEL",
+        "NIP 196805121990031005",
+        "BERITA DAERAH KABUPATEN CONTOH TAHUN",
+        "LAMPIRAN",
+        "MASTERPLAN SMART CITY KABUPATEN CONTOH",
+    ]
     position = 0
     for part in parts:
         found = text.find(part, position)
@@ -71,10 +102,15 @@ def test_missing_officials_show_a_belum_diisi_box():
 
 def test_docx_has_no_cover_for_legal_and_fitted_widths(documents):
     _, docs = documents
-    xml = zipfile.ZipFile(io.BytesIO(docs["komitmen/lembar-komitmen-dinas-kesehatan.docx"])).read(
-        "word/document.xml").decode()
-    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', xml.split("Anggaran indikatif")[0].rsplit(
-        "<w:tbl>", 1)[1])]
+    xml = (
+        zipfile.ZipFile(io.BytesIO(docs["komitmen/lembar-komitmen-dinas-kesehatan.docx"]))
+        .read("word/document.xml")
+        .decode()
+    )
+    grid = [
+        int(w)
+        for w in re.findall(r'<w:gridCol w:w="(\d+)"/>', xml.split("Anggaran indikatif")[0].rsplit("<w:tbl>", 1)[1])
+    ]
     assert len(grid) == 5 and grid[4] > grid[0] * 2  # the amount column is wider than "No"
     assert "Rp\u00a0300.000.000" in xml  # an amount never breaks after "Rp"
     assert "fldSimple" not in xml  # a one-page sheet has no contents

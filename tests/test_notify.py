@@ -35,9 +35,18 @@ def test_notify_if_needed_emits_only_above_threshold(monkeypatch):
     import flows.notify as notify
 
     sent = []
-    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append((event, resource, payload)) or True)
-    region = parse_region({"slug": "kab-contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                           "period": {"start": 2027, "end": 2031}}, "test")
+    monkeypatch.setattr(
+        notify, "_emit", lambda event, resource, payload: sent.append((event, resource, payload)) or True
+    )
+    region = parse_region(
+        {
+            "slug": "kab-contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2027, "end": 2031},
+        },
+        "test",
+    )
     assert notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=10, rows_rejected=2), threshold=0.2) is False
     assert sent == []
     result = {"run_id": "r1", "run_url": "/store/kab-contoh/tahap-3/r1"}

@@ -34,6 +34,11 @@ def test_prefect_yaml_deployments_are_consistent():
         assert spec["enforce_parameter_schema"] is True
         assert "schedules" not in spec, "schedules come from `bimtek schedules --apply`, not prefect.yaml"
         assert "bimtek" in spec["tags"]
-    for flow_file, name in [("tahap_1", "tahap-1"), ("tahap_2", "tahap-2"), ("tahap_4", "tahap-4"), ("bimtek_all", "bimtek-all")]:
+    for flow_file, name in [
+        ("tahap_1", "tahap-1"),
+        ("tahap_2", "tahap-2"),
+        ("tahap_4", "tahap-4"),
+        ("bimtek_all", "bimtek-all"),
+    ]:
         if (PROJECT_ROOT / "flows" / f"{flow_file}.py").is_file():
             assert name in deployments, f"flows/{flow_file}.py exists: add its deployment block to prefect.yaml"

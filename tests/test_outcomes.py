@@ -48,8 +48,13 @@ def test_many_rejections_end_in_perlu_perbaikan_and_few_in_completed(prefect_har
 def test_failure_causes_and_rejection_summary():
     assert failure_cause(RegionError("x")).startswith("Gagal: region tidak dapat dipakai.")
     assert failure_cause(KeyError("k")).startswith("Gagal karena galat tak terduga (KeyError")
-    report = {"rejections": [{"rule": "budget", "path": "b.csv"}, {"rule": "budget", "path": "a.csv"},
-                             {"rule": "funding_source", "path": "a.csv"}]}
+    report = {
+        "rejections": [
+            {"rule": "budget", "path": "b.csv"},
+            {"rule": "budget", "path": "a.csv"},
+            {"rule": "funding_source", "path": "a.csv"},
+        ]
+    }
     assert rejection_summary(report) == "aturan: budget (2), funding_source (1); berkas: a.csv, b.csv"
 
 
@@ -63,12 +68,15 @@ def test_notifications_speak_indonesian_with_percentages_links_and_no_none(monke
 
     sent = []
     monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append((event, payload)) or True)
-    notify.notify_failure(SimpleNamespace(name="tahap-3"),
-                          SimpleNamespace(id="abc123", name="x-tahap-3", parameters={"region": "kab-salah"}),
-                          SimpleNamespace(name="Failed", message=None))
+    notify.notify_failure(
+        SimpleNamespace(name="tahap-3"),
+        SimpleNamespace(id="abc123", name="x-tahap-3", parameters={"region": "kab-salah"}),
+        SimpleNamespace(name="Failed", message=None),
+    )
     region = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
-    notify.notify_if_needed(region, 3, SimpleNamespace(rows_total=40, rows_rejected=11), {"run_id": "r1"},
-                            threshold=0.2)
+    notify.notify_if_needed(
+        region, 3, SimpleNamespace(rows_total=40, rows_rejected=11), {"run_id": "r1"}, threshold=0.2
+    )
     [(failed_event, failed), (high_event, high)] = sent
     assert failed_event == "bimtek.run.failed" and high_event == "bimtek.validation.rejections-high"
     assert "None" not in json.dumps(failed) and "None" not in json.dumps(high)

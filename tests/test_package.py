@@ -37,7 +37,7 @@ OUTPUTS = {
     "validation/report.json": b'{"rows_total": 3}\n',
     "validation/quarantine.csv": b"path,row\n",
     "aggregates/by_dimension.csv": b"dimensi,programs\ngovernance,2\n",
-    "buku/buku-2-masterplan.md": "# Rencana Induk Kabupaten Contoh\n".encode(),
+    "buku/buku-2-masterplan.md": b"# Rencana Induk Kabupaten Contoh\n",
 }
 INPUTS = [file_entry("dinas-kominfo/program.xlsx", b"xlsx-bytes"), file_entry("bappeda/program.csv", b"csv")]
 
@@ -79,7 +79,9 @@ class RecordingLocation(LocalLocation):
 
 
 def test_file_entry_records_hash_and_size():
-    assert sha256_bytes(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"  # pragma: allowlist secret
+    assert (
+        sha256_bytes(b"abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    )  # pragma: allowlist secret
     assert file_entry("a/b.csv", b"abc") == {"path": "a/b.csv", "sha256": sha256_bytes(b"abc"), "bytes": 3}
 
 
@@ -232,8 +234,9 @@ def test_read_latest_returns_the_newest_of_two_publishes(store):
     _publish(store, "20261128T090000Z", outputs=changed)
     assert read_latest(store, REGION, 3)["run_id"] == "20261128T090000Z"
     assert load_published_file(store, REGION, 3, "roadmap/roadmap.csv") == b"tahun\n2027\n"
-    assert load_published_file(store, REGION, 3, "validation/report.json", run_id="20261127T172300Z") == (
-        OUTPUTS["validation/report.json"]
+    assert (
+        load_published_file(store, REGION, 3, "validation/report.json", run_id="20261127T172300Z")
+        == (OUTPUTS["validation/report.json"])
     )
 
 
@@ -283,9 +286,9 @@ def test_a_failed_publish_keeps_the_previous_run_as_latest(tmp_path, failing_key
         _publish(RecordingLocation(tmp_path, fail_on=failing_key), "r2", outputs={**OUTPUTS, "x.csv": b"new"})
     store = LocalLocation(tmp_path)
     assert read_latest(store, REGION, 3)["run_id"] == "r1"
-    assert load_published_file(store, REGION, 3, "aggregates/by_dimension.csv") == OUTPUTS[
-        "aggregates/by_dimension.csv"
-    ]
+    assert (
+        load_published_file(store, REGION, 3, "aggregates/by_dimension.csv") == OUTPUTS["aggregates/by_dimension.csv"]
+    )
 
 
 # --- validation of inputs and reading -----------------------------------------------------------------------------

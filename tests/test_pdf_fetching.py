@@ -45,8 +45,9 @@ def listener():
 
 def _render(html: str, region_name: str = "Kabupaten Contoh"):
     fetcher = run_image_fetcher()
-    data = book_pdf(html, title="Buku Uji", region_name=region_name, stage_label="Tahap III", synthetic=False,
-                    fetcher=fetcher)
+    data = book_pdf(
+        html, title="Buku Uji", region_name=region_name, stage_label="Tahap III", synthetic=False, fetcher=fetcher
+    )
     return PdfReader(io.BytesIO(data)), fetcher
 
 
@@ -92,7 +93,7 @@ def test_region_name_cannot_close_the_page_style(tmp_path):
     assert "</style><link rel=attachment" in _text(reader).replace("\n", " "), "the name is shown as text"
 
 
-@pytest.mark.parametrize("text", ['</style>', 'a"b', "a'b", "back\\slash", "new\nline", "x\x00y", "<!--", "]]>"])
+@pytest.mark.parametrize("text", ["</style>", 'a"b', "a'b", "back\\slash", "new\nline", "x\x00y", "<!--", "]]>"])
 def test_css_string_leaves_no_markup_or_quote(text):
     quoted = css_string(text)
     inner = quoted[1:-1]

@@ -58,8 +58,9 @@ def store(tmp_path: Path, region) -> LocalLocation:
 @pytest.fixture
 def client(store, tmp_path) -> TestClient:
     settings = Settings(store=str(store.root), upload_max_bytes=2000, portal_url="http://portal.test")
-    config = PortalConfig(store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD,
-                          settings=settings)
+    config = PortalConfig(
+        store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD, settings=settings
+    )
     return TestClient(create_app(config), base_url="http://portal.test")
 
 
@@ -71,8 +72,9 @@ def csrf_of(client: TestClient, path: str) -> str:
 
 def login(client: TestClient) -> None:
     token = csrf_of(client, "/masuk")
-    response = client.post("/masuk", data={"kata_sandi": PASSWORD, "lanjut": "/hasil", "csrf": token},
-                           follow_redirects=False)
+    response = client.post(
+        "/masuk", data={"kata_sandi": PASSWORD, "lanjut": "/hasil", "csrf": token}, follow_redirects=False
+    )
     assert response.status_code == 303 and response.headers["location"] == "/hasil"
 
 
@@ -113,8 +115,12 @@ def test_coordinator_pages_need_login(client):
     response = client.get("/hasil/padang-pariaman", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/masuk?lanjut=/hasil/padang-pariaman"
-    assert client.get("/berkas/padang-pariaman/tahap-3/20261201T010000Z/roadmap/roadmap.xlsx",
-                      follow_redirects=False).status_code == 303
+    assert (
+        client.get(
+            "/berkas/padang-pariaman/tahap-3/20261201T010000Z/roadmap/roadmap.xlsx", follow_redirects=False
+        ).status_code
+        == 303
+    )
 
 
 def test_login_refuses_wrong_password_missing_csrf_and_foreign_redirects(client):
@@ -123,8 +129,9 @@ def test_login_refuses_wrong_password_missing_csrf_and_foreign_redirects(client)
     assert wrong.status_code == 401 and "Kata sandi salah" in wrong.text
     no_csrf = client.post("/masuk", data={"kata_sandi": PASSWORD})
     assert no_csrf.status_code == 403 and "Formulir kedaluwarsa" in no_csrf.text
-    away = client.post("/masuk", data={"kata_sandi": PASSWORD, "csrf": token, "lanjut": "//evil.example"},
-                       follow_redirects=False)
+    away = client.post(
+        "/masuk", data={"kata_sandi": PASSWORD, "csrf": token, "lanjut": "//evil.example"}, follow_redirects=False
+    )
     assert away.status_code == 303 and away.headers["location"] == "/hasil"
 
 
@@ -157,14 +164,17 @@ def test_files_open_inline_or_download_with_the_right_type(client):
     assert bundle.status_code == 200 and bundle.content[:2] == b"PK"
 
 
-@pytest.mark.parametrize("path", [
-    "/berkas/padang-pariaman/tahap-3/20261201T010000Z/../latest.json",
-    "/berkas/padang-pariaman/tahap-3/20261201T010000Z/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/berkas/padang-pariaman/tahap-3/latest.json/x",
-    "/berkas/padang-pariaman/tahap-9/20261201T010000Z/manifest.json",
-    "/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/tidak-ada.html",
-    "/berkas/..%2F..%2Fetc/tahap-3/x/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/berkas/padang-pariaman/tahap-3/20261201T010000Z/../latest.json",
+        "/berkas/padang-pariaman/tahap-3/20261201T010000Z/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/berkas/padang-pariaman/tahap-3/latest.json/x",
+        "/berkas/padang-pariaman/tahap-9/20261201T010000Z/manifest.json",
+        "/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/tidak-ada.html",
+        "/berkas/..%2F..%2Fetc/tahap-3/x/passwd",
+    ],
+)
 def test_no_request_path_reaches_a_file_outside_the_runs(client, path):
     login(client)
     assert client.get(path).status_code == 404
@@ -273,8 +283,9 @@ def test_undangan_writes_one_link_per_opd_and_revokes(tmp_path, monkeypatch, reg
     get_settings.cache_clear()
     out = tmp_path / "undangan.xlsx"
     try:
-        result = CliRunner().invoke(app, ["undangan", "--region", str(REGION_PATH), "--stage", "2", "--out", str(out),
-                                          "--cabut", "Dinkes"])
+        result = CliRunner().invoke(
+            app, ["undangan", "--region", str(REGION_PATH), "--stage", "2", "--out", str(out), "--cabut", "Dinkes"]
+        )
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
@@ -297,23 +308,34 @@ def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_buck
     from bimtek.store.storage import open_location
 
     store = open_location(f"s3://{s3_bucket}/hasil")
-    publish_run(store, region.slug, 3, "20261201T010000Z", {"buku/buku-2-masterplan.html": b"<h1>Buku 2</h1>"}, [],
-                NOW, "test")
-    config = PortalConfig(store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD,
-                          settings=Settings(store=store.url, portal_url="http://portal.test"))
+    publish_run(
+        store, region.slug, 3, "20261201T010000Z", {"buku/buku-2-masterplan.html": b"<h1>Buku 2</h1>"}, [], NOW, "test"
+    )
+    config = PortalConfig(
+        store=store,
+        regions={"padang-pariaman": REGION_PATH},
+        secret=SECRET,
+        password=PASSWORD,
+        settings=Settings(store=store.url, portal_url="http://portal.test"),
+    )
     client = TestClient(create_app(config), base_url="http://portal.test")
     login(client)
     assert "terkini" in client.get("/hasil/padang-pariaman/tahap-3/20261201T010000Z").text
-    moved = client.get("/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/buku-2-masterplan.html",
-                       follow_redirects=False)
+    moved = client.get(
+        "/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/buku-2-masterplan.html", follow_redirects=False
+    )
     assert moved.status_code == 303 and "X-Amz-Expires=" in moved.headers["location"]
     with urllib.request.urlopen(moved.headers["location"], timeout=30) as response:
         assert response.read() == b"<h1>Buku 2</h1>"
         assert response.headers["Content-Type"].startswith("text/html")
     url = invite_url(region, store)
     token = csrf_of(client, url)
-    assert client.post(url, data={"csrf": token},
-                       files={"berkas": ("a.csv", (HEADER + GOOD_ROW).encode(), "text/csv")}).status_code == 200
+    assert (
+        client.post(
+            url, data={"csrf": token}, files={"berkas": ("a.csv", (HEADER + GOOD_ROW).encode(), "text/csv")}
+        ).status_code
+        == 200
+    )
     [key] = store.child("padang-pariaman/kotak-masuk/tahap-3").list()
     assert key.startswith("dinas-kesehatan/") and key.endswith("-a.csv")
     assert "lengkap: 1" in client.get("/status/padang-pariaman/tahap-3").text
@@ -322,9 +344,14 @@ def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_buck
 def test_server_shows_deploy_output_without_the_repeated_worker_advice():
     from portal.serve import portal_command, without_deploy_noise
 
-    output = "\n".join(["Deployment 'tahap-3/tahap-3' successfully created",
-                        "To execute flow runs from these deployments, start a worker in a separate terminal that pulls work",
-                        "        $ prefect worker start --pool 'bimtek-process'"] * 6)
+    output = "\n".join(
+        [
+            "Deployment 'tahap-3/tahap-3' successfully created",
+            "To execute flow runs from these deployments, start a worker in a separate terminal that pulls work",
+            "        $ prefect worker start --pool 'bimtek-process'",
+        ]
+        * 6
+    )
     assert without_deploy_noise(output).splitlines() == ["Deployment 'tahap-3/tahap-3' successfully created"] * 6
     assert portal_command("0.0.0.0", 4300)[-5:] == ["--host", "0.0.0.0", "--port", "4300", "--no-access-log"]
 

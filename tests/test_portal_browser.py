@@ -34,15 +34,20 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 REGION_PATH = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
-SAMPLE_FILES = ("usulan-program-bagian-organisasi.csv", "usulan-program-bagian-perekonomian.csv",
-                "usulan-program-bkpsdm.csv")
+SAMPLE_FILES = (
+    "usulan-program-bagian-organisasi.csv",
+    "usulan-program-bagian-perekonomian.csv",
+    "usulan-program-bkpsdm.csv",
+)
 SECRET, PASSWORD = "b" * 40, "sandi-uji-peramban"
 RUN_ID = "20261201T020000Z"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 SHOTS = PROJECT_ROOT / "docs" / "images"
-BAD_FILE = ("opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
-            "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
-            "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Desa,2030,2031\n")
+BAD_FILE = (
+    "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
+    "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
+    "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Desa,2030,2031\n"
+)
 
 
 def _free_port() -> int:
@@ -72,8 +77,13 @@ def portal(tmp_path_factory):
     _publish_sample_run(store)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    config = PortalConfig(store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD,
-                          settings=Settings(store=str(store.root), portal_url=base))
+    config = PortalConfig(
+        store=store,
+        regions={"padang-pariaman": REGION_PATH},
+        secret=SECRET,
+        password=PASSWORD,
+        settings=Settings(store=str(store.root), portal_url=base),
+    )
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -40,8 +40,9 @@ CREATED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def _publish(store, run_id, writer="uji", token=None, outputs=None, **kwargs):
-    return publish_run(store, REGION, STAGE, run_id, outputs or outputs_of(writer), [], CREATED, "test",
-                       claim_token=token, **kwargs)
+    return publish_run(
+        store, REGION, STAGE, run_id, outputs or outputs_of(writer), [], CREATED, "test", claim_token=token, **kwargs
+    )
 
 
 def reader_view(store) -> tuple[str, str] | None:
@@ -73,8 +74,10 @@ def _workers(store_url: str, run_id: str, go: Path, count: int = 2, delay: float
     command = [sys.executable, "-m", "tests.publish_worker", store_url, run_id, str(go)]
     if delay:
         command.append(str(delay))
-    return [subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(count)]
+    return [
+        subprocess.Popen(command, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(count)
+    ]
 
 
 # --- races and kills -------------------------------------------------------------------------------------------
@@ -134,8 +137,11 @@ def test_a_retry_with_the_same_token_finishes_its_own_folder(tmp_path):
 def test_a_live_writer_holding_the_claim_refuses_a_second(tmp_path):
     store = LocalLocation(tmp_path)
     run = store.child(run_prefix(REGION, STAGE, "r1"))
-    run.create_exclusive(".claim-0.json", b'{"token": "lain", "host": "%s", "pid": %d, "claimed_at": "%s"}' % (
-        os.uname().nodename.encode(), os.getppid(), datetime.now(UTC).isoformat().encode()))
+    run.create_exclusive(
+        ".claim-0.json",
+        b'{"token": "lain", "host": "%s", "pid": %d, "claimed_at": "%s"}'
+        % (os.uname().nodename.encode(), os.getppid(), datetime.now(UTC).isoformat().encode()),
+    )
     with pytest.raises(RunExistsError, match="sedang diterbitkan"):
         _publish(store, "r1")
     assert read_latest(store, REGION, STAGE) is None
@@ -183,8 +189,9 @@ def _faulty_store(proxy, bucket) -> S3Location:
     import boto3
     from botocore.config import Config
 
-    config = Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 3},
-                    connect_timeout=2, read_timeout=10)
+    config = Config(
+        signature_version="s3v4", retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10
+    )
     client = boto3.session.Session().client("s3", endpoint_url=proxy.url, config=config)
     return S3Location(bucket, "store", client=client)
 
@@ -252,7 +259,9 @@ def test_s3_faults_never_show_a_partial_run_and_a_rerun_completes(name, proxy, s
     assert reader.bad == [] and reader.checks > 0
     assert reader_view(clean) == ("baru", "penulis,baru")
     assert proxy.total_injected >= 1
-    print(f"[figures] {name}: faults injected {proxy.total_injected}, reader checks {reader.checks}, failed first {failed}")
+    print(
+        f"[figures] {name}: faults injected {proxy.total_injected}, reader checks {reader.checks}, failed first {failed}"
+    )
     assert failed == (name in ("500-outage", "server-stopped", "bucket-deleted"))
 
 
@@ -264,14 +273,24 @@ def test_raw_inputs_are_archived_by_sha256_and_referenced(tmp_path):
     inbox.write_bytes("dinas-a.csv", b"opd,program\nDinas A,X\n")
     inbox.write_bytes("sub/dinas-b.xlsx", b"PK\x03\x04 not really")
     inbox.write_bytes("berubah.csv", b"isi baru")
-    entries = [file_entry("dinas-a.csv", inbox.read_bytes("dinas-a.csv")),
-               file_entry("sub/dinas-b.xlsx", inbox.read_bytes("sub/dinas-b.xlsx")),
-               file_entry("berubah.csv", b"isi lama"), file_entry("hilang.csv", b"x"),
-               {"path": "../luar.csv", "sha256": "ab" * 32, "bytes": 1}, {"path": "tautan.csv", "sha256": None}]
+    entries = [
+        file_entry("dinas-a.csv", inbox.read_bytes("dinas-a.csv")),
+        file_entry("sub/dinas-b.xlsx", inbox.read_bytes("sub/dinas-b.xlsx")),
+        file_entry("berubah.csv", b"isi lama"),
+        file_entry("hilang.csv", b"x"),
+        {"path": "../luar.csv", "sha256": "ab" * 32, "bytes": 1},
+        {"path": "tautan.csv", "sha256": None},
+    ]
     store = LocalLocation(tmp_path / "store")
     archived = archive_inputs(store, REGION, inbox, entries)
     assert [e["archive"] for e in archived] == [
-        archive_key(REGION, entries[0]["sha256"]), archive_key(REGION, entries[1]["sha256"]), None, None, None, None]
+        archive_key(REGION, entries[0]["sha256"]),
+        archive_key(REGION, entries[1]["sha256"]),
+        None,
+        None,
+        None,
+        None,
+    ]
     assert store.read_bytes(archived[0]["archive"]) == b"opd,program\nDinas A,X\n"
     assert archive_inputs(store, REGION, inbox, entries[:1]) == archived[:1], "same content stored once"
     published = publish_run(store, REGION, STAGE, "r1", {"a.csv": b"x"}, archived, CREATED, "test")

@@ -13,8 +13,10 @@ BASE = "slug: contoh\nname: Kabupaten Contoh\nprovince: Sumatera Barat\nperiod: 
 CASES = {
     "opd-as-one-string": (BASE + "opd: Dinas Kesehatan\n", "opd: harus berupa daftar"),
     "opd-fold-same": (BASE + "opd:\n  - Dinas PU\n  - Dinas P.U.\n", "opd[0] 'Dinas PU' dan opd[1] 'Dinas P.U.'"),
-    "alias-on-other-opd": (BASE + "opd:\n  - {name: Dinas A, aliases: [Dinas PU]}\n  - {name: Dinas PU}\n",
-                           "opd[0] 'Dinas PU' dan opd[1] 'Dinas PU'"),
+    "alias-on-other-opd": (
+        BASE + "opd:\n  - {name: Dinas A, aliases: [Dinas PU]}\n  - {name: Dinas PU}\n",
+        "opd[0] 'Dinas PU' dan opd[1] 'Dinas PU'",
+    ),
     "opd-no-latin": (BASE + "opd:\n  - 卫生局\n", "tidak memuat huruf latin"),
     "timezone-invalid": (BASE + "timezone: Mars/Olympus\n", "timezone: zona waktu 'Mars/Olympus' tidak dikenal"),
     "duplicate-key": (BASE + "name: Kota Lain\n", "kunci 'name' ditulis dua kali"),
@@ -22,8 +24,10 @@ CASES = {
     "period-too-long": (BASE.replace("end: 2036", "end: 999999999"), "period: end (999999999) harus tahun"),
     "period-31-years": (BASE.replace("end: 2036", "end: 2057"), "lebih dari 30 tahun"),
     "period-reversed": (BASE.replace("end: 2036", "end: 2020"), "end (2020) lebih awal dari start (2027)"),
-    "wrong-types": ("slug: contoh\nname: 12\nprovince: [P]\nperiod: {start: abc, end: 2030}\n",
-                    "name: harus berupa teks; province: harus berupa teks; period.start: harus bilangan bulat"),
+    "wrong-types": (
+        "slug: contoh\nname: 12\nprovince: [P]\nperiod: {start: abc, end: 2030}\n",
+        "name: harus berupa teks; province: harus berupa teks; period.start: harus bilangan bulat",
+    ),
     "calendar-not-a-date": (BASE + "calendar: {tahap-1: besok}\n", "calendar.tahap-1: harus tanggal YYYY-MM-DD"),
     "calendar-unknown-key": (BASE + "calendar: {tahap-9: 2026-01-01}\n", "kunci calendar tidak dikenal"),
     "not-a-mapping": ("- a\n- b\n", "harus berupa pemetaan YAML"),
@@ -65,8 +69,9 @@ def test_cli_shows_one_galat_line_and_exits_2(tmp_path):
     path = tmp_path / "region.yaml"
     path.write_text(BASE + "opd: Dinas Kesehatan\n", encoding="utf-8")
     inbox = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
-    result = CliRunner().invoke(app, ["validate", "--region", str(path), "--inputs", str(inbox),
-                                      "--report", str(tmp_path / "r.json")])
+    result = CliRunner().invoke(
+        app, ["validate", "--region", str(path), "--inputs", str(inbox), "--report", str(tmp_path / "r.json")]
+    )
     assert result.exit_code == 2
     assert "Galat:" in result.output and "opd: harus berupa daftar" in " ".join(result.output.split())
     assert "Traceback" not in result.output

@@ -18,12 +18,34 @@ from tests.builders import LABELS, make_programs, make_region
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
 PROGRAMS = [
-    {"opd": "Diskominfo", "dimensi": "governance", "elemen": "service", "anggaran": 1_500_000,
-     "nama_program": "Digitalisasi layanan perizinan online", "quick_win": True, "dampak": 5},
-    {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "anggaran": 2_000_000_000,
-     "nama_program": "Pembangunan gedung RSUD", "tahun_mulai": 2021, "tahun_selesai": 2024},
-    {"opd": "Dinas Pariwisata", "dimensi": "branding", "elemen": "tourism", "anggaran": 750_000_000,
-     "nama_program": "Promosi wisata", "sumber_dana": "CSR", "tahun_mulai": 2025, "tahun_selesai": 2026},
+    {
+        "opd": "Diskominfo",
+        "dimensi": "governance",
+        "elemen": "service",
+        "anggaran": 1_500_000,
+        "nama_program": "Digitalisasi layanan perizinan online",
+        "quick_win": True,
+        "dampak": 5,
+    },
+    {
+        "opd": "Dinas Kesehatan",
+        "dimensi": "living",
+        "elemen": "health",
+        "anggaran": 2_000_000_000,
+        "nama_program": "Pembangunan gedung RSUD",
+        "tahun_mulai": 2021,
+        "tahun_selesai": 2024,
+    },
+    {
+        "opd": "Dinas Pariwisata",
+        "dimensi": "branding",
+        "elemen": "tourism",
+        "anggaran": 750_000_000,
+        "nama_program": "Promosi wisata",
+        "sumber_dana": "CSR",
+        "tahun_mulai": 2025,
+        "tahun_selesai": 2026,
+    },
 ]
 
 
@@ -34,6 +56,7 @@ def render(rows=PROGRAMS, synthetic=False, validation=None, name="Kabupaten Pada
 
 
 # ------------------------------------------------------------------ formatting
+
 
 def test_rupiah():
     assert rupiah(1_500_000) == "Rp 1.500.000"
@@ -62,6 +85,7 @@ def test_tanggal_angka_persen():
 
 # ------------------------------------------------------------------ escaping
 
+
 def test_escape_markdown_keeps_tables_intact():
     assert escape_markdown("A | B\nC") == "A \\| B C"
     assert escape_markdown("*tebal* _miring_ [x]") == "\\*tebal\\* \\_miring\\_ \\[x\\]"
@@ -71,8 +95,11 @@ def test_escape_markdown_keeps_tables_intact():
 
 
 def test_user_text_is_escaped_in_markdown_and_html():
-    hostile = {**PROGRAMS[0], "nama_program": "Layanan <script>alert(1)</script> | kolom\nbaris baru",
-               "sasaran": "**tebal** [tautan](http://x)"}
+    hostile = {
+        **PROGRAMS[0],
+        "nama_program": "Layanan <script>alert(1)</script> | kolom\nbaris baru",
+        "sasaran": "**tebal** [tautan](http://x)",
+    }
     markdown_text, html = render([hostile, *PROGRAMS[1:]])
     assert "Layanan &lt;script>alert(1)&lt;/script> \\| kolom baris baru" in markdown_text
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; | kolom baris baru" in html
@@ -83,6 +110,7 @@ def test_user_text_is_escaped_in_markdown_and_html():
 
 # ------------------------------------------------------------------ book
 
+
 def test_book_names_region_and_all_dimensions():
     markdown_text, html = render()
     assert "Kabupaten Padang Contoh" in markdown_text and "Kabupaten Padang Contoh" in html
@@ -90,10 +118,17 @@ def test_book_names_region_and_all_dimensions():
         assert label in markdown_text and label in html
     assert "<table>" in html
     chapters = [line for line in markdown_text.splitlines() if line.startswith("## ")]
-    assert chapters == ["## BAB I PENDAHULUAN", "## BAB II GAMBARAN UMUM DAERAH", "## BAB III RINGKASAN ANALISIS",
-                        "## BAB IV VISI, MISI DAN STRATEGI SMART CITY", "## BAB V STRATEGI DAN PROGRAM PER DIMENSI",
-                        "## BAB VI PETA JALAN", "## BAB VII QUICK WIN DAN RENCANA AKSI", "## BAB VIII PENUTUP",
-                        "## LAMPIRAN"]
+    assert chapters == [
+        "## BAB I PENDAHULUAN",
+        "## BAB II GAMBARAN UMUM DAERAH",
+        "## BAB III RINGKASAN ANALISIS",
+        "## BAB IV VISI, MISI DAN STRATEGI SMART CITY",
+        "## BAB V STRATEGI DAN PROGRAM PER DIMENSI",
+        "## BAB VI PETA JALAN",
+        "## BAB VII QUICK WIN DAN RENCANA AKSI",
+        "## BAB VIII PENUTUP",
+        "## LAMPIRAN",
+    ]
     assert markdown_text.count("### Lampiran A. Daftar program") == 1
 
 
@@ -109,14 +144,21 @@ def test_book_figures_follow_the_data():
 
 def test_validation_summary_is_reported():
     report = ValidationReport(
-        region="contoh", rows_total=5, rows_valid=3, rows_rejected=2,
+        region="contoh",
+        rows_total=5,
+        rows_valid=3,
+        rows_rejected=2,
         files=[FileReport("a.xlsx", "Program", "partial", 5, 3, 2)],
-        rejections=[Rejection("a.xlsx", "Program", 4, "anggaran", "budget", "x", "bukan angka"),
-                    Rejection("a.xlsx", "Program", 6, "dimensi", "dimension", "y", "tidak dikenal")],
+        rejections=[
+            Rejection("a.xlsx", "Program", 4, "anggaran", "budget", "x", "bukan angka"),
+            Rejection("a.xlsx", "Program", 6, "dimensi", "dimension", "y", "tidak dikenal"),
+        ],
     )
     markdown_text, _ = render(validation=report)
-    assert ("Dari 5 baris usulan dalam 1 berkas/lembar kerja, 3 baris lolos validasi dan 2 baris (40,0%) "
-            "dikembalikan kepada OPD pengirimnya") in markdown_text
+    assert (
+        "Dari 5 baris usulan dalam 1 berkas/lembar kerja, 3 baris lolos validasi dan 2 baris (40,0%) "
+        "dikembalikan kepada OPD pengirimnya"
+    ) in markdown_text
     assert "| Anggaran tidak terbaca | 1 |" in markdown_text and "budget" not in markdown_text
 
 
@@ -135,8 +177,9 @@ def test_render_is_deterministic():
 
 
 def test_empty_programs_render_with_zeros():
-    markdown_text, html = render(rows=[], validation={"rows_total": 4, "rows_valid": 0, "rows_rejected": 4,
-                                                      "files": [{}], "rejections": []})
+    markdown_text, html = render(
+        rows=[], validation={"rows_total": 4, "rows_valid": 0, "rows_rejected": 4, "files": [{}], "rejections": []}
+    )
     for label in LABELS:
         assert label in markdown_text
     assert "Belum ada program yang lolos validasi" in markdown_text

@@ -32,8 +32,12 @@ def results():
     """Five sheets covering every file status, plus a cross-file duplicate."""
     sheets = [
         make_sheet({}, {"nama_program": "Dua"}, path="c/ok.csv"),
-        make_sheet({"dimensi": "Smart People", "anggaran": "belum ada"}, {"nama_program": "Lain"},
-                   path="b/partial.csv", extra={"Catatan": ["perlu dicek", None]}),
+        make_sheet(
+            {"dimensi": "Smart People", "anggaran": "belum ada"},
+            {"nama_program": "Lain"},
+            path="b/partial.csv",
+            extra={"Catatan": ["perlu dicek", None]},
+        ),
         make_sheet({}, {}, path="d/missing.csv", drop=("tahun_mulai",)),
         Sheet(path="e/rusak.xlsx", sheet="", frame=pd.DataFrame(), status="unreadable", message="Berkas rusak."),
         make_sheet({"nama_program": "DUA"}, path="a/first.csv"),
@@ -49,8 +53,13 @@ def test_report_totals_and_statuses(results):
     assert report.rows_rejected == sum(f.rows_rejected for f in report.files) == 4
     assert sum(f.rows for f in report.files) == report.rows_total
     statuses = {f.path: f.status for f in report.files}
-    assert statuses == {"a/first.csv": "ok", "b/partial.csv": "partial", "c/ok.csv": "partial",
-                        "d/missing.csv": "rejected", "e/rusak.xlsx": "unreadable"}
+    assert statuses == {
+        "a/first.csv": "ok",
+        "b/partial.csv": "partial",
+        "c/ok.csv": "partial",
+        "d/missing.csv": "rejected",
+        "e/rusak.xlsx": "unreadable",
+    }
     assert [f.path for f in report.files] == sorted(statuses)
     keys = [(r.path, r.sheet, r.row, r.column) for r in report.rejections]
     assert keys == sorted(keys)
@@ -63,7 +72,7 @@ def test_report_json_is_deterministic_and_readable(results):
     first = report_json(build_report("contoh", results))
     again = report_json(build_report("contoh", list(reversed(results))))
     assert first == again
-    assert first.endswith(b"\n") and '"Smart People"'.encode() in first
+    assert first.endswith(b"\n") and b'"Smart People"' in first
     data = json.loads(first.decode("utf-8"))
     assert list(data) == ["region", "rows_total", "rows_valid", "rows_rejected", "files", "rejections"]
     assert list(data["rejections"][0]) == ["path", "sheet", "row", "column", "rule", "value", "message"]
@@ -85,8 +94,12 @@ def test_quarantine_csv(results):
     assert header[:4] == ["berkas", "sheet", "baris", "alasan"]
     assert header[4:9] == ["OPD", "Dimensi", "Elemen", "Nama program", "Deskripsi"]
     assert "Catatan" in header and "_row" not in header
-    assert [(r[0], r[2]) for r in body] == [("b/partial.csv", "2"), ("c/ok.csv", "3"), ("d/missing.csv", "2"),
-                                            ("d/missing.csv", "3")]
+    assert [(r[0], r[2]) for r in body] == [
+        ("b/partial.csv", "2"),
+        ("c/ok.csv", "3"),
+        ("d/missing.csv", "2"),
+        ("d/missing.csv", "3"),
+    ]
     partial = dict(zip(header, body[0]))
     reasons = partial["alasan"].split("; Kolom")
     assert len(reasons) == 2
@@ -106,8 +119,11 @@ def test_quarantine_csv_without_rejections_has_only_the_header():
 def test_combined_valid_is_typed_and_ordered(results):
     combined = combined_valid(results)
     assert list(combined.columns) == [*PROGRAM_COLUMNS, PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN]
-    assert list(zip(combined[PATH_COLUMN], combined[ROW_COLUMN])) == [("a/first.csv", 2), ("b/partial.csv", 3),
-                                                                      ("c/ok.csv", 2)]
+    assert list(zip(combined[PATH_COLUMN], combined[ROW_COLUMN])) == [
+        ("a/first.csv", 2),
+        ("b/partial.csv", 3),
+        ("c/ok.csv", 2),
+    ]
     assert combined.index.tolist() == [0, 1, 2]
     assert combined["anggaran"].dtype == "float64" and combined["tahun_mulai"].dtype == "int64"
     assert combined["dampak"].dtype == "Int64" and combined["quick_win"].dtype == "bool"

@@ -20,20 +20,29 @@ def row_named(roadmap: pd.DataFrame, name: str) -> pd.Series:
 
 # ------------------------------------------------------------------ horizons
 
+
 def test_horizons_2020_2026():
     assert horizons(Period(start=2020, end=2026), SETTINGS) == {
-        "Jangka pendek": (2020, 2020), "Jangka menengah": (2021, 2024), "Jangka panjang": (2025, 2026)}
+        "Jangka pendek": (2020, 2020),
+        "Jangka menengah": (2021, 2024),
+        "Jangka panjang": (2025, 2026),
+    }
 
 
 def test_horizons_2024_2028_has_no_long_term():
     assert horizons(Period(start=2024, end=2028), SETTINGS) == {
-        "Jangka pendek": (2024, 2024), "Jangka menengah": (2025, 2028)}
+        "Jangka pendek": (2024, 2024),
+        "Jangka menengah": (2025, 2028),
+    }
 
 
 def test_horizons_follow_settings():
     settings = Settings(short_term_years=2, medium_term_years=3)
     assert horizons(Period(start=2020, end=2029), settings) == {
-        "Jangka pendek": (2020, 2021), "Jangka menengah": (2022, 2024), "Jangka panjang": (2025, 2029)}
+        "Jangka pendek": (2020, 2021),
+        "Jangka menengah": (2022, 2024),
+        "Jangka panjang": (2025, 2029),
+    }
 
 
 def test_program_is_placed_by_its_end_year():
@@ -46,17 +55,22 @@ def test_program_is_placed_by_its_end_year():
     )
     placed = dict(zip(roadmap["nama_program"], roadmap["horizon"]))
     assert placed == {
-        "Satu tahun": "Jangka pendek", "Sampai menengah": "Jangka menengah", "Sampai panjang": "Jangka panjang",
-        "Sebelum periode": "Jangka pendek", "Sesudah periode": "Jangka panjang"}
+        "Satu tahun": "Jangka pendek",
+        "Sampai menengah": "Jangka menengah",
+        "Sampai panjang": "Jangka panjang",
+        "Sebelum periode": "Jangka pendek",
+        "Sesudah periode": "Jangka panjang",
+    }
 
 
 # ------------------------------------------------------------------ score
 
+
 def test_score_formula_on_three_programs():
     programs = make_programs(
-        {"nama_program": "A", "dampak": 5, "kesiapan": 4, "anggaran": 100},   # .5*1 + .3*.75 + .2*1
-        {"nama_program": "B", "dampak": 3, "anggaran": 300},                  # .5*.5 + .3*.5 (missing) + .2*0
-        {"nama_program": "C", "kesiapan": 1, "anggaran": 200},                # .5*.5 (missing) + .3*0 + .2*.5
+        {"nama_program": "A", "dampak": 5, "kesiapan": 4, "anggaran": 100},  # .5*1 + .3*.75 + .2*1
+        {"nama_program": "B", "dampak": 3, "anggaran": 300},  # .5*.5 + .3*.5 (missing) + .2*0
+        {"nama_program": "C", "kesiapan": 1, "anggaran": 200},  # .5*.5 (missing) + .3*0 + .2*.5
     )
     assert score(programs).tolist() == [0.925, 0.4, 0.35]
 
@@ -67,8 +81,9 @@ def test_cost_norm_ties_and_single_program():
 
 
 def test_score_is_rounded_to_four_decimals():
-    programs = make_programs({"dampak": 2, "kesiapan": 2, "anggaran": 1}, {"anggaran": 2}, {"anggaran": 3},
-                             {"anggaran": 4})
+    programs = make_programs(
+        {"dampak": 2, "kesiapan": 2, "anggaran": 1}, {"anggaran": 2}, {"anggaran": 3}, {"anggaran": 4}
+    )
     # first: .5*.25 + .3*.25 + .2*1 = 0.4; second: .25 + .15 + .2*(2/3) = 0.53333.. -> 0.5333
     assert score(programs).tolist() == [0.4, 0.5333, 0.4667, 0.4]
 
@@ -89,14 +104,27 @@ def test_rank_breaks_ties_by_cheaper_budget_then_name():
 QUICK_WIN_CASES = [
     {"nama_program": "Digitalisasi layanan perizinan online", "opd": "DPMPTSP", "quick_win": True},
     {"nama_program": "Pembangunan gedung mal pelayanan publik", "opd": "DPMPTSP", "quick_win": True},
-    {"nama_program": "Peningkatan layanan puskesmas", "opd": "Dinas Kesehatan", "dimensi": "living",
-     "tahun_mulai": 2020, "tahun_selesai": 2021},
-    {"nama_program": "Optimalisasi aplikasi pengaduan", "opd": "Diskominfo", "tahun_mulai": 2022,
-     "tahun_selesai": 2022},
+    {
+        "nama_program": "Peningkatan layanan puskesmas",
+        "opd": "Dinas Kesehatan",
+        "dimensi": "living",
+        "tahun_mulai": 2020,
+        "tahun_selesai": 2021,
+    },
+    {
+        "nama_program": "Optimalisasi aplikasi pengaduan",
+        "opd": "Diskominfo",
+        "tahun_mulai": 2022,
+        "tahun_selesai": 2022,
+    },
     {"nama_program": "Penguatan kapasitas aparatur", "opd": "BKPSDM"},
     {"nama_program": "Aplikasi pengaduan warga", "opd": "Diskominfo"},
-    {"nama_program": "Sistem arsip", "opd": "Dinas Perpustakaan", "deskripsi": "Pemutakhiran katalog",
-     "sasaran": "Pengunjung perpustakaan"},
+    {
+        "nama_program": "Sistem arsip",
+        "opd": "Dinas Perpustakaan",
+        "deskripsi": "Pemutakhiran katalog",
+        "sasaran": "Pengunjung perpustakaan",
+    },
 ]
 
 
@@ -110,7 +138,8 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
     assert chosen["alasan_quick_win"].startswith("Diusulkan OPD dan memenuhi semua kriteria")
     assert chosen["alasan_quick_win"].endswith(
         "hasilnya selesai dalam satu tahun anggaran (2020); dimulai pada jangka pendek; manfaatnya langsung "
-        "dirasakan warga; meningkatkan layanan yang sudah ada.")
+        "dirasakan warga; meningkatkan layanan yang sudah ada."
+    )
     assert "kata kunci" not in " ".join(roadmap["alasan_quick_win"])
 
     building = row_named(roadmap, "Pembangunan gedung mal pelayanan publik")
@@ -139,8 +168,13 @@ def test_opd_proposal_comes_first_and_short_list_spreads_over_dimensions():
     qualifying = {"tahun_mulai": 2020, "tahun_selesai": 2020}
     roadmap = roadmap_of(
         {**qualifying, "nama_program": "Peningkatan layanan A", "dimensi": "governance", "dampak": 5},
-        {**qualifying, "nama_program": "Peningkatan layanan B", "dimensi": "governance", "dampak": 1,
-         "quick_win": True},
+        {
+            **qualifying,
+            "nama_program": "Peningkatan layanan B",
+            "dimensi": "governance",
+            "dampak": 1,
+            "quick_win": True,
+        },
         {**qualifying, "nama_program": "Peningkatan layanan C", "dimensi": "governance", "dampak": 4},
         {**qualifying, "nama_program": "Peningkatan layanan D", "dimensi": "economy", "dampak": 2},
         {**qualifying, "nama_program": "Peningkatan layanan E", "dimensi": "society", "dampak": 3},
@@ -177,5 +211,4 @@ def test_build_roadmap_does_not_depend_on_input_order():
     programs = make_programs(*QUICK_WIN_CASES)
     region = make_region()
     shuffled = programs.sample(frac=1, random_state=7)
-    pd.testing.assert_frame_equal(build_roadmap(programs, region, SETTINGS),
-                                  build_roadmap(shuffled, region, SETTINGS))
+    pd.testing.assert_frame_equal(build_roadmap(programs, region, SETTINGS), build_roadmap(shuffled, region, SETTINGS))

@@ -17,15 +17,29 @@ from bimtek.validation import build_report, quarantine_csv, validate_sheet
 from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
 HEADER = "OPD,Dimensi,Elemen,Nama program,Anggaran (Rp),Sumber dana,Tahun mulai,Tahun selesai,=Catatan\n"
-HOSTILE_OPD = ["Dinas X", "DINAS X", "Dinas-X!", "😀🚀", "دائرة الصحة", "卫生局", '=HYPERLINK(""http://x"")',
-               "Dinas " + "Panjang " * 40]
+HOSTILE_OPD = [
+    "Dinas X",
+    "DINAS X",
+    "Dinas-X!",
+    "😀🚀",
+    "دائرة الصحة",
+    "卫生局",
+    '=HYPERLINK(""http://x"")',
+    "Dinas " + "Panjang " * 40,
+]
 FORMULAS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @pytest.fixture(scope="module")
 def region():
-    return parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                         "period": {"start": 2024, "end": 2030}})
+    return parse_region(
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2024, "end": 2030},
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +62,9 @@ def test_every_opd_gets_its_own_letter_with_a_short_ascii_name(validated, region
     assert len(docs) == len(HOSTILE_OPD)
     names = [name for doc in docs.values() for name in doc.files()]
     assert len(set(names)) == 2 * len(HOSTILE_OPD), "no letter overwrites another"
-    assert all(name.isascii() and len(name.removesuffix(".html").removesuffix(".xlsx")) <= NAME_MAX_BYTES
-               for name in names)
+    assert all(
+        name.isascii() and len(name.removesuffix(".html").removesuffix(".xlsx")) <= NAME_MAX_BYTES for name in names
+    )
 
 
 def test_feedback_workbooks_hold_no_formula(validated, region):
@@ -70,11 +85,18 @@ def test_quarantine_csv_escapes_cells_headers_and_file_names(validated):
 
 
 def test_roadmap_workbook_escapes_formulas_and_drops_control_characters(region):
-    frame = pd.DataFrame({
-        "opd": ["\t=1+1", "Dinas\x00 A\x0b"], "dimensi": ["living", "governance"], "elemen": ["health", "service"],
-        "nama_program": ['=HYPERLINK("http://x")', "-2+3"], "anggaran": [-5.0, 10.0],
-        "sumber_dana": ["@SUM(A1)", "APBD"], "tahun_mulai": [2025, 2026], "tahun_selesai": [2025, 2026],
-    })
+    frame = pd.DataFrame(
+        {
+            "opd": ["\t=1+1", "Dinas\x00 A\x0b"],
+            "dimensi": ["living", "governance"],
+            "elemen": ["health", "service"],
+            "nama_program": ['=HYPERLINK("http://x")', "-2+3"],
+            "anggaran": [-5.0, 10.0],
+            "sumber_dana": ["@SUM(A1)", "APBD"],
+            "tahun_mulai": [2025, 2026],
+            "tahun_selesai": [2025, 2026],
+        }
+    )
     book = openpyxl.load_workbook(io.BytesIO(roadmap_workbook(frame, region)))
     values = [cell.value for ws in book for row in ws.iter_rows() for cell in row]
     assert not any(_live(value) for value in values)

@@ -49,14 +49,24 @@ def runs(gen, tmp_path_factory):
     return first, second
 
 
-ALL_DATASETS = ["program", "ide", "kesiapan", "swot", "komitmen", "review", "quick_win_final", "narasi",
-                "strategi_dimensi"]
+ALL_DATASETS = [
+    "program",
+    "ide",
+    "kesiapan",
+    "swot",
+    "komitmen",
+    "review",
+    "quick_win_final",
+    "narasi",
+    "strategi_dimensi",
+]
 
 
 @pytest.fixture(scope="module")
 def ingested():
     """Every committed input file read once by bimtek.ingest.reader with all contracts as candidates."""
     import bimtek.ingest.reader as ingest
+
     return {name: ingest.read_table(name, (INPUTS / name).read_bytes(), ALL_DATASETS) for name in _files(INPUTS)}
 
 
@@ -76,7 +86,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _xlsx_values(path: Path) -> dict[str, list[tuple]]:
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
@@ -121,11 +131,20 @@ def _readme_mistakes() -> list[dict]:
             continue
         stage, file, sheet, row, column, value, rule, what = (g.strip() for g in match.groups())
         header_match = re.match(r"^(\w+) \((.*)\)$", column)
-        name, header = (header_match.groups() if header_match else (column, column))
-        rows.append({
-            "stage": int(stage), "file": file, "sheet": sheet, "row": None if row == "-" else int(row),
-            "column": name, "header": header, "value": value, "rule": rule, "what": what,
-        })
+        name, header = header_match.groups() if header_match else (column, column)
+        rows.append(
+            {
+                "stage": int(stage),
+                "file": file,
+                "sheet": sheet,
+                "row": None if row == "-" else int(row),
+                "column": name,
+                "header": header,
+                "value": value,
+                "rule": rule,
+                "what": what,
+            }
+        )
     return rows
 
 
@@ -201,8 +220,9 @@ def test_quick_win_final_names_tahap_3_programs(ingested):
         if name.startswith("tahap-3/"):
             for sheet in sheets:
                 if sheet.dataset == "program" and "sumber_dana" in sheet.frame.columns:
-                    programs.update((lookup.get(fold_key(r["opd"])), r["nama_program"])
-                                    for r in sheet.frame.to_dict("records"))
+                    programs.update(
+                        (lookup.get(fold_key(r["opd"])), r["nama_program"]) for r in sheet.frame.to_dict("records")
+                    )
     (final,) = ingested["tahap-4/quick-win-final.csv"]
     chosen = [(lookup.get(fold_key(r["opd"])), r["nama_program"]) for r in final.frame.to_dict("records")]
     assert len(chosen) == 3
@@ -213,7 +233,7 @@ def test_officials_are_clearly_fictitious():
     rows = _xlsx_values(INPUTS / "tahap-4" / "hasil-tahap-4.xlsx")["komitmen"]
     header = next(i for i, r in enumerate(rows) if "Nama Pejabat" in r)
     column = rows[header].index("Nama Pejabat")
-    names = [r[column] for r in rows[header + 1:] if r[column]]
+    names = [r[column] for r in rows[header + 1 :] if r[column]]
     assert len(names) >= 30
     assert all(re.search(r"\b(Contoh|Sampel|Rekaan|Fiktif)\b", name) for name in names)
 
@@ -225,7 +245,7 @@ def test_officials_are_clearly_fictitious():
 
 def test_readme_table_matches_generator(runs, gen):
     text = README.read_text(encoding="utf-8")
-    block = text[text.index(gen.README_BEGIN) + len(gen.README_BEGIN):text.index(gen.README_END)].strip()
+    block = text[text.index(gen.README_BEGIN) + len(gen.README_BEGIN) : text.index(gen.README_END)].strip()
     assert block == gen.mistake_table(runs[0].mistakes)
 
 
@@ -233,8 +253,20 @@ def test_readme_lists_every_rule_of_the_demo():
     mistakes = _readme_mistakes()
     tahap_3 = [m for m in mistakes if m["stage"] == 3]
     rules = {m["rule"] for m in tahap_3}
-    assert rules >= {"required", "dimension", "element", "budget", "funding_source", "year_range", "year_order",
-                     "score_range", "opd_unknown", "duplicate", "missing_column", "unreadable"}
+    assert rules >= {
+        "required",
+        "dimension",
+        "element",
+        "budget",
+        "funding_source",
+        "year_range",
+        "year_order",
+        "score_range",
+        "opd_unknown",
+        "duplicate",
+        "missing_column",
+        "unreadable",
+    }
     row_mistakes = [m for m in tahap_3 if m["rule"] not in ("missing_column", "unreadable")]
     assert 8 <= len(row_mistakes) <= 12
     assert 4 <= len({m["file"] for m in row_mistakes}) <= 6
@@ -290,9 +322,16 @@ def test_reader_finds_mistakes_at_the_same_rows(ingested):
 
 def test_reader_detects_the_intended_dataset(ingested):
     """Every generated table matches its own contract even when all contracts are candidates."""
-    expected_by_prefix = [("usulan-program-", {"program"}), ("program-", {"program"}), ("kesiapan-", {"kesiapan"}),
-                          ("swot-", {"swot"}), ("ide-", {"ide"}), ("hasil-tahap-4", {"komitmen", "review"}),
-                          ("quick-win-final", {"quick_win_final"}), ("narasi-", {"narasi", "strategi_dimensi"})]
+    expected_by_prefix = [
+        ("usulan-program-", {"program"}),
+        ("program-", {"program"}),
+        ("kesiapan-", {"kesiapan"}),
+        ("swot-", {"swot"}),
+        ("ide-", {"ide"}),
+        ("hasil-tahap-4", {"komitmen", "review"}),
+        ("quick-win-final", {"quick_win_final"}),
+        ("narasi-", {"narasi", "strategi_dimensi"}),
+    ]
     for name, sheets in ingested.items():
         if name.endswith("rusak.xlsx"):
             continue
@@ -305,8 +344,20 @@ _ALLOWED = {
     ("kesiapan", "pilar"): {"struktur", "infrastruktur", "suprastruktur"},
     ("kesiapan", "nilai"): {"1", "2", "3", "4", "5"},
     ("swot", "komponen"): {"alam", "budaya", "struktur", "infrastruktur", "suprastruktur"},
-    ("swot", "jenis"): {"kekuatan", "kelemahan", "peluang", "ancaman", "strength", "weakness", "opportunity",
-                        "threat", "s", "w", "o", "t"},
+    ("swot", "jenis"): {
+        "kekuatan",
+        "kelemahan",
+        "peluang",
+        "ancaman",
+        "strength",
+        "weakness",
+        "opportunity",
+        "threat",
+        "s",
+        "w",
+        "o",
+        "t",
+    },
     ("komitmen", "status"): {"ditandatangani", "belum"},
     ("review", "status"): {"disetujui", "revisi"},
 }

@@ -25,8 +25,24 @@ from bimtek.workbooks.xlsx import put, workbook_bytes
 
 DANGEROUS = ("=", "+", "-", "@")
 text_cells = st.text(alphabet=st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
-    ["=1+1", "\t=1+1", "\r=1+1", "+62812", "-2+3", "@SUM(A1)", '=HYPERLINK("http://x")', "=cmd|' /C calc'!A0",
-     "\x00=1", "x\x0bz", "-", "'=1", "-12", "+3.5", "1e5"])
+    [
+        "=1+1",
+        "\t=1+1",
+        "\r=1+1",
+        "+62812",
+        "-2+3",
+        "@SUM(A1)",
+        '=HYPERLINK("http://x")',
+        "=cmd|' /C calc'!A0",
+        "\x00=1",
+        "x\x0bz",
+        "-",
+        "'=1",
+        "-12",
+        "+3.5",
+        "1e5",
+    ]
+)
 cells = text_cells | st.integers() | st.floats(allow_nan=False) | st.none()
 
 
@@ -53,11 +69,26 @@ def test_non_finite_floats_become_empty_cells():
     assert frame_csv_bytes(frame) == b'x\n1.5\n""\n'
 
 
-@pytest.mark.parametrize(("raw", "safe"), [
-    ("=1+1", "'=1+1"), ("\t=1+1", "'\t=1+1"), ("\r=1+1", "'\n=1+1"), ("a\r\nb\rc", "a\nb\nc"), ("+62 812", "'+62 812"), ("@x", "'@x"),
-    ("-2+3", "'-2+3"), ("\x00=1+1", "'=1+1"), ("a\x0bb\x1f", "ab"), ("-12", "-12"), ("+3.5", "+3.5"), ("-", "-"),
-    ("Dinas X", "Dinas X"), ("", ""), ("baris\nbaru", "baris\nbaru"),
-])
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\n=1+1"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("+62 812", "'+62 812"),
+        ("@x", "'@x"),
+        ("-2+3", "'-2+3"),
+        ("\x00=1+1", "'=1+1"),
+        ("a\x0bb\x1f", "ab"),
+        ("-12", "-12"),
+        ("+3.5", "+3.5"),
+        ("-", "-"),
+        ("Dinas X", "Dinas X"),
+        ("", ""),
+        ("baris\nbaru", "baris\nbaru"),
+    ],
+)
 def test_safe_cell_examples(raw, safe):
     assert safe_cell(raw) == safe
 
@@ -71,7 +102,7 @@ def test_no_csv_cell_read_back_opens_with_a_formula(rows, excel):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(text_cells, min_size=1, max_size=6), st.lists(st.integers(-10**6, 10**6), min_size=6, max_size=6))
+@given(st.lists(text_cells, min_size=1, max_size=6), st.lists(st.integers(-(10**6), 10**6), min_size=6, max_size=6))
 def test_frame_csv_keeps_numbers_and_escapes_text(texts, numbers):
     frame = pd.DataFrame({"=teks": texts, "angka": numbers[: len(texts)]})
     back = pd.read_csv(io.BytesIO(frame_csv_bytes(frame)), keep_default_na=False, dtype={"angka": "int64"})

@@ -65,12 +65,16 @@ def test_validation_runs_daily_at_7_wib_during_the_14_days_before_each_tahap(sta
     assert dates[-1] == dt.datetime.combine(tahap - dt.timedelta(days=1), dt.time(7), WIB)
     assert all(d.tzinfo == WIB and d.hour == 7 and d.minute == 0 for d in dates)
     assert all(d.date() < tahap for d in dates), "no validation run on or after the Tahap date"
-    assert spec.parameters == {"region": "regions/kab-contoh.yaml", "inputs": f"regions/inputs/tahap-{stage}", "stage": stage}
+    assert spec.parameters == {
+        "region": "regions/kab-contoh.yaml",
+        "inputs": f"regions/inputs/tahap-{stage}",
+        "stage": stage,
+    }
 
 
 def test_validation_at_7_wib_is_midnight_utc():
     spec = by_slug(schedules_for_region(make_region(), today=BEFORE_ALL))["validasi-tahap-1"]
-    first = spec.dates()[0].astimezone(dt.timezone.utc)
+    first = spec.dates()[0].astimezone(dt.UTC)
     assert (first.hour, first.date()) == (0, dt.date(2027, 2, 15))
 
 
@@ -144,7 +148,7 @@ def test_rrule_is_accepted_by_prefect_and_gives_the_same_dates():
         schedule = RRuleSchedule(rrule=spec.rrule, timezone=spec.timezone)
         expected = spec.dates()
         got = list(schedule.to_rrule())
-        assert [d.astimezone(dt.timezone.utc) for d in got] == [d.astimezone(dt.timezone.utc) for d in expected]
+        assert [d.astimezone(dt.UTC) for d in got] == [d.astimezone(dt.UTC) for d in expected]
 
 
 def test_region_slug_prefix_does_not_match_a_longer_slug():

@@ -94,11 +94,11 @@ class Stack:
         return process
 
     def run(self, name: str, args: list[str], timeout: float = 240) -> str:
-        result = subprocess.run(
-            args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout
-        )
+        result = subprocess.run(args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
         (self.tmp / f"{name}.log").write_text(result.stdout + result.stderr)
-        assert result.returncode == 0, f"`{' '.join(args[1:])}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        assert result.returncode == 0, (
+            f"`{' '.join(args[1:])}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        )
         return result.stdout
 
     def spawn(self, name: str, args: list[str]) -> subprocess.Popen:
@@ -180,7 +180,9 @@ def _run_created_with(deployment_id, run_id: str, timeout: float = 30) -> uuid.U
     deadline = time.monotonic() + timeout
     with get_client(sync_client=True) as client:
         while True:
-            runs = client.read_flow_runs(deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id])))
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+            )
             found = [r for r in runs if r.parameters.get("run_id") == run_id]
             if found or time.monotonic() > deadline:
                 assert found, f"no flow run with run_id={run_id}: {[r.parameters for r in runs]}"
@@ -363,7 +365,9 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         assert "created" in applied, applied
         assert refused == {"region": "refused", "stage": "refused"}, refused
 
-        states = [(r.name, r.state.type.value if r.state else None, r.state.message if r.state else None) for r in final]
+        states = [
+            (r.name, r.state.type.value if r.state else None, r.state.message if r.state else None) for r in final
+        ]
         run_logs = "\n".join(f"{log.flow_run_id} {log.message}" for log in logs)[-6000:]
         assert all(r.state and r.state.is_completed() for r in final), (
             f"runs did not complete within {RUN_TIMEOUT} s: {states}\n--- flow run logs ---\n{run_logs}\n{stack.logs()}"
@@ -423,9 +427,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         # -- the calendar's schedules, in Asia/Jakarta, on the deployments that exist
         expected = {
             s.slug: s
-            for s in schedules_for_region(
-                region, today=dt.date.fromisoformat(TODAY), region_path=SAMPLE_REGION
-            )
+            for s in schedules_for_region(region, today=dt.date.fromisoformat(TODAY), region_path=SAMPLE_REGION)
             if s.deployment in deployments
         }
         on_server = {s.slug: (name, s) for name, items in schedules.items() for s in items}

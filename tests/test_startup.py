@@ -27,8 +27,14 @@ print(json.dumps({{"exit": result.exit_code, "loaded": sorted(m for m in {heavy!
 
 def _probe(args: list[str], after: str = "") -> dict:
     code = PROBE.format(args=args, after=after, heavy=HEAVY)
-    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "DO_NOT_TRACK": "1"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DO_NOT_TRACK": "1"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -58,18 +64,24 @@ def test_validate_path_imports_no_document_or_chart_library():
 def test_temporary_server_that_cannot_start_ends_soon_with_galat(tmp_path):
     """A Prefect database that cannot be opened: exit 2 and a `Galat:` line saying what to do, within the setting."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PREFECT_")}
-    env.update({
-        "DO_NOT_TRACK": "1",
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://bimtek:x@127.0.0.1:9/tidak-ada",
-        "BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS": "3",
-    })
-    code = ("from cli.main import app\n"
-            f"app(['validate', '--region', {str(SAMPLE_DIR / 'padang-pariaman' / 'region.yaml')!r}, "
-            f"'--inputs', {str(SAMPLE_DIR / 'padang-pariaman' / 'inputs' / 'tahap-3')!r}, "
-            f"'--report', {str(tmp_path / 'r.json')!r}])\n")
+    env.update(
+        {
+            "DO_NOT_TRACK": "1",
+            "PREFECT_HOME": str(tmp_path / "prefect"),
+            "PREFECT_API_DATABASE_CONNECTION_URL": "postgresql+asyncpg://bimtek:x@127.0.0.1:9/tidak-ada",
+            "BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS": "3",
+        }
+    )
+    code = (
+        "from cli.main import app\n"
+        f"app(['validate', '--region', {str(SAMPLE_DIR / 'padang-pariaman' / 'region.yaml')!r}, "
+        f"'--inputs', {str(SAMPLE_DIR / 'padang-pariaman' / 'inputs' / 'tahap-3')!r}, "
+        f"'--report', {str(tmp_path / 'r.json')!r}])\n"
+    )
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=300, env=env
+    )
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Galat:" in done.stderr and "BIMTEK_SERVER_STARTUP_TIMEOUT_SECONDS" in done.stderr
     assert "bimtek server" in done.stderr

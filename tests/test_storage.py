@@ -203,11 +203,11 @@ def test_relative_local_paths_resolve_against_the_working_directory(tmp_path, mo
 @pytest.mark.s3
 def test_s3_presigned_url_is_fetchable_over_loopback(s3_bucket):
     location = open_location(f"s3://{s3_bucket}/kab-contoh")
-    location.write_bytes("tahap-3/buku.html", "<p>Rencana Induk</p>".encode())
+    location.write_bytes("tahap-3/buku.html", b"<p>Rencana Induk</p>")
     url = location.presigned_url("tahap-3/buku.html", 300)
     assert url.startswith("http://127.0.0.1:")
     with urllib.request.urlopen(url, timeout=10) as response:
-        assert response.read() == "<p>Rencana Induk</p>".encode()
+        assert response.read() == b"<p>Rencana Induk</p>"
         assert response.headers["Content-Type"].startswith("text/html")
 
 

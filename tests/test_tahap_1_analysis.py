@@ -18,8 +18,15 @@ from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.region import parse_region
 from bimtek.stages.tables import csv_bytes
 
-REGION = parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                       "period": {"start": 2027, "end": 2036}, "synthetic": True})
+REGION = parse_region(
+    {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2036},
+        "synthetic": True,
+    }
+)
 
 
 def kesiapan(*rows: tuple[str, str, str, int]) -> pd.DataFrame:
@@ -36,31 +43,56 @@ KESIAPAN = kesiapan(
     ("B", "infrastruktur", "Jaringan OPD", 1),
 )
 
-SWOT = pd.DataFrame({
-    "komponen": ["suprastruktur", "alam", "alam", "budaya", "alam"],
-    "jenis": ["T", "O", "S", "S", "S"],
-    "pernyataan": ["Ganti pimpinan", "Bandara", "Pantai", "Adat kuat", "Sawah"],
-    "kata_kunci": ["Religius, maritim", "religius; SDM  Unggul", None, "sdm unggul", " ; "],
-    "opd": [None, "Dishub", "Dispar", None, "Distan"],
-})
+SWOT = pd.DataFrame(
+    {
+        "komponen": ["suprastruktur", "alam", "alam", "budaya", "alam"],
+        "jenis": ["T", "O", "S", "S", "S"],
+        "pernyataan": ["Ganti pimpinan", "Bandara", "Pantai", "Adat kuat", "Sawah"],
+        "kata_kunci": ["Religius, maritim", "religius; SDM  Unggul", None, "sdm unggul", " ; "],
+        "opd": [None, "Dishub", "Dispar", None, "Distan"],
+    }
+)
 
-IDE = pd.DataFrame({
-    "opd": ["Dinkes", "Diskominfo", "Dinkes", "Bappeda"],
-    "dimensi": ["living", "governance", "living", "governance"],
-    "elemen": [None, "service", "health", "policy"],
-    "nama_program": ["Telemedisin", "Super App", "Antrean Online", "Satu Data"],
-    "deskripsi": ["Konsultasi", None, "Daring", "Portal"],
-    "quick_win": [False, True, True, False],
-})
+IDE = pd.DataFrame(
+    {
+        "opd": ["Dinkes", "Diskominfo", "Dinkes", "Bappeda"],
+        "dimensi": ["living", "governance", "living", "governance"],
+        "elemen": [None, "service", "health", "policy"],
+        "nama_program": ["Telemedisin", "Super App", "Antrean Online", "Satu Data"],
+        "deskripsi": ["Konsultasi", None, "Daring", "Portal"],
+        "quick_win": [False, True, True, False],
+    }
+)
 
 
 def test_readiness_per_indicator_exact():
     table = readiness_by_indicator(KESIAPAN)
     assert table.to_dict(orient="records") == [
-        {"pilar": "struktur", "indikator": "Anggaran TIK", "rata_rata": 4.0, "minimum": 4, "maksimum": 4, "jumlah_opd": 1},
+        {
+            "pilar": "struktur",
+            "indikator": "Anggaran TIK",
+            "rata_rata": 4.0,
+            "minimum": 4,
+            "maksimum": 4,
+            "jumlah_opd": 1,
+        },
         {"pilar": "struktur", "indikator": "SDM TIK", "rata_rata": 2.5, "minimum": 2, "maksimum": 3, "jumlah_opd": 2},
-        {"pilar": "infrastruktur", "indikator": "Bandwidth", "rata_rata": 5.0, "minimum": 5, "maksimum": 5, "jumlah_opd": 1},
-        {"pilar": "infrastruktur", "indikator": "Jaringan OPD", "rata_rata": 1.0, "minimum": 1, "maksimum": 1, "jumlah_opd": 1},
+        {
+            "pilar": "infrastruktur",
+            "indikator": "Bandwidth",
+            "rata_rata": 5.0,
+            "minimum": 5,
+            "maksimum": 5,
+            "jumlah_opd": 1,
+        },
+        {
+            "pilar": "infrastruktur",
+            "indikator": "Jaringan OPD",
+            "rata_rata": 1.0,
+            "minimum": 1,
+            "maksimum": 1,
+            "jumlah_opd": 1,
+        },
     ]
 
 
@@ -72,8 +104,12 @@ def test_readiness_per_pillar_lists_all_three():
     assert (struktur["jumlah_opd"], struktur["jumlah_indikator"], struktur["jumlah_nilai"]) == (2, 2, 3)
     assert infra["rata_rata"] == 3.0 and infra["jumlah_nilai"] == 2
     assert math.isnan(supra["rata_rata"]) and supra["jumlah_nilai"] == 0 and pd.isna(supra["minimum"])
-    assert readiness_by_pillar(kesiapan(("A", "struktur", "X", 1), ("B", "struktur", "X", 2),
-                                        ("C", "struktur", "Y", 2)))["rata_rata"].iloc[0] == 1.67
+    assert (
+        readiness_by_pillar(kesiapan(("A", "struktur", "X", 1), ("B", "struktur", "X", 2), ("C", "struktur", "Y", 2)))[
+            "rata_rata"
+        ].iloc[0]
+        == 1.67
+    )
 
 
 def test_gaps_are_below_three_lowest_first():
@@ -104,7 +140,11 @@ def test_vision_keywords_fold_count_and_rank():
 
 def test_long_list_contract_and_order():
     table = long_list(IDE)
-    assert list(table.columns) == LONG_LIST_COLUMNS == ["opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"]
+    assert (
+        list(table.columns)
+        == LONG_LIST_COLUMNS
+        == ["opd", "dimensi", "elemen", "nama_program", "deskripsi", "quick_win"]
+    )
     assert table["nama_program"].tolist() == ["Super App", "Satu Data", "Antrean Online", "Telemedisin"]
     assert table["elemen"].tolist() == ["service", "policy", "health", ""]
     assert table["deskripsi"].tolist() == ["", "Portal", "Daring", "Konsultasi"]
@@ -135,9 +175,16 @@ def test_book_follows_a_changed_score():
 
 
 def test_book_chapters_banner_and_stage_label():
-    markdown, html = render_buku_1(buku_1_context(REGION, analyse(KESIAPAN, SWOT, IDE), stage_label="Tahap II (revisi)"))
-    for heading in ("BAB I PENDAHULUAN", "BAB II ANALISIS KESIAPAN", "BAB III ANALISIS SWOT", "BAB IV KATA KUNCI VISI",
-                    "BAB V DAFTAR PANJANG IDE PER DIMENSI"):
+    markdown, html = render_buku_1(
+        buku_1_context(REGION, analyse(KESIAPAN, SWOT, IDE), stage_label="Tahap II (revisi)")
+    )
+    for heading in (
+        "BAB I PENDAHULUAN",
+        "BAB II ANALISIS KESIAPAN",
+        "BAB III ANALISIS SWOT",
+        "BAB IV KATA KUNCI VISI",
+        "BAB V DAFTAR PANJANG IDE PER DIMENSI",
+    ):
         assert f"## {heading}" in markdown
     assert markdown.startswith("> **DATA SINTETIS")
     assert "Bimbingan Teknis Tahap II (revisi)" in markdown and "pilihan pemodelan" in markdown

@@ -14,18 +14,39 @@ from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
 from bimtek.validation import get_rules, mark_duplicates, validate_sheet, warm_up
 from bimtek.validation.messages import known_rules
 
-REGION = parse_region({
-    "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
-    "opd": [{"name": "Dinas Kesehatan", "aliases": ["Dinkes"]}, {"name": "Dinas Komunikasi dan Informatika"}],
-})
+REGION = parse_region(
+    {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2036},
+        "opd": [{"name": "Dinas Kesehatan", "aliases": ["Dinkes"]}, {"name": "Dinas Komunikasi dan Informatika"}],
+    }
+)
 
 GOOD = {
-    "kesiapan": {"opd": "Dinkes", "pilar": "Infrastruktur", "indikator": "Koneksi internet kantor", "nilai": "4",
-                 "bukti": "Hasil uji kecepatan"},
-    "swot": {"komponen": "Alam", "jenis": "Kekuatan", "pernyataan": "Garis pantai panjang",
-             "kata_kunci": "maritim, wisata bahari", "opd": "Dinas Kesehatan"},
-    "ide": {"opd": "Dinas Kesehatan", "dimensi": "Smart Living", "elemen": "Health", "nama_program": "Telemedisin",
-            "deskripsi": "Konsultasi jarak jauh", "quick_win": "ya"},
+    "kesiapan": {
+        "opd": "Dinkes",
+        "pilar": "Infrastruktur",
+        "indikator": "Koneksi internet kantor",
+        "nilai": "4",
+        "bukti": "Hasil uji kecepatan",
+    },
+    "swot": {
+        "komponen": "Alam",
+        "jenis": "Kekuatan",
+        "pernyataan": "Garis pantai panjang",
+        "kata_kunci": "maritim, wisata bahari",
+        "opd": "Dinas Kesehatan",
+    },
+    "ide": {
+        "opd": "Dinas Kesehatan",
+        "dimensi": "Smart Living",
+        "elemen": "Health",
+        "nama_program": "Telemedisin",
+        "deskripsi": "Konsultasi jarak jauh",
+        "quick_win": "ya",
+    },
 }
 
 
@@ -58,7 +79,9 @@ def test_valid_rows_are_typed_with_codes():
     assert kesiapan.valid["opd"].tolist() == ["Dinas Kesehatan"] * 2
     assert kesiapan.valid["nilai"].dtype == "Int64" and kesiapan.valid["nilai"].tolist() == [4, 4]
 
-    swot = validate("swot", {"komponen": "nature", "jenis": "S"}, {"komponen": "BUDAYA", "jenis": "Threat", "opd": None})
+    swot = validate(
+        "swot", {"komponen": "nature", "jenis": "S"}, {"komponen": "BUDAYA", "jenis": "Threat", "opd": None}
+    )
     assert swot.rejections == []
     assert swot.valid["komponen"].tolist() == ["alam", "budaya"]
     assert swot.valid["jenis"].tolist() == ["S", "T"]
@@ -70,7 +93,14 @@ def test_valid_rows_are_typed_with_codes():
 
 
 RULE_CASES = [
-    ("kesiapan", {"pilar": "Infostruktur"}, "pillar", "Pilar", "Infostruktur", "Struktur, Infrastruktur atau Suprastruktur"),
+    (
+        "kesiapan",
+        {"pilar": "Infostruktur"},
+        "pillar",
+        "Pilar",
+        "Infostruktur",
+        "Struktur, Infrastruktur atau Suprastruktur",
+    ),
     ("kesiapan", {"nilai": "6"}, "score_range", "Nilai (1-5)", "6", "1 sampai 5"),
     ("kesiapan", {"nilai": "tinggi"}, "score_range", "Nilai (1-5)", "tinggi", "1 sampai 5"),
     ("kesiapan", {"indikator": " "}, "required", "Indikator", None, "wajib diisi"),

@@ -25,17 +25,37 @@ from bimtek.core.region import parse_region
 from bimtek.core.settings import Settings
 from bimtek.stages.tables import csv_bytes
 
-REGION = parse_region({
-    "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
-    "opd": [{"name": "Dinas Kesehatan", "aliases": ["Dinkes"]}, {"name": "Dinas Perpustakaan"}, {"name": "Diskominfo"}],
-})
+REGION = parse_region(
+    {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2036},
+        "opd": [
+            {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
+            {"name": "Dinas Perpustakaan"},
+            {"name": "Diskominfo"},
+        ],
+    }
+)
 
 
 def program(opd: str, name: str, dimensi: str, elemen: str | None = None, **values) -> dict:
     row = {
-        "opd": opd, "dimensi": dimensi, "elemen": elemen, "nama_program": name, "deskripsi": None,
-        "anggaran": 100_000_000.0, "sumber_dana": "APBD", "tahun_mulai": 2027, "tahun_selesai": 2027,
-        "quick_win": False, "sasaran": None, "indikator": None, "dampak": pd.NA, "kesiapan": pd.NA,
+        "opd": opd,
+        "dimensi": dimensi,
+        "elemen": elemen,
+        "nama_program": name,
+        "deskripsi": None,
+        "anggaran": 100_000_000.0,
+        "sumber_dana": "APBD",
+        "tahun_mulai": 2027,
+        "tahun_selesai": 2027,
+        "quick_win": False,
+        "sasaran": None,
+        "indikator": None,
+        "dampak": pd.NA,
+        "kesiapan": pd.NA,
         "rujukan": None,
     }
     return {**row, **values}
@@ -46,13 +66,19 @@ def programs_frame(*rows: dict) -> pd.DataFrame:
     return program_list(frame)
 
 
-IDEAS = pd.DataFrame([
-    {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "nama_program": "Telemedisin Puskesmas"},
-    {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "nama_program": "Robot Disinfektan"},
-    {"opd": "Dinas Perpustakaan", "dimensi": "governance", "elemen": "service",
-     "nama_program": "Perpustakaan Digital Nagari"},
-    {"opd": "Diskominfo", "dimensi": "governance", "elemen": "service", "nama_program": "Super  App"},
-])
+IDEAS = pd.DataFrame(
+    [
+        {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "nama_program": "Telemedisin Puskesmas"},
+        {"opd": "Dinas Kesehatan", "dimensi": "living", "elemen": "health", "nama_program": "Robot Disinfektan"},
+        {
+            "opd": "Dinas Perpustakaan",
+            "dimensi": "governance",
+            "elemen": "service",
+            "nama_program": "Perpustakaan Digital Nagari",
+        },
+        {"opd": "Diskominfo", "dimensi": "governance", "elemen": "service", "nama_program": "Super  App"},
+    ]
+)
 PROGRAMS = programs_frame(
     program("Dinas Kesehatan", "telemedisin puskesmas", "living", "health", rujukan="Renstra Dinkes"),
     program("Dinas Perpustakaan", "Perpustakaan Digital Nagari", "society", "learning"),
@@ -121,10 +147,16 @@ def test_program_list_round_trips_through_csv():
 
 def test_action_plan_has_four_quarters_per_candidate():
     rows = programs_frame(
-        program("Dinas Kesehatan", "Pendaftaran Online Pasien", "living", "health", quick_win=True,
-                deskripsi="Peningkatan layanan pendaftaran online untuk masyarakat", indikator="Waktu tunggu"),
-        program("Diskominfo", "Pembangunan Gedung Data Center", "governance", "bureaucracy",
-                tahun_selesai=2030),
+        program(
+            "Dinas Kesehatan",
+            "Pendaftaran Online Pasien",
+            "living",
+            "health",
+            quick_win=True,
+            deskripsi="Peningkatan layanan pendaftaran online untuk masyarakat",
+            indikator="Waktu tunggu",
+        ),
+        program("Diskominfo", "Pembangunan Gedung Data Center", "governance", "bureaucracy", tahun_selesai=2030),
     )
     from bimtek.analysis.roadmap import build_roadmap
 
@@ -161,9 +193,15 @@ def _sheet_result(valid: pd.DataFrame):
     from bimtek.validation import SheetResult
     from bimtek.validation.result import counted_report
 
-    return SheetResult(path="program.csv", sheet="", dataset="program", valid=valid,
-                       rejected=pd.DataFrame(columns=["_path", "_sheet", "_row"]), rejections=[],
-                       file_report=counted_report("program.csv", "", len(valid), 0))
+    return SheetResult(
+        path="program.csv",
+        sheet="",
+        dataset="program",
+        valid=valid,
+        rejected=pd.DataFrame(columns=["_path", "_sheet", "_row"]),
+        rejections=[],
+        file_report=counted_report("program.csv", "", len(valid), 0),
+    )
 
 
 def _tahap_1_files() -> dict[str, bytes]:
@@ -171,10 +209,24 @@ def _tahap_1_files() -> dict[str, bytes]:
     from bimtek.core.vocabularies import PILLARS, SWOT_COMPONENTS, SWOT_TYPES
     from bimtek.stages.tahap_1 import tahap_1_files
 
-    kesiapan = pd.DataFrame({"opd": ["Dinas Kesehatan"], "pilar": [PILLARS.codes[0]], "indikator": ["Bandwidth"],
-                             "nilai": pd.array([3], dtype="Int64"), "bukti": [None]})
-    swot = pd.DataFrame({"komponen": [SWOT_COMPONENTS.codes[0]], "jenis": [SWOT_TYPES.codes[0]],
-                         "pernyataan": ["Pantai yang indah"], "kata_kunci": ["wisata"], "opd": [None]})
+    kesiapan = pd.DataFrame(
+        {
+            "opd": ["Dinas Kesehatan"],
+            "pilar": [PILLARS.codes[0]],
+            "indikator": ["Bandwidth"],
+            "nilai": pd.array([3], dtype="Int64"),
+            "bukti": [None],
+        }
+    )
+    swot = pd.DataFrame(
+        {
+            "komponen": [SWOT_COMPONENTS.codes[0]],
+            "jenis": [SWOT_TYPES.codes[0]],
+            "pernyataan": ["Pantai yang indah"],
+            "kata_kunci": ["wisata"],
+            "opd": [None],
+        }
+    )
     ide = IDEAS.assign(deskripsi=None, quick_win=False)
     files, _ = tahap_1_files(REGION, kesiapan, swot, ide, None)
     return files

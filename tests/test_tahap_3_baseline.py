@@ -16,17 +16,31 @@ from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, build_report
 from bimtek.validation.result import counted_report
 
-REGION = parse_region({
-    "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
-    "opd": [{"name": "Dinas Kesehatan"}, {"name": "Diskominfo"}],
-})
+REGION = parse_region(
+    {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2036},
+        "opd": [{"name": "Dinas Kesehatan"}, {"name": "Diskominfo"}],
+    }
+)
 
 
 def programs(*rows: tuple, path: str = "") -> pd.DataFrame:
     """Typed program rows from (opd, name, anggaran[, dimensi]) tuples."""
     records = [
-        {"opd": r[0], "nama_program": r[1], "anggaran": float(r[2]), "dimensi": r[3] if len(r) > 3 else "living",
-         "sumber_dana": "APBD", "tahun_mulai": 2027, "tahun_selesai": 2028, "_path": path, "_row": i + 2}
+        {
+            "opd": r[0],
+            "nama_program": r[1],
+            "anggaran": float(r[2]),
+            "dimensi": r[3] if len(r) > 3 else "living",
+            "sumber_dana": "APBD",
+            "tahun_mulai": 2027,
+            "tahun_selesai": 2028,
+            "_path": path,
+            "_row": i + 2,
+        }
         for i, r in enumerate(rows)
     ]
     return typed_programs(pd.DataFrame(records))
@@ -81,8 +95,15 @@ def test_baseline_read_back_from_the_published_csv_merges_the_same():
 
 def _result(valid: pd.DataFrame) -> SheetResult:
     rejected = pd.DataFrame(columns=["_path", "_sheet", "_row"])
-    return SheetResult(path="usulan-program.csv", sheet="", dataset="program", valid=valid, rejected=rejected,
-                       rejections=[], file_report=counted_report("usulan-program.csv", "", len(valid), 0))
+    return SheetResult(
+        path="usulan-program.csv",
+        sheet="",
+        dataset="program",
+        valid=valid,
+        rejected=rejected,
+        rejections=[],
+        file_report=counted_report("usulan-program.csv", "", len(valid), 0),
+    )
 
 
 @pytest.mark.parametrize("with_baseline", [True, False])

@@ -19,24 +19,56 @@ from bimtek.stages.tahap_4 import BUKU_2, ROADMAP_KEY, PreviousFiles, build_taha
 from bimtek.validation import mark_duplicates, validate_sheet, warm_up
 
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)
-OPD = ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Dinas Lingkungan Hidup", "Dinas Sosial",
-       "Dinas Perhubungan", "Inspektorat"]
+OPD = [
+    "Dinas Kesehatan",
+    "Dinas Komunikasi dan Informatika",
+    "Dinas Lingkungan Hidup",
+    "Dinas Sosial",
+    "Dinas Perhubungan",
+    "Inspektorat",
+]
 REGION_DATA = {
-    "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
+    "slug": "contoh",
+    "name": "Kabupaten Contoh",
+    "province": "Sumatera Barat",
+    "period": {"start": 2027, "end": 2036},
     "calendar": {"tahap-4": "2026-10-12", "rakor": "2026-12-08"},
-    "opd": [{"name": "Dinas Kesehatan", "aliases": ["Dinkes"]}, {"name": "Dinas Komunikasi dan Informatika",
-            "aliases": ["Diskominfo"]}, {"name": "Dinas Lingkungan Hidup", "aliases": ["DLH"]},
-            {"name": "Dinas Sosial"}, {"name": "Dinas Perhubungan", "aliases": ["Dishub"]}, {"name": "Inspektorat"}],
+    "opd": [
+        {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
+        {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo"]},
+        {"name": "Dinas Lingkungan Hidup", "aliases": ["DLH"]},
+        {"name": "Dinas Sosial"},
+        {"name": "Dinas Perhubungan", "aliases": ["Dishub"]},
+        {"name": "Inspektorat"},
+    ],
 }
 REGION = parse_region(REGION_DATA)
 
 PROGRAMS = [
     # opd, dimensi, elemen, nama_program, anggaran, start, end, dampak, proposed
     ("Dinas Kesehatan", "living", "health", "Pendaftaran Online Pasien Puskesmas", 300e6, 2027, 2027, 5, True),
-    ("Dinas Komunikasi dan Informatika", "governance", "service", "Aplikasi Pengaduan Warga Online", 200e6, 2027,
-     2027, 4, False),
-    ("Dinas Lingkungan Hidup", "environment", "waste", "Aplikasi Bank Sampah Digital Warga", 150e6, 2027, 2027, 3,
-     False),
+    (
+        "Dinas Komunikasi dan Informatika",
+        "governance",
+        "service",
+        "Aplikasi Pengaduan Warga Online",
+        200e6,
+        2027,
+        2027,
+        4,
+        False,
+    ),
+    (
+        "Dinas Lingkungan Hidup",
+        "environment",
+        "waste",
+        "Aplikasi Bank Sampah Digital Warga",
+        150e6,
+        2027,
+        2027,
+        3,
+        False,
+    ),
     ("Dinas Sosial", "society", "community", "Layanan Bansos Online", 100e6, 2027, 2027, 2, False),
     ("Dinas Perhubungan", "living", "mobility", "Pembangunan Terminal Baru", 5e9, 2028, 2031, 3, False),
 ]
@@ -46,15 +78,33 @@ def make_roadmap(budgets: dict[str, float] | None = None) -> pd.DataFrame:
     """The Tahap III roadmap of PROGRAMS (budgets overridden by program name)."""
     rows = []
     for i, (opd, dim, el, name, budget, start, end, impact, proposed) in enumerate(PROGRAMS):
-        rows.append({
-            "opd": opd, "dimensi": dim, "elemen": el, "nama_program": name, "deskripsi": None,
-            "anggaran": (budgets or {}).get(name, budget), "sumber_dana": "APBD", "tahun_mulai": start,
-            "tahun_selesai": end, "quick_win": proposed, "sasaran": "Warga", "indikator": None, "dampak": impact,
-            "kesiapan": 3, "_path": f"opd-{i}.xlsx", "_sheet": "", "_row": 2,
-        })
+        rows.append(
+            {
+                "opd": opd,
+                "dimensi": dim,
+                "elemen": el,
+                "nama_program": name,
+                "deskripsi": None,
+                "anggaran": (budgets or {}).get(name, budget),
+                "sumber_dana": "APBD",
+                "tahun_mulai": start,
+                "tahun_selesai": end,
+                "quick_win": proposed,
+                "sasaran": "Warga",
+                "indikator": None,
+                "dampak": impact,
+                "kesiapan": 3,
+                "_path": f"opd-{i}.xlsx",
+                "_sheet": "",
+                "_row": 2,
+            }
+        )
     frame = pd.DataFrame(rows).astype({"dampak": "Int64", "kesiapan": "Int64", "quick_win": bool})
-    return build_roadmap(frame.reindex(columns=[c for c in [*PROGRAM_COLUMNS, "_path", "_sheet", "_row"]
-                                                if c in frame.columns]), REGION, SETTINGS)
+    return build_roadmap(
+        frame.reindex(columns=[c for c in [*PROGRAM_COLUMNS, "_path", "_sheet", "_row"] if c in frame.columns]),
+        REGION,
+        SETTINGS,
+    )
 
 
 def previous_of(roadmap: pd.DataFrame, extra: dict | None = None) -> PreviousFiles:
@@ -71,8 +121,13 @@ def sheet(dataset: str, rows: list[dict], path: str = "hasil-tahap-4.xlsx") -> S
 
 
 def komitmen(opd: str, status: str, tanggal: str | None = "2026-10-12") -> dict:
-    return {"opd": opd, "nama_pejabat": f"Pejabat {opd}", "jabatan": f"Kepala {opd}", "status": status,
-            "tanggal": tanggal}
+    return {
+        "opd": opd,
+        "nama_pejabat": f"Pejabat {opd}",
+        "jabatan": f"Kepala {opd}",
+        "status": status,
+        "tanggal": tanggal,
+    }
 
 
 KOMITMEN_ROWS = [
@@ -115,11 +170,13 @@ def csv_of(output, key: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def chosen():
     """A run with a quick_win_final file: two known programs and one unknown."""
-    return build([
-        {"opd": "Dinas Sosial", "nama_program": "layanan bansos  online"},
-        {"opd": "Dishub", "nama_program": "Pembangunan Terminal Baru"},
-        {"opd": "Dinkes", "nama_program": "Program Fiktif"},
-    ])
+    return build(
+        [
+            {"opd": "Dinas Sosial", "nama_program": "layanan bansos  online"},
+            {"opd": "Dishub", "nama_program": "Pembangunan Terminal Baru"},
+            {"opd": "Dinkes", "nama_program": "Program Fiktif"},
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +186,7 @@ def default():
 
 
 # ----------------------------------------------------------------------------------------------- quick wins
+
 
 def test_final_quick_wins_come_from_the_file_in_file_order(chosen):
     final = csv_of(chosen, "quick_win/quick_win_final.csv")
@@ -152,7 +210,10 @@ def test_unknown_final_quick_win_is_rejected_in_report_and_quarantine(chosen):
 def test_default_final_quick_wins_are_the_top_three_candidates(default):
     final = csv_of(default, "quick_win/quick_win_final.csv")
     assert final["nama_program"].tolist() == [
-        "Pendaftaran Online Pasien Puskesmas", "Aplikasi Pengaduan Warga Online", "Aplikasi Bank Sampah Digital Warga"]
+        "Pendaftaran Online Pasien Puskesmas",
+        "Aplikasi Pengaduan Warga Online",
+        "Aplikasi Bank Sampah Digital Warga",
+    ]
     assert final["peringkat_quick_win"].tolist() == [1, 2, 3] and set(final["sumber_pilihan"]) == {"peringkat"}
     assert "kandidat teratas" in default.files["buku/buku-3-quick-wins.md"].decode()
 
@@ -165,6 +226,7 @@ def test_file_with_only_unknown_programs_falls_back_to_the_ranking():
 
 
 # ----------------------------------------------------------------------------------------------- commitments, review
+
 
 def test_unsigned_opd_list_is_exact(default):
     unsigned = csv_of(default, "komitmen/belum_tanda_tangan.csv")
@@ -193,10 +255,16 @@ def test_chapters_under_revision_are_exact(default):
 
 def test_commitment_sheets_one_per_roadmap_opd_and_the_regional_head(default):
     sheets = sorted(k for k in default.files if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md"))
-    assert sheets == sorted([
-        "komitmen/lembar-komitmen-dinas-kesehatan.md", "komitmen/lembar-komitmen-dinas-komunikasi-dan-informatika.md",
-        "komitmen/lembar-komitmen-dinas-lingkungan-hidup.md", "komitmen/lembar-komitmen-dinas-sosial.md",
-        "komitmen/lembar-komitmen-dinas-perhubungan.md", "komitmen/lembar-komitmen-kepala-daerah.md"])
+    assert sheets == sorted(
+        [
+            "komitmen/lembar-komitmen-dinas-kesehatan.md",
+            "komitmen/lembar-komitmen-dinas-komunikasi-dan-informatika.md",
+            "komitmen/lembar-komitmen-dinas-lingkungan-hidup.md",
+            "komitmen/lembar-komitmen-dinas-sosial.md",
+            "komitmen/lembar-komitmen-dinas-perhubungan.md",
+            "komitmen/lembar-komitmen-kepala-daerah.md",
+        ]
+    )
     dinkes = default.files["komitmen/lembar-komitmen-dinas-kesehatan.md"].decode()
     assert "Pejabat Dinkes" in dinkes and "12 Oktober 2026" in dinkes and "tanda tangan dan cap" in dinkes
     assert "Pendaftaran Online Pasien Puskesmas" in dinkes and "Jabatan" in dinkes
@@ -208,6 +276,7 @@ def test_commitment_sheets_one_per_roadmap_opd_and_the_regional_head(default):
 
 # ----------------------------------------------------------------------------------------------- books
 
+
 def test_buku_4_total_follows_the_roadmap_budget():
     base = build(None).files["buku/buku-4-roadmap.md"].decode()
     changed = build(None, make_roadmap({"Pembangunan Terminal Baru": 7e9})).files["buku/buku-4-roadmap.md"].decode()
@@ -217,8 +286,13 @@ def test_buku_4_total_follows_the_roadmap_budget():
 
 def test_documents_and_figures(default):
     keys = set(default.files)
-    for base in ("buku/buku-3-quick-wins", "buku/buku-4-roadmap", "buku/ringkasan-eksekutif",
-                 "buku/rancangan-perbup", "rakor/paket-rakor"):
+    for base in (
+        "buku/buku-3-quick-wins",
+        "buku/buku-4-roadmap",
+        "buku/ringkasan-eksekutif",
+        "buku/rancangan-perbup",
+        "rakor/paket-rakor",
+    ):
         assert {f"{base}.md", f"{base}.html"} <= keys
     perbup = default.files["buku/rancangan-perbup.md"].decode()
     assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
@@ -238,8 +312,9 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     region = parse_region({**REGION_DATA, "synthetic": True})
     buku_1 = b"> **DATA SINTETIS.**\n\n# Buku 1\n"
     stale = b"# Buku 2 Tahap III\n\n## BAB IV KANDIDAT QUICK WIN\n"
-    output = build(None, region=region, extra={(2, "buku/buku-1-analisis-strategis.md"): buku_1,
-                                               (3, f"{BUKU_2}.md"): stale})
+    output = build(
+        None, region=region, extra={(2, "buku/buku-1-analisis-strategis.md"): buku_1, (3, f"{BUKU_2}.md"): stale}
+    )
     assert output.files["buku/buku-1-analisis-strategis.md"] == buku_1
     assert output.files[f"{BUKU_2}.md"] != stale and b"Tahap IV" in output.files[f"{BUKU_2}.md"]
     perbup = output.files["buku/rancangan-perbup.md"].decode()
@@ -252,8 +327,9 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
 
 
 def test_empty_roadmap_gives_sheets_for_the_region_opd_list():
-    output = build([{"opd": "Dinkes", "nama_program": "Pendaftaran Online Pasien Puskesmas"}],
-                   roadmap=make_roadmap().iloc[0:0])
+    output = build(
+        [{"opd": "Dinkes", "nama_program": "Pendaftaran Online Pasien Puskesmas"}], roadmap=make_roadmap().iloc[0:0]
+    )
     assert len(csv_of(output, "quick_win/quick_win_final.csv")) == 0
     assert [r.rule for r in output.report.rejections].count("quick_win_unknown") == 1
     sheets = [k for k in output.files if k.startswith("komitmen/lembar-komitmen-") and k.endswith(".md")]

@@ -17,14 +17,26 @@ from bimtek.validation import build_report, mark_duplicates, validate_sheet, war
 from bimtek.validation.messages import known_rules
 from bimtek.validation.stage_4_rules import parse_chapter, parse_date, reject_unknown_quick_wins
 
-REGION = parse_region({
-    "slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat", "period": {"start": 2027, "end": 2036},
-    "opd": [{"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
-            {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo"]}],
-})
+REGION = parse_region(
+    {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2036},
+        "opd": [
+            {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
+            {"name": "Dinas Komunikasi dan Informatika", "aliases": ["Diskominfo"]},
+        ],
+    }
+)
 
-KOMITMEN = {"opd": "Dinkes", "nama_pejabat": "dr. Contoh", "jabatan": "Kepala Dinas Kesehatan",
-            "status": "ditandatangani", "tanggal": "2026-10-12"}
+KOMITMEN = {
+    "opd": "Dinkes",
+    "nama_pejabat": "dr. Contoh",
+    "jabatan": "Kepala Dinas Kesehatan",
+    "status": "ditandatangani",
+    "tanggal": "2026-10-12",
+}
 REVIEW = {"bab": "Bab I Pendahuluan", "status": "disetujui", "catatan": None}
 QUICK_WIN = {"opd": "Dinkes", "nama_program": "Pendaftaran Online Puskesmas"}
 
@@ -49,11 +61,20 @@ def rules_of(result) -> list[tuple[int, str, str]]:
 
 # ----------------------------------------------------------------------------------------------- komitmen
 
+
 def test_commitment_rows_are_typed_and_statuses_folded():
-    result = validate_sheet(make_sheet("komitmen", KOMITMEN, {}, {"status": "Sudah Ditandatangani"},
-                                       {"status": "BELUM", "tanggal": None},
-                                       {"status": "signed", "tanggal": "13/10/2026"}),
-                            REGION, "komitmen")
+    result = validate_sheet(
+        make_sheet(
+            "komitmen",
+            KOMITMEN,
+            {},
+            {"status": "Sudah Ditandatangani"},
+            {"status": "BELUM", "tanggal": None},
+            {"status": "signed", "tanggal": "13/10/2026"},
+        ),
+        REGION,
+        "komitmen",
+    )
     assert result.rejections == []
     valid = result.valid
     assert list(valid.columns[:5]) == ["opd", "nama_pejabat", "jabatan", "status", "tanggal"]
@@ -73,27 +94,45 @@ def test_commitment_status_rule_rejects_unknown_status():
 
 def test_date_rule_rejects_unreadable_date_and_accepts_blank():
     result = validate_sheet(
-        make_sheet("komitmen", KOMITMEN, {"tanggal": "besok"}, {"tanggal": "31/02/2026"}, {"tanggal": ""},
-                   {"tanggal": "13 Oktober 2026"}),
-        REGION, "komitmen")
+        make_sheet(
+            "komitmen",
+            KOMITMEN,
+            {"tanggal": "besok"},
+            {"tanggal": "31/02/2026"},
+            {"tanggal": ""},
+            {"tanggal": "13 Oktober 2026"},
+        ),
+        REGION,
+        "komitmen",
+    )
     assert rules_of(result) == [(2, "date", "Tanggal"), (3, "date", "Tanggal")]
     assert "tidak dapat dibaca sebagai tanggal" in result.rejections[0].message
     assert result.valid["tanggal"].tolist() == [None, "2026-10-13"]
 
 
 def test_commitment_required_and_opd_unknown():
-    result = validate_sheet(make_sheet("komitmen", KOMITMEN, {"nama_pejabat": " "}, {"opd": "Dinas Antah"}),
-                            REGION, "komitmen")
+    result = validate_sheet(
+        make_sheet("komitmen", KOMITMEN, {"nama_pejabat": " "}, {"opd": "Dinas Antah"}), REGION, "komitmen"
+    )
     assert rules_of(result) == [(2, "required", "Nama pejabat"), (3, "opd_unknown", "OPD")]
 
 
 # ----------------------------------------------------------------------------------------------- review
 
+
 def test_review_status_rule_and_chapter_parsing():
     result = validate_sheet(
-        make_sheet("review", REVIEW, {}, {"bab": "3", "status": "Perlu Revisi", "catatan": "Visi"},
-                   {"bab": "Bab VI", "status": "selesai"}, {"bab": "BAB II - Analisis", "status": "Setuju"}),
-        REGION, "review")
+        make_sheet(
+            "review",
+            REVIEW,
+            {},
+            {"bab": "3", "status": "Perlu Revisi", "catatan": "Visi"},
+            {"bab": "Bab VI", "status": "selesai"},
+            {"bab": "BAB II - Analisis", "status": "Setuju"},
+        ),
+        REGION,
+        "review",
+    )
     assert rules_of(result) == [(4, "review_status", "Status")]
     assert "revisi" in result.rejections[0].message
     valid = result.valid
@@ -102,12 +141,21 @@ def test_review_status_rule_and_chapter_parsing():
     assert valid["bab_judul"].tolist()[0] == "Pendahuluan"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("3", (3, None)), ("III", (3, None)), ("Bab 3", (3, None)), ("BAB III", (3, None)),
-    ("Bab IV Arah Pengembangan", (4, "Arah Pengembangan")), ("BAB II - Analisis Strategis", (2, "Analisis Strategis")),
-    ("Penutup", (None, "Penutup")), ("Visi dan Misi", (None, "Visi dan Misi")), ("Bab Lampiran", (None, "Lampiran")),
-    (None, (None, None)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("3", (3, None)),
+        ("III", (3, None)),
+        ("Bab 3", (3, None)),
+        ("BAB III", (3, None)),
+        ("Bab IV Arah Pengembangan", (4, "Arah Pengembangan")),
+        ("BAB II - Analisis Strategis", (2, "Analisis Strategis")),
+        ("Penutup", (None, "Penutup")),
+        ("Visi dan Misi", (None, "Visi dan Misi")),
+        ("Bab Lampiran", (None, "Lampiran")),
+        (None, (None, None)),
+    ],
+)
 def test_parse_chapter(text, expected):
     assert parse_chapter(text) == expected
 
@@ -126,19 +174,29 @@ def test_parse_date_spellings():
 
 # ----------------------------------------------------------------------------------------------- quick_win_final
 
+
 def test_quick_win_unknown_moves_rows_and_updates_report():
-    roadmap = pd.DataFrame({"opd": ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika"],
-                            "nama_program": ["Pendaftaran Online Puskesmas", "Aduan Warga"]})
-    sheet = make_sheet("quick_win_final", QUICK_WIN,
-                       {"nama_program": "pendaftaran  online PUSKESMAS"},  # same program, other spelling
-                       {"nama_program": "Program Fiktif"},
-                       {"nama_program": "Aduan Warga"})  # exists, but for another OPD
+    roadmap = pd.DataFrame(
+        {
+            "opd": ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika"],
+            "nama_program": ["Pendaftaran Online Puskesmas", "Aduan Warga"],
+        }
+    )
+    sheet = make_sheet(
+        "quick_win_final",
+        QUICK_WIN,
+        {"nama_program": "pendaftaran  online PUSKESMAS"},  # same program, other spelling
+        {"nama_program": "Program Fiktif"},
+        {"nama_program": "Aduan Warga"},
+    )  # exists, but for another OPD
     results = mark_duplicates([validate_sheet(sheet, REGION, "quick_win_final")])
     assert results[0].rejections == []
     checked = reject_unknown_quick_wins(results, roadmap, REGION)
     result = checked[0]
-    assert rules_of(result) == [(3, "quick_win_unknown", "Program quick win"),
-                                (4, "quick_win_unknown", "Program quick win")]
+    assert rules_of(result) == [
+        (3, "quick_win_unknown", "Program quick win"),
+        (4, "quick_win_unknown", "Program quick win"),
+    ]
     assert "tidak ada dalam roadmap Tahap III" in result.rejections[0].message
     assert "Dinas Komunikasi dan Informatika" in result.rejections[1].message
     assert result.valid["nama_program"].tolist() == ["pendaftaran  online PUSKESMAS"]
@@ -156,6 +214,7 @@ def test_quick_win_final_duplicate_and_opd_unknown():
 
 
 # ----------------------------------------------------------------------------------------------- contracts
+
 
 def test_suites_use_the_status_codes_of_the_code():
     def value_set(name: str, rule: str) -> set:

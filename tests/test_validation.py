@@ -56,8 +56,16 @@ def test_valid_row_is_typed():
 def test_optional_blanks_and_spellings_are_accepted():
     result = validate_sheet(
         make_sheet(
-            {"dimensi": "SMART GOVERNMENT", "elemen": "pelayanan", "sumber_dana": "apbd  provinsi",
-             "quick_win": None, "dampak": "", "kesiapan": None, "deskripsi": "  ", "anggaran": "0"},
+            {
+                "dimensi": "SMART GOVERNMENT",
+                "elemen": "pelayanan",
+                "sumber_dana": "apbd  provinsi",
+                "quick_win": None,
+                "dampak": "",
+                "kesiapan": None,
+                "deskripsi": "  ",
+                "anggaran": "0",
+            },
             {"dimensi": "economy", "elemen": None, "sumber_dana": "csr", "anggaran": "Rp 1,5 M"},
         ),
         REGION,
@@ -128,8 +136,13 @@ def test_message_uses_header_as_written():
 
 
 def test_element_not_checked_when_dimension_invalid_or_blank():
-    result = validate_sheet(make_sheet({"dimensi": "Smart People", "elemen": "xyz"}, {"dimensi": None, "elemen": "xyz"}), REGION)
-    assert [(r.row, r.rule, r.column) for r in result.rejections] == [(2, "dimension", "Dimensi"), (3, "required", "Dimensi")]
+    result = validate_sheet(
+        make_sheet({"dimensi": "Smart People", "elemen": "xyz"}, {"dimensi": None, "elemen": "xyz"}), REGION
+    )
+    assert [(r.row, r.rule, r.column) for r in result.rejections] == [
+        (2, "dimension", "Dimensi"),
+        (3, "required", "Dimensi"),
+    ]
 
 
 def test_element_must_belong_to_the_rows_dimension():
@@ -192,8 +205,14 @@ def test_missing_optional_column_is_fine():
 
 
 def test_opd_alias_and_spelling_map_to_canonical_name():
-    result = validate_sheet(make_sheet({"opd": "dinkes"}, {"opd": "  DINAS   kesehatan ", "nama_program": "B"},
-                                       {"opd": "Kominfo", "nama_program": "C"}), REGION)
+    result = validate_sheet(
+        make_sheet(
+            {"opd": "dinkes"},
+            {"opd": "  DINAS   kesehatan ", "nama_program": "B"},
+            {"opd": "Kominfo", "nama_program": "C"},
+        ),
+        REGION,
+    )
     assert result.rejections == []
     assert result.valid["opd"].tolist() == ["Dinas Kesehatan", "Dinas Kesehatan", "Dinas Komunikasi dan Informatika"]
 
@@ -232,7 +251,9 @@ def test_unreadable_quick_win_is_a_note_not_a_rejection():
 
 @pytest.mark.parametrize("status", ["unreadable", "empty"])
 def test_unreadable_and_empty_sheets_pass_through(status):
-    sheet = Sheet(path="rusak.xlsx", sheet="", frame=pd.DataFrame(), status=status, message="Berkas tidak dapat dibuka.")
+    sheet = Sheet(
+        path="rusak.xlsx", sheet="", frame=pd.DataFrame(), status=status, message="Berkas tidak dapat dibuka."
+    )
     result = validate_sheet(sheet, REGION)
     report = result.file_report
     assert (report.status, report.rows, report.rows_valid, report.rows_rejected) == (status, 0, 0, 0)
@@ -242,7 +263,9 @@ def test_unreadable_and_empty_sheets_pass_through(status):
 
 
 def test_ok_sheet_without_rows_is_empty():
-    frame = pd.DataFrame({name: pd.Series([], dtype="object") for name in GOOD} | {ROW_COLUMN: pd.Series([], dtype="int64")})
+    frame = pd.DataFrame(
+        {name: pd.Series([], dtype="object") for name in GOOD} | {ROW_COLUMN: pd.Series([], dtype="int64")}
+    )
     result = validate_sheet(Sheet(path="kosong.csv", sheet="", frame=frame, dataset="program"), REGION)
     assert result.file_report.status == "empty" and result.file_report.rows == 0
 
@@ -252,12 +275,22 @@ def test_ok_sheet_without_rows_is_empty():
 
 def test_duplicates_across_files_flag_only_the_later_occurrence():
     first = validate_sheet(make_sheet({}, {"nama_program": "Lain"}, path="a.csv"), REGION)
-    later = validate_sheet(make_sheet({"nama_program": "  telemedisin   PUSKESMAS", "opd": "Dinkes"}, {"nama_program": "Baru"}, path="b.csv"), REGION)
+    later = validate_sheet(
+        make_sheet(
+            {"nama_program": "  telemedisin   PUSKESMAS", "opd": "Dinkes"}, {"nama_program": "Baru"}, path="b.csv"
+        ),
+        REGION,
+    )
     marked = mark_duplicates([later, first])  # path order decides, not list order
     b, a = marked
     assert a.rejections == [] and len(a.valid) == 2
     rejection = only_rejection(b)
-    assert (rejection.rule, rejection.path, rejection.row, rejection.column) == ("duplicate", "b.csv", 2, "Nama program")
+    assert (rejection.rule, rejection.path, rejection.row, rejection.column) == (
+        "duplicate",
+        "b.csv",
+        2,
+        "Nama program",
+    )
     assert rejection.value == "telemedisin   PUSKESMAS"
     assert 'di berkas "a.csv" baris 2' in rejection.message
     assert b.valid["nama_program"].tolist() == ["Baru"]
@@ -287,8 +320,18 @@ def test_same_program_name_for_different_opd_is_not_a_duplicate():
 def test_suite_file_matches_the_column_contract_and_messages():
     suite = json.loads(get_rules("program").suite_path.read_text(encoding="utf-8"))
     rules = {e["meta"]["rule"] for e in suite["expectations"]}
-    assert rules == {"required", "dimension", "element", "budget", "funding_source", "year_range",
-                     "year_order", "score_range", "opd_unknown", "quick_win"}
+    assert rules == {
+        "required",
+        "dimension",
+        "element",
+        "budget",
+        "funding_source",
+        "year_range",
+        "year_order",
+        "score_range",
+        "opd_unknown",
+        "quick_win",
+    }
     assert rules | {"duplicate", "missing_column"} <= set(known_rules())
     (required,) = [e for e in suite["expectations"] if e["meta"]["rule"] == "required"]
     assert list(required["meta"]["columns"].values()) == SPEC.required_columns

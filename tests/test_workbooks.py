@@ -15,30 +15,44 @@ from bimtek.core.sanitise import safe_name
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
 from bimtek.workbooks.xlsx import RUPIAH_FORMAT, safe_sheet_name, workbook_bytes
 
-DIMENSIONS = ["Smart Governance", "Smart Branding", "Smart Economy", "Smart Living", "Smart Society",
-              "Smart Environment"]
+DIMENSIONS = [
+    "Smart Governance",
+    "Smart Branding",
+    "Smart Economy",
+    "Smart Living",
+    "Smart Society",
+    "Smart Environment",
+]
 
 
 @pytest.fixture(scope="module")
 def region():
-    return parse_region({"slug": "contoh", "name": "Kabupaten Contoh", "province": "Sumatera Barat",
-                         "period": {"start": 2024, "end": 2030}})
+    return parse_region(
+        {
+            "slug": "contoh",
+            "name": "Kabupaten Contoh",
+            "province": "Sumatera Barat",
+            "period": {"start": 2024, "end": 2030},
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def roadmap() -> pd.DataFrame:
-    return pd.DataFrame({
-        "opd": ["Dinas Kesehatan", "Dinas Kesehatan", "Diskominfo", "DLH"],
-        "dimensi": ["living", "living", "governance", "environment"],
-        "elemen": ["health", None, "service", "waste"],
-        "nama_program": ["Antrean daring", "Ambulans desa", "Satu data", "Bank sampah"],
-        "anggaran": [150_000_000.0, 2_000_000_000.0, 1_250_000_000.5, 0.0],
-        "sumber_dana": ["APBD", "DAK", "APBD", "CSR"],
-        "tahun_mulai": [2024, 2025, 2024, 2026],
-        "tahun_selesai": [2024, 2027, 2025, 2026],
-        "skor": [0.8, 0.4, 0.55, 0.6],
-        "quick_win_candidate": [True, False, False, True],
-    })
+    return pd.DataFrame(
+        {
+            "opd": ["Dinas Kesehatan", "Dinas Kesehatan", "Diskominfo", "DLH"],
+            "dimensi": ["living", "living", "governance", "environment"],
+            "elemen": ["health", None, "service", "waste"],
+            "nama_program": ["Antrean daring", "Ambulans desa", "Satu data", "Bank sampah"],
+            "anggaran": [150_000_000.0, 2_000_000_000.0, 1_250_000_000.5, 0.0],
+            "sumber_dana": ["APBD", "DAK", "APBD", "CSR"],
+            "tahun_mulai": [2024, 2025, 2024, 2026],
+            "tahun_selesai": [2024, 2027, 2025, 2026],
+            "skor": [0.8, 0.4, 0.55, 0.6],
+            "quick_win_candidate": [True, False, False, True],
+        }
+    )
 
 
 def _open(data: bytes):
@@ -88,11 +102,18 @@ def test_summary_uses_the_by_dimension_aggregate(region):
     from bimtek.analysis.roadmap import build_roadmap
     from bimtek.core.settings import Settings
 
-    programs = pd.DataFrame({
-        "opd": ["Dinas Kesehatan", "Diskominfo"], "dimensi": ["living", "governance"], "elemen": ["health", "service"],
-        "nama_program": ["Layanan antrean daring", "Satu data"], "anggaran": [100.0, 250.0],
-        "sumber_dana": ["APBD", "APBN"], "tahun_mulai": [2024, 2025], "tahun_selesai": [2024, 2026],
-    })
+    programs = pd.DataFrame(
+        {
+            "opd": ["Dinas Kesehatan", "Diskominfo"],
+            "dimensi": ["living", "governance"],
+            "elemen": ["health", "service"],
+            "nama_program": ["Layanan antrean daring", "Satu data"],
+            "anggaran": [100.0, 250.0],
+            "sumber_dana": ["APBD", "APBN"],
+            "tahun_mulai": [2024, 2025],
+            "tahun_selesai": [2024, 2026],
+        }
+    )
     built = build_roadmap(programs, region, Settings())
     workbook = _open(roadmap_workbook(built, region, by_dimension(built)))
     rows = list(workbook["Ringkasan"].iter_rows(min_row=SUMMARY_HEADER_ROW + 1, values_only=True))
@@ -115,13 +136,16 @@ def test_workbook_bytes_fixes_timestamps():
     assert _open(workbook_bytes(workbook)).properties.modified.year == 2000
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Smart Governance", "Smart Governance"),
-    ("Rekap: OPD/Dimensi [2026]?", "Rekap- OPD-Dimensi -2026--"),
-    ("x" * 40, "x" * 31),
-    ("'kutip'", "kutip"),
-    ("", "Lembar"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Smart Governance", "Smart Governance"),
+        ("Rekap: OPD/Dimensi [2026]?", "Rekap- OPD-Dimensi -2026--"),
+        ("x" * 40, "x" * 31),
+        ("'kutip'", "kutip"),
+        ("", "Lembar"),
+    ],
+)
 def test_safe_sheet_name(name, expected):
     assert safe_sheet_name(name) == expected
 

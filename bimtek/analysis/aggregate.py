@@ -51,12 +51,14 @@ def by_dimension(roadmap: pd.DataFrame) -> pd.DataFrame:
     counts = grouped.size().reindex(list(labels), fill_value=0)
     budgets = grouped["anggaran"].sum().reindex(list(labels), fill_value=0.0)
     candidates = grouped["quick_win_candidate"].sum().reindex(list(labels), fill_value=0)
-    return pd.DataFrame({
-        "dimensi": list(labels.values()),
-        "programs": counts.astype("int64").to_numpy(),
-        "anggaran_total": budgets.astype(float).to_numpy(),
-        "quick_win_candidates": candidates.astype("int64").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "dimensi": list(labels.values()),
+            "programs": counts.astype("int64").to_numpy(),
+            "anggaran_total": budgets.astype(float).to_numpy(),
+            "quick_win_candidates": candidates.astype("int64").to_numpy(),
+        }
+    )
 
 
 def by_element(programs: pd.DataFrame) -> pd.DataFrame:
@@ -73,14 +75,16 @@ def by_element(programs: pd.DataFrame) -> pd.DataFrame:
     for dim in taxonomy.dimensions:
         for el in dim.elements:
             n = int(counts.get((dim.code, el.code), 0))
-            rows.append({
-                "dimensi": dim.label,
-                "elemen": el.label,
-                "elemen_uraian": el.label_id,
-                "programs": n,
-                "anggaran_total": float(budgets.get((dim.code, el.code), 0.0)),
-                "gap": n == 0,
-            })
+            rows.append(
+                {
+                    "dimensi": dim.label,
+                    "elemen": el.label,
+                    "elemen_uraian": el.label_id,
+                    "programs": n,
+                    "anggaran_total": float(budgets.get((dim.code, el.code), 0.0)),
+                    "gap": n == 0,
+                }
+            )
     frame = pd.DataFrame(rows)
     return frame.astype({"programs": "int64", "anggaran_total": float, "gap": bool})
 
@@ -127,8 +131,14 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     can overflow int64.
     """
     if programs.empty:
-        return pd.DataFrame({"program": pd.Series(dtype=object), "dimensi": pd.Series(dtype=object),
-                             "tahun": pd.Series(dtype="int64"), "anggaran": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "program": pd.Series(dtype=object),
+                "dimensi": pd.Series(dtype=object),
+                "tahun": pd.Series(dtype="int64"),
+                "anggaran": pd.Series(dtype=float),
+            }
+        )
     start = programs["tahun_mulai"].astype("int64").to_numpy()
     years = np.maximum(programs["tahun_selesai"].astype("int64").to_numpy() - start + 1, 1)
     total_sen = np.array([_sen(v) for v in programs["anggaran"].astype(float).to_numpy()], dtype=object)
@@ -138,12 +148,18 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     position = np.repeat(np.arange(len(programs)), years)
     offset = np.arange(len(position)) - np.repeat(np.cumsum(years) - years, years)
     share_sen = np.where(offset == 0, first_sen[position], base_sen[position])
-    return pd.DataFrame({
-        "program": programs.index.to_numpy()[position],
-        "dimensi": programs["dimensi"].to_numpy()[position],
-        "tahun": start[position] + offset,
-        "sen": share_sen,
-    }).assign(anggaran=lambda f: f["sen"].map(lambda sen: sen / 100).astype(float)).drop(columns="sen")
+    return (
+        pd.DataFrame(
+            {
+                "program": programs.index.to_numpy()[position],
+                "dimensi": programs["dimensi"].to_numpy()[position],
+                "tahun": start[position] + offset,
+                "sen": share_sen,
+            }
+        )
+        .assign(anggaran=lambda f: f["sen"].map(lambda sen: sen / 100).astype(float))
+        .drop(columns="sen")
+    )
 
 
 def _sen(amount: float) -> int:
@@ -162,10 +178,7 @@ def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
     spread = spread_budget(programs)
     spread = spread.assign(sen=pd.Series([_sen(v) for v in spread["anggaran"]], index=spread.index, dtype=object))
     years = sorted(set(range(period.start, period.end + 1)) | set(spread["tahun"].tolist()))
-    matrix = (
-        spread.groupby(["tahun", "dimensi"])["sen"].sum().unstack("dimensi")
-        if len(spread) else pd.DataFrame()
-    )
+    matrix = spread.groupby(["tahun", "dimensi"])["sen"].sum().unstack("dimensi") if len(spread) else pd.DataFrame()
     matrix = matrix.reindex(index=years, columns=list(labels)).astype(object).where(lambda m: m.notna(), 0)
     total = matrix.sum(axis=1)
     active = spread.groupby("tahun")["program"].nunique().reindex(years, fill_value=0)
@@ -185,14 +198,16 @@ def by_horizon(roadmap: pd.DataFrame, spans: dict[str, tuple[int, int]]) -> pd.D
     counts = grouped.size().to_dict()
     budgets = grouped["anggaran"].sum().to_dict()
     candidates = grouped["quick_win_candidate"].sum().to_dict()
-    return pd.DataFrame({
-        "horizon": list(spans),
-        "tahun_awal": [s for s, _ in spans.values()],
-        "tahun_akhir": [e for _, e in spans.values()],
-        "programs": [int(counts.get(h, 0)) for h in spans],
-        "anggaran_total": [float(budgets.get(h, 0.0)) for h in spans],
-        "quick_win_candidates": [int(candidates.get(h, 0)) for h in spans],
-    }).astype({"tahun_awal": "int64", "tahun_akhir": "int64", "programs": "int64", "quick_win_candidates": "int64"})
+    return pd.DataFrame(
+        {
+            "horizon": list(spans),
+            "tahun_awal": [s for s, _ in spans.values()],
+            "tahun_akhir": [e for _, e in spans.values()],
+            "programs": [int(counts.get(h, 0)) for h in spans],
+            "anggaran_total": [float(budgets.get(h, 0.0)) for h in spans],
+            "quick_win_candidates": [int(candidates.get(h, 0)) for h in spans],
+        }
+    ).astype({"tahun_awal": "int64", "tahun_akhir": "int64", "programs": "int64", "quick_win_candidates": "int64"})
 
 
 def _sorted_names(names: Iterable[str]) -> list[str]:

@@ -41,14 +41,40 @@ STATUS_COLUMNS = ["opd", "status", "pejabat", "jabatan", "tanggal", "program", "
 UNSIGNED_COLUMNS = ["opd", "status", "pejabat", "program", "anggaran", "keterangan"]
 REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan"]
 FINAL_COLUMNS = [
-    "urutan", "opd", "nama_program", "dimensi", "dimensi_label", "elemen_label", "deskripsi", "sasaran",
-    "indikator", "target", "alasan_quick_win_opd", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai", "horizon", "skor", "peringkat_quick_win",
-    "quick_win_candidate", "alasan_quick_win", "sumber_pilihan",
+    "urutan",
+    "opd",
+    "nama_program",
+    "dimensi",
+    "dimensi_label",
+    "elemen_label",
+    "deskripsi",
+    "sasaran",
+    "indikator",
+    "target",
+    "alasan_quick_win_opd",
+    "anggaran",
+    "sumber_dana",
+    "tahun_mulai",
+    "tahun_selesai",
+    "horizon",
+    "skor",
+    "peringkat_quick_win",
+    "quick_win_candidate",
+    "alasan_quick_win",
+    "sumber_pilihan",
 ]
 """Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""
 
-_BOOL_COLUMNS = ["quick_win_usulan", "kriteria_satu_tahun", "kriteria_jangka_pendek", "kriteria_dirasakan_warga",
-                 "kriteria_layanan_ada", "quick_win_candidate", "quick_win_dimensi", "quick_win_terpilih"]
+_BOOL_COLUMNS = [
+    "quick_win_usulan",
+    "kriteria_satu_tahun",
+    "kriteria_jangka_pendek",
+    "kriteria_dirasakan_warga",
+    "kriteria_layanan_ada",
+    "quick_win_candidate",
+    "quick_win_dimensi",
+    "quick_win_terpilih",
+]
 
 
 class RoadmapError(ValueError):
@@ -59,8 +85,9 @@ def read_roadmap(data: bytes) -> pd.DataFrame:
     """roadmap/roadmap.csv bytes -> the frame build_roadmap() returned (same columns and the usual dtypes)."""
     if not data.strip():
         raise RoadmapError("roadmap.csv Tahap III kosong")
-    frame = pd.read_csv(io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=False,
-                        na_values=[""])  # only a blank cell is missing: an OPD or program may be called "NA"
+    frame = pd.read_csv(
+        io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=False, na_values=[""]
+    )  # only a blank cell is missing: an OPD or program may be called "NA"
     missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
     if missing:
         raise RoadmapError(f"roadmap.csv Tahap III tidak lengkap: kolom {', '.join(missing)} tidak ada")
@@ -77,6 +104,7 @@ def read_roadmap(data: bytes) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------------------------- quick wins
+
 
 @dataclass
 class QuickWinChoice:
@@ -116,6 +144,7 @@ def final_quick_wins(roadmap: pd.DataFrame, chosen: pd.DataFrame | None, count: 
 
 # ----------------------------------------------------------------------------------------------- commitments
 
+
 def opd_order(names: list[str], region_opd: list[str]) -> list[str]:
     """Region list order first, then the other names alphabetically (case-insensitive)."""
     listed = [n for n in region_opd if n in names]
@@ -126,10 +155,12 @@ def opd_order(names: list[str], region_opd: list[str]) -> list[str]:
 def program_owners(roadmap: pd.DataFrame) -> pd.DataFrame:
     """Per OPD of the roadmap: `program` (count) and `anggaran` (total), indexed by OPD name."""
     grouped = roadmap.groupby("opd", sort=True)
-    return pd.DataFrame({
-        "program": grouped.size().astype("int64"),
-        "anggaran": grouped["anggaran"].sum().astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "program": grouped.size().astype("int64"),
+            "anggaran": grouped["anggaran"].sum().astype(float),
+        }
+    )
 
 
 def commitment_status(
@@ -137,22 +168,27 @@ def commitment_status(
 ) -> pd.DataFrame:
     """STATUS_COLUMNS: every OPD with a valid commitment row or a roadmap program (module doc)."""
     owners = program_owners(roadmap)
-    first = komitmen.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort") \
-        if PATH_COLUMN in komitmen.columns else komitmen
+    first = (
+        komitmen.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort")
+        if PATH_COLUMN in komitmen.columns
+        else komitmen
+    )
     first = first.drop_duplicates("opd", keep="first").set_index("opd")
     names = opd_order([*first.index, *owners.index], list(region_opd or []))
     rows = []
     for opd in names:
         signed_row = first.loc[opd] if opd in first.index else None
-        rows.append({
-            "opd": opd,
-            "status": signed_row["status"] if signed_row is not None else NOT_RECORDED,
-            "pejabat": signed_row["nama_pejabat"] if signed_row is not None else None,
-            "jabatan": signed_row["jabatan"] if signed_row is not None else None,
-            "tanggal": signed_row["tanggal"] if signed_row is not None else None,
-            "program": int(owners.at[opd, "program"]) if opd in owners.index else 0,
-            "anggaran": float(owners.at[opd, "anggaran"]) if opd in owners.index else 0.0,
-        })
+        rows.append(
+            {
+                "opd": opd,
+                "status": signed_row["status"] if signed_row is not None else NOT_RECORDED,
+                "pejabat": signed_row["nama_pejabat"] if signed_row is not None else None,
+                "jabatan": signed_row["jabatan"] if signed_row is not None else None,
+                "tanggal": signed_row["tanggal"] if signed_row is not None else None,
+                "program": int(owners.at[opd, "program"]) if opd in owners.index else 0,
+                "anggaran": float(owners.at[opd, "anggaran"]) if opd in owners.index else 0.0,
+            }
+        )
     frame = pd.DataFrame(rows, columns=STATUS_COLUMNS)
     return frame.astype({"program": "int64", "anggaran": "float64"})
 
@@ -174,8 +210,9 @@ def signed_count(status: pd.DataFrame) -> int:
 
 # ----------------------------------------------------------------------------------------------- review
 
+
 def chapter_label(number: float | int | None, written: object) -> str:
-    """"Bab III" for a numbered chapter, else the text as written."""
+    """ "Bab III" for a numbered chapter, else the text as written."""
     if number is not None and not is_missing(number):
         return f"Bab {int_to_roman(int(number))}"
     return str(written)
@@ -191,12 +228,14 @@ def chapters_under_revision(review: pd.DataFrame) -> pd.DataFrame:
         frame = frame.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort")
     frame = frame.sort_values("bab_nomor", kind="mergesort", na_position="last")
     labels = [chapter_label(n, w) for n, w in zip(frame["bab_nomor"], frame["bab"])]
-    out = pd.DataFrame({
-        "nomor": frame["bab_nomor"].astype("Int64"),
-        "bab": labels,
-        "judul": [None if t == label else t for t, label in zip(frame["bab_judul"], labels)],
-        "catatan": frame["catatan"].astype("object"),
-    })
+    out = pd.DataFrame(
+        {
+            "nomor": frame["bab_nomor"].astype("Int64"),
+            "bab": labels,
+            "judul": [None if t == label else t for t, label in zip(frame["bab_judul"], labels)],
+            "catatan": frame["catatan"].astype("object"),
+        }
+    )
     return out.reset_index(drop=True).reindex(columns=REVISION_COLUMNS)
 
 

@@ -49,10 +49,12 @@ def ideas_per_dimension(long: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for dim in load_taxonomy().dimensions:
         part = long[long["dimensi"] == dim.code]
-        rows.append({
-            "dimensi": dim.label,
-            "ide": len(part),
-            "opd": int(part["opd"].nunique()),
-            "usulan_quick_win": int(part["quick_win"].sum()),
-        })
+        rows.append(
+            {
+                "dimensi": dim.label,
+                "ide": len(part),
+                "opd": int(part["opd"].nunique()),
+                "usulan_quick_win": int(part["quick_win"].sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=PER_DIMENSION_COLUMNS)

@@ -52,7 +52,13 @@ PROGRAM_LIST_COLUMNS = [*PROGRAM_COLUMNS, *SOURCE_COLUMNS]
 
 CHANGE_STATUSES = ("baru", "dihapus", "pindah_dimensi", "tetap")
 CHANGE_COLUMNS = [
-    "opd", "nama_program", "status", "dimensi_tahap_1", "elemen_tahap_1", "dimensi_tahap_2", "elemen_tahap_2",
+    "opd",
+    "nama_program",
+    "status",
+    "dimensi_tahap_1",
+    "elemen_tahap_1",
+    "dimensi_tahap_2",
+    "elemen_tahap_2",
     "keterangan",
 ]
 NOT_COMPARED = "Tahap I belum diterbitkan; perubahan terhadap daftar panjang ide belum dapat dihitung."
@@ -61,17 +67,24 @@ NO_ELEMENT = "(tanpa elemen)"
 LIST_SEPARATOR = "; "
 
 _DTYPES = {
-    "anggaran": "float64", "tahun_mulai": "int64", "tahun_selesai": "int64", "quick_win": "bool",
-    "dampak": "Int64", "kesiapan": "Int64", ROW_COLUMN: "int64",
+    "anggaran": "float64",
+    "tahun_mulai": "int64",
+    "tahun_selesai": "int64",
+    "quick_win": "bool",
+    "dampak": "Int64",
+    "kesiapan": "Int64",
+    ROW_COLUMN: "int64",
 }
 """dtype of the non-text columns of a program frame; every other column is text (str with NA)."""
 
 
 # ----------------------------------------------------------------------------------------------- helpers
 
+
 def _keys(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series([program_key(o, n) for o, n in zip(frame["opd"], frame["nama_program"])],
-                     index=frame.index, dtype=object)
+    return pd.Series(
+        [program_key(o, n) for o, n in zip(frame["opd"], frame["nama_program"])], index=frame.index, dtype=object
+    )
 
 
 def _text(value: object) -> str | None:
@@ -98,16 +111,20 @@ def _dimension_label(code: object) -> str:
 
 # ----------------------------------------------------------------------------------------------- program list
 
+
 def program_list(programs: pd.DataFrame) -> pd.DataFrame:
     """The published program list (module doc): PROGRAM_LIST_COLUMNS, taxonomy order, then OPD and name."""
     frame = typed_programs(programs)
     dim_order = _dimension_order()
-    sort_frame = pd.DataFrame({
-        "d": frame["dimensi"].map(dim_order).fillna(len(dim_order)).astype(int),
-        "o": frame["opd"].map(fold_text),
-        "n": frame["nama_program"].map(fold_text),
-        "r": frame[ROW_COLUMN],
-    }, index=frame.index)
+    sort_frame = pd.DataFrame(
+        {
+            "d": frame["dimensi"].map(dim_order).fillna(len(dim_order)).astype(int),
+            "o": frame["opd"].map(fold_text),
+            "n": frame["nama_program"].map(fold_text),
+            "r": frame[ROW_COLUMN],
+        },
+        index=frame.index,
+    )
     ordered = sort_frame.sort_values(["d", "o", "n", "r"], kind="mergesort").index
     return frame.loc[ordered].reset_index(drop=True)
 
@@ -152,6 +169,7 @@ def read_program_list(data: bytes) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------------------------- dimension x element
 
+
 def per_dimension_element(programs: pd.DataFrame) -> pd.DataFrame:
     """Dimension x element table of the mapped programs.
 
@@ -189,6 +207,7 @@ def _cell_row(dimension: str, element: str, element_id: str, members: pd.DataFra
 
 # ----------------------------------------------------------------------------------------------- OPD contribution
 
+
 def opd_contribution(programs: pd.DataFrame, opd_names: Iterable[str] = ()) -> pd.DataFrame:
     """Per OPD: programs per dimension and budget.
 
@@ -214,6 +233,7 @@ def opd_contribution(programs: pd.DataFrame, opd_names: Iterable[str] = ()) -> p
 
 # ----------------------------------------------------------------------------------------------- changes vs Tahap I
 
+
 def detect_changes(ideas: pd.DataFrame | None, programs: pd.DataFrame) -> pd.DataFrame:
     """The change table of the module doc: Tahap I long list (`ideas`, or None) against Tahap II `programs`.
 
@@ -230,7 +250,7 @@ def detect_changes(ideas: pd.DataFrame | None, programs: pd.DataFrame) -> pd.Dat
         if idea is None:
             rows.append(_change_row(program, None, "baru", "Program baru pada Tahap II (bukan ide Tahap I)."))
         elif _text(idea["dimensi"]) != _text(program["dimensi"]):
-            text = (f"Dipindah dari {_dimension_label(idea['dimensi'])} ke {_dimension_label(program['dimensi'])}.")
+            text = f"Dipindah dari {_dimension_label(idea['dimensi'])} ke {_dimension_label(program['dimensi'])}."
             rows.append(_change_row(program, idea, "pindah_dimensi", text))
         else:
             same_element = _text(idea.get("elemen")) == _text(program.get("elemen"))
@@ -261,8 +281,14 @@ def _change_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CHANGE_COLUMNS).astype(object)
     if frame.empty:
         return frame
-    order = sorted(range(len(frame)), key=lambda i: (
-        fold_text(frame.at[i, "opd"]), fold_text(frame.at[i, "nama_program"]), str(frame.at[i, "nama_program"])))
+    order = sorted(
+        range(len(frame)),
+        key=lambda i: (
+            fold_text(frame.at[i, "opd"]),
+            fold_text(frame.at[i, "nama_program"]),
+            str(frame.at[i, "nama_program"]),
+        ),
+    )
     return frame.loc[order].reset_index(drop=True)
 
 
@@ -273,6 +299,7 @@ def change_counts(changes: pd.DataFrame) -> dict[str, int]:
 
 
 # ----------------------------------------------------------------------------------------------- Tahap III baseline
+
 
 @dataclass(frozen=True)
 class BaselineSummary:
@@ -318,7 +345,10 @@ def merge_baseline(baseline: pd.DataFrame, updates: pd.DataFrame) -> tuple[pd.Da
     known = set(baseline_keys)
     updated = len({k for k in update_keys if k in known})
     summary = BaselineSummary(
-        baseline=len(baseline), carried_over=len(carried), updated=updated,
-        added=len(update_keys) - updated, total=len(merged),
+        baseline=len(baseline),
+        carried_over=len(carried),
+        updated=updated,
+        added=len(update_keys) - updated,
+        total=len(merged),
     )
     return merged, summary

@@ -15,8 +15,8 @@ import pandas as pd
 
 from bimtek.analysis.aggregate import by_dimension
 from bimtek.analysis.finalisation import NOT_RECORDED
-from bimtek.core.region import Region
 from bimtek.analysis.roadmap import build_roadmap
+from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.validation import build_report, combined_valid
@@ -61,8 +61,9 @@ def region_figures(region: Region, results_by_stage: dict[int, list], settings: 
     return figures
 
 
-def published_figures(region: Region, reports: dict[int, dict], roadmap: pd.DataFrame | None,
-                      commitment_status: pd.DataFrame | None) -> RegionFigures:
+def published_figures(
+    region: Region, reports: dict[int, dict], roadmap: pd.DataFrame | None, commitment_status: pd.DataFrame | None
+) -> RegionFigures:
     """Figures of one region from its published runs instead of its inputs.
 
     `reports`: stage -> the run's validation/report.json (a stage never published absent); `roadmap`: the Tahap III
@@ -101,21 +102,39 @@ def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
     """`per_region` (one row per region, slug order) and `per_dimension` (spread across regions)."""
     taxonomy = load_taxonomy()
     ordered = sorted(figures, key=lambda f: f.slug)
-    per_region = pd.DataFrame([{
-        "daerah": f.name, "slug": f.slug, "provinsi": f.province, "tahap_berisi": len(f.stages),
-        "baris_valid": f.rows_valid, "baris_ditolak": f.rows_rejected, "program": sum(f.programs.values()),
-        "anggaran": sum(f.budget.values()), "kandidat_quick_win": f.quick_wins,
-        "komitmen_ditandatangani": f.commitments_signed, "komitmen_total": f.commitments_total,
-        **{f"program_{d.code}": f.programs.get(d.code, 0) for d in taxonomy.dimensions},
-    } for f in ordered])
+    per_region = pd.DataFrame(
+        [
+            {
+                "daerah": f.name,
+                "slug": f.slug,
+                "provinsi": f.province,
+                "tahap_berisi": len(f.stages),
+                "baris_valid": f.rows_valid,
+                "baris_ditolak": f.rows_rejected,
+                "program": sum(f.programs.values()),
+                "anggaran": sum(f.budget.values()),
+                "kandidat_quick_win": f.quick_wins,
+                "komitmen_ditandatangani": f.commitments_signed,
+                "komitmen_total": f.commitments_total,
+                **{f"program_{d.code}": f.programs.get(d.code, 0) for d in taxonomy.dimensions},
+            }
+            for f in ordered
+        ]
+    )
     rows = []
     for d in taxonomy.dimensions:
         programs = pd.Series([f.programs.get(d.code, 0) for f in ordered], dtype="float64")
         budget = pd.Series([f.budget.get(d.code, 0.0) for f in ordered], dtype="float64")
-        rows.append({
-            "dimensi": d.label, "daerah_dengan_program": int((programs > 0).sum()), "program_total": int(programs.sum()),
-            "program_q1": programs.quantile(0.25), "program_median": programs.median(),
-            "program_q3": programs.quantile(0.75), "anggaran_total": budget.sum(),
-            "anggaran_median": budget.median(),
-        })
+        rows.append(
+            {
+                "dimensi": d.label,
+                "daerah_dengan_program": int((programs > 0).sum()),
+                "program_total": int(programs.sum()),
+                "program_q1": programs.quantile(0.25),
+                "program_median": programs.median(),
+                "program_q3": programs.quantile(0.75),
+                "anggaran_total": budget.sum(),
+                "anggaran_median": budget.median(),
+            }
+        )
     return {"per_region": per_region, "per_dimension": pd.DataFrame(rows)}

@@ -19,27 +19,51 @@ import pandas as pd
 from bimtek.core.text import is_blank
 
 ACTION_PLAN_COLUMNS = [
-    "urutan", "opd", "dimensi", "elemen", "nama_program", "tahun", "triwulan", "bulan", "langkah", "tonggak",
-    "indikator", "sasaran", "anggaran_program", "sumber_dana", "usulan_opd",
+    "urutan",
+    "opd",
+    "dimensi",
+    "elemen",
+    "nama_program",
+    "tahun",
+    "triwulan",
+    "bulan",
+    "langkah",
+    "tonggak",
+    "indikator",
+    "sasaran",
+    "anggaran_program",
+    "sumber_dana",
+    "usulan_opd",
 ]
 NO_INDICATOR = "indikator belum ditetapkan OPD"
 DEFAULT_TARGET = "masyarakat penerima layanan"
 
 QUARTERS = (
-    ("Triwulan I", "Januari–Maret",
-     "Persiapan: menetapkan tim pelaksana di {opd}, menyusun kerangka acuan kerja dan memastikan anggaran "
-     "{sumber_dana} tercantum dalam DPA.",
-     "Tim pelaksana dan kerangka acuan kerja ditetapkan; anggaran siap digunakan."),
-    ("Triwulan II", "April–Juni",
-     "Pengembangan: menyiapkan layanan {nama_program}, termasuk data, prosedur dan petugas, lalu uji coba "
-     "terbatas.",
-     "Uji coba terbatas selesai dan masukan pengguna dicatat."),
-    ("Triwulan III", "Juli–September",
-     "Peluncuran: meluncurkan layanan dan menyosialisasikannya kepada {sasaran}.",
-     "Layanan diluncurkan dan mulai digunakan sasaran."),
-    ("Triwulan IV", "Oktober–Desember",
-     "Evaluasi: mengukur capaian indikator ({indikator}) dan melaporkan hasilnya kepada Dewan Smart City.",
-     "Capaian indikator terukur; laporan hasil quick win disampaikan."),
+    (
+        "Triwulan I",
+        "Januari–Maret",
+        "Persiapan: menetapkan tim pelaksana di {opd}, menyusun kerangka acuan kerja dan memastikan anggaran "
+        "{sumber_dana} tercantum dalam DPA.",
+        "Tim pelaksana dan kerangka acuan kerja ditetapkan; anggaran siap digunakan.",
+    ),
+    (
+        "Triwulan II",
+        "April–Juni",
+        "Pengembangan: menyiapkan layanan {nama_program}, termasuk data, prosedur dan petugas, lalu uji coba terbatas.",
+        "Uji coba terbatas selesai dan masukan pengguna dicatat.",
+    ),
+    (
+        "Triwulan III",
+        "Juli–September",
+        "Peluncuran: meluncurkan layanan dan menyosialisasikannya kepada {sasaran}.",
+        "Layanan diluncurkan dan mulai digunakan sasaran.",
+    ),
+    (
+        "Triwulan IV",
+        "Oktober–Desember",
+        "Evaluasi: mengukur capaian indikator ({indikator}) dan melaporkan hasilnya kepada Dewan Smart City.",
+        "Capaian indikator terukur; laporan hasil quick win disampaikan.",
+    ),
 )
 """(quarter, months, step, milestone) templates; the step text is filled with the program's values."""
 
@@ -68,22 +92,24 @@ def action_plan(roadmap: pd.DataFrame) -> pd.DataFrame:
             "indikator": _text(rec.get("indikator"), NO_INDICATOR),
         }
         for quarter, months, step, milestone in QUARTERS:
-            rows.append({
-                "urutan": int(rec["peringkat_quick_win"]),
-                "opd": rec["opd"],
-                "dimensi": rec["dimensi_label"],
-                "elemen": _text(rec.get("elemen_label"), ""),
-                "nama_program": rec["nama_program"],
-                "tahun": int(rec["tahun_mulai"]),
-                "triwulan": quarter,
-                "bulan": months,
-                "langkah": step.format(**values),
-                "tonggak": milestone,
-                "indikator": values["indikator"],
-                "sasaran": values["sasaran"],
-                "anggaran_program": float(rec["anggaran"]),
-                "sumber_dana": rec["sumber_dana"],
-                "usulan_opd": bool(rec["quick_win_usulan"]),
-            })
+            rows.append(
+                {
+                    "urutan": int(rec["peringkat_quick_win"]),
+                    "opd": rec["opd"],
+                    "dimensi": rec["dimensi_label"],
+                    "elemen": _text(rec.get("elemen_label"), ""),
+                    "nama_program": rec["nama_program"],
+                    "tahun": int(rec["tahun_mulai"]),
+                    "triwulan": quarter,
+                    "bulan": months,
+                    "langkah": step.format(**values),
+                    "tonggak": milestone,
+                    "indikator": values["indikator"],
+                    "sasaran": values["sasaran"],
+                    "anggaran_program": float(rec["anggaran"]),
+                    "sumber_dana": rec["sumber_dana"],
+                    "usulan_opd": bool(rec["quick_win_usulan"]),
+                }
+            )
     frame = pd.DataFrame(rows, columns=ACTION_PLAN_COLUMNS)
     return frame.astype({"urutan": "int64", "tahun": "int64", "anggaran_program": "float64", "usulan_opd": "bool"})

@@ -35,7 +35,9 @@ def readiness_by_indicator(kesiapan: pd.DataFrame) -> pd.DataFrame:
     """One row per (pillar, indicator): rata_rata, minimum, maksimum, jumlah_opd; pillars in order, then indicator."""
     scores = _scores(kesiapan)
     if scores.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "rata_rata" else "object") for c in INDICATOR_COLUMNS})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c == "rata_rata" else "object") for c in INDICATOR_COLUMNS}
+        )
     grouped = scores.groupby(["pilar", "indikator"], sort=False)
     table = grouped["nilai"].agg(rata_rata="mean", minimum="min", maksimum="max").reset_index()
     table["jumlah_opd"] = grouped["opd"].nunique().to_numpy()
@@ -52,15 +54,17 @@ def readiness_by_pillar(kesiapan: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for code in PILLARS.codes:
         part = scores[scores["pilar"] == code]
-        rows.append({
-            "pilar": code,
-            "rata_rata": round(float(part["nilai"].mean()), DIGITS) if len(part) else float("nan"),
-            "minimum": int(part["nilai"].min()) if len(part) else pd.NA,
-            "maksimum": int(part["nilai"].max()) if len(part) else pd.NA,
-            "jumlah_opd": int(part["opd"].nunique()),
-            "jumlah_indikator": int(part["indikator"].nunique()),
-            "jumlah_nilai": len(part),
-        })
+        rows.append(
+            {
+                "pilar": code,
+                "rata_rata": round(float(part["nilai"].mean()), DIGITS) if len(part) else float("nan"),
+                "minimum": int(part["nilai"].min()) if len(part) else pd.NA,
+                "maksimum": int(part["nilai"].max()) if len(part) else pd.NA,
+                "jumlah_opd": int(part["opd"].nunique()),
+                "jumlah_indikator": int(part["indikator"].nunique()),
+                "jumlah_nilai": len(part),
+            }
+        )
     table = pd.DataFrame(rows, columns=PILLAR_COLUMNS)
     table[["minimum", "maksimum"]] = table[["minimum", "maksimum"]].astype("Int64")
     return table

@@ -63,11 +63,36 @@ SCORE_DIGITS = 4
 CRITERIA = ("kriteria_satu_tahun", "kriteria_jangka_pendek", "kriteria_dirasakan_warga", "kriteria_layanan_ada")
 
 ROADMAP_COLUMNS = [
-    "opd", "dimensi", "dimensi_label", "elemen", "elemen_label", "nama_program", "deskripsi", "sasaran",
-    "indikator", "target", "alasan_quick_win_opd", "anggaran", "sumber_dana", "tahun_mulai", "tahun_selesai",
-    "horizon", "dampak", "kesiapan",
-    "skor", "peringkat", "quick_win_usulan", *CRITERIA, "quick_win_candidate", "alasan_quick_win",
-    "peringkat_quick_win", "quick_win_dimensi", "quick_win_terpilih", PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN,
+    "opd",
+    "dimensi",
+    "dimensi_label",
+    "elemen",
+    "elemen_label",
+    "nama_program",
+    "deskripsi",
+    "sasaran",
+    "indikator",
+    "target",
+    "alasan_quick_win_opd",
+    "anggaran",
+    "sumber_dana",
+    "tahun_mulai",
+    "tahun_selesai",
+    "horizon",
+    "dampak",
+    "kesiapan",
+    "skor",
+    "peringkat",
+    "quick_win_usulan",
+    *CRITERIA,
+    "quick_win_candidate",
+    "alasan_quick_win",
+    "peringkat_quick_win",
+    "quick_win_dimensi",
+    "quick_win_terpilih",
+    PATH_COLUMN,
+    SHEET_COLUMN,
+    ROW_COLUMN,
 ]
 """Columns of build_roadmap(), in this order."""
 
@@ -113,6 +138,7 @@ def load_quick_win_rules() -> QuickWinRules:
 
 # ----------------------------------------------------------------------------------------------- horizons
 
+
 def horizons(period: PeriodLike, settings: Settings) -> dict[str, tuple[int, int]]:
     """Horizon name -> (first year, last year), in time order; horizons with no year in the period are left out."""
     short_end = min(period.start + settings.short_term_years - 1, period.end)
@@ -135,6 +161,7 @@ def horizon_of(year: int, spans: dict[str, tuple[int, int]]) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- score
+
 
 def _normalise_rating(values: pd.Series) -> pd.Series:
     """1-5 rating -> 0-1; missing counts as the neutral 3."""
@@ -163,6 +190,7 @@ def score(programs: pd.DataFrame) -> pd.Series:
 
 
 # ----------------------------------------------------------------------------------------------- quick wins
+
 
 def _matches(text: str, keywords: tuple[str, ...]) -> list[str]:
     """Keywords found at the start of a word of the folded text, in keyword-list order."""
@@ -206,7 +234,8 @@ def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | N
         "kriteria_jangka_pendek": f"dimulai {start}, di luar jangka pendek ({short_text})",
         "kriteria_dirasakan_warga": "manfaatnya belum tampak langsung dirasakan warga",
         "kriteria_layanan_ada": (
-            "membangun atau mengadakan infrastruktur baru" if infra
+            "membangun atau mengadakan infrastruktur baru"
+            if infra
             else "belum tampak meningkatkan layanan yang sudah ada"
         ),
     }
@@ -254,6 +283,7 @@ def _select_quick_wins(frame: pd.DataFrame, count: int) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------------------------- roadmap
 
+
 def _ensure_source_columns(programs: pd.DataFrame) -> pd.DataFrame:
     """Frames built by hand may lack _path/_sheet/_row: fill neutral values so sorting stays defined."""
     frame = programs.copy()
@@ -280,9 +310,12 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     el_label = {(d.code, e.code): e.label_id for d in taxonomy.dimensions for e in d.elements}
     frame["dimensi_label"] = frame["dimensi"].map(dim_label).astype(object)
     frame["elemen_label"] = pd.Series(
-        [el_label.get((d, e), pd.NA) if isinstance(e, str) else pd.NA
-         for d, e in zip(frame["dimensi"], frame["elemen"])],
-        index=frame.index, dtype=object,
+        [
+            el_label.get((d, e), pd.NA) if isinstance(e, str) else pd.NA
+            for d, e in zip(frame["dimensi"], frame["elemen"])
+        ],
+        index=frame.index,
+        dtype=object,
     )
     frame["_dim_order"] = frame["dimensi"].map(dim_order).fillna(len(dim_order)).astype(int)
     return frame

@@ -85,10 +85,18 @@ def run_summary_markdown(
         lines.append(f"- {note}")
     problem_files = [f for f in report.files if f.status != "ok"]
     if problem_files:
-        lines += ["", "## Berkas yang perlu perhatian", "", "| Berkas | Lembar | Status | Ditolak | Keterangan |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Berkas yang perlu perhatian",
+            "",
+            "| Berkas | Lembar | Status | Ditolak | Keterangan |",
+            "|---|---|---|---|---|",
+        ]
         for f in problem_files:
             message = (f.message or "").replace("|", "/").replace("\n", " ")
-            lines.append(f"| {f.path} | {f.sheet} | {STATUS_LABELS.get(f.status, f.status)} | {f.rows_rejected} | {message} |")
+            lines.append(
+                f"| {f.path} | {f.sheet} | {STATUS_LABELS.get(f.status, f.status)} | {f.rows_rejected} | {message} |"
+            )
     if figures is not None and len(figures):
         figures = figures_display(figures)
         lines += ["", "## Angka per dimensi", "", "| " + " | ".join(map(str, figures.columns)) + " |"]
@@ -102,11 +110,17 @@ def run_summary_markdown(
 
 def overall_summary_markdown(region: Region, results: dict[str, dict], portal_url: str) -> str:
     """The summary `bimtek-all` leaves: one row per stage (run, rows valid/rejected) with its portal page."""
-    lines = [f"# {region.name} - Tahap I-IV", "", "| Tahap | Run | Baris valid | Baris ditolak | Hasil |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"# {region.name} - Tahap I-IV",
+        "",
+        "| Tahap | Run | Baris valid | Baris ditolak | Hasil |",
+        "|---|---|---|---|---|",
+    ]
     base = portal_url.rstrip("/")
     for stage, result in results.items():
         run_id = result.get("run_id", "-")
         link = f"[buka di portal]({base}/hasil/{region.slug}/tahap-{stage}/{run_id})"
-        lines.append(f"| {stage} | {run_id} | {result.get('rows_valid', 0)} | {result.get('rows_rejected', 0)} | {link} |")
+        lines.append(
+            f"| {stage} | {run_id} | {result.get('rows_valid', 0)} | {result.get('rows_rejected', 0)} | {link} |"
+        )
     return "\n".join(lines) + "\n"

@@ -63,9 +63,11 @@ def _swot(matrix: pd.DataFrame) -> dict:
             for t in SWOT_TYPES.terms
         ]
         components.append({"code": component.code, "label": component.label, "count": len(mine), "types": types})
-    return {"statements": len(rows), "components": components, "types": [
-        {"code": t.code, "label": t.label} for t in SWOT_TYPES.terms
-    ]}
+    return {
+        "statements": len(rows),
+        "components": components,
+        "types": [{"code": t.code, "label": t.label} for t in SWOT_TYPES.terms],
+    }
 
 
 def _ideas(long: pd.DataFrame) -> dict:
@@ -74,20 +76,28 @@ def _ideas(long: pd.DataFrame) -> dict:
     rows = []
     for row in table_rows(long):
         element = cell_text(row["elemen"]) or ""
-        rows.append({
-            "opd": cell_text(row["opd"]) or "",
-            "dimensi": row["dimensi"],
-            "elemen_label": element_labels.get(element, element) or None,
-            "nama_program": cell_text(row["nama_program"]) or "",
-            "deskripsi": cell_text(row["deskripsi"]),
-            "quick_win": str(row["quick_win"]).strip().lower() == "true",
-        })
+        rows.append(
+            {
+                "opd": cell_text(row["opd"]) or "",
+                "dimensi": row["dimensi"],
+                "elemen_label": element_labels.get(element, element) or None,
+                "nama_program": cell_text(row["nama_program"]) or "",
+                "deskripsi": cell_text(row["deskripsi"]),
+                "quick_win": str(row["quick_win"]).strip().lower() == "true",
+            }
+        )
     per_dimension = ideas_per_dimension(pd.DataFrame(rows, columns=["opd", "dimensi", "quick_win"]))
     counts = {r["dimensi"]: r for r in table_rows(per_dimension)}
     dimensions = [
-        {"code": d.code, "label": d.label, "label_id": d.label_id, "ide": counts[d.label]["ide"],
-         "opd": counts[d.label]["opd"], "usulan_quick_win": counts[d.label]["usulan_quick_win"],
-         "rows": [r for r in rows if r["dimensi"] == d.code]}
+        {
+            "code": d.code,
+            "label": d.label,
+            "label_id": d.label_id,
+            "ide": counts[d.label]["ide"],
+            "opd": counts[d.label]["opd"],
+            "usulan_quick_win": counts[d.label]["usulan_quick_win"],
+            "rows": [r for r in rows if r["dimensi"] == d.code],
+        }
         for d in taxonomy.dimensions
     ]
     return {

@@ -26,8 +26,8 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
-from bimtek.books.templating import render_book
 from bimtek.books.narrative import Narrative, narrative_context, strategy_context
+from bimtek.books.templating import render_book
 from bimtek.core.formatting import rupiah_parts, shares
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
@@ -40,6 +40,7 @@ BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
 
 
 # ----------------------------------------------------------------------------------------------- context
+
 
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
@@ -83,8 +84,10 @@ def validation_numbers(summary: object, programs: int) -> dict:
         "rows_rejected": rows_rejected,
         "reject_share": _share(rows_rejected, rows_total),
         "files": len(data.get("files", []) or []),
-        "per_rule": [{"rule": r, "label": rule_label(r), "count": n}
-                     for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
+        "per_rule": [
+            {"rule": r, "label": rule_label(r), "count": n}
+            for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))
+        ],
     }
 
 
@@ -92,8 +95,10 @@ def with_shares(rows: list[dict], amount: str = "anggaran_total") -> list[dict]:
     """`rows` with `share` (of their sum, percentages adding up to 100,0%) and `anggaran_words` (amounts in the
     unit of their total, adding up to it) of the `amount` column: what a table with a total row prints."""
     amounts = [float(r[amount]) for r in rows]
-    return [{**r, "share": share, "anggaran_words": words}
-            for r, share, words in zip(rows, shares(amounts), rupiah_parts(amounts))]
+    return [
+        {**r, "share": share, "anggaran_words": words}
+        for r, share, words in zip(rows, shares(amounts), rupiah_parts(amounts))
+    ]
 
 
 def _funding_breakdown(funding_row: Mapping, sources: list[str]) -> list[dict]:
@@ -109,15 +114,29 @@ def _horizon_groups(rows: list[dict], spans: dict[str, tuple[int, int]]) -> list
     groups = []
     for name, (start, end) in spans.items():
         members = [r for r in rows if r["horizon"] == name]
-        groups.append({
-            "name": name, "start": start, "end": end, "tahun": _year_span(start, end), "rows": members,
-            "programs": len(members), "anggaran": sum(r["anggaran"] for r in members),
-        })
+        groups.append(
+            {
+                "name": name,
+                "start": start,
+                "end": end,
+                "tahun": _year_span(start, end),
+                "rows": members,
+                "programs": len(members),
+                "anggaran": sum(r["anggaran"] for r in members),
+            }
+        )
     return groups
 
 
-def _dimension_section(dim, dim_rows: list[dict], dim_total: Mapping, elements: list[dict],
-                       funding: list[dict], spans: dict, grand_total: float) -> dict:
+def _dimension_section(
+    dim,
+    dim_rows: list[dict],
+    dim_total: Mapping,
+    elements: list[dict],
+    funding: list[dict],
+    spans: dict,
+    grand_total: float,
+) -> dict:
     """Everything the template says about one dimension."""
     covered = [e for e in elements if not e["gap"]]
     candidates = sorted((r for r in dim_rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
@@ -188,12 +207,17 @@ def _quick_win_rows(rows: list[dict], final_order: list[tuple[str, str]] | None)
     return [{**r, "urutan": i} for i, r in enumerate(chosen, start=1)]
 
 
-def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation_summary: object = None,
-                   synthetic: bool | None = None,
-                   aggregates: Mapping[str, pd.DataFrame] | None = None,
-                   narrative: Narrative | None = None,
-                   analysis: Mapping[str, pd.DataFrame] | None = None,
-                   final_quick_wins: list[tuple[str, str]] | None = None) -> dict:
+def buku_2_context(
+    region,
+    roadmap: pd.DataFrame,
+    settings: Settings,
+    validation_summary: object = None,
+    synthetic: bool | None = None,
+    aggregates: Mapping[str, pd.DataFrame] | None = None,
+    narrative: Narrative | None = None,
+    analysis: Mapping[str, pd.DataFrame] | None = None,
+    final_quick_wins: list[tuple[str, str]] | None = None,
+) -> dict:
     """Everything Buku 2 shows, as plain Python values (no formatting yet; the template formats).
 
     `roadmap` is bimtek.analysis.roadmap.build_roadmap() output; `aggregates` is bimtek.analysis.aggregate.all_aggregates() output
@@ -215,16 +239,24 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
     elements = frame_records(aggs["by_element"])
     dimensions = [
-        {**_dimension_section(
-            dim, [r for r in rows if r["dimensi"] == dim.code], dim_totals[dim.label],
-            [e for e in elements if e["dimensi"] == dim.label],
-            _funding_breakdown(funding_rows[dim.label], sources), spans, grand_total,
-        ), "strategy": strategy_context(narrative, dim.code, dim.label)}
+        {
+            **_dimension_section(
+                dim,
+                [r for r in rows if r["dimensi"] == dim.code],
+                dim_totals[dim.label],
+                [e for e in elements if e["dimensi"] == dim.label],
+                _funding_breakdown(funding_rows[dim.label], sources),
+                spans,
+                grand_total,
+            ),
+            "strategy": strategy_context(narrative, dim.code, dim.label),
+        }
         for dim in taxonomy.dimensions
     ]
     candidates = sorted((r for r in rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
-    rejected_proposals = sorted((r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]),
-                                key=lambda r: r["peringkat"])
+    rejected_proposals = sorted(
+        (r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]), key=lambda r: r["peringkat"]
+    )
     final = final_quick_wins is not None
     selected = _quick_win_rows(rows, final_quick_wins)
     selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
@@ -232,8 +264,11 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
     opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
     return {
         "region": {"name": region.name, "province": region.province, "slug": region.slug},
-        "period": {"start": region.period.start, "end": region.period.end,
-                   "years": region.period.end - region.period.start + 1},
+        "period": {
+            "start": region.period.start,
+            "end": region.period.end,
+            "years": region.period.end - region.period.start + 1,
+        },
         "stage": {"number": 4 if final else 3, "label": "Tahap IV" if final else "Tahap III", "final": final},
         "stage_label": "Tahap IV" if final else "Tahap III",
         "synthetic": bool(region.synthetic if synthetic is None else synthetic),
@@ -254,15 +289,18 @@ def buku_2_context(region, roadmap: pd.DataFrame, settings: Settings, validation
             "quick_win_candidates": len(candidates),
         },
         "validation": validation_numbers(validation_summary, len(rows)),
-        "horizons": with_shares([{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])}
-                                 for h in frame_records(aggs["by_horizon"])]),
+        "horizons": with_shares(
+            [{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])} for h in frame_records(aggs["by_horizon"])]
+        ),
         "dimensions": with_shares(dimensions, "anggaran"),
         "programs": sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])) if rows else [],
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
         "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
         "budget_by_year": frame_records(aggs["budget_by_year"]),
-        "coverage": {"dimensions": [d.label for d in taxonomy.dimensions],
-                     "rows": frame_records(aggs["opd_dimension_coverage"])},
+        "coverage": {
+            "dimensions": [d.label for d in taxonomy.dimensions],
+            "rows": frame_records(aggs["opd_dimension_coverage"]),
+        },
         "gaps": frame_records(aggs["element_gaps"]),
         "quick_wins": {
             "count": settings.quick_win_count,

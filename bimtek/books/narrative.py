@@ -109,8 +109,12 @@ def strategy_context(narrative: Narrative, dimension: str, label: str) -> dict:
     """Template values of one dimension: each strategy field's paragraphs and its gap box."""
     return {
         "fields": [
-            {"name": name, "title": title, "paragraphs": texts,
-             "gap": gap(f"{title} {label}", sheet="Strategi Dimensi")}
+            {
+                "name": name,
+                "title": title,
+                "paragraphs": texts,
+                "gap": gap(f"{title} {label}", sheet="Strategi Dimensi"),
+            }
             for name, title in STRATEGY_FIELDS.items()
             for texts in [narrative.strategy(dimension)[name]]
         ],

@@ -46,17 +46,19 @@ def _dimension_sections(rows: list[dict], cells: pd.DataFrame) -> list[dict]:
         members = [r for r in rows if r["dimensi"] == dim.code]
         dim_cells = [c for c in cell_rows if c["dimensi"] == dim.label]
         elements = [{**c, "opd_list": _split(c["opd"])} for c in dim_cells if c["elemen"] != NO_ELEMENT]
-        sections.append({
-            "label": dim.label,
-            "label_id": dim.label_id,
-            "programs": len(members),
-            "anggaran": float(sum(r["anggaran"] for r in members)),
-            "opd": sorted({r["opd"] for r in members}, key=lambda s: (s.casefold(), s)),
-            "elements": elements,
-            "covered": [e for e in elements if e["programs"]],
-            "gaps": [e for e in elements if not e["programs"]],
-            "rows": members,
-        })
+        sections.append(
+            {
+                "label": dim.label,
+                "label_id": dim.label_id,
+                "programs": len(members),
+                "anggaran": float(sum(r["anggaran"] for r in members)),
+                "opd": sorted({r["opd"] for r in members}, key=lambda s: (s.casefold(), s)),
+                "elements": elements,
+                "covered": [e for e in elements if e["programs"]],
+                "gaps": [e for e in elements if not e["programs"]],
+                "rows": members,
+            }
+        )
     return sections
 
 
@@ -75,8 +77,16 @@ def _changes(changes: pd.DataFrame, available: bool) -> dict:
     }
 
 
-def mapping_context(region, programs: pd.DataFrame, cells: pd.DataFrame, changes: pd.DataFrame,
-                    contribution: pd.DataFrame, roadmap: pd.DataFrame, compared: bool, standalone: bool) -> dict:
+def mapping_context(
+    region,
+    programs: pd.DataFrame,
+    cells: pd.DataFrame,
+    changes: pd.DataFrame,
+    contribution: pd.DataFrame,
+    roadmap: pd.DataFrame,
+    compared: bool,
+    standalone: bool,
+) -> dict:
     """The `mapping` value of Buku 1 (and of the standalone chapter).
 
     `programs`: mapping.program_list; `cells`: mapping.per_dimension_element; `changes`: mapping.detect_changes;
@@ -125,8 +135,10 @@ def render_mapping_chapter(mapping: dict) -> tuple[str, str]:
 def quick_win_context(region, plan: pd.DataFrame, roadmap: pd.DataFrame) -> dict:
     """Context of templates/rencana-aksi-quick-win.md.j2 from quick_win_plan.action_plan and its roadmap."""
     steps = frame_records(plan)
-    reasons = {int(r["peringkat_quick_win"]): r["alasan_quick_win"]
-               for r in frame_records(roadmap[roadmap["quick_win_candidate"]])}
+    reasons = {
+        int(r["peringkat_quick_win"]): r["alasan_quick_win"]
+        for r in frame_records(roadmap[roadmap["quick_win_candidate"]])
+    }
     plans = []
     for urutan in sorted({s["urutan"] for s in steps}):
         own = [s for s in steps if s["urutan"] == urutan]

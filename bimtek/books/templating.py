@@ -29,8 +29,12 @@ from bimtek.core.values import is_missing
 
 BASE_HTML_TEMPLATE = "base.html.j2"
 MISSING_TEXT = "-"
-LAYOUTS = {"rancangan-perbup.md.j2": "legal", "lembar-komitmen.md.j2": "sheet", "paket-rakor.md.j2": "deck",
-           "buku-3-quick-wins.md.j2": "compact"}
+LAYOUTS = {
+    "rancangan-perbup.md.j2": "legal",
+    "lembar-komitmen.md.j2": "sheet",
+    "paket-rakor.md.j2": "deck",
+    "buku-3-quick-wins.md.j2": "compact",
+}
 """Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
 legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
 one-page form). Both print without cover and contents (bimtek.stages.deliverables). "deck": a 16:9 slide per
@@ -39,6 +43,7 @@ _EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</t
 
 
 # ----------------------------------------------------------------------------------------------- escaping
+
 
 class MarkdownText(str):
     """A string that is already Markdown: the template emits it as is."""
@@ -94,16 +99,32 @@ def markdown_environment() -> Environment:
 @lru_cache(maxsize=1)
 def html_environment() -> Environment:
     """Jinja environment of the HTML templates (the book wrapper, feedback letters and overview), autoescaped."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), undefined=StrictUndefined, autoescape=True,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(FILTERS)
     return env
 
 
 _INLINE_PATTERN_TRIGGERS = {
-    "backtick": "`\\", "escape": "\\", "reference": "[", "link": "[", "image_link": "[", "image_reference": "[",
-    "short_reference": "[", "short_image_ref": "[", "autolink": "<", "automail": "<", "linebreak": "\n",
-    "entity": "&", "em_strong": "*_",
+    "backtick": "`\\",
+    "escape": "\\",
+    "reference": "[",
+    "link": "[",
+    "image_link": "[",
+    "image_reference": "[",
+    "short_reference": "[",
+    "short_image_ref": "[",
+    "autolink": "<",
+    "automail": "<",
+    "linebreak": "\n",
+    "entity": "&",
+    "em_strong": "*_",
 }
 """Inline pattern of Python-Markdown -> characters one of its matches always contains."""
 _INLINE_TRIGGER = re.compile("[" + re.escape("".join(sorted(set("".join(_INLINE_PATTERN_TRIGGERS.values()))))) + "]")
@@ -147,6 +168,7 @@ def _layout_table(match: re.Match) -> str:
 
 # ----------------------------------------------------------------------------------------------- render
 
+
 def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
     """(Markdown, HTML) of any book template; `context` needs `synthetic` and `synthetic_notice`.
 
@@ -157,8 +179,16 @@ def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
     markdown_text = markdown_environment().get_template(template).render(**context)
     markdown_text = markdown_text.rstrip("\n") + "\n"
     body = markdown_to_html(markdown_text)
-    html = html_environment().get_template(BASE_HTML_TEMPLATE).render(
-        title=title, body=Markup(body), synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"],
-        stage_label=context.get("stage_label"), layout=LAYOUTS.get(template, "book"),
+    html = (
+        html_environment()
+        .get_template(BASE_HTML_TEMPLATE)
+        .render(
+            title=title,
+            body=Markup(body),
+            synthetic=context["synthetic"],
+            synthetic_notice=context["synthetic_notice"],
+            stage_label=context.get("stage_label"),
+            layout=LAYOUTS.get(template, "book"),
+        )
     )
     return markdown_text, html.rstrip("\n") + "\n"

@@ -25,8 +25,9 @@ def book_reference(chart, from_folder: str = "buku") -> str:
     return "../" * depth + f"{CHART_FOLDER}/{chart.name}.png"
 
 
-def masterplan_charts(roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame], region: Region,
-                      settings: Settings) -> dict[str, object]:
+def masterplan_charts(
+    roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame], region: Region, settings: Settings
+) -> dict[str, object]:
     """The Tahap III charts by role: overview, coverage, and one roadmap Gantt per dimension (code -> chart)."""
     from bimtek.analysis.roadmap import horizons
     from bimtek.charts.plots import opd_dimension_coverage_chart, programs_budget_by_dimension, roadmap_gantt
@@ -34,8 +35,14 @@ def masterplan_charts(roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame]
 
     spans = horizons(region.period, settings)
     gantt = {
-        d.code: roadmap_gantt(roadmap, region.period.start, region.period.end, horizons=spans, dimension=d.code,
-                              max_programs=settings.gantt_max_programs)
+        d.code: roadmap_gantt(
+            roadmap,
+            region.period.start,
+            region.period.end,
+            horizons=spans,
+            dimension=d.code,
+            max_programs=settings.gantt_max_programs,
+        )
         for d in load_taxonomy().dimensions
     }
     return {

@@ -87,6 +87,7 @@ class Chart:
 
 # ----------------------------------------------------------------------------------------------- helpers
 
+
 @contextmanager
 def _style() -> Iterator[None]:
     """The chart style, applied only while a chart is drawn and saved (global rcParams stay untouched)."""
@@ -150,6 +151,7 @@ def _label_bars(ax, bars, values, digits: int, suffix: str = "") -> None:
 
 # ----------------------------------------------------------------------------------------------- by dimension
 
+
 def _per_dimension(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     """`columns` summed per dimension code, all six dimensions in taxonomy order (unknown rows dropped)."""
     codes = frame["dimensi"].map(_dimension_code)
@@ -197,6 +199,7 @@ def programs_budget_by_dimension(by_dimension: pd.DataFrame) -> Chart:
 
 # ----------------------------------------------------------------------------------------------- readiness
 
+
 def _pillar_key(value: object) -> str:
     return " ".join(str(value).strip().lower().split())
 
@@ -233,8 +236,9 @@ def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
         ax = figure.add_subplot()
         y = list(range(len(keys)))
         bars = ax.barh(y, values, color="#123c69", height=0.55)
-        ax.bar_label(bars, labels=[angka(means[k], 2) if k in means else "belum dinilai" for k in keys],
-                     padding=4, fontsize=8)
+        ax.bar_label(
+            bars, labels=[angka(means[k], 2) if k in means else "belum dinilai" for k in keys], padding=4, fontsize=8
+        )
         ax.set_yticks(y, labels)
         ax.invert_yaxis()
         ax.set_xlim(0, 5.6)
@@ -248,19 +252,26 @@ def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
 
 # ----------------------------------------------------------------------------------------------- roadmap
 
+
 def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group)."""
     order = {code: i for i, code in enumerate(_dimension_labels())}
-    frame = pd.DataFrame({
-        "nama": roadmap["nama_program"],
-        "dim": roadmap["dimensi"].map(_dimension_code),
-        "mulai": _numbers(roadmap["tahun_mulai"]),
-        "selesai": _numbers(roadmap["tahun_selesai"]),
-        "kandidat": roadmap["quick_win_candidate"].fillna(False).astype(bool)
-        if "quick_win_candidate" in roadmap.columns else False,
-        "elemen": roadmap["elemen_label"] if "elemen_label" in roadmap.columns
-        else roadmap["elemen"] if "elemen" in roadmap.columns else "-",
-    })
+    frame = pd.DataFrame(
+        {
+            "nama": roadmap["nama_program"],
+            "dim": roadmap["dimensi"].map(_dimension_code),
+            "mulai": _numbers(roadmap["tahun_mulai"]),
+            "selesai": _numbers(roadmap["tahun_selesai"]),
+            "kandidat": roadmap["quick_win_candidate"].fillna(False).astype(bool)
+            if "quick_win_candidate" in roadmap.columns
+            else False,
+            "elemen": roadmap["elemen_label"]
+            if "elemen_label" in roadmap.columns
+            else roadmap["elemen"]
+            if "elemen" in roadmap.columns
+            else "-",
+        }
+    )
     frame = frame.dropna(subset=["mulai", "selesai"])
     if dimension is not None:
         frame = frame[frame["dim"] == _dimension_code(dimension)]
@@ -274,13 +285,27 @@ def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
         ax.axvspan(start, end + 1, color=BAND_COLORS[i % 2], zorder=0)
         ax.axvline(start, color="#b8c4d2", linewidth=0.8, zorder=1)
         years = f"{start}" if start == end else f"{start}\u2013{end}"
-        ax.text((start + end + 1) / 2, 1.0, f"{label}\n{years}", transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=7.5, color="#334455")
+        ax.text(
+            (start + end + 1) / 2,
+            1.0,
+            f"{label}\n{years}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="#334455",
+        )
 
 
-def roadmap_gantt(roadmap: pd.DataFrame, period_start: int, period_end: int, *,
-                  horizons: Mapping[str, tuple[int, int]] | None = None, dimension: str | None = None,
-                  max_programs: int = GANTT_MAX_PROGRAMS) -> Chart:
+def roadmap_gantt(
+    roadmap: pd.DataFrame,
+    period_start: int,
+    period_end: int,
+    *,
+    horizons: Mapping[str, tuple[int, int]] | None = None,
+    dimension: str | None = None,
+    max_programs: int = GANTT_MAX_PROGRAMS,
+) -> Chart:
     """One bar per program from tahun_mulai to tahun_selesai (inclusive), coloured by dimension.
 
     Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
@@ -329,19 +354,23 @@ def element_year_counts(rows: pd.DataFrame) -> pd.DataFrame:
     span = (rows["selesai"] - rows["mulai"] + 1).clip(lower=1).astype("int64").to_numpy()
     index = np.repeat(np.arange(len(rows)), span)
     offset = np.arange(len(index)) - np.repeat(np.cumsum(span) - span, span)
-    expanded = pd.DataFrame({
-        "dim": rows["dim"].to_numpy()[index],
-        "elemen": rows["elemen"].astype(str).to_numpy()[index],
-        "tahun": rows["mulai"].astype("int64").to_numpy()[index] + offset,
-        "kandidat": rows["kandidat"].to_numpy(dtype=bool)[index],
-    })
+    expanded = pd.DataFrame(
+        {
+            "dim": rows["dim"].to_numpy()[index],
+            "elemen": rows["elemen"].astype(str).to_numpy()[index],
+            "tahun": rows["mulai"].astype("int64").to_numpy()[index] + offset,
+            "kandidat": rows["kandidat"].to_numpy(dtype=bool)[index],
+        }
+    )
     counts = expanded.groupby(["dim", "elemen", "tahun"], sort=False).agg(
-        program=("kandidat", "size"), kandidat=("kandidat", "sum"))
+        program=("kandidat", "size"), kandidat=("kandidat", "sum")
+    )
     return counts.reset_index()
 
 
-def _element_gantt(name: str, title: str, rows: pd.DataFrame, period_start: int, period_end: int,
-                   spans: Mapping[str, tuple[int, int]]) -> Chart:
+def _element_gantt(
+    name: str, title: str, rows: pd.DataFrame, period_start: int, period_end: int, spans: Mapping[str, tuple[int, int]]
+) -> Chart:
     """One row per element: a cell per year with the number of programs running, shaded by that number."""
     counts = element_year_counts(rows)
     groups = list(dict.fromkeys(zip(counts["dim"], counts["elemen"])))
@@ -352,12 +381,22 @@ def _element_gantt(name: str, title: str, rows: pd.DataFrame, period_start: int,
     ax = figure.add_subplot()
     _draw_bands(ax, spans)
     y = [position[(d, e)] for d, e in zip(counts["dim"], counts["elemen"])]
-    colors = [to_rgba(DIMENSION_COLORS.get(d, OTHER_COLOR), 0.25 + 0.75 * n / peak)
-              for d, n in zip(counts["dim"], counts["program"])]
+    colors = [
+        to_rgba(DIMENSION_COLORS.get(d, OTHER_COLOR), 0.25 + 0.75 * n / peak)
+        for d, n in zip(counts["dim"], counts["program"])
+    ]
     ax.barh(y, 1.0, left=counts["tahun"], color=colors, height=0.7, zorder=2, edgecolor="white", linewidth=0.5)
     for row, year, n in zip(y, counts["tahun"], counts["program"]):
-        ax.text(year + 0.5, row, angka(int(n)), ha="center", va="center", fontsize=6.5, zorder=3,
-                color="white" if n / peak > 0.55 else "#111111")
+        ax.text(
+            year + 0.5,
+            row,
+            angka(int(n)),
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            zorder=3,
+            color="white" if n / peak > 0.55 else "#111111",
+        )
     labels = []
     for group in groups:
         n, qw = int(per_group.loc[group, "n"]), int(per_group.loc[group, "qw"])
@@ -395,11 +434,11 @@ def _gantt_legend(figure: Figure, rows: pd.DataFrame) -> None:
     handles = [Patch(facecolor=DIMENSION_COLORS[d], label=labels[d]) for d in present]
     if rows["kandidat"].any():
         handles.append(Patch(facecolor="white", edgecolor="#111111", hatch="////", label="Kandidat quick win"))
-    figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5,
-                  frameon=False)
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5, frameon=False)
 
 
 # ----------------------------------------------------------------------------------------------- coverage
+
 
 def _coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     """OPD x dimension-code counts from the wide aggregate (dimension label columns) or a long frame
@@ -407,11 +446,13 @@ def _coverage_matrix(coverage: pd.DataFrame) -> pd.DataFrame:
     codes = list(_dimension_labels())
     if "dimensi" in coverage.columns:
         count = next((c for c in ("programs", "jumlah", "count") if c in coverage.columns), None)
-        long = pd.DataFrame({
-            "opd": coverage["opd"].astype(str),
-            "code": coverage["dimensi"].map(_dimension_code),
-            "n": _numbers(coverage[count]).fillna(0.0) if count else 1.0,
-        }).dropna(subset=["code"])
+        long = pd.DataFrame(
+            {
+                "opd": coverage["opd"].astype(str),
+                "code": coverage["dimensi"].map(_dimension_code),
+                "n": _numbers(coverage[count]).fillna(0.0) if count else 1.0,
+            }
+        ).dropna(subset=["code"])
         order = list(dict.fromkeys(coverage["opd"].astype(str)))
         matrix = long.pivot_table(index="opd", columns="code", values="n", aggfunc="sum", fill_value=0.0)
         return matrix.reindex(index=order, columns=codes, fill_value=0.0).fillna(0.0)
@@ -448,8 +489,9 @@ def opd_dimension_coverage_chart(coverage: pd.DataFrame) -> Chart:
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        figure.colorbar(image, ax=ax, shrink=0.8, label="Jumlah program", format=_id_formatter(),
-                        ticks=MaxNLocator(integer=True))
+        figure.colorbar(
+            image, ax=ax, shrink=0.8, label="Jumlah program", format=_id_formatter(), ticks=MaxNLocator(integer=True)
+        )
         ax.set_title(title)
         return _save(name, figure)
 
@@ -465,6 +507,7 @@ def _annotate(ax, values) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- national
+
 
 def programs_across_regions(per_region: pd.DataFrame) -> Chart:
     """Box plot per dimension of the programs each region has (one point per region), all six dimensions.
@@ -483,8 +526,14 @@ def programs_across_regions(per_region: pd.DataFrame) -> Chart:
             return _no_data(name, title)
         figure = _figure(3.8)
         ax = figure.add_subplot()
-        boxes = ax.boxplot(values, vert=False, patch_artist=True, widths=0.55,
-                           medianprops={"color": "#111111"}, flierprops={"markersize": 3})
+        boxes = ax.boxplot(
+            values,
+            vert=False,
+            patch_artist=True,
+            widths=0.55,
+            medianprops={"color": "#111111"},
+            flierprops={"markersize": 3},
+        )
         for patch, code in zip(boxes["boxes"], labels):
             patch.set_facecolor(DIMENSION_COLORS[code])
             patch.set_alpha(0.75)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.text import fold_key
@@ -107,7 +107,7 @@ def _column_from_json(raw: dict) -> ColumnSpec:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_spec(dataset: str) -> DatasetSpec:
     """Read `schemas/columns/<dataset>.json` once per process (SpecError when missing or malformed)."""
     path = COLUMNS_DIR / f"{dataset}.json"

@@ -73,8 +73,9 @@ def rupiah(value: object) -> str:
         return f"Rp {_grouped(value if isinstance(value, int) else amount)}"
     whole = math.isclose(amount, float(half_up(amount)), abs_tol=0.005)
     pattern = "¤ #,##0" if whole else "¤ #,##0.00"
-    return format_currency(half_up(amount, 0 if whole else 2), "IDR", format=pattern, locale=LOCALE,
-                           currency_digits=False)
+    return format_currency(
+        half_up(amount, 0 if whole else 2), "IDR", format=pattern, locale=LOCALE, currency_digits=False
+    )
 
 
 def _round_to_scale(amount: float, digits: int) -> Decimal:
@@ -147,7 +148,7 @@ def apportion(values: list[object], digits: int = 0) -> list[Decimal]:
     floors = [(v / step).to_integral_value(rounding="ROUND_FLOOR") * step for v in exact]
     missing = int(((half_up(sum(exact), digits) - sum(floors)) / step).to_integral_value())
     order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:max(missing, 0)]:
+    for i in order[: max(missing, 0)]:
         floors[i] += step
     return [f.quantize(step) for f in floors]
 

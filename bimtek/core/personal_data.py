@@ -15,19 +15,64 @@ import unicodedata
 
 from bimtek.core.text import fold_key
 
-PERSONAL_WORDS = frozenset({
-    # phone and messaging
-    "hp", "handphone", "ponsel", "telepon", "telpon", "telp", "tlp", "tel", "phone", "telephone", "mobile",
-    "wa", "whatsapp", "kontak", "contact", "fax", "faks",
-    # e-mail
-    "email", "surel", "mail",
-    # identity numbers
-    "nip", "nik", "nrp", "ktp", "npwp", "kk", "paspor", "passport", "sim",
-    # address and birth
-    "alamat", "address", "domisili", "rt", "rw", "kodepos", "lahir", "ttl",
-})
-PERSONAL_PHRASES = ("nohp", "nomorhp", "notelp", "nomortelepon", "nowa", "nomorwa", "tanggallahir", "tempatlahir",
-                    "nomorinduk", "emailaddress", "nomorponsel")
+PERSONAL_WORDS = frozenset(
+    {
+        # phone and messaging
+        "hp",
+        "handphone",
+        "ponsel",
+        "telepon",
+        "telpon",
+        "telp",
+        "tlp",
+        "tel",
+        "phone",
+        "telephone",
+        "mobile",
+        "wa",
+        "whatsapp",
+        "kontak",
+        "contact",
+        "fax",
+        "faks",
+        # e-mail
+        "email",
+        "surel",
+        "mail",
+        # identity numbers
+        "nip",
+        "nik",
+        "nrp",
+        "ktp",
+        "npwp",
+        "kk",
+        "paspor",
+        "passport",
+        "sim",
+        # address and birth
+        "alamat",
+        "address",
+        "domisili",
+        "rt",
+        "rw",
+        "kodepos",
+        "lahir",
+        "ttl",
+    }
+)
+PERSONAL_PHRASES = (
+    "nohp",
+    "nomorhp",
+    "notelp",
+    "nomortelepon",
+    "nowa",
+    "nomorwa",
+    "tanggallahir",
+    "tempatlahir",
+    "nomorinduk",
+    "emailaddress",
+    "nomorponsel",
+)
 """Folded phrases recognised anywhere in a header (for headers written without spaces, e.g. "NoHP")."""
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -53,9 +53,7 @@ class Period(BaseModel):
             raise ValueError(f"end ({self.end}) lebih awal dari start ({self.start})")
         longest = get_settings().max_period_years
         if self.end - self.start + 1 > longest:
-            raise ValueError(
-                f"periode {self.start}-{self.end} lebih dari {longest} tahun (batas max_period_years)"
-            )
+            raise ValueError(f"periode {self.start}-{self.end} lebih dari {longest} tahun (batas max_period_years)")
         return self
 
     @property
@@ -216,8 +214,7 @@ class Region(BaseModel):
         return {
             "capital": self.capital,
             "officials": {
-                role: (official.model_dump() if official is not None else None)
-                for role, official in self.officials
+                role: (official.model_dump() if official is not None else None) for role, official in self.officials
             },
         }
 

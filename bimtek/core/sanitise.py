@@ -79,8 +79,9 @@ def safe_name(text: object, fallback: str = "tanpa-nama", max_bytes: int = NAME_
     return slug
 
 
-def unique_names(texts: Iterable[object], fallback: str = "tanpa-nama", max_bytes: int = NAME_MAX_BYTES,
-                 taken: Iterable[str] = ()) -> dict[object, str]:
+def unique_names(
+    texts: Iterable[object], fallback: str = "tanpa-nama", max_bytes: int = NAME_MAX_BYTES, taken: Iterable[str] = ()
+) -> dict[object, str]:
     """A distinct `safe_name` for each distinct text, case-insensitively unique within one folder.
 
     Texts are handled in sorted order (by their string form), so the same set of texts always gets the same

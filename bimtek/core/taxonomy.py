@@ -45,7 +45,7 @@ class Taxonomy:
         """Dimension code for free text ("Smart Living", "living", "SMART GOVERNMENT"), or None."""
         key = fold_key(text)
         if key.startswith("smart"):
-            key = key[len("smart"):]
+            key = key[len("smart") :]
         return self._dimension_lookup.get(key)
 
     def match_element(self, dimension: str, text: object) -> str | None:

@@ -50,28 +50,37 @@ class Vocabulary:
         return next((t.label for t in self.terms if t.code == code), code)
 
 
-PILLARS = Vocabulary("pilar", (
-    Term("struktur", "Struktur", ("structure",)),
-    Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
-    Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
-))
+PILLARS = Vocabulary(
+    "pilar",
+    (
+        Term("struktur", "Struktur", ("structure",)),
+        Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
+        Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
+    ),
+)
 """The three readiness pillars (domain: people and budget; networks and data center; plans and regulations)."""
 
-SWOT_COMPONENTS = Vocabulary("komponen SWOT", (
-    Term("alam", "Alam", ("nature", "sumber daya alam", "sda")),
-    Term("budaya", "Budaya", ("culture", "sosial budaya")),
-    Term("struktur", "Struktur", ("structure",)),
-    Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
-    Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
-))
+SWOT_COMPONENTS = Vocabulary(
+    "komponen SWOT",
+    (
+        Term("alam", "Alam", ("nature", "sumber daya alam", "sda")),
+        Term("budaya", "Budaya", ("culture", "sosial budaya")),
+        Term("struktur", "Struktur", ("structure",)),
+        Term("infrastruktur", "Infrastruktur", ("infrastructure",)),
+        Term("suprastruktur", "Suprastruktur", ("suprastructure", "superstructure", "superstruktur")),
+    ),
+)
 """The five components the Tahap I SWOT groups work on."""
 
-SWOT_TYPES = Vocabulary("jenis SWOT", (
-    Term("S", "Kekuatan", ("strength", "strengths", "kekuatan (s)")),
-    Term("W", "Kelemahan", ("weakness", "weaknesses", "kelemahan (w)")),
-    Term("O", "Peluang", ("opportunity", "opportunities", "peluang (o)")),
-    Term("T", "Ancaman", ("threat", "threats", "tantangan", "ancaman (t)")),
-))
+SWOT_TYPES = Vocabulary(
+    "jenis SWOT",
+    (
+        Term("S", "Kekuatan", ("strength", "strengths", "kekuatan (s)")),
+        Term("W", "Kelemahan", ("weakness", "weaknesses", "kelemahan (w)")),
+        Term("O", "Peluang", ("opportunity", "opportunities", "peluang (o)")),
+        Term("T", "Ancaman", ("threat", "threats", "tantangan", "ancaman (t)")),
+    ),
+)
 """Strengths, weaknesses, opportunities, threats; coded S/W/O/T."""
 
 SIGNED, UNSIGNED = "ditandatangani", "belum"
@@ -79,16 +88,22 @@ SIGNED, UNSIGNED = "ditandatangani", "belum"
 APPROVED, REVISION = "disetujui", "revisi"
 """Tahap IV review verdicts (approved or to revise)."""
 
-COMMITMENT_STATUSES = Vocabulary("status komitmen", (
-    Term(SIGNED, SIGNED, ("sudah ditandatangani", "signed", "ditanda tangani", "telah ditandatangani")),
-    Term(UNSIGNED, UNSIGNED, ("belum ditandatangani", "not signed", "unsigned")),
-))
+COMMITMENT_STATUSES = Vocabulary(
+    "status komitmen",
+    (
+        Term(SIGNED, SIGNED, ("sudah ditandatangani", "signed", "ditanda tangani", "telah ditandatangani")),
+        Term(UNSIGNED, UNSIGNED, ("belum ditandatangani", "not signed", "unsigned")),
+    ),
+)
 """Status of a Tahap IV commitment sheet; the intake dropdown offers the labels, validation folds the aliases."""
 
-REVIEW_STATUSES = Vocabulary("status reviu", (
-    Term(APPROVED, APPROVED, ("setuju", "approved")),
-    Term(REVISION, REVISION, ("perlu revisi", "revision")),
-))
+REVIEW_STATUSES = Vocabulary(
+    "status reviu",
+    (
+        Term(APPROVED, APPROVED, ("setuju", "approved")),
+        Term(REVISION, REVISION, ("perlu revisi", "revision")),
+    ),
+)
 """Verdict of a Tahap IV chapter review."""
 
 YES_NO = ("ya", "tidak")
@@ -132,12 +147,15 @@ def roman_to_int(text: str) -> int | None:
     return total if int_to_roman(total) == text.upper() else None
 
 
-NARRATIVE_PARTS = Vocabulary("bagian narasi", (
-    Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
-    Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
-    Term("visi", "Visi", ("vision", "visi smart city")),
-    Term("misi", "Misi", ("mission", "misi smart city")),
-    Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
-))
+NARRATIVE_PARTS = Vocabulary(
+    "bagian narasi",
+    (
+        Term("latar_belakang", "Latar belakang", ("latar belakang", "background")),
+        Term("gambaran_umum", "Gambaran umum daerah", ("gambaran umum", "profil daerah", "profil", "profile")),
+        Term("visi", "Visi", ("vision", "visi smart city")),
+        Term("misi", "Misi", ("mission", "misi smart city")),
+        Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+    ),
+)
 """The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
 order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""

@@ -59,8 +59,14 @@ TOC_PLACEHOLDER = "Klik kanan lalu pilih \u201cPerbarui Bidang\u201d (Update Fie
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _SKIPPED = {"head", "title", "style", "script", "nav", "template", "noscript"}
-_BLOCK_TEXT = {"p": "paragraph", "pre": "code", "figcaption": "caption", "caption": "caption",
-               "dt": "paragraph", "dd": "paragraph"}
+_BLOCK_TEXT = {
+    "p": "paragraph",
+    "pre": "code",
+    "figcaption": "caption",
+    "caption": "caption",
+    "dt": "paragraph",
+    "dd": "paragraph",
+}
 _LAYOUT = re.compile(r'<div class="layout-(legal|sheet)">')
 _AMOUNT_SPACE = re.compile(r"\bRp (?=\d)")
 CHAR_WIDTH = 0.7
@@ -73,6 +79,7 @@ _DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,(?P<data>.*)", re.IGNORE
 
 
 # ----------------------------------------------------------------------------------------------- block model
+
 
 @dataclass
 class Run:
@@ -139,6 +146,7 @@ def image_bytes(src: str, images: dict[str, bytes] | None) -> bytes | None:
 
 # ----------------------------------------------------------------------------------------------- HTML -> blocks
 
+
 class _BlockParser(HTMLParser):
     """Builds the block model from HTML (see module docstring)."""
 
@@ -185,8 +193,14 @@ class _BlockParser(HTMLParser):
 
     def _add_text(self, text: str) -> None:
         para = self._current_para()
-        para.runs.append(Run(text=text, bold=self._format["bold"] > 0, italic=self._format["italic"] > 0,
-                             code=self._format["code"] > 0 or para.kind == "code"))
+        para.runs.append(
+            Run(
+                text=text,
+                bold=self._format["bold"] > 0,
+                italic=self._format["italic"] > 0,
+                code=self._format["code"] > 0 or para.kind == "code",
+            )
+        )
 
     # -- tables
 
@@ -317,8 +331,11 @@ class _BlockParser(HTMLParser):
             return
         if self._skip:
             return
-        if tag in _HEADINGS or tag in _BLOCK_TEXT or tag in ("div", "section", "article", "main", "figure",
-                                                              "header", "footer", "aside", "dl"):
+        if (
+            tag in _HEADINGS
+            or tag in _BLOCK_TEXT
+            or tag in ("div", "section", "article", "main", "figure", "header", "footer", "aside", "dl")
+        ):
             self._close_para()
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
@@ -384,7 +401,7 @@ def _trim_runs(runs: list[Run]) -> None:
 
 
 def layout_of(html: str) -> str:
-    """"legal" or "sheet" when the body sits in <div class="layout-..."> (templates/base.html.j2), else "book"."""
+    """ "legal" or "sheet" when the body sits in <div class="layout-..."> (templates/base.html.j2), else "book"."""
     match = _LAYOUT.search(html)
     return match.group(1) if match else "book"
 
@@ -401,8 +418,10 @@ def parse_blocks(html: str, images: dict[str, bytes] | None = None) -> list:
 
 # ----------------------------------------------------------------------------------------------- Word helpers
 
+
 def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     """Append a complex field (PAGE, NUMPAGES, TOC ...) showing `placeholder` until Word/LibreOffice updates it."""
+
     def fld_char(kind: str):
         run = paragraph.add_run()
         element = OxmlElement("w:fldChar")
@@ -457,6 +476,7 @@ def _picture_size(data: bytes, max_width: int) -> tuple[int, int] | None:
 
 
 # ----------------------------------------------------------------------------------------------- column widths
+
 
 def _cell_text(cell: Cell) -> str:
     return " ".join(b.text for b in cell.blocks if isinstance(b, Para))
@@ -513,6 +533,7 @@ def _fix_widths(word_table, widths: list[int]) -> None:
 
 
 # ----------------------------------------------------------------------------------------------- blocks -> Word
+
 
 class _Writer:
     """Writes blocks into a python-docx Document (or into table cells)."""
@@ -607,16 +628,30 @@ class _Writer:
             word_cell = word_row.cells[position]
             if cell.colspan > 1:
                 word_cell = word_cell.merge(word_row.cells[min(position + cell.colspan, len(word_row.cells)) - 1])
-            self.blocks(word_cell, cell.blocks, in_table=not layout, bold=row.header,
-                        max_width=sum(widths[position:position + cell.colspan]), first_in_cell=True)
+            self.blocks(
+                word_cell,
+                cell.blocks,
+                in_table=not layout,
+                bold=row.header,
+                max_width=sum(widths[position : position + cell.colspan]),
+                first_in_cell=True,
+            )
             if layout and len(widths) <= 2:  # a signature block stays on one page
                 for paragraph in word_cell.paragraphs:
                     paragraph.paragraph_format.keep_with_next = True
                     paragraph.paragraph_format.space_after = Pt(0)
             position += cell.colspan
 
-    def blocks(self, container, blocks: list, *, in_table: bool = False, bold: bool = False,
-               max_width=TEXT_WIDTH, first_in_cell: bool = False) -> None:
+    def blocks(
+        self,
+        container,
+        blocks: list,
+        *,
+        in_table: bool = False,
+        bold: bool = False,
+        max_width=TEXT_WIDTH,
+        first_in_cell: bool = False,
+    ) -> None:
         first = container.paragraphs[0] if (in_table or first_in_cell) and container.paragraphs else None
         for block in blocks:
             if isinstance(block, Table):
@@ -630,6 +665,7 @@ class _Writer:
 
 
 # ----------------------------------------------------------------------------------------------- page furniture
+
 
 def _setup_section(document) -> None:
     section = document.sections[0]
@@ -747,9 +783,17 @@ def _core_properties(document, *, title: str, region_name: str, stage_label: str
     props.last_printed = created
 
 
-def book_docx(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-              images: dict[str, bytes] | None = None, created: dt.datetime | dt.date | None = None,
-              front_matter: bool = True) -> bytes:
+def book_docx(
+    html: str,
+    *,
+    title: str,
+    region_name: str,
+    stage_label: str,
+    synthetic: bool,
+    images: dict[str, bytes] | None = None,
+    created: dt.datetime | dt.date | None = None,
+    front_matter: bool = True,
+) -> bytes:
     """A Word document of the book: title page, table of contents field, then the converted HTML content.
 
     `images` maps an <img src> to picture bytes (PNG/JPEG) for images that are not data URIs. `created` is the

@@ -112,8 +112,7 @@ class _TableState:
 
 def _start_tag(tag: str, attrs: list[tuple[str, str | None]]) -> str:
     rendered = "".join(
-        f' {name}="{html_lib.escape(value, quote=True)}"' if value is not None else f" {name}"
-        for name, value in attrs
+        f' {name}="{html_lib.escape(value, quote=True)}"' if value is not None else f" {name}" for name, value in attrs
     )
     return f"<{tag}{rendered}>"
 
@@ -308,6 +307,7 @@ def split_book(html: str) -> BookParts:
 
 # ----------------------------------------------------------------------------------------------- assembly
 
+
 def css_string(text: str) -> str:
     """`text` as a quoted CSS string (for `content:` of the page margin boxes).
 
@@ -381,8 +381,16 @@ def _stylesheet(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def print_document(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-                   created: dt.date | None = None, front_matter: bool = True) -> str:
+def print_document(
+    html: str,
+    *,
+    title: str,
+    region_name: str,
+    stage_label: str,
+    synthetic: bool,
+    created: dt.date | None = None,
+    front_matter: bool = True,
+) -> str:
     """The full HTML WeasyPrint renders: cover + table of contents + book, with the print stylesheets.
 
     `front_matter=False` leaves out the cover and contents (a one-page sheet such as a commitment sheet)."""
@@ -397,11 +405,19 @@ def print_document(html: str, *, title: str, region_name: str, stage_label: str,
     ]
     if created is not None:
         stamp = created.isoformat()
-        meta += [f'<meta name="dcterms.created" content="{stamp}">',
-                 f'<meta name="dcterms.modified" content="{stamp}">']
-    head = "\n".join([*meta, f"<style>{_stylesheet(DEFAULTS_PATH)}</style>", *parts.head_styles,
-                      f"<style>{_stylesheet(STYLE_PATH)}</style>",
-                      f"<style>{page_css(region_name, stage_label, synthetic)}</style>"])
+        meta += [
+            f'<meta name="dcterms.created" content="{stamp}">',
+            f'<meta name="dcterms.modified" content="{stamp}">',
+        ]
+    head = "\n".join(
+        [
+            *meta,
+            f"<style>{_stylesheet(DEFAULTS_PATH)}</style>",
+            *parts.head_styles,
+            f"<style>{_stylesheet(STYLE_PATH)}</style>",
+            f"<style>{page_css(region_name, stage_label, synthetic)}</style>",
+        ]
+    )
     front = ""
     if front_matter:
         cover = cover_html(title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
@@ -446,7 +462,7 @@ def run_image_fetcher():
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
-            media_type = url[len("data:"):].split(";", 1)[0].split(",", 1)[0].strip().lower()
+            media_type = url[len("data:") :].split(";", 1)[0].split(",", 1)[0].strip().lower()
             if not url[:5].lower() == "data:" or media_type not in IMAGE_MEDIA_TYPES:
                 self.refused.append(url)
                 raise ValueError(f"Refused resource (only the run's own images are used): {url[:80]}")
@@ -455,8 +471,17 @@ def run_image_fetcher():
     return RunImageFetcher()
 
 
-def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synthetic: bool,
-             created: dt.date | None = None, front_matter: bool = True, fetcher=None) -> bytes:
+def book_pdf(
+    html: str,
+    *,
+    title: str,
+    region_name: str,
+    stage_label: str,
+    synthetic: bool,
+    created: dt.date | None = None,
+    front_matter: bool = True,
+    fetcher=None,
+) -> bytes:
     """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
 
     Images must be data: URIs (module doc: fetching). `created`, when given, is written as the PDF
@@ -467,7 +492,14 @@ def book_pdf(html: str, *, title: str, region_name: str, stage_label: str, synth
 
     _quiet_font_subsetting_warnings()
 
-    document = print_document(html, title=title, region_name=region_name, stage_label=stage_label,
-                              synthetic=synthetic, created=created, front_matter=front_matter)
+    document = print_document(
+        html,
+        title=title,
+        region_name=region_name,
+        stage_label=stage_label,
+        synthetic=synthetic,
+        created=created,
+        front_matter=front_matter,
+    )
     with _fixed_font_timestamp():
         return HTML(string=document, url_fetcher=fetcher or run_image_fetcher()).write_pdf()

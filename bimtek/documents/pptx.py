@@ -40,8 +40,9 @@ class Slide:
     """A PNG chart placed below the text."""
 
 
-def _text_box(slide, left, top, width, height, lines: list[str], size: int, bold: bool = False,
-              color: RGBColor | None = None) -> None:
+def _text_box(
+    slide, left, top, width, height, lines: list[str], size: int, bold: bool = False, color: RGBColor | None = None
+) -> None:
     frame = slide.shapes.add_textbox(left, top, width, height).text_frame
     frame.word_wrap = True
     for i, line in enumerate(lines):
@@ -71,8 +72,15 @@ def _table(slide, top, header: list[str], rows: list[list[str]]) -> Emu:
     return top + height
 
 
-def deck_pptx(slides: list[Slide], *, title: str, region_name: str, synthetic: bool,
-              synthetic_notice: str = "", created: dt.datetime | None = None) -> bytes:
+def deck_pptx(
+    slides: list[Slide],
+    *,
+    title: str,
+    region_name: str,
+    synthetic: bool,
+    synthetic_notice: str = "",
+    created: dt.datetime | None = None,
+) -> bytes:
     """A 16:9 deck: one slide per `Slide` (title band, lines, table, chart), a footer with the region name and,
     for a synthetic region, the notice in red on every slide."""
     deck = Presentation()
@@ -91,8 +99,9 @@ def deck_pptx(slides: list[Slide], *, title: str, region_name: str, synthetic: b
             room = HEIGHT - top - Mm(18)
             slide.shapes.add_picture(io.BytesIO(spec.image), MARGIN, top + Mm(2), height=room)
         footer = [region_name + (f" · {synthetic_notice}" if synthetic and synthetic_notice else "")]
-        _text_box(slide, MARGIN, HEIGHT - Mm(12), WIDTH - 2 * MARGIN, Mm(8), footer, 10,
-                  color=RED if synthetic else None)
+        _text_box(
+            slide, MARGIN, HEIGHT - Mm(12), WIDTH - 2 * MARGIN, Mm(8), footer, 10, color=RED if synthetic else None
+        )
     when = created or FIXED_DATE
     props = deck.core_properties
     props.title, props.author, props.last_modified_by, props.revision = title, region_name, "bimtek", 1

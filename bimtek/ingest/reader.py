@@ -71,6 +71,7 @@ logger = logging.getLogger(__name__)
 class LimitExceeded(Exception):
     """A file goes over one of the input limits; the message (Indonesian) names the limit."""
 
+
 RawRow = Sequence[object]
 
 
@@ -546,8 +547,7 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
         sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits))
     if sheets:
         return sheets + [
-            _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"'))
-            for title in headerless
+            _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"')) for title in headerless
         ]
     names = ", ".join(ws.title for ws in workbook.worksheets)
     if not any_content:
@@ -654,7 +654,9 @@ def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Sett
         return _build_sheet(path, "", header, _header_line(text, delimiter, header.row_index), records, limits)
     except csv.Error:
         return _failed(
-            path, "", "unreadable",
+            path,
+            "",
+            "unreadable",
             "Berkas CSV tidak dapat dibaca: strukturnya rusak (misalnya tanda kutip yang tidak ditutup). Buka di "
             "Excel dan simpan ulang sebagai CSV.",
         )
@@ -679,7 +681,9 @@ def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Set
         return _failed(path, "", "unreadable", "Berkas JSON tidak dapat dibaca: isinya bukan teks UTF-8.")
     except json.JSONDecodeError as exc:
         return _failed(
-            path, "", "unreadable",
+            path,
+            "",
+            "unreadable",
             f"Berkas JSON tidak dapat dibaca: penulisan JSON salah di baris {exc.lineno} kolom {exc.colno}.",
         )
     except ValueError:  # e.g. an integer of more digits than Python converts

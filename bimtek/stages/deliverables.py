@@ -91,9 +91,13 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
         folder = key.rsplit("/", 1)[0] + "/"
         html = embed_images(files[key].decode("utf-8"), files, folder)
         stage_label = f"{_stage_of(html) or STAGE_NAMES[stage]} Bimtek Smart City"
-        options = dict(title=_title_of(html, key), region_name=region.name, stage_label=stage_label,
-                       synthetic=region.synthetic,
-                       front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)))
+        options = dict(
+            title=_title_of(html, key),
+            region_name=region.name,
+            stage_label=stage_label,
+            synthetic=region.synthetic,
+            front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)),
+        )
         stem = key[: -len(".html")]
         if "pdf" in wanted:
             extra[f"{stem}.pdf"] = book_pdf(html, **options)
@@ -102,8 +106,9 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
     return extra
 
 
-def feedback_files(report: ValidationReport, results: list, region: Region,
-                   stage: int) -> tuple[dict[str, bytes], pd.DataFrame]:
+def feedback_files(
+    report: ValidationReport, results: list, region: Region, stage: int
+) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD)."""
     from bimtek.books.feedback import (

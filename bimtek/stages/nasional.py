@@ -15,12 +15,12 @@ import pandas as pd
 from openpyxl import Workbook
 
 from bimtek.analysis.national import RegionFigures, national_tables
-from bimtek.charts.plots import programs_across_regions
-from bimtek.books.templating import render_book
-from bimtek.core.vocabularies import SYNTHETIC_NOTICE
-from bimtek.charts.figures import book_reference, chart_files
-from bimtek.stages.output import StageOutput
 from bimtek.analysis.summary import table_rows
+from bimtek.books.templating import render_book
+from bimtek.charts.figures import book_reference, chart_files
+from bimtek.charts.plots import programs_across_regions
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.stages.output import StageOutput
 from bimtek.workbooks.xlsx import safe_sheet_name, set_widths, style_header, workbook_bytes
 
 TEMPLATE = "ringkasan-nasional.md.j2"
@@ -35,10 +35,13 @@ def national_context(tables: dict[str, pd.DataFrame], chart, synthetic: bool) ->
         "synthetic": synthetic,
         "synthetic_notice": SYNTHETIC_NOTICE,
         "totals": {
-            "regions": len(per_region), "complete": int((per_region["tahap_berisi"] == 4).sum()),
-            "rows_valid": valid, "rows_rejected": rejected,
+            "regions": len(per_region),
+            "complete": int((per_region["tahap_berisi"] == 4).sum()),
+            "rows_valid": valid,
+            "rows_rejected": rejected,
             "reject_share": rejected / (valid + rejected) if valid + rejected else 0.0,
-            "programs": int(per_region["program"].sum()), "anggaran": float(per_region["anggaran"].sum()),
+            "programs": int(per_region["program"].sum()),
+            "anggaran": float(per_region["anggaran"].sum()),
             "quick_wins": int(per_region["kandidat_quick_win"].sum()),
             "signed": int(per_region["komitmen_ditandatangani"].sum()),
             "commitments": int(per_region["komitmen_total"].sum()),
@@ -69,8 +72,9 @@ def build_nasional(figures: list[RegionFigures]) -> StageOutput:
     tables = national_tables(figures)
     chart = programs_across_regions(tables["per_region"])
     synthetic = any(f.synthetic for f in figures)
-    markdown, html = render_book(TEMPLATE, national_context(tables, chart, synthetic),
-                                 "Ringkasan Nasional Gerakan Menuju Smart City")
+    markdown, html = render_book(
+        TEMPLATE, national_context(tables, chart, synthetic), "Ringkasan Nasional Gerakan Menuju Smart City"
+    )
     files = {
         "nasional/per_daerah.csv": _csv(tables["per_region"]),
         "nasional/per_dimensi.csv": _csv(tables["per_dimension"]),
@@ -79,9 +83,14 @@ def build_nasional(figures: list[RegionFigures]) -> StageOutput:
         f"{DOCUMENT}.html": html.encode("utf-8"),
         **chart_files([chart]),
     }
-    return StageOutput(files=files, figures=tables["per_region"],
-                       highlights=[("Ringkasan nasional (HTML)", f"{DOCUMENT}.html"),
-                                   ("Ringkasan nasional (Excel)", "nasional/ringkasan-nasional.xlsx")])
+    return StageOutput(
+        files=files,
+        figures=tables["per_region"],
+        highlights=[
+            ("Ringkasan nasional (HTML)", f"{DOCUMENT}.html"),
+            ("Ringkasan nasional (Excel)", "nasional/ringkasan-nasional.xlsx"),
+        ],
+    )
 
 
 def _csv(frame: pd.DataFrame) -> bytes:

@@ -34,13 +34,13 @@ from bimtek.analysis.aggregate import by_dimension
 from bimtek.analysis.quick_win_plan import action_plan
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.books.buku_1 import buku_1_context, render_buku_1
-from bimtek.books.templating import MarkdownText
 from bimtek.books.tahap_2_books import (
     mapping_context,
     quick_win_context,
     render_mapping_chapter,
     render_quick_win_plans,
 )
+from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
@@ -128,8 +128,9 @@ def build_tahap_2(
     notes.append(f"Draf rencana aksi dibuat untuk {plan['urutan'].nunique()} kandidat quick win.")
     report = replace(report, notes=[*report.notes, *notes])
 
-    mapping = mapping_context(region, programs, cells, changes, contribution, roadmap,
-                              compared=ideas is not None, standalone=figures is None)
+    mapping = mapping_context(
+        region, programs, cells, changes, contribution, roadmap, compared=ideas is not None, standalone=figures is None
+    )
     buku_1_md, buku_1_html, buku_1_charts = revised_buku_1(region, figures, read_tahap_1_report(tahap_1), mapping)
     plan_md, plan_html = render_quick_win_plans(quick_win_context(region, plan, roadmap))
     files = {
@@ -161,8 +162,9 @@ def build_tahap_2(
     )
 
 
-def revised_buku_1(region: Region, figures: dict[str, pd.DataFrame] | None, tahap_1_report: dict | None,
-                   mapping: dict) -> tuple[str, str, dict[str, bytes]]:
+def revised_buku_1(
+    region: Region, figures: dict[str, pd.DataFrame] | None, tahap_1_report: dict | None, mapping: dict
+) -> tuple[str, str, dict[str, bytes]]:
     """(Markdown, HTML, chart files) of Buku 1 revised: Tahap I's book (its figures, validation numbers and the
     readiness chart, drawn again from the pillar means) with the mapping chapter; the chapter alone when Tahap I's
     figures are not available."""

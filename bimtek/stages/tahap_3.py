@@ -16,14 +16,14 @@ from bimtek.analysis.aggregate import all_aggregates
 from bimtek.analysis.mapping import merge_baseline
 from bimtek.analysis.roadmap import build_roadmap, horizons
 from bimtek.books.buku_2 import buku_2_context, render_buku_2
-from bimtek.books.templating import MarkdownText
-from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.books.narrative import (
     NARASI_KEY,
     STRATEGI_KEY,
     Narrative,
     narrative_from_rows,
 )
+from bimtek.books.templating import MarkdownText
+from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
@@ -52,26 +52,40 @@ def tahap_3_files(
     return files, roadmap, aggregates["by_dimension"]
 
 
-def masterplan_files(region: Region, roadmap: pd.DataFrame, settings: Settings, report: object,
-                     narrative: Narrative | None, analysis: dict[str, pd.DataFrame] | None,
-                     final_quick_wins: list[tuple[str, str]] | None = None,
-                     ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
+def masterplan_files(
+    region: Region,
+    roadmap: pd.DataFrame,
+    settings: Settings,
+    report: object,
+    narrative: Narrative | None,
+    analysis: dict[str, pd.DataFrame] | None,
+    final_quick_wins: list[tuple[str, str]] | None = None,
+) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Aggregates, charts, roadmap.xlsx and Buku 2 of a roadmap: Tahap III's draft, or (`final_quick_wins`, the
     (OPD, program) pairs in order) Tahap IV's final set, where the workbook and the book name those quick wins."""
     from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
     if final_quick_wins is not None:
         chosen = set(final_quick_wins)
-        roadmap = roadmap.assign(quick_win_terpilih=[(o, n) in chosen for o, n in
-                                                     zip(roadmap["opd"], roadmap["nama_program"])])
+        roadmap = roadmap.assign(
+            quick_win_terpilih=[(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
+        )
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
     charts = masterplan_charts(roadmap, aggregates, region, settings)
     if analysis and "kesiapan_pilar" in analysis:
         from bimtek.charts.plots import readiness_by_pillar_chart
 
         charts["readiness"] = readiness_by_pillar_chart(analysis["kesiapan_pilar"][["pilar", "rata_rata"]])
-    context = buku_2_context(region, roadmap, settings, report, aggregates=aggregates, narrative=narrative,
-                             analysis=analysis, final_quick_wins=final_quick_wins)
+    context = buku_2_context(
+        region,
+        roadmap,
+        settings,
+        report,
+        aggregates=aggregates,
+        narrative=narrative,
+        analysis=analysis,
+        final_quick_wins=final_quick_wins,
+    )
     context["charts"] = _chart_references(charts)
     markdown, html = render_buku_2(context)
     files = {f"aggregates/{name}.csv": csv_bytes(frame) for name, frame in aggregates.items()}
@@ -90,15 +104,20 @@ def narrative_files(narasi: pd.DataFrame, strategi: pd.DataFrame) -> dict[str, b
             return pd.DataFrame(columns=list(columns))
         return frame[list(columns)].reset_index(drop=True)
 
-    return {NARASI_KEY: csv_bytes(table(narasi, NARASI_COLUMNS)),
-            STRATEGI_KEY: csv_bytes(table(strategi, STRATEGI_COLUMNS))}
+    return {
+        NARASI_KEY: csv_bytes(table(narasi, NARASI_COLUMNS)),
+        STRATEGI_KEY: csv_bytes(table(strategi, STRATEGI_COLUMNS)),
+    }
 
 
 def _chart_references(charts: dict) -> dict:
     """Paths from buku/ to each chart's PNG, marked safe for the Markdown template."""
     return {
-        role: ({code: MarkdownText(book_reference(c)) for code, c in chart.items()} if isinstance(chart, dict)
-               else MarkdownText(book_reference(chart)))
+        role: (
+            {code: MarkdownText(book_reference(c)) for code, c in chart.items()}
+            if isinstance(chart, dict)
+            else MarkdownText(book_reference(chart))
+        )
         for role, chart in charts.items()
     }
 

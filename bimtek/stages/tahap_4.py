@@ -85,13 +85,18 @@ def _by_dimension_note(published: bytes | None, computed: pd.DataFrame) -> list[
     same = (
         list(frame.get("dimensi", [])) == list(computed["dimensi"])
         and list(frame.get("programs", [])) == list(computed["programs"])
-        and all(abs(float(a) - float(b)) < 0.5
-                for a, b in zip(frame.get("anggaran_total", []), computed["anggaran_total"]))
+        and all(
+            abs(float(a) - float(b)) < 0.5 for a, b in zip(frame.get("anggaran_total", []), computed["anggaran_total"])
+        )
     )
-    return [] if same else [
-        "Angka per dimensi Tahap III (aggregates/by_dimension.csv) berbeda dari roadmap; buku Tahap IV memakai "
-        "angka yang dihitung ulang dari roadmap/roadmap.csv."
-    ]
+    return (
+        []
+        if same
+        else [
+            "Angka per dimensi Tahap III (aggregates/by_dimension.csv) berbeda dari roadmap; buku Tahap IV memakai "
+            "angka yang dihitung ulang dari roadmap/roadmap.csv."
+        ]
+    )
 
 
 def build_tahap_4(
@@ -109,8 +114,19 @@ def build_tahap_4(
     masterplan, aggregates, charts = final_masterplan(region, roadmap, settings, previous, final_keys)
     status = fin.commitment_status(roadmap, combined_valid(results, "komitmen"), region.opd_names)
     review = combined_valid(results, "review")
-    context = finalisation_context(region, settings, roadmap, aggregates, choice, status, review, report, previous,
-                                   buku_2_markdown=masterplan[f"{BUKU_2}.md"], charts=charts)
+    context = finalisation_context(
+        region,
+        settings,
+        roadmap,
+        aggregates,
+        choice,
+        status,
+        review,
+        report,
+        previous,
+        buku_2_markdown=masterplan[f"{BUKU_2}.md"],
+        charts=charts,
+    )
 
     files: dict[str, bytes] = {
         "validation/report.json": report_json(report),

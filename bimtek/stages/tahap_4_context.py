@@ -45,6 +45,7 @@ def region_words(region: Region) -> dict:
 
 # ----------------------------------------------------------------------------------------------- context
 
+
 def _share(part: float, whole: float) -> float:
     return float(part) / float(whole) if whole else 0.0
 
@@ -62,10 +63,14 @@ def _validation(report: ValidationReport) -> dict:
     for rejection in report.rejections:
         per_rule[rejection.rule] = per_rule.get(rejection.rule, 0) + 1
     return {
-        "rows_total": report.rows_total, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected,
+        "rows_total": report.rows_total,
+        "rows_valid": report.rows_valid,
+        "rows_rejected": report.rows_rejected,
         "files": len(report.files),
-        "per_rule": [{"rule": r, "label": rule_label(r), "count": n}
-                     for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))],
+        "per_rule": [
+            {"rule": r, "label": rule_label(r), "count": n}
+            for r, n in sorted(per_rule.items(), key=lambda x: (-x[1], x[0]))
+        ],
     }
 
 
@@ -74,10 +79,22 @@ def _dimension_horizon_matrix(rows: list[dict], spans: dict) -> list[dict]:
     out = []
     for dim in load_taxonomy().dimensions:
         members = [r for r in rows if r["dimensi"] == dim.code]
-        cells = [{"programs": sum(1 for r in members if r["horizon"] == h),
-                  "anggaran": sum(r["anggaran"] for r in members if r["horizon"] == h)} for h in spans]
-        out.append({"code": dim.code, "label": dim.label, "cells": cells, "programs": len(members),
-                    "anggaran": sum(r["anggaran"] for r in members)})
+        cells = [
+            {
+                "programs": sum(1 for r in members if r["horizon"] == h),
+                "anggaran": sum(r["anggaran"] for r in members if r["horizon"] == h),
+            }
+            for h in spans
+        ]
+        out.append(
+            {
+                "code": dim.code,
+                "label": dim.label,
+                "cells": cells,
+                "programs": len(members),
+                "anggaran": sum(r["anggaran"] for r in members),
+            }
+        )
     return out
 
 
@@ -92,13 +109,21 @@ def _book_list(previous: PreviousFiles) -> list[dict]:
     buku_1_stage = book_source(previous, BUKU_1, (2, 1))
     stage_names = {1: "Tahap I", 2: "Tahap II (revisi)"}
     return [
-        {"title": "Buku 1 Analisis Strategis", "key": f"{BUKU_1}.html", "available": buku_1_stage is not None,
-         "origin": stage_names.get(buku_1_stage, "")},
+        {
+            "title": "Buku 1 Analisis Strategis",
+            "key": f"{BUKU_1}.html",
+            "available": buku_1_stage is not None,
+            "origin": stage_names.get(buku_1_stage, ""),
+        },
         {"title": "Buku 2 Masterplan", "key": f"{BUKU_2}.html", "available": True, "origin": "Tahap IV"},
         {"title": "Buku 3 Quick Win", "key": "buku/buku-3-quick-wins.html", "available": True, "origin": "Tahap IV"},
         {"title": "Buku 4 Peta Jalan", "key": "buku/buku-4-roadmap.html", "available": True, "origin": "Tahap IV"},
-        {"title": "Ringkasan Eksekutif", "key": "buku/ringkasan-eksekutif.html", "available": True,
-         "origin": "Tahap IV"},
+        {
+            "title": "Ringkasan Eksekutif",
+            "key": "buku/ringkasan-eksekutif.html",
+            "available": True,
+            "origin": "Tahap IV",
+        },
     ]
 
 
@@ -106,8 +131,11 @@ def _owner_commitments(status: pd.DataFrame, owners: set[str]) -> dict:
     """Signatures among the OPD that own a program (the OPD that get a commitment sheet)."""
     rows = [r for r in table_rows(status) if r["opd"] in owners]
     signed = [r for r in rows if r["status"] == SIGNED]
-    return {"signed": len(signed), "total": len(owners),
-            "unsigned": sorted(owners - {r["opd"] for r in signed}, key=lambda s: (s.casefold(), s))}
+    return {
+        "signed": len(signed),
+        "total": len(owners),
+        "unsigned": sorted(owners - {r["opd"] for r in signed}, key=lambda s: (s.casefold(), s)),
+    }
 
 
 def finalisation_context(
@@ -131,22 +159,33 @@ def finalisation_context(
     rows = with_years(table_rows(roadmap))
     total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
     by_dim = with_shares(table_rows(aggregates["by_dimension"]))
-    by_horizon = with_shares([
-        {**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
-         "rows": sorted((r for r in rows if r["horizon"] == h["horizon"]), key=lambda r: r["peringkat"])}
-        for h in table_rows(aggregates["by_horizon"])
-    ])
+    by_horizon = with_shares(
+        [
+            {
+                **h,
+                "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"]),
+                "rows": sorted((r for r in rows if r["horizon"] == h["horizon"]), key=lambda r: r["peringkat"]),
+            }
+            for h in table_rows(aggregates["by_horizon"])
+        ]
+    )
     funding = aggregates["budget_by_funding"]
     funding_total = funding[funding["dimensi"] == TOTAL_LABEL]
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
-    funding_rows = with_shares([
-        {"sumber": s, "anggaran": float(funding_total[s].iloc[0])}
-        for s in sources if len(funding_total) and float(funding_total[s].iloc[0]) > 0
-    ], "anggaran")
+    funding_rows = with_shares(
+        [
+            {"sumber": s, "anggaran": float(funding_total[s].iloc[0])}
+            for s in sources
+            if len(funding_total) and float(funding_total[s].iloc[0]) > 0
+        ],
+        "anggaran",
+    )
     finals = with_years(table_rows(choice.frame))
     final_keys = {(r["opd"], r["nama_program"]) for r in finals}
-    others = sorted((r for r in rows if r["quick_win_candidate"] and (r["opd"], r["nama_program"]) not in final_keys),
-                    key=lambda r: r["peringkat_quick_win"])
+    others = sorted(
+        (r for r in rows if r["quick_win_candidate"] and (r["opd"], r["nama_program"]) not in final_keys),
+        key=lambda r: r["peringkat_quick_win"],
+    )
     status_rows = table_rows(status)
     owners = set(roadmap["opd"]) if len(roadmap) else set()
     unsigned = table_rows(fin.unsigned_opd(status))
@@ -154,8 +193,11 @@ def finalisation_context(
     calendar = {k: v.isoformat() for k, v in region.calendar.items()}
     return {
         "region": region_words(region),
-        "period": {"start": region.period.start, "end": region.period.end,
-                   "years": region.period.end - region.period.start + 1},
+        "period": {
+            "start": region.period.start,
+            "end": region.period.end,
+            "years": region.period.end - region.period.start + 1,
+        },
         "calendar": {"tahap_4": calendar.get("tahap-4"), "rakor": calendar.get("rakor")},
         "synthetic": bool(region.synthetic),
         "synthetic_notice": SYNTHETIC_NOTICE,

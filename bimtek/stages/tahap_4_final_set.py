@@ -14,8 +14,8 @@ import json
 
 import pandas as pd
 
-from bimtek.books.templating import MarkdownText, render_book
 from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
+from bimtek.books.templating import MarkdownText, render_book
 from bimtek.charts.figures import CHART_FOLDER
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
@@ -43,18 +43,25 @@ RAKOR = "rakor/paket-rakor"
 MISSING_BUKU_1 = "Buku 1 Analisis Strategis belum diterbitkan pada Tahap I/II; set buku final belum memuatnya."
 
 
-def final_masterplan(region: Region, roadmap: pd.DataFrame, settings: Settings, previous: PreviousFiles,
-                     final_keys: list[tuple[str, str]]) -> tuple[dict[str, bytes], dict[str, pd.DataFrame], dict]:
+def final_masterplan(
+    region: Region,
+    roadmap: pd.DataFrame,
+    settings: Settings,
+    previous: PreviousFiles,
+    final_keys: list[tuple[str, str]],
+) -> tuple[dict[str, bytes], dict[str, pd.DataFrame], dict]:
     """(files, aggregates, chart references) of the final Buku 2, roadmap workbook/CSV, aggregates and charts."""
     report_bytes = previous.get(3, REPORT_KEY)
     report = json.loads(report_bytes) if report_bytes else None
     narrative = read_narrative(previous.get(3, NARASI_KEY), previous.get(3, STRATEGI_KEY))
     tahap_1 = {key: data for (stage, key), data in previous.files.items() if stage == 1 and data is not None}
-    files, aggregates = masterplan_files(region, roadmap, settings, report, narrative, read_figures(tahap_1),
-                                         final_quick_wins=final_keys)
+    files, aggregates = masterplan_files(
+        region, roadmap, settings, report, narrative, read_figures(tahap_1), final_quick_wins=final_keys
+    )
     chosen = set(final_keys)
-    final_roadmap = roadmap.assign(quick_win_terpilih=[(o, n) in chosen for o, n in
-                                                       zip(roadmap["opd"], roadmap["nama_program"])])
+    final_roadmap = roadmap.assign(
+        quick_win_terpilih=[(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
+    )
     files["roadmap/roadmap.csv"] = csv_bytes(final_roadmap)
     return files, aggregates, chart_references(files)
 
@@ -104,35 +111,71 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
     rakor = f" · Rapat koordinasi {tanggal(context['calendar']['rakor'])}" if context["calendar"]["rakor"] else ""
     finals = context["quick_wins"]["rows"]
     slides = [
-        Slide("Paket Rakor Gerakan Menuju Smart City", [
-            f"{words['name']} · Provinsi {words['province']}{rakor}",
-            f"Masterplan Smart City {period['start']}–{period['end']}: {angka(s['programs'])} program, "
-            f"{rupiah_words(s['anggaran'])}, {angka(len(finals))} quick win final.",
-        ]),
-        Slide("1. Profil singkat", table=(["Uraian", "Nilai"], [
-            ["Periode masterplan", f"{period['start']}–{period['end']} ({period['years']} tahun)"],
-            ["Program", f"{angka(s['programs'])} program dari {angka(s['opd'])} OPD pemilik program"],
-            ["Total anggaran", rupiah_words(s["anggaran"])],
-            ["Dimensi tercakup", f"{s['dimensions_covered']} dari {s['dimensions_total']}"],
-            ["Lembar komitmen ditandatangani",
-             f"{angka(owners['signed'])} dari {angka(owners['total'])} OPD pemilik program"],
-            ["Bab masih direvisi", f"{angka(review['revisi'])} dari {angka(review['total'])} bab"],
-        ])),
+        Slide(
+            "Paket Rakor Gerakan Menuju Smart City",
+            [
+                f"{words['name']} · Provinsi {words['province']}{rakor}",
+                f"Masterplan Smart City {period['start']}–{period['end']}: {angka(s['programs'])} program, "
+                f"{rupiah_words(s['anggaran'])}, {angka(len(finals))} quick win final.",
+            ],
+        ),
+        Slide(
+            "1. Profil singkat",
+            table=(
+                ["Uraian", "Nilai"],
+                [
+                    ["Periode masterplan", f"{period['start']}–{period['end']} ({period['years']} tahun)"],
+                    ["Program", f"{angka(s['programs'])} program dari {angka(s['opd'])} OPD pemilik program"],
+                    ["Total anggaran", rupiah_words(s["anggaran"])],
+                    ["Dimensi tercakup", f"{s['dimensions_covered']} dari {s['dimensions_total']}"],
+                    [
+                        "Lembar komitmen ditandatangani",
+                        f"{angka(owners['signed'])} dari {angka(owners['total'])} OPD pemilik program",
+                    ],
+                    ["Bab masih direvisi", f"{angka(review['revisi'])} dari {angka(review['total'])} bab"],
+                ],
+            ),
+        ),
         Slide("2. Enam dimensi Smart City", image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png")),
-        Slide("3. Peta Jalan", table=(["Tahapan", "Tahun", "Program", "Anggaran", "Porsi"], [
-            [h["horizon"], h["tahun"], angka(h["programs"]), h["anggaran_words"], persen(h["share"])]
-            for h in context["horizons"]
-        ])),
-        Slide("4. Quick win final", table=(["No", "Quick win", "OPD", "Tahun", "Anggaran", "Target"], [
-            [str(q["urutan"]), q["nama_program"], q["opd"], q["tahun"], rupiah_words(q["anggaran"]),
-             q.get("target") or "belum diisi"] for q in finals
-        ])),
-        Slide("5. Tindak lanjut", [
-            *([f"Lembar komitmen yang belum ditandatangani: {'; '.join(owners['unsigned'])}."]
-              if owners["unsigned"] else []),
-            *(f"Revisi {b['bab']}: {b['catatan'] or 'tanpa catatan'}" for b in review["revisions"]),
-            f"Penetapan masterplan sebagai {words['regulation']} (rancangan terlampir dalam set buku final).",
-        ]),
+        Slide(
+            "3. Peta Jalan",
+            table=(
+                ["Tahapan", "Tahun", "Program", "Anggaran", "Porsi"],
+                [
+                    [h["horizon"], h["tahun"], angka(h["programs"]), h["anggaran_words"], persen(h["share"])]
+                    for h in context["horizons"]
+                ],
+            ),
+        ),
+        Slide(
+            "4. Quick win final",
+            table=(
+                ["No", "Quick win", "OPD", "Tahun", "Anggaran", "Target"],
+                [
+                    [
+                        str(q["urutan"]),
+                        q["nama_program"],
+                        q["opd"],
+                        q["tahun"],
+                        rupiah_words(q["anggaran"]),
+                        q.get("target") or "belum diisi",
+                    ]
+                    for q in finals
+                ],
+            ),
+        ),
+        Slide(
+            "5. Tindak lanjut",
+            [
+                *(
+                    [f"Lembar komitmen yang belum ditandatangani: {'; '.join(owners['unsigned'])}."]
+                    if owners["unsigned"]
+                    else []
+                ),
+                *(f"Revisi {b['bab']}: {b['catatan'] or 'tanpa catatan'}" for b in review["revisions"]),
+                f"Penetapan masterplan sebagai {words['regulation']} (rancangan terlampir dalam set buku final).",
+            ],
+        ),
     ]
     return slides
 
@@ -142,6 +185,11 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     from bimtek.documents.pptx import deck_pptx
 
     title = DOCUMENTS[RAKOR][1].format(**context["region"])
-    data = deck_pptx(rakor_slides(context, files), title=title, region_name=context["region"]["name"],
-                     synthetic=context["synthetic"], synthetic_notice=context["synthetic_notice"])
+    data = deck_pptx(
+        rakor_slides(context, files),
+        title=title,
+        region_name=context["region"]["name"],
+        synthetic=context["synthetic"],
+        synthetic_notice=context["synthetic_notice"],
+    )
     return {f"{RAKOR}.pptx": data}

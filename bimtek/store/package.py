@@ -350,8 +350,14 @@ class RunClaim:
 
     def acquire(self, *, overwrite: bool = False, now: datetime | None = None) -> None:
         """Hold the folder or raise `RunExistsError` (published, or claimed by another live writer)."""
-        record = to_json_bytes({"token": self.token, "host": socket.gethostname(), "pid": os.getpid(),
-                                "claimed_at": (now or datetime.now(UTC)).isoformat(timespec="seconds")})
+        record = to_json_bytes(
+            {
+                "token": self.token,
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+                "claimed_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+            }
+        )
         generation = 0
         while True:
             if self.location.create_exclusive(self.key(generation), record, "application/json"):
@@ -420,8 +426,9 @@ def _remove_leftovers(run_location: Location, outputs: dict[str, bytes]) -> None
             run_location.delete(key)
 
 
-def _write_run(run_location: Location, outputs: dict[str, bytes], bundle: bytes, manifest: bytes,
-               claim: RunClaim) -> list[str]:
+def _write_run(
+    run_location: Location, outputs: dict[str, bytes], bundle: bytes, manifest: bytes, claim: RunClaim
+) -> list[str]:
     """Write outputs (sorted), then bundle.zip, then (claim still held) manifest.json; return the keys in order."""
     written = []
     for key in sorted(outputs):

@@ -150,8 +150,9 @@ class Location(ABC):
         """The location as a URL or path a user can recognise (and pass back to `open_location`)."""
 
     @abstractmethod
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
-             include_hidden: bool = False) -> list[str]:
+    def list(
+        self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False, include_hidden: bool = False
+    ) -> list[str]:
         """All keys under the location, recursive and sorted, hidden entries skipped.
 
         `include_hidden` lists hidden entries too (a hidden local folder as one key, not descended into).
@@ -240,8 +241,9 @@ class LocalLocation(Location):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*normalize_key(key).split("/"))
 
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
-             include_hidden: bool = False) -> list[str]:
+    def list(
+        self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False, include_hidden: bool = False
+    ) -> list[str]:
         if not self.root.exists():
             if missing_ok:
                 return []
@@ -452,8 +454,9 @@ class S3Location(Location):
         key = normalize_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def list(self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False,
-             include_hidden: bool = False) -> list[str]:
+    def list(
+        self, suffixes: tuple[str, ...] | None = None, *, missing_ok: bool = False, include_hidden: bool = False
+    ) -> list[str]:
         try:
             keys = list(self._iter_keys())
         except LocationNotFoundError:
@@ -521,8 +524,9 @@ class S3Location(Location):
     def create_exclusive(self, key: str, data: bytes, content_type: str | None = None) -> bool:
         content_type = content_type or guess_content_type(key)
         try:
-            self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type,
-                                   IfNoneMatch="*")
+            self.client.put_object(
+                Bucket=self.bucket, Key=self._key(key), Body=data, ContentType=content_type, IfNoneMatch="*"
+            )
         except _boto_errors() as exc:
             if _error_code(exc) in _ALREADY_EXISTS_CODES:
                 return False
@@ -575,4 +579,3 @@ def _error_code(exc: BaseException) -> str | None:
     if not isinstance(response, dict):
         return None
     return str(response.get("Error", {}).get("Code", "")) or None
-

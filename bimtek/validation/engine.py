@@ -74,7 +74,7 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
         part = int(np.searchsorted(bounds, failure.rid, side="right")) - 1
         per_sheet.setdefault(part, []).append(replace(failure, rid=failure.rid - int(bounds[part])))
     for part, index in enumerate(pending):
-        piece = normalized.iloc[bounds[part]:bounds[part + 1]].reset_index(drop=True)
+        piece = normalized.iloc[bounds[part] : bounds[part + 1]].reset_index(drop=True)
         piece[RID_COLUMN] = np.arange(len(piece), dtype="int64")
         _record_verdicts(results[index], sheets[index], rules, piece, per_sheet.get(part, []), region)
     return results
@@ -95,9 +95,16 @@ def _screened(sheet: Sheet, rules: DatasetRules, region: Region, dataset: str) -
     frame = sheet.frame.reset_index(drop=True)
     raw, headers = raw_rows(sheet, spec)
     result = SheetResult(
-        path=sheet.path, sheet=sheet.sheet, dataset=dataset, valid=empty_valid(rules), rejected=raw.iloc[0:0],
-        rejections=[], file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0), raw=raw,
-        headers=headers, sender=sheet.sender,
+        path=sheet.path,
+        sheet=sheet.sheet,
+        dataset=dataset,
+        valid=empty_valid(rules),
+        rejected=raw.iloc[0:0],
+        rejections=[],
+        file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0),
+        raw=raw,
+        headers=headers,
+        sender=sheet.sender,
     )
     if sheet.status != "ok" or frame.empty:
         status = sheet.status if sheet.status != "ok" else "empty"
@@ -121,7 +128,11 @@ def _screened(sheet: Sheet, rules: DatasetRules, region: Region, dataset: str) -
 
 
 def _record_verdicts(
-    result: SheetResult, sheet: Sheet, rules: DatasetRules, normalized: pd.DataFrame, failures: list[Failure],
+    result: SheetResult,
+    sheet: Sheet,
+    rules: DatasetRules,
+    normalized: pd.DataFrame,
+    failures: list[Failure],
     region: Region,
 ) -> None:
     """Fill `result` from the Sheet's normalized rows and its failures (rids local to the Sheet)."""
@@ -229,5 +240,7 @@ def typed_valid(
     typed = rules.typer(normalized, spec, list(rules.typed_columns))
     typed[PATH_COLUMN] = pd.Series(sheet.path if sheet else "", index=typed.index, dtype="str")
     typed[SHEET_COLUMN] = pd.Series(sheet.sheet if sheet else "", index=typed.index, dtype="str")
-    typed[ROW_COLUMN] = pd.Series(rows.to_numpy()[normalized.index.to_numpy(dtype="int64")], index=typed.index, dtype="int64")
+    typed[ROW_COLUMN] = pd.Series(
+        rows.to_numpy()[normalized.index.to_numpy(dtype="int64")], index=typed.index, dtype="int64"
+    )
     return typed

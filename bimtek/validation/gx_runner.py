@@ -145,5 +145,3 @@ def _exception_message(info: object) -> str | None:
         if isinstance(value, dict) and value.get("raised_exception"):
             return value.get("exception_message") or "error"
     return None
-
-

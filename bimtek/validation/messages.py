@@ -94,7 +94,9 @@ def _dimension(ctx: MessageContext) -> str:
 def _element(ctx: MessageContext) -> str:
     taxonomy = load_taxonomy()
     # The row's dimension: the one helper `__code` value that is a dimension code (element codes never are).
-    dimension_code = next((v for k, v in ctx.row.items() if k.endswith("__code") and v in taxonomy.dimension_codes), None)
+    dimension_code = next(
+        (v for k, v in ctx.row.items() if k.endswith("__code") and v in taxonomy.dimension_codes), None
+    )
     if dimension_code is None:
         return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan elemen yang dikenal. Isi elemen yang sesuai atau kosongkan.'
     dimension = taxonomy.dimension(dimension_code)

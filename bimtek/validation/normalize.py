@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -121,7 +122,7 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
             )
         elif col.kind in _NUMBER_PARSERS:
             parser = _NUMBER_PARSERS[col.kind]
-            out[f"{name}__num"] = np.array(per_distinct(values, lambda v, p=parser: parse_number(v, p)), dtype="float64")  # type: ignore[misc]
+            out[f"{name}__num"] = np.array(per_distinct(values, partial(parse_number, parser=parser)), dtype="float64")
         elif col.kind == "bool":
             parsed = per_distinct(values, _bool_or_unreadable)
             out[f"{name}__flag"] = np.array([flag for flag, _ in parsed], dtype="bool")

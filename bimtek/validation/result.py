@@ -56,6 +56,11 @@ def counted_report(path: str, sheet: str, rows: int, rejected: int, message: str
     if not message:
         message = STATUS_MESSAGES.get(status, "").format(rows=rows, rejected=rejected)
     return FileReport(
-        path=path, sheet=sheet, status=status, rows=rows, rows_valid=rows - rejected, rows_rejected=rejected,
+        path=path,
+        sheet=sheet,
+        status=status,
+        rows=rows,
+        rows_valid=rows - rejected,
+        rows_rejected=rejected,
         message=message,
     )

@@ -101,10 +101,7 @@ def _pillar(ctx: MessageContext) -> str:
 
 @message_for("swot_component")
 def _swot_component(ctx: MessageContext) -> str:
-    text = (
-        f'Kolom "{ctx.header}" berisi "{ctx.value}", bukan komponen SWOT. '
-        f"Isi {_choices(SWOT_COMPONENTS)}."
-    )
+    text = f'Kolom "{ctx.header}" berisi "{ctx.value}", bukan komponen SWOT. Isi {_choices(SWOT_COMPONENTS)}.'
     if ctx.value and load_taxonomy().match_dimension(ctx.value):
         text += (
             f' "{ctx.value}" adalah dimensi Smart City, yang dipakai pada daftar ide; '

@@ -21,8 +21,9 @@ from bimtek.validation.stage_1_rules import normalize_stage_1, typed_stage_1
 NARASI_COLUMNS = ("bagian", "isi")
 STRATEGI_COLUMNS = ("dimensi", "arah_pengembangan", "strategi", "sasaran")
 
-NARASI = DatasetRules(name="narasi", typed_columns=NARASI_COLUMNS, normalizer=normalize_stage_1,
-                      typer=typed_stage_1, row_noun="Narasi")
+NARASI = DatasetRules(
+    name="narasi", typed_columns=NARASI_COLUMNS, normalizer=normalize_stage_1, typer=typed_stage_1, row_noun="Narasi"
+)
 STRATEGI_DIMENSI = DatasetRules(name="strategi_dimensi", typed_columns=STRATEGI_COLUMNS, row_noun="Strategi")
 RULES = (NARASI, STRATEGI_DIMENSI)
 """The Tahap III narrative datasets, registered by `bimtek.validation.DATASETS`."""

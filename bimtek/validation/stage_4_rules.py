@@ -47,8 +47,20 @@ from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, message_for, quoted, render
 from bimtek.validation.result import SheetResult
 
-MONTHS_ID = ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
-             "november", "desember")
+MONTHS_ID = (
+    "januari",
+    "februari",
+    "maret",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "agustus",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 
 KOMITMEN_COLUMNS = ("opd", "nama_pejabat", "jabatan", "status", "tanggal")
 REVIEW_COLUMNS = ("bab", "bab_nomor", "bab_judul", "status", "catatan")
@@ -56,6 +68,7 @@ QUICK_WIN_FINAL_COLUMNS = ("opd", "nama_program")
 
 
 # ----------------------------------------------------------------------------------------------- parsers
+
 
 def status_code(text: str | None, vocabulary: Vocabulary) -> str | None:
     """Canonical status (a code of `vocabulary`) for a cell's text; the text as written when unknown; None when blank."""
@@ -110,6 +123,7 @@ def parse_chapter(text: str | None) -> tuple[int | None, str | None]:
 
 # ----------------------------------------------------------------------------------------------- normalize / type
 
+
 def normalize_stage_4(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:
     """The shared normalized frame plus the Tahap IV helper columns (module doc)."""
     out = _normalize.normalize(frame, spec, region)
@@ -163,16 +177,28 @@ def type_stage_4(normalized: pd.DataFrame, spec: DatasetSpec, columns: list[str]
     return pd.DataFrame(typed, index=normalized.index)
 
 
-KOMITMEN = DatasetRules(name="komitmen", typed_columns=KOMITMEN_COLUMNS, duplicate_key=("opd",),
-                        normalizer=normalize_stage_4, typer=type_stage_4, row_noun="Komitmen")
+KOMITMEN = DatasetRules(
+    name="komitmen",
+    typed_columns=KOMITMEN_COLUMNS,
+    duplicate_key=("opd",),
+    normalizer=normalize_stage_4,
+    typer=type_stage_4,
+    row_noun="Komitmen",
+)
 REVIEW = DatasetRules(name="review", typed_columns=REVIEW_COLUMNS, normalizer=normalize_stage_4, typer=type_stage_4)
-QUICK_WIN_FINAL = DatasetRules(name="quick_win_final", typed_columns=QUICK_WIN_FINAL_COLUMNS,
-                               duplicate_key=("opd", "nama_program"), normalizer=normalize_stage_4, typer=type_stage_4)
+QUICK_WIN_FINAL = DatasetRules(
+    name="quick_win_final",
+    typed_columns=QUICK_WIN_FINAL_COLUMNS,
+    duplicate_key=("opd", "nama_program"),
+    normalizer=normalize_stage_4,
+    typer=type_stage_4,
+)
 RULES = (KOMITMEN, REVIEW, QUICK_WIN_FINAL)
 """The Tahap IV datasets, registered by `bimtek.validation.DATASETS`."""
 
 
 # ----------------------------------------------------------------------------------------------- cross-stage rules
+
 
 def reject_rows(
     results: Iterable[SheetResult],
@@ -203,8 +229,9 @@ def reject_rows(
                 continue
             value = result.raw.at[rid, header] if header in result.raw.columns else row.get(column)
             ctx = MessageContext(header=header, value=cell_text(value), region=region, extra=facts)
-            found[rid] = Rejection(result.path, result.sheet, int(row["_row"]), header, rule, ctx.value,
-                                   render(rule, ctx))
+            found[rid] = Rejection(
+                result.path, result.sheet, int(row["_row"]), header, rule, ctx.value, render(rule, ctx)
+            )
         out.append(move_to_rejected(result, found))
     return out
 
@@ -214,8 +241,9 @@ def roadmap_keys(roadmap: pd.DataFrame) -> set[tuple[str, str]]:
     return {program_key(o, p) for o, p in zip(roadmap["opd"], roadmap["nama_program"])}
 
 
-def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFrame,
-                              region: Region | None = None) -> list[SheetResult]:
+def reject_unknown_quick_wins(
+    results: Iterable[SheetResult], roadmap: pd.DataFrame, region: Region | None = None
+) -> list[SheetResult]:
     """The `quick_win_unknown` rule: a final quick win must be a Tahap III roadmap program of the same OPD
     (program name compared with `fold_text`: case and runs of spaces ignored)."""
     known = roadmap_keys(roadmap)
@@ -232,6 +260,7 @@ def reject_unknown_quick_wins(results: Iterable[SheetResult], roadmap: pd.DataFr
 
 
 # ----------------------------------------------------------------------------------------------- messages
+
 
 @message_for("commitment_status")
 def _commitment_status(ctx: MessageContext) -> str:
@@ -266,5 +295,5 @@ def _quick_win_unknown(ctx: MessageContext) -> str:
     )
     others = ctx.extra.get("other_opd") or []
     if others:
-        return text + f' Program dengan nama itu tercatat untuk {", ".join(others)}; periksa kolom OPD.'
+        return text + f" Program dengan nama itu tercatat untuk {', '.join(others)}; periksa kolom OPD."
     return text + " Tulis nama program persis seperti pada roadmap Tahap III (roadmap/roadmap.csv)."

@@ -52,11 +52,11 @@ from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import (
     COMMITMENT_STATUSES,
+    NARRATIVE_PARTS,
     PILLARS,
     REVIEW_STATUSES,
     SWOT_COMPONENTS,
     SWOT_TYPES,
-    NARRATIVE_PARTS,
     YES_NO,
     stage_name,
 )
@@ -122,9 +122,23 @@ INLINE_CHOICES = {
 the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
 
 KIND_WIDTHS = {
-    "opd": 34, "dimension": 22, "element": 24, "money": 18, "funding": 16, "year": 13, "score": 13,
-    "bool": 14, "date": 14, "pillar": 16, "swot_component": 16, "swot_type": 16, "commitment_status": 18,
-    "review_status": 14, "chapter": 26, "keywords": 30, "narrative_part": 26,
+    "opd": 34,
+    "dimension": 22,
+    "element": 24,
+    "money": 18,
+    "funding": 16,
+    "year": 13,
+    "score": 13,
+    "bool": 14,
+    "date": 14,
+    "pillar": 16,
+    "swot_component": 16,
+    "swot_type": 16,
+    "commitment_status": 18,
+    "review_status": 14,
+    "chapter": 26,
+    "keywords": 30,
+    "narrative_part": 26,
 }
 TEXT_WIDTH = 42
 
@@ -260,8 +274,9 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
     return " | ".join(parts)
 
 
-def _write_data_sheet(ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int,
-                      opd: str | None) -> None:
+def _write_data_sheet(
+    ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int, opd: str | None
+) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
     put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - {stage_name(stage)}").font = TITLE_FONT
     put(ws, INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
@@ -474,7 +489,8 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
 def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     due = deadline(region, stage)
     lines = [
-        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})." if due
+        f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})."
+        if due
         else "Batas pengiriman: ikuti jadwal dari Tim Pelaksana Smart City.",
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
@@ -489,8 +505,9 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
     return lines
 
 
-def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int,
-                 opd: str | None) -> None:
+def _write_guide(
+    ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int, opd: str | None
+) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
     put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City {stage_name(stage)}").font = TITLE_FONT
     put(ws, 2, 1, f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else ""))
@@ -504,8 +521,13 @@ def _write_guide(ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region
     for sheet_name, dataset, columns in sheets:
         for col in columns:
             row += 1
-            values = [sheet_name, col.spec.label or col.spec.name, "wajib" if col.spec.required else "opsional",
-                      allowed_values(col.spec, region), example_value(col.spec, dataset, region, opd)]
+            values = [
+                sheet_name,
+                col.spec.label or col.spec.name,
+                "wajib" if col.spec.required else "opsional",
+                allowed_values(col.spec, region),
+                example_value(col.spec, dataset, region, opd),
+            ]
             for position, value in enumerate(values, start=1):
                 put(ws, row, position, value).alignment = WRAP
     _write_dimension_table(ws, row + 2)

@@ -127,12 +127,14 @@ def summary_table(roadmap_df: pd.DataFrame, by_dimension_df: pd.DataFrame | None
     rows = []
     for d in dimensions:
         found = d.code in indexed.index
-        rows.append({
-            "dimensi": d.label,
-            "programs": int(indexed.at[d.code, "programs"]) if found else 0,
-            "anggaran_total": float(indexed.at[d.code, "anggaran_total"]) if found else 0.0,
-            "quick_win_candidates": int(indexed.at[d.code, "quick_win_candidates"]) if found else 0,
-        })
+        rows.append(
+            {
+                "dimensi": d.label,
+                "programs": int(indexed.at[d.code, "programs"]) if found else 0,
+                "anggaran_total": float(indexed.at[d.code, "anggaran_total"]) if found else 0.0,
+                "quick_win_candidates": int(indexed.at[d.code, "quick_win_candidates"]) if found else 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -142,12 +144,14 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
     flags = frame["quick_win_candidate"] if "quick_win_candidate" in frame else pd.Series(False, index=frame.index)
     frame = frame.assign(_qw=flags.fillna(False).astype(bool))
     grouped = frame.groupby("_code", sort=False)
-    return pd.DataFrame({
-        "dimensi": list(grouped.groups),
-        "programs": grouped.size().to_numpy(),
-        "anggaran_total": grouped["anggaran"].sum().astype(float).to_numpy(),
-        "quick_win_candidates": grouped["_qw"].sum().to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "dimensi": list(grouped.groups),
+            "programs": grouped.size().to_numpy(),
+            "anggaran_total": grouped["anggaran"].sum().astype(float).to_numpy(),
+            "quick_win_candidates": grouped["_qw"].sum().to_numpy(),
+        }
+    )
 
 
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
@@ -162,8 +166,14 @@ def _write_summary(ws, summary: pd.DataFrame, region) -> None:
         row += 1
         _summary_row(ws, row, item.dimensi, item.programs, item.anggaran_total, item.quick_win_candidates)
     total_row = row + 1
-    _summary_row(ws, total_row, TOTAL_LABEL, int(summary["programs"].sum()),
-                 float(summary["anggaran_total"].sum()), int(summary["quick_win_candidates"].sum()))
+    _summary_row(
+        ws,
+        total_row,
+        TOTAL_LABEL,
+        int(summary["programs"].sum()),
+        float(summary["anggaran_total"].sum()),
+        int(summary["quick_win_candidates"].sum()),
+    )
     for cell in ws[total_row][: len(SUMMARY_COLUMNS)]:
         cell.font = Font(bold=True)
     ws.freeze_panes = f"A{SUMMARY_HEADER_ROW + 1}"

@@ -26,7 +26,18 @@ from bimtek.books.feedback.overview import (
 )
 
 __all__ = [
-    "FEEDBACK_COLUMNS", "OVERVIEW_COLUMNS", "STATUS_COMPLETE", "STATUS_FIX", "STATUS_MISSING", "UNKNOWN_SENDER",
-    "FeedbackDoc", "feedback_by_opd", "letter_date", "next_event", "overview_html", "overview_xlsx",
-    "render_feedback_html", "submission_overview",
+    "FEEDBACK_COLUMNS",
+    "OVERVIEW_COLUMNS",
+    "STATUS_COMPLETE",
+    "STATUS_FIX",
+    "STATUS_MISSING",
+    "UNKNOWN_SENDER",
+    "FeedbackDoc",
+    "feedback_by_opd",
+    "letter_date",
+    "next_event",
+    "overview_html",
+    "overview_xlsx",
+    "render_feedback_html",
+    "submission_overview",
 ]

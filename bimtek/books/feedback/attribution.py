@@ -92,8 +92,9 @@ class Attribution:
     def of_file(self, path: str) -> str | None:
         """Sender of a file (module doc), None when unknown."""
         if path not in self._senders:
-            self._senders[path] = (self._of_folder(path) or self.recorded.get(path) or self._of_rows(path)
-                                   or self._of_name(path))
+            self._senders[path] = (
+                self._of_folder(path) or self.recorded.get(path) or self._of_rows(path) or self._of_name(path)
+            )
         return self._senders[path]
 
     def is_listed(self, name: str) -> bool:

@@ -77,8 +77,14 @@ def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[st
     lines: dict[str | None, list[dict]] = defaultdict(list)
     for item in file_problems(report):
         lines[attribution.of_file(item.path)].append(
-            {"berkas": item.path, "lembar": item.sheet, "baris": None, "kolom": None, "nilai": None,
-             "masalah": item.message or "Berkas tidak berisi data yang dapat dibaca."}
+            {
+                "berkas": item.path,
+                "lembar": item.sheet,
+                "baris": None,
+                "kolom": None,
+                "nilai": None,
+                "masalah": item.message or "Berkas tidak berisi data yang dapat dibaca.",
+            }
         )
     for rejection in report.rejections:
         lines[attribution.of_file(rejection.path)].append(_rejection_line(rejection))
@@ -87,8 +93,12 @@ def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[st
 
 def _rejection_line(rejection: Rejection) -> dict:
     return {
-        "berkas": rejection.path, "lembar": rejection.sheet, "baris": rejection.row, "kolom": rejection.column,
-        "nilai": rejection.value, "masalah": rejection.message,
+        "berkas": rejection.path,
+        "lembar": rejection.sheet,
+        "baris": rejection.row,
+        "kolom": rejection.column,
+        "nilai": rejection.value,
+        "masalah": rejection.message,
     }
 
 
@@ -103,7 +113,11 @@ def _group(lines: list[dict]) -> list[dict]:
         rows = files.setdefault((line["berkas"], line["lembar"] or ""), {})
         rows.setdefault(line["baris"], []).append(line)
     return [
-        {"berkas": path, "lembar": sheet, "baris": [{"nomor": number, "masalah": items} for number, items in rows.items()]}
+        {
+            "berkas": path,
+            "lembar": sheet,
+            "baris": [{"nomor": number, "masalah": items} for number, items in rows.items()],
+        }
         for (path, sheet), rows in files.items()
     ]
 
@@ -117,8 +131,11 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     if not stage:
         return None
     following = int(stage) + 1
-    key, name = (f"tahap-{following}", f"Bimtek {stage_name(following)}") if following <= 4 \
+    key, name = (
+        (f"tahap-{following}", f"Bimtek {stage_name(following)}")
+        if following <= 4
         else ("rakor", "rapat koordinasi penutupan")
+    )
     due = region.calendar.get(key)
     return (name, due) if due else None
 
@@ -129,8 +146,9 @@ def letter_date(region: Region, stage: int | None):
     return region.calendar.get(f"tahap-{stage}") if stage else None
 
 
-def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int | None = None,
-                         sequence: int = 1) -> str:
+def render_feedback_html(
+    opd: str, lines: list[dict], region: Region, stage: int | None = None, sequence: int = 1
+) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
     with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
@@ -150,8 +168,9 @@ def render_feedback_html(opd: str, lines: list[dict], region: Region, stage: int
     )
 
 
-def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str, str],
-                widths: list[float], sheet_name: str) -> bytes:
+def table_xlsx(
+    title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str, str], widths: list[float], sheet_name: str
+) -> bytes:
     """A one-sheet workbook: title, subtitle, header on row 4 (frozen, autofilter), the frame's rows."""
     workbook = Workbook()
     ws = workbook.active
@@ -174,8 +193,9 @@ def table_xlsx(title: str, subtitle: str, frame: pd.DataFrame, headers: dict[str
     return workbook_bytes(workbook)
 
 
-def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: Region,
-                    stage: int | None = None) -> dict[str, FeedbackDoc]:
+def feedback_by_opd(
+    report: ValidationReport, results: Iterable | None, region: Region, stage: int | None = None
+) -> dict[str, FeedbackDoc]:
     """One FeedbackDoc per OPD with rejected rows or unusable files, keyed by the OPD (module doc: attribution).
 
     `results` are the SheetResults of the run (None: attribute by file only). `stage` (optional) names the
@@ -189,9 +209,16 @@ def feedback_by_opd(report: ValidationReport, results: Iterable | None, region: 
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
-        xlsx = table_xlsx(f"Umpan balik isian Smart City - {owner}", subtitle, frame, FEEDBACK_COLUMNS,
-                           [32, 18, 8, 20, 26, 90], "Perbaikan")
+        xlsx = table_xlsx(
+            f"Umpan balik isian Smart City - {owner}",
+            subtitle,
+            frame,
+            FEEDBACK_COLUMNS,
+            [32, 18, 8, 20, 26, 90],
+            "Perbaikan",
+        )
         html = render_feedback_html(owner, lines, region, stage, sequence)
-        docs[owner] = FeedbackDoc(opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner),
-                                  name=names[owner])
+        docs[owner] = FeedbackDoc(
+            opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
+        )
     return docs

@@ -104,15 +104,17 @@ def submission_overview(report: ValidationReport, results: Iterable | None, regi
         tally = tallies.get(owner)
         valid = len(tally.valid) if tally else 0
         rejected = len(tally.rejected) if tally else 0
-        rows.append({
-            "opd": unknown_sender_label(tally.files) if owner == UNKNOWN_SENDER and tally else owner,
-            "terdaftar": attribution.is_listed(owner),
-            "berkas": len(tally.files) if tally else 0,
-            "baris": valid + rejected,
-            "valid": valid,
-            "ditolak": rejected,
-            "status": _status(tally),
-        })
+        rows.append(
+            {
+                "opd": unknown_sender_label(tally.files) if owner == UNKNOWN_SENDER and tally else owner,
+                "terdaftar": attribution.is_listed(owner),
+                "berkas": len(tally.files) if tally else 0,
+                "baris": valid + rejected,
+                "valid": valid,
+                "ditolak": rejected,
+                "status": _status(tally),
+            }
+        )
     frame = pd.DataFrame(rows, columns=list(OVERVIEW_COLUMNS))
     for name in ("berkas", "baris", "valid", "ditolak"):
         frame[name] = frame[name].astype("int64")
@@ -127,10 +129,17 @@ def _overview_display(overview: pd.DataFrame) -> pd.DataFrame:
 def overview_xlsx(overview: pd.DataFrame, region: Region) -> bytes:
     """The overview as a one-sheet workbook for the coordinator."""
     counts = overview["status"].value_counts()
-    subtitle = ", ".join(f"{status}: {int(counts.get(status, 0))}" for status in
-                         (STATUS_COMPLETE, STATUS_FIX, STATUS_MISSING))
-    return table_xlsx(f"Rekap pengiriman berkas OPD - {region.name}", subtitle, _overview_display(overview),
-                       OVERVIEW_COLUMNS, [44, 11, 14, 9, 9, 9, 18], "Rekap")
+    subtitle = ", ".join(
+        f"{status}: {int(counts.get(status, 0))}" for status in (STATUS_COMPLETE, STATUS_FIX, STATUS_MISSING)
+    )
+    return table_xlsx(
+        f"Rekap pengiriman berkas OPD - {region.name}",
+        subtitle,
+        _overview_display(overview),
+        OVERVIEW_COLUMNS,
+        [44, 11, 14, 9, 9, 9, 18],
+        "Rekap",
+    )
 
 
 def overview_html(overview: pd.DataFrame, region: Region) -> str:
