@@ -96,4 +96,4 @@ def test_tahap_3_reads_the_tahap_2_baseline(runs):
     assert len(roadmap) == total
     assert (roadmap["_path"].str.startswith("tahap-2/")).sum() == carried
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["previous_runs"] == {"tahap-2": second["run_id"]}
+    assert manifest["previous_runs"] == {"tahap-2": second["run_id"], "tahap-1": _run(store, 1).name}

@@ -38,7 +38,7 @@ def test_report_counts_every_row_once(two_runs):
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
     assert (report["rows_valid"], report["rows_rejected"]) == (94, 13)  # 80 program rows, 14 narrative rows
     assert first["rows_valid"] == 94
-    narasi = pd.read_csv(_run_dir(store, "run-a") / "narasi" / "narasi.csv")
+    narasi = pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / "narasi.csv")
     assert len(narasi) == 8 and set(narasi["bagian"]) == {"latar_belakang", "gambaran_umum", "visi", "misi"}
     statuses = {f["path"]: f["status"] for f in report["files"]}
     assert statuses["rusak.xlsx"] == "unreadable"
@@ -111,7 +111,11 @@ def test_rerun_gives_identical_outputs(two_runs):
     ]
     assert manifests[0]["outputs"] == manifests[1]["outputs"]
     assert manifests[0]["inputs"] == manifests[1]["inputs"]
-    assert manifests[0]["previous_runs"] == manifests[1]["previous_runs"] == {"tahap-2": SAMPLE_RUN_ID}
+    assert (
+        manifests[0]["previous_runs"]
+        == manifests[1]["previous_runs"]
+        == {"tahap-2": SAMPLE_RUN_ID, "tahap-1": SAMPLE_RUN_ID}
+    )
     assert manifests[0]["run_id"] != manifests[1]["run_id"]
 
 

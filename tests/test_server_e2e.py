@@ -197,8 +197,8 @@ def _run_from_the_ui_form(browser, form_url: str, values: dict[str, str]) -> Non
         page.goto(form_url)
         page.get_by_text("Region (kabupaten/kota) terdaftar; pilih dari daftar.").wait_for(timeout=60_000)
         assert page.get_by_role("button", name="padang-pariaman").is_visible()  # the region list, default chosen
-        for title in ("Wilayah", "Kotak masuk (boleh kosong)", "Tempat hasil (boleh kosong)"):
-            assert page.get_by_text(title, exact=True).first.is_visible(), title  # Indonesian field titles
+        for title in ("Wilayah", "Kotak masuk", "Tempat hasil", "Nama run"):  # Indonesian field titles
+            assert page.get_by_text(title).first.is_visible(), (title, page.locator("body").inner_text()[:1500])
         fields = page.locator("textarea")  # one per text parameter, in signature order: inputs, store, run_id
         assert fields.count() == len(values), page.content()[:2000]
         for position, value in enumerate(values.values()):
