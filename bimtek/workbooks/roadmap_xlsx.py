@@ -16,6 +16,8 @@ The bytes are deterministic (fixed document-property and zip-entry timestamps, s
 
 from __future__ import annotations
 
+from copy import copy
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,11 +233,13 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     for position, column in enumerate(columns, start=1):
         if column.kind not in ("money", "score", "text") or rows.empty:
             continue
-        for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position):
-            if column.kind == "text":
-                cell.alignment = WRAP
-            else:
-                cell.number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
+        cells = [cell for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position)]
+        if column.kind == "text":
+            cells[0].alignment = WRAP
+        else:
+            cells[0].number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
+        for cell in cells[1:]:  # the same style ids as the first cell, without openpyxl's style look-up per cell
+            cell._style = copy(cells[0]._style)
     ws.freeze_panes = "A2"
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
