@@ -17,7 +17,6 @@ The bytes are deterministic (fixed document-property and zip-entry timestamps, s
 from __future__ import annotations
 
 from copy import copy
-
 from dataclasses import dataclass
 from typing import Any
 
@@ -228,7 +227,8 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
         put(ws, 1, position, column.header)
     style_header(ws[1][: len(columns)])
     values = [[safe_cell(_cell_value(v, column.kind)) for v in rows[column.source].tolist()] for column in columns]
-    for record in zip(*values):
+    records = list(zip(*values))
+    for record in records:
         ws.append(record)
     for position, column in enumerate(columns, start=1):
         if column.kind not in ("money", "score", "text") or rows.empty:
@@ -244,5 +244,5 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
     set_widths(ws, [c.width for c in columns])
-    fit_row_heights(ws, 2, [c.width for c in columns])
+    fit_row_heights(ws, 2, [c.width for c in columns], records)
     print_setup(ws, 1)
