@@ -30,7 +30,7 @@ from portal.tokens import Invite, make_token, revoke
 
 REGION_PATH = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 SECRET = "s" * 40
-PASSWORD = "rahasia-koordinator"
+PASSWORD = "rahasia-koordinator"  # pragma: allowlist secret
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 HEADER = "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
 GOOD_ROW = "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"

@@ -42,7 +42,7 @@ INBOX_FILES = 8
 """A slice of the sample inbox keeps two full tahap-3 runs short; the aggregates still list all six dimensions."""
 WIB = ZoneInfo("Asia/Jakarta")
 CHROMIUM = "/usr/bin/chromium"
-PORTAL_PASSWORD = "sandi-e2e"
+PORTAL_PASSWORD = "sandi-e2e"  # pragma: allowlist secret
 
 
 def _free_port() -> int:
@@ -313,7 +313,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         "PREFECT_SERVER_DATABASE_CONNECTION_URL": database_url,
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_UI_ENABLED": "true",
-        "BIMTEK_PORTAL_SECRET": "e2e-" + "s" * 40,
+        "BIMTEK_PORTAL_SECRET": "e2e-" + "s" * 40,  # pragma: allowlist secret
         "BIMTEK_PORTAL_PASSWORD": PORTAL_PASSWORD,
         "BIMTEK_PORTAL_URL": portal,
         # schedules are applied, but the scheduler must not add runs of its own while the test counts runs
