@@ -215,3 +215,50 @@ def test_plain_text_shortcut_changes_no_output(cells):
     row = " | ".join(c.replace("\n", " ") for c in cells)
     text = f"{cells[0]}\n\n| a | b |\n|---|--:|\n| {row} |\n\n- {cells[-1]}\n"
     assert markdown_to_html(text) == _reference_html(text)
+
+
+# ------------------------------------------------------------------ bounded tables
+
+
+def test_program_tables_list_at_most_the_setting_and_say_how_many_more():
+    """12 programs, at most 5 per table: the annex lists the 5 best-ranked, says 7 more are in the roadmap files,
+    and every count and total still covers all 12."""
+    rows = [
+        {
+            "opd": f"Dinas {i % 3}",
+            "dimensi": "governance",
+            "elemen": "service",
+            "anggaran": 1_000_000 * (i + 1),
+            "nama_program": f"Program nomor {i + 1:02d}",
+        }
+        for i in range(12)
+    ]
+    settings = SETTINGS.model_copy(update={"book_max_program_rows": 5})
+    region = make_region()
+    roadmap = build_roadmap(make_programs(*rows), region, settings)
+    context = buku_2_context(region, roadmap, settings)
+    markdown, html = render_buku_2(context)
+
+    annex = markdown.split("### Lampiran A. Daftar program", 1)[1].split("### Lampiran B", 1)[0]
+    listed = [line for line in annex.splitlines() if line.startswith("| ") and "Program nomor" in line]
+    best = roadmap.nsmallest(5, "peringkat")["nama_program"]
+    assert len(listed) == 5
+    assert {line.split(" | ")[1] for line in listed} == set(best)
+    assert "7 program lainnya" in annex
+    assert "roadmap/roadmap.xlsx" in annex and "roadmap/roadmap.csv" in annex
+    assert f"**Jumlah seluruh 12 program** | | | | | **{rupiah(roadmap['anggaran'].sum())}**" in annex
+
+    governance = next(d for d in context["dimensions"] if d["code"] == "governance")
+    assert (len(governance["rows"]), governance["rows_more"], governance["programs"]) == (5, 7, 12)
+    assert context["summary"]["programs"] == 12
+    assert "Masterplan memuat 12 program" in markdown
+    assert markdown.count("7 program lainnya") == 2  # the annex and the governance table
+    assert "7 program lainnya" in html
+
+
+def test_program_tables_are_whole_up_to_the_setting():
+    settings = SETTINGS.model_copy(update={"book_max_program_rows": 3})
+    region = make_region()
+    context = buku_2_context(region, build_roadmap(make_programs(*PROGRAMS), region, settings), settings)
+    assert len(context["programs"]) == 3 and context["programs_more"] == 0
+    assert "program lainnya" not in render_buku_2(context)[0]

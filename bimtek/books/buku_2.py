@@ -128,6 +128,15 @@ def _horizon_groups(rows: list[dict], spans: dict[str, tuple[int, int]]) -> list
     return groups
 
 
+def _listed(rows: list[dict], limit: int, rank: str = "peringkat") -> tuple[list[dict], int]:
+    """(the rows a book table lists, how many more there are): at most `limit` rows, best `rank` first, kept in
+    their order in `rows`. Bounds every program table of a book; counts and sums use all rows."""
+    if len(rows) <= limit:
+        return rows, 0
+    chosen = {id(r) for r in sorted(rows, key=lambda r: r[rank])[: max(limit, 0)]}
+    return [r for r in rows if id(r) in chosen], len(rows) - len(chosen)
+
+
 def _dimension_section(
     dim,
     dim_rows: list[dict],
@@ -136,8 +145,9 @@ def _dimension_section(
     funding: list[dict],
     spans: dict,
     grand_total: float,
+    limit: int,
 ) -> dict:
-    """Everything the template says about one dimension."""
+    """Everything the template says about one dimension (its program table at most `limit` rows)."""
     covered = [e for e in elements if not e["gap"]]
     candidates = sorted((r for r in dim_rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
     return {
@@ -154,7 +164,7 @@ def _dimension_section(
         "covered": covered,
         "gaps": [e for e in elements if e["gap"]],
         "funding": funding,
-        "rows": sorted(dim_rows, key=lambda r: r["peringkat"]),
+        **dict(zip(("rows", "rows_more"), _listed(sorted(dim_rows, key=lambda r: r["peringkat"]), limit))),
         "horizons": _horizon_groups(dim_rows, spans),
         "candidates": candidates,
     }
@@ -248,6 +258,7 @@ def buku_2_context(
                 _funding_breakdown(funding_rows[dim.label], sources),
                 spans,
                 grand_total,
+                settings.book_max_program_rows,
             ),
             "strategy": strategy_context(narrative, dim.code, dim.label),
         }
@@ -261,6 +272,12 @@ def buku_2_context(
     selected = _quick_win_rows(rows, final_quick_wins)
     selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
     rules = load_quick_win_rules()
+    limit = settings.book_max_program_rows
+    annex, annex_more = _listed(sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])), limit)
+    others, others_more = _listed(
+        [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys], limit, "peringkat_quick_win"
+    )
+    rejected_listed, rejected_more = _listed(rejected_proposals, limit)
     opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
     return {
         "region": {"name": region.name, "province": region.province, "slug": region.slug},
@@ -293,7 +310,8 @@ def buku_2_context(
             [{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])} for h in frame_records(aggs["by_horizon"])]
         ),
         "dimensions": with_shares(dimensions, "anggaran"),
-        "programs": sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])) if rows else [],
+        "programs": annex,
+        "programs_more": annex_more,
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
         "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
         "budget_by_year": frame_records(aggs["budget_by_year"]),
@@ -306,8 +324,10 @@ def buku_2_context(
             "count": settings.quick_win_count,
             "candidates": candidates,
             "selected": selected,
-            "others": [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys],
-            "rejected_proposals": rejected_proposals,
+            "others": others,
+            "others_more": others_more,
+            "rejected_proposals": rejected_listed,
+            "rejected_more": rejected_more,
             "max_years": rules.max_duration_years + 1,
             "anggaran": sum(r["anggaran"] for r in selected),
         },

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
     gantt_max_programs: int = 40
     """A roadmap Gantt with more programs than this shows one row per element with the programs per year."""
+    book_max_program_rows: int = 2_000
+    """Most programs one table of a book lists (best `peringkat` first); a line under the table says how many more
+    there are and that the complete list is in roadmap/roadmap.xlsx and roadmap/roadmap.csv. Counts, budgets and
+    charts always cover every program."""
     server_startup_timeout_seconds: float | None = None
     """CLI without PREFECT_API_URL: how long the temporary Prefect server may take to start before the command
     stops with a `Galat:` line (None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, 120 by default)."""

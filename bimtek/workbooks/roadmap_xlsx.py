@@ -16,6 +16,7 @@ The bytes are deterministic (fixed document-property and zip-entry timestamps, s
 
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,19 +227,22 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
         put(ws, 1, position, column.header)
     style_header(ws[1][: len(columns)])
     values = [[safe_cell(_cell_value(v, column.kind)) for v in rows[column.source].tolist()] for column in columns]
-    for record in zip(*values):
+    records = list(zip(*values))
+    for record in records:
         ws.append(record)
     for position, column in enumerate(columns, start=1):
         if column.kind not in ("money", "score", "text") or rows.empty:
             continue
-        for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position):
-            if column.kind == "text":
-                cell.alignment = WRAP
-            else:
-                cell.number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
+        cells = [cell for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position)]
+        if column.kind == "text":
+            cells[0].alignment = WRAP
+        else:
+            cells[0].number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
+        for cell in cells[1:]:  # the same style ids as the first cell, without openpyxl's style look-up per cell
+            cell._style = copy(cells[0]._style)
     ws.freeze_panes = "A2"
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
     set_widths(ws, [c.width for c in columns])
-    fit_row_heights(ws, 2, [c.width for c in columns])
+    fit_row_heights(ws, 2, [c.width for c in columns], records)
     print_setup(ws, 1)

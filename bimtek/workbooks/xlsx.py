@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -90,18 +91,25 @@ LINE_HEIGHT = 15.0
 """Height in points of one line of 11 pt text, for rows of wrapped cells."""
 
 
-def fit_row_heights(worksheet, first_row: int, widths: list[float]) -> None:
+def fit_row_heights(worksheet, first_row: int, widths: list[float], rows: Iterable[Sequence] | None = None) -> None:
     """Give the rows from `first_row` on the height their wrapped text needs (LibreOffice, unlike Excel, keeps
-    the default height of a row written by openpyxl, so long wrapped text would overlap the next row)."""
+    the default height of a row written by openpyxl, so long wrapped text would overlap the next row).
+
+    `rows`: the values just written from `first_row` on, one sequence per row (read from the cells when None;
+    passing them skips openpyxl's cell look-ups, which dominate for tens of thousands of rows)."""
     import math
 
-    for row in worksheet.iter_rows(min_row=first_row):
+    if rows is None:
+        rows = ([cell.value for cell in row] for row in worksheet.iter_rows(min_row=first_row))
+    for number, row in enumerate(rows, start=first_row):
         lines = 1
-        for cell, width in zip(row, widths):
-            text = "" if cell.value is None else str(cell.value)
+        for value, width in zip(row, widths):
+            text = "" if value is None else str(value)
+            if len(text) <= width - 1 and "\n" not in text:
+                continue  # one line: the common case, decided without splitting
             lines = max(lines, sum(max(1, math.ceil(len(part) / max(width - 1, 1))) for part in text.split("\n")))
         if lines > 1:
-            worksheet.row_dimensions[row[0].row].height = lines * LINE_HEIGHT
+            worksheet.row_dimensions[number].height = lines * LINE_HEIGHT
 
 
 def print_setup(worksheet, header_row: int) -> None:
