@@ -72,6 +72,12 @@ def test_perbup_parts_in_legal_order(documents):
         "BERITA DAERAH KABUPATEN CONTOH TAHUN",
         "LAMPIRAN",
         "MASTERPLAN SMART CITY KABUPATEN CONTOH",
+        "bagian tidak terpisahkan",
+        "BAB I PENDAHULUAN",  # the masterplan itself (Buku 2), not a list of its chapters
+        "BAB VII QUICK WIN DAN RENCANA AKSI",
+        "Lampiran A. Daftar program",
+        "BUPATI CONTOH,",
+        "H. ANDI CONTOH",
     ]
     position = 0
     for part in parts:

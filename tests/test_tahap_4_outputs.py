@@ -10,7 +10,7 @@ import pytest
 
 from bimtek.analysis.roadmap import build_roadmap
 from bimtek.core.columns import load_spec
-from bimtek.core.formatting import rupiah
+from bimtek.core.formatting import rupiah, rupiah_words
 from bimtek.core.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
 from bimtek.core.region import parse_region
 from bimtek.core.settings import Settings
@@ -318,7 +318,12 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     assert output.files["buku/buku-1-analisis-strategis.md"] == buku_1
     assert output.files[f"{BUKU_2}.md"] != stale and b"Tahap IV" in output.files[f"{BUKU_2}.md"]
     perbup = output.files["buku/rancangan-perbup.md"].decode()
-    assert "1. BAB I PENDAHULUAN" in perbup and "7. BAB VII QUICK WIN DAN RENCANA AKSI" in perbup
+    lampiran = perbup.split("## LAMPIRAN", 1)[1]
+    assert "#### BAB I PENDAHULUAN" in lampiran and "#### BAB VII QUICK WIN DAN RENCANA AKSI" in lampiran
+    assert "##### Lampiran A. Daftar program" in lampiran and f"total anggaran {rupiah_words(5.75e9)}" in lampiran
+    buku_2_body = output.files[f"{BUKU_2}.md"].decode().split("\n## ", 1)[1].splitlines()[1:]
+    assert all(line in lampiran for line in buku_2_body if not line.startswith("#"))  # Buku 2's very text
+    assert "# Buku 2" not in lampiran and lampiran.count("DATA SINTETIS") == 1  # no title, one banner (the Perbup's)
     for key, data in output.files.items():
         if key.endswith(".md") and not key.startswith("narasi/"):
             assert data.startswith(b"> **DATA SINTETIS"), key

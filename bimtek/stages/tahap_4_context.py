@@ -18,7 +18,7 @@ from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
-from bimtek.stages.tahap_4_review import buku_2_chapters
+from bimtek.stages.tahap_4_review import masterplan_annex
 from bimtek.validation.messages import rule_label
 
 
@@ -235,7 +235,7 @@ def finalisation_context(
         "review": {**fin.review_summary(review), "revisions": revisions},
         "validation": _validation(report),
         "books": _book_list(previous),
-        "buku_2_chapters": buku_2_chapters(buku_2_markdown),
+        "masterplan_annex": masterplan_annex(buku_2_markdown),
         "charts": charts,
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
     }
