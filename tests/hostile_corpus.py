@@ -21,6 +21,8 @@ from pathlib import Path
 
 import openpyxl
 
+from bimtek.core.taxonomy import load_taxonomy
+
 HEADER = [
     "OPD",
     "Dimensi",
@@ -33,14 +35,7 @@ HEADER = [
     "Tahun Selesai",
 ]
 OPD = ["Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Bappeda", "DLH", "Dinas PUPR"]
-DIMENSIONS = [
-    "Smart Governance",
-    "Smart Branding",
-    "Smart Economy",
-    "Smart Living",
-    "Smart Society",
-    "Smart Environment",
-]
+DIMENSIONS = [dimension.label for dimension in load_taxonomy().dimensions]
 MiB = 1024 * 1024
 
 

@@ -31,16 +31,10 @@ from bimtek.charts.plots import (
 )
 from bimtek.core.region import parse_region
 from bimtek.core.settings import Settings
+from bimtek.core.taxonomy import load_taxonomy
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-DIMENSIONS = [
-    "Smart Governance",
-    "Smart Branding",
-    "Smart Economy",
-    "Smart Living",
-    "Smart Society",
-    "Smart Environment",
-]
+DIMENSIONS = [dimension.label for dimension in load_taxonomy().dimensions]
 CODES = ["governance", "branding", "economy", "living", "society", "environment"]
 OPD = ["Diskominfo", "Dinas Kesehatan", "Bappeda", "Dinas Perhubungan"]
 SETTINGS = Settings(short_term_years=1, medium_term_years=4, quick_win_count=3)

@@ -18,18 +18,12 @@ from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
+from bimtek.core.taxonomy import load_taxonomy
 from bimtek.documents import SYNTHETIC_NOTICE, book_docx, book_pdf
 from bimtek.documents.docx import FIXED_DATE, Para, Table, parse_blocks
 from bimtek.documents.pdf import break_hints, css_string, split_book, toc_entries
 
-DIMENSIONS = [
-    "Smart Governance",
-    "Smart Branding",
-    "Smart Economy",
-    "Smart Living",
-    "Smart Society",
-    "Smart Environment",
-]
+DIMENSIONS = [dimension.label for dimension in load_taxonomy().dimensions]
 REGION = "Kabupaten Contoh Makmur"
 STAGE = "Tahap III"
 TITLE = "Buku 2 Masterplan Smart City"

@@ -12,17 +12,11 @@ import pytest
 from bimtek.core.archive import ZIP_TIMESTAMP
 from bimtek.core.region import parse_region
 from bimtek.core.sanitise import safe_name
+from bimtek.core.taxonomy import load_taxonomy
 from bimtek.workbooks.roadmap_xlsx import SUMMARY_HEADER_ROW, roadmap_workbook
 from bimtek.workbooks.xlsx import RUPIAH_FORMAT, safe_sheet_name, workbook_bytes
 
-DIMENSIONS = [
-    "Smart Governance",
-    "Smart Branding",
-    "Smart Economy",
-    "Smart Living",
-    "Smart Society",
-    "Smart Environment",
-]
+DIMENSIONS = [dimension.label for dimension in load_taxonomy().dimensions]
 
 
 @pytest.fixture(scope="module")
