@@ -1,4 +1,4 @@
-"""Tahap IV chapter review: the chapters of the final Buku 2, as the review file names them."""
+"""The final Buku 2 as the Rancangan Perbup's Lampiran (templates/rancangan-perbup.md.j2)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,6 @@ import re
 
 from bimtek.books.templating import MarkdownText
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def buku_2_chapters(markdown_text: bytes | None) -> list[str]:
-    """The level-2 headings ("BAB I PENDAHULUAN", "LAMPIRAN") of the published Buku 2 Markdown, as plain text."""
-    if not markdown_text:
-        return []
-    lines = markdown_text.decode("utf-8").splitlines()
-    return [_unescape(line[3:].strip()) for line in lines if line.startswith("## ")]
-
 
 _HEADING = re.compile(r"^(#{1,4}) ", re.MULTILINE)
 _CLOSING_BANNER = re.compile(r"\n---\n+> \*\*" + re.escape(SYNTHETIC_NOTICE) + r"\.\*\*$")
