@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from bimtek.analysis.roadmap import ROADMAP_COLUMNS
+from bimtek.analysis.roadmap import PLAN_COLUMNS, ROADMAP_COLUMNS
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.text import program_key
 from bimtek.core.values import is_missing
@@ -47,16 +47,7 @@ FINAL_COLUMNS = [
     "dimensi",
     "dimensi_label",
     "elemen_label",
-    "deskripsi",
-    "sasaran",
-    "indikator",
-    "target",
-    "alasan_quick_win_opd",
-    "anggaran",
-    "sumber_dana",
-    "tahun_mulai",
-    "tahun_selesai",
-    "horizon",
+    *PLAN_COLUMNS,
     "skor",
     "peringkat_quick_win",
     "quick_win_candidate",

@@ -62,13 +62,7 @@ SCORE_DIGITS = 4
 
 CRITERIA = ("kriteria_satu_tahun", "kriteria_jangka_pendek", "kriteria_dirasakan_warga", "kriteria_layanan_ada")
 
-ROADMAP_COLUMNS = [
-    "opd",
-    "dimensi",
-    "dimensi_label",
-    "elemen",
-    "elemen_label",
-    "nama_program",
+PLAN_COLUMNS = (
     "deskripsi",
     "sasaran",
     "indikator",
@@ -79,6 +73,17 @@ ROADMAP_COLUMNS = [
     "tahun_mulai",
     "tahun_selesai",
     "horizon",
+)
+"""What a program plans (text, budget, years, horizon), in the order every program table lists it."""
+
+ROADMAP_COLUMNS = [
+    "opd",
+    "dimensi",
+    "dimensi_label",
+    "elemen",
+    "elemen_label",
+    "nama_program",
+    *PLAN_COLUMNS,
     "dampak",
     "kesiapan",
     "skor",

@@ -79,19 +79,25 @@ def _finalize(value: object) -> str:
     return escape_markdown(value)
 
 
-@lru_cache(maxsize=1)
-def markdown_environment() -> Environment:
-    """Jinja environment of the Markdown templates: Indonesian formatting filters, strict undefined."""
+def _environment(**options: object) -> Environment:
+    """A Jinja environment over templates/ with the settings every template shares: strict undefined, block
+    trimming, the trailing newline kept, and the Indonesian formatting filters."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
-        finalize=_finalize,
-        autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        **options,  # type: ignore[arg-type]
     )
     env.filters.update(FILTERS)
+    return env
+
+
+@lru_cache(maxsize=1)
+def markdown_environment() -> Environment:
+    """Jinja environment of the Markdown templates: every value escaped for Markdown unless it is MarkdownText."""
+    env = _environment(finalize=_finalize, autoescape=False)
     env.filters["markdown"] = MarkdownText
     return env
 
@@ -99,16 +105,7 @@ def markdown_environment() -> Environment:
 @lru_cache(maxsize=1)
 def html_environment() -> Environment:
     """Jinja environment of the HTML templates (the book wrapper, feedback letters and overview), autoescaped."""
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        undefined=StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(FILTERS)
-    return env
+    return _environment(autoescape=True)
 
 
 _INLINE_PATTERN_TRIGGERS = {
