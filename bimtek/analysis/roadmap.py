@@ -76,6 +76,9 @@ PLAN_COLUMNS = (
 )
 """What a program plans (text, budget, years, horizon), in the order every program table lists it."""
 
+MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline")
+"""Optional program columns the program matrix and the RPJMD alignment read (empty when the OPD left them out)."""
+
 ROADMAP_COLUMNS = [
     "opd",
     "dimensi",
@@ -95,6 +98,7 @@ ROADMAP_COLUMNS = [
     "peringkat_quick_win",
     "quick_win_dimensi",
     "quick_win_terpilih",
+    *MATRIX_COLUMNS,
     PATH_COLUMN,
     SHEET_COLUMN,
     ROW_COLUMN,
@@ -296,7 +300,7 @@ def _ensure_source_columns(programs: pd.DataFrame) -> pd.DataFrame:
     for name, value in defaults.items():
         if name not in frame.columns:
             frame[name] = value
-    for name in ("deskripsi", "sasaran", "indikator", "target", "alasan_quick_win_opd", "elemen"):
+    for name in ("deskripsi", "sasaran", "indikator", "target", "alasan_quick_win_opd", "elemen", *MATRIX_COLUMNS):
         if name not in frame.columns:
             frame[name] = pd.NA
     for name in ("dampak", "kesiapan"):
