@@ -57,6 +57,8 @@ FINAL_COLUMNS = [
     "quick_win_candidate",
     "alasan_quick_win",
     "sumber_pilihan",
+    "opd_pendukung",
+    "baseline",
 ]
 """Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""
 
@@ -281,15 +283,17 @@ def chapter_status(review: pd.DataFrame, chapters: list[dict], rejected: list[di
     return pd.DataFrame(rows, columns=CHAPTER_STATUS_COLUMNS).astype({"nomor": "int64"})
 
 
-def review_summary(review: pd.DataFrame, chapters: list[dict] | None = None, rejected: int = 0) -> dict:
+def review_summary(review: pd.DataFrame, chapters: list[dict] | None = None, rejected: list[dict] | None = None) -> dict:
     """Counts of the review: `total` chapters (of the book when `chapters` is given, else reviewed rows),
     approved (disetujui), under revision (revisi), `belum` (no valid review), `ditolak` (review rows rejected by
-    validation) and `tidak_dikenal` (valid rows naming a chapter the book does not have)."""
+    validation; `rejected` as chapter_status takes them) and `tidak_dikenal` (valid rows naming a chapter the book
+    does not have)."""
+    refused = len(rejected or [])
     if chapters is None:
         total = len(review)
         revision = int((review["status"] == REVISION).sum())
-        return {"total": total, "revisi": revision, "disetujui": total - revision, "belum": 0, "ditolak": rejected}
-    status = chapter_status(review, chapters)
+        return {"total": total, "revisi": revision, "disetujui": total - revision, "belum": 0, "ditolak": refused}
+    status = chapter_status(review, chapters, rejected)
     numbers = {int(c["number"]) for c in chapters}
     unknown = sum(1 for n in _chapter_numbers(review, chapters) if n is None or n not in numbers)
     return {
@@ -297,6 +301,6 @@ def review_summary(review: pd.DataFrame, chapters: list[dict] | None = None, rej
         "disetujui": int((status["status"] == APPROVED).sum()),
         "revisi": int((status["status"] == REVISION).sum()),
         "belum": int((status["status"] == NOT_REVIEWED).sum()),
-        "ditolak": rejected,
+        "ditolak": refused,
         "tidak_dikenal": unknown,
     }

@@ -27,6 +27,7 @@ from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
+from bimtek.core.text import is_blank, program_key
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
@@ -106,6 +107,24 @@ def masterplan_files(
     return files, aggregates
 
 
+def carry_references(programs: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """`programs` with the RPJMD/Renstra reference (`rujukan`) Tahap II recorded for the same program (OPD and name,
+    `program_key`) wherever the Tahap III row left it blank: the OPD map a program once, in Tahap II, and Buku 2's
+    RPJMD alignment reads it."""
+    if "rujukan" not in programs.columns or "rujukan" not in baseline.columns or programs.empty:
+        return programs
+    known = {
+        program_key(o, n): r
+        for o, n, r in zip(baseline["opd"], baseline["nama_program"], baseline["rujukan"])
+        if not is_blank(r)
+    }
+    filled = [
+        known.get(program_key(o, n)) if is_blank(r) else r
+        for o, n, r in zip(programs["opd"], programs["nama_program"], programs["rujukan"])
+    ]
+    return programs.assign(rujukan=pd.Series(filled, index=programs.index, dtype=programs["rujukan"].dtype))
+
+
 def narrative_files(
     narasi: pd.DataFrame, strategi: pd.DataFrame, plans: dict[str, pd.DataFrame] | None = None
 ) -> dict[str, bytes]:
@@ -156,6 +175,7 @@ def build_tahap_3(
         notes = [NOTE_NO_BASELINE]
     else:
         programs, summary = merge_baseline(baseline, programs)
+        programs = carry_references(programs, baseline)
         notes = [summary.note()]
     report = replace(report, notes=[*report.notes, *notes])
     files = {

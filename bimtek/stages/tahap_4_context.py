@@ -9,6 +9,7 @@ import pandas as pd
 
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import steps_by_program
+from bimtek.analysis.program_matrix import matrix_summary, program_matrix
 from bimtek.analysis.aggregate import TOTAL_LABEL
 from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
@@ -127,6 +128,19 @@ def _book_list(previous: PreviousFiles) -> list[dict]:
             "origin": "Tahap IV",
         },
     ]
+
+
+def _matrix(roadmap: pd.DataFrame) -> dict:
+    """The program matrix per dimension (taxonomy order, programs by rank) and its counts."""
+    ranked = roadmap.sort_values("peringkat", kind="mergesort") if len(roadmap) else roadmap
+    rows = program_matrix(ranked)
+    return {
+        "dimensions": [
+            {"code": d.code, "label": d.label, "rows": [r for r in rows if r["dimensi"] == d.code]}
+            for d in load_taxonomy().dimensions
+        ],
+        "summary": matrix_summary(rows),
+    }
 
 
 def vision_context(narrative: Narrative) -> dict:
@@ -268,12 +282,13 @@ def finalisation_context(
             "owners": _owner_commitments(status, owners),
         },
         "review": {
-            **fin.review_summary(review, chapters or None, len(rejected)),
+            **fin.review_summary(review, chapters or None, rejected),
             "revisions": revisions,
             "chapters": table_rows(fin.chapter_status(review, chapters, rejected)) if chapters else [],
             "rejected": rejected,
         },
         "vision": vision_context(narrative or Narrative()),
+        "matrix": _matrix(roadmap),
         "validation": _validation(report),
         "books": _book_list(previous),
         "masterplan_annex": masterplan_annex(buku_2_markdown),
