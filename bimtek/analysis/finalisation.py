@@ -283,7 +283,9 @@ def chapter_status(review: pd.DataFrame, chapters: list[dict], rejected: list[di
     return pd.DataFrame(rows, columns=CHAPTER_STATUS_COLUMNS).astype({"nomor": "int64"})
 
 
-def review_summary(review: pd.DataFrame, chapters: list[dict] | None = None, rejected: list[dict] | None = None) -> dict:
+def review_summary(
+    review: pd.DataFrame, chapters: list[dict] | None = None, rejected: list[dict] | None = None
+) -> dict:
     """Counts of the review: `total` chapters (of the book when `chapters` is given, else reviewed rows),
     approved (disetujui), under revision (revisi), `belum` (no valid review), `ditolak` (review rows rejected by
     validation; `rejected` as chapter_status takes them) and `tidak_dikenal` (valid rows naming a chapter the book

@@ -40,8 +40,9 @@ def _sheet_gap(name: str, what: str) -> dict:
 
 
 def rpjmd_alignment(rows: Iterable[Mapping]) -> dict:
-    """Programs per RPJMD/Renstra reference (the `rujukan` Tahap II collects), in first-seen order, and how many
-    programs carry none."""
+    """Programs per RPJMD/Renstra document (the part of the `rujukan` Tahap II collects before its first "/", e.g.
+    "RPJMD 2025-2029 Misi 1" of "RPJMD 2025-2029 Misi 1 / Program Penataan Nagari"), in first-seen order, and how
+    many programs carry no reference."""
     groups: dict[str, dict] = {}
     without = 0
     total = 0
@@ -52,7 +53,8 @@ def rpjmd_alignment(rows: Iterable[Mapping]) -> dict:
         if not text:
             without += 1
             continue
-        group = groups.setdefault(fold_text(text), {"rujukan": text, "programs": 0, "anggaran": 0.0, "opd": set()})
+        head = text.split("/")[0].strip() or text
+        group = groups.setdefault(fold_text(head), {"rujukan": head, "programs": 0, "anggaran": 0.0, "opd": set()})
         group["programs"] += 1
         group["anggaran"] += float(r.get("anggaran") or 0)
         group["opd"].add(str(r["opd"]))

@@ -336,7 +336,8 @@ def roadmap_gantt(
             return _no_data(name, title)
         spans = dict(horizons or {})
         if len(rows) > max_programs:
-            return _element_gantt(name, title, rows, period_start, period_end, spans)
+            word = "quick win" if highlight == "quick_win_terpilih" else "kandidat QW"
+            return _element_gantt(name, title, rows, period_start, period_end, spans, word)
         n = len(rows)
         figure = _figure(1.9 + 0.2 * n)
         ax = figure.add_subplot()
@@ -377,9 +378,16 @@ def element_year_counts(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _element_gantt(
-    name: str, title: str, rows: pd.DataFrame, period_start: int, period_end: int, spans: Mapping[str, tuple[int, int]]
+    name: str,
+    title: str,
+    rows: pd.DataFrame,
+    period_start: int,
+    period_end: int,
+    spans: Mapping[str, tuple[int, int]],
+    highlight_word: str = "kandidat QW",
 ) -> Chart:
-    """One row per element: a cell per year with the number of programs running, shaded by that number."""
+    """One row per element: a cell per year with the number of programs running, shaded by that number; each
+    element's label counts its hatched programs as `highlight_word` ("kandidat QW", or "quick win" in Tahap IV)."""
     counts = element_year_counts(rows)
     groups = list(dict.fromkeys(zip(counts["dim"], counts["elemen"])))
     per_group = rows.groupby(["dim", "elemen"], sort=False).agg(n=("nama", "size"), qw=("kandidat", "sum"))
@@ -408,7 +416,7 @@ def _element_gantt(
     labels = []
     for group in groups:
         n, qw = int(per_group.loc[group, "n"]), int(per_group.loc[group, "qw"])
-        extra = f", {angka(qw)} kandidat QW" if qw else ""
+        extra = f", {angka(qw)} {highlight_word}" if qw else ""
         labels.append(_truncate(f"{group[1]} ({angka(n)} program{extra})", LABEL_CHARS + 12))
     first = int(min(period_start, counts["tahun"].min()))
     last = int(max(period_end, counts["tahun"].max()))

@@ -27,8 +27,8 @@ from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import all_charts, book_reference, chart_files, masterplan_charts
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
-from bimtek.core.text import is_blank, program_key
 from bimtek.core.settings import Settings
+from bimtek.core.text import is_blank, program_key
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json

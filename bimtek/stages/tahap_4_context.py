@@ -9,8 +9,8 @@ import pandas as pd
 
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import steps_by_program
-from bimtek.analysis.program_matrix import matrix_summary, program_matrix
 from bimtek.analysis.aggregate import TOTAL_LABEL
+from bimtek.analysis.program_matrix import matrix_summary, program_matrix
 from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
 from bimtek.books.buku_2 import with_shares
@@ -145,7 +145,8 @@ def _matrix(roadmap: pd.DataFrame) -> dict:
 
 def vision_context(narrative: Narrative) -> dict:
     """Visi, misi, general strategy and the strategy per dimension (taxonomy order; only dimensions with text) as
-    the Tim Pelaksana wrote them, for the executive summary and the rakor deck."""
+    the Tim Pelaksana wrote them, for the executive summary and the rakor deck (`headline`: the strategy, else the
+    direction, else the goals: one cell of a slide)."""
     dimensions = []
     for dim in load_taxonomy().dimensions:
         found = narrative.strategy(dim.code)

@@ -141,7 +141,7 @@ def roadmap_overview_chart(roadmap: pd.DataFrame, region: Region, settings: Sett
     return chart_files([chart])
 
 
-def _quick_win_slide(q: dict) -> Slide:
+def _quick_win_slide(q: dict, number: int) -> Slide:
     """One final quick win: what it delivers (target and impact) and its steps per quarter."""
     from bimtek.core.formatting import rupiah_words
 
@@ -152,7 +152,7 @@ def _quick_win_slide(q: dict) -> Slide:
         ["Indikator dan target", f"{q.get('indikator') or '-'}: {q.get('target') or '-'}"],
     ]
     steps = [f"{st['triwulan']}: {st['langkah']}" for st in q.get("steps", [])]
-    return Slide(f"Quick win {q['urutan']}: {q['nama_program']}", steps[:4], table=(["Uraian", "Isi"], rows))
+    return Slide(f"{number}. Quick win {q['urutan']}: {q['nama_program']}", steps[:4], table=(["Uraian", "Isi"], rows))
 
 
 def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
@@ -253,7 +253,7 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
             ),
             bold_last=True,
         ),
-        *(_quick_win_slide(q) for q in finals),
+        *(_quick_win_slide(q, 8 + i) for i, q in enumerate(finals)),
         Slide(
             f"{8 + len(finals)}. Sumber pendanaan",
             table=(
