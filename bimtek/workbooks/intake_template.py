@@ -100,6 +100,11 @@ SHEET_TITLES = {
     "quick_win_final": "Quick Win Final",
     "narasi": "Narasi Masterplan",
     "strategi_dimensi": "Strategi Dimensi",
+    "kelembagaan": "Kelembagaan",
+    "pendanaan": "Pendanaan",
+    "risiko": "Risiko",
+    "monev": "Monev",
+    "rencana_aksi_quick_win": "Rencana Aksi Quick Win",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
