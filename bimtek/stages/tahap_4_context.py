@@ -155,6 +155,7 @@ def vision_context(narrative: Narrative) -> dict:
                 {
                     "label": dim.label,
                     "fields": [{"title": STRATEGY_FIELDS[k], "text": " ".join(v)} for k, v in found.items() if v],
+                    "headline": " ".join(found["strategi"] or found["arah_pengembangan"] or found["sasaran"]),
                 }
             )
     return {

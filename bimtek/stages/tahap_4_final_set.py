@@ -194,13 +194,7 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
         ),
         Slide(
             "3. Strategi per dimensi",
-            table=(
-                ["Dimensi", "Arah pengembangan dan strategi"],
-                [
-                    [d["label"], " ".join(f"{f['title']}: {f['text']}" for f in d["fields"])]
-                    for d in vision["dimensions"]
-                ],
-            ),
+            table=(["Dimensi", "Strategi"], [[d["label"], d["headline"]] for d in vision["dimensions"]]),
         ),
         Slide(
             "4. Enam dimensi Smart City",
