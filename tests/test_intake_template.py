@@ -153,7 +153,9 @@ def test_team_workbook_holds_the_narrative_sheets_only(region):
     risk = _headers(team["Risiko"])
     assert _validation_of(team["Risiko"], risk["Kemungkinan"]).formula1 == '"Rendah,Sedang,Tinggi"'
     monev = _headers(team["Monev"])
-    assert _validation_of(team["Monev"], monev["Area evaluasi"]).formula1 == '"Baseline,Output,Outcome,Impact,Quick Win"'
+    assert (
+        _validation_of(team["Monev"], monev["Area evaluasi"]).formula1 == '"Baseline,Output,Outcome,Impact,Quick Win"'
+    )
 
 
 def test_stage_4_workbook_has_the_action_plan_sheet_with_quarters(region):

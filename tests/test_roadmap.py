@@ -149,11 +149,16 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
 
     two_years = row_named(roadmap, "Peningkatan layanan puskesmas")
     assert not two_years["kriteria_satu_tahun"] and two_years["kriteria_jangka_pendek"]
-    assert "program berjalan 2 tahun (2020–2021), sedangkan quick win selesai dalam satu tahun anggaran" in two_years["alasan_quick_win"]
+    assert (
+        "program berjalan 2 tahun (2020–2021), sedangkan quick win selesai dalam satu tahun anggaran"
+        in two_years["alasan_quick_win"]
+    )
 
     late = row_named(roadmap, "Optimalisasi aplikasi pengaduan")
     assert late["kriteria_satu_tahun"] and not late["kriteria_jangka_pendek"]
-    assert "program dimulai 2022, sedangkan quick win dimulai pada jangka pendek (sampai 2020)" in late["alasan_quick_win"]
+    assert (
+        "program dimulai 2022, sedangkan quick win dimulai pada jangka pendek (sampai 2020)" in late["alasan_quick_win"]
+    )
 
     internal = row_named(roadmap, "Penguatan kapasitas aparatur")
     assert not internal["kriteria_dirasakan_warga"] and internal["kriteria_layanan_ada"]
