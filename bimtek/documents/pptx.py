@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 
 from pptx import Presentation
@@ -27,6 +28,9 @@ TITLE_HEIGHT = Mm(22)
 NAVY = RGBColor(0x12, 0x3C, 0x69)
 RED = RGBColor(0xA0, 0x00, 0x00)
 BLANK_LAYOUT = 6
+LINE_CHARS = 95
+"""About how many characters of 16 pt text fit on one line of a slide: a long line takes several (the box below
+starts under it)."""
 
 
 @dataclass
@@ -96,7 +100,7 @@ def deck_pptx(
         _text_box(slide, MARGIN, Mm(8), WIDTH - 2 * MARGIN, TITLE_HEIGHT, [spec.title], 28, bold=True, color=NAVY)
         top = Mm(8) + TITLE_HEIGHT
         if spec.lines:
-            height = Mm(9) * len(spec.lines)
+            height = Mm(9) * sum(max(1, math.ceil(len(line) / LINE_CHARS)) for line in spec.lines)
             _text_box(slide, MARGIN, top, WIDTH - 2 * MARGIN, height, spec.lines, 16)
             top += height
         if spec.table is not None:
