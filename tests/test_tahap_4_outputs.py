@@ -396,3 +396,20 @@ def test_empty_roadmap_gives_sheets_for_the_region_opd_list():
 
 def test_same_inputs_give_identical_files(default):
     assert build(None).files == default.files
+
+
+def test_missing_plan_sheets_show_boxes_in_the_workshop_book_and_nothing_in_the_annex(default):
+    """No Tim Pelaksana workbook: every new chapter of the workshop Buku 2 says what is missing, who writes it and
+    on which sheet; the Perbup's Lampiran (plan mode) keeps the chapter headings without any box."""
+    book = default.files[f"{BUKU_2}.md"].decode()
+    for what, sheet in (
+        ("Susunan Dewan Smart City, Tim Pelaksana dan peran per program", "Kelembagaan"),
+        ("Rencana suprastruktur", "Narasi Masterplan"),
+        ("Rencana pendanaan per tahun dan skema (APBD, DAK/APBN, CSR, KPBU)", "Pendanaan"),
+        ("Daftar risiko dengan kemungkinan, dampak, mitigasi dan penanggung jawab", "Risiko"),
+        ("Indikator monitoring dan evaluasi per area, siklus dan pelaporan", "Monev"),
+    ):
+        assert f"**Belum diisi** — {what}: diisi oleh Tim Pelaksana / Bappeda (lembar {sheet} " in book, what
+    assert "**Belum diisi** — Rujukan RPJMD/Renstra setiap program: diisi oleh OPD pemilik program" in book
+    lampiran = default.files["buku/rancangan-perbup.md"].decode().split("## LAMPIRAN", 1)[1]
+    assert "#### BAB X PENDANAAN" in lampiran and "Belum diisi" not in lampiran
