@@ -5,7 +5,11 @@
   with the narrative text and the Tahap I analysis Tahap III used.
 - Buku 1 is the reviewed book of Tahap II (else Tahap I), copied with its readiness chart; it keeps its own stage
   label.
-- Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack are drafted from the shared context.
+- Buku 3, Buku 4, the executive summary and the Perbup draft are drafted from the shared context; the Perbup's
+  Lampiran is Buku 2 in plan mode (`final_masterplan` returns that Markdown; bimtek.books.buku_2.render_buku_2).
+- The rakor deck is one list of slides (`rakor_slides`) printed twice: the PowerPoint (bimtek.documents.pptx) and
+  the landscape HTML/PDF (templates/paket-rakor.md.j2), so both show the same slides and totals rows; its roadmap
+  visual is `grafik/peta-jalan.png` (`roadmap_overview_chart`, final quick wins hatched).
 """
 
 from __future__ import annotations
