@@ -75,6 +75,46 @@ PROGRAM_COLUMNS = (
 )
 NARRATIVE_FILE = SAMPLE_DIR / "narasi.yaml"
 """The masterplan text of the sample region (Tahap III `narasi` and `strategi_dimensi`), written by hand."""
+PLAN_FILE = SAMPLE_DIR / "rencana_masterplan.yaml"
+"""The Tim Pelaksana's plan sheets (kelembagaan, pendanaan, risiko, monev), written by hand."""
+MATRIX_FILE = SAMPLE_DIR / "program_matriks.yaml"
+"""Supporting OPD, baseline and target of some Tahap III proposals (program matrix), written by hand."""
+ACTION_PLAN_FILE = SAMPLE_DIR / "rencana_aksi_quick_win.yaml"
+"""The revised action plans of the final quick wins (Tahap IV), written by hand."""
+PLAN_SHEETS = {
+    "kelembagaan": (
+        "Kelembagaan",
+        {"unsur": "Unsur", "jabatan": "Jabatan", "peran": "Peran dan tugas", "program": "Program yang didukung"},
+    ),
+    "pendanaan": (
+        "Pendanaan",
+        {"tahun": "Tahun", "skema": "Skema pendanaan", "nilai": "Nilai (Rp)", "keterangan": "Keterangan"},
+    ),
+    "risiko": (
+        "Risiko",
+        {
+            "risiko": "Risiko",
+            "kemungkinan": "Kemungkinan",
+            "dampak": "Dampak",
+            "mitigasi": "Mitigasi",
+            "penanggung_jawab": "Penanggung jawab",
+        },
+    ),
+    "monev": (
+        "Monev",
+        {
+            "area": "Area evaluasi",
+            "indikator": "Indikator",
+            "target": "Target",
+            "siklus": "Siklus",
+            "pelaporan": "Pelaporan",
+            "penanggung_jawab": "Penanggung jawab",
+        },
+    ),
+}
+"""Plan dataset -> (sheet name, column -> header) of the narrative workbook."""
+MATRIX_HEADERS = {"opd_pendukung": "OPD pendukung", "baseline": "Baseline"}
+"""Headers of the program-matrix columns the OPD of MATRIX_FILE add to their Tahap III files."""
 
 # ---------------------------------------------------------------------------------------------------------------
 # OPD of the sample region: key -> canonical name (as in region.yaml), file slug, Renstra program
@@ -1812,9 +1852,10 @@ def write_tahap_3(summary: Summary) -> None:
         relpath = f"tahap-3/usulan-program-{opd.slug}.{style.fmt}"
         rng = _file_rng(relpath)
         opd_text = style.opd_text or opd.name
-        columns = program_columns(style)
+        matrix = matrix_of(CATALOGUE[key])
+        columns = program_columns(style, tuple(MATRIX_HEADERS) if matrix else ())
         records: list[tuple[dict, BadRow | None]] = [
-            (program_values(opd_text, p, style, rng), None) for p in CATALOGUE[key]
+            ({**program_values(opd_text, p, style, rng), **matrix.get(p.name, {})}, None) for p in CATALOGUE[key]
         ]
         for bad in sorted((b for b in BAD_ROWS if b.opd == key), key=lambda b: b.position):
             if bad.duplicate_of:
@@ -1827,7 +1868,7 @@ def write_tahap_3(summary: Summary) -> None:
                 )
             records.insert(min(bad.position, len(records)), (values, bad))
         table = Table(
-            header=[HEADER_STYLES[style.headers][c] for c in columns],
+            header=[HEADER_STYLES[style.headers].get(c) or MATRIX_HEADERS[c] for c in columns],
             rows=[],
             title=style.title,
             blank_after_title=style.blank_after_title,
@@ -1907,12 +1948,86 @@ def write_narrative(summary: Summary) -> None:
             for d in data["strategi_dimensi"]
         ],
     )
+    plans = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    plan_tables = [
+        Table(
+            header=list(headers.values()),
+            sheet=sheet,
+            rows=[[row.get(column) for column in headers] for row in plans[name]],
+        )
+        for name, (sheet, headers) in PLAN_SHEETS.items()
+    ]
     _save(
         summary,
         3,
         "tahap-3/narasi-tim-pelaksana.xlsx",
-        [narasi, strategi],
-        dataset_of={"Narasi Masterplan": "narasi", "Strategi Dimensi": "strategi_dimensi"},
+        [narasi, strategi, *plan_tables],
+        dataset_of={
+            "Narasi Masterplan": "narasi",
+            "Strategi Dimensi": "strategi_dimensi",
+            **{sheet: name for name, (sheet, _) in PLAN_SHEETS.items()},
+        },
+    )
+
+
+def matrix_of(programs: list[Program]) -> dict[str, dict]:
+    """Program name -> the program-matrix cells MATRIX_FILE gives for it (only programs of `programs`)."""
+    data = yaml.safe_load(MATRIX_FILE.read_text(encoding="utf-8"))["programs"]
+    return {p.name: dict(data[p.name]) for p in programs if p.name in data}
+
+
+def write_action_plans(summary: Summary) -> None:
+    """inputs/tahap-4/rencana-aksi-quick-win.xlsx from ACTION_PLAN_FILE: the revised steps of the final quick wins;
+    its last row names a program that is not a final quick win (rule action_plan_unknown)."""
+    columns = [
+        "opd",
+        "nama_program",
+        "triwulan",
+        "langkah",
+        "penanggung_jawab",
+        "keluaran",
+        "anggaran",
+        "mata_anggaran",
+    ]
+    headers = [
+        "OPD",
+        "Program quick win",
+        "Triwulan",
+        "Langkah kegiatan",
+        "Penanggung jawab",
+        "Keluaran",
+        "Anggaran (Rp)",
+        "Mata anggaran",
+    ]
+    steps = yaml.safe_load(ACTION_PLAN_FILE.read_text(encoding="utf-8"))["steps"]
+    table = Table(
+        header=headers,
+        rows=[[step.get(c) for c in columns] for step in steps],
+        sheet="Rencana Aksi",
+        columns=list(columns),
+    )
+    finals = {name for _, _, name, _ in QUICK_WIN_FINAL}
+    for index, step in enumerate(steps):
+        if step["nama_program"] not in finals:
+            mistake = Mistake(
+                4,
+                "",
+                "",
+                None,
+                "nama_program",
+                "",
+                None,
+                "action_plan_unknown",
+                "a step for a program that is not a final quick win",
+            )
+            table.marks.append((index, "nama_program", mistake))
+            summary.mistakes.append(mistake)
+    _save(
+        summary,
+        4,
+        "tahap-4/rencana-aksi-quick-win.xlsx",
+        [table],
+        dataset_of={"Rencana Aksi": "rencana_aksi_quick_win"},
     )
 
 
@@ -2287,13 +2402,13 @@ QUICK_WIN_FINAL = [
 
 REVIEW_ROWS = [
     ("Bab I Pendahuluan", "disetujui", None),
-    ("BAB II - Analisis Strategis", "disetujui", None),
-    ("3", "revisi", "Visi smart city belum memuat kata kunci religius dan maritim dari hasil SWOT"),
-    ("Bab IV Arah Pengembangan Smart City per Dimensi", "Disetujui", None),
-    ("Bab V Rencana Aksi dan Program", "revisi", "Anggaran program Dinas PUPR belum sesuai DPA; lengkapi sumber dana"),
+    ("BAB II - Gambaran Umum Daerah", "disetujui", None),
+    ("4", "revisi", "Visi smart city belum memuat kata kunci religius dan maritim dari hasil SWOT"),
+    ("Bab V Strategi dan Program per Dimensi", "Disetujui", None),
+    ("Bab X Pendanaan", "revisi", "Anggaran program Dinas PUPR belum sesuai DPA; lengkapi sumber dana"),
     ("Bab VI", "selesai", "Roadmap sudah dibahas bersama Bappeda"),
-    ("Bab VII Quick Win", "disetujui", "Tiga quick win disepakati"),
-    ("Bab VIII Penutup", "disetujui", None),
+    ("Bab VII Quick Win dan Rencana Aksi", "disetujui", "Tiga quick win disepakati"),
+    ("Penutup", "disetujui", None),
 ]
 
 
@@ -2389,6 +2504,7 @@ def _generate(out: Path) -> Summary:
     write_tahap_3(summary)
     write_narrative(summary)
     write_tahap_4(summary)
+    write_action_plans(summary)
     for stage in summary.files:
         summary.files[stage].sort()
     summary.mistakes.sort(key=lambda m: (m.stage, m.file, m.sheet, m.row or 0))

@@ -178,7 +178,7 @@ def test_percentages_and_amounts_add_up_to_their_totals(final):
     percents = [Decimal(m.replace(",", ".")) for line in horizon_lines for m in re.findall(r"\((\d+,\d)%\)", line)]
     assert len(percents) == 3 and sum(percents) == Decimal("100.0")
     rakor = _plain(_md(final, "rakor/paket-rakor"))
-    section = rakor[rakor.index("## 3. Peta Jalan") : rakor.index("## 4.")]
+    section = rakor[rakor.index("## 5. Peta jalan") : rakor.index("## 6.")]
     amounts = [Decimal(m.replace(".", "").replace(",", ".")) for m in re.findall(r"Rp ([\d.,]+) miliar", section)]
     *parts, total = amounts
     assert sum(parts) == total
@@ -206,13 +206,104 @@ def test_quick_win_reasons_state_the_criteria_and_the_opd_reason(final):
     assert buku_3.count("manfaatnya langsung dirasakan warga; meningkatkan layanan yang sudah ada") == 3
     assert "**Alasan OPD.**" in buku_3
     assert "kata kunci" not in buku_3
-    boxes = re.findall(
-        r"\*\*Belum diisi\*\* — Langkah kegiatan per triwulan dan tonggak capaiannya: diisi oleh (.+?) "
-        r"\(",
-        buku_3,
-    )
+    assert "Belum diisi** — Langkah kegiatan" not in buku_3  # every final quick win has its steps
+
+
+def test_every_final_quick_win_has_steps_per_quarter_and_a_target(final):
+    """Buku 3 and the deck show the steps of each final quick win (the Tahap IV action-plan file of the sample);
+    the published steps are the ones of the final quick wins only, and every final quick win has a target."""
     finals = pd.read_csv(io.BytesIO(final["quick_win/quick_win_final.csv"]))
-    assert boxes == finals["opd"].tolist()
+    steps = pd.read_csv(io.BytesIO(final["quick_win/rencana_aksi_final.csv"]))
+    assert finals["target"].notna().all() and finals["baseline"].notna().all()
+    assert set(steps["nama_program"]) == set(finals["nama_program"])
+    for name in finals["nama_program"]:
+        mine = steps[steps["nama_program"] == name]
+        assert mine["triwulan"].tolist() == ["Triwulan I", "Triwulan II", "Triwulan III", "Triwulan IV"]
+        assert set(mine["sumber"]) == {"revisi Tahap IV"} and mine["mata_anggaran"].notna().all()
+    buku_3 = _plain(_md(final, "buku/buku-3-quick-wins"))
+    assert buku_3.count("| Triwulan | Langkah kegiatan | Penanggung jawab | Keluaran | Anggaran (mata anggaran) |") == 3
+    first = steps.iloc[0]
+    assert f"| Triwulan I | {first['langkah']} |" in buku_3
+    deck = _plain(_md(final, "rakor/paket-rakor"))
+    assert deck.count("- Triwulan I: ") == 3 and "belum diisi" not in deck.lower()
+
+
+# ----------------------------------------------------------------------------------------------- chapters
+
+
+def test_masterplan_has_the_chapters_the_ministry_scores(final):
+    """Kelembagaan, enablers, pendanaan, risiko, monev from the Tim Pelaksana's sheets, and the RPJMD alignment
+    Tahap II collected, with the sample's data; the Sistematika lists the chapters the book has."""
+    buku_2 = _plain(_md(final, "buku/buku-2-masterplan"))
+    chapters = re.findall(r"^## BAB ([IVXLC]+) (.+)$", buku_2, re.M)
+    assert [t for _, t in chapters][7:] == [
+        "KELEMBAGAAN DAN TATA KELOLA",
+        "RENCANA PENGEMBANGAN ENABLER",
+        "PENDANAAN",
+        "MANAJEMEN RISIKO",
+        "MONITORING DAN EVALUASI",
+        "PENUTUP",
+    ]
+    assert "Bab XIII Penutup;" in buku_2 and "### 8.1 Dewan Smart City" in buku_2
+    for enabler in ("9.1 Rencana suprastruktur", "9.2 Rencana infrastruktur", "9.3 Rencana infostruktur"):
+        assert f"### {enabler}" in buku_2
+    risks = re.findall(r"^\| \d+ \| (.+?) \| (\w+) \| (\w+) \| (\w+) \|", _section(buku_2, "## BAB XI "), re.M)
+    assert len(risks) == 5 and [r[3] for r in risks] == ["Tinggi", "Tinggi", "Sedang", "Sedang", "Sedang"]
+    monev = _section(buku_2, "## BAB XII ")
+    assert re.findall(r"^### 12\.\d (.+)$", monev, re.M) == ["Baseline", "Output", "Outcome", "Impact", "Quick Win"]
+    funding = _section(buku_2, "## BAB X ")
+    rows = [line.split("|")[1:-1] for line in funding.splitlines() if re.match(r"^\| (20\d\d|\*\*Jumlah)", line)]
+    *years, total = rows
+    amount = lambda cell: Decimal(cell.strip(" *").replace("\\", "").replace(".", "").replace(",", ".") or "0")  # noqa: E731
+    assert sum(amount(r[-3]) for r in years) == amount(total[-3])  # the Jumlah column adds up
+    assert "71 dari 82 program mencantumkan rujukannya" in buku_2
+    assert "Belum diisi** — Susunan Dewan" not in buku_2 and "Rencana pendanaan per tahun" in funding
+
+
+def _section(text: str, start: str) -> str:
+    begin = text.index(start)
+    end = text.find("\n## ", begin + 1)
+    return text[begin : end if end > 0 else None]
+
+
+def test_plan_mode_buku_2_carries_no_workshop_text(final):
+    """render_buku_2(plan=True), the Perbup annex: no boxes, validation counts or table, no Buku 3/4 pointers."""
+    from bimtek.analysis.finalisation import read_roadmap
+    from bimtek.books.buku_2 import buku_2_context, render_buku_2
+
+    roadmap = read_roadmap(final["roadmap/roadmap.csv"])
+    context = buku_2_context(REGION, roadmap, SETTINGS, {"rows_total": 9, "rows_valid": 8, "rows_rejected": 1})
+    workshop, _ = render_buku_2(context)
+    plan, _ = render_buku_2(context, plan=True)
+    for text in (
+        "Belum diisi",
+        "lolos validasi",
+        "Buku 2 ini",
+        "Buku 4",
+        "Tidak ada baris yang ditolak",
+        "belum diisi",
+    ):
+        assert text in workshop and text not in plan, text
+    assert re.findall(r"^## BAB", plan, re.M) == re.findall(r"^## BAB", workshop, re.M)
+    lampiran = _md(final, "buku/rancangan-perbup").split("## LAMPIRAN", 1)[1]
+    assert "Belum diisi" not in lampiran and "lolos validasi" not in lampiran and "#### BAB XII" in lampiran
+
+
+def test_executive_summary_has_vision_mission_and_strategy(final):
+    summary = _plain(_md(final, "buku/ringkasan-eksekutif"))
+    assert "**Padang Pariaman Cerdas, Melayani dan Sejahtera Berbasis Nagari**" in summary
+    assert "1. Mewujudkan pelayanan publik yang cepat" in summary and "### Strategi per dimensi" in summary
+    assert "| Smart Governance | **Arah pengembangan:** Layanan pemerintahan terintegrasi" in summary
+    assert "direviu" not in summary and "direvisi" not in summary
+
+
+def test_gantt_hatches_only_the_final_quick_wins_in_tahap_4(stages):
+    for code in ("governance", "living", "environment"):
+        final_chart = stages[4][f"grafik/peta-jalan-{code}.svg"].decode()
+        draft_chart = stages[3][f"grafik/peta-jalan-{code}.svg"].decode()
+        assert "Quick win final" in final_chart and "Kandidat quick win" not in final_chart, code
+        assert "Kandidat quick win" in draft_chart, code
+    assert stages[4]["grafik/peta-jalan.png"].startswith(b"\x89PNG")
 
 
 # ----------------------------------------------------------------------------------------------- polish
@@ -266,7 +357,7 @@ def _page_texts(pdf: bytes) -> tuple[list[str], list[bool], list[tuple[float, fl
         ("buku/buku-2-masterplan", (20, 45)),
         ("buku/buku-3-quick-wins", (5, 10)),
         ("buku/ringkasan-eksekutif", (2, 4)),
-        ("rakor/paket-rakor", (5, 8)),
+        ("rakor/paket-rakor", (12, 16)),
     ],
 )
 def test_pdf_page_count_and_no_near_blank_page(pdfs, key, pages):
@@ -293,8 +384,39 @@ def test_rakor_is_a_16_9_deck_with_a_chart(pdfs, final):
     assert any(pictures)
     deck = Presentation(io.BytesIO(final["rakor/paket-rakor.pptx"]))
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.01
-    assert len(deck.slides) == 6
+    assert len(deck.slides) >= 10
     assert any(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes)  # a picture
+
+
+def test_rakor_pdf_and_pptx_show_the_same_slides_and_totals(pdfs, final):
+    """One slide list feeds both: same titles in the same order, one PDF page per slide, the same totals rows,
+    and no internal review status for the national panel."""
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(final["rakor/paket-rakor.pptx"]))
+    titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
+    markdown = _md(final, "rakor/paket-rakor")
+    assert re.findall(r"^#{1,2} (.+)$", _plain(markdown), re.M) == titles
+    texts, _, _ = _page_texts(pdfs["rakor/paket-rakor.pdf"])
+    assert len(texts) == len(titles)
+    for title in ("2. Visi dan misi", "3. Strategi per dimensi", "6. Peta jalan per tahun", "Komitmen bersama"):
+        assert any(title in t for t in titles), title
+
+    pptx_totals = [
+        " | ".join(cell.text for cell in shape.table.rows[len(shape.table.rows) - 1].cells)
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_table and "Jumlah" in [c.text for c in shape.table.rows[len(shape.table.rows) - 1].cells]
+    ]
+    md_totals = [
+        " | ".join(cell.strip().strip("*") for cell in line.strip().strip("|").split("|"))
+        for line in markdown.splitlines()
+        if line.startswith("|") and "**Jumlah**" in line
+    ]
+    assert len(pptx_totals) == 3 and [t.replace("\\", "") for t in md_totals] == pptx_totals
+    text = _plain(markdown).lower()
+    for internal in ("direvisi", "direviu", "belum sesuai dpa", "belum ditandatangani"):
+        assert internal not in text, internal
 
 
 def test_executive_summary_has_a_chart_and_no_cover(pdfs):

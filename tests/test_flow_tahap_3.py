@@ -36,10 +36,20 @@ def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
     report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (94, 13)  # 80 program rows, 14 narrative rows
-    assert first["rows_valid"] == 94
+    assert (report["rows_valid"], report["rows_rejected"]) == (135, 13)  # 80 program rows, 55 Tim Pelaksana rows
+    assert first["rows_valid"] == 135
     narasi = pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / "narasi.csv")
-    assert len(narasi) == 8 and set(narasi["bagian"]) == {"latar_belakang", "gambaran_umum", "visi", "misi"}
+    assert len(narasi) == 15 and {"latar_belakang", "visi", "misi", "kelembagaan", "monev"} <= set(narasi["bagian"])
+    plans = {
+        name: pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / f"{name}.csv") for name in ("risiko", "monev")
+    }
+    assert len(plans["risiko"]) == 5 and set(plans["monev"]["area"]) == {
+        "baseline",
+        "output",
+        "outcome",
+        "impact",
+        "quick_win",
+    }
     statuses = {f["path"]: f["status"] for f in report["files"]}
     assert statuses["rusak.xlsx"] == "unreadable"
     assert statuses["usulan-program-dinas-sosial.xlsx"] == "rejected"

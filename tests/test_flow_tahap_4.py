@@ -25,7 +25,7 @@ def test_result_has_the_shape_of_every_stage(published):
     _, result, _ = published
     assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
     assert result["run_id"] == SAMPLE_RUN_ID
-    assert (result["rows_valid"], result["rows_rejected"]) == (42, 2)
+    assert (result["rows_valid"], result["rows_rejected"]) == (54, 3)
 
 
 def test_outputs_are_published(published):
@@ -36,6 +36,9 @@ def test_outputs_are_published(published):
         "validation/report.json",
         "validation/quarantine.csv",
         "quick_win/quick_win_final.csv",
+        "quick_win/rencana_aksi_final.csv",
+        "review/status_bab.csv",
+        "grafik/peta-jalan.png",
         "komitmen/status_komitmen.csv",
         "komitmen/belum_tanda_tangan.csv",
         "review/bab_revisi.csv",
@@ -69,6 +72,7 @@ def test_sample_mistakes_are_rejected(published):
     _, _, run = published
     report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
     assert sorted((r["sheet"], r["row"], r["rule"], r["value"]) for r in report["rejections"]) == [
+        ("Rencana Aksi", 14, "action_plan_unknown", "Pendaftaran Online Puskesmas"),
         ("komitmen", 10, "commitment_status", "sudah"),
         ("review", 7, "review_status", "selesai"),
     ]
@@ -85,7 +89,10 @@ def test_unsigned_opd_and_chapters_under_revision(published):
     ]
     assert set(unsigned["status"]) == {"belum"}
     revisions = pd.read_csv(run / "review" / "bab_revisi.csv")
-    assert revisions["bab"].tolist() == ["Bab III", "Bab V"]
+    assert revisions["bab"].tolist() == ["Bab IV", "Bab X"]
+    assert revisions["judul"].tolist() == ["Visi, misi dan strategi smart city", "Pendanaan"]
+    chapters = pd.read_csv(run / "review" / "status_bab.csv")
+    assert len(chapters) == 13 and chapters.loc[chapters["bab"] == "Bab VI", "status"].item() == "baris reviu ditolak"
 
 
 def test_final_quick_wins_are_the_three_chosen_in_the_sample(published):

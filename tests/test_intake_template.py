@@ -134,10 +134,37 @@ def test_one_workbook_per_opd_named_by_slug(region):
 
 def test_team_workbook_holds_the_narrative_sheets_only(region):
     team = _open(build_intake_workbooks(region, 3)["narasi-tahap-3-tim-pelaksana.xlsx"])
-    assert team.sheetnames == ["Petunjuk", "Narasi Masterplan", "Strategi Dimensi", "Daftar"]
+    assert team.sheetnames == [
+        "Petunjuk",
+        "Narasi Masterplan",
+        "Strategi Dimensi",
+        "Kelembagaan",
+        "Pendanaan",
+        "Risiko",
+        "Monev",
+        "Daftar",
+    ]
     headers = _headers(team["Strategi Dimensi"])
     assert {"Dimensi", "Arah pengembangan", "Strategi", "Sasaran"} <= set(headers)
     assert "Bagian" in _headers(team["Narasi Masterplan"])
+    assert {"Risiko", "Kemungkinan", "Dampak", "Mitigasi", "Penanggung jawab"} <= set(_headers(team["Risiko"]))
+    assert {"Area evaluasi", "Indikator", "Siklus"} <= set(_headers(team["Monev"]))
+    assert {"Tahun", "Skema pendanaan", "Nilai (Rp)"} <= set(_headers(team["Pendanaan"]))
+    risk = _headers(team["Risiko"])
+    assert _validation_of(team["Risiko"], risk["Kemungkinan"]).formula1 == '"Rendah,Sedang,Tinggi"'
+    monev = _headers(team["Monev"])
+    assert (
+        _validation_of(team["Monev"], monev["Area evaluasi"]).formula1 == '"Baseline,Output,Outcome,Impact,Quick Win"'
+    )
+
+
+def test_stage_4_workbook_has_the_action_plan_sheet_with_quarters(region):
+    files = build_intake_workbooks(region, 4)
+    book = _open(next(data for name, data in files.items() if "tim-pelaksana" not in name))
+    plan = book["Rencana Aksi Quick Win"]
+    headers = _headers(plan)
+    assert {"Program quick win", "Triwulan", "Langkah kegiatan", "Keluaran", "Anggaran (Rp)"} <= set(headers)
+    assert _validation_of(plan, headers["Triwulan"]).formula1 == '"Triwulan I,Triwulan II,Triwulan III,Triwulan IV"'
 
 
 def test_region_without_opd_gets_one_free_text_workbook(region_without_opd):

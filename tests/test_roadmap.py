@@ -144,16 +144,21 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
 
     building = row_named(roadmap, "Pembangunan gedung mal pelayanan publik")
     assert not building["kriteria_layanan_ada"] and building["kriteria_dirasakan_warga"]
-    assert building["alasan_quick_win"].startswith("Diusulkan OPD sebagai quick win, tetapi tidak memenuhi")
-    assert "membangun atau mengadakan infrastruktur baru" in building["alasan_quick_win"]
+    assert building["alasan_quick_win"].startswith("Kriteria quick win yang belum terpenuhi:")
+    assert "program mencakup pembangunan atau pengadaan infrastruktur baru" in building["alasan_quick_win"]
 
     two_years = row_named(roadmap, "Peningkatan layanan puskesmas")
     assert not two_years["kriteria_satu_tahun"] and two_years["kriteria_jangka_pendek"]
-    assert "berjalan 2 tahun (2020–2021), lebih dari satu tahun anggaran" in two_years["alasan_quick_win"]
+    assert (
+        "program berjalan 2 tahun (2020–2021), sedangkan quick win selesai dalam satu tahun anggaran"
+        in two_years["alasan_quick_win"]
+    )
 
     late = row_named(roadmap, "Optimalisasi aplikasi pengaduan")
     assert late["kriteria_satu_tahun"] and not late["kriteria_jangka_pendek"]
-    assert "dimulai 2022, di luar jangka pendek (setelah 2020)" in late["alasan_quick_win"]
+    assert (
+        "program dimulai 2022, sedangkan quick win dimulai pada jangka pendek (sampai 2020)" in late["alasan_quick_win"]
+    )
 
     internal = row_named(roadmap, "Penguatan kapasitas aparatur")
     assert not internal["kriteria_dirasakan_warga"] and internal["kriteria_layanan_ada"]
@@ -161,7 +166,7 @@ def test_quick_win_criteria_pick_and_reject_for_stated_reasons():
 
     new_app = row_named(roadmap, "Aplikasi pengaduan warga")
     assert new_app["kriteria_dirasakan_warga"] and not new_app["kriteria_layanan_ada"]
-    assert "belum tampak meningkatkan layanan yang sudah ada" in new_app["alasan_quick_win"]
+    assert "uraian program belum menyebut layanan yang sudah berjalan yang ditingkatkan" in new_app["alasan_quick_win"]
 
 
 def test_opd_proposal_comes_first_and_short_list_spreads_over_dimensions():

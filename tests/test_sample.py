@@ -59,6 +59,11 @@ ALL_DATASETS = [
     "quick_win_final",
     "narasi",
     "strategi_dimensi",
+    "kelembagaan",
+    "pendanaan",
+    "risiko",
+    "monev",
+    "rencana_aksi_quick_win",
 ]
 
 
@@ -330,7 +335,8 @@ def test_reader_detects_the_intended_dataset(ingested):
         ("ide-", {"ide"}),
         ("hasil-tahap-4", {"komitmen", "review"}),
         ("quick-win-final", {"quick_win_final"}),
-        ("narasi-", {"narasi", "strategi_dimensi"}),
+        ("narasi-", {"narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev"}),
+        ("rencana-aksi-", {"rencana_aksi_quick_win"}),
     ]
     for name, sheets in ingested.items():
         if name.endswith("rusak.xlsx"):
@@ -384,5 +390,10 @@ def test_tahap_1_and_4_rows_are_valid_except_the_listed_mistakes(ingested):
                 if sheet.dataset == "ide":
                     dimension = taxonomy.match_dimension(record["dimensi"])
                     assert dimension and taxonomy.match_element(dimension, record["elemen"]), (name, record)
-    listed = {(m["file"], m["sheet"], m["row"], m["column"]) for m in _readme_mistakes() if m["stage"] in (1, 4)}
+    cross_stage = ("action_plan_unknown",)  # needs the final quick wins: checked by the Tahap IV builder tests
+    listed = {
+        (m["file"], m["sheet"], m["row"], m["column"])
+        for m in _readme_mistakes()
+        if m["stage"] in (1, 4) and m["rule"] not in cross_stage
+    }
     assert found == listed

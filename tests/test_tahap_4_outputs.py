@@ -4,11 +4,14 @@ figures in the books."""
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 import pytest
 
+from bimtek.analysis import finalisation as fin
 from bimtek.analysis.roadmap import build_roadmap
+from bimtek.books.buku_2 import CHAPTERS
 from bimtek.core.columns import load_spec
 from bimtek.core.formatting import rupiah, rupiah_words
 from bimtek.core.model import PROGRAM_COLUMNS, ROW_COLUMN, Sheet
@@ -245,12 +248,58 @@ def test_unsigned_opd_list_is_exact(default):
 
 
 def test_chapters_under_revision_are_exact(default):
+    """Chapters are named as the final Buku 2 names them; "Penutup" (no number) is matched to its chapter."""
     revisions = csv_of(default, "review/bab_revisi.csv")
     assert revisions.to_dict("records") == [
-        {"nomor": "2", "bab": "Bab II", "judul": "Gambaran Umum", "catatan": "Tambahkan data penduduk"},
-        {"nomor": "4", "bab": "Bab IV", "judul": "", "catatan": "Lengkapi sumber dana"},
-        {"nomor": "", "bab": "Penutup", "judul": "", "catatan": ""},
+        {
+            "nomor": 2,
+            "bab": "Bab II",
+            "judul": "Gambaran umum daerah",
+            "catatan": "Tambahkan data penduduk",
+            "keterangan": "",
+        },
+        {
+            "nomor": 4,
+            "bab": "Bab IV",
+            "judul": "Visi, misi dan strategi smart city",
+            "catatan": "Lengkapi sumber dana",
+            "keterangan": "",
+        },
+        {"nomor": 13, "bab": "Bab XIII", "judul": "Penutup", "catatan": "", "keterangan": ""},
     ]
+
+
+def test_chapter_status_lists_every_chapter_of_the_book_and_the_rejected_row(default):
+    """Every chapter of the rendered Buku 2 once; the review row validation rejected ("Bab III", status "selesai")
+    shows as such with its message instead of vanishing; the run note counts the book's 13 chapters."""
+    status = csv_of(default, "review/status_bab.csv")
+    book = default.files["buku/buku-2-masterplan.md"].decode()
+    headings = re.findall(r"^## BAB ([IVXLC]+) ", book, re.M)
+    assert len(status) == len(headings) == len(CHAPTERS) == 13
+    by_bab = dict(zip(status["bab"], status["status"]))
+    assert by_bab["Bab I"] == "disetujui" and by_bab["Bab II"] == "revisi" and by_bab["Bab XIII"] == "revisi"
+    assert by_bab["Bab III"] == "baris reviu ditolak" and by_bab["Bab V"] == "belum direviu"
+    assert '"selesai"' in status.loc[status["bab"] == "Bab III", "catatan"].item()
+    note = next(n for n in default.notes if n.startswith("Reviu Buku 2"))
+    assert (
+        note.startswith("Reviu Buku 2: 1 dari 13 bab disetujui, 3 masih direvisi") and "1 baris reviu ditolak" in note
+    )
+
+
+def test_review_row_naming_a_chapter_the_book_lacks_is_marked():
+    review = pd.DataFrame(
+        {
+            "bab": ["Bab XX"],
+            "bab_nomor": pd.array([20], dtype="Int64"),
+            "bab_judul": [None],
+            "status": ["revisi"],
+            "catatan": ["?"],
+        }
+    )
+    chapters = [{"number": 1, "title": "Pendahuluan"}]
+    out = fin.chapters_under_revision(review, chapters)
+    assert out[["bab", "keterangan"]].values.tolist() == [["Bab XX", fin.NOT_IN_BOOK]]
+    assert fin.review_summary(review, chapters)["tidak_dikenal"] == 1
 
 
 def test_commitment_sheets_one_per_roadmap_opd_and_the_regional_head(default):
@@ -299,8 +348,8 @@ def test_documents_and_figures(default):
     assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
     assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
-    assert "| Lembar komitmen ditandatangani | 2 dari 5 OPD pemilik program |" in rakor
-    assert "| Bab masih direvisi | 3 dari 4 bab |" in rakor
+    assert "pimpinan 2 dari 5 OPD pemilik program" in rakor
+    assert "direviu" not in rakor and "direvisi" not in rakor and "Revisi" not in rakor  # no internal review status
     assert "DATA SINTETIS" not in rakor
     ringkasan = default.files["buku/ringkasan-eksekutif.md"].decode()
     assert "ditandatangani oleh 2 dari 5 OPD pemilik program" in ringkasan
@@ -321,8 +370,11 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     lampiran = perbup.split("## LAMPIRAN", 1)[1]
     assert "#### BAB I PENDAHULUAN" in lampiran and "#### BAB VII QUICK WIN DAN RENCANA AKSI" in lampiran
     assert "##### Lampiran A. Daftar program" in lampiran and f"total anggaran {rupiah_words(5.75e9)}" in lampiran
-    buku_2_body = output.files[f"{BUKU_2}.md"].decode().split("\n## ", 1)[1].splitlines()[1:]
-    assert all(line in lampiran for line in buku_2_body if not line.startswith("#"))  # Buku 2's very text
+    assert "#### BAB XII MONITORING DAN EVALUASI" in lampiran and "#### BAB XIII PENUTUP" in lampiran
+    for workshop in ("Buku 2 ini", "lolos validasi", "Belum diisi", "Buku 3", "Buku 4", "Temuan validasi"):
+        assert workshop not in lampiran, workshop  # the plan rendering: no process text
+    book = output.files[f"{BUKU_2}.md"].decode()
+    assert "Buku 2 ini" in book and "Belum diisi" in book  # the workshop book keeps it
     assert "# Buku 2" not in lampiran and lampiran.count("DATA SINTETIS") == 1  # no title, one banner (the Perbup's)
     for key, data in output.files.items():
         if key.endswith(".md") and not key.startswith("narasi/"):
@@ -344,3 +396,20 @@ def test_empty_roadmap_gives_sheets_for_the_region_opd_list():
 
 def test_same_inputs_give_identical_files(default):
     assert build(None).files == default.files
+
+
+def test_missing_plan_sheets_show_boxes_in_the_workshop_book_and_nothing_in_the_annex(default):
+    """No Tim Pelaksana workbook: every new chapter of the workshop Buku 2 says what is missing, who writes it and
+    on which sheet; the Perbup's Lampiran (plan mode) keeps the chapter headings without any box."""
+    book = default.files[f"{BUKU_2}.md"].decode()
+    for what, sheet in (
+        ("Susunan Dewan Smart City, Tim Pelaksana dan peran per program", "Kelembagaan"),
+        ("Rencana suprastruktur", "Narasi Masterplan"),
+        ("Rencana pendanaan per tahun dan skema (APBD, DAK/APBN, CSR, KPBU)", "Pendanaan"),
+        ("Daftar risiko dengan kemungkinan, dampak, mitigasi dan penanggung jawab", "Risiko"),
+        ("Indikator monitoring dan evaluasi per area, siklus dan pelaporan", "Monev"),
+    ):
+        assert f"**Belum diisi** — {what}: diisi oleh Tim Pelaksana / Bappeda (lembar {sheet} " in book, what
+    assert "**Belum diisi** — Rujukan RPJMD/Renstra setiap program: diisi oleh OPD pemilik program" in book
+    lampiran = default.files["buku/rancangan-perbup.md"].decode().split("## LAMPIRAN", 1)[1]
+    assert "#### BAB X PENDANAAN" in lampiran and "Belum diisi" not in lampiran

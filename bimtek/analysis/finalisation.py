@@ -28,9 +28,9 @@ import pandas as pd
 
 from bimtek.analysis.roadmap import PLAN_COLUMNS, ROADMAP_COLUMNS
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
-from bimtek.core.text import program_key
+from bimtek.core.text import fold_text, program_key
 from bimtek.core.values import is_missing
-from bimtek.core.vocabularies import REVISION, SIGNED, UNSIGNED, int_to_roman
+from bimtek.core.vocabularies import APPROVED, REVISION, SIGNED, UNSIGNED, int_to_roman
 
 NOT_RECORDED = "tidak tercatat"
 """Status of an OPD that owns roadmap programs but has no valid commitment row."""
@@ -39,7 +39,11 @@ SOURCE_RANKING = "peringkat"
 
 STATUS_COLUMNS = ["opd", "status", "pejabat", "jabatan", "tanggal", "program", "anggaran"]
 UNSIGNED_COLUMNS = ["opd", "status", "pejabat", "program", "anggaran", "keterangan"]
-REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan"]
+REVISION_COLUMNS = ["nomor", "bab", "judul", "catatan", "keterangan"]
+CHAPTER_STATUS_COLUMNS = ["nomor", "bab", "judul", "status", "catatan"]
+NOT_REVIEWED = "belum direviu"
+REJECTED_ROW = "baris reviu ditolak"
+NOT_IN_BOOK = "bab ini tidak ada dalam Buku 2"
 FINAL_COLUMNS = [
     "urutan",
     "opd",
@@ -53,6 +57,8 @@ FINAL_COLUMNS = [
     "quick_win_candidate",
     "alasan_quick_win",
     "sumber_pilihan",
+    "opd_pendukung",
+    "baseline",
 ]
 """Columns of quick_win/quick_win_final.csv (`sumber_pilihan`: SOURCE_FILE or SOURCE_RANKING)."""
 
@@ -209,29 +215,94 @@ def chapter_label(number: float | int | None, written: object) -> str:
     return str(written)
 
 
-def chapters_under_revision(review: pd.DataFrame) -> pd.DataFrame:
+def _chapter_numbers(review: pd.DataFrame, chapters: list[dict] | None) -> list[int | None]:
+    """The chapter number of every review row: as written ("Bab III", "3"), else the book chapter whose title the
+    row names ("Penutup" -> 13 when `chapters`, the book's own {number, title} list, has it), else None."""
+    titles = {fold_text(c["title"]): int(c["number"]) for c in chapters or []}
+    out: list[int | None] = []
+    for number, title in zip(review["bab_nomor"], review["bab_judul"]):
+        if number is not None and not is_missing(number):
+            out.append(int(number))
+        else:
+            out.append(titles.get(fold_text(title)) if isinstance(title, str) else None)
+    return out
+
+
+def chapters_under_revision(review: pd.DataFrame, chapters: list[dict] | None = None) -> pd.DataFrame:
     """REVISION_COLUMNS: review rows with status revisi, by chapter number (unnumbered last, in file order).
 
-    `bab` is "Bab III" for a numbered chapter, else the cell as written; `judul` the title part when there is one.
+    `chapters`: the reviewed book's chapters ({number, title}, bimtek.stages.tahap_4_review.book_chapters). With
+    them, `bab` is "Bab IV" and `judul` the BOOK's title of that chapter (a row naming only a title is matched to
+    it); a row naming a chapter the book does not have keeps what was written, with `keterangan` NOT_IN_BOOK.
+    Without them, `judul` is the title part as written.
     """
     frame = review[review["status"] == REVISION].copy()
     if PATH_COLUMN in frame.columns:
         frame = frame.sort_values([PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN], kind="mergesort")
-    frame = frame.sort_values("bab_nomor", kind="mergesort", na_position="last")
-    labels = [chapter_label(n, w) for n, w in zip(frame["bab_nomor"], frame["bab"])]
+    frame["_nomor"] = pd.array(_chapter_numbers(frame, chapters), dtype="Int64")
+    frame = frame.sort_values("_nomor", kind="mergesort", na_position="last")
+    book = {int(c["number"]): c["title"] for c in chapters or []}
+    labels = [chapter_label(n, w) for n, w in zip(frame["_nomor"], frame["bab"])]
+    titles, notes = [], []
+    for number, written, label in zip(frame["_nomor"], frame["bab_judul"], labels):
+        known = number is not None and not is_missing(number) and int(number) in book
+        if chapters is not None and known:
+            titles.append(book[int(number)])
+        else:
+            titles.append(None if written == label else written)
+        notes.append(NOT_IN_BOOK if chapters is not None and not known else None)
     out = pd.DataFrame(
         {
-            "nomor": frame["bab_nomor"].astype("Int64"),
+            "nomor": frame["_nomor"],
             "bab": labels,
-            "judul": [None if t == label else t for t, label in zip(frame["bab_judul"], labels)],
+            "judul": titles,
             "catatan": frame["catatan"].astype("object"),
+            "keterangan": notes,
         }
     )
     return out.reset_index(drop=True).reindex(columns=REVISION_COLUMNS)
 
 
-def review_summary(review: pd.DataFrame) -> dict:
-    """Counts of reviewed chapters: total, approved (disetujui), under revision."""
-    total = len(review)
-    revision = int((review["status"] == REVISION).sum())
-    return {"total": total, "revisi": revision, "disetujui": total - revision}
+def chapter_status(review: pd.DataFrame, chapters: list[dict], rejected: list[dict] | None = None) -> pd.DataFrame:
+    """CHAPTER_STATUS_COLUMNS: every chapter of the book once, in book order, with its review verdict.
+
+    The last valid row naming a chapter decides (status disetujui / revisi, its note); a chapter named only by a
+    row that validation rejected is REJECTED_ROW with that row's message (`rejected`: {"nomor", "pesan"}); any
+    other chapter is NOT_REVIEWED. Nothing a reviewer sent disappears without a trace."""
+    numbers = _chapter_numbers(review, chapters)
+    verdicts: dict[int, tuple[str, object]] = {}
+    for number, status, note in zip(numbers, review["status"], review["catatan"]):
+        if number is not None:
+            verdicts[number] = (str(status), None if is_missing(note) else note)
+    refused = {int(r["nomor"]): r["pesan"] for r in rejected or [] if r.get("nomor") is not None}
+    rows = []
+    for c in chapters:
+        n = int(c["number"])
+        status, note = verdicts.get(n, (REJECTED_ROW, refused[n]) if n in refused else (NOT_REVIEWED, None))
+        rows.append({"nomor": n, "bab": chapter_label(n, ""), "judul": c["title"], "status": status, "catatan": note})
+    return pd.DataFrame(rows, columns=CHAPTER_STATUS_COLUMNS).astype({"nomor": "int64"})
+
+
+def review_summary(
+    review: pd.DataFrame, chapters: list[dict] | None = None, rejected: list[dict] | None = None
+) -> dict:
+    """Counts of the review: `total` chapters (of the book when `chapters` is given, else reviewed rows),
+    approved (disetujui), under revision (revisi), `belum` (no valid review), `ditolak` (review rows rejected by
+    validation; `rejected` as chapter_status takes them) and `tidak_dikenal` (valid rows naming a chapter the book
+    does not have)."""
+    refused = len(rejected or [])
+    if chapters is None:
+        total = len(review)
+        revision = int((review["status"] == REVISION).sum())
+        return {"total": total, "revisi": revision, "disetujui": total - revision, "belum": 0, "ditolak": refused}
+    status = chapter_status(review, chapters, rejected)
+    numbers = {int(c["number"]) for c in chapters}
+    unknown = sum(1 for n in _chapter_numbers(review, chapters) if n is None or n not in numbers)
+    return {
+        "total": len(chapters),
+        "disetujui": int((status["status"] == APPROVED).sum()),
+        "revisi": int((status["status"] == REVISION).sum()),
+        "belum": int((status["status"] == NOT_REVIEWED).sum()),
+        "ditolak": refused,
+        "tidak_dikenal": unknown,
+    }

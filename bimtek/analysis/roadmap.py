@@ -76,6 +76,9 @@ PLAN_COLUMNS = (
 )
 """What a program plans (text, budget, years, horizon), in the order every program table lists it."""
 
+MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline")
+"""Optional program columns the program matrix and the RPJMD alignment read (empty when the OPD left them out)."""
+
 ROADMAP_COLUMNS = [
     "opd",
     "dimensi",
@@ -95,6 +98,7 @@ ROADMAP_COLUMNS = [
     "peringkat_quick_win",
     "quick_win_dimensi",
     "quick_win_terpilih",
+    *MATRIX_COLUMNS,
     PATH_COLUMN,
     SHEET_COLUMN,
     ROW_COLUMN,
@@ -233,15 +237,18 @@ def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | N
         "kriteria_dirasakan_warga": "manfaatnya langsung dirasakan warga",
         "kriteria_layanan_ada": "meningkatkan layanan yang sudah ada",
     }
-    short_text = f"setelah {short_end}" if short_end is not None else "tanpa tahun jangka pendek"
+    short_text = f"sampai {short_end}" if short_end is not None else "periode ini tanpa tahun jangka pendek"
     failed = {
-        "kriteria_satu_tahun": f"berjalan {end - start + 1} tahun ({years}), lebih dari satu tahun anggaran",
-        "kriteria_jangka_pendek": f"dimulai {start}, di luar jangka pendek ({short_text})",
-        "kriteria_dirasakan_warga": "manfaatnya belum tampak langsung dirasakan warga",
+        "kriteria_satu_tahun": f"program berjalan {end - start + 1} tahun ({years}), sedangkan quick win selesai "
+        "dalam satu tahun anggaran",
+        "kriteria_jangka_pendek": f"program dimulai {start}, sedangkan quick win dimulai pada jangka pendek "
+        f"({short_text})",
+        "kriteria_dirasakan_warga": "uraian program belum menyebut layanan atau manfaat yang langsung diterima warga",
         "kriteria_layanan_ada": (
-            "membangun atau mengadakan infrastruktur baru"
+            "program mencakup pembangunan atau pengadaan infrastruktur baru, sedangkan quick win meningkatkan "
+            "layanan yang sudah ada"
             if infra
-            else "belum tampak meningkatkan layanan yang sudah ada"
+            else "uraian program belum menyebut layanan yang sudah berjalan yang ditingkatkan"
         ),
     }
     proposed = bool(row["quick_win_usulan"])
@@ -249,7 +256,7 @@ def _explain(flags: dict, row: Mapping, start: int, end: int, short_end: int | N
     if not misses:
         prefix = "Diusulkan OPD dan memenuhi semua kriteria" if proposed else "Memenuhi semua kriteria"
         return f"{prefix}: " + "; ".join(met[c] for c in CRITERIA) + "."
-    prefix = "Diusulkan OPD sebagai quick win, tetapi tidak memenuhi kriteria" if proposed else "Bukan kandidat"
+    prefix = "Kriteria quick win yang belum terpenuhi" if proposed else "Bukan kandidat"
     return f"{prefix}: " + "; ".join(misses) + "."
 
 
@@ -296,7 +303,7 @@ def _ensure_source_columns(programs: pd.DataFrame) -> pd.DataFrame:
     for name, value in defaults.items():
         if name not in frame.columns:
             frame[name] = value
-    for name in ("deskripsi", "sasaran", "indikator", "target", "alasan_quick_win_opd", "elemen"):
+    for name in ("deskripsi", "sasaran", "indikator", "target", "alasan_quick_win_opd", "elemen", *MATRIX_COLUMNS):
         if name not in frame.columns:
             frame[name] = pd.NA
     for name in ("dampak", "kesiapan"):

@@ -26,6 +26,7 @@ from bimtek.analysis.roadmap import (
     horizons,
     load_quick_win_rules,
 )
+from bimtek.books.masterplan_chapters import masterplan_chapters
 from bimtek.books.narrative import Narrative, narrative_context, strategy_context
 from bimtek.books.templating import render_book
 from bimtek.core.formatting import rupiah_parts, shares
@@ -33,10 +34,27 @@ from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.values import frame_records
-from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.core.vocabularies import SYNTHETIC_NOTICE, int_to_roman
 from bimtek.validation.messages import rule_label
 
 BUKU_2_TEMPLATE = "buku-2-masterplan.md.j2"
+CHAPTERS = (
+    "Pendahuluan",
+    "Gambaran Umum Daerah",
+    "Ringkasan Analisis",
+    "Visi, Misi dan Strategi Smart City",
+    "Strategi dan Program per Dimensi",
+    "Peta Jalan",
+    "Quick Win dan Rencana Aksi",
+    "Kelembagaan dan Tata Kelola",
+    "Rencana Pengembangan Enabler",
+    "Pendanaan",
+    "Manajemen Risiko",
+    "Monitoring dan Evaluasi",
+    "Penutup",
+)
+"""The chapters of Buku 2 in order (BAB I ..): the Sistematika lists them, the chapter review
+(bimtek.stages.tahap_4_review) reads the rendered book's own headings."""
 
 
 # ----------------------------------------------------------------------------------------------- context
@@ -206,15 +224,23 @@ def analysis_summary(figures: Mapping[str, pd.DataFrame] | None) -> dict:
     }
 
 
-def _quick_win_rows(rows: list[dict], final_order: list[tuple[str, str]] | None) -> list[dict]:
+def _quick_win_rows(
+    rows: list[dict],
+    final_order: list[tuple[str, str]] | None,
+    steps: Mapping[tuple[str, str], list[dict]] | None = None,
+) -> list[dict]:
     """The chosen quick wins: Tahap III's short list (quick_win_terpilih, by peringkat_quick_win), or the final
-    ones of Tahap IV in `final_order`, numbered `urutan` 1..n."""
+    ones of Tahap IV in `final_order`, numbered `urutan` 1..n, each with its action-plan `steps` (empty when none)."""
     if final_order is not None:
         by_key = {(r["opd"], r["nama_program"]): r for r in rows}
         chosen = [by_key[key] for key in final_order if key in by_key]
     else:
         chosen = sorted((r for r in rows if r["quick_win_terpilih"]), key=lambda r: r["peringkat_quick_win"])
-    return [{**r, "urutan": i} for i, r in enumerate(chosen, start=1)]
+    steps = steps or {}
+    return [
+        {**r, "urutan": i, "steps": list(steps.get((r["opd"], r["nama_program"]), []))}
+        for i, r in enumerate(chosen, start=1)
+    ]
 
 
 def buku_2_context(
@@ -227,6 +253,7 @@ def buku_2_context(
     narrative: Narrative | None = None,
     analysis: Mapping[str, pd.DataFrame] | None = None,
     final_quick_wins: list[tuple[str, str]] | None = None,
+    action_plans: Mapping[tuple[str, str], list[dict]] | None = None,
 ) -> dict:
     """Everything Buku 2 shows, as plain Python values (no formatting yet; the template formats).
 
@@ -235,7 +262,8 @@ def buku_2_context(
     book says only the valid rows are known); `synthetic` defaults to region.synthetic. `narrative` is the text
     people wrote (bimtek.books.narrative; None: nothing written, every part shows its "belum diisi" box); `analysis` the
     Tahap I tables (None: not published). `final_quick_wins` (OPD, program) in order makes this the final Buku 2
-    of Tahap IV; None is Tahap III's draft with its short list of candidates.
+    of Tahap IV; None is Tahap III's draft with its short list of candidates. `action_plans`: (OPD, program) ->
+    the steps of its action plan (bimtek.analysis.action_plans.steps_by_program), shown under each quick win.
     """
     spans = horizons(region.period, settings)
     aggs = dict(aggregates) if aggregates is not None else aggregate.all_aggregates(roadmap, region, spans)
@@ -269,7 +297,7 @@ def buku_2_context(
         (r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]), key=lambda r: r["peringkat"]
     )
     final = final_quick_wins is not None
-    selected = _quick_win_rows(rows, final_quick_wins)
+    selected = _quick_win_rows(rows, final_quick_wins, action_plans)
     selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
     rules = load_quick_win_rules()
     limit = settings.book_max_program_rows
@@ -335,9 +363,23 @@ def buku_2_context(
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
         "legal_basis": legal_basis(),
         "charts": None,  # chart PNG paths: the builder sets them when it writes the charts
+        "masterplan": masterplan_chapters(narrative, rows, frame_records(aggs["budget_by_year"])),
+        "chapters": numbered_chapters(),
+        "plan": False,
     }
 
 
-def render_buku_2(context: Mapping) -> tuple[str, str]:
-    """(Markdown, HTML) of Buku 2 from `buku_2_context` output; both end with one newline."""
-    return render_book(BUKU_2_TEMPLATE, context, f"Buku 2 Masterplan Smart City {context['region']['name']}")
+def numbered_chapters() -> list[dict]:
+    """CHAPTERS as {number, roman, title}."""
+    return [{"number": i, "roman": int_to_roman(i), "title": t} for i, t in enumerate(CHAPTERS, start=1)]
+
+
+def render_buku_2(context: Mapping, plan: bool = False) -> tuple[str, str]:
+    """(Markdown, HTML) of Buku 2 from `buku_2_context` output; both end with one newline.
+
+    `plan=True` is the masterplan as a plan (what the Perbup's Lampiran embeds): no "belum diisi" boxes (a missing
+    part is left out), no validation counts or table, no pointers to Buku 3/4 or workshop files, no list of the
+    OPD proposals that missed the quick-win criteria. The workshop book (`plan=False`) keeps all of them."""
+    return render_book(
+        BUKU_2_TEMPLATE, {**context, "plan": plan}, f"Buku 2 Masterplan Smart City {context['region']['name']}"
+    )

@@ -26,9 +26,14 @@ def book_reference(chart, from_folder: str = "buku") -> str:
 
 
 def masterplan_charts(
-    roadmap: pd.DataFrame, aggregates: dict[str, pd.DataFrame], region: Region, settings: Settings
+    roadmap: pd.DataFrame,
+    aggregates: dict[str, pd.DataFrame],
+    region: Region,
+    settings: Settings,
+    final: bool = False,
 ) -> dict[str, object]:
-    """The Tahap III charts by role: overview, coverage, and one roadmap Gantt per dimension (code -> chart)."""
+    """The Tahap III charts by role: overview, coverage, and one roadmap Gantt per dimension (code -> chart).
+    `final` (Tahap IV): the Gantt hatches only the final quick wins (`quick_win_terpilih`), not every candidate."""
     from bimtek.analysis.roadmap import horizons
     from bimtek.charts.plots import opd_dimension_coverage_chart, programs_budget_by_dimension, roadmap_gantt
     from bimtek.core.taxonomy import load_taxonomy
@@ -42,6 +47,7 @@ def masterplan_charts(
             horizons=spans,
             dimension=d.code,
             max_programs=settings.gantt_max_programs,
+            highlight="quick_win_terpilih" if final else "quick_win_candidate",
         )
         for d in load_taxonomy().dimensions
     }

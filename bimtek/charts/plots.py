@@ -253,8 +253,14 @@ def readiness_by_pillar_chart(scores: pd.DataFrame) -> Chart:
 # ----------------------------------------------------------------------------------------------- roadmap
 
 
-def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
-    """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group)."""
+HIGHLIGHT_LABELS = {"quick_win_candidate": "Kandidat quick win", "quick_win_terpilih": "Quick win final"}
+"""The roadmap column a Gantt hatches -> its legend label: Tahap III hatches the candidates, Tahap IV only the
+final quick wins."""
+
+
+def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None, highlight: str = "quick_win_candidate") -> pd.DataFrame:
+    """Programs with valid years, grouped by dimension in taxonomy order (input order kept within a group);
+    `kandidat` is the `highlight` column (the bars drawn hatched)."""
     order = {code: i for i, code in enumerate(_dimension_labels())}
     frame = pd.DataFrame(
         {
@@ -262,9 +268,7 @@ def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
             "dim": roadmap["dimensi"].map(_dimension_code),
             "mulai": _numbers(roadmap["tahun_mulai"]),
             "selesai": _numbers(roadmap["tahun_selesai"]),
-            "kandidat": roadmap["quick_win_candidate"].fillna(False).astype(bool)
-            if "quick_win_candidate" in roadmap.columns
-            else False,
+            "kandidat": roadmap[highlight].fillna(False).astype(bool) if highlight in roadmap.columns else False,
             "elemen": roadmap["elemen_label"]
             if "elemen_label" in roadmap.columns
             else roadmap["elemen"]
@@ -305,8 +309,12 @@ def roadmap_gantt(
     horizons: Mapping[str, tuple[int, int]] | None = None,
     dimension: str | None = None,
     max_programs: int = GANTT_MAX_PROGRAMS,
+    highlight: str = "quick_win_candidate",
 ) -> Chart:
     """One bar per program from tahun_mulai to tahun_selesai (inclusive), coloured by dimension.
+
+    `highlight`: the boolean roadmap column whose programs are hatched (HIGHLIGHT_LABELS: the candidates in
+    Tahap III, `quick_win_terpilih` for the final quick wins of Tahap IV).
 
     Input: bimtek.analysis.roadmap.build_roadmap() output (`nama_program, dimensi, tahun_mulai, tahun_selesai`, optional
     `quick_win_candidate`, drawn hatched with a dark edge, and `elemen_label` or `elemen`). `horizons` (name ->
@@ -323,12 +331,13 @@ def roadmap_gantt(
     with _style():
         if roadmap is None or roadmap.empty:
             return _no_data(name, title)
-        rows = _gantt_rows(roadmap, dimension)
+        rows = _gantt_rows(roadmap, dimension, highlight)
         if rows.empty:
             return _no_data(name, title)
         spans = dict(horizons or {})
         if len(rows) > max_programs:
-            return _element_gantt(name, title, rows, period_start, period_end, spans)
+            word = "quick win" if highlight == "quick_win_terpilih" else "kandidat QW"
+            return _element_gantt(name, title, rows, period_start, period_end, spans, word)
         n = len(rows)
         figure = _figure(1.9 + 0.2 * n)
         ax = figure.add_subplot()
@@ -343,7 +352,7 @@ def roadmap_gantt(
                 bar.set_edgecolor("#111111")
                 bar.set_linewidth(1.0)
         _gantt_axes(ax, rows, period_start, period_end, n)
-        _gantt_legend(figure, rows)
+        _gantt_legend(figure, rows, HIGHLIGHT_LABELS.get(highlight, "Quick win"))
         ax.set_title(title, pad=24)
         return _save(name, figure)
 
@@ -369,9 +378,16 @@ def element_year_counts(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _element_gantt(
-    name: str, title: str, rows: pd.DataFrame, period_start: int, period_end: int, spans: Mapping[str, tuple[int, int]]
+    name: str,
+    title: str,
+    rows: pd.DataFrame,
+    period_start: int,
+    period_end: int,
+    spans: Mapping[str, tuple[int, int]],
+    highlight_word: str = "kandidat QW",
 ) -> Chart:
-    """One row per element: a cell per year with the number of programs running, shaded by that number."""
+    """One row per element: a cell per year with the number of programs running, shaded by that number; each
+    element's label counts its hatched programs as `highlight_word` ("kandidat QW", or "quick win" in Tahap IV)."""
     counts = element_year_counts(rows)
     groups = list(dict.fromkeys(zip(counts["dim"], counts["elemen"])))
     per_group = rows.groupby(["dim", "elemen"], sort=False).agg(n=("nama", "size"), qw=("kandidat", "sum"))
@@ -400,7 +416,7 @@ def _element_gantt(
     labels = []
     for group in groups:
         n, qw = int(per_group.loc[group, "n"]), int(per_group.loc[group, "qw"])
-        extra = f", {angka(qw)} kandidat QW" if qw else ""
+        extra = f", {angka(qw)} {highlight_word}" if qw else ""
         labels.append(_truncate(f"{group[1]} ({angka(n)} program{extra})", LABEL_CHARS + 12))
     first = int(min(period_start, counts["tahun"].min()))
     last = int(max(period_end, counts["tahun"].max()))
@@ -428,12 +444,12 @@ def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: i
         ax.axhline(position, color="#888888", linewidth=0.6, zorder=1)
 
 
-def _gantt_legend(figure: Figure, rows: pd.DataFrame) -> None:
+def _gantt_legend(figure: Figure, rows: pd.DataFrame, highlight_label: str = "Kandidat quick win") -> None:
     labels = _dimension_labels()
     present = [d for d in labels if d in set(rows["dim"])]
     handles = [Patch(facecolor=DIMENSION_COLORS[d], label=labels[d]) for d in present]
     if rows["kandidat"].any():
-        handles.append(Patch(facecolor="white", edgecolor="#111111", hatch="////", label="Kandidat quick win"))
+        handles.append(Patch(facecolor="white", edgecolor="#111111", hatch="////", label=highlight_label))
     figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5, frameon=False)
 
 

@@ -134,12 +134,12 @@ def available_datasets() -> list[str]:
 STAGE_DATASETS: dict[int, list[str]] = {
     1: ["kesiapan", "swot", "ide"],
     2: ["program"],
-    3: ["program", "narasi", "strategi_dimensi"],
-    4: ["komitmen", "review", "quick_win_final"],
+    3: ["program", "narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev"],
+    4: ["komitmen", "review", "quick_win_final", "rencana_aksi_quick_win"],
 }
 """Which column contracts (schemas/columns/<name>.json) the files of each stage may follow."""
 
-TEAM_DATASETS = ("narasi", "strategi_dimensi")
+TEAM_DATASETS = ("narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev")
 """Datasets written by the Tim Pelaksana / Bappeda, not by each OPD: `bimtek template` puts them in one workbook
 of their own (tim-pelaksana), never in the OPD workbooks."""
 

@@ -121,5 +121,7 @@ PROGRAM_COLUMNS = {
     "dampak": "Int64 (nullable) 1-5",
     "kesiapan": "Int64 (nullable) 1-5",
     "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",
+    "opd_pendukung": "str or NA: the OPD that support the owner, as written (optional)",
+    "baseline": "str or NA: the indicator's value before the program (kondisi awal; optional)",
 }
 """Typed columns of a valid program row (plus PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN), as validation returns them."""

@@ -155,7 +155,71 @@ NARRATIVE_PARTS = Vocabulary(
         Term("visi", "Visi", ("vision", "visi smart city")),
         Term("misi", "Misi", ("mission", "misi smart city")),
         Term("strategi_umum", "Strategi umum smart city", ("strategi umum", "strategi smart city", "strategi")),
+        Term("kelembagaan", "Kelembagaan dan tata kelola", ("kelembagaan", "tata kelola", "governance structure")),
+        Term("suprastruktur", "Rencana suprastruktur", ("suprastruktur", "enabler suprastruktur")),
+        Term("infrastruktur", "Rencana infrastruktur", ("infrastruktur", "enabler infrastruktur")),
+        Term("infostruktur", "Rencana infostruktur", ("infostruktur", "enabler infostruktur")),
+        Term("pendanaan", "Strategi pendanaan", ("pendanaan", "strategi pembiayaan", "financing")),
+        Term("manajemen_risiko", "Manajemen risiko", ("risiko", "manajemen risiko", "risk management")),
+        Term("monev", "Monitoring dan evaluasi", ("monev", "monitoring evaluasi", "pemantauan dan evaluasi")),
     ),
 )
 """The region-level parts of the masterplan text the Tim Pelaksana writes (dataset `narasi`, Tahap III), in book
-order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs."""
+order. `misi` may have several rows (one mission each); the other parts join their rows as paragraphs. The parts
+from `kelembagaan` on open the chapters on institutions, enablers, financing, risk and monitoring (each with the
+table of its own Tim Pelaksana sheet, bimtek.books.masterplan_chapters)."""
+
+ENABLERS = ("suprastruktur", "infrastruktur", "infostruktur")
+"""The enabler plans of the masterplan (NARRATIVE_PARTS codes), in book order."""
+
+RISK_LEVELS = Vocabulary(
+    "tingkat risiko",
+    (
+        Term("rendah", "Rendah", ("low", "kecil", "1")),
+        Term("sedang", "Sedang", ("medium", "menengah", "2")),
+        Term("tinggi", "Tinggi", ("high", "besar", "3")),
+    ),
+)
+"""Likelihood and impact of a masterplan risk (dataset `risiko`, Tahap III), lowest first."""
+
+MONEV_AREAS = Vocabulary(
+    "area evaluasi",
+    (
+        Term("baseline", "Baseline", ("kondisi awal", "data dasar")),
+        Term("output", "Output", ("keluaran",)),
+        Term("outcome", "Outcome", ("hasil",)),
+        Term("impact", "Impact", ("dampak", "manfaat")),
+        Term("quick_win", "Quick Win", ("quickwin", "quick-win")),
+    ),
+)
+"""The five areas of the ministry's Smart City evaluation guide (Baseline, Output, Outcome, Impact, Quick Win), in
+the guide's order: the monitoring indicators of the masterplan (dataset `monev`, Tahap III) are mapped to them."""
+
+FUNDING_SCHEMES = Vocabulary(
+    "skema pendanaan",
+    (
+        Term("APBD", "APBD", ("apbd kabupaten", "apbd kota")),
+        Term("APBD Provinsi", "APBD Provinsi", ("apbd prov", "apbd i")),
+        Term("APBN", "APBN", ()),
+        Term("DAK", "DAK", ("dana alokasi khusus",)),
+        Term("CSR", "CSR", ("tjsl", "tanggung jawab sosial perusahaan")),
+        Term("KPBU", "KPBU", ("kerja sama pemerintah dan badan usaha", "ppp")),
+        Term("Swasta", "Swasta", ("private",)),
+        Term("Hibah", "Hibah", ("grant",)),
+        Term("Lainnya", "Lainnya", ("lain lain", "other")),
+    ),
+)
+"""Financing schemes of the masterplan's funding plan (dataset `pendanaan`, Tahap III): the taxonomy's funding
+sources plus KPBU, which finances a program over years rather than a program row (a test keeps both in step)."""
+
+QUARTERS = Vocabulary(
+    "triwulan",
+    (
+        Term("I", "Triwulan I", ("triwulan 1", "tw i", "tw 1", "tw1", "q1", "1", "i")),
+        Term("II", "Triwulan II", ("triwulan 2", "tw ii", "tw 2", "tw2", "q2", "2", "ii")),
+        Term("III", "Triwulan III", ("triwulan 3", "tw iii", "tw 3", "tw3", "q3", "3", "iii")),
+        Term("IV", "Triwulan IV", ("triwulan 4", "tw iv", "tw 4", "tw4", "q4", "4", "iv")),
+    ),
+)
+"""The quarters of a budget year, as the quick-win action plans name them (dataset `rencana_aksi_quick_win`,
+Tahap IV; Tahap II's draft writes the labels)."""

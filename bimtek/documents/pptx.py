@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 
 from pptx import Presentation
@@ -27,6 +28,9 @@ TITLE_HEIGHT = Mm(22)
 NAVY = RGBColor(0x12, 0x3C, 0x69)
 RED = RGBColor(0xA0, 0x00, 0x00)
 BLANK_LAYOUT = 6
+LINE_CHARS = 95
+"""About how many characters of 16 pt text fit on one line of a slide: a long line takes several (the box below
+starts under it)."""
 
 
 @dataclass
@@ -38,6 +42,10 @@ class Slide:
     """(header, rows) of one table, cells as printed text."""
     image: bytes | None = None
     """A PNG chart placed below the text."""
+    image_ref: str | None = None
+    """Where the same chart is for the HTML/PDF deck (a relative path); unused here."""
+    bold_last: bool = False
+    """The table's last row is its totals row (bold)."""
 
 
 def _text_box(
@@ -55,8 +63,8 @@ def _text_box(
             run.font.color.rgb = color
 
 
-def _table(slide, top, header: list[str], rows: list[list[str]]) -> Emu:
-    """Place a table below `top`; returns its bottom edge."""
+def _table(slide, top, header: list[str], rows: list[list[str]], bold_last: bool = False) -> Emu:
+    """Place a table below `top` (the last row bold when `bold_last`: a totals row); returns its bottom edge."""
     height = Mm(7) * (len(rows) + 1)
     shape = slide.shapes.add_table(len(rows) + 1, len(header), MARGIN, top, WIDTH - 2 * MARGIN, height)
     table = shape.table
@@ -65,10 +73,12 @@ def _table(slide, top, header: list[str], rows: list[list[str]]) -> Emu:
     for r, row in enumerate(rows, start=1):
         for c, text in enumerate(row):
             table.cell(r, c).text = text
-    for cell in (table.cell(r, c) for r in range(len(rows) + 1) for c in range(len(header))):
-        for paragraph in cell.text_frame.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = Pt(12)
+    for r in range(len(rows) + 1):
+        for c in range(len(header)):
+            for paragraph in table.cell(r, c).text_frame.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(12)
+                    run.font.bold = r == 0 or (bold_last and r == len(rows))
     return top + height
 
 
@@ -90,11 +100,11 @@ def deck_pptx(
         _text_box(slide, MARGIN, Mm(8), WIDTH - 2 * MARGIN, TITLE_HEIGHT, [spec.title], 28, bold=True, color=NAVY)
         top = Mm(8) + TITLE_HEIGHT
         if spec.lines:
-            height = Mm(9) * len(spec.lines)
+            height = Mm(9) * sum(max(1, math.ceil(len(line) / LINE_CHARS)) for line in spec.lines)
             _text_box(slide, MARGIN, top, WIDTH - 2 * MARGIN, height, spec.lines, 16)
             top += height
         if spec.table is not None:
-            top = _table(slide, top + Mm(2), *spec.table)
+            top = _table(slide, top + Mm(2), *spec.table, bold_last=spec.bold_last)
         if spec.image is not None:
             room = HEIGHT - top - Mm(18)
             slide.shapes.add_picture(io.BytesIO(spec.image), MARGIN, top + Mm(2), height=room)

@@ -18,6 +18,7 @@ from bimtek.analysis.roadmap import build_roadmap, horizons
 from bimtek.books.buku_2 import buku_2_context, render_buku_2
 from bimtek.books.narrative import (
     NARASI_KEY,
+    PLAN_KEYS,
     STRATEGI_KEY,
     Narrative,
     narrative_from_rows,
@@ -27,11 +28,14 @@ from bimtek.charts.figures import all_charts, book_reference, chart_files, maste
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
+from bimtek.core.text import is_blank, program_key
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.validation import SheetResult, combined_valid, quarantine_csv, report_json
-from bimtek.validation.stage_3_rules import NARASI_COLUMNS, STRATEGI_COLUMNS
+from bimtek.validation.stage_3_rules import NARASI_COLUMNS, PLAN_COLUMNS, STRATEGI_COLUMNS
 
+PLAN_MARKDOWN_KEY = "buku/buku-2-masterplan-rencana.md"
+"""Buku 2 in plan mode (no workshop text): the source of the Perbup's Lampiran (bimtek.stages.tahap_4_review)."""
 NOTE_NO_BASELINE = (
     "Tahap II belum diterbitkan: daftar program Tahap III hanya berasal dari berkas OPD Tahap III (tanpa baseline)."
 )
@@ -48,6 +52,7 @@ def tahap_3_files(
     """Roadmap, aggregates, charts, the roadmap workbook and Buku 2: (files, roadmap, by_dimension)."""
     roadmap = build_roadmap(programs, region, settings)
     files, aggregates = masterplan_files(region, roadmap, settings, report, narrative, analysis)
+    files.pop(PLAN_MARKDOWN_KEY)  # only Tahap IV's Perbup embeds the plan rendering
     files["roadmap/roadmap.csv"] = csv_bytes(roadmap)
     return files, roadmap, aggregates["by_dimension"]
 
@@ -60,9 +65,12 @@ def masterplan_files(
     narrative: Narrative | None,
     analysis: dict[str, pd.DataFrame] | None,
     final_quick_wins: list[tuple[str, str]] | None = None,
+    action_plans: dict[tuple[str, str], list[dict]] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, pd.DataFrame]]:
     """Aggregates, charts, roadmap.xlsx and Buku 2 of a roadmap: Tahap III's draft, or (`final_quick_wins`, the
-    (OPD, program) pairs in order) Tahap IV's final set, where the workbook and the book name those quick wins."""
+    (OPD, program) pairs in order) Tahap IV's final set, where the workbook and the book name those quick wins
+    (with their `action_plans` steps) and the Gantt hatches only them. Also `buku/buku-2-masterplan-rencana.md`:
+    the same book in plan mode (render_buku_2(plan=True)), which the Perbup's Lampiran embeds."""
     from bimtek.workbooks.roadmap_xlsx import roadmap_workbook
 
     if final_quick_wins is not None:
@@ -71,7 +79,7 @@ def masterplan_files(
             quick_win_terpilih=[(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
         )
     aggregates = all_aggregates(roadmap, region, horizons(region.period, settings))
-    charts = masterplan_charts(roadmap, aggregates, region, settings)
+    charts = masterplan_charts(roadmap, aggregates, region, settings, final=final_quick_wins is not None)
     if analysis and "kesiapan_pilar" in analysis:
         from bimtek.charts.plots import readiness_by_pillar_chart
 
@@ -85,18 +93,41 @@ def masterplan_files(
         narrative=narrative,
         analysis=analysis,
         final_quick_wins=final_quick_wins,
+        action_plans=action_plans,
     )
     context["charts"] = _chart_references(charts)
     markdown, html = render_buku_2(context)
+    plan_markdown, _ = render_buku_2(context, plan=True)
     files = {f"aggregates/{name}.csv": csv_bytes(frame) for name, frame in aggregates.items()}
     files.update(chart_files(all_charts(charts)))
     files["roadmap/roadmap.xlsx"] = roadmap_workbook(roadmap, region, aggregates["by_dimension"])
     files["buku/buku-2-masterplan.md"] = markdown.encode("utf-8")
     files["buku/buku-2-masterplan.html"] = html.encode("utf-8")
+    files[PLAN_MARKDOWN_KEY] = plan_markdown.encode("utf-8")
     return files, aggregates
 
 
-def narrative_files(narasi: pd.DataFrame, strategi: pd.DataFrame) -> dict[str, bytes]:
+def carry_references(programs: pd.DataFrame, baseline: pd.DataFrame) -> pd.DataFrame:
+    """`programs` with the RPJMD/Renstra reference (`rujukan`) Tahap II recorded for the same program (OPD and name,
+    `program_key`) wherever the Tahap III row left it blank: the OPD map a program once, in Tahap II, and Buku 2's
+    RPJMD alignment reads it."""
+    if "rujukan" not in programs.columns or "rujukan" not in baseline.columns or programs.empty:
+        return programs
+    known = {
+        program_key(o, n): r
+        for o, n, r in zip(baseline["opd"], baseline["nama_program"], baseline["rujukan"])
+        if not is_blank(r)
+    }
+    filled = [
+        known.get(program_key(o, n)) if is_blank(r) else r
+        for o, n, r in zip(programs["opd"], programs["nama_program"], programs["rujukan"])
+    ]
+    return programs.assign(rujukan=pd.Series(filled, index=programs.index, dtype=programs["rujukan"].dtype))
+
+
+def narrative_files(
+    narasi: pd.DataFrame, strategi: pd.DataFrame, plans: dict[str, pd.DataFrame] | None = None
+) -> dict[str, bytes]:
     """The narrative rows a run publishes for Tahap IV (header-only CSVs when nothing was sent)."""
 
     def table(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -107,6 +138,7 @@ def narrative_files(narasi: pd.DataFrame, strategi: pd.DataFrame) -> dict[str, b
     return {
         NARASI_KEY: csv_bytes(table(narasi, NARASI_COLUMNS)),
         STRATEGI_KEY: csv_bytes(table(strategi, STRATEGI_COLUMNS)),
+        **{PLAN_KEYS[name]: csv_bytes(table((plans or {}).get(name), cols)) for name, cols in PLAN_COLUMNS.items()},
     }
 
 
@@ -137,11 +169,13 @@ def build_tahap_3(
     """
     programs = combined_valid(results, "program")
     narasi, strategi = combined_valid(results, "narasi"), combined_valid(results, "strategi_dimensi")
-    narrative = narrative_from_rows(narasi, strategi)
+    plans = {name: combined_valid(results, name) for name in PLAN_COLUMNS}
+    narrative = narrative_from_rows(narasi, strategi, plans)
     if baseline is None:
         notes = [NOTE_NO_BASELINE]
     else:
         programs, summary = merge_baseline(baseline, programs)
+        programs = carry_references(programs, baseline)
         notes = [summary.note()]
     report = replace(report, notes=[*report.notes, *notes])
     files = {
@@ -150,7 +184,7 @@ def build_tahap_3(
     }
     stage_files, _roadmap, by_dimension = tahap_3_files(region, programs, report, settings, narrative, analysis)
     files.update(stage_files)
-    files.update(narrative_files(narasi, strategi))
+    files.update(narrative_files(narasi, strategi, plans))
     return StageOutput(
         files=files,
         figures=by_dimension,

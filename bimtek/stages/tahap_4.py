@@ -17,10 +17,12 @@ Deliverables (keys in the run folder):
 |---|---|
 | validation/report.json, validation/quarantine.csv | as every stage (including quick_win_unknown rows) |
 | quick_win/quick_win_final.csv | the final quick wins (analysis.finalisation.FINAL_COLUMNS) |
+| quick_win/rencana_aksi_final.csv | the steps of every final quick win (analysis.action_plans.STEP_COLUMNS) |
 | komitmen/status_komitmen.csv, komitmen/belum_tanda_tangan.csv | commitment status per OPD, OPD that have not signed |
 | komitmen/lembar-komitmen-<opd-slug>.md/.html | one printable sheet per roadmap OPD (the region's list when empty) |
 | komitmen/lembar-komitmen-kepala-daerah.md/.html | the regional head's sheet |
-| review/bab_revisi.csv | chapters still under revision, with the reviewers' notes |
+| review/bab_revisi.csv | chapters still under revision, with the reviewers' notes, named as the final Buku 2 names them |
+| review/status_bab.csv | every chapter of the final Buku 2 with its verdict (disetujui, revisi, belum direviu, baris reviu ditolak) |
 | buku/buku-1-analisis-strategis.md/.html | copied from Tahap II (else Tahap I) when published; a run note otherwise |
 | buku/buku-2-masterplan.md/.html, roadmap/roadmap.xlsx/.csv, aggregates/*.csv, grafik/* | rendered again with the final quick wins |
 | buku/buku-3-quick-wins, buku-4-roadmap, ringkasan-eksekutif, rancangan-perbup (.md/.html) | drafted here |
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from bimtek.analysis import finalisation as fin
+from bimtek.analysis.action_plans import DRAFT_KEY, final_action_plans, read_draft, steps_by_program
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
@@ -48,7 +51,9 @@ from bimtek.stages.tahap_4_final_set import (
     copied_buku_1,
     drafted_documents,
     final_masterplan,
+    final_narrative,
     rakor_deck,
+    roadmap_overview_chart,
 )
 from bimtek.stages.tahap_4_inputs import (
     BUKU_2,
@@ -57,6 +62,7 @@ from bimtek.stages.tahap_4_inputs import (
     ROADMAP_KEY,
     PreviousFiles,
 )
+from bimtek.stages.tahap_4_review import book_chapters, rejected_reviews
 from bimtek.validation import (
     SheetResult,
     build_report,
@@ -64,7 +70,7 @@ from bimtek.validation import (
     quarantine_csv,
     report_json,
 )
-from bimtek.validation.stage_4_rules import reject_unknown_quick_wins
+from bimtek.validation.stage_4_rules import reject_unknown_action_plans, reject_unknown_quick_wins
 
 __all__ = ["BUKU_2", "PREVIOUS", "ROADMAP_KEY", "PreviousFiles", "Tahap4Output", "build_tahap_4"]
 
@@ -108,12 +114,20 @@ def build_tahap_4(
     """All Tahap IV deliverables of one run, keyed by their path in the run folder (module doc)."""
     roadmap = fin.read_roadmap(previous.get(3, ROADMAP_KEY) or b"")
     results = reject_unknown_quick_wins(results, roadmap, region)
-    report = build_report(region.slug, results)
     choice = fin.final_quick_wins(roadmap, combined_valid(results, "quick_win_final"), settings.quick_win_count)
     final_keys = list(zip(choice.frame["opd"], choice.frame["nama_program"]))
-    masterplan, aggregates, charts = final_masterplan(region, roadmap, settings, previous, final_keys)
+    results = reject_unknown_action_plans(results, final_keys, region)
+    report = build_report(region.slug, results)
+    steps = final_action_plans(
+        choice.frame, combined_valid(results, "rencana_aksi_quick_win"), read_draft(previous.get(2, DRAFT_KEY))
+    )
+    narrative = final_narrative(previous)
+    masterplan, aggregates, charts, plan_markdown = final_masterplan(
+        region, roadmap, settings, previous, final_keys, steps_by_program(steps), narrative
+    )
     status = fin.commitment_status(roadmap, combined_valid(results, "komitmen"), region.opd_names)
     review = combined_valid(results, "review")
+    chapters = book_chapters(plan_markdown)
     context = finalisation_context(
         region,
         settings,
@@ -124,29 +138,39 @@ def build_tahap_4(
         review,
         report,
         previous,
-        buku_2_markdown=masterplan[f"{BUKU_2}.md"],
+        buku_2_markdown=plan_markdown,
         charts=charts,
+        steps=steps,
+        narrative=narrative,
+        rejected_reviews=rejected_reviews(results),
     )
 
     files: dict[str, bytes] = {
         "validation/report.json": report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
         "quick_win/quick_win_final.csv": csv_bytes(choice.frame),
+        "quick_win/rencana_aksi_final.csv": csv_bytes(steps),
         "komitmen/status_komitmen.csv": csv_bytes(status),
         "komitmen/belum_tanda_tangan.csv": csv_bytes(fin.unsigned_opd(status)),
-        "review/bab_revisi.csv": csv_bytes(fin.chapters_under_revision(review)),
+        "review/bab_revisi.csv": csv_bytes(fin.chapters_under_revision(review, chapters or None)),
+        "review/status_bab.csv": csv_bytes(fin.chapter_status(review, chapters, rejected_reviews(results))),
     }
     copied, notes = copied_buku_1(previous)
     files.update(copied)
     files.update(masterplan)
     files.update(drafted_documents(context))
+    chosen = set(final_keys)
+    final_roadmap = roadmap.assign(
+        quick_win_terpilih=[(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
+    )
+    files.update(roadmap_overview_chart(final_roadmap, region, settings))
     files.update(rakor_deck(context, files))
     files.update(commitment_files(context, roadmap, region))
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
     notes.append(_quick_win_note(context["quick_wins"]))
     notes.append(commitment_note(context))
-    notes.append(f"Bab yang masih direvisi: {context['review']['revisi']} (review/bab_revisi.csv).")
+    notes.append(_review_note(context["review"]))
     return Tahap4Output(
         files=files,
         figures=aggregates["by_dimension"],
@@ -177,3 +201,13 @@ def _quick_win_note(quick_wins: dict) -> str:
         f"Quick win final: {len(quick_wins['rows'])} kandidat teratas peringkat Tahap III (berkas pilihan tidak ada "
         f"atau tidak memuat baris valid): {names}."
     )
+
+
+def _review_note(review: dict) -> str:
+    text = (
+        f"Reviu Buku 2: {review['disetujui']} dari {review['total']} bab disetujui, {review['revisi']} masih direvisi"
+        f" (review/bab_revisi.csv), {review.get('belum', 0)} belum direviu"
+    )
+    if review.get("ditolak"):
+        text += f"; {review['ditolak']} baris reviu ditolak validasi (review/status_bab.csv, validation/report.json)"
+    return text + "."

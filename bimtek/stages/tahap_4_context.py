@@ -8,17 +8,20 @@ import re
 import pandas as pd
 
 from bimtek.analysis import finalisation as fin
+from bimtek.analysis.action_plans import steps_by_program
 from bimtek.analysis.aggregate import TOTAL_LABEL
+from bimtek.analysis.program_matrix import matrix_summary, program_matrix
 from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
 from bimtek.books.buku_2 import with_shares
+from bimtek.books.narrative import STRATEGY_FIELDS, Narrative
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
-from bimtek.stages.tahap_4_review import masterplan_annex
+from bimtek.stages.tahap_4_review import book_chapters, masterplan_annex
 from bimtek.validation.messages import rule_label
 
 
@@ -127,6 +130,43 @@ def _book_list(previous: PreviousFiles) -> list[dict]:
     ]
 
 
+def _matrix(roadmap: pd.DataFrame) -> dict:
+    """The program matrix per dimension (taxonomy order, programs by rank) and its counts."""
+    ranked = roadmap.sort_values("peringkat", kind="mergesort") if len(roadmap) else roadmap
+    rows = program_matrix(ranked)
+    return {
+        "dimensions": [
+            {"code": d.code, "label": d.label, "rows": [r for r in rows if r["dimensi"] == d.code]}
+            for d in load_taxonomy().dimensions
+        ],
+        "summary": matrix_summary(rows),
+    }
+
+
+def vision_context(narrative: Narrative) -> dict:
+    """Visi, misi, general strategy and the strategy per dimension (taxonomy order; only dimensions with text) as
+    the Tim Pelaksana wrote them, for the executive summary and the rakor deck (`headline`: the strategy, else the
+    direction, else the goals: one cell of a slide)."""
+    dimensions = []
+    for dim in load_taxonomy().dimensions:
+        found = narrative.strategy(dim.code)
+        if any(found.values()):
+            dimensions.append(
+                {
+                    "label": dim.label,
+                    "fields": [{"title": STRATEGY_FIELDS[k], "text": " ".join(v)} for k, v in found.items() if v],
+                    "headline": " ".join(found["strategi"] or found["arah_pengembangan"] or found["sasaran"]),
+                }
+            )
+    return {
+        "profil": narrative.part("gambaran_umum"),
+        "visi": narrative.part("visi"),
+        "misi": narrative.part("misi"),
+        "strategi_umum": narrative.part("strategi_umum"),
+        "dimensions": dimensions,
+    }
+
+
 def _owner_commitments(status: pd.DataFrame, owners: set[str]) -> dict:
     """Signatures among the OPD that own a program (the OPD that get a commitment sheet)."""
     rows = [r for r in table_rows(status) if r["opd"] in owners]
@@ -150,11 +190,17 @@ def finalisation_context(
     previous: PreviousFiles,
     buku_2_markdown: bytes | None = None,
     charts: dict | None = None,
+    steps: pd.DataFrame | None = None,
+    narrative: Narrative | None = None,
+    rejected_reviews: list[dict] | None = None,
 ) -> dict:
     """Everything the Tahap IV documents show, as plain Python values (the templates format them).
 
-    `buku_2_markdown`: the final Buku 2 of this run (its chapters are what the review refers to); `charts`: chart
-    references from buku/ by role (overview, gantt per dimension code), None when no chart was drawn."""
+    `buku_2_markdown`: the final Buku 2 of this run in plan mode (its chapters are what the review refers to, and
+    the Perbup's Lampiran); `charts`: chart references from buku/ by role (overview, gantt per dimension code), None
+    when no chart was drawn; `steps`: the final quick wins' action plans (bimtek.analysis.action_plans);
+    `narrative`: the Tahap III text (visi, misi, strategy per dimension); `rejected_reviews`: review rows validation
+    rejected (bimtek.stages.tahap_4_review.rejected_reviews)."""
     spans = horizons(region.period, settings)
     rows = with_years(table_rows(roadmap))
     total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
@@ -180,7 +226,10 @@ def finalisation_context(
         ],
         "anggaran",
     )
-    finals = with_years(table_rows(choice.frame))
+    plans = steps_by_program(steps) if steps is not None else {}
+    finals = [
+        {**r, "steps": plans.get((r["opd"], r["nama_program"]), [])} for r in with_years(table_rows(choice.frame))
+    ]
     final_keys = {(r["opd"], r["nama_program"]) for r in finals}
     others = sorted(
         (r for r in rows if r["quick_win_candidate"] and (r["opd"], r["nama_program"]) not in final_keys),
@@ -189,7 +238,9 @@ def finalisation_context(
     status_rows = table_rows(status)
     owners = set(roadmap["opd"]) if len(roadmap) else set()
     unsigned = table_rows(fin.unsigned_opd(status))
-    revisions = table_rows(fin.chapters_under_revision(review))
+    chapters = book_chapters(buku_2_markdown)
+    rejected = list(rejected_reviews or [])
+    revisions = table_rows(fin.chapters_under_revision(review, chapters or None))
     calendar = {k: v.isoformat() for k, v in region.calendar.items()}
     return {
         "region": region_words(region),
@@ -232,7 +283,14 @@ def finalisation_context(
             "signed_status": SIGNED,
             "owners": _owner_commitments(status, owners),
         },
-        "review": {**fin.review_summary(review), "revisions": revisions},
+        "review": {
+            **fin.review_summary(review, chapters or None, rejected),
+            "revisions": revisions,
+            "chapters": table_rows(fin.chapter_status(review, chapters, rejected)) if chapters else [],
+            "rejected": rejected,
+        },
+        "vision": vision_context(narrative or Narrative()),
+        "matrix": _matrix(roadmap),
         "validation": _validation(report),
         "books": _book_list(previous),
         "masterplan_annex": masterplan_annex(buku_2_markdown),

@@ -5,7 +5,11 @@
   with the narrative text and the Tahap I analysis Tahap III used.
 - Buku 1 is the reviewed book of Tahap II (else Tahap I), copied with its readiness chart; it keeps its own stage
   label.
-- Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack are drafted from the shared context.
+- Buku 3, Buku 4, the executive summary and the Perbup draft are drafted from the shared context; the Perbup's
+  Lampiran is Buku 2 in plan mode (`final_masterplan` returns that Markdown; bimtek.books.buku_2.render_buku_2).
+- The rakor deck is one list of slides (`rakor_slides`) printed twice: the PowerPoint (bimtek.documents.pptx) and
+  the landscape HTML/PDF (templates/paket-rakor.md.j2), so both show the same slides and totals rows; its roadmap
+  visual is `grafik/peta-jalan.png` (`roadmap_overview_chart`, final quick wins hatched).
 """
 
 from __future__ import annotations
@@ -14,15 +18,16 @@ import json
 
 import pandas as pd
 
-from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY, read_narrative
+from bimtek.books.narrative import NARASI_KEY, PLAN_KEYS, STRATEGI_KEY, Narrative, read_narrative
 from bimtek.books.templating import MarkdownText, render_book
 from bimtek.charts.figures import CHART_FOLDER
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.documents.pptx import Slide
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_2 import read_figures
-from bimtek.stages.tahap_3 import masterplan_files
+from bimtek.stages.tahap_3 import PLAN_MARKDOWN_KEY, masterplan_files
 from bimtek.stages.tahap_4_context import book_source
 from bimtek.stages.tahap_4_inputs import (
     BUKU_1,
@@ -49,21 +54,41 @@ def final_masterplan(
     settings: Settings,
     previous: PreviousFiles,
     final_keys: list[tuple[str, str]],
-) -> tuple[dict[str, bytes], dict[str, pd.DataFrame], dict]:
-    """(files, aggregates, chart references) of the final Buku 2, roadmap workbook/CSV, aggregates and charts."""
+    action_plans: dict[tuple[str, str], list[dict]] | None = None,
+    narrative: Narrative | None = None,
+) -> tuple[dict[str, bytes], dict[str, pd.DataFrame], dict, bytes]:
+    """(files, aggregates, chart references, plan-mode Buku 2 Markdown) of the final Buku 2, roadmap workbook/CSV,
+    aggregates and charts; the plan-mode Markdown is what the Perbup's Lampiran embeds (never published alone)."""
     report_bytes = previous.get(3, REPORT_KEY)
     report = json.loads(report_bytes) if report_bytes else None
-    narrative = read_narrative(previous.get(3, NARASI_KEY), previous.get(3, STRATEGI_KEY))
+    narrative = narrative if narrative is not None else final_narrative(previous)
     tahap_1 = {key: data for (stage, key), data in previous.files.items() if stage == 1 and data is not None}
     files, aggregates = masterplan_files(
-        region, roadmap, settings, report, narrative, read_figures(tahap_1), final_quick_wins=final_keys
+        region,
+        roadmap,
+        settings,
+        report,
+        narrative,
+        read_figures(tahap_1),
+        final_quick_wins=final_keys,
+        action_plans=action_plans,
     )
+    plan_markdown = files.pop(PLAN_MARKDOWN_KEY)
     chosen = set(final_keys)
     final_roadmap = roadmap.assign(
         quick_win_terpilih=[(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
     )
     files["roadmap/roadmap.csv"] = csv_bytes(final_roadmap)
-    return files, aggregates, chart_references(files)
+    return files, aggregates, chart_references(files), plan_markdown
+
+
+def final_narrative(previous: PreviousFiles) -> Narrative:
+    """The text and plan sheets Tahap III published (nothing written when it published none)."""
+    return read_narrative(
+        previous.get(3, NARASI_KEY),
+        previous.get(3, STRATEGI_KEY),
+        {name: previous.get(3, key) for name, key in PLAN_KEYS.items()},
+    )
 
 
 def chart_references(files: dict[str, bytes], from_folder: str = "buku") -> dict:
@@ -91,89 +116,160 @@ def copied_buku_1(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
 
 
 def drafted_documents(context: dict) -> dict[str, bytes]:
-    """Markdown + HTML of Buku 3, Buku 4, the executive summary, the Perbup draft and the rakor pack (its 16:9
-    layout: bimtek.books.buku_2.LAYOUTS)."""
+    """Markdown + HTML of Buku 3, Buku 4, the executive summary and the Perbup draft (the rakor deck: rakor_deck)."""
     files: dict[str, bytes] = {}
     words = context["region"]
     for key, (template, title) in DOCUMENTS.items():
+        if key == RAKOR:
+            continue
         markdown_text, html = render_book(template, context, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
 
 
-def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
-    """The rakor deck's slides for PowerPoint: the same figures as templates/paket-rakor.md.j2."""
-    from bimtek.core.formatting import angka, persen, rupiah_words, tanggal
-    from bimtek.documents.pptx import Slide
+def roadmap_overview_chart(roadmap: pd.DataFrame, region: Region, settings: Settings) -> dict[str, bytes]:
+    """grafik/peta-jalan.png/.svg: the whole roadmap in one Gantt (one row per element when it has more than
+    `gantt_max_programs` programs), final quick wins hatched: the rakor deck's roadmap visual."""
+    from bimtek.analysis.roadmap import horizons
+    from bimtek.charts.figures import chart_files
+    from bimtek.charts.plots import roadmap_gantt
 
-    s, words, period = context["summary"], context["region"], context["period"]
-    owners, review = context["commitments"]["owners"], context["review"]
+    chart = roadmap_gantt(
+        roadmap,
+        region.period.start,
+        region.period.end,
+        horizons=horizons(region.period, settings),
+        max_programs=settings.gantt_max_programs,
+        highlight="quick_win_terpilih",
+    )
+    return chart_files([chart])
+
+
+def _quick_win_slide(q: dict, number: int) -> Slide:
+    """One final quick win: what it delivers (target and impact) and its steps per quarter."""
+    from bimtek.core.formatting import rupiah_words
+
+    rows = [
+        ["OPD penanggung jawab", q["opd"]],
+        ["Waktu dan anggaran", f"{q['tahun']} · {rupiah_words(q['anggaran'])} ({q['sumber_dana']})"],
+        ["Sasaran (dampak bagi warga)", q.get("sasaran") or "-"],
+        ["Indikator dan target", f"{q.get('indikator') or '-'}: {q.get('target') or '-'}"],
+    ]
+    steps = [f"{st['triwulan']}: {st['langkah']}" for st in q.get("steps", [])]
+    return Slide(f"{number}. Quick win {q['urutan']}: {q['nama_program']}", steps[:4], table=(["Uraian", "Isi"], rows))
+
+
+def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
+    """The rakor deck a regional head presents, one `Slide` per slide: the PowerPoint AND the landscape PDF/HTML
+    (templates/paket-rakor.md.j2 prints these same slides), so both show the same slides and totals rows. No
+    internal review status (chapter reviews, unsigned sheets by name) reaches the panel."""
+    from bimtek.core.formatting import angka, persen, rupiah_words, tanggal
+
+    s, words, period, vision = context["summary"], context["region"], context["period"], context["vision"]
+    owners = context["commitments"]["owners"]
     rakor = f" · Rapat koordinasi {tanggal(context['calendar']['rakor'])}" if context["calendar"]["rakor"] else ""
     finals = context["quick_wins"]["rows"]
+    total = rupiah_words(s["anggaran"]) if s["anggaran"] else "Rp 0"
     slides = [
         Slide(
-            "Paket Rakor Gerakan Menuju Smart City",
+            "Masterplan Smart City " + words["name"],
             [
-                f"{words['name']} · Provinsi {words['province']}{rakor}",
-                f"Masterplan Smart City {period['start']}–{period['end']}: {angka(s['programs'])} program, "
-                f"{rupiah_words(s['anggaran'])}, {angka(len(finals))} quick win final.",
+                f"Paparan {words['head']} {words['short_name']} · Provinsi {words['province']}{rakor}",
+                f"Masterplan {period['start']}–{period['end']}: {angka(s['programs'])} program, {total}, "
+                f"{angka(len(finals))} quick win.",
             ],
         ),
         Slide(
-            "1. Profil singkat",
+            "1. Profil daerah",
+            vision["profil"][:1],
             table=(
                 ["Uraian", "Nilai"],
                 [
                     ["Periode masterplan", f"{period['start']}–{period['end']} ({period['years']} tahun)"],
-                    ["Program", f"{angka(s['programs'])} program dari {angka(s['opd'])} OPD pemilik program"],
-                    ["Total anggaran", rupiah_words(s["anggaran"])],
+                    ["Program", f"{angka(s['programs'])} program dari {angka(s['opd'])} OPD"],
+                    ["Total anggaran", total],
                     ["Dimensi tercakup", f"{s['dimensions_covered']} dari {s['dimensions_total']}"],
-                    [
-                        "Lembar komitmen ditandatangani",
-                        f"{angka(owners['signed'])} dari {angka(owners['total'])} OPD pemilik program",
-                    ],
-                    ["Bab masih direvisi", f"{angka(review['revisi'])} dari {angka(review['total'])} bab"],
                 ],
             ),
         ),
-        Slide("2. Enam dimensi Smart City", image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png")),
         Slide(
-            "3. Peta Jalan",
+            "2. Visi dan misi",
+            [*(f"Visi: {v}" for v in vision["visi"]), *(f"Misi {i}: {m}" for i, m in enumerate(vision["misi"], 1))],
+        ),
+        Slide(
+            "3. Strategi per dimensi",
+            table=(["Dimensi", "Strategi"], [[d["label"], d["headline"]] for d in vision["dimensions"]]),
+        ),
+        Slide(
+            "4. Enam dimensi Smart City",
+            image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png"),
+            image_ref=f"../{CHART_FOLDER}/program-anggaran-per-dimensi.png",
+        ),
+        Slide(
+            "5. Peta jalan",
             table=(
                 ["Tahapan", "Tahun", "Program", "Anggaran", "Porsi"],
                 [
-                    [h["horizon"], h["tahun"], angka(h["programs"]), h["anggaran_words"], persen(h["share"])]
-                    for h in context["horizons"]
+                    *[
+                        [h["horizon"], h["tahun"], angka(h["programs"]), h["anggaran_words"], persen(h["share"])]
+                        for h in context["horizons"]
+                    ],
+                    [
+                        "Jumlah",
+                        f"{period['start']}–{period['end']}",
+                        angka(s["programs"]),
+                        total,
+                        persen(1 if s["anggaran"] else 0),
+                    ],
                 ],
             ),
+            bold_last=True,
         ),
         Slide(
-            "4. Quick win final",
+            "6. Peta jalan per tahun",
+            image=files.get(f"{CHART_FOLDER}/peta-jalan.png"),
+            image_ref=f"../{CHART_FOLDER}/peta-jalan.png",
+        ),
+        Slide(
+            "7. Quick win",
             table=(
                 ["No", "Quick win", "OPD", "Tahun", "Anggaran", "Target"],
                 [
-                    [
-                        str(q["urutan"]),
-                        q["nama_program"],
-                        q["opd"],
-                        q["tahun"],
-                        rupiah_words(q["anggaran"]),
-                        q.get("target") or "belum diisi",
-                    ]
-                    for q in finals
+                    *[
+                        [
+                            str(q["urutan"]),
+                            q["nama_program"],
+                            q["opd"],
+                            q["tahun"],
+                            rupiah_words(q["anggaran"]),
+                            q.get("target") or "-",
+                        ]
+                        for q in finals
+                    ],
+                    ["", "Jumlah", "", "", rupiah_words(context["quick_wins"]["anggaran"]) if finals else "Rp 0", ""],
                 ],
             ),
+            bold_last=True,
+        ),
+        *(_quick_win_slide(q, 8 + i) for i, q in enumerate(finals)),
+        Slide(
+            f"{8 + len(finals)}. Sumber pendanaan",
+            table=(
+                ["Sumber dana", "Anggaran", "Porsi"],
+                [
+                    *[[f["sumber"], f["anggaran_words"], persen(f["share"])] for f in context["funding"]],
+                    ["Jumlah", total, persen(1 if s["anggaran"] else 0)],
+                ],
+            ),
+            bold_last=True,
         ),
         Slide(
-            "5. Tindak lanjut",
+            f"{9 + len(finals)}. Komitmen bersama",
             [
-                *(
-                    [f"Lembar komitmen yang belum ditandatangani: {'; '.join(owners['unsigned'])}."]
-                    if owners["unsigned"]
-                    else []
-                ),
-                *(f"Revisi {b['bab']}: {b['catatan'] or 'tanpa catatan'}" for b in review["revisions"]),
-                f"Penetapan masterplan sebagai {words['regulation']} (rancangan terlampir dalam set buku final).",
+                f"Lembar komitmen ditandatangani oleh {words['head']} dan pimpinan {angka(owners['signed'])} dari "
+                f"{angka(owners['total'])} OPD pemilik program.",
+                f"Masterplan ditetapkan dengan {words['regulation']} dan menjadi acuan RPJMD serta Renstra OPD.",
+                "Quick win dilaksanakan dan dilaporkan capaiannya setiap triwulan kepada Dewan Smart City.",
             ],
         ),
     ]
@@ -181,15 +277,29 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list:
 
 
 def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
-    """rakor/paket-rakor.pptx: the 16:9 PowerPoint of the rakor pack."""
+    """rakor/paket-rakor .md/.html (landscape 16:9 PDF from the HTML) and .pptx, both from `rakor_slides`."""
     from bimtek.documents.pptx import deck_pptx
 
-    title = DOCUMENTS[RAKOR][1].format(**context["region"])
+    template, title_pattern = DOCUMENTS[RAKOR]
+    title = title_pattern.format(**context["region"])
+    slides = rakor_slides(context, files)
+    markdown_text, html = render_book(template, {**context, "slides": [slide_view(x) for x in slides]}, title)
     data = deck_pptx(
-        rakor_slides(context, files),
+        slides,
         title=title,
         region_name=context["region"]["name"],
         synthetic=context["synthetic"],
         synthetic_notice=context["synthetic_notice"],
     )
-    return {f"{RAKOR}.pptx": data}
+    return {f"{RAKOR}.md": markdown_text.encode("utf-8"), f"{RAKOR}.html": html.encode("utf-8"), f"{RAKOR}.pptx": data}
+
+
+def slide_view(slide: Slide) -> dict:
+    """A Slide as template values (the image as its reference from rakor/, when the chart exists)."""
+    return {
+        "title": slide.title,
+        "lines": slide.lines,
+        "table": slide.table,
+        "bold_last": slide.bold_last,
+        "image": MarkdownText(slide.image_ref) if slide.image is not None and slide.image_ref else None,
+    }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bimtek.books.narrative import NARASI_KEY, STRATEGI_KEY
+from bimtek.analysis.action_plans import DRAFT_KEY
+from bimtek.books.narrative import NARASI_KEY, PLAN_KEYS, STRATEGI_KEY
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tahap_2 import FIGURE_KEYS
 
@@ -22,6 +23,8 @@ PREVIOUS = (
     PreviousOutput(3, REPORT_KEY, False),
     PreviousOutput(3, NARASI_KEY, False),
     PreviousOutput(3, STRATEGI_KEY, False),
+    *(PreviousOutput(3, key, False) for key in PLAN_KEYS.values()),
+    PreviousOutput(2, DRAFT_KEY, False),
     PreviousOutput(2, f"{BUKU_1}.md", False),
     PreviousOutput(2, f"{BUKU_1}.html", False),
     PreviousOutput(2, READINESS_CHART_KEY, False),
@@ -32,7 +35,8 @@ PREVIOUS = (
 )
 """Earlier stages' files Tahap IV reads: the Tahap III roadmap (required), its validation report and narrative
 (Buku 2 is rendered again with the final quick wins), Buku 1 from Tahap II (the reviewed book) else Tahap I, and
-Tahap I's analysis tables (Buku 2's summary of the analysis)."""
+Tahap I's analysis tables (Buku 2's summary of the analysis), the Tim Pelaksana's plan sheets (Buku 2's chapters on
+institutions, financing, risk, monitoring) and Tahap II's draft quick-win action plans."""
 
 
 @dataclass

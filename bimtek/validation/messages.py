@@ -243,6 +243,11 @@ RULE_LABELS = {
     "date": "Tanggal tidak terbaca",
     "quick_win_unknown": "Quick win tidak ada dalam peta jalan Tahap III",
     "narrative_part": "Bagian narasi tidak dikenal",
+    "risk_level": "Tingkat risiko tidak dikenal",
+    "monev_area": "Area evaluasi tidak dikenal",
+    "funding_scheme": "Skema pendanaan tidak dikenal",
+    "quarter": "Triwulan tidak dikenal",
+    "action_plan_unknown": "Rencana aksi untuk program yang bukan quick win final",
 }
 """How a book names each rule id (a reader never sees the id itself); a test keeps it complete."""
 

@@ -26,7 +26,17 @@ import pandas as pd
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.vocabularies import NARRATIVE_PARTS, PILLARS, SWOT_COMPONENTS, SWOT_TYPES, Vocabulary
+from bimtek.core.vocabularies import (
+    FUNDING_SCHEMES,
+    MONEV_AREAS,
+    NARRATIVE_PARTS,
+    PILLARS,
+    QUARTERS,
+    RISK_LEVELS,
+    SWOT_COMPONENTS,
+    SWOT_TYPES,
+    Vocabulary,
+)
 from bimtek.validation.datasets import DatasetRules
 from bimtek.validation.messages import MessageContext, message_for
 from bimtek.validation.normalize import normalize, typed_frame
@@ -36,9 +46,14 @@ CODED_KINDS: dict[str, Vocabulary] = {
     "swot_component": SWOT_COMPONENTS,
     "swot_type": SWOT_TYPES,
     "narrative_part": NARRATIVE_PARTS,
+    "risk_level": RISK_LEVELS,
+    "monev_area": MONEV_AREAS,
+    "funding_scheme": FUNDING_SCHEMES,
+    "quarter": QUARTERS,
 }
 """Column kind -> the vocabulary its `__code` helper column is matched against (narrative_part: the Tahap III
-`narasi` dataset of bimtek.validation.stage_3_rules, which reuses this normalizer)."""
+`narasi` dataset of bimtek.validation.stage_3_rules, which reuses this normalizer, as do its `risiko`, `monev` and
+`pendanaan` sheets for risk_level, monev_area and funding_scheme, and Tahap IV's `rencana_aksi_quick_win` for quarter)."""
 
 
 def normalize_stage_1(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> pd.DataFrame:

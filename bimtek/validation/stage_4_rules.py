@@ -46,6 +46,7 @@ from bimtek.validation.datasets import DatasetRules
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, message_for, quoted, render
 from bimtek.validation.result import SheetResult
+from bimtek.validation.stage_1_rules import normalize_stage_1, typed_stage_1
 
 MONTHS_ID = (
     "januari",
@@ -65,6 +66,16 @@ MONTHS_ID = (
 KOMITMEN_COLUMNS = ("opd", "nama_pejabat", "jabatan", "status", "tanggal")
 REVIEW_COLUMNS = ("bab", "bab_nomor", "bab_judul", "status", "catatan")
 QUICK_WIN_FINAL_COLUMNS = ("opd", "nama_program")
+ACTION_PLAN_COLUMNS = (
+    "opd",
+    "nama_program",
+    "triwulan",
+    "langkah",
+    "penanggung_jawab",
+    "keluaran",
+    "anggaran",
+    "mata_anggaran",
+)
 
 
 # ----------------------------------------------------------------------------------------------- parsers
@@ -193,7 +204,14 @@ QUICK_WIN_FINAL = DatasetRules(
     normalizer=normalize_stage_4,
     typer=type_stage_4,
 )
-RULES = (KOMITMEN, REVIEW, QUICK_WIN_FINAL)
+ACTION_PLAN = DatasetRules(
+    name="rencana_aksi_quick_win",
+    typed_columns=ACTION_PLAN_COLUMNS,
+    normalizer=normalize_stage_1,
+    typer=typed_stage_1,
+    row_noun="Langkah",
+)
+RULES = (KOMITMEN, REVIEW, QUICK_WIN_FINAL, ACTION_PLAN)
 """The Tahap IV datasets, registered by `bimtek.validation.DATASETS`."""
 
 
@@ -259,6 +277,23 @@ def reject_unknown_quick_wins(
     return reject_rows(results, "quick_win_final", "quick_win_unknown", "nama_program", check, region)
 
 
+def reject_unknown_action_plans(
+    results: Iterable[SheetResult], final_keys: Iterable[tuple[str, str]], region: Region | None = None
+) -> list[SheetResult]:
+    """The `action_plan_unknown` rule: a step of `rencana_aksi_quick_win` must belong to a FINAL quick win (same
+    OPD, program name compared with `fold_text`); run after the final quick wins are chosen."""
+    finals = [(str(o), str(n)) for o, n in final_keys]
+    known = {program_key(o, n) for o, n in finals}
+    names = [n for _, n in finals]
+
+    def check(row: pd.Series) -> dict | None:
+        if program_key(row["opd"], row["nama_program"]) in known:
+            return None
+        return {"opd": row["opd"], "finals": names}
+
+    return reject_rows(results, "rencana_aksi_quick_win", "action_plan_unknown", "nama_program", check, region)
+
+
 # ----------------------------------------------------------------------------------------------- messages
 
 
@@ -297,3 +332,22 @@ def _quick_win_unknown(ctx: MessageContext) -> str:
     if others:
         return text + f" Program dengan nama itu tercatat untuk {', '.join(others)}; periksa kolom OPD."
     return text + " Tulis nama program persis seperti pada roadmap Tahap III (roadmap/roadmap.csv)."
+
+
+@message_for("quarter")
+def _quarter(ctx: MessageContext) -> str:
+    return (
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, bukan triwulan yang dikenal. '
+        "Isi Triwulan I, Triwulan II, Triwulan III atau Triwulan IV."
+    )
+
+
+@message_for("action_plan_unknown")
+def _action_plan_unknown(ctx: MessageContext) -> str:
+    finals = ctx.extra.get("finals") or []
+    listed = "; ".join(finals) if finals else "belum ada"
+    return (
+        f'Program {quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" bukan quick win final Tahap IV, sehingga '
+        f"rencana aksinya tidak dimuat dalam Buku 3. Quick win final: {listed}. Tulis nama program persis seperti "
+        "pada daftar quick win final."
+    )

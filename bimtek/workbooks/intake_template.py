@@ -52,9 +52,13 @@ from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import (
     COMMITMENT_STATUSES,
+    FUNDING_SCHEMES,
+    MONEV_AREAS,
     NARRATIVE_PARTS,
     PILLARS,
+    QUARTERS,
     REVIEW_STATUSES,
+    RISK_LEVELS,
     SWOT_COMPONENTS,
     SWOT_TYPES,
     YES_NO,
@@ -96,6 +100,11 @@ SHEET_TITLES = {
     "quick_win_final": "Quick Win Final",
     "narasi": "Narasi Masterplan",
     "strategi_dimensi": "Strategi Dimensi",
+    "kelembagaan": "Kelembagaan",
+    "pendanaan": "Pendanaan",
+    "risiko": "Risiko",
+    "monev": "Monev",
+    "rencana_aksi_quick_win": "Rencana Aksi Quick Win",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
@@ -107,6 +116,11 @@ DATASET_TITLES = {
     "komitmen": "Lembar komitmen pimpinan OPD",
     "review": "Reviu buku masterplan per bab",
     "quick_win_final": "Program quick win terpilih",
+    "kelembagaan": "Kelembagaan dan tata kelola: Dewan Smart City, Tim Pelaksana, peran per program (diisi Tim Pelaksana)",
+    "pendanaan": "Rencana pendanaan per tahun dan skema: APBD, DAK/APBN, CSR, KPBU (diisi Tim Pelaksana / BKD)",
+    "risiko": "Daftar risiko masterplan: kemungkinan, dampak, mitigasi, penanggung jawab (diisi Tim Pelaksana)",
+    "monev": "Indikator monitoring dan evaluasi per area evaluasi, siklus dan pelaporan (diisi Tim Pelaksana)",
+    "rencana_aksi_quick_win": "Rencana aksi quick win per triwulan: langkah, penanggung jawab, keluaran, anggaran",
 }
 
 INLINE_CHOICES = {
@@ -117,6 +131,10 @@ INLINE_CHOICES = {
     "commitment_status": tuple(COMMITMENT_STATUSES.labels),
     "review_status": tuple(REVIEW_STATUSES.labels),
     "narrative_part": tuple(NARRATIVE_PARTS.labels),
+    "risk_level": tuple(RISK_LEVELS.labels),
+    "monev_area": tuple(MONEV_AREAS.labels),
+    "funding_scheme": tuple(FUNDING_SCHEMES.labels),
+    "quarter": tuple(QUARTERS.labels),
 }
 """Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
 the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
@@ -139,6 +157,10 @@ KIND_WIDTHS = {
     "chapter": 26,
     "keywords": 30,
     "narrative_part": 26,
+    "risk_level": 14,
+    "monev_area": 16,
+    "funding_scheme": 16,
+    "quarter": 14,
 }
 TEXT_WIDTH = 42
 

@@ -1,0 +1,77 @@
+"""The program matrix of the masterplan: program -> owner and supporting OPD, indicator with its baseline and
+target, budget per year, funding source (Buku 4, bimtek.stages.tahap_4_context).
+
+Budget per year: the OPD states one total per program (`anggaran`, years `tahun_mulai`..`tahun_selesai`); the
+matrix spreads it evenly with `bimtek.analysis.aggregate.spread_budget` (the same split as budget_by_year) and
+labels every such row `dibagi_rata` = True, so no reader takes the split for the OPD's own yearly figures.
+
+A target stated as a change from today ("naik 20% dari kondisi 2026", "turun separuh dari kondisi awal") needs the
+value it starts from: such a row without a `baseline` gets `target_tanpa_baseline` = True and the book flags it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from bimtek.analysis.aggregate import spread_budget
+from bimtek.core.text import is_blank
+
+RELATIVE_TARGET = re.compile(r"\b(naik|turun|meningkat|menurun|bertambah|berkurang)\b.*\b(dari|dibanding)\b", re.I)
+"""A target that is a change from a starting value (needs a baseline)."""
+
+
+def needs_baseline(target: object, baseline: object) -> bool:
+    """True when `target` is relative to a starting value (RELATIVE_TARGET) and no baseline is given."""
+    return not is_blank(target) and bool(RELATIVE_TARGET.search(str(target))) and is_blank(baseline)
+
+
+def _text(value: object) -> str | None:
+    return None if is_blank(value) else " ".join(str(value).split())
+
+
+def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
+    """One dict per roadmap program, roadmap order: opd, opd_pendukung, dimensi_label, nama_program, indikator,
+    baseline, target, target_tanpa_baseline, per_tahun ([{tahun, anggaran}]), anggaran, dibagi_rata, sumber_dana,
+    tahun_mulai, tahun_selesai."""
+    if roadmap.empty:
+        return []
+    spread = spread_budget(roadmap)
+    years: dict[object, list[dict]] = {}
+    for program, year, amount in zip(spread["program"], spread["tahun"], spread["anggaran"]):
+        years.setdefault(program, []).append({"tahun": int(year), "anggaran": float(amount)})
+    rows = []
+    for index, r in roadmap.iterrows():
+        target, baseline = _text(r.get("target")), _text(r.get("baseline"))
+        rows.append(
+            {
+                "opd": r["opd"],
+                "opd_pendukung": _text(r.get("opd_pendukung")),
+                "dimensi": r["dimensi"],
+                "dimensi_label": r.get("dimensi_label"),
+                "nama_program": r["nama_program"],
+                "indikator": _text(r.get("indikator")),
+                "baseline": baseline,
+                "target": target,
+                "target_tanpa_baseline": needs_baseline(target, baseline),
+                "per_tahun": years.get(index, []),
+                "anggaran": float(r["anggaran"]),
+                "dibagi_rata": int(r["tahun_selesai"]) > int(r["tahun_mulai"]),
+                "sumber_dana": r["sumber_dana"],
+                "tahun_mulai": int(r["tahun_mulai"]),
+                "tahun_selesai": int(r["tahun_selesai"]),
+            }
+        )
+    return rows
+
+
+def matrix_summary(rows: list[dict]) -> dict:
+    """Counts the book states under the matrix: programs, split budgets, targets flagged, targets/baselines given."""
+    return {
+        "programs": len(rows),
+        "dibagi_rata": sum(1 for r in rows if r["dibagi_rata"]),
+        "target_tanpa_baseline": sum(1 for r in rows if r["target_tanpa_baseline"]),
+        "tanpa_target": sum(1 for r in rows if not r["target"]),
+        "dengan_baseline": sum(1 for r in rows if r["baseline"]),
+    }
