@@ -52,6 +52,9 @@ from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import (
     COMMITMENT_STATUSES,
+    MONEV_ITEM_STATUSES,
+    MONEV_ITEMS,
+    MONEV_PROGRAM_STATUSES,
     NARRATIVE_PARTS,
     PILLARS,
     REVIEW_STATUSES,
@@ -96,6 +99,8 @@ SHEET_TITLES = {
     "quick_win_final": "Quick Win Final",
     "narasi": "Narasi Masterplan",
     "strategi_dimensi": "Strategi Dimensi",
+    "realisasi": "Realisasi Program",
+    "monev_wilayah": "Monev Wilayah",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
@@ -107,6 +112,8 @@ DATASET_TITLES = {
     "komitmen": "Lembar komitmen pimpinan OPD",
     "review": "Reviu buku masterplan per bab",
     "quick_win_final": "Program quick win terpilih",
+    "realisasi": "Realisasi program masterplan per semester (monev)",
+    "monev_wilayah": "Butir monev tingkat daerah (diisi Tim Pelaksana): regulasi, SK, penandaan anggaran, manfaat, quick win",
 }
 
 INLINE_CHOICES = {
@@ -117,6 +124,9 @@ INLINE_CHOICES = {
     "commitment_status": tuple(COMMITMENT_STATUSES.labels),
     "review_status": tuple(REVIEW_STATUSES.labels),
     "narrative_part": tuple(NARRATIVE_PARTS.labels),
+    "monev_status": tuple(MONEV_PROGRAM_STATUSES.labels),
+    "monev_item": tuple(MONEV_ITEMS.labels),
+    "monev_item_status": (*MONEV_ITEM_STATUSES.labels, *MONEV_PROGRAM_STATUSES.labels),
 }
 """Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
 the vocabularies validation accepts (`bimtek.core.vocabularies`)."""
