@@ -115,7 +115,7 @@ def validate(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
     inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
     report: Path = typer.Option(..., "--report", help="Tempat menulis laporan validasi (JSON)."),
-    stage: int = typer.Option(3, "--stage", min=1, max=4, help="Tahap yang menentukan kontrak kolom."),
+    stage: int = typer.Option(3, "--stage", min=1, max=5, help="Tahap yang menentukan kontrak kolom (5 = monev)."),
 ) -> None:
     """Periksa berkas OPD saja (ingest + validasi) dan tulis laporan JSON. Exit 0 walau ada baris ditolak."""
     from cli.prefect_api import PrefectApiUnavailable, ensure_prefect_api

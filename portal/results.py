@@ -15,7 +15,9 @@ from bimtek.store.package import (
 )
 from bimtek.store.storage import Location
 
-STAGES = (1, 2, 3, 4)
+STAGES = (1, 2, 3, 4, 5)
+"""Stages with an inbox and upload links; 5 is monev (Tahap V, bimtek.core.monev.MONEV_STAGE), whose results are
+published per semester under `<region>/monev/<semester>/`."""
 OPEN_IN_BROWSER = frozenset({".html", ".pdf", ".png", ".svg"})
 """Files served inline (the browser shows them); everything else downloads."""
 DOCUMENT_FOLDERS = ("buku", "komitmen", "rakor", "umpan-balik")
