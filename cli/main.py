@@ -140,17 +140,35 @@ def validate(
 def demo(
     store: str | None = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
 ) -> None:
-    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
+    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV dan dua semester monev, ke outputs/."""
     from bimtek.core.paths import SAMPLE_DIR
 
     region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
     try:
         published = _run_stage("all", region, str(inputs_root), store, None)
+        published += _run_monev_semesters(region, inputs_root / "monev", store)
     except user_errors() as exc:
         _fail(str(exc))
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
+
+
+DEMO_SEMESTERS = ("2027-S1", "2027-S2")
+"""The sample's two invented monev semesters (sample/monev.py), published in order so the second shows a trend."""
+
+
+def _run_monev_semesters(region: Path, inputs_root: Path, store: str | None) -> list[str]:
+    from flows.monev import monev
+
+    lines = []
+    for semester in DEMO_SEMESTERS:
+        with console.status(f"Menjalankan monev {semester} ..."):
+            result = monev(region=str(region), semester=semester, inputs=str(inputs_root / semester), store=store)
+        lines.append(
+            f"Monev {semester}: indeks {result['indeks'].replace('.', ',')}, run {result['run_id']} di {result['run_url']}"
+        )
+    return lines
 
 
 from cli.ops import schedules as _schedules_command  # noqa: E402

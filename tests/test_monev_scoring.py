@@ -122,3 +122,20 @@ def test_semester_text():
     assert monev_stage_path("2028-S1") == "monev/2028-S1"
     with pytest.raises(SemesterError, match="2027-S1"):
         Semester.parse("2027-S3")
+
+
+def test_calendar_semester_deadlines_give_reminders_and_nightly_runs():
+    import datetime as dt
+
+    from bimtek.analysis.schedules import monev_semester, schedules_for_region
+    from bimtek.core.paths import SAMPLE_DIR
+    from bimtek.core.region import load_region
+
+    assert (monev_semester(dt.date(2027, 7, 15)), monev_semester(dt.date(2028, 1, 15))) == ("2027-S1", "2027-S2")
+    region = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
+    specs = [s for s in schedules_for_region(region, dt.date(2027, 1, 1)) if s.stage == 5]
+    runs = [s for s in specs if s.deployment == "monev"]
+    assert [s.parameters["semester"] for s in runs] == ["2027-S1", "2027-S2"]
+    assert [s.runs for s in runs] == [7, 7] and runs[0].start == dt.datetime(2027, 7, 15, 22, 0)
+    reminders = [s for s in specs if s.kind == "validasi"]
+    assert len(reminders) == 2 and reminders[0].runs == 14
