@@ -22,7 +22,9 @@ def _fail(message: str) -> None:
 
 def template(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region (daftar OPD, periode, jadwal)."),
-    stage: int = typer.Option(..., "--stage", min=1, max=5, help="Tahap Bimtek (1-4; 5 = monev) yang templatnya dibuat."),
+    stage: int = typer.Option(
+        ..., "--stage", min=1, max=5, help="Tahap Bimtek (1-4; 5 = monev) yang templatnya dibuat."
+    ),
     out: Path = typer.Option(..., "--out", help="Folder tujuan berkas templat .xlsx (dibuat bila belum ada)."),
     semester: str | None = typer.Option(None, "--semester", help="Monev: semester, mis. 2027-S1 (dengan --store)."),
     store: str | None = typer.Option(

@@ -86,12 +86,22 @@ def _team(data: bytes, semester: str) -> bytes:
     answers = {
         "Data dasar wilayah": ("ada", "Profil data dasar 2026 diperbarui", "profil-data-2026.pdf"),
         "Regulasi smart city": ("ada", "Perbup Masterplan Smart City (fiktif)", "perbup-masterplan.pdf"),
-        "SK Dewan Smart City": ("ada" if good else "dalam proses", "SK Bupati Dewan Smart City (fiktif)",
-                                "sk-dewan.pdf" if good else None),
+        "SK Dewan Smart City": (
+            "ada" if good else "dalam proses",
+            "SK Bupati Dewan Smart City (fiktif)",
+            "sk-dewan.pdf" if good else None,
+        ),
         "SK Tim Pelaksana": ("ada", "SK Tim Pelaksana (fiktif)", "sk-tim.pdf"),
-        "Penandaan anggaran": ("ada" if good else "belum ada", "Tagging APBD 2027", "tagging-apbd.xlsx" if good else None),
-        "Bukti manfaat warga": ("ada", "Antrean pendaftaran RSUD turun dari 90 ke 25 menit (survei fiktif)",
-                                "survei-antrean.pdf" if good else None),
+        "Penandaan anggaran": (
+            "ada" if good else "belum ada",
+            "Tagging APBD 2027",
+            "tagging-apbd.xlsx" if good else None,
+        ),
+        "Bukti manfaat warga": (
+            "ada",
+            "Antrean pendaftaran RSUD turun dari 90 ke 25 menit (survei fiktif)",
+            "survei-antrean.pdf" if good else None,
+        ),
     }
     quick = {"good": ("selesai", "qw-{n}.pdf"), "behind": ("belum mulai", None)}["good" if good else "behind"]
     last = FIRST_DATA_ROW
@@ -110,10 +120,16 @@ def _team(data: bytes, semester: str) -> bytes:
             put(sheet, number, 3, status)
             put(sheet, number, 6, evidence.format(n=number) if evidence else None)
     if good:
-        for offset, text in enumerate(("Adminduk daring di 103 nagari: 4.100 layanan (fiktif)",
-                                       "Bank sampah digital: 12 ton sampah terpilah (fiktif)"), start=1):
-            for column, value in enumerate(("Bukti manfaat warga", text, "ada", None, None, f"manfaat-{offset}.pdf",
-                                            semester), start=1):
+        for offset, text in enumerate(
+            (
+                "Adminduk daring di 103 nagari: 4.100 layanan (fiktif)",
+                "Bank sampah digital: 12 ton sampah terpilah (fiktif)",
+            ),
+            start=1,
+        ):
+            for column, value in enumerate(
+                ("Bukti manfaat warga", text, "ada", None, None, f"manfaat-{offset}.pdf", semester), start=1
+            ):
                 put(sheet, last + offset, column, value)
     return workbook_bytes(workbook)
 
@@ -124,11 +140,29 @@ def _extra_rows(data: bytes, semester: str) -> bytes:
     sheet = workbook[SHEET_TITLES["realisasi"]]
     first = [c.value for c in sheet[FIRST_DATA_ROW]]
     row = sheet.max_row + 1
-    for column, value in enumerate((first[0], "Program Di Luar Masterplan", 2027, None, None, None, None, 50000000,
-                                    None, None, "berjalan", None, None, semester), start=1):
+    for column, value in enumerate(
+        (
+            first[0],
+            "Program Di Luar Masterplan",
+            2027,
+            None,
+            None,
+            None,
+            None,
+            50000000,
+            None,
+            None,
+            "berjalan",
+            None,
+            None,
+            semester,
+        ),
+        start=1,
+    ):
         put(sheet, row, column, value)
-    for column, value in enumerate((first[0], first[1], 2027, None, None, None, None, 0, None, None, "dibatalkan",
-                                    None, None, semester), start=1):
+    for column, value in enumerate(
+        (first[0], first[1], 2027, None, None, None, None, 0, None, None, "dibatalkan", None, None, semester), start=1
+    ):
         put(sheet, row + 1, column, value)
     sheet.delete_rows(FIRST_DATA_ROW)  # the cancelled copy replaces the program's own row
     return workbook_bytes(workbook)

@@ -28,8 +28,9 @@ def semesters(sample_store, tmp_path_factory):
     store = tmp_path_factory.mktemp("monev") / "store"
     shutil.copytree(sample_store.store, store)
     results = {
-        semester: monev(region=str(REGION), semester=semester, inputs=str(INBOX / semester), store=str(store),
-                        run_id="sampel")
+        semester: monev(
+            region=str(REGION), semester=semester, inputs=str(INBOX / semester), store=str(store), run_id="sampel"
+        )
         for semester in ("2027-S1", "2027-S2")
     }
     return store, results
@@ -94,8 +95,9 @@ def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
     store = LocalLocation(tmp_path / "store")
     region = load_region(REGION)
     settings = Settings(store=str(store.root), upload_max_bytes=200_000, portal_url="http://portal.test")
-    config = PortalConfig(store=store, regions={region.slug: REGION}, secret="s" * 40, password="x" * 12,
-                          settings=settings)
+    config = PortalConfig(
+        store=store, regions={region.slug: REGION}, secret="s" * 40, password="x" * 12, settings=settings
+    )
     client = TestClient(create_app(config), base_url="http://portal.test")
     links = invitation_links(region, 5, store, "s" * 40, "http://portal.test", dt.datetime.now(dt.UTC), 7)
     url = next(link.url for link in links if link.opd == "Dinas Kesehatan").removeprefix("http://portal.test")
@@ -107,8 +109,11 @@ def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
     buffer = io.BytesIO()
     workbook.save(buffer)
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    result = client.post(url, data={"csrf": token}, files={"berkas": ("realisasi dinkes.xlsx", buffer.getvalue(),
-                                                                    "application/octet-stream")})
+    result = client.post(
+        url,
+        data={"csrf": token},
+        files={"berkas": ("realisasi dinkes.xlsx", buffer.getvalue(), "application/octet-stream")},
+    )
     assert result.status_code == 200
     assert "hampir selesai" in result.text and "status pelaksanaan" in result.text.lower()
     saved = store.child("padang-pariaman/kotak-masuk/tahap-5").list()

@@ -11,22 +11,67 @@ from bimtek.core.monev import Semester, SemesterError, default_weights, load_rub
 
 PLAN = pd.DataFrame(
     [
-        {"opd": "Dinas Kesehatan", "dimensi": "living", "nama_program": "Telemedisin", "indikator": "Konsultasi",
-         "baseline": "10", "target": "20", "anggaran": 100.0, "tahun_mulai": 2027, "tahun_selesai": 2027},
-        {"opd": "Dinas Kominfo", "dimensi": "governance", "nama_program": "Satu Data", "indikator": "Dataset",
-         "baseline": None, "target": "50 dataset", "anggaran": 200.0, "tahun_mulai": 2027, "tahun_selesai": 2028},
-        {"opd": "Dinas Kominfo", "dimensi": "governance", "nama_program": "Nanti", "indikator": None,
-         "baseline": None, "target": None, "anggaran": 70.0, "tahun_mulai": 2029, "tahun_selesai": 2029},
+        {
+            "opd": "Dinas Kesehatan",
+            "dimensi": "living",
+            "nama_program": "Telemedisin",
+            "indikator": "Konsultasi",
+            "baseline": "10",
+            "target": "20",
+            "anggaran": 100.0,
+            "tahun_mulai": 2027,
+            "tahun_selesai": 2027,
+        },
+        {
+            "opd": "Dinas Kominfo",
+            "dimensi": "governance",
+            "nama_program": "Satu Data",
+            "indikator": "Dataset",
+            "baseline": None,
+            "target": "50 dataset",
+            "anggaran": 200.0,
+            "tahun_mulai": 2027,
+            "tahun_selesai": 2028,
+        },
+        {
+            "opd": "Dinas Kominfo",
+            "dimensi": "governance",
+            "nama_program": "Nanti",
+            "indikator": None,
+            "baseline": None,
+            "target": None,
+            "anggaran": 70.0,
+            "tahun_mulai": 2029,
+            "tahun_selesai": 2029,
+        },
     ]
 )
 REAL = pd.DataFrame(
     [
-        {"opd": "Dinas Kesehatan", "nama_program": "telemedisin", "tahun": 2027, "baseline": None,
-         "anggaran_realisasi": 80.0, "capaian_indikator": "20", "capaian_persen": 100.0, "status": "selesai",
-         "alasan": None, "bukti": "a.pdf"},
-        {"opd": "Dinas Kominfo", "nama_program": "Satu Data", "tahun": 2027, "baseline": None,
-         "anggaran_realisasi": 50.0, "capaian_indikator": None, "capaian_persen": 40.0, "status": "berjalan",
-         "alasan": None, "bukti": None},
+        {
+            "opd": "Dinas Kesehatan",
+            "nama_program": "telemedisin",
+            "tahun": 2027,
+            "baseline": None,
+            "anggaran_realisasi": 80.0,
+            "capaian_indikator": "20",
+            "capaian_persen": 100.0,
+            "status": "selesai",
+            "alasan": None,
+            "bukti": "a.pdf",
+        },
+        {
+            "opd": "Dinas Kominfo",
+            "nama_program": "Satu Data",
+            "tahun": 2027,
+            "baseline": None,
+            "anggaran_realisasi": 50.0,
+            "capaian_indikator": None,
+            "capaian_persen": 40.0,
+            "status": "berjalan",
+            "alasan": None,
+            "bukti": None,
+        },
     ]
 )
 WILAYAH = pd.DataFrame(
@@ -35,8 +80,13 @@ WILAYAH = pd.DataFrame(
         {"butir": "sk_dewan", "uraian": None, "status": "proses", "nama_program": None, "bukti": None},
         {"butir": "sk_tim", "uraian": None, "status": "ada", "nama_program": None, "bukti": None},
         {"butir": "data_dasar", "uraian": None, "status": "belum", "nama_program": None, "bukti": None},
-        {"butir": "manfaat_warga", "uraian": "Antrean 2 jam -> 20 menit", "status": "ada", "nama_program": None,
-         "bukti": "foto.jpg"},
+        {
+            "butir": "manfaat_warga",
+            "uraian": "Antrean 2 jam -> 20 menit",
+            "status": "ada",
+            "nama_program": None,
+            "bukti": "foto.jpg",
+        },
         {"butir": "manfaat_warga", "uraian": "Survei kepuasan", "status": "ada", "nama_program": None, "bukti": None},
         {"butir": "quick_win", "uraian": None, "status": "selesai", "nama_program": "TELEMEDISIN", "bukti": "qw.pdf"},
     ]
@@ -69,9 +119,10 @@ def test_second_semester_scores_every_area_and_the_index():
     by_code = dict(zip(score.indicators["kode"], score.indicators["skor"]))
     assert by_code["serapan_anggaran"] == 3.25  # 130 of 200 planned, S2 expects all of it
     assert by_code["penandaan_anggaran"] == 0.0  # not reported
-    assert "Realisasi Rp 130 dari rencana tahun 2027 Rp 200 (65,0%)" in score.indicators.set_index("kode").loc[
-        "serapan_anggaran", "penjelasan"
-    ]
+    assert (
+        "Realisasi Rp 130 dari rencana tahun 2027 Rp 200 (65,0%)"
+        in score.indicators.set_index("kode").loc["serapan_anggaran", "penjelasan"]
+    )
 
 
 def test_first_semester_expects_half_the_year():

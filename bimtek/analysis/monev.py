@@ -340,8 +340,13 @@ def score_monev(
             result = score_indicator(indicator, progress, wilayah, quick_wins, semester, rubric)
             scored.append((float(indicator["weight"]), result["skor"]))
             indicators.append(
-                {"area": area["code"], "kode": indicator["code"], "indikator": indicator["label"],
-                 "bobot": float(indicator["weight"]), **result}
+                {
+                    "area": area["code"],
+                    "kode": indicator["code"],
+                    "indikator": indicator["label"],
+                    "bobot": float(indicator["weight"]),
+                    **result,
+                }
             )
         total_weight = sum(w for w, _ in scored)
         area_score = sum(w * s for w, s in scored) / total_weight if total_weight else 0.0
@@ -416,7 +421,5 @@ def next_steps(score: MonevScore, limit: int = 8) -> list[str]:
         steps.append("Mulai atau laporkan quick win: " + "; ".join(waiting["nama_program"].tolist()) + ".")
     self_assessed = score.indicators[score.indicators["dasar"] == SELF]
     if len(self_assessed):
-        steps.append(
-            "Lengkapi bukti dukung untuk: " + "; ".join(self_assessed["indikator"].tolist()) + "."
-        )
+        steps.append("Lengkapi bukti dukung untuk: " + "; ".join(self_assessed["indikator"].tolist()) + ".")
     return steps[:limit]

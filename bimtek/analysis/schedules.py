@@ -214,9 +214,7 @@ def monev_semester(deadline: dt.date) -> str:
     return f"{deadline.year}-S1" if deadline.month >= 7 else f"{deadline.year - 1}-S2"
 
 
-def monev_schedules(
-    region: Region, region_path: str, inputs_root: str, store: str | None
-) -> list[ScheduleSpec]:
+def monev_schedules(region: Region, region_path: str, inputs_root: str, store: str | None) -> list[ScheduleSpec]:
     """The reminder (inbox validation) and nightly monev runs of the calendar's semester deadlines."""
     tz = region.timezone or "Asia/Jakarta"
     prefix = region_slug_prefix(region.slug)

@@ -36,8 +36,13 @@ def _progress_rows(progress: pd.DataFrame) -> list[dict]:
         written = row["capaian_indikator"]
         percent = row["capaian_persen"]
         parts = [p for p in (written, f"{angka(percent, 1)}%" if percent is not None else None) if p]
-        rows.append({**row, "status_label": STATUS_LABELS.get(row["status"], row["status"]),
-                     "capaian_text": " / ".join(parts) or None})
+        rows.append(
+            {
+                **row,
+                "status_label": STATUS_LABELS.get(row["status"], row["status"]),
+                "capaian_text": " / ".join(parts) or None,
+            }
+        )
     return rows
 
 
@@ -69,8 +74,9 @@ def monev_context(
             "change": _change(float(score.indeks), float(last["indeks"])),
         }
     per_dimensi = [{**row, "label": labels.get(row["dimensi"], row["dimensi"])} for row in _records(score.per_dimensi)]
-    quick_wins = [{**row, "status_label": STATUS_LABELS.get(row["status"], row["status"])}
-                  for row in _records(score.quick_wins)]
+    quick_wins = [
+        {**row, "status_label": STATUS_LABELS.get(row["status"], row["status"])} for row in _records(score.quick_wins)
+    ]
     return {
         "region": region,
         "period": region.period,

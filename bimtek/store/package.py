@@ -219,7 +219,9 @@ def stage_folder(stage: StageKey) -> str:
     if isinstance(stage, str):
         parts = stage.split("/")
         if not 1 <= len(parts) <= 2 or not all(RUN_ID_PATTERN.fullmatch(p) for p in parts):
-            raise ValueError(f"Invalid stage path {stage!r}: expected one or two safe segments such as 'monev/2027-S1'.")
+            raise ValueError(
+                f"Invalid stage path {stage!r}: expected one or two safe segments such as 'monev/2027-S1'."
+            )
         return stage
     if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
         raise ValueError(f"Invalid stage {stage!r}: expected a positive integer (1 for Tahap I).")

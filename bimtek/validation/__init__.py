@@ -43,7 +43,13 @@ __all__ = [
     "warm_up",
 ]
 
-DATASETS: tuple[DatasetRules, ...] = (PROGRAM, *stage_1_rules.RULES, *stage_3_rules.RULES, *stage_4_rules.RULES, *stage_5_rules.RULES)
+DATASETS: tuple[DatasetRules, ...] = (
+    PROGRAM,
+    *stage_1_rules.RULES,
+    *stage_3_rules.RULES,
+    *stage_4_rules.RULES,
+    *stage_5_rules.RULES,
+)
 """Every validated dataset, registered here (explicitly, once) so that `get_rules` knows them all."""
 for _rules in DATASETS:
     register(_rules)

@@ -224,7 +224,7 @@ def _semester(ctx: MessageContext) -> str:
 @message_for("semester_other")
 def _semester_other(ctx: MessageContext) -> str:
     return (
-        f'Baris ini untuk semester {quoted(ctx.value)}, sedangkan monev yang dijalankan adalah semester '
+        f"Baris ini untuk semester {quoted(ctx.value)}, sedangkan monev yang dijalankan adalah semester "
         f'"{ctx.extra.get("semester", "")}". Kirim baris semester lain pada monev semester tersebut, '
         "atau perbaiki kolom semester."
     )

@@ -70,8 +70,12 @@ def realisation_templates(
         files[f"realisasi-{semester}-{names[opd]}.xlsx"] = _fill(data, "realisasi", rows)
     team = [{"butir": MONEV_ITEMS.label(item), "semester": str(semester)} for item in REGION_ITEMS]
     team += [
-        {"butir": MONEV_ITEMS.label("quick_win"), "opd": q["opd"], "nama_program": q["nama_program"],
-         "semester": str(semester)}
+        {
+            "butir": MONEV_ITEMS.label("quick_win"),
+            "opd": q["opd"],
+            "nama_program": q["nama_program"],
+            "semester": str(semester),
+        }
         for q in final_quick_wins.to_dict("records")
     ]
     data = build_intake_workbook(region, MONEV_STAGE, TEAM_TEMPLATE)
@@ -100,30 +104,78 @@ def monev_workbook(score: MonevScore, trend: pd.DataFrame) -> bytes:
         [score.areas, pd.DataFrame([{"label": "Indeks", "bobot": 100.0, "nilai": float(score.indeks)}])],
         ignore_index=True,
     )
-    _sheet(workbook, "Ringkasan", areas, {"label": "Area", "bobot": "Bobot (%)", "skor": "Skor (0-5)",
-                                          "nilai": "Nilai tertimbang"}, [18, 12, 12, 16])
-    _sheet(workbook, "Indikator", score.indicators, {"area": "Area", "indikator": "Indikator", "skor": "Skor",
-                                                     "penjelasan": "Penjelasan", "dasar": "Dasar",
-                                                     "berbukti": "Berbukti", "jumlah": "Jumlah"},
-           [12, 40, 8, 70, 18, 10, 10])
-    _sheet(workbook, "Per OPD", score.per_opd, {"opd": "OPD", "program": "Program", "selesai": "Selesai",
-                                                "berjalan": "Berjalan", "belum_mulai": "Belum mulai",
-                                                "dibatalkan": "Dibatalkan", "belum_dilaporkan": "Belum dilaporkan",
-                                                "anggaran_rencana": "Anggaran rencana", "anggaran_realisasi":
-                                                "Realisasi", "serapan": "Serapan", "skor_pelaksanaan":
-                                                "Skor pelaksanaan", "tertinggal": "Tertinggal"},
-           [40, 9, 9, 9, 11, 11, 14, 18, 18, 10, 14, 11])
+    _sheet(
+        workbook,
+        "Ringkasan",
+        areas,
+        {"label": "Area", "bobot": "Bobot (%)", "skor": "Skor (0-5)", "nilai": "Nilai tertimbang"},
+        [18, 12, 12, 16],
+    )
+    _sheet(
+        workbook,
+        "Indikator",
+        score.indicators,
+        {
+            "area": "Area",
+            "indikator": "Indikator",
+            "skor": "Skor",
+            "penjelasan": "Penjelasan",
+            "dasar": "Dasar",
+            "berbukti": "Berbukti",
+            "jumlah": "Jumlah",
+        },
+        [12, 40, 8, 70, 18, 10, 10],
+    )
+    _sheet(
+        workbook,
+        "Per OPD",
+        score.per_opd,
+        {
+            "opd": "OPD",
+            "program": "Program",
+            "selesai": "Selesai",
+            "berjalan": "Berjalan",
+            "belum_mulai": "Belum mulai",
+            "dibatalkan": "Dibatalkan",
+            "belum_dilaporkan": "Belum dilaporkan",
+            "anggaran_rencana": "Anggaran rencana",
+            "anggaran_realisasi": "Realisasi",
+            "serapan": "Serapan",
+            "skor_pelaksanaan": "Skor pelaksanaan",
+            "tertinggal": "Tertinggal",
+        },
+        [40, 9, 9, 9, 11, 11, 14, 18, 18, 10, 14, 11],
+    )
     progress = score.progress.assign(status=score.progress["status"].map(STATUS_LABELS))
-    _sheet(workbook, "Rencana vs Realisasi", progress, {"opd": "OPD", "nama_program": "Program", "tahun": "Tahun",
-                                                        "indikator": "Indikator", "target_rencana": "Target",
-                                                        "capaian_indikator": "Capaian", "capaian_persen":
-                                                        "Capaian (%)", "anggaran_rencana": "Anggaran rencana",
-                                                        "dasar_anggaran": "Dasar", "anggaran_realisasi": "Realisasi",
-                                                        "serapan": "Serapan", "status": "Status", "alasan": "Alasan",
-                                                        "bukti": "Bukti"},
-           [34, 40, 8, 28, 20, 20, 11, 18, 12, 18, 10, 16, 24, 28])
+    _sheet(
+        workbook,
+        "Rencana vs Realisasi",
+        progress,
+        {
+            "opd": "OPD",
+            "nama_program": "Program",
+            "tahun": "Tahun",
+            "indikator": "Indikator",
+            "target_rencana": "Target",
+            "capaian_indikator": "Capaian",
+            "capaian_persen": "Capaian (%)",
+            "anggaran_rencana": "Anggaran rencana",
+            "dasar_anggaran": "Dasar",
+            "anggaran_realisasi": "Realisasi",
+            "serapan": "Serapan",
+            "status": "Status",
+            "alasan": "Alasan",
+            "bukti": "Bukti",
+        },
+        [34, 40, 8, 28, 20, 20, 11, 18, 12, 18, 10, 16, 24, 28],
+    )
     quick_wins = score.quick_wins.assign(status=score.quick_wins["status"].map(STATUS_LABELS))
-    _sheet(workbook, "Quick Win", quick_wins, {"opd": "OPD", "nama_program": "Quick win", "status": "Status",
-                                               "bukti": "Bukti", "skor": "Skor"}, [34, 40, 16, 28, 8])
+    _sheet(
+        workbook,
+        "Quick Win",
+        quick_wins,
+        {"opd": "OPD", "nama_program": "Quick win", "status": "Status", "bukti": "Bukti", "skor": "Skor"},
+        [34, 40, 16, 28, 8],
+    )
     _sheet(workbook, "Tren", trend, {c: c.replace("_", " ").title() for c in trend.columns}, [12] * len(trend.columns))
     return workbook_bytes(workbook)
