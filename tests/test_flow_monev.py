@@ -118,3 +118,29 @@ def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
     assert "hampir selesai" in result.text and "status pelaksanaan" in result.text.lower()
     saved = store.child("padang-pariaman/kotak-masuk/tahap-5").list()
     assert len(saved) == 1 and saved[0].startswith("dinas-kesehatan/")
+
+
+def test_national_rollup_shows_each_regions_latest_monev_and_trend(semesters):
+    from bimtek.analysis.national import RegionFigures
+    from bimtek.core.monev import Semester
+    from bimtek.stages.nasional import build_nasional
+    from tasks.monev import read_monev_history
+
+    store, _ = semesters
+    history = read_monev_history(str(store), "padang-pariaman", Semester(9999, 2))
+    assert history["semester"].tolist() == ["2027-S1", "2027-S2"]
+    pairs = list(zip(history["semester"], history["indeks"]))
+    figures = [
+        RegionFigures("padang-pariaman", "Kabupaten Padang Pariaman", "Sumatera Barat", True, monev=pairs),
+        RegionFigures("kab-lain", "Kabupaten Lain", "Sumatera Barat", True),
+    ]
+    output = build_nasional(figures)
+    per_region = pd.read_csv(io.BytesIO(output.files["nasional/per_daerah.csv"])).set_index("slug")
+    assert per_region.loc["padang-pariaman", ["semester_monev", "indeks_monev", "perubahan_monev"]].tolist() == [
+        "2027-S2",
+        1.39,
+        -2.7,
+    ]
+    assert pd.isna(per_region.loc["kab-lain", "indeks_monev"])
+    html = output.files["buku/ringkasan-nasional.html"].decode("utf-8")
+    assert "Monev terakhir per daerah" in html and "1,39</td>" in html and "-2,70</td>" in html
