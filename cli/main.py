@@ -147,7 +147,7 @@ def demo(
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
     try:
         published = _run_stage("all", region, str(inputs_root), store, None)
-        published += _run_monev_semesters(region, inputs_root / "monev", store)
+        published += _run_monev_semesters(region, SAMPLE_DIR / "padang-pariaman" / "monev", store)
     except user_errors() as exc:
         _fail(str(exc))
     for item in published:

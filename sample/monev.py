@@ -5,9 +5,9 @@ the pre-filled realisation templates `bimtek template --stage 5` writes (bimtek.
 an OPD would, so they need the final plan of a published sample store:
 
     uv run bimtek demo --store /tmp/demo                  # or any store holding the sample's Tahap IV run
-    uv run python sample/monev.py --store /tmp/demo       # rewrites padang-pariaman/inputs/monev/
+    uv run python sample/monev.py --store /tmp/demo       # rewrites padang-pariaman/monev/<semester>/
 
-2027-S1 (good): most programs running, budgets on track, every region item reported with evidence.
+2027-S1 (good): most programs running, budgets on track, baselines stated, every region item reported with evidence.
 2027-S2 (behind): many programs not started or unreported, low absorption, few evidence links, plus two rows the
 stage must reject (a program that is not in the plan; a cancellation without a reason).
 """
@@ -37,7 +37,7 @@ from bimtek.workbooks.xlsx import put, workbook_bytes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REGION = HERE / "padang-pariaman" / "region.yaml"
-OUT = HERE / "padang-pariaman" / "inputs" / "monev"
+OUT = HERE / "padang-pariaman" / "monev"
 GOOD, BEHIND = "2027-S1", "2027-S2"
 
 
@@ -59,7 +59,8 @@ def _program_row(row: dict, semester: str) -> dict:
         share = {"selesai": 0.9, "berjalan": 0.35, "belum mulai": 0.0}[status]
         percent = {"selesai": 100, "berjalan": 30 + roll % 25, "belum mulai": 0}[status]
         evidence = f"laporan-{roll:02d}.pdf" if status == "selesai" else None
-    return {"H": round(planned * share), "J": percent, "K": status, "M": evidence}
+    baseline = f"kondisi 2026: {roll % 40 + 10}" if roll < (85 if semester == GOOD else 40) and not row["E"] else None
+    return {"E": row["E"] or baseline, "H": round(planned * share), "J": percent, "K": status, "M": evidence}
 
 
 def _fill(data: bytes, semester: str, skip_every: int) -> bytes:
