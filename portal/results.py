@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
+    StageKey,
     read_latest,
     read_manifest,
     run_prefix,
@@ -58,7 +59,7 @@ def stage_runs(store: Location, region_slug: str, stage: int) -> list[RunEntry]:
     return [RunEntry(run_id=run_id, current=run_id == current) for run_id in run_ids]
 
 
-def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> list[FileEntry]:
+def run_files(store: Location, region_slug: str, stage: StageKey, run_id: str) -> list[FileEntry]:
     """The run's outputs from its manifest, then the manifest and the bundle."""
     manifest = read_manifest(store, region_slug, stage, run_id)
     entries = [
@@ -73,7 +74,7 @@ def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> lis
     return [*documents, *bundle, *rest, FileEntry(key=MANIFEST_NAME, size=None, opens=False)]
 
 
-def published_keys(store: Location, region_slug: str, stage: int, run_id: str) -> set[str]:
+def published_keys(store: Location, region_slug: str, stage: StageKey, run_id: str) -> set[str]:
     """Run-relative keys the portal may serve for one run: its manifest's outputs, the manifest and the bundle."""
     return {entry.key for entry in run_files(store, region_slug, stage, run_id)}
 

@@ -144,3 +144,25 @@ def test_national_rollup_shows_each_regions_latest_monev_and_trend(semesters):
     assert pd.isna(per_region.loc["kab-lain", "indeks_monev"])
     html = output.files["buku/ringkasan-nasional.html"].decode("utf-8")
     assert "Monev terakhir per daerah" in html and "1,44</td>" in html and "-2,88</td>" in html
+
+
+def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters):
+    from bimtek.core.region import load_region
+    from portal.app import PortalConfig, create_app
+
+    store, _ = semesters
+    region = load_region(REGION)
+    location = LocalLocation(store)
+    settings = Settings(store=str(store), portal_url="http://portal.test")
+    config = PortalConfig(
+        store=location, regions={region.slug: REGION}, secret="s" * 40, password="p" * 12, settings=settings
+    )
+    client = TestClient(create_app(config), base_url="http://portal.test")
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/masuk").text).group(1)
+    client.post("/masuk", data={"kata_sandi": "p" * 12, "lanjut": "/hasil", "csrf": token}, follow_redirects=False)
+    base = "/berkas/padang-pariaman/monev/2027-S2/sampel"
+    page = client.get(f"{base}/buku/laporan-monev.html")
+    assert page.status_code == 200 and "Laporan Monitoring dan Evaluasi" in page.text
+    assert client.get(f"{base}/validation/../manifest.json").status_code == 404
+    assert client.get("/berkas/padang-pariaman/monev/2027-S3/sampel/buku/laporan-monev.html").status_code == 404
+    assert client.get(f"{base}/monev/tidak-ada.csv").status_code == 404

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from bimtek.analysis.monev import STATUS_LABELS, MonevScore
-from bimtek.books.templating import render_book
+from bimtek.books.templating import escape_markdown, render_book
 from bimtek.core.formatting import angka, persen
 from bimtek.core.monev import Semester
 from bimtek.core.region import Region
@@ -136,7 +136,7 @@ def behind_letters(region: Region, semester: Semester, score: MonevScore, thresh
 def summary_markdown(region: Region, semester: Semester, score: MonevScore, trend: pd.DataFrame) -> str:
     """The short summary shown as a Prefect UI artifact (Indonesian)."""
     lines = [
-        f"# Monev {semester.label} - {region.name}",
+        f"# Monev {semester.label} - {escape_markdown(region.name)}",
         "",
         f"**Indeks: {angka(score.indeks, 2)}** dari 5,00.",
         "",
@@ -147,8 +147,9 @@ def summary_markdown(region: Region, semester: Semester, score: MonevScore, tren
     if len(trend) > 1:
         lines += ["", "Tren: " + " → ".join(f"{t['semester']} {angka(t['indeks'], 2)}" for t in _records(trend))]
     behind = score.per_opd[score.per_opd["tertinggal"]]["opd"].tolist() if not score.per_opd.empty else []
-    lines += ["", score.evidence["pernyataan"], ""]
+    lines += ["", escape_markdown(score.evidence["pernyataan"]), ""]
     serapan = score.progress["anggaran_realisasi"].fillna(0).sum() / max(score.progress["anggaran_rencana"].sum(), 1)
     lines.append(f"Serapan anggaran tahun {semester.year}: {persen(serapan)}.")
-    lines.append(f"OPD tertinggal ({len(behind)}): {', '.join(behind) if behind else 'tidak ada'}.")
+    names = ", ".join(escape_markdown(name) for name in behind)
+    lines.append(f"OPD tertinggal ({len(behind)}): {names or 'tidak ada'}.")
     return "\n".join(lines) + "\n"
