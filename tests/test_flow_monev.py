@@ -163,6 +163,7 @@ def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters):
     base = "/berkas/padang-pariaman/monev/2027-S2/sampel"
     page = client.get(f"{base}/buku/laporan-monev.html")
     assert page.status_code == 200 and "Laporan Monitoring dan Evaluasi" in page.text
-    assert client.get(f"{base}/validation/../manifest.json").status_code == 404
+    assert client.get(f"{base}/manifest.json").status_code == 200  # listed: the run's own manifest
+    assert client.get(f"{base}/.claim-0.json").status_code == 404  # in the folder, not in the manifest
     assert client.get("/berkas/padang-pariaman/monev/2027-S3/sampel/buku/laporan-monev.html").status_code == 404
     assert client.get(f"{base}/monev/tidak-ada.csv").status_code == 404
