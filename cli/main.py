@@ -154,6 +154,44 @@ def demo(
         console.print(f"[green]Selesai:[/] {item}")
 
 
+@app.command(name="monev")
+def monev_command(
+    region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
+    semester: str = typer.Option(..., "--semester", help="Semester monev: 2027-S1 (Januari-Juni) atau 2027-S2."),
+    inputs: str = typer.Option(
+        "", "--inputs", help="Folder atau s3://bucket/prefix berisi berkas realisasi (bawaan: kotak masuk Tahap V)."
+    ),
+    store: str | None = typer.Option(None, "--store", help="Store berisi hasil Tahap IV dan tujuan hasil monev."),
+    run_id: str | None = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
+) -> None:
+    """Jalankan monev (Tahap V) satu semester: realisasi OPD dinilai terhadap masterplan Tahap IV."""
+    from bimtek.core.monev import Semester, SemesterError
+
+    try:
+        term = Semester.parse(semester)
+    except SemesterError as exc:
+        _fail(str(exc))
+    if run_id is not None:
+        _check_run_id(run_id)
+    try:
+        if inputs:
+            _check_inputs(region, inputs)
+        from cli.prefect_api import ensure_prefect_api
+
+        with console.status("Menyiapkan server Prefect ..."):
+            ensure_prefect_api()
+        from flows.monev import monev
+
+        with console.status(f"Menjalankan monev {term} ..."):
+            result = monev(region=str(region), semester=str(term), inputs=inputs, store=store, run_id=run_id)
+    except user_errors() as exc:
+        _fail(str(exc))
+    console.print(
+        f"[green]Selesai:[/] monev {term}: indeks {result['indeks'].replace('.', ',')}, run {result['run_id']} di "
+        f"{result['run_url']} (valid {result['rows_valid']}, ditolak {result['rows_rejected']})"
+    )
+
+
 DEMO_SEMESTERS = ("2027-S1", "2027-S2")
 """The sample's two invented monev semesters (sample/monev.py), published in order so the second shows a trend."""
 

@@ -29,10 +29,11 @@ def _semester(value: str) -> str:
     return str(Semester.parse(value))
 
 
+SEMESTER_PATTERN = r"^\s*\d{4}-[sS][12]\s*$"
 SemesterText = Annotated[
     str,
     AfterValidator(_semester),
-    Field(pattern=r"^\s*\d{4}-[sS][12]\s*$", json_schema_extra={"title": "Semester (mis. 2027-S1)"}),
+    Field(json_schema_extra={"title": "Semester (mis. 2027-S1)", "pattern": SEMESTER_PATTERN}),
 ]
 """The run form's semester: `YYYY-S1` (Januari-Juni) or `YYYY-S2` (Juli-Desember), refused otherwise."""
 

@@ -135,3 +135,17 @@ def test_monev_rules_on_a_tiny_sheet():
     assert rules == [(3, "program_unplanned"), (4, "cancel_reason"), (5, "monev_status"), (5, "percent")]
     unplanned = next(r for r in result.rejections if r.rule == "program_unplanned")
     assert "Tahap IV run final" in unplanned.message and "Telemedisin Lain" in unplanned.message
+
+
+def test_run_form_asks_for_a_semester_and_refuses_other_text(tmp_path):
+    from prefect.utilities.callables import parameter_schema
+    from typer.testing import CliRunner as Runner
+
+    from cli.main import app
+    from flows.monev import monev
+
+    properties = parameter_schema(monev.fn).model_dump()["properties"]
+    assert properties["semester"]["title"] == "Semester (mis. 2027-S1)"
+    assert properties["semester"]["pattern"] == r"^\s*\d{4}-[sS][12]\s*$"
+    refused = Runner().invoke(app, ["monev", "--region", "x.yaml", "--semester", "2027-S3"])
+    assert refused.exit_code == 2 and "2027-S1" in refused.output
