@@ -190,3 +190,13 @@ def test_calendar_semester_deadlines_give_reminders_and_nightly_runs():
     assert [s.runs for s in runs] == [7, 7] and runs[0].start == dt.datetime(2027, 7, 15, 22, 0)
     reminders = [s for s in specs if s.kind == "validasi"]
     assert len(reminders) == 2 and reminders[0].runs == 14
+
+
+def test_unreported_programs_are_no_self_assessment():
+    progress = m.plan_vs_realisation(m.plan_for_year(m.plan_from_roadmap(PLAN), 2027), REAL.iloc[:0])
+    empty = WILAYAH.iloc[:0]
+    score = m.score_monev(progress, empty, QUICK_WINS, default_weights(), Semester(2027, 2), load_rubric())
+    assert score.indeks == Decimal("0.13")  # only the plan's own baseline counts: 2,50 x 1/2 x 10% = 0,125
+    assert (score.evidence["berbukti"], score.evidence["jumlah"]) == (0, 0)
+    assert set(score.indicators["dasar"]) == {m.NO_DATA}
+    assert score.quick_wins["status"].tolist() == [m.NOT_REPORTED]

@@ -24,8 +24,10 @@ Indicators (each 0-5; `method` in the rubric)
 An area's score is the weighted mean of its indicators; the index is sum(area score x area weight) / 100,
 rounded half-up to two decimals (3,31).
 
-Evidence: every indicator states how many of the rows it rests on name evidence (a link or file name). The rest is
-self-assessment (`penilaian mandiri`), to be checked in interviews and field visits.
+Evidence: every indicator states how many of the reported rows it rests on name evidence (a link or file name):
+`berbukti` (all), `sebagian berbukti`, `penilaian mandiri` (none: self-assessment, to be checked in interviews and
+field visits) or `tidak ada data` (nothing reported: the indicator scores 0). A planned program without a
+realisation row is not reported, so it is no self-assessment either.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ PROGRESS_COLUMNS = (
     "bukti",
 )
 """Plan versus realisation, one row per planned program of the year (`plan_vs_realisation`)."""
-EVIDENCE, SELF, PARTLY = "berbukti", "penilaian mandiri", "sebagian berbukti"
+EVIDENCE, SELF, PARTLY, NO_DATA = "berbukti", "penilaian mandiri", "sebagian berbukti", "tidak ada data"
 
 
 def _text(value: object) -> str | None:
@@ -186,7 +188,9 @@ def _items(wilayah: pd.DataFrame, item: str) -> pd.DataFrame:
 
 
 def _evidence_basis(with_evidence: int, total: int) -> str:
-    if total and with_evidence == total:
+    if not total:
+        return NO_DATA
+    if with_evidence == total:
         return EVIDENCE
     return PARTLY if with_evidence else SELF
 
@@ -204,12 +208,13 @@ def score_indicator(
     expected = float(rubric["semester_expected_share"][semester.code])
     method = indicator["method"]
     n = len(progress)
-    evidenced_rows = _filled(progress["bukti"])
+    reported = progress[progress["status"] != NOT_REPORTED]
+    evidenced_rows, reported_rows = _filled(reported["bukti"]), len(reported)
     if method == "share_baseline":
         count = _filled(progress["baseline"])
         score = _scale(count / n, scale) if n else 0.0
         text = f"{count} dari {n} program yang direncanakan tahun {semester.year} memiliki data dasar (baseline)."
-        return _result(score, text, evidenced_rows, n)
+        return _result(score, text, evidenced_rows, reported_rows)
     if method in ("item", "benefit_count"):
         rows = _items(wilayah, indicator["item"])
         evidenced = _filled(rows["bukti"])
@@ -235,14 +240,14 @@ def score_indicator(
             f"({persen(spent / planned if planned else 0)}); harapan sampai {semester.label}: "
             f"{persen(expected, 0)} dari rencana."
         )
-        return _result(_scale(share, scale), text, evidenced_rows, n)
+        return _result(_scale(share, scale), text, evidenced_rows, reported_rows)
     if method == "program_execution":
         weights = rubric["program_status_weights"]
         values = progress["status"].map(lambda s: float(weights.get(s, 0.0))) if n else pd.Series(dtype=float)
         counts = progress["status"].value_counts().to_dict() if n else {}
         parts = ", ".join(f"{counts[c]} {STATUS_LABELS[c]}" for c in STATUS_LABELS if counts.get(c))
         text = f"{n} program direncanakan tahun {semester.year}: {parts or 'tidak ada'}."
-        return _result(_scale(float(values.mean()) if n else 0.0, scale), text, evidenced_rows, n)
+        return _result(_scale(float(values.mean()) if n else 0.0, scale), text, evidenced_rows, reported_rows)
     if method == "indicator_achievement":
         achieved = progress["capaian_persen"].map(lambda v: 0.0 if is_missing(v) else min(1.0, v / 100 / expected))
         filled = int(progress["capaian_persen"].notna().sum()) if n else 0
@@ -251,7 +256,7 @@ def score_indicator(
             f"Rata-rata capaian terhadap harapan {semester.label} {persen(mean)}; {filled} dari {n} program "
             "mengisi capaian (yang kosong dihitung 0)."
         )
-        return _result(_scale(mean, scale), text, evidenced_rows, n)
+        return _result(_scale(mean, scale), text, evidenced_rows, reported_rows)
     if method == "share_evidence":
         active = progress[progress["status"].isin(["berjalan", "selesai"])]
         count = _filled(active["bukti"])
@@ -265,7 +270,7 @@ def score_indicator(
         counts = quick_wins["status"].map(STATUS_LABELS).value_counts().to_dict()
         text = f"{len(quick_wins)} quick win final: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) + "."
         evidenced = _filled(quick_wins["bukti"])
-        return _result(mean, text, evidenced, len(quick_wins))
+        return _result(mean, text, evidenced, int((quick_wins["status"] != NOT_REPORTED).sum()))
     raise ValueError(f"unknown monev indicator method {method!r} in schemas/monev_rubric.json")
 
 
@@ -379,13 +384,13 @@ def score_monev(
 
 
 def evidence_statement(indicators: pd.DataFrame) -> dict:
-    """How much of the score rests on evidence: rows with evidence, rows in all, and the sentence the report
-    prints (Indonesian)."""
+    """How much of the score rests on evidence: reported rows with evidence, reported rows in all (what was not
+    reported scores 0 and is no self-assessment), and the sentence the report prints (Indonesian)."""
     with_evidence, total = int(indicators["berbukti"].sum()), int(indicators["jumlah"].sum())
     self_assessed = total - with_evidence
     fully = indicators.loc[indicators["dasar"] == EVIDENCE, "indikator"].tolist()
     statement = (
-        f"Dari {total} baris data yang menjadi dasar penilaian, {with_evidence} menyebut bukti (tautan atau nama "
+        f"Dari {total} baris data yang dilaporkan dan menjadi dasar penilaian, {with_evidence} menyebut bukti (tautan atau nama "
         f"berkas) dan {self_assessed} merupakan penilaian mandiri OPD/Tim Pelaksana yang perlu diverifikasi melalui "
         "wawancara dan cek lapangan."
     )
