@@ -149,3 +149,17 @@ def test_run_form_asks_for_a_semester_and_refuses_other_text(tmp_path):
     assert properties["semester"]["pattern"] == r"^\s*\d{4}-[sS][12]\s*$"
     refused = Runner().invoke(app, ["monev", "--region", "x.yaml", "--semester", "2027-S3"])
     assert refused.exit_code == 2 and "2027-S1" in refused.output
+
+
+def test_store_stage_path_is_a_parameter(tmp_path):
+    from bimtek.store.package import load_published_file, read_latest, stage_folder
+
+    assert (stage_folder(3), stage_folder("monev/2027-S1")) == ("tahap-3", "monev/2027-S1")
+    for bad in ("../monev", "monev/2027-S1/x", "monev//x", "", 0):
+        with pytest.raises(ValueError):
+            stage_folder(bad)
+    store = LocalLocation(tmp_path)
+    publish_run(store, "contoh", "monev/2027-S1", "r1", {"a.txt": b"x"}, [], dt.datetime.now(dt.UTC), "t")
+    assert read_latest(store, "contoh", "monev/2027-S1")["run_id"] == "r1"
+    assert (tmp_path / "contoh" / "monev" / "2027-S1" / "r1" / "manifest.json").is_file()
+    assert load_published_file(store, "contoh", "monev/2027-S1", "a.txt") == b"x"
