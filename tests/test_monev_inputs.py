@@ -119,20 +119,31 @@ REALISASI = (
     "Dinkes,Telemedisin Lain,2021,5000,50,selesai,,2021-S1\n"
     "Dinkes,Telemedisin,2022,5000,,dibatalkan,,2021-S1\n"
     "Dinkes,Telemedisin,2023,5000,abc,ditunda lama,,2021-S2\n"
+    "Dinkes,Telemedisin,2022,5000,,berjalan,,2021-S1\n"
+    "Dinkes,Nanti Saja,2021,5000,,berjalan,,2021-S1\n"
 )
 
 
 def test_monev_rules_on_a_tiny_sheet():
     sheets = read_table("dinkes.csv", REALISASI.encode(), ["realisasi", "monev_wilayah"], get_settings())
     results = validate_sheets(sheets, REGION)
-    plan = {("dinaskesehatan", "telemedisin")}
+    plan = {("dinaskesehatan", "telemedisin"): (2021, 2023), ("dinaskesehatan", "nanti saja"): (2024, 2025)}
     results = apply_monev_rules(results, Semester(2021, 1), plan, set(), "final", REGION)
     (result,) = results
     assert result.valid[["nama_program", "tahun", "capaian_persen", "status", "semester"]].values.tolist() == [
         ["Telemedisin", 2021, 80.0, "berjalan", "2021-S1"]
     ]
     rules = sorted((r.row, r.rule) for r in result.rejections)
-    assert rules == [(3, "program_unplanned"), (4, "cancel_reason"), (5, "monev_status"), (5, "percent")]
+    assert rules == [
+        (3, "program_unplanned"),
+        (4, "cancel_reason"),
+        (5, "monev_status"),
+        (5, "percent"),
+        (6, "year_other"),
+        (7, "program_not_this_year"),
+    ]
+    later = next(r for r in result.rejections if r.rule == "program_not_this_year")
+    assert "dijadwalkan 2024-2025" in later.message and "bukan tahun 2021" in later.message
     unplanned = next(r for r in result.rejections if r.rule == "program_unplanned")
     assert "Tahap IV run final" in unplanned.message and "Telemedisin Lain" in unplanned.message
 

@@ -91,9 +91,12 @@ def build_monev(
     """Every monev deliverable of one run (module doc). Nothing here reads the clock or a run id besides
     `plan_run` (the Tahap IV run the plan comes from, named in messages and the report)."""
     rubric = load_rubric()
-    plan_keys = {program_key(o, n) for o, n in zip(plan["opd"], plan["nama_program"])}
+    plan_years = {
+        program_key(o, n): (int(s), int(e))
+        for o, n, s, e in zip(plan["opd"], plan["nama_program"], plan["tahun_mulai"], plan["tahun_selesai"])
+    }
     qw_keys = {program_key(o, n) for o, n in zip(final_quick_wins["opd"], final_quick_wins["nama_program"])}
-    results = apply_monev_rules(results, semester, plan_keys, qw_keys, plan_run, region)
+    results = apply_monev_rules(results, semester, plan_years, qw_keys, plan_run, region)
     report = build_report(region.slug, results)
     realisasi, wilayah = combined_valid(results, "realisasi"), combined_valid(results, "monev_wilayah")
     progress = analysis.plan_vs_realisation(analysis.plan_for_year(plan, semester.year), realisasi)

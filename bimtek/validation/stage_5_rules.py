@@ -15,9 +15,10 @@ and `schemas/gx/monev_wilayah.json`.
 | (realisasi) | `alasan__needed` | the status text when a cancelled program has no reason |
 | (monev_wilayah) | `nama_program__needed` | the item text when a quick-win row names no program |
 
-Cross-stage rules (`apply_monev_rules`, after the suites, before the report): `program_unplanned` (a realisation
-row, or a quick-win row, naming a program that is not in the final Tahap IV plan: the message names the plan run)
-and `semester_other` (a row of another semester than the run's).
+Cross-stage rules (`apply_monev_rules`, after the suites, before the report): `semester_other` (a row of another
+semester than the run's), `year_other` (a realisation year other than the semester's), `program_unplanned` (a
+realisation row, or a quick-win row, naming a program that is not in the final Tahap IV plan: the message names the
+plan run) and `program_not_this_year` (a planned program whose years do not include the semester's).
 """
 
 from __future__ import annotations
@@ -154,13 +155,15 @@ RULES = (REALISASI, MONEV_WILAYAH)
 def apply_monev_rules(
     results: Iterable[SheetResult],
     semester: Semester,
-    plan_keys: set[tuple[str, str]],
+    plan_years: dict[tuple[str, str], tuple[int, int]],
     quick_win_keys: set[tuple[str, str]],
     plan_run: str,
     region: Region | None = None,
 ) -> list[SheetResult]:
-    """`semester_other` on both datasets, then `program_unplanned`: a realisation row must name a program of the
-    final Tahap IV plan (`plan_keys`, `program_key` of OPD and name), a quick-win row a final quick win."""
+    """`semester_other` on both datasets; then for realisation rows `year_other` (the row's year is not the
+    semester's), `program_unplanned` (no program of the final Tahap IV plan: `plan_years` maps `program_key` of
+    OPD and name to its first and last year) and `program_not_this_year` (planned, but not in this year); for
+    quick-win rows `program_unplanned` (not a final quick win). So no valid row is left out of the score unseen."""
     wanted = str(semester)
     out = list(results)
 
@@ -170,10 +173,19 @@ def apply_monev_rules(
     for dataset in ("realisasi", "monev_wilayah"):
         out = reject_rows(out, dataset, "semester_other", "semester", same_semester, region)
 
+    def this_year(row: pd.Series) -> dict | None:
+        return None if int(row["tahun"]) == semester.year else {"semester": wanted, "year": semester.year}
+
     def planned(row: pd.Series) -> dict | None:
-        if program_key(row["opd"], row["nama_program"]) in plan_keys:
+        if program_key(row["opd"], row["nama_program"]) in plan_years:
             return None
         return {"opd": row["opd"], "plan_run": plan_run, "kind": "program"}
+
+    def scheduled(row: pd.Series) -> dict | None:
+        start, end = plan_years[program_key(row["opd"], row["nama_program"])]
+        if start <= semester.year <= end:
+            return None
+        return {"start": start, "end": end, "plan_run": plan_run, "year": semester.year}
 
     def planned_quick_win(row: pd.Series) -> dict | None:
         if row["butir"] != QUICK_WIN_ITEM:
@@ -182,7 +194,9 @@ def apply_monev_rules(
             return None
         return {"opd": row.get("opd"), "plan_run": plan_run, "kind": "quick_win"}
 
+    out = reject_rows(out, "realisasi", "year_other", "tahun", this_year, region)
     out = reject_rows(out, "realisasi", "program_unplanned", "nama_program", planned, region)
+    out = reject_rows(out, "realisasi", "program_not_this_year", "nama_program", scheduled, region)
     return reject_rows(out, "monev_wilayah", "program_unplanned", "nama_program", planned_quick_win, region)
 
 
@@ -227,6 +241,23 @@ def _semester_other(ctx: MessageContext) -> str:
         f"Baris ini untuk semester {quoted(ctx.value)}, sedangkan monev yang dijalankan adalah semester "
         f'"{ctx.extra.get("semester", "")}". Kirim baris semester lain pada monev semester tersebut, '
         "atau perbaiki kolom semester."
+    )
+
+
+@message_for("year_other")
+def _year_other(ctx: MessageContext) -> str:
+    return (
+        f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, sedangkan semester "{ctx.extra.get("semester", "")}" '
+        f"menilai realisasi tahun {ctx.extra.get('year', '')}. Laporkan tahun lain pada semester tahun tersebut."
+    )
+
+
+@message_for("program_not_this_year")
+def _program_not_this_year(ctx: MessageContext) -> str:
+    return (
+        f"Program {quoted(ctx.value)} dijadwalkan {ctx.extra.get('start')}-{ctx.extra.get('end')} dalam masterplan "
+        f"(Tahap IV run {ctx.extra.get('plan_run', '')}), bukan tahun {ctx.extra.get('year')}, sehingga "
+        "realisasinya belum dinilai semester ini. Bila program dimajukan, ubah dulu jadwalnya dalam masterplan."
     )
 
 
