@@ -115,7 +115,7 @@ def validate(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
     inputs: str = typer.Option(..., "--inputs", help="Folder atau s3://bucket/prefix berisi berkas OPD."),
     report: Path = typer.Option(..., "--report", help="Tempat menulis laporan validasi (JSON)."),
-    stage: int = typer.Option(3, "--stage", min=1, max=4, help="Tahap yang menentukan kontrak kolom."),
+    stage: int = typer.Option(3, "--stage", min=1, max=5, help="Tahap yang menentukan kontrak kolom (5 = monev)."),
 ) -> None:
     """Periksa berkas OPD saja (ingest + validasi) dan tulis laporan JSON. Exit 0 walau ada baris ditolak."""
     from cli.prefect_api import PrefectApiUnavailable, ensure_prefect_api
@@ -140,17 +140,73 @@ def validate(
 def demo(
     store: str | None = typer.Option(None, "--store", help="Tujuan hasil demo (bawaan: BIMTEK_STORE, atau outputs/)."),
 ) -> None:
-    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV, ke outputs/."""
+    """Jalankan region sampel (data sintetis Padang Pariaman) melalui Tahap I-IV dan dua semester monev, ke outputs/."""
     from bimtek.core.paths import SAMPLE_DIR
 
     region = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
     inputs_root = SAMPLE_DIR / "padang-pariaman" / "inputs"
     try:
         published = _run_stage("all", region, str(inputs_root), store, None)
+        published += _run_monev_semesters(region, SAMPLE_DIR / "padang-pariaman" / "monev", store)
     except user_errors() as exc:
         _fail(str(exc))
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
+
+
+@app.command(name="monev")
+def monev_command(
+    region: Path = typer.Option(..., "--region", help="Berkas YAML region."),
+    semester: str = typer.Option(..., "--semester", help="Semester monev: 2027-S1 (Januari-Juni) atau 2027-S2."),
+    inputs: str = typer.Option(
+        "", "--inputs", help="Folder atau s3://bucket/prefix berisi berkas realisasi (bawaan: kotak masuk Tahap V)."
+    ),
+    store: str | None = typer.Option(None, "--store", help="Store berisi hasil Tahap IV dan tujuan hasil monev."),
+    run_id: str | None = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
+) -> None:
+    """Jalankan monev (Tahap V) satu semester: realisasi OPD dinilai terhadap masterplan Tahap IV."""
+    from bimtek.core.monev import Semester, SemesterError
+
+    try:
+        term = Semester.parse(semester)
+    except SemesterError as exc:
+        _fail(str(exc))
+    if run_id is not None:
+        _check_run_id(run_id)
+    try:
+        if inputs:
+            _check_inputs(region, inputs)
+        from cli.prefect_api import ensure_prefect_api
+
+        with console.status("Menyiapkan server Prefect ..."):
+            ensure_prefect_api()
+        from flows.monev import monev
+
+        with console.status(f"Menjalankan monev {term} ..."):
+            result = monev(region=str(region), semester=str(term), inputs=inputs, store=store, run_id=run_id)
+    except user_errors() as exc:
+        _fail(str(exc))
+    console.print(
+        f"[green]Selesai:[/] monev {term}: indeks {result['indeks'].replace('.', ',')}, run {result['run_id']} di "
+        f"{result['run_url']} (valid {result['rows_valid']}, ditolak {result['rows_rejected']})"
+    )
+
+
+DEMO_SEMESTERS = ("2027-S1", "2027-S2")
+"""The sample's two invented monev semesters (sample/monev.py), published in order so the second shows a trend."""
+
+
+def _run_monev_semesters(region: Path, inputs_root: Path, store: str | None) -> list[str]:
+    from flows.monev import monev
+
+    lines = []
+    for semester in DEMO_SEMESTERS:
+        with console.status(f"Menjalankan monev {semester} ..."):
+            result = monev(region=str(region), semester=semester, inputs=str(inputs_root / semester), store=store)
+        lines.append(
+            f"Monev {semester}: indeks {result['indeks'].replace('.', ',')}, run {result['run_id']} di {result['run_url']}"
+        )
+    return lines
 
 
 from cli.ops import schedules as _schedules_command  # noqa: E402

@@ -8,7 +8,7 @@ from prefect.artifacts import create_table_artifact
 from bimtek.analysis.summary import table_rows
 from bimtek.core.settings import get_settings
 from flows.runners import dask_task_runner
-from tasks.national import draft_nasional, list_cohort, read_published_region, summarise_region
+from tasks.national import attach_monev, draft_nasional, list_cohort, read_published_region, summarise_region
 from tasks.publishing import choose_run, publish_outputs
 
 SLUG, STAGE = "nasional", 4
@@ -36,6 +36,7 @@ def nasional(
         i: summarise_region.submit(r["region"], r["inputs"]) for i, r in enumerate(regions) if stored[i] is None
     }
     figures = [stored[i] if i not in computed else computed[i].result() for i in range(len(regions))]
+    figures = attach_monev(figures, store)
     if books:
         from flows.bimtek_all import bimtek_all
 

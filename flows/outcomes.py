@@ -70,6 +70,11 @@ def rejection_summary(report: dict, limit: int = 5) -> str:
     return f"aturan: {rule_text}; berkas: {file_text}"
 
 
+def _stage_folder(stage: int, result: dict) -> str:
+    """Where the run was published: `tahap-<N>`, or `monev/<semester>` for a monev run (its result names it)."""
+    return f"monev/{result['semester']}" if result.get("semester") else f"tahap-{stage}"
+
+
 def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str | None:
     """The 'Perlu perbaikan' message when the rejected share is above the alert threshold, else None."""
     valid, rejected = int(result.get("rows_valid", 0)), int(result.get("rows_rejected", 0))
@@ -89,7 +94,7 @@ def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str
             slug = region_for_run(region).slug
             report = json.loads(
                 open_location(store or get_settings().store).read_bytes(
-                    f"{slug}/tahap-{stage}/{run_id}/validation/report.json"
+                    f"{slug}/{_stage_folder(stage, result)}/{run_id}/validation/report.json"
                 )
             )
             message += " Rincian: " + rejection_summary(report) + "."

@@ -54,7 +54,7 @@ RunIdText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_ex
 ReportPathText = Annotated[
     str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Berkas laporan (boleh kosong)"))
 ]
-StageNumber = Annotated[int, Field(ge=1, le=4, json_schema_extra=_form("Tahap (1-4)"))]
+StageNumber = Annotated[int, Field(ge=1, le=5, json_schema_extra=_form("Tahap (1-4, 5 = monev)"))]
 
 
 class UnknownRegionError(RegionError):

@@ -26,6 +26,7 @@ from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from bimtek.core.monev import MONEV_FOLDER, SemesterError, monev_stage_path
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
@@ -133,6 +134,14 @@ def local_time(moment: dt.datetime | None, timezone: str) -> str:
         return ""
     local = moment.astimezone(ZoneInfo(timezone))
     return f"{local:%d-%m-%Y %H:%M} {local.tzname()}"
+
+
+def _monev_stage(semester: str) -> str:
+    """The store stage path of a monev semester named in a URL (404 when it is no semester)."""
+    try:
+        return monev_stage_path(semester)
+    except SemesterError:
+        raise HTTPException(status_code=404, detail="Semester monev tidak dikenal.") from None
 
 
 def _stage(stage: int) -> int:
@@ -308,9 +317,13 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         except ValueError:
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan.") from None
         parts = key.split("/")
-        if len(parts) < 4 or not parts[1].startswith("tahap-") or not parts[1][6:].isdigit():
+        if len(parts) >= 5 and parts[1] == MONEV_FOLDER:  # a monev run: <region>/monev/<semester>/<run>/<file>
+            parts = [parts[0], _monev_stage(parts[2]), *parts[3:]]
+        elif len(parts) < 4 or not parts[1].startswith("tahap-") or not parts[1][6:].isdigit():
             raise HTTPException(status_code=404, detail="Berkas tidak ditemukan.")
-        slug, stage, run_id, inner = parts[0], _stage(int(parts[1][6:])), _run_id(parts[2]), "/".join(parts[3:])
+        else:
+            parts[1] = _stage(int(parts[1][6:]))
+        slug, stage, run_id, inner = parts[0], parts[1], _run_id(parts[2]), "/".join(parts[3:])
         try:
             allowed = published_keys(config.store, slug, stage, run_id)
         except (StorageError, ValueError):

@@ -13,7 +13,9 @@ console = Console(stderr=True)
 
 def undangan(
     region: Path = typer.Option(..., "--region", help="Berkas YAML region (daftar OPD)."),
-    stage: int = typer.Option(..., "--stage", min=1, max=4, help="Tahap Bimtek (1-4) yang berkasnya diunggah."),
+    stage: int = typer.Option(
+        ..., "--stage", min=1, max=5, help="Tahap Bimtek (1-4, 5 = monev) yang berkasnya diunggah."
+    ),
     out: Path | None = typer.Option(
         None, "--out", help="Berkas .xlsx daftar tautan (bawaan: undangan-tahap-N-<region>.xlsx)."
     ),

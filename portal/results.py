@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
+    StageKey,
     read_latest,
     read_manifest,
     run_prefix,
@@ -15,7 +16,9 @@ from bimtek.store.package import (
 )
 from bimtek.store.storage import Location
 
-STAGES = (1, 2, 3, 4)
+STAGES = (1, 2, 3, 4, 5)
+"""Stages with an inbox and upload links; 5 is monev (Tahap V, bimtek.core.monev.MONEV_STAGE), whose results are
+published per semester under `<region>/monev/<semester>/`."""
 OPEN_IN_BROWSER = frozenset({".html", ".pdf", ".png", ".svg"})
 """Files served inline (the browser shows them); everything else downloads."""
 DOCUMENT_FOLDERS = ("buku", "komitmen", "rakor", "umpan-balik")
@@ -56,7 +59,7 @@ def stage_runs(store: Location, region_slug: str, stage: int) -> list[RunEntry]:
     return [RunEntry(run_id=run_id, current=run_id == current) for run_id in run_ids]
 
 
-def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> list[FileEntry]:
+def run_files(store: Location, region_slug: str, stage: StageKey, run_id: str) -> list[FileEntry]:
     """The run's outputs from its manifest, then the manifest and the bundle."""
     manifest = read_manifest(store, region_slug, stage, run_id)
     entries = [
@@ -71,7 +74,7 @@ def run_files(store: Location, region_slug: str, stage: int, run_id: str) -> lis
     return [*documents, *bundle, *rest, FileEntry(key=MANIFEST_NAME, size=None, opens=False)]
 
 
-def published_keys(store: Location, region_slug: str, stage: int, run_id: str) -> set[str]:
+def published_keys(store: Location, region_slug: str, stage: StageKey, run_id: str) -> set[str]:
     """Run-relative keys the portal may serve for one run: its manifest's outputs, the manifest and the bundle."""
     return {entry.key for entry in run_files(store, region_slug, stage, run_id)}
 

@@ -138,3 +138,20 @@ def national_region(figures: list[RegionFigures]) -> Region:
             "synthetic": any(f.synthetic for f in figures),
         }
     )
+
+
+@task(name="read-monev-indices", cache_policy=NO_CACHE)
+def attach_monev(figures: list[RegionFigures], store: str) -> list[RegionFigures]:
+    """Each region's published monev semesters (semester, index; tasks.monev.read_monev_history) added to its
+    figures: one task run for the whole cohort."""
+    from dataclasses import replace
+
+    from bimtek.core.monev import Semester
+    from tasks.monev import read_monev_history
+
+    out = []
+    for figure in figures:
+        history = read_monev_history(store, figure.slug, Semester(9999, 2))
+        pairs = [(str(s), float(i)) for s, i in zip(history["semester"], history["indeks"])]
+        out.append(replace(figure, monev=pairs))
+    return out

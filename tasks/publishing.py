@@ -13,6 +13,7 @@ from bimtek.core.settings import get_settings
 from bimtek.store.archive import archive_inputs
 from bimtek.store.package import (
     RunExistsError,
+    StageKey,
     code_version,
     new_run_id,
     publish_run,
@@ -51,7 +52,7 @@ def archive_run_inputs(store: str, region_slug: str, inputs: str, entries: list[
 def publish_outputs(
     store: str,
     region_slug: str,
-    stage: int,
+    stage: StageKey,
     run: tuple[str, str],
     outputs: dict[str, bytes],
     inputs: list[dict],
@@ -60,6 +61,7 @@ def publish_outputs(
 ) -> dict:
     """Claim the run folder, write it, verify it, then move latest.json; return where it went.
 
+    `stage` is a stage number (folder `tahap-<N>`) or a stage path such as `monev/2027-S1`.
     `run` is (run id, claim token) from `choose_run`. `links` holds (label, URL) of the `highlights`
     (label, key): presigned links with the configured expiry on S3, portal links (BIMTEK_PORTAL_URL) for a local
     store; never file:// (a browser refuses those).

@@ -320,4 +320,4 @@ def test_cli_template_writes_files_and_rejects_bad_region(tmp_path):
     (tmp_path / "rusak.yaml").write_text("slug: Bukan Slug\n", encoding="utf-8")
     bad = CliRunner().invoke(app, ["--region", str(tmp_path / "rusak.yaml"), "--stage", "2", "--out", str(out)])
     assert bad.exit_code == 2
-    assert CliRunner().invoke(app, ["--region", str(region_file), "--stage", "5", "--out", str(out)]).exit_code == 2
+    assert CliRunner().invoke(app, ["--region", str(region_file), "--stage", "6", "--out", str(out)]).exit_code == 2

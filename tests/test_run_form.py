@@ -29,6 +29,6 @@ def test_stage_form_fields_have_indonesian_titles_and_descriptions(flow):
 
 def test_validation_form_bounds_the_stage_and_titles_it():
     properties = parameter_schema(validate_inputs.fn).model_dump()["properties"]
-    assert properties["stage"]["title"] == "Tahap (1-4)"
-    assert (properties["stage"]["minimum"], properties["stage"]["maximum"]) == (1, 4)
+    assert properties["stage"]["title"] == "Tahap (1-4, 5 = monev)"
+    assert (properties["stage"]["minimum"], properties["stage"]["maximum"]) == (1, 5)
     assert properties["report_path"]["title"] == "Berkas laporan (boleh kosong)"

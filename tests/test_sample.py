@@ -165,7 +165,7 @@ def test_region_file_loads():
     assert (region.period.start, region.period.end) == (2027, 2036)
     assert region.province == "Sumatera Barat"
     assert region.timezone == "Asia/Jakarta"
-    assert set(region.calendar) == {"tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor"}
+    assert set(region.calendar) == {"tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor", "monev-s1", "monev-s2"}
     dates = [region.calendar[k] for k in ("tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor")]
     assert dates == sorted(dates)
     assert 30 <= len(region.opd) <= 36

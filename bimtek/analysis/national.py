@@ -42,6 +42,8 @@ class RegionFigures:
     quick_wins: int = 0
     commitments_signed: int = 0
     commitments_total: int = 0
+    monev: list[tuple[str, float]] = field(default_factory=list)
+    """(semester, index) of every published monev semester, oldest first (empty: no monev yet)."""
 
 
 def region_figures(region: Region, results_by_stage: dict[int, list], settings: Settings) -> RegionFigures:
@@ -117,6 +119,7 @@ def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
                 "komitmen_ditandatangani": f.commitments_signed,
                 "komitmen_total": f.commitments_total,
                 **{f"program_{d.code}": f.programs.get(d.code, 0) for d in taxonomy.dimensions},
+                **monev_columns(f.monev),
             }
             for f in ordered
         ]
@@ -138,3 +141,13 @@ def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
             }
         )
     return {"per_region": per_region, "per_dimension": pd.DataFrame(rows)}
+
+
+def monev_columns(history: list[tuple[str, float]]) -> dict:
+    """The per-region monev columns: latest semester and index, and the change since the semester before
+    (None when there is no monev, or only one semester)."""
+    if not history:
+        return {"semester_monev": None, "indeks_monev": None, "perubahan_monev": None}
+    semester, index = history[-1]
+    change = round(index - history[-2][1], 2) if len(history) > 1 else None
+    return {"semester_monev": semester, "indeks_monev": index, "perubahan_monev": change}

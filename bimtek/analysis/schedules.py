@@ -8,6 +8,12 @@ For a region whose YAML has `calendar:` dates (tahap-1..tahap-4, rakor) and a `t
 | draf      | `tahap-N`        | 22:00 every night from the first day of Tahap N until the night before the next     |
 |           |                  | milestone (Tahap N+1; for Tahap IV the final packaging run; 28 nights if none)      |
 | paket     | `bimtek-all`     | once, 06:00 three days before the rakor: the whole process packaged for the panel   |
+| validasi  | `validasi-inbox` | monev (calendar `monev-s1` / `monev-s2`, optional): 07:00 daily, 14 days before the  |
+|           |                  | semester deadline, on the monev inbox (stage 5): the reminder an OPD sees as status  |
+| monev     | `monev`          | 22:00 every night from the deadline for MONEV_NIGHTS nights (late reports still count)|
+
+A monev deadline evaluates the semester that ended before it: a deadline in July-December is `<year>-S1`, one in
+January-June `<year-1>-S2` (the sample: monev-s1 2027-07-15 -> 2027-S1, monev-s2 2028-01-15 -> 2027-S2).
 
 Each spec is one iCalendar RRULE bounded by DTSTART/UNTIL (naive local times; Prefect localises them with the
 schedule's `timezone`, so 07:00 stays 07:00 WIB/WITA/WIT). Windows that ended before `today` are left out.
@@ -39,6 +45,10 @@ VALIDATION_DEPLOYMENT = "validasi-inbox"
 ALL_STAGES_DEPLOYMENT = "bimtek-all"
 SLUG_PREFIX = "bimtek"
 STAGES = (1, 2, 3, 4)
+MONEV_DEPLOYMENT = "monev"
+MONEV_KEYS = ("monev-s1", "monev-s2")
+MONEV_NIGHTS = 7
+"""Nightly monev runs from a semester deadline on (late reports are scored by the next night's run)."""
 
 
 def stage_deployment(stage: int) -> str:
@@ -114,6 +124,7 @@ def schedules_for_region(
     calendar = region.calendar or {}
     if not calendar:
         return []
+    calendar = {k: v for k, v in calendar.items() if k not in MONEV_KEYS} or {}
     tz = region.timezone or "Asia/Jakarta"
     if today is None:
         today = dt.datetime.now(ZoneInfo(tz)).date()
@@ -193,5 +204,60 @@ def schedules_for_region(
             )
         )
 
+    specs += monev_schedules(region, region_path, inputs_root, store)
     current = [s for s in specs if s.until.date() >= today]
     return sorted(current, key=lambda s: (s.start, s.slug))
+
+
+def monev_semester(deadline: dt.date) -> str:
+    """The semester a monev deadline evaluates (module doc): 2027-07-15 -> 2027-S1, 2028-01-15 -> 2027-S2."""
+    return f"{deadline.year}-S1" if deadline.month >= 7 else f"{deadline.year - 1}-S2"
+
+
+def monev_schedules(region: Region, region_path: str, inputs_root: str, store: str | None) -> list[ScheduleSpec]:
+    """The reminder (inbox validation) and nightly monev runs of the calendar's semester deadlines."""
+    tz = region.timezone or "Asia/Jakarta"
+    prefix = region_slug_prefix(region.slug)
+    specs = []
+    for key in MONEV_KEYS:
+        day = (region.calendar or {}).get(key)
+        if day is None:
+            continue
+        semester = monev_semester(day)
+        inbox = f"{inputs_root}/monev/{semester}"
+        specs.append(
+            ScheduleSpec(
+                deployment=VALIDATION_DEPLOYMENT,
+                slug=f"{prefix}validasi-{key}",
+                kind="validasi",
+                stage=5,
+                start=_at(day - dt.timedelta(days=VALIDATION_DAYS), VALIDATION_TIME),
+                until=_at(day - dt.timedelta(days=1), VALIDATION_TIME),
+                timezone=tz,
+                parameters={"region": region_path, "inputs": inbox, "stage": 5},
+                description=(
+                    f"Pengingat monev {semester} {region.name}: validasi ulang inbox setiap hari pukul "
+                    f"{VALIDATION_TIME:%H:%M}, {VALIDATION_DAYS} hari sebelum batas {day:%d-%m-%Y}"
+                ),
+            )
+        )
+        params = {"region": region_path, "semester": semester, "inputs": inbox}
+        if store is not None:
+            params["store"] = store
+        last = day + dt.timedelta(days=MONEV_NIGHTS - 1)
+        specs.append(
+            ScheduleSpec(
+                deployment=MONEV_DEPLOYMENT,
+                slug=f"{prefix}{key}",
+                kind="monev",
+                stage=5,
+                start=_at(day, NIGHTLY_TIME),
+                until=_at(last, NIGHTLY_TIME),
+                timezone=tz,
+                parameters=params,
+                description=(
+                    f"Monev {semester} {region.name} pukul {NIGHTLY_TIME:%H:%M}, {day:%d-%m-%Y} s.d. {last:%d-%m-%Y}"
+                ),
+            )
+        )
+    return specs

@@ -561,3 +561,64 @@ def programs_across_regions(per_region: pd.DataFrame) -> Chart:
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_title(title)
         return _save(name, figure)
+
+
+# ----------------------------------------------------------------------------------------------- monev (Tahap V)
+
+
+def monev_area_scores(areas: pd.DataFrame, title: str) -> Chart:
+    """Score 0-5 of each monev area (frame: label, skor, bobot), the weight in the bar label."""
+    name = "monev-skor-area"
+    if areas.empty:
+        return _no_data(name, title)
+    with _style():
+        figure = _figure(3.2)
+        ax = figure.add_subplot()
+        labels = [f"{row['label']}\n(bobot {angka(row['bobot'])}%)" for row in areas.to_dict("records")]
+        bars = ax.bar(labels, areas["skor"], color="#0072B2")
+        _label_bars(ax, bars, areas["skor"].tolist(), 2)
+        ax.set_ylim(0, 5.5)
+        ax.set_ylabel("Skor (0-5)")
+        ax.yaxis.set_major_formatter(_id_formatter(0))
+        ax.set_title(title)
+        return _save(name, figure)
+
+
+def monev_plan_vs_realisation(per_opd: pd.DataFrame, title: str) -> Chart:
+    """Planned and realised budget (juta Rupiah) per OPD (frame: opd, anggaran_rencana, anggaran_realisasi)."""
+    name = "monev-rencana-realisasi"
+    if per_opd.empty:
+        return _no_data(name, title)
+    with _style():
+        rows = per_opd.sort_values("anggaran_rencana")
+        figure = _figure(1.2 + 0.32 * len(rows))
+        ax = figure.add_subplot()
+        y = np.arange(len(rows))
+        ax.barh(y + 0.2, rows["anggaran_rencana"] / 1e6, height=0.4, color="#BBBBBB", label="Rencana")
+        ax.barh(y - 0.2, rows["anggaran_realisasi"] / 1e6, height=0.4, color="#009E73", label="Realisasi")
+        ax.set_yticks(y, [_truncate(o) for o in rows["opd"]])
+        ax.xaxis.set_major_formatter(_id_formatter(0))
+        ax.set_xlabel("Anggaran (juta Rupiah)")
+        ax.legend(loc="lower right")
+        ax.set_title(title)
+        return _save(name, figure)
+
+
+def monev_trend(trend: pd.DataFrame, title: str) -> Chart:
+    """The monev index (0-5) of each published semester, oldest first (frame: semester, indeks)."""
+    name = "monev-tren"
+    if trend.empty:
+        return _no_data(name, title)
+    with _style():
+        figure = _figure(3.0)
+        ax = figure.add_subplot()
+        x = np.arange(len(trend))
+        ax.plot(x, trend["indeks"], marker="o", color="#D55E00")
+        for xi, value in zip(x, trend["indeks"]):
+            ax.annotate(angka(value, 2), (xi, value), textcoords="offset points", xytext=(0, 7), ha="center")
+        ax.set_xticks(x, trend["semester"].tolist())
+        ax.set_ylim(0, 5.5)
+        ax.set_ylabel("Indeks (0-5)")
+        ax.yaxis.set_major_formatter(_id_formatter(0))
+        ax.set_title(title)
+        return _save(name, figure)

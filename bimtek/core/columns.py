@@ -136,10 +136,11 @@ STAGE_DATASETS: dict[int, list[str]] = {
     2: ["program"],
     3: ["program", "narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev"],
     4: ["komitmen", "review", "quick_win_final", "rencana_aksi_quick_win"],
+    5: ["realisasi", "monev_wilayah"],
 }
 """Which column contracts (schemas/columns/<name>.json) the files of each stage may follow."""
 
-TEAM_DATASETS = ("narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev")
+TEAM_DATASETS = ("narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev", "monev_wilayah")
 """Datasets written by the Tim Pelaksana / Bappeda, not by each OPD: `bimtek template` puts them in one workbook
 of their own (tim-pelaksana), never in the OPD workbooks."""
 
@@ -149,4 +150,4 @@ def datasets_for_stage(stage: int) -> list[str]:
     try:
         return list(STAGE_DATASETS[int(stage)])
     except (KeyError, ValueError):
-        raise ValueError(f"unknown stage {stage!r}; stages are 1-4") from None
+        raise ValueError(f"unknown stage {stage!r}; stages are 1-5 (5: monev)") from None

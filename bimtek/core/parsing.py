@@ -221,3 +221,23 @@ def parse_int(value: object) -> int | None:
     if not _INT.match(text):
         raise ValueError(f"'{_shortened(text)}' bukan bilangan bulat (contoh: 2025)")
     return int(re.split(r"[.,]", text, maxsplit=1)[0])
+
+
+_PERCENT = re.compile(r"^(?P<number>[+-]?\d+(?:[.,]\d+)?)\s*%?$")
+
+
+def parse_percent(value: object) -> float | None:
+    """A percentage as a number: "80", "80%", "80,5 %", "80.5" -> 80.0 / 80.5; a spreadsheet fraction cell keeps its
+    number (0.8 stays 0.8: a cell formatted as % holds the fraction, so the template formats the column as a plain
+    number). None when blank; ValueError when unreadable."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"'{value}' bukan persentase")
+    if isinstance(value, (int, float)):
+        return _finite(float(value), value)
+    text = str(value).replace("\u00a0", " ").strip()
+    match = _PERCENT.match(text)
+    if not match:
+        raise ValueError(f"'{_shortened(text)}' bukan persentase (contoh: 80 atau 80%)")
+    return _finite(float(match["number"].replace(",", ".")), text)

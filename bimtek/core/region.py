@@ -28,7 +28,8 @@ from pydantic import (
 from bimtek.core.settings import Settings, get_settings
 from bimtek.core.text import fold_key
 
-CALENDAR_KEYS = ("tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor")
+CALENDAR_KEYS = ("tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor", "monev-s1", "monev-s2")
+"""`monev-s1`/`monev-s2` (optional): the next deadlines of the two monev semesters (bimtek.analysis.schedules)."""
 YEAR_RANGE = (1900, 2200)
 """Years a region period may use (anything else is a typing slip)."""
 
@@ -130,6 +131,34 @@ class Opd(BaseModel):
     aliases: list[str] = Field(default_factory=list)
 
 
+class MonevSettings(BaseModel):
+    """`monev:` of a region file: the weight of each monev area in percent (default: the rubric's 10/20/30/30/10)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    bobot: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("bobot")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        from bimtek.core.monev import area_codes
+
+        if not value:
+            return value
+        codes = area_codes()
+        if sorted(value) != sorted(codes):
+            raise ValueError(f"bobot harus memuat tepat area {codes}, bukan {sorted(value)}")
+        if any(v < 0 for v in value.values()) or abs(sum(value.values()) - 100) > 1e-9:
+            raise ValueError(f"bobot area harus tidak negatif dan berjumlah 100 (sekarang {sum(value.values()):g})")
+        return value
+
+    def weights(self) -> dict[str, float]:
+        """Area code -> weight in percent: the region's own, else the rubric's."""
+        from bimtek.core.monev import default_weights
+
+        return dict(self.bobot) if self.bobot else default_weights()
+
+
 class Region(BaseModel):
     slug: str
     name: str = Field(min_length=1)
@@ -143,6 +172,7 @@ class Region(BaseModel):
     """Ibu kota (seat of government): "Ditetapkan di ...", the place line of letters and commitment sheets."""
     officials: Officials = Field(default_factory=Officials)
     letters: Letters = Field(default_factory=Letters)
+    monev: MonevSettings = Field(default_factory=MonevSettings)
 
     @field_validator("slug")
     @classmethod

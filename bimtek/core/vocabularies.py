@@ -223,3 +223,41 @@ QUARTERS = Vocabulary(
 )
 """The quarters of a budget year, as the quick-win action plans name them (dataset `rencana_aksi_quick_win`,
 Tahap IV; Tahap II's draft writes the labels)."""
+
+
+MONEV_PROGRAM_STATUSES = Vocabulary(
+    "status pelaksanaan",
+    (
+        Term("belum_mulai", "belum mulai", ("belum dimulai", "belum", "not started")),
+        Term("berjalan", "berjalan", ("sedang berjalan", "on going", "ongoing", "dalam pelaksanaan", "proses")),
+        Term("selesai", "selesai", ("tuntas", "done", "completed", "sudah selesai")),
+        Term("dibatalkan", "dibatalkan", ("batal", "ditunda", "cancelled", "canceled")),
+    ),
+)
+"""Status of a masterplan program (or a final quick win) in a monev semester (Tahap V); `dibatalkan` needs a reason."""
+
+MONEV_ITEM_STATUSES = Vocabulary(
+    "status butir",
+    (
+        Term("ada", "ada", ("sudah ada", "sudah", "terbit", "sudah terbit", "ya", "tersedia")),
+        Term("proses", "dalam proses", ("proses", "sedang disusun", "draf", "draft")),
+        Term("belum", "belum ada", ("belum", "tidak ada", "tidak", "belum tersedia")),
+    ),
+)
+"""Status of a region-level monev item (a regulation, a decree, budget tagging ...)."""
+
+MONEV_ITEMS = Vocabulary(
+    "butir monev",
+    (
+        Term("data_dasar", "Data dasar wilayah", ("baseline", "data dasar", "profil data dasar")),
+        Term("regulasi", "Regulasi smart city", ("perbup", "perwal", "peraturan", "regulasi")),
+        Term("sk_dewan", "SK Dewan Smart City", ("sk dewan", "dewan smart city")),
+        Term("sk_tim", "SK Tim Pelaksana", ("sk tim", "sk tim pelaksana", "tim pelaksana")),
+        Term("penandaan_anggaran", "Penandaan anggaran", ("tagging anggaran", "budget tagging", "penandaan")),
+        Term("manfaat_warga", "Bukti manfaat warga", ("manfaat warga", "manfaat", "dampak warga")),
+        Term("quick_win", "Status quick win", ("quick win", "status quick win")),
+    ),
+)
+"""What the Tim Pelaksana reports for the whole region each monev semester (dataset `monev_wilayah`). `quick_win`
+rows name a final quick win (nama_program) and take a program status; `manfaat_warga` may have several rows (one
+benefit each); the others take an item status."""

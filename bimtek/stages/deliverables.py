@@ -22,7 +22,7 @@ DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
 SHEET_FOLDERS = ("komitmen/",)
 """Folders of one-page sheets: printed without cover and contents."""
-SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/")
+SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/", "buku/surat-monev/")
 """Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
 _LAYOUT = re.compile(r'<div class="layout-(?:legal|sheet)">')
 """Documents in a legal or sheet layout (templates/base.html.j2) print without cover and contents too."""
@@ -90,7 +90,7 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
     for key in document_keys(files):
         folder = key.rsplit("/", 1)[0] + "/"
         html = embed_images(files[key].decode("utf-8"), files, folder)
-        stage_label = f"{_stage_of(html) or STAGE_NAMES[stage]} Bimtek Smart City"
+        stage_label = f"{_stage_of(html) or STAGE_NAMES.get(stage, 'Monev')} Bimtek Smart City"
         options = dict(
             title=_title_of(html, key),
             region_name=region.name,

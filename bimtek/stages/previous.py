@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bimtek.core.vocabularies import stage_name
 
 STAGE_NAMES = {stage: stage_name(stage) for stage in (1, 2, 3, 4)}
+STAGE_NAMES[5] = f"Monev ({stage_name(5)})"
 
 
 class MissingStageError(RuntimeError):

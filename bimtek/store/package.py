@@ -10,6 +10,9 @@ Layout (see docs/design.md):
 
     <store>/<region>/tahap-<N>/<run-id>/.claim-<g>.json  who is writing the run (hidden: never listed)
 
+The stage folder is a parameter (`StageKey`): `tahap-<N>` for a Bimtek stage number, or a stage path such as
+`monev/2027-S1` for a monev semester, with the same run folders, manifest and latest.json.
+
 Publishing one run id, step by step (`publish_run`):
 
 1. Claim the run folder: create `.claim-0.json` exclusively (`Location.create_exclusive`: a hard link locally,
@@ -60,6 +63,11 @@ RESERVED_RUN_IDS = frozenset({LATEST_NAME})
 """A run folder named like the pointer file would collide with it."""
 
 
+StageKey = int | str
+"""A stage as the store knows it: a Bimtek stage number (folder `tahap-<N>`) or a stage path of one or two safe
+segments (monev: `monev/2027-S1`, bimtek.core.monev.monev_stage_path)."""
+
+
 MANIFEST_CORE_KEYS = ("region", "stage", "run_id", "created_at", "code_version", "inputs", "outputs")
 
 CLAIM_PREFIX = ".claim-"
@@ -84,7 +92,7 @@ class PublishedRun:
     """What `publish_run` wrote: where, under which id, and the manifest it recorded."""
 
     region: str
-    stage: int
+    stage: StageKey
     run_id: str
     location: Location
     """The run folder, `<store>/<region>/tahap-<N>/<run-id>`."""
@@ -114,7 +122,7 @@ def file_entry(key: str, data: bytes) -> dict:
 
 def build_manifest(
     region: str,
-    stage: int,
+    stage: StageKey,
     run_id: str,
     created_at: datetime,
     code_version: str,
@@ -206,10 +214,18 @@ def _validate_region(region_slug: str) -> str:
     return region_slug
 
 
-def _validate_stage(stage: int) -> int:
+def stage_folder(stage: StageKey) -> str:
+    """The folder of a stage under the region: `tahap-3` for 3, the path itself for `monev/2027-S1`."""
+    if isinstance(stage, str):
+        parts = stage.split("/")
+        if not 1 <= len(parts) <= 2 or not all(RUN_ID_PATTERN.fullmatch(p) for p in parts):
+            raise ValueError(
+                f"Invalid stage path {stage!r}: expected one or two safe segments such as 'monev/2027-S1'."
+            )
+        return stage
     if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
         raise ValueError(f"Invalid stage {stage!r}: expected a positive integer (1 for Tahap I).")
-    return stage
+    return f"tahap-{stage}"
 
 
 @lru_cache(maxsize=1)
@@ -251,12 +267,12 @@ def _git(*args: str) -> str:
 # --- store paths ----------------------------------------------------------------------------------------------
 
 
-def stage_prefix(region_slug: str, stage: int) -> str:
-    """`<region>/tahap-<N>`: the folder holding a stage's runs and its latest.json."""
-    return f"{_validate_region(region_slug)}/tahap-{_validate_stage(stage)}"
+def stage_prefix(region_slug: str, stage: StageKey) -> str:
+    """`<region>/tahap-<N>` (or `<region>/monev/<semester>`): the folder holding a stage's runs and its latest.json."""
+    return f"{_validate_region(region_slug)}/{stage_folder(stage)}"
 
 
-def run_prefix(region_slug: str, stage: int, run_id: str) -> str:
+def run_prefix(region_slug: str, stage: StageKey, run_id: str) -> str:
     """`<region>/tahap-<N>/<run-id>`: the folder of one run."""
     return f"{stage_prefix(region_slug, stage)}/{validate_run_id(run_id)}"
 
@@ -267,7 +283,7 @@ def run_prefix(region_slug: str, stage: int, run_id: str) -> str:
 def publish_run(
     store: Location,
     region_slug: str,
-    stage: int,
+    stage: StageKey,
     run_id: str,
     outputs: dict[str, bytes],
     inputs: list[dict],
@@ -460,7 +476,7 @@ def _latest_record(run_id: str, manifest: dict, bundle_sha256: str) -> dict:
 # --- reading published runs -----------------------------------------------------------------------------------
 
 
-def read_latest(store: Location, region_slug: str, stage: int) -> dict | None:
+def read_latest(store: Location, region_slug: str, stage: StageKey) -> dict | None:
     """The latest.json record of a region's stage, or None when that stage was never published."""
     stage_location = store.child(stage_prefix(region_slug, stage))
     if not stage_location.exists(LATEST_NAME):
@@ -474,7 +490,7 @@ def read_latest(store: Location, region_slug: str, stage: int) -> dict | None:
     return record
 
 
-def read_manifest(store: Location, region_slug: str, stage: int, run_id: str) -> dict:
+def read_manifest(store: Location, region_slug: str, stage: StageKey, run_id: str) -> dict:
     """The manifest.json of one published run."""
     run_location = store.child(run_prefix(region_slug, stage, run_id))
     try:
@@ -486,7 +502,7 @@ def read_manifest(store: Location, region_slug: str, stage: int, run_id: str) ->
 def load_published_file(
     store: Location,
     region: str,
-    stage: int,
+    stage: StageKey,
     key: str,
     run_id: str | None = None,
     *,
@@ -505,7 +521,7 @@ def load_published_file(
     return data
 
 
-def _latest_run_id(store: Location, region: str, stage: int) -> str:
+def _latest_run_id(store: Location, region: str, stage: StageKey) -> str:
     latest = read_latest(store, region, stage)
     if latest is None:
         where = store.child(stage_prefix(region, stage)).describe(LATEST_NAME)

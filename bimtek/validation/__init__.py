@@ -14,11 +14,11 @@ Public API (pure functions, no I/O):
 
 Modules: `normalize` (raw text -> helper columns, typed values), `gx_runner` (the GX suite of
 `schemas/gx/<dataset>.json`), `messages` (one message per rule id), `datasets` (registry of datasets),
-`engine` (`validate_sheet`), `duplicates`, `report`; `stage_1_rules`, `stage_3_rules` and `stage_4_rules`
-define the Tahap I, III and IV datasets, all listed in `DATASETS`.
+`engine` (`validate_sheet`), `duplicates`, `report`; `stage_1_rules`, `stage_3_rules`, `stage_4_rules` and
+`stage_5_rules` define the Tahap I, III, IV and monev datasets, all listed in `DATASETS`.
 """
 
-from bimtek.validation import stage_1_rules, stage_3_rules, stage_4_rules
+from bimtek.validation import stage_1_rules, stage_3_rules, stage_4_rules, stage_5_rules
 from bimtek.validation.datasets import PROGRAM, DatasetRules, get_rules, register
 from bimtek.validation.duplicates import mark_duplicates
 from bimtek.validation.engine import validate_dataset, validate_sheet, validate_sheets
@@ -43,7 +43,13 @@ __all__ = [
     "warm_up",
 ]
 
-DATASETS: tuple[DatasetRules, ...] = (PROGRAM, *stage_1_rules.RULES, *stage_3_rules.RULES, *stage_4_rules.RULES)
+DATASETS: tuple[DatasetRules, ...] = (
+    PROGRAM,
+    *stage_1_rules.RULES,
+    *stage_3_rules.RULES,
+    *stage_4_rules.RULES,
+    *stage_5_rules.RULES,
+)
 """Every validated dataset, registered here (explicitly, once) so that `get_rules` knows them all."""
 for _rules in DATASETS:
     register(_rules)

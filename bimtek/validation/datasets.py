@@ -20,6 +20,7 @@ from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import MONEV_ITEMS, MONEV_PROGRAM_STATUSES
 from bimtek.validation import normalize as _normalize
 
 GX_DIR = SCHEMAS_DIR / "gx"
@@ -76,6 +77,8 @@ def suite_parameters(region: Region) -> dict[str, object]:
         "period_end": region.period.end,
         "opd_keys": sorted(region.opd_lookup()),
         "max_budget": get_settings().max_budget,
+        "monev_status_codes": MONEV_PROGRAM_STATUSES.codes,
+        "monev_item_codes": MONEV_ITEMS.codes,
     }
 
 

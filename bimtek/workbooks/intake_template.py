@@ -54,6 +54,9 @@ from bimtek.core.vocabularies import (
     COMMITMENT_STATUSES,
     FUNDING_SCHEMES,
     MONEV_AREAS,
+    MONEV_ITEM_STATUSES,
+    MONEV_ITEMS,
+    MONEV_PROGRAM_STATUSES,
     NARRATIVE_PARTS,
     PILLARS,
     QUARTERS,
@@ -105,6 +108,8 @@ SHEET_TITLES = {
     "risiko": "Risiko",
     "monev": "Monev",
     "rencana_aksi_quick_win": "Rencana Aksi Quick Win",
+    "realisasi": "Realisasi Program",
+    "monev_wilayah": "Monev Wilayah",
 }
 DATASET_TITLES = {
     "program": "Usulan program Smart City",
@@ -121,6 +126,8 @@ DATASET_TITLES = {
     "risiko": "Daftar risiko masterplan: kemungkinan, dampak, mitigasi, penanggung jawab (diisi Tim Pelaksana)",
     "monev": "Indikator monitoring dan evaluasi per area evaluasi, siklus dan pelaporan (diisi Tim Pelaksana)",
     "rencana_aksi_quick_win": "Rencana aksi quick win per triwulan: langkah, penanggung jawab, keluaran, anggaran",
+    "realisasi": "Realisasi program masterplan per semester (monev)",
+    "monev_wilayah": "Butir monev tingkat daerah (diisi Tim Pelaksana): regulasi, SK, penandaan anggaran, manfaat, quick win",
 }
 
 INLINE_CHOICES = {
@@ -135,6 +142,9 @@ INLINE_CHOICES = {
     "monev_area": tuple(MONEV_AREAS.labels),
     "funding_scheme": tuple(FUNDING_SCHEMES.labels),
     "quarter": tuple(QUARTERS.labels),
+    "monev_status": tuple(MONEV_PROGRAM_STATUSES.labels),
+    "monev_item": tuple(MONEV_ITEMS.labels),
+    "monev_item_status": (*MONEV_ITEM_STATUSES.labels, *MONEV_PROGRAM_STATUSES.labels),
 }
 """Short dropdown lists written inline in the validation (each well under Excel's 255-character limit), read from
 the vocabularies validation accepts (`bimtek.core.vocabularies`)."""

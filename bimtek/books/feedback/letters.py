@@ -126,9 +126,10 @@ def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
     """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
 
     Results stay editable for weeks after a workshop, so the letter asks for corrections before the next event
-    rather than by the (already past) date of the stage itself.
+    rather than by the (already past) date of the stage itself. Monev (stage 5) has no such event here: its
+    deadlines are per semester.
     """
-    if not stage:
+    if not stage or int(stage) > 4:
         return None
     following = int(stage) + 1
     key, name = (
