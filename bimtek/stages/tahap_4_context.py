@@ -18,7 +18,7 @@ from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
-from bimtek.stages.tahap_4_review import masterplan_annex
+from bimtek.stages.tahap_4_perbup import annex_text, perbup_context
 from bimtek.validation.messages import rule_label
 
 
@@ -191,7 +191,7 @@ def finalisation_context(
     unsigned = table_rows(fin.unsigned_opd(status))
     revisions = table_rows(fin.chapters_under_revision(review))
     calendar = {k: v.isoformat() for k, v in region.calendar.items()}
-    return {
+    context = {
         "region": region_words(region),
         "period": {
             "start": region.period.start,
@@ -235,7 +235,9 @@ def finalisation_context(
         "review": {**fin.review_summary(review), "revisions": revisions},
         "validation": _validation(report),
         "books": _book_list(previous),
-        "masterplan_annex": masterplan_annex(buku_2_markdown),
+        "masterplan_annex": annex_text(buku_2_markdown),
         "charts": charts,
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
     }
+    context["perbup"] = perbup_context(region, context)
+    return context
