@@ -34,9 +34,9 @@ def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     drafted = draft_tahap_4(reg, intake.results, previous)
     report = drafted.report
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
-    result = publish_outputs(
-        store, reg.slug, STAGE, run, output.files, archived, previous.manifest_extra(), highlights=output.highlights
-    )
+    draft = drafted.draft_summary()
+    extra = {**(previous.manifest_extra() or {}), **({"draft": draft} if draft else {})} or None
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
-    return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}
+    return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected, "draft": draft}
