@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bimtek.core.paths import SCHEMAS_DIR
+from bimtek.core.region import Region
 
 PERATURAN_PATH = SCHEMAS_DIR / "legal" / "peraturan.json"
 NEGARA = "Lembaran Negara Republik Indonesia"
@@ -132,3 +133,45 @@ def signature_name(name: str) -> str:
     """
     bare = _SUFFIX_TITLES.sub("", _PREFIX_TITLES.sub("", name.strip())).strip()
     return (bare or name.strip()).upper()
+
+
+# ----------------------------------------------------------------------------------------------- addressees
+
+_HEAD_TITLES = (
+    (re.compile(r"^Sekretariat Daerah\b", re.IGNORECASE), lambda opd: "Sekretaris Daerah"),
+    (re.compile(r"^Sekretariat DPRD\b", re.IGNORECASE), lambda opd: "Sekretaris DPRD"),
+    (re.compile(r"^Inspektorat\b", re.IGNORECASE), lambda opd: "Inspektur"),
+    (re.compile(r"^(RSUD|Rumah Sakit|Perumda|PDAM|Perusahaan)\b", re.IGNORECASE), lambda opd: f"Direktur {opd}"),
+)
+"""OPD whose head is not "Kepala <OPD>": the Sekretariat Daerah is led by the Sekretaris Daerah, the Inspektorat by
+the Inspektur, a hospital or regional company by its Direktur."""
+
+
+def head_title(opd: str) -> str:
+    """How a letter addresses the head of an OPD: "Sekretaris Daerah", "Inspektur", "Direktur RSUD ...", else
+    "Kepala <OPD>"."""
+    for pattern, title in _HEAD_TITLES:
+        if pattern.search(opd.strip()):
+            return title(opd.strip())
+    return f"Kepala {opd.strip()}"
+
+
+def region_words(region: Region) -> dict:
+    """How the region, its head and its regulation are named: Kota -> Wali Kota / Perwali, else Bupati / Perbup.
+
+    `short_name` drops "Kabupaten"/"Kota" and a trailing remark in parentheses ("Kabupaten Padang Pariaman
+    (sampel sintetis)" -> "Padang Pariaman"), for titles such as "Bupati Padang Pariaman".
+    """
+    is_city = region.name.strip().lower().startswith("kota")
+    head = "Wali Kota" if is_city else "Bupati"
+    return {
+        "name": region.name,
+        "short_name": re.sub(r"^(kabupaten|kota)\s+|\s*\([^)]*\)$", "", region.name.strip(), flags=re.IGNORECASE),
+        "province": region.province,
+        "slug": region.slug,
+        "kind": "Kota" if is_city else "Kabupaten",
+        "head": head,
+        "regulation": f"Peraturan {head}",
+        "regulation_short": "Perwali" if is_city else "Perbup",
+        **region.signatories(),
+    }

@@ -36,7 +36,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 
 from bimtek.core.archive import rezip
 from bimtek.core.sanitise import clean_text
@@ -440,6 +440,14 @@ def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     fld_char("end")
 
 
+def _keep_row_together(row) -> None:
+    """A table row never splits across two pages (w:cantSplit), in Word and LibreOffice alike."""
+    tr_pr = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    tr_pr.append(keep)
+
+
 def _mark_header_row(row) -> None:
     """Repeat this table row at the top of every page the table spans."""
     tr_pr = row._tr.get_or_add_trPr()
@@ -618,6 +626,7 @@ class _Writer:
         widths = column_widths(table, int(max_width))
         _fix_widths(word_table, widths)
         for row, word_row in zip(table.rows, word_table.rows):
+            _keep_row_together(word_row)
             if row.header:
                 _mark_header_row(word_row)
             self._fill_row(row, word_row, widths, table.layout)
@@ -667,6 +676,10 @@ class _Writer:
 # ----------------------------------------------------------------------------------------------- page furniture
 
 
+STYLE_TAB_STOPS = (Inches(3.25), Inches(6.5))
+"""Tab stops of the default template's Header and Footer styles (centre, right), cleared in the running lines."""
+
+
 def _setup_section(document) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
@@ -677,20 +690,29 @@ def _setup_section(document) -> None:
 
 
 def _two_sided_line(paragraph, left: str) -> None:
-    """Left text, then a right-aligned tab stop at the text width (the caller adds the right part)."""
-    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    """Left text, then a right-aligned tab stop at the text width (the caller adds the right part). The Header and
+    Footer styles' own centre and right stops are cleared: LibreOffice otherwise stops the tab at the centre and
+    runs the two texts together."""
+    stops = paragraph.paragraph_format.tab_stops
+    for inherited in STYLE_TAB_STOPS:
+        stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     run = paragraph.add_run(left)
     run.font.size = Pt(8)
     paragraph.add_run("\t")
 
 
-def _header_footer(document, region_name: str, stage_label: str, synthetic: bool) -> None:
+def _header_footer(document, region_name: str, stage_label: str, synthetic: bool, official: bool = False) -> None:
+    """Header (region, stage) and footer ("Draf", page N of M); an `official` document (legal or presentation) has
+    no header and no "Draf" label, as its PDF (bimtek.documents.pdf.page_css)."""
     section = document.sections[0]
-    header = section.header.paragraphs[0]
-    _two_sided_line(header, region_name)
-    header.add_run(stage_label).font.size = Pt(8)
+    if not official:
+        header = section.header.paragraphs[0]
+        _two_sided_line(header, region_name)
+        header.add_run(stage_label).font.size = Pt(8)
     footer = section.footer.paragraphs[0]
-    _two_sided_line(footer, f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL)
+    left = f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL
+    _two_sided_line(footer, (SYNTHETIC_NOTICE if synthetic else "") if official else left)
     footer.add_run("Halaman ")
     _add_field(footer, "PAGE")
     footer.add_run(" dari ")
@@ -793,6 +815,7 @@ def book_docx(
     images: dict[str, bytes] | None = None,
     created: dt.datetime | dt.date | None = None,
     front_matter: bool = True,
+    official: bool = False,
 ) -> bytes:
     """A Word document of the book: title page, table of contents field, then the converted HTML content.
 
@@ -811,7 +834,7 @@ def book_docx(
     if layout in LAYOUT_FONTS:
         normal = document.styles["Normal"]
         normal.font.name, normal.font.size = LAYOUT_FONTS[layout]
-    _header_footer(document, region_name, stage_label, synthetic)
+    _header_footer(document, region_name, stage_label, synthetic, official)
     if front_matter:  # books get a title page and contents; a one-page sheet (front_matter=False) does not
         _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
     blocks = parse_blocks(html, images)

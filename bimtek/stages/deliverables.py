@@ -14,13 +14,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from bimtek.core.legal import is_legal_document
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.stages.previous import STAGE_NAMES
 
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
-SHEET_FOLDERS = ("komitmen/",)
+LETTER_PREFIX = "umpan-balik/umpan-balik-"
+"""Letters to the OPD (naskah dinas): printed as PDF and DOCX beside their HTML, without cover and contents."""
+SHEET_FOLDERS = ("komitmen/", LETTER_PREFIX)
 """Folders of one-page sheets: printed without cover and contents."""
 SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/")
 """Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
@@ -78,7 +81,7 @@ def _stage_of(html: str) -> str | None:
 
 def document_keys(files: dict[str, bytes]) -> list[str]:
     """The HTML documents of a run that get PDF/DOCX siblings."""
-    return sorted(k for k in files if k.endswith(".html") and k.startswith(DOCUMENT_FOLDERS))
+    return sorted(k for k in files if k.endswith(".html") and k.startswith((*DOCUMENT_FOLDERS, LETTER_PREFIX)))
 
 
 def document_formats(files: dict[str, bytes], region: Region, stage: int, formats: Iterable[str]) -> dict[str, bytes]:
@@ -97,6 +100,7 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
             stage_label=stage_label,
             synthetic=region.synthetic,
             front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)),
+            official=is_legal_document(key),
         )
         stem = key[: -len(".html")]
         if "pdf" in wanted:

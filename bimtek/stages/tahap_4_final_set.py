@@ -24,13 +24,13 @@ from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_2 import read_figures
 from bimtek.stages.tahap_3 import masterplan_files
 from bimtek.stages.tahap_4_context import book_source
-from bimtek.stages.tahap_4_perbup import PERBUP_KEY
 from bimtek.stages.tahap_4_inputs import (
     BUKU_1,
     READINESS_CHART_KEY,
     REPORT_KEY,
     PreviousFiles,
 )
+from bimtek.stages.tahap_4_perbup import PERBUP_KEY
 
 DOCUMENTS = {
     "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
 from bimtek.books.templating import html_environment
+from bimtek.core.legal import head_title, region_words
 from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
@@ -67,8 +68,12 @@ class FeedbackDoc:
         return f"{FEEDBACK_PREFIX}{self.name}"
 
     def files(self) -> dict[str, bytes]:
-        """The two documents by file name."""
-        return {f"{self.slug}.html": self.html.encode("utf-8"), f"{self.slug}.xlsx": self.xlsx}
+        """The two documents by file name (only the .xlsx list for the coordinator's own office: no office writes a
+        letter to itself)."""
+        files = {f"{self.slug}.xlsx": self.xlsx}
+        if self.html:
+            files[f"{self.slug}.html"] = self.html.encode("utf-8")
+        return files
 
 
 def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[str, list[dict]]:
@@ -153,7 +158,18 @@ def render_feedback_html(
     with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
+    signer = region.officials.team_lead
+    wanted = [
+        ("nama dan NIP Ketua Tim Pelaksana (officials.team_lead)", signer is None),
+        ("ibu kota, tempat surat (capital)", not region.capital),
+        (f"tanggal Bimtek Tahap {stage or ''} pada kalender (calendar)", when is None),
+        ("kantor pengirim dan kop surat (coordinator)", region.coordinator is None),
+    ]
     return template.render(
+        draft=[what for what, missing in wanted if missing],
+        words=region_words(region),
+        sender=region.coordinator.office if region.coordinator else None,
+        recipient=head_title(opd),
         opd=opd,
         region=region,
         stage=stage,
@@ -164,7 +180,7 @@ def render_feedback_html(
         whole_file=any(x["baris"] is None for x in lines),
         date=when,
         number=region.letters.format(sequence, when.year if when else "...."),
-        signer=region.officials.team_lead,
+        signer=signer,
     )
 
 
@@ -205,7 +221,10 @@ def feedback_by_opd(
     docs: dict[str, FeedbackDoc] = {}
     problems = _problem_rows(report, attribution)
     names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
-    for sequence, (owner, lines) in enumerate(sorted(problems.items()), start=1):
+    own_office = region.coordinator.office if region.coordinator else None
+    letters = [owner for owner in sorted(problems) if owner != own_office]
+    for owner, lines in sorted(problems.items()):
+        sequence = letters.index(owner) + 1 if owner in letters else 0
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
@@ -217,7 +236,7 @@ def feedback_by_opd(
             [32, 18, 8, 20, 26, 90],
             "Perbaikan",
         )
-        html = render_feedback_html(owner, lines, region, stage, sequence)
+        html = render_feedback_html(owner, lines, region, stage, sequence) if sequence else ""
         docs[owner] = FeedbackDoc(
             opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
         )
