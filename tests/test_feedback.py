@@ -292,3 +292,25 @@ def test_feedback_workbooks_print_on_a4_landscape_one_page_wide(validated, regio
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows == "$4:$4"
+
+
+def test_letter_numbers_are_unique_per_region_and_year_across_stages(tmp_path, validated, region):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bimtek.books.feedback import letter_recipients
+    from bimtek.store.letter_numbers import claimed_numbers, reserve_letter_numbers
+    from bimtek.store.storage import open_location
+
+    store = open_location(tmp_path)
+    report, results = validated
+    recipients = letter_recipients(report, results, region)
+    stage_3 = reserve_letter_numbers(store, region.slug, 2026, len(recipients), stage=3)
+    stage_4 = reserve_letter_numbers(store, region.slug, 2026, len(recipients), stage=4)
+    assert stage_3 == [1, 2] and stage_4 == [3, 4]  # a later stage never reuses a number
+    assert reserve_letter_numbers(store, region.slug, 2027, 1, stage=1) == [1]  # a new year starts again
+    docs = feedback_by_opd(report, results, region, stage=4, numbers=stage_4)
+    assert "005/3/Tim-SC/2026" in docs[recipients[0]].html and "005/4/Tim-SC/2026" in docs[recipients[1]].html
+    with ThreadPoolExecutor(4) as pool:  # concurrent runs get distinct numbers
+        batches = list(pool.map(lambda _: reserve_letter_numbers(store, region.slug, 2026, 3, stage=4), range(4)))
+    numbers = [n for batch in batches for n in batch]
+    assert len(set(numbers)) == 12 and claimed_numbers(store, region.slug, 2026) == list(range(1, 17))

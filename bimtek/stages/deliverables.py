@@ -111,10 +111,11 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
 
 
 def feedback_files(
-    report: ValidationReport, results: list, region: Region, stage: int
+    report: ValidationReport, results: list, region: Region, stage: int, numbers: list[int] | None = None
 ) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
-    also returns the overview table (one row per OPD)."""
+    also returns the overview table (one row per OPD). `numbers`: letter numbers claimed in the store
+    (bimtek.books.feedback.letter_recipients order), else 1, 2, ... within the run."""
     from bimtek.books.feedback import (
         feedback_by_opd,
         overview_html,
@@ -123,7 +124,7 @@ def feedback_files(
     )
 
     files: dict[str, bytes] = {}
-    for doc in feedback_by_opd(report, results, region, stage).values():
+    for doc in feedback_by_opd(report, results, region, stage, numbers).values():
         files.update({f"umpan-balik/{name}": data for name, data in doc.files().items()})
     overview = submission_overview(report, results, region)
     files["umpan-balik/ringkasan-pengiriman.html"] = overview_html(overview, region).encode("utf-8")

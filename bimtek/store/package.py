@@ -206,6 +206,11 @@ def _validate_region(region_slug: str) -> str:
     return region_slug
 
 
+def validate_region_slug(region_slug: str) -> str:
+    """`region_slug` when it is one safe path segment, else ValueError (the store's folder of a region)."""
+    return _validate_region(region_slug)
+
+
 def _validate_stage(stage: int) -> int:
     if isinstance(stage, bool) or not isinstance(stage, int) or stage < 1:
         raise ValueError(f"Invalid stage {stage!r}: expected a positive integer (1 for Tahap I).")

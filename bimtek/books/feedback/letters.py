@@ -209,22 +209,35 @@ def table_xlsx(
     return workbook_bytes(workbook)
 
 
+def letter_recipients(report: ValidationReport, results: Iterable | None, region: Region) -> list[str]:
+    """The OPD that get a letter, in numbering order: every sender with a problem but the coordinator office
+    itself (no office writes a letter to itself; it gets the .xlsx list only)."""
+    own_office = region.coordinator.office if region.coordinator else None
+    problems = _problem_rows(report, attribute(results, region))
+    return [owner for owner in sorted(problems) if owner != own_office]
+
+
 def feedback_by_opd(
-    report: ValidationReport, results: Iterable | None, region: Region, stage: int | None = None
+    report: ValidationReport,
+    results: Iterable | None,
+    region: Region,
+    stage: int | None = None,
+    numbers: list[int] | None = None,
 ) -> dict[str, FeedbackDoc]:
     """One FeedbackDoc per OPD with rejected rows or unusable files, keyed by the OPD (module doc: attribution).
 
     `results` are the SheetResults of the run (None: attribute by file only). `stage` (optional) names the
-    Bimtek stage and its date from the region calendar in the letter.
+    Bimtek stage and its date from the region calendar in the letter. `numbers`: the letter numbers claimed in the
+    store for `letter_recipients` (bimtek.store.letter_numbers), in that order; without them the letters are
+    numbered 1, 2, ... within the run.
     """
     attribution = attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
     problems = _problem_rows(report, attribution)
     names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
-    own_office = region.coordinator.office if region.coordinator else None
-    letters = [owner for owner in sorted(problems) if owner != own_office]
+    recipients = letter_recipients(report, results, region)
+    sequence = dict(zip(recipients, numbers if numbers is not None else range(1, len(recipients) + 1)))
     for owner, lines in sorted(problems.items()):
-        sequence = letters.index(owner) + 1 if owner in letters else 0
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
@@ -236,7 +249,7 @@ def feedback_by_opd(
             [32, 18, 8, 20, 26, 90],
             "Perbaikan",
         )
-        html = render_feedback_html(owner, lines, region, stage, sequence) if sequence else ""
+        html = render_feedback_html(owner, lines, region, stage, sequence[owner]) if owner in sequence else ""
         docs[owner] = FeedbackDoc(
             opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
         )
