@@ -208,15 +208,19 @@ def test_docx_has_no_cover_for_legal_and_fitted_widths(documents):
     assert "fldSimple" not in xml  # a one-page sheet has no contents
 
 
-def test_book_docx_has_an_updating_contents_field():
+def test_book_docx_contents_have_page_numbers_word_and_libreoffice_compute():
     from bimtek.documents import book_docx
 
     html = "<h1>Bab I Pendahuluan</h1><p>x</p><h2>1.1 Latar</h2><h1>Bab II Gambaran</h1><p>y</p>"
     data = book_docx(html, title="Buku", region_name="Kab", stage_label="Tahap", synthetic=False)
     package = zipfile.ZipFile(io.BytesIO(data))
     xml = package.read("word/document.xml").decode()
-    assert re.search(r'<w:fldSimple w:instr="TOC [^"]*"', xml)
-    assert "Bab I Pendahuluan" in xml.split("fldSimple")[1]  # cached entries, shown before any update
+    contents = xml.split("Daftar Isi")[1]
+    assert contents.index("Bab I Pendahuluan") < contents.index("1.1 Latar") < contents.index("Bab II Gambaran")
+    # each entry's page number is a PAGEREF to a bookmark on its heading (LibreOffice computes these)
+    refs = re.findall(r"PAGEREF (_TocBimtek\d+) \\h", xml)
+    marks = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="(_TocBimtek\d+)"/>', xml)
+    assert refs == marks == ["_TocBimtek0", "_TocBimtek1", "_TocBimtek2"]
     assert '<w:updateFields w:val="true"/>' in package.read("word/settings.xml").decode()
 
 

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
@@ -420,24 +420,8 @@ def parse_blocks(html: str, images: dict[str, bytes] | None = None) -> list:
 
 
 def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
-    """Append a complex field (PAGE, NUMPAGES, TOC ...) showing `placeholder` until Word/LibreOffice updates it."""
-
-    def fld_char(kind: str):
-        run = paragraph.add_run()
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
-        return run
-
-    fld_char("begin")
-    instr_run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    instr_run._r.append(instr)
-    fld_char("separate")
-    paragraph.add_run(placeholder)
-    fld_char("end")
+    """Append a complex field (PAGE, NUMPAGES ...) showing `placeholder` until Word/LibreOffice updates it."""
+    _field_runs(paragraph, instruction, placeholder)
 
 
 def _keep_row_together(row) -> None:
@@ -753,32 +737,77 @@ def chapter_level(blocks: list) -> int:
     return 2 if titles == 1 else 1
 
 
-def _table_of_contents(document, level: int, blocks: list) -> None:
-    """Daftar Isi as a TOC field (w:fldSimple) that Word rebuilds on open (w:updateFields in settings.xml).
+TOC_BOOKMARK = "_TocBimtek{}"
+"""Bookmark on the n-th heading the contents list; its entry's page number is a PAGEREF field to it."""
 
-    Until a program updates it, the field shows its cached result: the chapter and section titles, one per line
-    (sections indented), so LibreOffice and a Word that does not update still show real contents, without page
-    numbers."""
+
+def _field_runs(paragraph, instruction: str, cached: str | None = None, *, begin=True, end=True) -> None:
+    """Runs of a complex field in `paragraph`: begin, instruction, separate, the cached text, end (either end
+    left out when the field spans several paragraphs)."""
+
+    def fld_char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    if begin:
+        fld_char("begin")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" {instruction} "
+        paragraph.add_run()._r.append(instr)
+        fld_char("separate")
+    if cached is not None:
+        paragraph.add_run(cached)
+    if end:
+        fld_char("end")
+
+
+def _table_of_contents(document, level: int, blocks: list) -> None:
+    """Daftar Isi: one paragraph per chapter and section title (styles "TOC 1"/"TOC 2" when present), a dotted tab
+    and the page number as a PAGEREF field to a bookmark on the heading (`_bookmark_headings`).
+
+    LibreOffice computes PAGEREF fields as it lays out the pages, and Word updates them on open
+    (w:updateFields in settings.xml), so both show real page numbers; a TOC field would show no page numbers in
+    LibreOffice until someone updates it by hand. A book without headings gets an empty TOC field."""
     document.add_paragraph(TOC_TITLE, style="TOC Heading")
-    simple = OxmlElement("w:fldSimple")
-    simple.set(qn("w:instr"), f'TOC \\o "{level}-{level + 1}" \\h \\z \\u')
     entries = [b for b in blocks if isinstance(b, Para) and b.kind == "heading" and level <= b.level <= level + 1]
-    lines = [("    " if h.level > level else "") + h.text for h in entries] or [TOC_PLACEHOLDER]
-    for index, text in enumerate(lines):
-        run = OxmlElement("w:r")
-        if index:
-            run.append(OxmlElement("w:br"))
-        element = OxmlElement("w:t")
-        element.set(qn("xml:space"), "preserve")
-        element.text = text
-        run.append(element)
-        simple.append(run)
-    document.add_paragraph()._p.append(simple)
+    if not entries:
+        paragraph = document.add_paragraph()
+        _field_runs(paragraph, f'TOC \\o "{level}-{level + 1}" \\h \\z \\u', TOC_PLACEHOLDER)
+    for index, heading in enumerate(entries):
+        style = "TOC 1" if heading.level == level else "TOC 2"
+        paragraph = document.add_paragraph(style=style if style in _style_names(document) else None)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        if heading.level > level and style not in _style_names(document):
+            paragraph.paragraph_format.left_indent = Cm(0.8)
+        paragraph.add_run(heading.text)
+        paragraph.add_run("\t")
+        _field_runs(paragraph, f"PAGEREF {TOC_BOOKMARK.format(index)} \\h", "")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+
+
+def _style_names(document) -> set[str]:
+    return {style.name for style in document.styles}
+
+
+def _bookmark_headings(document, level: int) -> None:
+    """Bookmarks `TOC_BOOKMARK` on the body headings the contents list (levels `level` and `level + 1`), in
+    order: the n-th gets the n-th entry's bookmark."""
+    wanted = {f"Heading {level}", f"Heading {level + 1}"}
+    headings = [p for p in document.paragraphs if p.style is not None and p.style.name in wanted]
+    for index, paragraph in enumerate(headings):
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(index + 1))
+        start.set(qn("w:name"), TOC_BOOKMARK.format(index))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(index + 1))
+        paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+        paragraph._p.append(end)
 
 
 CORE_PROPERTY_MAX_CHARS = 255
@@ -842,6 +871,8 @@ def book_docx(
     if front_matter:
         _table_of_contents(document, level, blocks)
     _Writer(document, level, layout).blocks(document, blocks)
+    if front_matter:
+        _bookmark_headings(document, level)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)
