@@ -13,61 +13,72 @@ import html as html_lib
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from bimtek.core.legal import DRAFT_MARK, is_legal_document, process_artefacts
+from bimtek.core.paths import SAMPLE_DIR
+from bimtek.core.region import load_region
+from bimtek.stages.deliverables import document_formats
 
 CHECKED = ("buku/rancangan-perbup", "komitmen/lembar-komitmen-", "umpan-balik/umpan-balik-")
 """Key prefixes of the legal documents this test reads (see module doc)."""
-FORMATS = (".md", ".html", ".pdf", ".docx")
+PRINTED = (
+    "buku/rancangan-perbup",
+    "komitmen/lembar-komitmen-kepala-daerah",
+    "komitmen/lembar-komitmen-dinas-kesehatan",
+)
+"""Documents also printed here as PDF and Word (the flow tests switch printing off for speed), with every letter."""
 
 
-def _text(path: Path) -> str:
-    data = path.read_bytes()
-    if path.suffix == ".pdf":
+def _text(key: str, data: bytes) -> str:
+    if key.endswith(".pdf"):
         return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-    if path.suffix == ".docx":
+    if key.endswith(".docx"):
         xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
         return html_lib.unescape(re.sub(r"<[^>]+>", " ", xml))
     text = data.decode("utf-8")
-    if path.suffix == ".html":
+    if key.endswith(".html"):
         text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
         return html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
     return re.sub(r"\\(.)", r"\1", text)
 
 
 @pytest.fixture(scope="module")
-def legal_files(sample_store) -> dict[str, Path]:
-    """Run-relative key (prefixed with the stage) -> file, for every checked legal document of every stage."""
-    found = {}
+def legal_files(sample_store) -> dict[str, bytes]:
+    """ "tahap-N/<key>" -> bytes of every checked legal document of every stage (.md, .html), and its PDF and Word
+    files for the letters and `PRINTED`."""
+    region = load_region(SAMPLE_DIR / "padang-pariaman" / "region.yaml")
+    found: dict[str, bytes] = {}
     for stage in (1, 2, 3, 4):
         run = sample_store.run_dir(stage)
-        for path in sorted(run.rglob("*")):
-            key = path.relative_to(run).as_posix()
-            if path.suffix in FORMATS and key.startswith(CHECKED):
-                assert is_legal_document(key)
-                found[f"tahap-{stage}/{key}"] = path
+        files = {
+            path.relative_to(run).as_posix(): path.read_bytes()
+            for path in sorted(run.rglob("*"))
+            if path.suffix in (".md", ".html") and path.relative_to(run).as_posix().startswith(CHECKED)
+        }
+        assert all(is_legal_document(key) for key in files)
+        printed = {k: v for k, v in files.items() if k.endswith(".html") and k.startswith((*PRINTED, CHECKED[2]))}
+        files.update(document_formats(printed, region, stage, ["pdf", "docx"]))
+        found.update({f"tahap-{stage}/{key}": data for key, data in files.items()})
     return found
 
 
 def test_every_format_of_the_perbup_sheets_and_letters_exists(legal_files):
     stems = {key.rsplit(".", 1)[0] for key in legal_files}
-    assert "tahap-4/buku/rancangan-perbup" in stems
     assert sum(1 for s in stems if "/komitmen/" in s) >= 30
     letters = [s for s in stems if "/umpan-balik/" in s]
     assert letters
-    for stem in stems:
-        for suffix in (".html", ".pdf", ".docx"):
+    for stem in [*letters, *(f"tahap-4/{key}" for key in PRINTED)]:
+        for suffix in (".md" if "/umpan-balik/" not in stem else ".html", ".pdf", ".docx"):
             assert f"{stem}{suffix}" in legal_files, f"{stem}{suffix}"
 
 
 def test_no_process_artefact_and_no_draft_mark_in_any_legal_document(legal_files):
     found = {}
-    for key, path in legal_files.items():
-        text = _text(path)
+    for key, data in legal_files.items():
+        text = _text(key, data)
         artefacts = process_artefacts(text)
         if artefacts or DRAFT_MARK in text:
             found[key] = artefacts or [DRAFT_MARK]
@@ -76,16 +87,16 @@ def test_no_process_artefact_and_no_draft_mark_in_any_legal_document(legal_files
 
 def test_letter_numbers_are_unique_across_the_stages(legal_files):
     numbers = []
-    for key, path in legal_files.items():
+    for key, data in legal_files.items():
         if "/umpan-balik/" in key and key.endswith(".html"):
-            text = _text(path)
+            text = _text(key, data)
             assert "PEMERINTAH KABUPATEN PADANG PARIAMAN" in text and "Tembusan" in text
             numbers += re.findall(r"Nomor\s*:\s*(\S+)", text)
     assert numbers and len(numbers) == len(set(numbers)), numbers
 
 
 def test_perbup_pdf_uses_the_bundled_fonts(legal_files):
-    reader = PdfReader(legal_files["tahap-4/buku/rancangan-perbup.pdf"])
+    reader = PdfReader(io.BytesIO(legal_files["tahap-4/buku/rancangan-perbup.pdf"]))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+")[-1]
         for page in reader.pages
