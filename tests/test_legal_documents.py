@@ -118,7 +118,7 @@ def test_missing_legal_text_marks_the_perbup_draft_and_the_run_lists_it():
     t4.warm_up()
     output = t4.build(None)
     text = output.files["buku/rancangan-perbup.md"].decode()
-    assert text.startswith("> **DRAFT")
+    assert text.startswith("> **DRAFT")  # first, or right after the synthetic-data banner
     assert "nama Bupati Contoh" in text.split("\n")[0] and "undang-undang pembentukan" in text.split("\n")[0]
     assert 'class="draft-watermark"' in output.files["buku/rancangan-perbup.html"].decode()
     assert "Undang-Undang Nomor .................... Tahun .................... tentang Pembentukan" in text

@@ -43,9 +43,10 @@ PROCESS_ARTEFACTS = {
     "validation count": r"lolos\s+validasi|baris\s+usulan|ditolak\s+validasi|laporan\s+validasi",
     "workshop book pointer": r"\bBuku\s+[1-4]\b|berkas\s+narasi|\bTahap\s+(?:I{1,3}|IV)\b\s+(?:belum|masih)",
     "internal review status": r"masih\s+direvisi|belum\s+sesuai\s+DPA|catatan\s+penyusun|dihapus\s+sebelum",
-    "run file": r"\b[\w-]+\.(?:csv|json|html|xlsx)\b",
+    "run file": r"\b(?:validation|review|komitmen|buku|aggregates|roadmap|quick_win|grafik|rakor)/[\w.-]+",
 }
-"""Process artefacts by kind -> pattern (case-insensitive): what a legal or presentation document never shows."""
+"""Process artefacts by kind -> pattern (case-insensitive): what a legal or presentation document never shows. A
+letter may name the OPD's own input file (what it has to correct); a file of the run folder it never names."""
 _ARTEFACTS = re.compile("|".join(f"(?:{p})" for p in PROCESS_ARTEFACTS.values()), re.IGNORECASE)
 
 
