@@ -232,3 +232,27 @@ def test_workbooks_print_landscape_a4_fit_to_width_with_repeated_header():
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows
+
+
+def test_pdf_fonts_are_the_bundled_files_and_no_other_file_is_read(tmp_path):
+    from bimtek.documents import book_pdf
+    from bimtek.documents.pdf import FONTS_DIR, font_faces_css, run_image_fetcher
+
+    urls = set(re.findall(r'url\("([^"]+)"\)', font_faces_css()))
+    assert urls and all(url.startswith(FONTS_DIR.as_uri()) for url in urls)
+    assert (FONTS_DIR / "LICENSE").is_file() and len(list(FONTS_DIR.glob("*.ttf"))) == 10
+    secret = tmp_path / "rahasia.ttf"
+    secret.write_bytes(b"x")
+    fetcher = run_image_fetcher()
+    html = (
+        f'<style>@font-face {{ font-family: X; src: url("{secret.as_uri()}"); }}</style><p style="font-family: X">a</p>'
+    )
+    data = book_pdf(html, title="T", region_name="R", stage_label="S", synthetic=False, fetcher=fetcher)
+    assert any(url == secret.as_uri() for url in fetcher.refused)
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    # "Times New Roman" and "Arial" are no fonts of this machine: the bundled Liberation files serve them
+    assert fonts & {"Times-New-Roman", "Arial"}, fonts
