@@ -156,6 +156,12 @@ def test_letter_pdf_and_docx_keep_the_signature_with_its_text(validated, region)
     assert "Halaman" not in pages[0] or "Daftar Isi" not in pages[0]
     xml = zipfile.ZipFile(io.BytesIO(docs[f"{key}.docx"])).read("word/document.xml").decode()
     assert "Tembusan" in xml and re.search(r"<w:cantSplit", xml)
+    from docx import Document
+
+    paragraphs = Document(io.BytesIO(docs[f"{key}.docx"])).paragraphs
+    closing = next(i for i, p in enumerate(paragraphs) if "terima kasih" in p.text)
+    signer = next(i for i, p in enumerate(paragraphs) if "Citra Rekaan" in p.text)
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[closing:signer])  # kept with the signature
 
 
 def test_letter_names_rows_columns_and_report_messages(validated, region):

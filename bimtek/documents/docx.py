@@ -91,6 +91,17 @@ class Run:
     image: bytes | None = None
 
 
+DIV_PLACEMENT = {"kop-surat": "center", "ttd": "signature"}
+"""Classes of <div> whose paragraphs Word places as the PDF does: a letterhead centred, a signature block at the
+right (from 55% of the text width), as templates/feedback-opd.html.j2 styles them."""
+_TEXT_ALIGN = re.compile(r"text-align:\s*(center|right)")
+SIGNATURE_INDENT = 0.55
+"""Share of the text width left of a signature block."""
+KEEP_TOGETHER = {"penutup", "ttd"}
+"""Classes of <div> whose paragraphs stay on one page with what follows (a letter's closing and signature block,
+as CSS `break-inside: avoid` keeps them in the PDF)."""
+
+
 @dataclass
 class Para:
     kind: str = "paragraph"
@@ -101,6 +112,10 @@ class Para:
     ordered: bool = False
     list_id: int = 0
     """Identifies the <ol>/<ul> the item belongs to (numbered lists restart per list)."""
+    keep: bool = False
+    """Inside an element of a `KEEP_TOGETHER` class: kept on one page with the paragraph after it."""
+    placement: str | None = None
+    """"center", "right" (a <p> with that text-align) or "signature" (`DIV_PLACEMENT`); None: as its style."""
 
     @property
     def text(self) -> str:
@@ -165,6 +180,10 @@ class _BlockParser(HTMLParser):
         self._skip = 0
         self._quote = 0
         self._pre = 0
+        self._keep: list[bool] = []
+        """One entry per open <div>: whether it has a `KEEP_TOGETHER` class."""
+        self._placement: list[str | None] = []
+        """One entry per open <div>: its `DIV_PLACEMENT`, if any."""
 
     # -- paragraphs
 
@@ -185,6 +204,8 @@ class _BlockParser(HTMLParser):
             if kind == "paragraph" and self._quote:
                 kind = "quote"
             para = Para(kind=kind, level=level)
+        para.keep = any(self._keep)
+        para.placement = next((p for p in reversed(self._placement) if p), None)
         self._para = para
         return para
 
@@ -275,7 +296,9 @@ class _BlockParser(HTMLParser):
         if tag in _HEADINGS:
             self._open_para("heading", _HEADINGS[tag])
         elif tag in _BLOCK_TEXT:
-            self._open_para(_BLOCK_TEXT[tag])
+            para = self._open_para(_BLOCK_TEXT[tag])
+            if align := _TEXT_ALIGN.search(named.get("style") or ""):
+                para.placement = align.group(1)
             if tag == "pre":
                 self._pre += 1
         elif tag in ("ul", "ol"):
@@ -292,6 +315,10 @@ class _BlockParser(HTMLParser):
             self._targets[-1].append(Para(kind="break"))
         elif tag in ("div", "section", "article", "main", "header", "footer", "figure", "aside", "hr", "dl"):
             self._close_para()
+            if tag == "div":
+                classes = set((named.get("class") or "").split())
+                self._keep.append(bool(KEEP_TOGETHER & classes))
+                self._placement.append(next((DIV_PLACEMENT[c] for c in sorted(classes) if c in DIV_PLACEMENT), None))
         elif tag in ("b", "strong"):
             self._format["bold"] += 1
         elif tag in ("i", "em", "cite"):
@@ -339,6 +366,9 @@ class _BlockParser(HTMLParser):
             self._close_para()
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
+            if tag == "div" and self._keep:
+                self._keep.pop()
+                self._placement.pop()
         elif tag in ("ul", "ol"):
             self._close_para()
             self._pending_item = None
@@ -585,6 +615,12 @@ class _Writer:
         self._written += not in_table
         if para.kind == "figure":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if para.keep:
+            paragraph.paragraph_format.keep_with_next = True
+        if para.placement in ("center", "right"):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if para.placement == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+        elif para.placement == "signature":
+            paragraph.paragraph_format.left_indent = Emu(int(TEXT_WIDTH * SIGNATURE_INDENT))
         self.write_runs(paragraph, para.runs, size=TABLE_FONT_SIZE if in_table else None, max_width=max_width)
         return paragraph
 
