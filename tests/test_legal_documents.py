@@ -256,3 +256,13 @@ def test_pdf_fonts_are_the_bundled_files_and_no_other_file_is_read(tmp_path):
     }
     # "Times New Roman" and "Arial" are no fonts of this machine: the bundled Liberation files serve them
     assert fonts & {"Times-New-Roman", "Arial"}, fonts
+
+
+def test_buku_2_dasar_hukum_and_perbup_mengingat_come_from_one_list():
+    from bimtek.books.buku_2 import legal_basis
+    from bimtek.core.legal import mengingat
+
+    cited = mengingat(None, None)
+    assert len(legal_basis()) == len(cited) >= 8
+    for short, full in zip(legal_basis(), cited):
+        assert full.startswith(short.removesuffix(" beserta perubahannya") + " (Lembaran Negara Republik Indonesia")

@@ -107,6 +107,11 @@ def citation(entry: dict) -> str:
     return text
 
 
+def short_citation(entry: dict) -> str:
+    """A regulation as a book's "Dasar hukum" lists it: title, and "beserta perubahannya" when it was amended."""
+    return _title(entry) + (" beserta perubahannya" if entry.get("perubahan_terakhir") else "")
+
+
 def mengingat(formation_law: str | None, rpjmd: str | None) -> list[str]:
     """The Mengingat list: the formation law (when known), the national regulations, the RPJMD Perda (when known)."""
     items = [formation_law.strip()] if formation_law and formation_law.strip() else []
