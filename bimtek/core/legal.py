@@ -40,7 +40,7 @@ LEGAL_DOCUMENTS = (
 
 PROCESS_ARTEFACTS = {
     "belum diisi": r"belum\s+diisi",
-    "validation count": r"lolos\s+validasi|baris\s+usulan|ditolak\s+validasi|laporan\s+validasi",
+    "validation count": r"\bvalidasi\b|baris\s+usulan",
     "workshop book pointer": r"\bBuku\s+[1-4]\b|berkas\s+narasi|\bTahap\s+(?:I{1,3}|IV)\b\s+(?:belum|masih)",
     "internal review status": r"masih\s+direvisi|belum\s+sesuai\s+DPA|catatan\s+penyusun|dihapus\s+sebelum",
     "run file": r"\b(?:validation|review|komitmen|buku|aggregates|roadmap|quick_win|grafik|rakor)/[\w.-]+",

@@ -29,12 +29,14 @@ SHARE_DIGITS = 2
 _GAP_CELL = re.compile(r"(?<=\|)\s*belum diisi\s*(?=\|)", re.IGNORECASE)
 _HEADING_ARTEFACT = re.compile(r"\s+dan validasi\b", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
+_PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 
 
 def workshop_free(markdown_text: str) -> str:
     """Buku 2 Markdown without its workshop text: boxes (block quotes) dropped, "belum diisi" cells shown as "-",
-    sentences with a process artefact (bimtek.core.legal.PROCESS_ARTEFACTS) dropped, and a table introduced by a
-    dropped paragraph dropped with it (a validation table), a heading's "dan validasi" removed."""
+    a parenthesis with a process artefact (bimtek.core.legal.PROCESS_ARTEFACTS) removed, then a sentence with one
+    dropped, and a table introduced by a dropped sentence (ending with ":") dropped with it (the validation table);
+    a heading's "dan validasi" removed, and headings left without text."""
     out: list[str] = []
     dropping_table = False
     for line in markdown_text.splitlines():
@@ -52,8 +54,10 @@ def workshop_free(markdown_text: str) -> str:
         if not stripped:
             out.append(line)
             continue
-        kept = [s for s in _SENTENCE.split(stripped) if not process_artefacts(s)]
-        dropping_table = not kept or bool(process_artefacts(stripped)) and stripped.endswith(":")
+        stripped = _PARENTHESIS.sub(lambda m: "" if process_artefacts(m.group(0)) else m.group(0), stripped)
+        sentences = _SENTENCE.split(stripped)
+        kept = [s for s in sentences if not process_artefacts(s)]
+        dropping_table = sentences[-1].endswith(":") and sentences[-1] not in kept
         if kept:
             out.append(" ".join(kept))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(_without_empty_sections(out))).strip() + "\n"
