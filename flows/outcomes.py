@@ -9,7 +9,9 @@ run form):
   data, so a caller (the CLI) still sees its type;
 - the docstring gains the Indonesian "Args:" section of `flows.parameters.stage_parameter_docs`;
 - a result whose rejected share is above BIMTEK_REJECT_ALERT_SHARE becomes `Completed(name="Perlu perbaikan")`
-  with a message naming the rules and files concerned (from the run's published validation report).
+  with a message naming the rules and files concerned (from the run's published validation report);
+- a result whose legal documents miss text (`draft`: one sentence per gap, bimtek.core.legal.LegalGap) becomes
+  `Completed(name="Draf")` with a message listing what is missing (after the rejection message when both apply).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from bimtek.store.storage import StorageError, open_location
 from flows.parameters import stage_parameter_docs
 
 NEEDS_FIX_STATE = "Perlu perbaikan"
+DRAFT_STATE = "Draf"
 CAUSE_MAX = 600
 
 
@@ -103,6 +106,18 @@ def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str
     return message.replace(".0%", "%")
 
 
+def draft_message(result: dict) -> str | None:
+    """'Dokumen hukum bertanda DRAFT ...' listing what the legal documents miss, or None when nothing is missing."""
+    gaps = [str(g) for g in (result.get("draft") or [])]
+    if not gaps:
+        return None
+    return (
+        "Dokumen hukum bertanda DRAFT karena naskahnya belum lengkap: "
+        + "; ".join(gaps)
+        + ". Lengkapi data wilayah, lalu jalankan Tahap IV lagi."
+    )
+
+
 def _failure_artifact(region: str, stage: int, cause: str) -> None:
     from prefect.artifacts import create_markdown_artifact
 
@@ -136,8 +151,11 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
                 _failure_artifact(region, stage, cause)
                 return Failed(message=cause, data=exc)
             message = _needs_fix_message(result, stage, region, str(kwargs.get("store") or ""))
+            draft = draft_message(result)
             if message:
-                return Completed(name=NEEDS_FIX_STATE, message=message, data=result)
+                return Completed(name=NEEDS_FIX_STATE, message=" ".join(filter(None, (message, draft))), data=result)
+            if draft:
+                return Completed(name=DRAFT_STATE, message=draft, data=result)
             return result
 
         # Resolved annotations (not the strings of `from __future__ import annotations`): Prefect validates

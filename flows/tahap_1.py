@@ -30,7 +30,7 @@ def tahap_1(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = build_report(reg.slug, intake.results)
     output = draft_tahap_1(reg, intake.results, report)
-    output = render_documents(output, reg, STAGE, report, intake.results)
+    output = render_documents(output, reg, STAGE, report, intake.results, store=store)
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)

@@ -33,7 +33,7 @@ def tahap_2(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     report = build_report(reg.slug, intake.results)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
-    output = render_documents(output, reg, STAGE, report, intake.results)
+    output = render_documents(output, reg, STAGE, report, intake.results, store=store)
     extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])

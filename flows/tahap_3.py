@@ -41,7 +41,7 @@ def tahap_3(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     earlier = b"\0".join([data or b"", *((tahap_1 or {})[k] for k in sorted(tahap_1 or {}))])
     cache, key = cache_location(store), draft_key(STAGE, reg, intake.results, report, earlier)
     output = cached(draft_tahap_3, cache, key)(reg, intake.results, report, baseline_csv=data, tahap_1=tahap_1)
-    output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results)
+    output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results, store=store)
     runs = {name: found for name, found in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if found}
     extra = {"previous_runs": runs} if runs else None
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)

@@ -33,10 +33,11 @@ def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     drafted = draft_tahap_4(reg, intake.results, previous)
     report = drafted.report
-    output = render_documents(drafted, reg, STAGE, report, drafted.results)
-    result = publish_outputs(
-        store, reg.slug, STAGE, run, output.files, archived, previous.manifest_extra(), highlights=output.highlights
-    )
+    output = render_documents(drafted, reg, STAGE, report, drafted.results, store=store)
+    draft = drafted.draft_summary()
+    extra = {**(previous.manifest_extra() or {}), **({"draft": draft} if draft else {})} or None
+    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
-    return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}
+    counts = {"rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}
+    return {**result, **counts, **({"draft": draft} if draft else {})}

@@ -41,7 +41,7 @@ from bimtek.store.storage import (
     open_location,
 )
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
-from portal.results import STAGES, latest_run_id, published_keys, run_files, stage_runs
+from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, stage_runs
 from portal.secrets import coordinator_password, signing_secret
 from portal.security import (
     CSRF_COOKIE,
@@ -305,8 +305,17 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         current = latest_run_id(config.store, slug, stage) == run_id
         base = f"/berkas/{slug}/tahap-{stage}/{run_id}"
+        draft = run_draft(config.store, slug, _stage(stage), _run_id(run_id))
         return page(
-            request, "run.html.j2", region=region, stage=stage, run_id=run_id, files=files, current=current, base=base
+            request,
+            "run.html.j2",
+            region=region,
+            stage=stage,
+            run_id=run_id,
+            files=files,
+            current=current,
+            base=base,
+            draft=draft,
         )
 
     @app.get("/berkas/{key:path}")

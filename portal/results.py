@@ -74,6 +74,11 @@ def run_files(store: Location, region_slug: str, stage: StageKey, run_id: str) -
     return [*documents, *bundle, *rest, FileEntry(key=MANIFEST_NAME, size=None, opens=False)]
 
 
+def run_draft(store: Location, region_slug: str, stage: StageKey, run_id: str) -> list[str]:
+    """What the run's legal documents miss (manifest `draft`, written by the Tahap IV flow); empty when none."""
+    return [str(item) for item in read_manifest(store, region_slug, stage, run_id).get("draft", [])]
+
+
 def published_keys(store: Location, region_slug: str, stage: StageKey, run_id: str) -> set[str]:
     """Run-relative keys the portal may serve for one run: its manifest's outputs, the manifest and the bundle."""
     return {entry.key for entry in run_files(store, region_slug, stage, run_id)}

@@ -7,6 +7,7 @@ from dataclasses import replace
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from bimtek.books.feedback import letter_date, letter_recipients
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
@@ -16,11 +17,28 @@ from bimtek.stages.output import StageOutput
 
 @task(name="render-documents", task_run_name="render-documents-tahap-{stage}", cache_policy=NO_CACHE)
 def render_documents(
-    output: StageOutput, region: Region, stage: int, report: ValidationReport, results: list
+    output: StageOutput, region: Region, stage: int, report: ValidationReport, results: list, store: str = ""
 ) -> StageOutput:
-    """The stage's drafts plus feedback files and, per settings, PDF/DOCX of every HTML book."""
+    """The stage's drafts plus feedback files and, per settings, PDF/DOCX of every HTML book. With a `store`, the
+    letters get numbers unique per region and year claimed there (`claim_letter_numbers`)."""
     files = dict(output.files)
-    feedback, submissions = feedback_files(report, results, region, stage)
+    numbers = claim_letter_numbers(store, region, stage, report, results) if store else None
+    feedback, submissions = feedback_files(report, results, region, stage, numbers)
     files.update(feedback)
     files.update(document_formats(files, region, stage, get_settings().formats))
     return replace(output, files=files, submissions=submissions)
+
+
+def claim_letter_numbers(
+    store: str, region: Region, stage: int, report: ValidationReport, results: list
+) -> list[int] | None:
+    """Numbers for this run's letters, claimed in the store for the region and the letters' year
+    (bimtek.store.letter_numbers); None when the letters have no date (they are then marked DRAFT)."""
+    from bimtek.store.letter_numbers import reserve_letter_numbers
+    from bimtek.store.storage import open_location
+
+    when = letter_date(region, stage)
+    if when is None:
+        return None
+    count = len(letter_recipients(report, results, region))
+    return reserve_letter_numbers(open_location(store), region.slug, when.year, count, stage=stage)

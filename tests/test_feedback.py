@@ -47,6 +47,7 @@ def region():
             "period": {"start": 2024, "end": 2030},
             "calendar": {"tahap-3": "2026-09-07", "tahap-4": "2026-10-12"},
             "capital": "Kota Contoh",
+            "coordinator": {"office": "Dinas Komunikasi dan Informatika", "address": "Jalan Contoh 1, Kota Contoh"},
             "officials": {"team_lead": {"name": "Ir. Citra Rekaan, M.T.", "nip": "197203152000032002"}},
             "opd": [
                 {"name": "Dinas Kesehatan", "aliases": ["Dinkes"]},
@@ -94,7 +95,73 @@ def test_letters_are_dated_numbered_and_signed(validated, region):
         "Ir. Citra Rekaan, M.T." in docs["Dinas Kesehatan"].html
         and "NIP 197203152000032002" in docs["Dinas Kesehatan"].html
     )
-    assert "BELUM DIISI" not in docs["Dinas Kesehatan"].html
+    assert "BELUM DIISI" not in docs["Dinas Kesehatan"].html and "DRAFT" not in docs["Dinas Kesehatan"].html
+
+
+def test_letter_is_a_naskah_dinas_never_sent_by_an_office_to_itself(validated, region):
+    report, results = validated
+    docs = feedback_by_opd(report, results, region, stage=3)
+    html = docs["Dinas Kesehatan"].html
+    parts = (
+        "PEMERINTAH KABUPATEN CONTOH",
+        "DINAS KOMUNIKASI DAN INFORMATIKA",
+        "Jalan Contoh 1",
+        "Sifat",
+        "Lampiran",
+        "Perihal",
+        "Tembusan",
+        "Bupati Contoh (sebagai laporan)",
+        "Sekretaris Daerah Kabupaten Contoh",
+        "Kepala Dinas Komunikasi dan Informatika<br>selaku Ketua Tim Pelaksana",
+    )
+    for part in parts:
+        assert part in html, part
+    # when the coordinator office itself sent a faulty file it gets its list, never a letter from itself
+    own_region = region.model_copy(
+        update={"coordinator": region.coordinator.model_copy(update={"office": "Dinas Lingkungan Hidup"})}
+    )
+    own_docs = feedback_by_opd(report, results, own_region, stage=3)
+    own = own_docs["Dinas Lingkungan Hidup"]
+    assert own.html == "" and set(own.files()) == {"umpan-balik-dinas-lingkungan-hidup.xlsx"}
+    assert "005/1/Tim-SC/2026" in own_docs["Dinas Kesehatan"].html
+
+
+def test_letters_address_the_head_by_the_right_title():
+    from bimtek.core.legal import head_title
+
+    assert head_title("Sekretariat Daerah") == "Sekretaris Daerah"
+    assert head_title("Inspektorat") == "Inspektur"
+    assert head_title("RSUD Padang Pariaman") == "Direktur RSUD Padang Pariaman"
+    assert head_title("Dinas Kesehatan") == "Kepala Dinas Kesehatan"
+
+
+def test_letter_pdf_and_docx_keep_the_signature_with_its_text(validated, region):
+    import re
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from bimtek.stages.deliverables import document_formats, feedback_files
+
+    report, results = validated
+    files, _ = feedback_files(report, results, region, 3)
+    docs = document_formats(files, region, 3, ["pdf", "docx"])
+    key = "umpan-balik/umpan-balik-dinas-kesehatan"
+    assert f"{key}.pdf" in docs and f"{key}.docx" in docs
+    assert "umpan-balik/ringkasan-pengiriman.pdf" not in docs
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(docs[f"{key}.pdf"])).pages]
+    signing = [i for i, text in enumerate(pages) if "Ir. Citra Rekaan" in text]
+    closing = [i for i, text in enumerate(pages) if "kami ucapkan terima kasih" in text]
+    assert signing and signing == closing  # the signature never stands alone on a page
+    assert "Halaman" not in pages[0] or "Daftar Isi" not in pages[0]
+    xml = zipfile.ZipFile(io.BytesIO(docs[f"{key}.docx"])).read("word/document.xml").decode()
+    assert "Tembusan" in xml and re.search(r"<w:cantSplit", xml)
+    from docx import Document
+
+    paragraphs = Document(io.BytesIO(docs[f"{key}.docx"])).paragraphs
+    closing = next(i for i, p in enumerate(paragraphs) if "terima kasih" in p.text)
+    signer = next(i for i, p in enumerate(paragraphs) if "Citra Rekaan" in p.text)
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[closing:signer])  # kept with the signature
 
 
 def test_letter_names_rows_columns_and_report_messages(validated, region):
@@ -231,3 +298,25 @@ def test_feedback_workbooks_print_on_a4_landscape_one_page_wide(validated, regio
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows == "$4:$4"
+
+
+def test_letter_numbers_are_unique_per_region_and_year_across_stages(tmp_path, validated, region):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bimtek.books.feedback import letter_recipients
+    from bimtek.store.letter_numbers import claimed_numbers, reserve_letter_numbers
+    from bimtek.store.storage import open_location
+
+    store = open_location(tmp_path)
+    report, results = validated
+    recipients = letter_recipients(report, results, region)
+    stage_3 = reserve_letter_numbers(store, region.slug, 2026, len(recipients), stage=3)
+    stage_4 = reserve_letter_numbers(store, region.slug, 2026, len(recipients), stage=4)
+    assert stage_3 == [1, 2] and stage_4 == [3, 4]  # a later stage never reuses a number
+    assert reserve_letter_numbers(store, region.slug, 2027, 1, stage=1) == [1]  # a new year starts again
+    docs = feedback_by_opd(report, results, region, stage=4, numbers=stage_4)
+    assert "005/3/Tim-SC/2026" in docs[recipients[0]].html and "005/4/Tim-SC/2026" in docs[recipients[1]].html
+    with ThreadPoolExecutor(4) as pool:  # concurrent runs get distinct numbers
+        batches = list(pool.map(lambda _: reserve_letter_numbers(store, region.slug, 2026, 3, stage=4), range(4)))
+    numbers = [n for batch in batches for n in batch]
+    assert len(set(numbers)) == 12 and claimed_numbers(store, region.slug, 2026) == list(range(1, 17))

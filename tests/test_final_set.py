@@ -434,7 +434,8 @@ def test_half_up_rounding_and_parts_that_add_up():
     assert apportion([15.13, 61.46, 23.41], 1) == [Decimal("15.1"), Decimal("61.5"), Decimal("23.4")]
     assert sum(Decimal(str(s)) for s in shares([1, 1, 1])) == Decimal("1.000")
     parts = rupiah_parts([10_575_000_000, 43_175_000_000, 16_500_000_000])
-    assert parts == ["Rp 10,58 miliar", "Rp 43,17 miliar", "Rp 16,5 miliar"]
+    assert parts == ["Rp 10,575 miliar", "Rp 43,175 miliar", "Rp 16,5 miliar"]  # exact, never cut to 43,17
+    assert rupiah_parts([1e9 / 3, 2e9 / 3]) == ["Rp 0,33 miliar", "Rp 0,67 miliar"]  # else apportioned
     assert rupiah_words(70_250_000_000) == "Rp 70,25 miliar"
 
 

@@ -19,6 +19,11 @@ REGION = parse_region(
     {
         **t4.REGION_DATA,
         "capital": "Kota Contoh",
+        "coordinator": {"office": "Dinas Komunikasi dan Informatika"},
+        "legal": {
+            "formation_law": "Undang-Undang Nomor 99 Tahun 1956 tentang Pembentukan Kabupaten Contoh (Lembaran "
+            "Negara Republik Indonesia Tahun 1956 Nomor 99)"
+        },
         "officials": {
             "head": {"name": "H. Andi Contoh, S.H."},
             "secretary": {"name": "Drs. Budi Sampel, M.Si.", "nip": "196805121990031005"},
@@ -62,13 +67,19 @@ def test_perbup_parts_in_legal_order(documents):
         "Menetapkan",
         "BAB I",
         "Pasal 1",
+        "KELEMBAGAAN",
+        "Dewan Smart City",
+        "Tim Pelaksana",
+        "PELAKSANAAN",
+        "PENDANAAN",
+        "PEMANTAUAN, EVALUASI DAN PELAPORAN",
+        "KETENTUAN PENUTUP",
         "Pasal 10",
         "Ditetapkan di Kota Contoh",
-        "H. ANDI CONTOH",
+        "ANDI CONTOH",
         "Diundangkan di Kota Contoh",
         "SEKRETARIS DAERAH",
-        "DRS. BUDI SAMPEL",
-        "NIP 196805121990031005",
+        "BUDI SAMPEL",
         "BERITA DAERAH KABUPATEN CONTOH TAHUN",
         "LAMPIRAN",
         "MASTERPLAN SMART CITY KABUPATEN CONTOH",
@@ -77,14 +88,16 @@ def test_perbup_parts_in_legal_order(documents):
         "BAB VII QUICK WIN DAN RENCANA AKSI",
         "Lampiran A. Daftar program",
         "BUPATI CONTOH,",
-        "H. ANDI CONTOH",
+        "ANDI CONTOH",
     ]
     position = 0
     for part in parts:
         found = text.find(part, position)
         assert found >= 0, f"{part!r} missing or out of order"
         position = found + len(part)
-    assert "Daftar Isi" not in text and "disingkat OPD" not in text and ".html" not in text
+    assert "Daftar Isi" not in text and text.count("disingkat OPD") == 1 and ".html" not in text
+    # signature blocks: names without titles, honorifics, rank or NIP (Permendagri 80/2015)
+    assert "H. ANDI" not in text and "S.H." not in text and "DRS." not in text and "NIP" not in text
     assert not re.search(r"APBD \d+,\d%;APBD", text)
 
 
@@ -93,17 +106,90 @@ def test_commitment_sheets_are_one_signable_page(documents):
     for key in ("komitmen/lembar-komitmen-dinas-kesehatan.pdf", "komitmen/lembar-komitmen-kepala-daerah.pdf"):
         pages, text = pdf_text(docs[key])
         assert pages == 1, key
-        assert "Kota Contoh," in text and "(tanda tangan dan cap)" in text and "H. ANDI CONTOH" in text
+        assert "Kota Contoh," in text and "(tanda tangan dan cap)" in text and "H. Andi Contoh, S.H." in text
+        assert "DRAFT" not in text and "H. ANDI" not in text  # names as written, honorifics kept
     _, opd = pdf_text(docs["komitmen/lembar-komitmen-dinas-kesehatan.pdf"])
     assert "NIP" in opd and "Mengetahui" in opd and "Rp 300.000.000" in opd
     _, head = pdf_text(docs["komitmen/lembar-komitmen-kepala-daerah.pdf"])
     assert "dipaparkan pada rapat koordinasi" not in head and "pada tahun 2027" in head
 
 
-def test_missing_officials_show_a_belum_diisi_box():
+def test_missing_legal_text_marks_the_perbup_draft_and_the_run_lists_it():
     t4.warm_up()
-    text = t4.build(None).files["buku/rancangan-perbup.md"].decode()
-    assert "BELUM DIISI: nama Bupati Contoh" in text and "BELUM DIISI: nama dan NIP Sekretaris Daerah" in text
+    output = t4.build(None)
+    text = output.files["buku/rancangan-perbup.md"].decode()
+    assert text.startswith("> **DRAFT")  # first, or right after the synthetic-data banner
+    assert "nama Bupati Contoh" in text.split("\n")[0] and "undang-undang pembentukan" in text.split("\n")[0]
+    assert 'class="draft-watermark"' in output.files["buku/rancangan-perbup.html"].decode()
+    assert "Undang-Undang Nomor .................... Tahun .................... tentang Pembentukan" in text
+    assert "belum diisi" not in text.lower()
+    missing = " ".join(output.draft_summary())
+    assert "officials.head" in missing and "legal.formation_law" in missing and "capital" in missing
+    assert any(note.startswith("Bertanda DRAFT: Rancangan Peraturan Bupati") for note in output.notes)
+
+
+def test_complete_region_gives_a_perbup_without_draft_mark(documents):
+    output, _ = documents
+    text = output.files["buku/rancangan-perbup.md"].decode()
+    assert "DRAFT" not in text and not output.legal_gaps
+    assert 'class="draft-watermark"' not in output.files["buku/rancangan-perbup.html"].decode()
+
+
+def test_mengingat_cites_lembaran_negara_numbers(documents):
+    output, _ = documents
+    text = re.sub(r"\\(.)", r"\1", output.files["buku/rancangan-perbup.md"].decode())
+    assert (
+        "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah (Lembaran Negara Republik Indonesia Tahun "
+        "2014 Nomor 244, Tambahan Lembaran Negara Republik Indonesia Nomor 5587) sebagaimana telah beberapa kali "
+        "diubah, terakhir dengan Undang-Undang Nomor 6 Tahun 2023" in text
+    )
+    assert "Undang-Undang Nomor 99 Tahun 1956 tentang Pembentukan Kabupaten Contoh (Lembaran Negara" in text
+    mengingat = text.split("Mengingat")[1].split("MEMUTUSKAN")[0]
+    items = re.findall(r"\| (\d+)\. \| ([^|]+)\|", mengingat)
+    assert [int(n) for n, _ in items] == list(range(1, len(items) + 1)) and len(items) >= 9
+    assert all("Lembaran Negara Republik Indonesia Tahun" in body for _, body in items)
+
+
+def test_ketentuan_umum_defines_every_abbreviation_it_uses(documents):
+    output, _ = documents
+    text = output.files["buku/rancangan-perbup.md"].decode().split("## LAMPIRAN")[0]
+    for short in ("OPD", "APBD", "APBN", "DAK", "CSR", "KPBU", "RPJMD"):
+        assert f"disingkat {short}" in text, short
+    assert "Tim Pelaksana Smart City yang selanjutnya disebut Tim Pelaksana" in text
+    assert "diketuai oleh Kepala Dinas Komunikasi dan Informatika" in text
+
+
+def test_dimension_amounts_and_shares_add_up_to_the_stated_total(documents):
+    output, _ = documents
+    text = output.files["buku/rancangan-perbup.md"].decode()
+    pasal = text.split("#### Pasal 3")[1].split("#### Pasal 4")[0]
+    total = int(re.search(r"total anggaran indikatif Rp ([\d.]+) \(100,00%\)", pasal).group(1).replace(".", ""))
+    parts = re.findall(r"dengan anggaran indikatif Rp ([\d.]+) \((\d+,\d\d)%\)", pasal)
+    assert len(parts) == 6
+    assert sum(int(a.replace(".", "")) for a, _ in parts) == total
+    assert sum(int(p.replace(",", "")) for _, p in parts) == 10000  # 100,00%
+    funding = text.split("#### Pasal 8")[1].split("### BAB VII")[0]
+    shares = re.findall(r"\((\d+,\d\d)%\)", funding)
+    assert shares and sum(int(p.replace(",", "")) for p in shares) == 10000
+
+
+def test_annex_is_the_plan_without_workshop_text(documents):
+    from bimtek.core.legal import process_artefacts
+
+    output, _ = documents
+    annex = output.files["buku/rancangan-perbup.md"].decode().split("\n## LAMPIRAN\n", 1)[1]
+    assert "BAB I PENDAHULUAN" in annex and "Lampiran A. Daftar program" in annex
+    assert process_artefacts(annex) == []
+    assert "> **Belum" not in annex
+
+
+def test_signature_names_drop_titles_and_honorifics():
+    from bimtek.core.legal import signature_name
+
+    assert signature_name("H. Andi Contoh, S.H., M.M.") == "ANDI CONTOH"
+    assert signature_name("dr. Rina Sehat, Sp.A") == "RINA SEHAT"
+    assert signature_name("Prof. Dr. Ir. Hj. Sri Contoh, M.Sc.") == "SRI CONTOH"
+    assert signature_name("Budi") == "BUDI"
 
 
 def test_docx_has_no_cover_for_legal_and_fitted_widths(documents):
@@ -122,15 +208,19 @@ def test_docx_has_no_cover_for_legal_and_fitted_widths(documents):
     assert "fldSimple" not in xml  # a one-page sheet has no contents
 
 
-def test_book_docx_has_an_updating_contents_field():
+def test_book_docx_contents_have_page_numbers_word_and_libreoffice_compute():
     from bimtek.documents import book_docx
 
     html = "<h1>Bab I Pendahuluan</h1><p>x</p><h2>1.1 Latar</h2><h1>Bab II Gambaran</h1><p>y</p>"
     data = book_docx(html, title="Buku", region_name="Kab", stage_label="Tahap", synthetic=False)
     package = zipfile.ZipFile(io.BytesIO(data))
     xml = package.read("word/document.xml").decode()
-    assert re.search(r'<w:fldSimple w:instr="TOC [^"]*"', xml)
-    assert "Bab I Pendahuluan" in xml.split("fldSimple")[1]  # cached entries, shown before any update
+    contents = xml.split("Daftar Isi")[1]
+    assert contents.index("Bab I Pendahuluan") < contents.index("1.1 Latar") < contents.index("Bab II Gambaran")
+    # each entry's page number is a PAGEREF to a bookmark on its heading (LibreOffice computes these)
+    refs = re.findall(r"PAGEREF (_TocBimtek\d+) \\h", xml)
+    marks = re.findall(r'<w:bookmarkStart w:id="\d+" w:name="(_TocBimtek\d+)"/>', xml)
+    assert refs == marks == ["_TocBimtek0", "_TocBimtek1", "_TocBimtek2"]
     assert '<w:updateFields w:val="true"/>' in package.read("word/settings.xml").decode()
 
 
@@ -142,3 +232,37 @@ def test_workbooks_print_landscape_a4_fit_to_width_with_repeated_header():
         assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws.print_title_rows
+
+
+def test_pdf_fonts_are_the_bundled_files_and_no_other_file_is_read(tmp_path):
+    from bimtek.documents import book_pdf
+    from bimtek.documents.pdf import FONTS_DIR, font_faces_css, run_image_fetcher
+
+    urls = set(re.findall(r'url\("([^"]+)"\)', font_faces_css()))
+    assert urls and all(url.startswith(FONTS_DIR.as_uri()) for url in urls)
+    assert (FONTS_DIR / "LICENSE").is_file() and len(list(FONTS_DIR.glob("*.ttf"))) == 10
+    secret = tmp_path / "rahasia.ttf"
+    secret.write_bytes(b"x")
+    fetcher = run_image_fetcher()
+    html = (
+        f'<style>@font-face {{ font-family: X; src: url("{secret.as_uri()}"); }}</style><p style="font-family: X">a</p>'
+    )
+    data = book_pdf(html, title="T", region_name="R", stage_label="S", synthetic=False, fetcher=fetcher)
+    assert any(url == secret.as_uri() for url in fetcher.refused)
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in PdfReader(io.BytesIO(data)).pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    }
+    # "Times New Roman" and "Arial" are no fonts of this machine: the bundled Liberation files serve them
+    assert fonts & {"Times-New-Roman", "Arial"}, fonts
+
+
+def test_buku_2_dasar_hukum_and_perbup_mengingat_come_from_one_list():
+    from bimtek.books.buku_2 import legal_basis
+    from bimtek.core.legal import mengingat
+
+    cited = mengingat(None, None)
+    assert len(legal_basis()) == len(cited) >= 8
+    for short, full in zip(legal_basis(), cited):
+        assert full.startswith(short.removesuffix(" beserta perubahannya") + " (Lembaran Negara Republik Indonesia")

@@ -102,3 +102,35 @@ def test_run_names_carry_region_stage_time_and_a_short_id(prefect_harness):
         names = [client.read_flow_run(state.state_details.flow_run_id).name for state in states]
     assert all(re.fullmatch(r"padang-pariaman-tahap-3-\d{8}T\d{4}-[0-9a-f]{6}", name) for name in names), names
     assert names[0] != names[1]
+
+
+@flow(name="uji-draf")
+@coordinator_outcome(4)
+def drafting(region: str, draft: list[str]) -> dict:
+    return {"rows_valid": 9, "rows_rejected": 1, "draft": draft}
+
+
+def test_missing_legal_text_ends_in_draf_listing_what_is_missing(prefect_harness):
+    from flows.outcomes import DRAFT_STATE
+
+    gap = "Rancangan Peraturan Bupati: nama Sekretaris Daerah belum ada (isi: officials.secretary)"
+    state = drafting(region="padang-pariaman", draft=[gap], return_state=True)
+    assert state.is_completed() and state.name == DRAFT_STATE
+    assert state.message.startswith("Dokumen hukum bertanda DRAFT") and gap in state.message
+    clean = drafting(region="padang-pariaman", draft=[], return_state=True)
+    assert clean.name == "Completed"
+
+
+def test_portal_run_page_lists_the_draft_gaps(tmp_path):
+    import json
+
+    from bimtek.store.package import MANIFEST_NAME, run_prefix
+    from bimtek.store.storage import open_location
+    from portal.results import run_draft
+
+    store = open_location(tmp_path)
+    key = f"{run_prefix('contoh', 4, 'r1')}/{MANIFEST_NAME}"
+    store.write_bytes(key, json.dumps({"outputs": [], "draft": ["Rancangan Peraturan Bupati: ibu kota"]}).encode())
+    assert run_draft(store, "contoh", 4, "r1") == ["Rancangan Peraturan Bupati: ibu kota"]
+    store.write_bytes(key, json.dumps({"outputs": []}).encode())
+    assert run_draft(store, "contoh", 4, "r1") == []

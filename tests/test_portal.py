@@ -147,6 +147,16 @@ def test_results_region_stage_runs_files(client):
     assert "terkini" not in files
     assert 'href="/berkas/padang-pariaman/tahap-3/20261130T010000Z/buku/buku-2-masterplan.html"' in files
     assert "bundle.zip" in files
+    assert "DRAFT" not in files
+
+
+def test_run_page_lists_what_the_legal_documents_miss(client, store, region):
+    gap = "Rancangan Peraturan Bupati: nama Sekretaris Daerah belum ada (isi: officials.secretary)"
+    outputs = {"buku/rancangan-perbup.html": b"<html><body>Perbup</body></html>"}
+    publish_run(store, region.slug, 4, "20261202T010000Z", outputs, [], NOW, "test", {"draft": [gap]})
+    login(client)
+    page = client.get("/hasil/padang-pariaman/tahap-4/20261202T010000Z").text
+    assert "Dokumen hukum bertanda DRAFT" in page and gap in page
 
 
 def test_files_open_inline_or_download_with_the_right_type(client):

@@ -344,7 +344,7 @@ def test_documents_and_figures(default):
     ):
         assert {f"{base}.md", f"{base}.html"} <= keys
     perbup = default.files["buku/rancangan-perbup.md"].decode()
-    assert "PERATURAN BUPATI CONTOH" in perbup and "Bagian Hukum" in perbup
+    assert "PERATURAN BUPATI CONTOH" in perbup and "KETENTUAN UMUM" in perbup and "Dewan Smart City" in perbup
     assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
     assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
@@ -358,6 +358,8 @@ def test_documents_and_figures(default):
 
 
 def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
+    from bimtek.core.legal import process_artefacts
+
     region = parse_region({**REGION_DATA, "synthetic": True})
     buku_1 = b"> **DATA SINTETIS.**\n\n# Buku 1\n"
     stale = b"# Buku 2 Tahap III\n\n## BAB IV KANDIDAT QUICK WIN\n"
@@ -375,6 +377,7 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
         assert workshop not in lampiran, workshop  # the plan rendering: no process text
     book = output.files[f"{BUKU_2}.md"].decode()
     assert "Buku 2 ini" in book and "Belum diisi" in book  # the workshop book keeps it
+    assert process_artefacts(lampiran) == []
     assert "# Buku 2" not in lampiran and lampiran.count("DATA SINTETIS") == 1  # no title, one banner (the Perbup's)
     for key, data in output.files.items():
         if key.endswith(".md") and not key.startswith("narasi/"):

@@ -10,7 +10,6 @@ Nothing here reads the clock or a run id: the same inputs render byte-identical 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import asdict, is_dataclass
 from functools import lru_cache
@@ -30,7 +29,6 @@ from bimtek.books.masterplan_chapters import masterplan_chapters
 from bimtek.books.narrative import Narrative, narrative_context, strategy_context
 from bimtek.books.templating import render_book
 from bimtek.core.formatting import rupiah_parts, shares
-from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.values import frame_records
@@ -190,8 +188,11 @@ def _dimension_section(
 
 @lru_cache(maxsize=1)
 def legal_basis() -> tuple[str, ...]:
-    """The regulations a Smart City masterplan rests on (schemas/dasar_hukum.json), in the order books list them."""
-    return tuple(json.loads((SCHEMAS_DIR / "dasar_hukum.json").read_text(encoding="utf-8"))["regulations"])
+    """The regulations a Smart City masterplan rests on, as a book lists them (short citations of the one list the
+    Perbup cites with its Lembaran Negara numbers: schemas/legal/peraturan.json)."""
+    from bimtek.core.legal import national_regulations, short_citation
+
+    return tuple(short_citation(entry) for entry in national_regulations())
 
 
 def analysis_summary(figures: Mapping[str, pd.DataFrame] | None) -> dict:

@@ -171,7 +171,8 @@ def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
 
     Both end with one newline; the HTML is the Markdown converted and wrapped in templates/base.html.j2. A
     `stage_label` in the context ("Tahap II (revisi)") is written into the HTML (meta bimtek-stage), so the PDF of a
-    book copied into a later stage keeps the one stage label the book itself states.
+    book copied into a later stage keeps the one stage label the book itself states. A non-empty `draft` (what a
+    legal document still misses) prints the DRAFT watermark on every page.
     """
     markdown_text = markdown_environment().get_template(template).render(**context)
     markdown_text = markdown_text.rstrip("\n") + "\n"
@@ -186,6 +187,7 @@ def render_book(template: str, context: Mapping, title: str) -> tuple[str, str]:
             synthetic_notice=context["synthetic_notice"],
             stage_label=context.get("stage_label"),
             layout=LAYOUTS.get(template, "book"),
+            draft=bool(context.get("draft")),
         )
     )
     return markdown_text, html.rstrip("\n") + "\n"

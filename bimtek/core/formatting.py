@@ -162,16 +162,27 @@ def shares(parts: list[object], digits: int = 1) -> list[float]:
     return [float(p / 100) for p in apportion([float(v) / total * 100 for v in parts], digits)]
 
 
+EXACT_DIGITS = 3
+"""`rupiah_parts` prints up to this many decimals when they make every part exact (43,175 miliar, never 43,17)."""
+
+
 def rupiah_parts(values: list[object], digits: int = 2) -> list[str]:
     """Amounts of one table in the unit of their total ("Rp 10,58 miliar", "Rp 0,75 miliar"), apportioned so the
-    printed parts add up to the printed total (`rupiah_words` of the sum). Below one million: `rupiah`."""
+    printed parts add up to the printed total (`rupiah_words` of the sum). Below one million: `rupiah`.
+
+    When `EXACT_DIGITS` decimals write every part exactly (Rp 43.175.000.000 -> "Rp 43,175 miliar"), they are used,
+    so no part is cut to make the sum agree."""
     total = math.fsum(float(v) for v in values)  # type: ignore[arg-type]
     unit = next(((size, word) for size, word in _UNITS if abs(total) >= size), None)
     if unit is None:
         return [rupiah(v) for v in values]
     size, word = unit
+    exact = Decimal(1).scaleb(-EXACT_DIGITS)
+    if all((Decimal(repr(float(v))) / size) % exact == 0 for v in values):  # type: ignore[arg-type]
+        digits = max(digits, EXACT_DIGITS)
     scaled = apportion([float(v) / size for v in values], digits)
-    return [f"Rp {format_decimal(v, format='#,##0.##', locale=LOCALE)} {word}" for v in scaled]
+    pattern = "#,##0." + "#" * digits
+    return [f"Rp {format_decimal(v, format=pattern, locale=LOCALE)} {word}" for v in scaled]
 
 
 def romawi(value: object) -> str:

@@ -124,6 +124,29 @@ class Letters(BaseModel):
         return self.number.replace("{n}", str(n)).replace("{year}", str(year))
 
 
+class Legal(BaseModel):
+    """Region-specific citations of the regulation's Mengingat (the national ones are schemas/legal/peraturan.json)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    formation_law: str | None = None
+    """The law forming the regency/city, cited in full with its Lembaran Negara numbers (the Perbup is a DRAFT
+    until it is given)."""
+    rpjmd: str | None = None
+    """The Perda on the region's RPJMD, cited in full (left out of the Mengingat when not given)."""
+
+
+class Coordinator(BaseModel):
+    """The office that coordinates the Tim Pelaksana and sends its letters (naskah dinas), with its letterhead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    office: str = Field(min_length=1)
+    """Its name as in the region's OPD list (e.g. "Dinas Komunikasi dan Informatika")."""
+    address: str | None = None
+    """Letterhead line under the office name: street, postcode, telephone, e-mail, website as the office prints them."""
+
+
 class Opd(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -173,6 +196,8 @@ class Region(BaseModel):
     officials: Officials = Field(default_factory=Officials)
     letters: Letters = Field(default_factory=Letters)
     monev: MonevSettings = Field(default_factory=MonevSettings)
+    legal: Legal = Field(default_factory=Legal)
+    coordinator: Coordinator | None = None
 
     @field_validator("slug")
     @classmethod

@@ -31,12 +31,12 @@ from html.parser import HTMLParser
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 
 from bimtek.core.archive import rezip
 from bimtek.core.sanitise import clean_text
@@ -91,6 +91,17 @@ class Run:
     image: bytes | None = None
 
 
+DIV_PLACEMENT = {"kop-surat": "center", "ttd": "signature"}
+"""Classes of <div> whose paragraphs Word places as the PDF does: a letterhead centred, a signature block at the
+right (from 55% of the text width), as templates/feedback-opd.html.j2 styles them."""
+_TEXT_ALIGN = re.compile(r"text-align:\s*(center|right)")
+SIGNATURE_INDENT = 0.55
+"""Share of the text width left of a signature block."""
+KEEP_TOGETHER = {"penutup", "ttd"}
+"""Classes of <div> whose paragraphs stay on one page with what follows (a letter's closing and signature block,
+as CSS `break-inside: avoid` keeps them in the PDF)."""
+
+
 @dataclass
 class Para:
     kind: str = "paragraph"
@@ -101,6 +112,10 @@ class Para:
     ordered: bool = False
     list_id: int = 0
     """Identifies the <ol>/<ul> the item belongs to (numbered lists restart per list)."""
+    keep: bool = False
+    """Inside an element of a `KEEP_TOGETHER` class: kept on one page with the paragraph after it."""
+    placement: str | None = None
+    """"center", "right" (a <p> with that text-align) or "signature" (`DIV_PLACEMENT`); None: as its style."""
 
     @property
     def text(self) -> str:
@@ -165,6 +180,10 @@ class _BlockParser(HTMLParser):
         self._skip = 0
         self._quote = 0
         self._pre = 0
+        self._keep: list[bool] = []
+        """One entry per open <div>: whether it has a `KEEP_TOGETHER` class."""
+        self._placement: list[str | None] = []
+        """One entry per open <div>: its `DIV_PLACEMENT`, if any."""
 
     # -- paragraphs
 
@@ -185,6 +204,8 @@ class _BlockParser(HTMLParser):
             if kind == "paragraph" and self._quote:
                 kind = "quote"
             para = Para(kind=kind, level=level)
+        para.keep = any(self._keep)
+        para.placement = next((p for p in reversed(self._placement) if p), None)
         self._para = para
         return para
 
@@ -275,7 +296,9 @@ class _BlockParser(HTMLParser):
         if tag in _HEADINGS:
             self._open_para("heading", _HEADINGS[tag])
         elif tag in _BLOCK_TEXT:
-            self._open_para(_BLOCK_TEXT[tag])
+            para = self._open_para(_BLOCK_TEXT[tag])
+            if align := _TEXT_ALIGN.search(named.get("style") or ""):
+                para.placement = align.group(1)
             if tag == "pre":
                 self._pre += 1
         elif tag in ("ul", "ol"):
@@ -292,6 +315,10 @@ class _BlockParser(HTMLParser):
             self._targets[-1].append(Para(kind="break"))
         elif tag in ("div", "section", "article", "main", "header", "footer", "figure", "aside", "hr", "dl"):
             self._close_para()
+            if tag == "div":
+                classes = set((named.get("class") or "").split())
+                self._keep.append(bool(KEEP_TOGETHER & classes))
+                self._placement.append(next((DIV_PLACEMENT[c] for c in sorted(classes) if c in DIV_PLACEMENT), None))
         elif tag in ("b", "strong"):
             self._format["bold"] += 1
         elif tag in ("i", "em", "cite"):
@@ -339,6 +366,9 @@ class _BlockParser(HTMLParser):
             self._close_para()
             if tag == "pre":
                 self._pre = max(0, self._pre - 1)
+            if tag == "div" and self._keep:
+                self._keep.pop()
+                self._placement.pop()
         elif tag in ("ul", "ol"):
             self._close_para()
             self._pending_item = None
@@ -420,24 +450,16 @@ def parse_blocks(html: str, images: dict[str, bytes] | None = None) -> list:
 
 
 def _add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
-    """Append a complex field (PAGE, NUMPAGES, TOC ...) showing `placeholder` until Word/LibreOffice updates it."""
+    """Append a complex field (PAGE, NUMPAGES ...) showing `placeholder` until Word/LibreOffice updates it."""
+    _field_runs(paragraph, instruction, placeholder)
 
-    def fld_char(kind: str):
-        run = paragraph.add_run()
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
-        return run
 
-    fld_char("begin")
-    instr_run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    instr_run._r.append(instr)
-    fld_char("separate")
-    paragraph.add_run(placeholder)
-    fld_char("end")
+def _keep_row_together(row) -> None:
+    """A table row never splits across two pages (w:cantSplit), in Word and LibreOffice alike."""
+    tr_pr = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    tr_pr.append(keep)
 
 
 def _mark_header_row(row) -> None:
@@ -593,6 +615,12 @@ class _Writer:
         self._written += not in_table
         if para.kind == "figure":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if para.keep:
+            paragraph.paragraph_format.keep_with_next = True
+        if para.placement in ("center", "right"):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if para.placement == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+        elif para.placement == "signature":
+            paragraph.paragraph_format.left_indent = Emu(int(TEXT_WIDTH * SIGNATURE_INDENT))
         self.write_runs(paragraph, para.runs, size=TABLE_FONT_SIZE if in_table else None, max_width=max_width)
         return paragraph
 
@@ -618,6 +646,7 @@ class _Writer:
         widths = column_widths(table, int(max_width))
         _fix_widths(word_table, widths)
         for row, word_row in zip(table.rows, word_table.rows):
+            _keep_row_together(word_row)
             if row.header:
                 _mark_header_row(word_row)
             self._fill_row(row, word_row, widths, table.layout)
@@ -667,6 +696,10 @@ class _Writer:
 # ----------------------------------------------------------------------------------------------- page furniture
 
 
+STYLE_TAB_STOPS = (Inches(3.25), Inches(6.5))
+"""Tab stops of the default template's Header and Footer styles (centre, right), cleared in the running lines."""
+
+
 def _setup_section(document) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
@@ -677,20 +710,29 @@ def _setup_section(document) -> None:
 
 
 def _two_sided_line(paragraph, left: str) -> None:
-    """Left text, then a right-aligned tab stop at the text width (the caller adds the right part)."""
-    paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    """Left text, then a right-aligned tab stop at the text width (the caller adds the right part). The Header and
+    Footer styles' own centre and right stops are cleared: LibreOffice otherwise stops the tab at the centre and
+    runs the two texts together."""
+    stops = paragraph.paragraph_format.tab_stops
+    for inherited in STYLE_TAB_STOPS:
+        stops.add_tab_stop(inherited, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     run = paragraph.add_run(left)
     run.font.size = Pt(8)
     paragraph.add_run("\t")
 
 
-def _header_footer(document, region_name: str, stage_label: str, synthetic: bool) -> None:
+def _header_footer(document, region_name: str, stage_label: str, synthetic: bool, official: bool = False) -> None:
+    """Header (region, stage) and footer ("Draf", page N of M); an `official` document (legal or presentation) has
+    no header and no "Draf" label, as its PDF (bimtek.documents.pdf.page_css)."""
     section = document.sections[0]
-    header = section.header.paragraphs[0]
-    _two_sided_line(header, region_name)
-    header.add_run(stage_label).font.size = Pt(8)
+    if not official:
+        header = section.header.paragraphs[0]
+        _two_sided_line(header, region_name)
+        header.add_run(stage_label).font.size = Pt(8)
     footer = section.footer.paragraphs[0]
-    _two_sided_line(footer, f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL)
+    left = f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL
+    _two_sided_line(footer, (SYNTHETIC_NOTICE if synthetic else "") if official else left)
     footer.add_run("Halaman ")
     _add_field(footer, "PAGE")
     footer.add_run(" dari ")
@@ -731,32 +773,77 @@ def chapter_level(blocks: list) -> int:
     return 2 if titles == 1 else 1
 
 
-def _table_of_contents(document, level: int, blocks: list) -> None:
-    """Daftar Isi as a TOC field (w:fldSimple) that Word rebuilds on open (w:updateFields in settings.xml).
+TOC_BOOKMARK = "_TocBimtek{}"
+"""Bookmark on the n-th heading the contents list; its entry's page number is a PAGEREF field to it."""
 
-    Until a program updates it, the field shows its cached result: the chapter and section titles, one per line
-    (sections indented), so LibreOffice and a Word that does not update still show real contents, without page
-    numbers."""
+
+def _field_runs(paragraph, instruction: str, cached: str | None = None, *, begin=True, end=True) -> None:
+    """Runs of a complex field in `paragraph`: begin, instruction, separate, the cached text, end (either end
+    left out when the field spans several paragraphs)."""
+
+    def fld_char(kind: str) -> None:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        paragraph.add_run()._r.append(element)
+
+    if begin:
+        fld_char("begin")
+        instr = OxmlElement("w:instrText")
+        instr.set(qn("xml:space"), "preserve")
+        instr.text = f" {instruction} "
+        paragraph.add_run()._r.append(instr)
+        fld_char("separate")
+    if cached is not None:
+        paragraph.add_run(cached)
+    if end:
+        fld_char("end")
+
+
+def _table_of_contents(document, level: int, blocks: list) -> None:
+    """Daftar Isi: one paragraph per chapter and section title (styles "TOC 1"/"TOC 2" when present), a dotted tab
+    and the page number as a PAGEREF field to a bookmark on the heading (`_bookmark_headings`).
+
+    LibreOffice computes PAGEREF fields as it lays out the pages, and Word updates them on open
+    (w:updateFields in settings.xml), so both show real page numbers; a TOC field would show no page numbers in
+    LibreOffice until someone updates it by hand. A book without headings gets an empty TOC field."""
     document.add_paragraph(TOC_TITLE, style="TOC Heading")
-    simple = OxmlElement("w:fldSimple")
-    simple.set(qn("w:instr"), f'TOC \\o "{level}-{level + 1}" \\h \\z \\u')
     entries = [b for b in blocks if isinstance(b, Para) and b.kind == "heading" and level <= b.level <= level + 1]
-    lines = [("    " if h.level > level else "") + h.text for h in entries] or [TOC_PLACEHOLDER]
-    for index, text in enumerate(lines):
-        run = OxmlElement("w:r")
-        if index:
-            run.append(OxmlElement("w:br"))
-        element = OxmlElement("w:t")
-        element.set(qn("xml:space"), "preserve")
-        element.text = text
-        run.append(element)
-        simple.append(run)
-    document.add_paragraph()._p.append(simple)
+    if not entries:
+        paragraph = document.add_paragraph()
+        _field_runs(paragraph, f'TOC \\o "{level}-{level + 1}" \\h \\z \\u', TOC_PLACEHOLDER)
+    for index, heading in enumerate(entries):
+        style = "TOC 1" if heading.level == level else "TOC 2"
+        paragraph = document.add_paragraph(style=style if style in _style_names(document) else None)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        if heading.level > level and style not in _style_names(document):
+            paragraph.paragraph_format.left_indent = Cm(0.8)
+        paragraph.add_run(heading.text)
+        paragraph.add_run("\t")
+        _field_runs(paragraph, f"PAGEREF {TOC_BOOKMARK.format(index)} \\h", "")
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+
+
+def _style_names(document) -> set[str]:
+    return {style.name for style in document.styles}
+
+
+def _bookmark_headings(document, level: int) -> None:
+    """Bookmarks `TOC_BOOKMARK` on the body headings the contents list (levels `level` and `level + 1`), in
+    order: the n-th gets the n-th entry's bookmark."""
+    wanted = {f"Heading {level}", f"Heading {level + 1}"}
+    headings = [p for p in document.paragraphs if p.style is not None and p.style.name in wanted]
+    for index, paragraph in enumerate(headings):
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(index + 1))
+        start.set(qn("w:name"), TOC_BOOKMARK.format(index))
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(index + 1))
+        paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+        paragraph._p.append(end)
 
 
 CORE_PROPERTY_MAX_CHARS = 255
@@ -793,6 +880,7 @@ def book_docx(
     images: dict[str, bytes] | None = None,
     created: dt.datetime | dt.date | None = None,
     front_matter: bool = True,
+    official: bool = False,
 ) -> bytes:
     """A Word document of the book: title page, table of contents field, then the converted HTML content.
 
@@ -811,7 +899,7 @@ def book_docx(
     if layout in LAYOUT_FONTS:
         normal = document.styles["Normal"]
         normal.font.name, normal.font.size = LAYOUT_FONTS[layout]
-    _header_footer(document, region_name, stage_label, synthetic)
+    _header_footer(document, region_name, stage_label, synthetic, official)
     if front_matter:  # books get a title page and contents; a one-page sheet (front_matter=False) does not
         _title_page(document, title=title, region_name=region_name, stage_label=stage_label, synthetic=synthetic)
     blocks = parse_blocks(html, images)
@@ -819,6 +907,8 @@ def book_docx(
     if front_matter:
         _table_of_contents(document, level, blocks)
     _Writer(document, level, layout).blocks(document, blocks)
+    if front_matter:
+        _bookmark_headings(document, level)
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)

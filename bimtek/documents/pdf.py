@@ -17,8 +17,11 @@ runs with SOURCE_DATE_EPOCH set to a fixed date (unless the caller's environment
 arguments therefore give byte-identical PDFs on the same machine (same WeasyPrint and fonts). Pass `created` to
 record a date in the PDF metadata.
 
+Fonts: the bundled Liberation files (fonts/, `font_faces_css`) serve every family name the stylesheets use, so the
+page count of a book does not depend on the fonts installed on the machine.
+
 Fetching: the run's own images reach the book as data: URIs (`embed_images` of the stage deliverables);
-`RunImageFetcher` serves those and nothing else. file:, http(s):, ftp: and data: URLs of other types (a stylesheet,
+`RunImageFetcher` serves those and the bundled font files, nothing else. file:, http(s):, ftp: and data: URLs of other types (a stylesheet,
 an attachment, a page) are refused without any I/O, so no text of the book can pull a local file or a network
 resource into the PDF. Text inserted into CSS (the region name in the running header) goes through `css_string`,
 which hex-escapes every character that could end a CSS string or the <style> element.
@@ -322,12 +325,26 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def page_css(region_name: str, stage_label: str, synthetic: bool) -> str:
-    """Running header and footer of the content pages (the cover page has none)."""
+def page_css(region_name: str, stage_label: str, synthetic: bool, official: bool = False) -> str:
+    """Running header and footer of the content pages (the cover page has none). An `official` document (a legal
+    or presentation document: bimtek.core.legal.LEGAL_DOCUMENTS) has no running header and no "Draf" label: only
+    the page number and, for synthetic data, its notice."""
     left_footer = f"{DRAFT_LABEL} - {SYNTHETIC_NOTICE}" if synthetic else DRAFT_LABEL
     box = f"font-family: {RUNNING_FONT}; font-size: 8pt; font-weight: normal; color: #555;"
     head = "vertical-align: bottom; padding-bottom: 2mm; border-bottom: 0.5pt solid #999;"
     warning = "color: #b00020; font-weight: bold;" if synthetic else ""
+    if official:
+        notice = css_string(SYNTHETIC_NOTICE) if synthetic else "none"
+        return f"""
+@page {{
+  @top-left {{ content: none; }}
+  @top-center {{ content: none; }}
+  @top-right {{ content: none; }}
+  @bottom-left {{ content: {notice}; {box} {warning} }}
+  @bottom-center {{ content: none; }}
+  @bottom-right {{ content: "Halaman " counter(page) " dari " counter(pages); {box} }}
+}}
+"""
     return f"""
 @page {{
   @top-left {{ content: {css_string(region_name)}; {box} {head} }}
@@ -390,6 +407,7 @@ def print_document(
     synthetic: bool,
     created: dt.date | None = None,
     front_matter: bool = True,
+    official: bool = False,
 ) -> str:
     """The full HTML WeasyPrint renders: cover + table of contents + book, with the print stylesheets.
 
@@ -415,7 +433,7 @@ def print_document(
             f"<style>{_stylesheet(DEFAULTS_PATH)}</style>",
             *parts.head_styles,
             f"<style>{_stylesheet(STYLE_PATH)}</style>",
-            f"<style>{page_css(region_name, stage_label, synthetic)}</style>",
+            f"<style>{page_css(region_name, stage_label, synthetic, official)}</style>",
         ]
     )
     front = ""
@@ -449,8 +467,49 @@ def _quiet_font_subsetting_warnings() -> None:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
+FONTS_DIR = Path(__file__).with_name("fonts")
+"""Bundled fonts (fonts/README.md): every PDF uses these files, never the machine's fonts."""
+FONT_FAMILIES = {
+    "LiberationSerif": ("Times New Roman", "Liberation Serif", "DejaVu Serif", "Georgia", "serif"),
+    "LiberationSans": ("Arial", "Liberation Sans", "DejaVu Sans", "Helvetica", "sans-serif"),
+    "LiberationMono": ("Courier New", "Liberation Mono", "DejaVu Sans Mono", "monospace"),
+}
+"""Bundled file family -> the family names of the stylesheets it serves."""
+FONT_STYLES = {
+    "Regular": ("normal", "normal"),
+    "Bold": ("bold", "normal"),
+    "Italic": ("normal", "italic"),
+    "BoldItalic": ("bold", "italic"),
+}
+"""File style suffix -> (font-weight, font-style)."""
+
+
+@lru_cache(maxsize=1)
+def _bundled_font_urls() -> frozenset[str]:
+    return frozenset(path.as_uri() for path in FONTS_DIR.glob("*.ttf"))
+
+
+@lru_cache(maxsize=1)
+def font_faces_css() -> str:
+    """@font-face rules giving every family name of the stylesheets (`FONT_FAMILIES`) the bundled files by URL.
+    A bundled family without an italic uses its regular file (the renderer slants it)."""
+    rules = []
+    for stem, names in FONT_FAMILIES.items():
+        for suffix, (weight, style) in FONT_STYLES.items():
+            path = FONTS_DIR / f"{stem}-{suffix}.ttf"
+            if not path.is_file():
+                continue
+            for name in names:
+                rules.append(
+                    f'@font-face {{ font-family: "{name}"; src: url("{path.as_uri()}"); '
+                    f"font-weight: {weight}; font-style: {style}; }}"
+                )
+    return "\n".join(rules)
+
+
 def run_image_fetcher():
-    """A WeasyPrint URL fetcher serving only data: URIs of `IMAGE_MEDIA_TYPES` (see module doc).
+    """A WeasyPrint URL fetcher serving only data: URIs of `IMAGE_MEDIA_TYPES` and the bundled font files
+    (see module doc).
 
     Refused URLs are kept in its `refused` list (for logs and tests); WeasyPrint skips the resource and goes on.
     """
@@ -458,10 +517,12 @@ def run_image_fetcher():
 
     class RunImageFetcher(URLFetcher):
         def __init__(self) -> None:
-            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
             self.refused: list[str] = []
 
         def fetch(self, url, headers=None):
+            if url in _bundled_font_urls():
+                return super().fetch(url, headers)
             media_type = url[len("data:") :].split(";", 1)[0].split(",", 1)[0].strip().lower()
             if not url[:5].lower() == "data:" or media_type not in IMAGE_MEDIA_TYPES:
                 self.refused.append(url)
@@ -481,14 +542,17 @@ def book_pdf(
     created: dt.date | None = None,
     front_matter: bool = True,
     fetcher=None,
+    official: bool = False,
 ) -> bytes:
     """Render a book (HTML document or body fragment) as an A4 PDF with cover, table of contents and page numbers.
 
     Images must be data: URIs (module doc: fetching). `created`, when given, is written as the PDF
     creation/modification date; without it the PDF carries no date at all. `fetcher` (default: a fresh
-    `run_image_fetcher()`) lets a caller read which URLs were refused.
+    `run_image_fetcher()`) lets a caller read which URLs were refused. `official`: no running header and no
+    "Draf" label (`page_css`).
     """
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     _quiet_font_subsetting_warnings()
 
@@ -500,6 +564,10 @@ def book_pdf(
         synthetic=synthetic,
         created=created,
         front_matter=front_matter,
+        official=official,
     )
     with _fixed_font_timestamp():
-        return HTML(string=document, url_fetcher=fetcher or run_image_fetcher()).write_pdf()
+        fetcher = fetcher or run_image_fetcher()
+        fonts = FontConfiguration()
+        faces = CSS(string=font_faces_css(), font_config=fonts, url_fetcher=fetcher)
+        return HTML(string=document, url_fetcher=fetcher).write_pdf(stylesheets=[faces], font_config=fonts)

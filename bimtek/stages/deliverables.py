@@ -14,13 +14,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from bimtek.core.legal import is_legal_document
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.stages.previous import STAGE_NAMES
 
 DOCUMENT_FOLDERS = ("buku/", "komitmen/", "rakor/")
 """Folders of a run whose .html files are books or sheets people print and edit."""
-SHEET_FOLDERS = ("komitmen/",)
+LETTER_PREFIX = "umpan-balik/umpan-balik-"
+"""Letters to the OPD (naskah dinas): printed as PDF and DOCX beside their HTML, without cover and contents."""
+SHEET_FOLDERS = ("komitmen/", LETTER_PREFIX)
 """Folders of one-page sheets: printed without cover and contents."""
 SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/", "buku/surat-monev/")
 """Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
@@ -78,7 +81,7 @@ def _stage_of(html: str) -> str | None:
 
 def document_keys(files: dict[str, bytes]) -> list[str]:
     """The HTML documents of a run that get PDF/DOCX siblings."""
-    return sorted(k for k in files if k.endswith(".html") and k.startswith(DOCUMENT_FOLDERS))
+    return sorted(k for k in files if k.endswith(".html") and k.startswith((*DOCUMENT_FOLDERS, LETTER_PREFIX)))
 
 
 def document_formats(files: dict[str, bytes], region: Region, stage: int, formats: Iterable[str]) -> dict[str, bytes]:
@@ -97,6 +100,7 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
             stage_label=stage_label,
             synthetic=region.synthetic,
             front_matter=not (key.startswith(SHORT_DOCUMENTS) or _LAYOUT.search(html)),
+            official=is_legal_document(key),
         )
         stem = key[: -len(".html")]
         if "pdf" in wanted:
@@ -107,10 +111,11 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
 
 
 def feedback_files(
-    report: ValidationReport, results: list, region: Region, stage: int
+    report: ValidationReport, results: list, region: Region, stage: int, numbers: list[int] | None = None
 ) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
-    also returns the overview table (one row per OPD)."""
+    also returns the overview table (one row per OPD). `numbers`: letter numbers claimed in the store
+    (bimtek.books.feedback.letter_recipients order), else 1, 2, ... within the run."""
     from bimtek.books.feedback import (
         feedback_by_opd,
         overview_html,
@@ -119,7 +124,7 @@ def feedback_files(
     )
 
     files: dict[str, bytes] = {}
-    for doc in feedback_by_opd(report, results, region, stage).values():
+    for doc in feedback_by_opd(report, results, region, stage, numbers).values():
         files.update({f"umpan-balik/{name}": data for name, data in doc.files().items()})
     overview = submission_overview(report, results, region)
     files["umpan-balik/ringkasan-pengiriman.html"] = overview_html(overview, region).encode("utf-8")

@@ -40,6 +40,7 @@ import pandas as pd
 
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import DRAFT_KEY, final_action_plans, read_draft, steps_by_program
+from bimtek.core.legal import LegalGap
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
@@ -81,6 +82,13 @@ class Tahap4Output(StageOutput):
     """The validation report after the cross-stage rule (the flow's rows_valid / rows_rejected)."""
     results: list[SheetResult] = field(default_factory=list)
     """The validation results after the cross-stage rule (for the OPD feedback letters)."""
+    legal_gaps: list[LegalGap] = field(default_factory=list)
+    """Texts the legal documents miss (each such document is marked DRAFT): the Prefect outcome and the portal
+    list them."""
+
+    def draft_summary(self) -> list[str]:
+        """One Indonesian sentence per missing legal text (empty when every legal document can be signed)."""
+        return [gap.sentence() for gap in self.legal_gaps]
 
 
 def _by_dimension_note(published: bytes | None, computed: pd.DataFrame) -> list[str]:
@@ -171,6 +179,8 @@ def build_tahap_4(
     notes.append(_quick_win_note(context["quick_wins"]))
     notes.append(commitment_note(context))
     notes.append(_review_note(context["review"]))
+    gaps = context["perbup"]["gaps"]
+    notes += [f"Bertanda DRAFT: {gap.sentence()}." for gap in gaps]
     return Tahap4Output(
         files=files,
         figures=aggregates["by_dimension"],
@@ -190,6 +200,7 @@ def build_tahap_4(
         notes=notes,
         report=report,
         results=results,
+        legal_gaps=gaps,
     )
 
 

@@ -60,12 +60,24 @@ def commitment_files(context: dict, roadmap: pd.DataFrame, region: Region) -> di
     """Markdown + HTML of every commitment sheet (komitmen/lembar-komitmen-<slug>)."""
     files: dict[str, bytes] = {}
     words = context["region"]
+    draft = sheet_gaps(context)
     for slug, sheet in commitment_sheets(context, roadmap, region).items():
         title = f"Lembar Komitmen Smart City {words['name']} - {sheet['opd']}"
-        markdown_text, html = render_book(SHEET_TEMPLATE, {**context, "sheet": sheet}, title)
+        markdown_text, html = render_book(SHEET_TEMPLATE, {**context, "sheet": sheet, "draft": draft}, title)
         key = f"komitmen/lembar-komitmen-{slug}"
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
+
+
+def sheet_gaps(context: dict) -> list[str]:
+    """What every commitment sheet misses from the region file (the sheet is then a DRAFT): the regional head's
+    name, the ibu kota."""
+    words = context["region"]
+    wanted = [
+        (f"nama {words['head']} {words['short_name']}", words["officials"].get("head") is None),
+        (f"ibu kota {words['kind']} {words['short_name']} (tempat penandatanganan)", not words["capital"]),
+    ]
+    return [what for what, missing in wanted if missing]
 
 
 def commitment_note(context: dict) -> str:

@@ -3,8 +3,6 @@ validation and the list of books in the final set. Plain Python values; the temp
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from bimtek.analysis import finalisation as fin
@@ -15,36 +13,16 @@ from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
 from bimtek.books.buku_2 import with_shares
 from bimtek.books.narrative import STRATEGY_FIELDS, Narrative
+from bimtek.core.legal import region_words
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
 from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
-from bimtek.stages.tahap_4_review import book_chapters, masterplan_annex
+from bimtek.stages.tahap_4_perbup import annex_text, perbup_context
+from bimtek.stages.tahap_4_review import book_chapters
 from bimtek.validation.messages import rule_label
-
-
-def region_words(region: Region) -> dict:
-    """How the region, its head and its regulation are named: Kota -> Wali Kota / Perwali, else Bupati / Perbup.
-
-    `short_name` drops "Kabupaten"/"Kota" and a trailing remark in parentheses ("Kabupaten Padang Pariaman
-    (sampel sintetis)" -> "Padang Pariaman"), for titles such as "Bupati Padang Pariaman".
-    """
-    is_city = region.name.strip().lower().startswith("kota")
-    head = "Wali Kota" if is_city else "Bupati"
-    return {
-        "name": region.name,
-        "short_name": re.sub(r"^(kabupaten|kota)\s+|\s*\([^)]*\)$", "", region.name.strip(), flags=re.IGNORECASE),
-        "province": region.province,
-        "slug": region.slug,
-        "kind": "Kota" if is_city else "Kabupaten",
-        "head": head,
-        "regulation": f"Peraturan {head}",
-        "regulation_short": "Perwali" if is_city else "Perbup",
-        **region.signatories(),
-    }
-
 
 # ----------------------------------------------------------------------------------------------- context
 
@@ -242,7 +220,7 @@ def finalisation_context(
     rejected = list(rejected_reviews or [])
     revisions = table_rows(fin.chapters_under_revision(review, chapters or None))
     calendar = {k: v.isoformat() for k, v in region.calendar.items()}
-    return {
+    context = {
         "region": region_words(region),
         "period": {
             "start": region.period.start,
@@ -293,7 +271,9 @@ def finalisation_context(
         "matrix": _matrix(roadmap),
         "validation": _validation(report),
         "books": _book_list(previous),
-        "masterplan_annex": masterplan_annex(buku_2_markdown),
+        "masterplan_annex": annex_text(buku_2_markdown),
         "charts": charts,
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
     }
+    context["perbup"] = perbup_context(region, context)
+    return context

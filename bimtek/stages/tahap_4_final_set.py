@@ -35,12 +35,13 @@ from bimtek.stages.tahap_4_inputs import (
     REPORT_KEY,
     PreviousFiles,
 )
+from bimtek.stages.tahap_4_perbup import PERBUP_KEY
 
 DOCUMENTS = {
     "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),
     "buku/buku-4-roadmap": ("buku-4-roadmap.md.j2", "Buku 4 Peta Jalan Smart City {name}"),
     "buku/ringkasan-eksekutif": ("ringkasan-eksekutif.md.j2", "Ringkasan Eksekutif Masterplan Smart City {name}"),
-    "buku/rancangan-perbup": ("rancangan-perbup.md.j2", "Rancangan {regulation} tentang Masterplan Smart City {name}"),
+    PERBUP_KEY: ("rancangan-perbup.md.j2", "Rancangan {regulation} tentang Masterplan Smart City {name}"),
     "rakor/paket-rakor": ("paket-rakor.md.j2", "Paket Rakor Gerakan Menuju Smart City {name}"),
 }
 """Run-folder key (without suffix) -> (template, HTML title) of the documents drafted from the shared context."""
@@ -122,7 +123,8 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
     for key, (template, title) in DOCUMENTS.items():
         if key == RAKOR:
             continue
-        markdown_text, html = render_book(template, context, title.format(**words))
+        draft = context["perbup"]["draft"] if key == PERBUP_KEY else None
+        markdown_text, html = render_book(template, {**context, "draft": draft}, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
 

@@ -214,6 +214,11 @@ def _validate_region(region_slug: str) -> str:
     return region_slug
 
 
+def validate_region_slug(region_slug: str) -> str:
+    """`region_slug` when it is one safe path segment, else ValueError (the store's folder of a region)."""
+    return _validate_region(region_slug)
+
+
 def stage_folder(stage: StageKey) -> str:
     """The folder of a stage under the region: `tahap-3` for 3, the path itself for `monev/2027-S1`."""
     if isinstance(stage, str):

@@ -2,7 +2,8 @@
 
 attribution  who sent each file (inbox sub-folder, intake template's OPD, majority row OPD, file name); every
              problem of a file goes to its sender, a row naming an unknown OPD included (no letter to that OPD)
-letters      one dated, numbered, signed HTML letter and one .xlsx list per sender (templates/feedback-opd.html.j2)
+letters      one dated, numbered, signed letter (naskah dinas, templates/feedback-opd.html.j2) and one .xlsx list
+             per sender; numbers unique per region and year come from bimtek.store.letter_numbers
 overview     one row per OPD for the coordinator, each file counted once (templates/feedback-overview.html.j2)
 """
 
@@ -12,6 +13,7 @@ from bimtek.books.feedback.letters import (
     FeedbackDoc,
     feedback_by_opd,
     letter_date,
+    letter_recipients,
     next_event,
     render_feedback_html,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "FeedbackDoc",
     "feedback_by_opd",
     "letter_date",
+    "letter_recipients",
     "next_event",
     "overview_html",
     "overview_xlsx",

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
 from bimtek.books.templating import html_environment
+from bimtek.core.legal import head_title, region_words
 from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
@@ -67,8 +68,12 @@ class FeedbackDoc:
         return f"{FEEDBACK_PREFIX}{self.name}"
 
     def files(self) -> dict[str, bytes]:
-        """The two documents by file name."""
-        return {f"{self.slug}.html": self.html.encode("utf-8"), f"{self.slug}.xlsx": self.xlsx}
+        """The two documents by file name (only the .xlsx list for the coordinator's own office: no office writes a
+        letter to itself)."""
+        files = {f"{self.slug}.xlsx": self.xlsx}
+        if self.html:
+            files[f"{self.slug}.html"] = self.html.encode("utf-8")
+        return files
 
 
 def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[str, list[dict]]:
@@ -154,7 +159,18 @@ def render_feedback_html(
     with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
+    signer = region.officials.team_lead
+    wanted = [
+        ("nama dan NIP Ketua Tim Pelaksana (officials.team_lead)", signer is None),
+        ("ibu kota, tempat surat (capital)", not region.capital),
+        (f"tanggal Bimtek Tahap {stage or ''} pada kalender (calendar)", when is None),
+        ("kantor pengirim dan kop surat (coordinator)", region.coordinator is None),
+    ]
     return template.render(
+        draft=[what for what, missing in wanted if missing],
+        words=region_words(region),
+        sender=region.coordinator.office if region.coordinator else None,
+        recipient=head_title(opd),
         opd=opd,
         region=region,
         stage=stage,
@@ -165,7 +181,7 @@ def render_feedback_html(
         whole_file=any(x["baris"] is None for x in lines),
         date=when,
         number=region.letters.format(sequence, when.year if when else "...."),
-        signer=region.officials.team_lead,
+        signer=signer,
     )
 
 
@@ -194,19 +210,35 @@ def table_xlsx(
     return workbook_bytes(workbook)
 
 
+def letter_recipients(report: ValidationReport, results: Iterable | None, region: Region) -> list[str]:
+    """The OPD that get a letter, in numbering order: every sender with a problem but the coordinator office
+    itself (no office writes a letter to itself; it gets the .xlsx list only)."""
+    own_office = region.coordinator.office if region.coordinator else None
+    problems = _problem_rows(report, attribute(results, region))
+    return [owner for owner in sorted(problems) if owner != own_office]
+
+
 def feedback_by_opd(
-    report: ValidationReport, results: Iterable | None, region: Region, stage: int | None = None
+    report: ValidationReport,
+    results: Iterable | None,
+    region: Region,
+    stage: int | None = None,
+    numbers: list[int] | None = None,
 ) -> dict[str, FeedbackDoc]:
     """One FeedbackDoc per OPD with rejected rows or unusable files, keyed by the OPD (module doc: attribution).
 
     `results` are the SheetResults of the run (None: attribute by file only). `stage` (optional) names the
-    Bimtek stage and its date from the region calendar in the letter.
+    Bimtek stage and its date from the region calendar in the letter. `numbers`: the letter numbers claimed in the
+    store for `letter_recipients` (bimtek.store.letter_numbers), in that order; without them the letters are
+    numbered 1, 2, ... within the run.
     """
     attribution = attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
     problems = _problem_rows(report, attribution)
     names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
-    for sequence, (owner, lines) in enumerate(sorted(problems.items()), start=1):
+    recipients = letter_recipients(report, results, region)
+    sequence = dict(zip(recipients, numbers if numbers is not None else range(1, len(recipients) + 1)))
+    for owner, lines in sorted(problems.items()):
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
         frame["baris"] = frame["baris"].astype("Int64")
         subtitle = f"{region.name} - {len(lines)} masalah yang perlu diperbaiki"
@@ -218,7 +250,7 @@ def feedback_by_opd(
             [32, 18, 8, 20, 26, 90],
             "Perbaikan",
         )
-        html = render_feedback_html(owner, lines, region, stage, sequence)
+        html = render_feedback_html(owner, lines, region, stage, sequence[owner]) if owner in sequence else ""
         docs[owner] = FeedbackDoc(
             opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
         )
