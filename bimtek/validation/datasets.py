@@ -76,6 +76,7 @@ def suite_parameters(region: Region) -> dict[str, object]:
         "period_end": region.period.end,
         "opd_keys": sorted(region.opd_lookup()),
         "max_budget": get_settings().max_budget,
+        "min_budget": get_settings().min_budget,
     }
 
 
