@@ -327,7 +327,7 @@ def build_corpus(
         ok2,
         sheet="Data",
     )
-    cases[("book-hidden-sheet.xlsx", "Rahasia")] = ok2  # a hidden sheet with a header row is read, not dropped
+    # A hidden sheet is never data, even with a header row: it is named in the report's notes instead.
     put(
         "book-only-instructions.xlsx",
         _xlsx({"Petunjuk": [["Isi lembar berikut"], ["..."]]}),

@@ -104,6 +104,12 @@ def test_nothing_unlisted_and_nothing_lost(hostile_run):
         assert entry["rows"] == entry["rows_valid"] + entry["rows_rejected"]
 
 
+def test_hidden_sheet_is_skipped_and_named(hostile_run):
+    _, _, _, report = hostile_run
+    assert ("book-hidden-sheet.xlsx", "Rahasia") not in _table(report)
+    assert any('lembar "Rahasia" dilewati' in note and "disembunyikan" in note for note in report["notes"])
+
+
 def test_messages_are_indonesian_never_exception_text(hostile_run):
     _, _, _, report = hostile_run
     for entry in report["files"]:

@@ -50,7 +50,7 @@ def valid_rows(draw, count: int) -> list[dict]:
                 "dimensi": draw(st.sampled_from([dimension.code, dimension.label, dimension.label.upper()])),
                 "elemen": draw(st.one_of(st.none(), st.sampled_from([e.code for e in dimension.elements]))),
                 "nama_program": f"Program {n} " + draw(st.text("abcdefgh ", min_size=1, max_size=12)).strip() + "x",
-                "anggaran": draw(st.integers(0, 10**15).flatmap(_money_text)),
+                "anggaran": draw(st.integers(1_000_000, 10**15).flatmap(_money_text)),
                 "sumber_dana": draw(st.sampled_from(list(TAXONOMY.funding_sources))),
                 "tahun_mulai": str(start),
                 "tahun_selesai": str(draw(st.integers(start, REGION.period.end))),

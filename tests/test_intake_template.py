@@ -111,7 +111,7 @@ GOOD_ROWS = [
         "Dimensi": "Smart Society",
         "Elemen": "Learning",
         "Nama program": "Kelas ibu hamil daring",
-        "Anggaran (Rp)": 0,
+        "Anggaran (Rp)": 1_000_000,
         "Sumber dana": "CSR",
         "Tahun mulai": 2028,
         "Tahun selesai": 2028,
@@ -215,7 +215,7 @@ def test_data_validations_on_listed_columns(dinkes_template):
         dv = _validation_of(ws, letters[label])
         assert (dv.type, dv.formula1, dv.formula2) == ("whole", "1", "5")
     money = _validation_of(ws, letters["Anggaran (Rp)"])
-    assert (money.type, money.operator, money.formula1) == ("decimal", "greaterThanOrEqual", "0")
+    assert (money.type, money.operator, money.formula1) == ("decimal", "greaterThanOrEqual", "1000000")
     assert ws[f"{letters['Anggaran (Rp)']}{FIRST_DATA_ROW}"].number_format == RUPIAH_FORMAT
     for dv in ws.data_validations.dataValidation:
         assert dv.showErrorMessage and dv.errorStyle == "stop"
@@ -286,7 +286,7 @@ def test_filled_template_passes_validation(dinkes_template, region):
     assert len(sheet.frame) == len(result.valid) == 3
     assert list(result.valid["_row"]) == [4, 5, 6]
     assert list(result.valid["dimensi"]) == ["living", "governance", "society"]
-    assert list(result.valid["anggaran"]) == [150_000_000.0, 2_500_000_000.0, 0.0]
+    assert list(result.valid["anggaran"]) == [150_000_000.0, 2_500_000_000.0, 1_000_000.0]
 
 
 def test_wrongly_filled_template_is_rejected_for_dimension(dinkes_template, region):

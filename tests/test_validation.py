@@ -64,7 +64,7 @@ def test_optional_blanks_and_spellings_are_accepted():
                 "dampak": "",
                 "kesiapan": None,
                 "deskripsi": "  ",
-                "anggaran": "0",
+                "anggaran": "Rp 2.000.000",
             },
             {"dimensi": "economy", "elemen": None, "sumber_dana": "csr", "anggaran": "Rp 1,5 M"},
         ),
@@ -75,7 +75,7 @@ def test_optional_blanks_and_spellings_are_accepted():
     assert valid["dimensi"].tolist() == ["governance", "economy"]
     assert valid["elemen"].iloc[0] == "service" and pd.isna(valid["elemen"].iloc[1])
     assert valid["sumber_dana"].tolist() == ["APBD Provinsi", "CSR"]
-    assert valid["anggaran"].tolist() == [0.0, 1_500_000_000.0]
+    assert valid["anggaran"].tolist() == [2_000_000.0, 1_500_000_000.0]
     assert valid["quick_win"].tolist() == [False, True]
     assert pd.isna(valid["dampak"].iloc[0]) and pd.isna(valid["deskripsi"].iloc[0])
 

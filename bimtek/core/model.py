@@ -47,6 +47,12 @@ class Sheet:
     message: str = ""
     sender: str | None = None
     """The OPD an intake workbook of `bimtek template` was made for (its SENDER_PROPERTY), None otherwise."""
+    units: dict[str, int] = field(default_factory=dict)
+    """canonical money column -> factor stated outside the cells ("Anggaran (Rp juta)": 1 000 000), applied by
+    validation to the parsed numbers; absent = Rupiah as written."""
+    notes: list[str] = field(default_factory=list)
+    """Indonesian remarks on how the table was read (sheets skipped, totals/example rows left out, units applied):
+    they reject nothing, and go to the report's notes."""
 
 
 @dataclass

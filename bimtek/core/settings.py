@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     """Longest region period (end - start + 1 years)."""
     max_budget: int = 10**15
     """Plausible budget ceiling of one program row (Rupiah): above it the row is rejected by the `budget` rule."""
+    min_budget: int = 1_000_000
+    """Plausible budget floor of one program row (Rupiah): a budget of 0 or below it is rejected by the `budget`
+    rule (an amount written in thousands or millions without saying so is the usual cause)."""
 
     @property
     def region_folders(self) -> list[Path]:

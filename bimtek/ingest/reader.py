@@ -42,7 +42,9 @@ import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
 from bimtek.core.model import ROW_COLUMN, SENDER_PROPERTY, Sheet
+from bimtek.core.parsing import parse_money
 from bimtek.core.settings import Settings, get_settings
+from bimtek.ingest.clerk import UNIT_NAMES, is_running_total, row_kind, sheet_skip_reason, strip_unit, unit_of
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
 """File name endings `read_table` understands (compared case-insensitively); .xlsm is read without its macros."""
@@ -270,11 +272,21 @@ def _find_header(rows: Sequence[Sequence[str | None]], specs: Sequence[DatasetSp
     return None
 
 
+def _canonical(spec: DatasetSpec, text: str | None) -> str | None:
+    """The contract column a header cell names; a money column's header may carry its unit ("Anggaran (Rp juta)",
+    "Pagu (000)"): it is matched without the unit, which `_header_units` then applies."""
+    canonical = spec.match_header(text)
+    if canonical is not None or text is None or unit_of(text, header=True) is None:
+        return canonical
+    stripped = spec.match_header(strip_unit(text))
+    return stripped if stripped is not None and spec.column(stripped).kind == "money" else None
+
+
 def _best_spec(row: Sequence[str | None], specs: Sequence[DatasetSpec]) -> DatasetSpec | None:
     """The spec matching the most distinct cells of `row`, if it reaches its header_min_known (ties: first)."""
     best, best_count = None, 0
     for spec in specs:
-        known = {spec.match_header(cell) for cell in row if cell is not None} - {None}
+        known = {_canonical(spec, cell) for cell in row if cell is not None} - {None}
         if len(known) >= spec.header_min_known and len(known) > best_count:
             best, best_count = spec, len(known)
     return best
@@ -304,7 +316,7 @@ def _plan_columns(
     extra_names: set[str] = set()
     for position in range(max(width, len(header.cells))):
         text = header.cells[position] if position < len(header.cells) else None
-        canonical = header.spec.match_header(text)
+        canonical = _canonical(header.spec, text)
         if canonical is not None and canonical not in original:
             known.append((position, canonical))
             original[canonical] = text.strip()
@@ -333,8 +345,14 @@ def _build_sheet(
     header_row: int | None,
     records: Iterable[tuple[int, list[str | None]]],
     limits: Settings,
+    title_rows: Sequence[Sequence[str | None]] = (),
 ) -> Sheet:
-    """Sheet from a found header and the (row number, cell texts) records after it (limits checked as read)."""
+    """Sheet from a found header and the (row number, cell texts) records after it (limits checked as read).
+
+    Rows a clerk would not count (example, totals, group headings, notes: `bimtek.ingest.clerk`) are left out and
+    named in `Sheet.notes`; a unit stated in a money column's header, the title rows above the header or a note
+    row goes to `Sheet.units` (two different units for one column make the table unreadable).
+    """
     data: list[list[str | None]] = []
     row_numbers: list[int] = []
     width, used = 0, set()
@@ -354,6 +372,14 @@ def _build_sheet(
         width = max(width, len(texts))
         used.update(i for i, v in enumerate(texts) if v is not None)
     known, extra, original = _plan_columns(header, width, used)
+    keep, left_out, note_units = _clerk_rows(header.spec, known, extra, data, row_numbers)
+    place = path + (f" ({sheet_name})" if sheet_name else "")
+    units, unit_notes, conflict = _table_units(header, known, title_rows, note_units, place)
+    if conflict:
+        return _failed(path, sheet_name, "unreadable", conflict, header.spec.dataset)
+    if len(keep) < len(data):
+        data = [data[i] for i in keep]
+        row_numbers = [row_numbers[i] for i in keep]
     frame = _frame(data, known, row_numbers)
     frame[ROW_COLUMN] = pd.array(row_numbers, dtype="int64")
     sheet = Sheet(
@@ -364,11 +390,119 @@ def _build_sheet(
         header_row=header_row,
         original_headers=original,
         extra=_frame(data, extra, row_numbers),
+        units=units,
+        notes=[*(_left_out_note(place, kind, rows) for kind, rows in left_out.items()), *unit_notes],
     )
     if not data:
         sheet.status = "empty"
-        sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya."
+        sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya" + (
+            " (hanya baris contoh, jumlah, judul kelompok atau catatan)." if left_out else "."
+        )
     return sheet
+
+
+LEFT_OUT_TEXTS = {
+    "example": "baris contoh pengisian, tidak dihitung",
+    "total": "baris jumlah/subtotal, tidak dihitung sebagai baris data (anggarannya tidak dijumlahkan dua kali)",
+    "heading": "judul kelompok (dimensi/elemen), bukan baris data",
+    "note": "catatan, bukan baris data",
+}
+"""How the report names each kind of row `bimtek.ingest.clerk.row_kind` leaves out."""
+
+
+def _left_out_note(place: str, kind: str, rows: list[int]) -> str:
+    shown = ", ".join(str(n) for n in rows[:20]) + (f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else "")
+    return f"{place} baris {shown}: {LEFT_OUT_TEXTS[kind]}."
+
+
+def _clerk_rows(
+    spec: DatasetSpec,
+    known: list[tuple[int, str]],
+    extra: list[tuple[int, str]],
+    data: list[list[str | None]],
+    row_numbers: list[int],
+) -> tuple[list[int], dict[str, list[int]], set[int]]:
+    """Positions of the rows to keep, the row numbers left out per kind, and the units stated in note rows."""
+    kinds = {name: spec.column(name).kind for _, name in known}
+    names = [p for p, name in known if kinds[name] == "text"][:1]
+    labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
+    money = next((p for p, name in known if kinds[name] == "money"), None)
+    keep: list[int] = []
+    left_out: dict[str, list[int]] = {}
+    note_units: set[int] = set()
+    block: list[tuple[float, str | None]] = []
+    everything: list[tuple[float, str | None]] = []
+    for index, texts in enumerate(data):
+        kind = row_kind(texts, [_cell(texts, p) for p in labels])
+        amount = _amount(_cell(texts, money)) if money is not None else None
+        if kind == "data" and amount is not None:
+            own = [_cell(texts, p) for p in names]
+            if is_running_total(amount, own, block) or is_running_total(amount, own, everything):
+                kind = "total"
+        if kind == "data":
+            keep.append(index)
+            if amount is not None:
+                entry = (amount, _cell(texts, names[0]) if names else None)
+                block.append(entry)
+                everything.append(entry)
+            continue
+        left_out.setdefault(kind, []).append(row_numbers[index])
+        if kind == "note":
+            note_units.update(u for u in (unit_of(t) for t in texts) if u is not None)
+        if kind in ("total", "heading"):
+            block = []
+    return keep, left_out, note_units
+
+
+def _cell(texts: list[str | None], position: int) -> str | None:
+    return texts[position] if position < len(texts) else None
+
+
+def _amount(text: str | None) -> float | None:
+    """A budget cell as a number for the totals arithmetic (None when blank or unreadable)."""
+    try:
+        return parse_money(text)
+    except ValueError:
+        return None
+
+
+def _table_units(
+    header: _Header,
+    known: list[tuple[int, str]],
+    title_rows: Sequence[Sequence[str | None]],
+    note_units: set[int],
+    place: str,
+) -> tuple[dict[str, int], list[str], str | None]:
+    """Unit per money column, the report notes saying so, and the conflict message when units disagree."""
+    stated = {u for row in title_rows for u in (unit_of(cell) for cell in row) if u is not None} | note_units
+    units: dict[str, int] = {}
+    notes: list[str] = []
+    for position, name in known:
+        if header.spec.column(name).kind != "money":
+            continue
+        text = header.cells[position] if position < len(header.cells) else None
+        own = unit_of(text, header=True)
+        found = stated | ({own} if own else set())
+        if len(found) > 1:
+            listed = " dan ".join(UNIT_NAMES.get(u, str(u)) for u in sorted(found))
+            return (
+                {},
+                [],
+                (
+                    f'Satuan kolom "{text or name}" tidak jelas: berkas menyebut {listed} sekaligus (di judul kolom, '
+                    "judul tabel atau catatan). Tulis satu satuan saja, atau tulis anggaran dalam rupiah penuh, lalu "
+                    "kirim ulang."
+                ),
+            )
+        if found:
+            unit = found.pop()
+            units[name] = unit
+            source = f'judul kolom "{text}"' if own else "judul tabel atau catatan berkas"
+            notes.append(
+                f'{place}: kolom "{text or name}" ditulis dalam {UNIT_NAMES.get(unit, str(unit))} (menurut '
+                f"{source}); angkanya dikalikan {_count(unit)}."
+            )
+    return units, notes, None
 
 
 class _SharedTexts:
@@ -527,6 +661,7 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
     """
     sheets: list[Sheet] = []
     headerless: list[str] = []
+    skipped: list[str] = []
     any_content = False
     for worksheet in workbook.worksheets:
         if hasattr(worksheet, "reset_dimensions"):
@@ -535,8 +670,13 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
         head = [_row_texts(r) for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
         for texts in head:
             _check_width(len(texts), limits, worksheet.title)
-        any_content = any_content or any(head)
         header = _find_header(head, specs)
+        skip = sheet_skip_reason(worksheet.title, getattr(worksheet, "sheet_state", "visible"))
+        if skip is not None:
+            if header is not None:
+                skipped.append(f'{path}: lembar "{worksheet.title}" dilewati: {skip}.')
+            continue
+        any_content = any_content or any(head)
         if header is None:
             if any(head) and not _is_note_sheet(worksheet):
                 headerless.append(worksheet.title)
@@ -544,12 +684,25 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
         after_header = zip(itertools.count(header.row_index + 2), head[header.row_index + 1 :])
         remaining = ((n, _row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
         records = itertools.chain(after_header, remaining)
-        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits))
+        title_rows = head[: header.row_index]
+        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits, title_rows))
     if sheets:
+        sheets[0].notes[:0] = skipped
         return sheets + [
             _failed(path, title, "unreadable", _no_header_message(specs, f' lembar "{title}"')) for title in headerless
         ]
     names = ", ".join(ws.title for ws in workbook.worksheets)
+    if skipped:
+        hidden = "; ".join(note.split(": ", 1)[1] for note in skipped)
+        return [
+            _failed(
+                path,
+                "",
+                "unreadable",
+                f"Berkas Excel tidak berisi lembar data yang terlihat: {hidden} Tampilkan (unhide) lembar yang "
+                "memang berisi usulan terkini, hapus lembar lama atau contoh, lalu kirim ulang.",
+            )
+        ]
     if not any_content:
         return [_failed(path, "", "empty", f"Berkas Excel tidak berisi data (lembar: {names}).")]
     return [_failed(path, "", "unreadable", _no_header_message(specs, f" lembar mana pun ({names})"))]
@@ -621,7 +774,7 @@ def _pick_delimiter(text: str, specs: Sequence[DatasetSpec]) -> tuple[str, _Head
         head = [texts for _, texts in itertools.islice(_csv_records(text, delimiter), HEADER_SCAN_ROWS)]
         header = _find_header(head, specs)
         if header is not None:
-            count = len({header.spec.match_header(c) for c in header.cells} - {None})
+            count = len({_canonical(header.spec, c) for c in header.cells} - {None})
             if count > best[0]:
                 best = (count, delimiter, header)
     if best[2] is not None:
@@ -650,8 +803,10 @@ def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Sett
         delimiter, header = _pick_delimiter(text, specs)
         if header is None:
             return _failed(path, "", "unreadable", _no_header_message(specs))
+        titles = [texts for _, texts in itertools.islice(_csv_records(text, delimiter), header.row_index)]
         records = itertools.islice(_csv_records(text, delimiter), header.row_index + 1, None)
-        return _build_sheet(path, "", header, _header_line(text, delimiter, header.row_index), records, limits)
+        line = _header_line(text, delimiter, header.row_index)
+        return _build_sheet(path, "", header, line, records, limits, titles)
     except csv.Error:
         return _failed(
             path,

@@ -79,6 +79,7 @@ def suite_parameters(region: Region) -> dict[str, object]:
         "max_budget": get_settings().max_budget,
         "monev_status_codes": MONEV_PROGRAM_STATUSES.codes,
         "monev_item_codes": MONEV_ITEMS.codes,
+        "min_budget": get_settings().min_budget,
     }
 
 

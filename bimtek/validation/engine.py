@@ -68,6 +68,7 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
     frames = [_contract_columns(sheets[i].frame, spec) for i in pending]
     bounds = np.cumsum([0, *(len(frame) for frame in frames)])
     normalized = rules.normalizer(pd.concat(frames, ignore_index=True), spec, region)
+    apply_units(normalized, [sheets[i].units for i in pending], bounds)
     failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
     per_sheet: dict[int, list[Failure]] = {}
     for failure in failures:
@@ -78,6 +79,21 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
         piece[RID_COLUMN] = np.arange(len(piece), dtype="int64")
         _record_verdicts(results[index], sheets[index], rules, piece, per_sheet.get(part, []), region)
     return results
+
+
+def apply_units(normalized: pd.DataFrame, units: list[dict[str, int]], bounds: np.ndarray) -> None:
+    """Multiply each Sheet's parsed money cells (`<column>__num`, rows bounds[i]:bounds[i+1]) by the unit the
+    Sheet states outside its cells (`Sheet.units`, e.g. "Rp juta"); blank and unreadable cells stay as they are."""
+    for part, stated in enumerate(units):
+        for name, factor in stated.items():
+            column = f"{name}__num"
+            if factor == 1 or column not in normalized.columns:
+                continue
+            values = normalized[column].to_numpy(dtype="float64", copy=True)
+            piece = values[bounds[part] : bounds[part + 1]]
+            finite = np.isfinite(piece)
+            piece[finite] = piece[finite] * factor
+            normalized[column] = values
 
 
 def _contract_columns(frame: pd.DataFrame, spec: DatasetSpec) -> pd.DataFrame:
@@ -104,6 +120,7 @@ def _screened(sheet: Sheet, rules: DatasetRules, region: Region, dataset: str) -
         file_report=counted_report(sheet.path, sheet.sheet, len(frame), 0),
         raw=raw,
         headers=headers,
+        notes=list(sheet.notes),
         sender=sheet.sender,
     )
     if sheet.status != "ok" or frame.empty:

@@ -114,11 +114,24 @@ def _budget(ctx: MessageContext) -> str:
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
             "Tulis angka, misalnya 1.500.000 atau Rp 1,5 M."
         )
-    if isinstance(ctx.observed, (int, float)) and ctx.observed > 0:
-        ceiling = f"{get_settings().max_budget:,}".replace(",", ".")
+    settings = get_settings()
+    if isinstance(ctx.observed, (int, float)) and ctx.observed > settings.max_budget:
+        ceiling = f"{settings.max_budget:,}".replace(",", ".")
         return (
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di atas batas wajar anggaran satu program '
             f"(Rp {ceiling}). Periksa jumlah nol atau satuan (juta/miliar/triliun)."
+        )
+    if isinstance(ctx.observed, (int, float)) and ctx.observed == 0:
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}: anggaran program tidak boleh 0. Tulis perkiraan '
+            "anggarannya dalam rupiah penuh (misalnya 150.000.000)."
+        )
+    if isinstance(ctx.observed, (int, float)) and ctx.observed > 0:
+        floor = f"{settings.min_budget:,}".replace(",", ".")
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, di bawah batas wajar anggaran satu program '
+            f"(Rp {floor}). Jika angkanya ditulis dalam ribu atau juta rupiah, tulis dalam rupiah penuh atau "
+            'sebutkan satuannya di judul kolom (misalnya "Anggaran (Rp juta)").'
         )
     return f'Kolom "{ctx.header}" berisi {quoted(ctx.value)}, anggaran tidak boleh negatif. Tulis angka 0 atau lebih.'
 

@@ -49,6 +49,7 @@ from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, unique_names
+from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import (
     COMMITMENT_STATUSES,
@@ -419,8 +420,11 @@ def _validation_for(col: TemplateColumn, columns: list[TemplateColumn], region: 
         dv = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
         return _validation(dv, label, "Isi angka bulat 1 sampai 5.")
     if kind == "money":
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        return _validation(dv, label, "Isi angka rupiah tanpa titik atau teks, tidak negatif (contoh: 150000000).")
+        floor = get_settings().min_budget
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=str(floor), allow_blank=True)
+        return _validation(
+            dv, label, f"Isi angka rupiah penuh tanpa titik atau teks, paling sedikit {floor} (contoh: 150000000)."
+        )
     if kind == "date":
         dv = DataValidation(type="date", operator="greaterThanOrEqual", formula1="DATE(2000,1,1)", allow_blank=True)
         return _validation(dv, label, "Isi tanggal, contoh 12/10/2026.")
@@ -500,7 +504,8 @@ def allowed_values(spec: ColumnSpec, region: Region) -> str:
     return {
         "year": f"Tahun {region.period.start}-{region.period.end} (angka bulat)",
         "score": "Angka bulat 1-5 (1 = sangat rendah, 5 = sangat tinggi)",
-        "money": "Angka rupiah >= 0, tanpa titik atau teks",
+        "money": "Angka rupiah penuh tanpa titik atau teks, paling sedikit Rp "
+        + f"{get_settings().min_budget:,}".replace(",", "."),
         "date": "Tanggal (contoh 12/10/2026)",
         "keywords": "Kata kunci dipisah koma",
         "chapter": "Nomor atau judul bab (contoh: Bab III)",
