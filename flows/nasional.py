@@ -23,10 +23,13 @@ def nasional(
 
     A region with published runs in `store` is read from them (latest run of every stage); only a region never
     published (or whose published files fail their integrity check) is computed from its inputs, every region when
-    `recompute`. `books`: also run Tahap I-IV with books for every region (one after the other)."""
+    `recompute`. `books`: also run Tahap I-IV with books for every region as deployment runs on the work pool
+    (flows/dispatch.py: each region's stages in order, `BIMTEK_NATIONAL_PARALLEL_REGIONS` regions at once); the
+    summary is drafted once they have ended, so it reads what they published."""
     run = choose_run(run_id)
     store = store or get_settings().store
     regions = list_cohort(cohort)
+    dispatched = dispatch_books(regions, store) if books else None
     stored = (
         [None] * len(regions)
         if recompute
@@ -36,11 +39,6 @@ def nasional(
         i: summarise_region.submit(r["region"], r["inputs"]) for i, r in enumerate(regions) if stored[i] is None
     }
     figures = [stored[i] if i not in computed else computed[i].result() for i in range(len(regions))]
-    if books:
-        from flows.bimtek_all import bimtek_all
-
-        for r in regions:
-            bimtek_all(region=r["region"], inputs=r["inputs"], store=store)
     output = draft_nasional(figures)
     result = publish_outputs(
         store, SLUG, STAGE, run, output.files, [r["entry"] for r in regions], highlights=output.highlights
@@ -55,4 +53,15 @@ def nasional(
         "regions": len(figures),
         "from_store": len(regions) - len(computed),
         "programs": int(output.figures["program"].sum()),
+        **({"dispatched": dispatched} if dispatched is not None else {}),
     }
+
+
+def dispatch_books(regions: list[dict], store: str) -> dict:
+    """Tahap I-IV of every region as deployment runs (flows/dispatch.py); the run counts per final state."""
+    from bimtek.core.region import load_region
+    from flows.dispatch import dispatch_regions, summary
+
+    chains = [{"slug": load_region(r["region"]).slug, "region": r["region"], "inputs": r["inputs"]} for r in regions]
+    runs = dispatch_regions(chains, [1, 2, 3, 4], store, get_settings().national_parallel_regions)
+    return summary(runs)["states"]

@@ -122,7 +122,7 @@ def _read(location, key: str, datasets: list[str]) -> list:
 @task(name="draft-nasional", cache_policy=NO_CACHE)
 def draft_nasional(figures: list[RegionFigures]) -> StageOutput:
     """Tables, workbook, chart and document of the national summary, plus PDF/DOCX per settings."""
-    output = build_nasional(figures)
+    output = build_nasional(figures, get_settings().national_max_region_rows)
     output.files.update(document_formats(output.files, national_region(figures), 4, get_settings().formats))
     return output
 
