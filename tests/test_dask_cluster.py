@@ -92,7 +92,9 @@ def dask_cluster(prefect_harness, tmp_path_factory):
                 break
             except (OSError, TimeoutError):
                 if time.monotonic() > deadline or scheduler.poll() is not None or worker.poll() is not None:
-                    raise RuntimeError((logs / "scheduler.log").read_text() + (logs / "worker.log").read_text()) from None
+                    raise RuntimeError(
+                        (logs / "scheduler.log").read_text() + (logs / "worker.log").read_text()
+                    ) from None
                 time.sleep(1)
         yield address
     finally:
