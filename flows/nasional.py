@@ -8,10 +8,12 @@ from prefect.artifacts import create_table_artifact
 from bimtek.analysis.summary import table_rows
 from bimtek.core.settings import get_settings
 from flows.runners import dask_task_runner
-from tasks.national import draft_nasional, list_cohort, read_published_region, summarise_region
+from tasks.national import draft_nasional, list_cohort, read_published_regions, summarise_region
 from tasks.publishing import choose_run, publish_outputs
 
 SLUG, STAGE = "nasional", 4
+PUBLISHED_BATCH = 32
+"""Regions read from the store per task run (a region's published files take milliseconds to read)."""
 
 
 @flow(name="nasional", task_runner=dask_task_runner())
@@ -30,11 +32,7 @@ def nasional(
     store = store or get_settings().store
     regions = list_cohort(cohort)
     dispatched = dispatch_books(regions, store) if books else None
-    stored = (
-        [None] * len(regions)
-        if recompute
-        else [f.result() for f in [read_published_region.submit(r["region"], store) for r in regions]]
-    )
+    stored = [None] * len(regions) if recompute else read_published(regions, store)
     computed = {
         i: summarise_region.submit(r["region"], r["inputs"]) for i, r in enumerate(regions) if stored[i] is None
     }
@@ -55,6 +53,15 @@ def nasional(
         "programs": int(output.figures["program"].sum()),
         **({"dispatched": dispatched} if dispatched is not None else {}),
     }
+
+
+def read_published(regions: list[dict], store: str) -> list:
+    """Figures of every region from its published runs (None where it must be computed), `PUBLISHED_BATCH`
+    regions per task run, the batches concurrently on the task runner."""
+    files = [r["region"] for r in regions]
+    batches = [files[i : i + PUBLISHED_BATCH] for i in range(0, len(files), PUBLISHED_BATCH)]
+    futures = [read_published_regions.submit(batch, store, len(batch)) for batch in batches]
+    return [figures for future in futures for figures in future.result()]
 
 
 def dispatch_books(regions: list[dict], store: str) -> dict:
