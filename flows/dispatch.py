@@ -46,6 +46,8 @@ class DispatchedRun:
     submitted_s: float
     started_s: float | None
     ended_s: float
+    message: str = ""
+    """The final state's message (why a run failed)."""
 
     @property
     def queue_wait_s(self) -> float | None:
@@ -103,7 +105,10 @@ def _seen(slug: str, stage: int, run, submitted: float, started: float) -> Dispa
     now_wall, now = time.time(), time.monotonic() - started
     start = run.start_time.timestamp() - now_wall + now if run.start_time else None
     state = run.state.type.value if run.state else "UNKNOWN"
-    return DispatchedRun(slug, stage, str(run.id), state, round(submitted, 3), start and round(start, 3), round(now, 3))
+    message = (run.state.message or "") if run.state else ""
+    return DispatchedRun(
+        slug, stage, str(run.id), state, round(submitted, 3), start and round(start, 3), round(now, 3), message[:500]
+    )
 
 
 def summary(runs: list[DispatchedRun]) -> dict:
