@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> dict:
     processes.append(server)
     try:
         started = time.monotonic()
-        wait_healthy(api, server, 300)
+        wait_healthy(api, server, 900)
         result["server_start_s"] = round(time.monotonic() - started, 1)
         client_env = {
             **env,

@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> dict:
     )
     result: dict = {"workers": args.workers, "load_start": load()}
     try:
-        wait_healthy(f"http://127.0.0.1:{port}/api", server, 300)
+        wait_healthy(f"http://127.0.0.1:{port}/api", server, 900)
         os.environ.update(
             PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
             BIMTEK_DOCUMENT_FORMATS="",
