@@ -38,7 +38,9 @@ def nasional(
     ),
     run_id: str | None = typer.Option(None, "--run-id", help="ID run (bawaan: waktu UTC)."),
     books: bool = typer.Option(
-        False, "--books", help="Jalankan juga Tahap I-IV lengkap dengan buku untuk setiap daerah."
+        False,
+        "--books",
+        help="Jalankan juga Tahap I-IV setiap daerah sebagai run deployment di work pool (perlu server dan worker).",
     ),
     recompute: bool = typer.Option(
         False,

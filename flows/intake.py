@@ -16,6 +16,10 @@ from tasks.cache import cache_location, cached, content_key, rules_key
 from tasks.intake import ingest_file, list_input_files
 from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
 
+PROGRESS_UPDATES = 10
+"""Most updates of the intake progress artifact per run (one API call each): every file up to 10 files, then
+every tenth of them, and always the last."""
+
 
 @dataclass
 class Intake:
@@ -52,11 +56,13 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
     ]
     sheets: list[Sheet] = []
     entries: list[dict] = []
+    step = max(1, len(keys) // PROGRESS_UPDATES)
     for done, future in enumerate(futures, start=1):
         file_sheets, entry = future.result()
         sheets.extend(file_sheets)
         entries.append(entry)
-        update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
+        if done % step == 0 or done == len(keys):
+            update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     return Intake(

@@ -69,7 +69,14 @@ def summarise_region(region_file: str, inputs_root: str) -> RegionFigures:
     return region_figures(region, results_by_stage, get_settings())
 
 
-@task(name="read-published-region", task_run_name="published-{region_file}", cache_policy=NO_CACHE)
+@task(name="read-published-regions", task_run_name="published-{region_files[0]}-{count}", cache_policy=NO_CACHE)
+def read_published_regions(region_files: list[str], store: str, count: int) -> list[RegionFigures | None]:
+    """`read_published_region` for a batch of `count` regions in one task run: reading a region's published
+    files takes milliseconds, so one task run (and its state traffic to the API) per region would cost more than
+    the work (docs/performance.md, 514 regions)."""
+    return [read_published_region(region_file, store) for region_file in region_files]
+
+
 def read_published_region(region_file: str, store: str) -> RegionFigures | None:
     """Figures of one region from its latest published runs in `store` (latest.json -> run manifest ->
     validation/report.json of every published stage, roadmap/roadmap.csv of Tahap III,
@@ -122,7 +129,7 @@ def _read(location, key: str, datasets: list[str]) -> list:
 @task(name="draft-nasional", cache_policy=NO_CACHE)
 def draft_nasional(figures: list[RegionFigures]) -> StageOutput:
     """Tables, workbook, chart and document of the national summary, plus PDF/DOCX per settings."""
-    output = build_nasional(figures)
+    output = build_nasional(figures, get_settings().national_max_region_rows)
     output.files.update(document_formats(output.files, national_region(figures), 4, get_settings().formats))
     return output
 

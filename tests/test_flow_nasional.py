@@ -141,7 +141,7 @@ def test_national_document_workbook_chart_and_manifest(national):
     assert "DATA SINTETIS" in html and "Kabupaten Sintetis 001" in html and "<table>" in html
     assert "../grafik/sebaran-program-per-dimensi-nasional.png" in html
     workbook = openpyxl.load_workbook(io.BytesIO((run / "nasional" / "ringkasan-nasional.xlsx").read_bytes()))
-    assert workbook.sheetnames == ["Per daerah", "Per dimensi"]
+    assert workbook.sheetnames == ["Per daerah", "Per dimensi", "Per provinsi"]
     assert workbook["Per daerah"].max_row == REGIONS + 1
     assert (run / "grafik" / "sebaran-program-per-dimensi-nasional.png").read_bytes()[:4] == b"\x89PNG"
     manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))

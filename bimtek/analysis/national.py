@@ -101,7 +101,8 @@ def _add_roadmap(figures: RegionFigures, roadmap: pd.DataFrame | None) -> None:
 
 
 def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
-    """`per_region` (one row per region, slug order) and `per_dimension` (spread across regions)."""
+    """`per_region` (one row per region, slug order), `per_dimension` (spread across regions) and `per_province`
+    (regions grouped by province)."""
     taxonomy = load_taxonomy()
     ordered = sorted(figures, key=lambda f: f.slug)
     per_region = pd.DataFrame(
@@ -140,7 +141,48 @@ def national_tables(figures: list[RegionFigures]) -> dict[str, pd.DataFrame]:
                 "anggaran_median": budget.median(),
             }
         )
-    return {"per_region": per_region, "per_dimension": pd.DataFrame(rows)}
+    return {"per_region": per_region, "per_dimension": pd.DataFrame(rows), "per_province": per_province(per_region)}
+
+
+def per_province(per_region: pd.DataFrame) -> pd.DataFrame:
+    """One row per province (name order): regions, regions with all four stages, programs, budget, quick-win
+    candidates, commitments signed of recorded, and the median programs per region."""
+    if per_region.empty:
+        return pd.DataFrame(
+            columns=[
+                "provinsi",
+                "daerah",
+                "daerah_lengkap",
+                "program",
+                "program_median",
+                "anggaran",
+                "kandidat_quick_win",
+                "komitmen_ditandatangani",
+                "komitmen_total",
+            ]
+        )
+    grouped = per_region.assign(lengkap=per_region["tahap_berisi"] == 4).groupby("provinsi", sort=True)
+    return grouped.agg(
+        daerah=("slug", "size"),
+        daerah_lengkap=("lengkap", "sum"),
+        program=("program", "sum"),
+        program_median=("program", "median"),
+        anggaran=("anggaran", "sum"),
+        kandidat_quick_win=("kandidat_quick_win", "sum"),
+        komitmen_ditandatangani=("komitmen_ditandatangani", "sum"),
+        komitmen_total=("komitmen_total", "sum"),
+    ).reset_index()
+
+
+def listed_regions(per_region: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The regions a document lists one by one: every region (and an empty second frame) up to `limit`; above
+    it the `limit // 2` regions with the most programs and the `limit - limit // 2` with the fewest (ties by slug),
+    so a 514-region cohort gives two short tables instead of 514 rows."""
+    if len(per_region) <= limit:
+        return per_region, per_region.iloc[0:0]
+    ranked = per_region.sort_values(["program", "slug"], ascending=[False, True], kind="stable")
+    top = limit // 2
+    return ranked.head(top), ranked.tail(limit - top).iloc[::-1]
 
 
 def monev_columns(history: list[tuple[str, float]]) -> dict:

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     """Most programs one table of a book lists (best `peringkat` first); a line under the table says how many more
     there are and that the complete list is in roadmap/roadmap.xlsx and roadmap/roadmap.csv. Counts, budgets and
     charts always cover every program."""
+    national_parallel_regions: int = 4
+    """`nasional --books`: most regions whose stage runs are out on the work pool at once (flows/dispatch.py)."""
+    national_max_region_rows: int = 30
+    """Most regions the national document lists one by one; above it, the regions with the most and the fewest
+    programs (half each) and a line pointing to nasional/per_daerah.csv and the workbook, which hold every region."""
     server_startup_timeout_seconds: float | None = None
     """CLI without PREFECT_API_URL: how long the temporary Prefect server may take to start before the command
     stops with a `Galat:` line (None: PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, 120 by default)."""

@@ -1,10 +1,13 @@
 """The national summary of a cohort (flow `nasional`): tables, workbook, chart and a Markdown/HTML document.
 
 Keys (in the run folder of `<store>/nasional/tahap-4/<run-id>/`):
-- `nasional/per_daerah.csv`, `nasional/per_dimensi.csv`: the tables of `bimtek.analysis.national`;
-- `nasional/ringkasan-nasional.xlsx`: the same two tables as sheets "Per daerah" and "Per dimensi";
+- `nasional/per_daerah.csv`, `nasional/per_dimensi.csv`, `nasional/per_provinsi.csv`: the tables of
+  `bimtek.analysis.national` (every region, whatever the cohort's size);
+- `nasional/ringkasan-nasional.xlsx`: the same three tables as sheets "Per daerah", "Per dimensi", "Per provinsi";
 - `grafik/sebaran-program-per-dimensi-nasional.png`, `.svg`: programs per region, per dimension (box plot);
-- `buku/ringkasan-nasional.md`, `.html` (+ `.pdf`, `.docx` from the deliverables layer, as for every book).
+- `buku/ringkasan-nasional.md`, `.html` (+ `.pdf`, `.docx` from the deliverables layer, as for every book): totals,
+  the chart, per dimension, per province, and per region up to `national_max_region_rows` regions; above it the
+  regions with the most and the fewest programs, with a line pointing to the complete table.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
-from bimtek.analysis.national import RegionFigures, national_tables
+from bimtek.analysis.national import RegionFigures, listed_regions, national_tables
 from bimtek.analysis.summary import table_rows
 from bimtek.books.templating import render_book
 from bimtek.charts.figures import book_reference, chart_files
@@ -27,9 +30,11 @@ TEMPLATE = "ringkasan-nasional.md.j2"
 DOCUMENT = "buku/ringkasan-nasional"
 
 
-def national_context(tables: dict[str, pd.DataFrame], chart, synthetic: bool) -> dict:
-    """The template context: totals, the per-region and per-dimension rows, the chart path."""
+def national_context(tables: dict[str, pd.DataFrame], chart, synthetic: bool, max_region_rows: int) -> dict:
+    """The template context: totals, the listed regions (all, or the most and fewest programs), per dimension and
+    per province rows, the chart path."""
     per_region = tables["per_region"]
+    most, fewest = listed_regions(per_region, max_region_rows)
     valid, rejected = int(per_region["baris_valid"].sum()), int(per_region["baris_ditolak"].sum())
     return {
         "synthetic": synthetic,
@@ -46,17 +51,25 @@ def national_context(tables: dict[str, pd.DataFrame], chart, synthetic: bool) ->
             "signed": int(per_region["komitmen_ditandatangani"].sum()),
             "commitments": int(per_region["komitmen_total"].sum()),
         },
-        "per_region": table_rows(per_region),
+        "per_region": table_rows(most),
+        "fewest_regions": table_rows(fewest),
+        "regions_not_listed": len(per_region) - len(most) - len(fewest),
         "per_dimension": table_rows(tables["per_dimension"]),
+        "per_province": table_rows(tables["per_province"]),
         "chart": book_reference(chart),
     }
 
 
 def national_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
-    """Both tables as sheets, written in bulk (one append per row)."""
+    """The three tables as sheets, written in bulk (one append per row)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, frame in (("Per daerah", tables["per_region"]), ("Per dimensi", tables["per_dimension"])):
+    sheets = (
+        ("Per daerah", tables["per_region"]),
+        ("Per dimensi", tables["per_dimension"]),
+        ("Per provinsi", tables["per_province"]),
+    )
+    for title, frame in sheets:
         sheet = workbook.create_sheet(safe_sheet_name(title))
         sheet.append(list(frame.columns))
         style_header(sheet[1])
@@ -67,17 +80,21 @@ def national_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
     return workbook_bytes(workbook)
 
 
-def build_nasional(figures: list[RegionFigures]) -> StageOutput:
-    """Every file of the national summary from the regions' figures."""
+def build_nasional(figures: list[RegionFigures], max_region_rows: int = 30) -> StageOutput:
+    """Every file of the national summary from the regions' figures (`max_region_rows`: the setting
+    `national_max_region_rows`)."""
     tables = national_tables(figures)
     chart = programs_across_regions(tables["per_region"])
     synthetic = any(f.synthetic for f in figures)
     markdown, html = render_book(
-        TEMPLATE, national_context(tables, chart, synthetic), "Ringkasan Nasional Gerakan Menuju Smart City"
+        TEMPLATE,
+        national_context(tables, chart, synthetic, max_region_rows),
+        "Ringkasan Nasional Gerakan Menuju Smart City",
     )
     files = {
         "nasional/per_daerah.csv": _csv(tables["per_region"]),
         "nasional/per_dimensi.csv": _csv(tables["per_dimension"]),
+        "nasional/per_provinsi.csv": _csv(tables["per_province"]),
         "nasional/ringkasan-nasional.xlsx": national_workbook(tables),
         f"{DOCUMENT}.md": markdown.encode("utf-8"),
         f"{DOCUMENT}.html": html.encode("utf-8"),
