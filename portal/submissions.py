@@ -22,6 +22,7 @@ from bimtek.ingest.inbox import folder_opd, inbox_prefix, upload_key, uploaded_a
 from bimtek.ingest.reader import read_table
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
+from portal.checks import CheckCache
 
 
 class UploadRefused(Exception):
@@ -95,9 +96,11 @@ def receive_upload(
 class InboxStatus:
     """Live submission status of a stage inbox; each file is validated once (uploads are never overwritten)."""
 
-    def __init__(self) -> None:
+    def __init__(self, disk: CheckCache | None = None) -> None:
         self._cache: dict[tuple[str, str], list[SheetResult]] = {}
         self._lock = threading.Lock()
+        self.disk = disk or CheckCache(None)
+        """Results by file SHA-256 on disk: after a restart a file is read and hashed, not validated again."""
 
     def _results(self, store: Location, region: Region, stage: int, key: str) -> list[SheetResult]:
         cache_key = (store.describe(inbox_prefix(region.slug, stage)), key)
@@ -105,16 +108,25 @@ class InboxStatus:
             cached = self._cache.get(cache_key)
         if cached is None:
             data = store.read_bytes(f"{inbox_prefix(region.slug, stage)}/{key}")
-            cached = validate_file(key, data, region, stage)
+            cached = self.disk.get(key, data, region.slug, stage)
+            if cached is None:
+                cached = validate_file(key, data, region, stage)
+                self.disk.put(key, data, region.slug, stage, cached)
             with self._lock:
                 self._cache[cache_key] = cached
         return cached
 
-    def remember(self, store: Location, region: Region, stage: int, outcome: UploadOutcome) -> None:
-        """Cache an upload's results, checked when it arrived, so the status page does not validate it again."""
+    def remember(
+        self, store: Location, region: Region, stage: int, outcome: UploadOutcome, data: bytes | None = None
+    ) -> None:
+        """Cache an upload's results, checked when it arrived, so the status page does not validate it again
+        (on disk too when its bytes are given: a restart does not validate it either)."""
         prefix = inbox_prefix(region.slug, stage)
+        key = outcome.key.removeprefix(prefix + "/")
         with self._lock:
-            self._cache[(store.describe(prefix), outcome.key.removeprefix(prefix + "/"))] = outcome.results
+            self._cache[(store.describe(prefix), key)] = outcome.results
+        if data is not None:
+            self.disk.put(key, data, region.slug, stage, outcome.results)
 
     def files(self, store: Location, region: Region, stage: int) -> list[str]:
         """Inbox-relative keys of every file in the stage inbox."""
