@@ -64,7 +64,7 @@ def accounts_in(folder: Path) -> AccountStore:
 
 
 def portal_settings(store_url: str, **changes) -> Settings:
-    return Settings(store=store_url, portal_url="http://portal.test", upload_wait_seconds=60, **changes)
+    return Settings(store=store_url, portal_url="http://portal.test", **{"upload_wait_seconds": 60, **changes})
 
 
 @pytest.fixture
