@@ -446,7 +446,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/status/{slug}/tahap-{stage:int}", response_class=HTMLResponse)
     def status_page(request: Request, slug: str, stage: int) -> HTMLResponse:
         region = config.region(slug, require_login(request))
-        rows = config.status.per_opd(config.store, region, _stage(stage))
+        rows, checking = config.status.per_opd_now(config.store, region, _stage(stage))
         counts = {
             name: sum(1 for row in rows if row.status == name)
             for name in ("lengkap", "perlu perbaikan", "belum mengirim")
@@ -458,6 +458,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             stage=stage,
             rows=rows,
             counts=counts,
+            checking=checking,
             time=lambda moment: local_time(moment, region.timezone),
         )
 

@@ -3,6 +3,7 @@ disk, Indonesian error pages, and the Prefect API auth that `bimtek server` conf
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -286,3 +287,22 @@ def test_server_puts_the_prefect_api_behind_its_auth_string():
     assert auth_problem("127.0.0.1", None) is None
     assert "minimal 12" in auth_problem("0.0.0.0", "bimtek:pendek")
     assert auth_problem("0.0.0.0", "bimtek:sandi-prefect-panjang") is None
+
+
+def test_status_never_validates_in_the_request_a_file_checks_it_in_the_background(store, tmp_path, region):  # noqa: F811
+    import time
+
+    from bimtek.ingest.inbox import inbox_prefix, upload_key
+
+    client, config = make_client(store, tmp_path)
+    earlier = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)  # not a fresh upload: nobody else is checking it
+    key = f"{inbox_prefix(region.slug, 3)}/{upload_key('dinas-kesehatan', 'a.csv', earlier)}"
+    store.write_bytes(key, (HEADER + GOOD_ROW).encode())
+    login(client)
+    first = client.get("/status/padang-pariaman/tahap-3").text
+    assert "1 berkas baru sedang diperiksa" in first and "lengkap: 0" in first
+    deadline = time.monotonic() + 30
+    while "sedang diperiksa" in (page := client.get("/status/padang-pariaman/tahap-3").text):
+        assert time.monotonic() < deadline, "the background check never finished"
+        time.sleep(0.2)
+    assert "lengkap: 1" in page

@@ -65,7 +65,7 @@ class Settings(BaseSettings):
     """First lock after too many wrong logins (doubles at each further lock, up to an hour)."""
     upload_workers: int = 2
     """Threads checking OPD uploads (the check never runs on the portal's event loop)."""
-    upload_queue_max: int = 50
+    upload_queue_max: int = 120
     """Uploads waiting or being checked at once; one more is refused with "antrean penuh" (try again later)."""
     upload_wait_seconds: float = 3.0
     """How long the upload request waits for its check before answering with the progress page instead."""
