@@ -48,7 +48,7 @@ from bimtek.store.storage import (
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
 from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
-from portal.results import STAGES, latest_run_id, published_keys, run_files, stage_runs
+from portal.results import STAGES, latest_run_id, published_keys, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload, receive_upload
 from portal.throttle import LoginThrottle
@@ -405,7 +405,9 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     def stage_page(request: Request, slug: str, stage: int) -> HTMLResponse:
         region = config.region(slug, require_login(request))
         runs = stage_runs(config.store, slug, _stage(stage))
-        return page(request, "tahap.html.j2", region=region, stage=stage, runs=runs)
+        threshold = config.settings.reject_alert_share
+        outcomes = {run.run_id: run_outcome(config.store, region, stage, run.run_id, threshold) for run in runs}
+        return page(request, "tahap.html.j2", region=region, stage=stage, runs=runs, outcomes=outcomes)
 
     @app.get("/hasil/{slug}/tahap-{stage:int}/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, slug: str, stage: int, run_id: str) -> HTMLResponse:
@@ -416,8 +418,18 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         current = latest_run_id(config.store, slug, stage) == run_id
         base = f"/berkas/{slug}/tahap-{stage}/{run_id}"
+        outcome = run_outcome(config.store, region, stage, run_id, config.settings.reject_alert_share)
         return page(
-            request, "run.html.j2", region=region, stage=stage, run_id=run_id, files=files, current=current, base=base
+            request,
+            "run.html.j2",
+            region=region,
+            stage=stage,
+            run_id=run_id,
+            files=files,
+            current=current,
+            base=base,
+            outcome=outcome,
+            threshold=config.settings.reject_alert_share,
         )
 
     @app.get("/berkas/{key:path}")

@@ -306,3 +306,31 @@ def test_status_never_validates_in_the_request_a_file_checks_it_in_the_backgroun
         assert time.monotonic() < deadline, "the background check never finished"
         time.sleep(0.2)
     assert "lengkap: 1" in page
+
+
+def test_a_run_over_the_rejection_threshold_shows_perlu_perbaikan_and_whom_to_chase(store, tmp_path, region):  # noqa: F811
+    import json
+
+    from bimtek.store.package import publish_run
+
+    report = {
+        "region": "padang-pariaman",
+        "rows_total": 10,
+        "rows_valid": 6,
+        "rows_rejected": 4,
+        "rejections": [
+            {"path": "dinas-kesehatan/20261201T080000Z-a.csv", "rule": "sumber_dana"},
+            {"path": "usulan-lepas.xlsx", "rule": "anggaran"},
+        ],
+    }
+    outputs = {"validation/report.json": json.dumps(report).encode()}
+    publish_run(store, region.slug, 3, "20261202T010000Z", outputs, [], dt.datetime.now(dt.UTC), "test")
+    client, _ = make_client(store, tmp_path)
+    login(client)
+    page = client.get("/hasil/padang-pariaman/tahap-3/20261202T010000Z").text
+    assert "Perlu perbaikan" in page and "4 dari 10 baris (40%) ditolak, di atas batas 20%" in page
+    assert "<li>Dinas Kesehatan</li>" in page and "<li>usulan-lepas.xlsx</li>" in page
+    assert "tercatat sebagai terkini walau perlu perbaikan" in page
+    stage = client.get("/hasil/padang-pariaman/tahap-3").text
+    assert stage.count("Perlu perbaikan") == 1  # the two earlier runs have no report: no verdict invented
+    assert "Perlu perbaikan" not in client.get("/hasil/padang-pariaman/tahap-3/20261201T010000Z").text
