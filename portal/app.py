@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -50,9 +51,10 @@ from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
 from portal.results import STAGES, latest_run_id, published_keys, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
-from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload, receive_upload
+from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
 from portal.throttle import LoginThrottle
 from portal.tokens import InviteError, read_token
+from portal.worker import check_upload_file
 
 TEMPLATES = PROJECT_ROOT / "templates" / "portal"
 STYLESHEET = TEMPLATES / "portal.css"
@@ -90,7 +92,9 @@ class PortalConfig:
         self.throttle = self.throttle or LoginThrottle(
             limits.login_max_failures, limits.login_window_seconds, limits.login_lock_seconds
         )
-        self.checks = self.checks or CheckQueue(limits.upload_workers, limits.upload_queue_max)
+        self.checks = self.checks or CheckQueue(
+            limits.upload_workers, limits.upload_queue_max, processes=limits.upload_pool == "process"
+        )
 
     @classmethod
     def from_environment(cls) -> PortalConfig:
@@ -179,7 +183,16 @@ def _local_next(target: str | None) -> str:
 def create_app(config: PortalConfig | None = None) -> FastAPI:
     """The portal application; `config` defaults to the settings and secrets of the environment."""
     config = config or PortalConfig.from_environment()
-    app = FastAPI(title="Portal Bimtek Smart City", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if config.checks is not None:
+            config.checks.warm()
+        yield
+        if config.checks is not None:  # the check pool ends with the portal (its processes too)
+            config.checks.shutdown()
+
+    app = FastAPI(title="Portal Bimtek Smart City", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     env = _environment()
 
     accounts, throttle, checks = config.accounts, config.throttle, config.checks
@@ -532,17 +545,20 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         except UploadRefused as exc:
             return await asyncio.to_thread(upload_page, request, token, 400, refused=str(exc))
 
-        def check() -> UploadOutcome:
-            now = dt.datetime.now(dt.UTC)
-            outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data, now)
+        def checked(future) -> None:
+            """In the portal process: the status cache learns the result the moment the check ends."""
+            if future.cancelled() or future.exception() is not None:
+                return
+            outcome: UploadOutcome = future.result()
             config.status.remember(config.store, region, invite.stage, outcome, data)
             logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
-            return outcome
 
+        arguments = (config.store.url, str(config.regions[region.slug]), invite.stage, invite.opd, name, data)
         try:
-            job = checks.submit(token, name, check)
+            job = checks.submit(token, name, check_upload_file, *arguments, dt.datetime.now(dt.UTC))
         except QueueFull as exc:
             return await asyncio.to_thread(upload_page, request, token, 503, refused=str(exc))
+        job.future.add_done_callback(checked)
         try:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job.future)), config.settings.upload_wait_seconds)
         except TimeoutError:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import pickle
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,24 @@ class CheckJob:
 
 
 class CheckQueue:
-    def __init__(self, workers: int, max_pending: int) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="periksa-unggahan")
+    """`processes`: a pool of worker processes (started with "spawn": the portal has threads, fork is unsafe; the
+    work must then be a module-level function of picklable arguments), else a thread pool."""
+
+    def __init__(self, workers: int, max_pending: int, processes: bool = False) -> None:
+        self._pool: Executor
+        if processes:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context)
+        else:
+            self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="periksa-unggahan")
         self.max_pending = max_pending
         self._jobs: dict[str, CheckJob] = {}
         self._lock = threading.Lock()
+
+    def warm(self) -> None:
+        """Start the workers now (a process imports pandas and the rules once), not at the first OPD's upload."""
+        for _ in range(getattr(self._pool, "_max_workers", 1)):
+            self._pool.submit(_ready)
 
     def pending(self) -> int:
         with self._lock:
@@ -99,6 +113,13 @@ def rules_fingerprint() -> str:
 
 
 _FINGERPRINT: str | None = None
+
+
+def _ready() -> bool:
+    """A worker's first job: import what a check needs."""
+    import portal.worker  # noqa: F401
+
+    return True
 
 
 class CheckCache:

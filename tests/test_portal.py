@@ -64,7 +64,9 @@ def accounts_in(folder: Path) -> AccountStore:
 
 
 def portal_settings(store_url: str, **changes) -> Settings:
-    return Settings(store=store_url, portal_url="http://portal.test", **{"upload_wait_seconds": 60, **changes})
+    """Thread pool in TestClient tests (no process start per test); tests/test_portal_browser.py runs the process pool."""
+    defaults = {"upload_wait_seconds": 60, "upload_pool": "thread"}
+    return Settings(store=store_url, portal_url="http://portal.test", **{**defaults, **changes})
 
 
 @pytest.fixture

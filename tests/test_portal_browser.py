@@ -136,7 +136,7 @@ def test_opd_upload_then_coordinator_status_and_buku_2(portal, browser, tmp_path
     page.set_input_files("#berkas", str(upload))
     page.get_by_role("button", name="Unggah dan periksa").click()
     result = page.locator("#hasil-pemeriksaan")
-    result.wait_for()
+    result.wait_for(timeout=180_000)  # a worker process checks it; the page refreshes itself until the result
     assert "1 dari 2 baris ditolak" in result.inner_text()
     assert "Dana Desa" in result.locator("table.rejections").inner_text()
     _shot(page, "unggah-hasil")

@@ -64,7 +64,9 @@ class Settings(BaseSettings):
     login_lock_seconds: int = 60
     """First lock after too many wrong logins (doubles at each further lock, up to an hour)."""
     upload_workers: int = 2
-    """Threads checking OPD uploads (the check never runs on the portal's event loop)."""
+    """Workers checking OPD uploads (the check never runs on the portal's event loop)."""
+    upload_pool: str = "process"
+    """"process": checks in worker processes (pages never share the interpreter lock with a check); "thread"."""
     upload_queue_max: int = 120
     """Uploads waiting or being checked at once; one more is refused with "antrean penuh" (try again later)."""
     upload_wait_seconds: float = 3.0
