@@ -116,8 +116,9 @@ _FINGERPRINT: str | None = None
 
 
 def _ready() -> bool:
-    """A worker's first job: import what a check needs."""
-    import portal.worker  # noqa: F401
+    """A worker's first job: import what a check needs (pandas, the readers, the rules)."""
+    import bimtek.ingest.reader  # noqa: F401
+    import bimtek.validation  # noqa: F401
 
     return True
 
