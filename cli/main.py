@@ -221,9 +221,10 @@ from cli.template import template  # noqa: E402
 app.command(name="template")(template)
 
 
-from portal.cli import undangan  # noqa: E402
+from portal.cli import akun, undangan  # noqa: E402
 
 app.command(name="undangan")(undangan)
+app.add_typer(akun, name="akun")
 
 
 from cli.synth import nasional, synth  # noqa: E402

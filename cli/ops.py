@@ -25,6 +25,11 @@ out = Console()
 
 DEFAULT_PORT = 4200
 WORK_POOL = "bimtek-process"
+AUTH_ENV = "BIMTEK_PREFECT_AUTH"
+"""Secret `user:password` that `bimtek server` puts in front of the Prefect API and UI (Prefect's basic auth)."""
+AUTH_MIN_PASSWORD = 12
+PREFECT_AUTH_VARIABLES = ("PREFECT_SERVER_API_AUTH_STRING", "PREFECT_API_AUTH_STRING")
+"""The server's auth string and the clients' copy of it (docs: Prefect 3 security settings)."""
 
 
 # --------------------------------------------------------------------------------------------------- processes
@@ -66,7 +71,30 @@ def server_env(
         env["PREFECT_UI_API_URL"] = f"http://{public_host(host)}:{port}/api"
     if database_url:
         env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = database_url
+    auth = env.get(AUTH_ENV)
+    if auth:
+        for name in PREFECT_AUTH_VARIABLES:  # the server checks it; the worker, deploy and schedules send it
+            env[name] = auth
     return env
+
+
+def auth_problem(host: str, auth: str | None) -> str | None:
+    """Why the Prefect API may not be served this way (Indonesian), None when it may.
+
+    Without BIMTEK_PREFECT_AUTH the API only listens on the loopback address (a reverse proxy with TLS may face
+    the network, see docs/operations.md); a set value must be `user:password` with a password of 12+ characters.
+    """
+    if auth:
+        user, _, password = auth.partition(":")
+        if not user or len(password) < AUTH_MIN_PASSWORD:
+            return f"{AUTH_ENV} harus berbentuk nama:kata-sandi dengan kata sandi minimal {AUTH_MIN_PASSWORD} karakter."
+        return None
+    if not (host in ("localhost", "::1") or host.startswith("127.")):
+        return (
+            f"API Prefect akan terbuka tanpa autentikasi di {host}: isi {AUTH_ENV}=nama:kata-sandi "
+            "atau jalankan dengan --host 127.0.0.1 di belakang reverse proxy (docs/operations.md)."
+        )
+    return None
 
 
 def wait_for_health(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -124,8 +152,11 @@ def ensure_pool(env: dict, pool: str) -> None:
 
     from cli.deploy import ensure_work_pool
 
-    previous = {k: os.environ.get(k) for k in ("PREFECT_API_URL",)}
-    os.environ["PREFECT_API_URL"] = env["PREFECT_API_URL"]
+    names = ("PREFECT_API_URL", "PREFECT_API_AUTH_STRING")
+    previous = {k: os.environ.get(k) for k in names}
+    for name in names:
+        if env.get(name):
+            os.environ[name] = env[name]
     try:
         if asyncio.run(ensure_work_pool(pool)):
             console.print(f"Work pool [bold]{pool}[/] dibuat (type process).")
@@ -159,6 +190,10 @@ def server(
 ) -> None:
     """Jalankan server Prefect (API + UI) dan satu worker untuk pool bimtek-process; Ctrl-C menghentikan keduanya."""
     database_url = database_url or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
+    problem = auth_problem(host, os.environ.get(AUTH_ENV))
+    if problem:
+        console.print(f"[bold red]Galat:[/] {problem}")
+        raise typer.Exit(code=2)
     env = server_env(host, port, database_url, ui_api_url=ui_api_url)
     url = api_url(host, port)
     db_label = "PostgreSQL" if database_url and database_url.startswith("postgresql") else "SQLite (PREFECT_HOME)"
@@ -222,7 +257,9 @@ def start_portal(host: str, env: dict) -> list[tuple[str, subprocess.Popen]]:
         console.print(f"[yellow]Portal tidak dijalankan:[/] {problem}")
         return []
     port = get_settings().portal_port
-    process = start_group(portal_command(host, port), env, cwd=PROJECT_ROOT)
+    # the portal never talks to the Prefect API: it does not get the API's credentials
+    portal_env = {k: v for k, v in env.items() if k not in (*PREFECT_AUTH_VARIABLES, AUTH_ENV)}
+    process = start_group(portal_command(host, port), portal_env, cwd=PROJECT_ROOT)
     console.print(f"[bold green]Portal:[/] http://{public_host(host)}:{port}   (hasil, unggah OPD, status pengiriman)")
     return [("portal", process)]
 

@@ -5,7 +5,9 @@
   `prefect deploy` registers the deployment, so a wrong value is refused when a run is created
   (`enforce_parameter_schema`). Called from Python (CLI, tests) any region file path is accepted.
 - `inputs`, `store`, `run_id`: plain text; empty means the default (the stage inbox of the region in the store,
-  BIMTEK_STORE, the UTC time). None is read as empty, so the form needs no "str | None" toggle.
+  BIMTEK_STORE, the UTC time). None is read as empty, so the form needs no "str | None" toggle. `run_id` is
+  checked before the run starts: its schema carries the store's pattern (the server refuses `../../etc` when the
+  run is created) and, called from Python, an Indonesian message says what is allowed.
 - `stage` (validation only): a whole number 1-4.
 Every field carries an Indonesian title (`json_schema_extra`, which Prefect keeps: its own `title` is the name).
 Descriptions shown under each field come from the flows' docstrings (Google style "Args:"), in Indonesian.
@@ -16,12 +18,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, RegionError, load_region, registered_regions
 from bimtek.core.settings import get_settings
 from bimtek.ingest.inbox import inbox_url
+from bimtek.store.package import RUN_ID_MAX_LENGTH, validate_run_id
 
 
 def region_choices() -> list[str]:
@@ -50,7 +53,29 @@ InboxText = Annotated[
 StoreText = Annotated[
     str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Tempat hasil (boleh kosong)"))
 ]
-RunIdText = Annotated[str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Nama run (boleh kosong)"))]
+RUN_ID_SCHEMA_PATTERN = rf"^([A-Za-z0-9][A-Za-z0-9._-]{{0,{RUN_ID_MAX_LENGTH - 1}}})?$"
+"""The store's run-id rule (bimtek.store.package.RUN_ID_PATTERN) as the run form's JSON-schema pattern; empty allowed."""
+
+
+def _run_id_or_empty(value: str) -> str:
+    """An empty run id (the UTC time is used) or a safe folder name; an Indonesian ValueError otherwise."""
+    if value:
+        try:
+            validate_run_id(value)
+        except ValueError:
+            raise ValueError(
+                f"Nama run '{value}' tidak sah: pakai huruf, angka, titik, garis bawah atau tanda hubung, diawali "
+                f"huruf atau angka (paling panjang {RUN_ID_MAX_LENGTH} karakter), atau kosongkan."
+            ) from None
+    return value
+
+
+RunIdText = Annotated[
+    str,
+    BeforeValidator(_none_as_empty),
+    AfterValidator(_run_id_or_empty),
+    Field(json_schema_extra=_form("Nama run (boleh kosong)", pattern=RUN_ID_SCHEMA_PATTERN)),
+]
 ReportPathText = Annotated[
     str, BeforeValidator(_none_as_empty), Field(json_schema_extra=_form("Berkas laporan (boleh kosong)"))
 ]

@@ -2,12 +2,15 @@
 
 Routes (Indonesian paths, every page from `templates/portal/`):
 
-- `/masuk`, `/keluar`: coordinator login (BIMTEK_PORTAL_PASSWORD) and logout; a signed session cookie.
+- `/masuk`, `/keluar`: coordinator login with a named account (`bimtek akun`, portal/accounts.py), throttled per
+  account and per address (429 with the wait), and logout; the session lives on the server and ends at logout.
+- `/akun/sandi`: change one's own password (ends every session of the account); `/audit`: the audit log.
 - `/hasil`, `/hasil/<region>`, `/hasil/<region>/tahap-<N>`, `/hasil/<region>/tahap-<N>/<run>`: published results.
 - `/berkas/<region>/tahap-<N>/<run>/<file>`: one file of a run (only files its manifest lists; local store:
   served inline for HTML/PDF/images, as a download otherwise; S3: a redirect to a presigned link).
 - `/status/<region>/tahap-<N>`: live submission status per OPD from the stage inbox.
-- `/unggah/<token>`: an OPD's upload page (GET form, POST file), `/unggah/<token>/templat`: its intake template.
+- `/unggah/<token>`: an OPD's upload page (GET form, POST file), `/unggah/<token>/templat`: its intake template,
+  `/unggah/<token>/periksa/<job>`: the check of one upload, run in the worker pool (progress, then the result).
 
 Every form carries a CSRF token (double submit: cookie + field, both signed); no request path reaches the store
 without `normalize_key`, the manifest's list of files and, locally, a resolved-path containment check.
@@ -15,16 +18,20 @@ without `normalize_key`, the manifest's list of files and, locally, a resolved-p
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bimtek.core.monev import MONEV_FOLDER, SemesterError, monev_stage_path
 from bimtek.core.paths import PROJECT_ROOT
@@ -41,20 +48,14 @@ from bimtek.store.storage import (
     open_location,
 )
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
-from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, stage_runs
-from portal.secrets import coordinator_password, signing_secret
-from portal.security import (
-    CSRF_COOKIE,
-    SESSION_COOKIE,
-    SESSION_SECONDS,
-    csrf_valid,
-    new_csrf,
-    new_session,
-    password_ok,
-    session_valid,
-)
-from portal.submissions import InboxStatus, UploadRefused, check_upload, receive_upload
+from portal.accounts import Account, AccountError, AccountStore
+from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
+from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
+from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
+from portal.throttle import LoginThrottle
 from portal.tokens import InviteError, read_token
+from portal.worker import check_upload_file
 
 TEMPLATES = PROJECT_ROOT / "templates" / "portal"
 STYLESHEET = TEMPLATES / "portal.css"
@@ -76,35 +77,60 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class PortalConfig:
-    """Everything the portal reads: the store, the registered regions, the secrets and the limits."""
+    """Everything the portal reads: the store, the registered regions, the secret, the accounts and the limits."""
 
     store: Location
     regions: dict[str, Path]
     secret: str
-    password: str | None
+    accounts: AccountStore
     settings: Settings
     status: InboxStatus = field(default_factory=InboxStatus)
+    throttle: LoginThrottle | None = None
+    checks: CheckQueue | None = None
+
+    def __post_init__(self) -> None:
+        limits = self.settings
+        self.throttle = self.throttle or LoginThrottle(
+            limits.login_max_failures, limits.login_window_seconds, limits.login_lock_seconds
+        )
+        self.checks = self.checks or CheckQueue(
+            limits.upload_workers, limits.upload_queue_max, processes=limits.upload_pool == "process"
+        )
 
     @classmethod
     def from_environment(cls) -> PortalConfig:
         settings = get_settings()
+        folder = data_folder(settings)
         return cls(
             store=open_location(settings.store),
             regions=registered_regions(settings.region_folders),
             secret=signing_secret(),
-            password=coordinator_password(),
+            accounts=AccountStore(folder / "portal.sqlite3"),
             settings=settings,
+            status=InboxStatus(CheckCache(folder / "cek")),
         )
 
-    def region(self, slug: str) -> Region:
+    def region(self, slug: str, account: Account | None = None) -> Region:
         path = self.regions.get(slug)
-        if path is None:
+        if path is None or (account is not None and not account.sees(slug)):
             raise HTTPException(status_code=404, detail="Region tidak terdaftar.")
         return load_region(path)
 
     @property
     def secure_cookies(self) -> bool:
         return self.settings.portal_url.startswith("https://")
+
+
+def data_folder(settings: Settings) -> Path:
+    """The portal's private folder (BIMTEK_PORTAL_DATA), created owner-only."""
+    folder = Path(settings.portal_data).expanduser()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from (behind a proxy: uvicorn --proxy-headers sets it from X-Forwarded-For)."""
+    return request.client.host if request.client else "?"
 
 
 def _environment() -> Environment:
@@ -166,22 +192,42 @@ def _local_next(target: str | None) -> str:
 def create_app(config: PortalConfig | None = None) -> FastAPI:
     """The portal application; `config` defaults to the settings and secrets of the environment."""
     config = config or PortalConfig.from_environment()
-    app = FastAPI(title="Portal Bimtek Smart City", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if config.checks is not None:
+            config.checks.warm()
+        yield
+        if config.checks is not None:  # the check pool ends with the portal (its processes too)
+            config.checks.shutdown()
+
+    app = FastAPI(title="Portal Bimtek Smart City", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     env = _environment()
 
-    def page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    accounts, throttle, checks = config.accounts, config.throttle, config.checks
+    assert throttle is not None and checks is not None  # set by PortalConfig.__post_init__
+    session_lifetime = dt.timedelta(minutes=config.settings.session_minutes)
+
+    def page(request: Request, template: str, status_code: int = 200, headers=None, **context) -> HTMLResponse:
         token = request.cookies.get(CSRF_COOKIE)
         if not csrf_valid(config.secret, token, token):
             token = new_csrf(config.secret)
-        context.update(csrf=token, logged_in=session_valid(config.secret, request.cookies.get(SESSION_COOKIE)))
-        response = HTMLResponse(env.get_template(template).render(**context), status_code=status_code)
+        account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
+        context.update(csrf=token, logged_in=account is not None, account=account)
+        response = HTMLResponse(env.get_template(template).render(**context), status_code=status_code, headers=headers)
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=config.secure_cookies)
         return response
 
-    def require_login(request: Request) -> None:
-        if not session_valid(config.secret, request.cookies.get(SESSION_COOKIE)):
+    def require_login(request: Request) -> Account:
+        account = accounts.session_account(request.cookies.get(SESSION_COOKIE))
+        if account is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             raise HTTPException(status_code=303, headers={"Location": f"/masuk?lanjut={quote(target)}"})
+        return account
+
+    def audit(request: Request, account: Account | str, action: str, detail: str = "") -> None:
+        name = account if isinstance(account, str) else account.name
+        accounts.log(name, action, detail, client_address(request))
 
     def require_csrf(request: Request, token: str | None) -> None:
         if not csrf_valid(config.secret, request.cookies.get(CSRF_COOKIE), token):
@@ -208,15 +254,39 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 request,
                 "galat.html.j2",
                 status_code=413,
-                message=(f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB."),
+                message=(
+                    f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB. "
+                    "Perkecil berkas (mis. hapus lembar yang tidak perlu) lalu unggah lagi."
+                ),
+                back=request.url.path,
             )
         return await call_next(request)
 
-    @app.exception_handler(HTTPException)
-    async def error_page(request: Request, exc: HTTPException):
+    @app.exception_handler(StarletteHTTPException)
+    async def error_page(request: Request, exc: StarletteHTTPException):
         if exc.status_code in (301, 302, 303, 307):
             return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
-        return page(request, "galat.html.j2", status_code=exc.status_code, message=exc.detail)
+        message = exc.detail if isinstance(exc, HTTPException) and exc.detail else None
+        return page(
+            request,
+            "galat.html.j2",
+            status_code=exc.status_code,
+            message=message if message and message not in GENERIC_DETAILS else _status_text(exc.status_code),
+            headers={"Allow": exc.headers["Allow"]} if exc.headers and "Allow" in exc.headers else None,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_form_page(request: Request, exc: RequestValidationError):
+        return page(request, "galat.html.j2", status_code=422, message=_status_text(422))
+
+    @app.exception_handler(Exception)
+    async def crash_page(request: Request, exc: Exception):
+        logger.exception("Unexpected error on %s %s", request.method, request.url.path)
+        return page(request, "galat.html.j2", status_code=500, message=_status_text(500))
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
 
     @app.get("/portal.css", include_in_schema=False)
     def stylesheet() -> FileResponse:
@@ -230,27 +300,49 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     @app.get("/masuk", response_class=HTMLResponse)
     def login_form(request: Request, lanjut: str | None = None) -> HTMLResponse:
-        return page(request, "masuk.html.j2", lanjut=_local_next(lanjut), configured=bool(config.password))
+        return page(request, "masuk.html.j2", lanjut=_local_next(lanjut), name="")
 
     @app.post("/masuk", response_class=HTMLResponse)
     def login(
-        request: Request, kata_sandi: str = Form(""), lanjut: str = Form("/hasil"), csrf: str = Form("")
+        request: Request,
+        nama: str = Form(""),
+        kata_sandi: str = Form(""),
+        lanjut: str = Form("/hasil"),
+        csrf: str = Form(""),
     ) -> Response:
         require_csrf(request, csrf)
-        if not password_ok(kata_sandi, config.password):
+        name = nama.strip().lower()[:64]
+        keys = (f"akun:{name}", f"alamat:{client_address(request)}")
+
+        def refused(status_code: int, error: str, wait: int = 0) -> HTMLResponse:
             return page(
                 request,
                 "masuk.html.j2",
-                status_code=401,
+                status_code=status_code,
                 lanjut=_local_next(lanjut),
-                configured=bool(config.password),
-                error="Kata sandi salah.",
+                name=name,
+                error=error,
+                headers={"Retry-After": str(wait)} if wait else None,
             )
+
+        wait = throttle.wait(*keys)
+        if wait:
+            audit(request, name or "-", "masuk ditahan", f"tunggu {wait} detik")
+            return refused(429, _throttled_text(wait), wait)
+        account = accounts.verify(name, kata_sandi)
+        if account is None:
+            wait = throttle.failed(*keys)
+            audit(request, name or "-", "masuk gagal")
+            if wait:
+                return refused(429, _throttled_text(wait), wait)
+            return refused(401, "Nama akun atau kata sandi salah.")
+        throttle.succeeded(keys[0])
+        audit(request, account, "masuk")
         response = RedirectResponse(_local_next(lanjut), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
-            new_session(config.secret),
-            max_age=SESSION_SECONDS,
+            accounts.open_session(account.name, session_lifetime),
+            max_age=int(session_lifetime.total_seconds()),
             httponly=True,
             samesite="lax",
             secure=config.secure_cookies,
@@ -260,22 +352,65 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.post("/keluar")
     def logout(request: Request, csrf: str = Form("")) -> RedirectResponse:
         require_csrf(request, csrf)
+        token = request.cookies.get(SESSION_COOKIE)
+        account = accounts.session_account(token)
+        accounts.close_session(token)
+        if account is not None:
+            audit(request, account, "keluar")
         response = RedirectResponse("/masuk", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
+
+    @app.get("/akun/sandi", response_class=HTMLResponse)
+    def password_form(request: Request) -> HTMLResponse:
+        require_login(request)
+        return page(request, "sandi.html.j2")
+
+    @app.post("/akun/sandi", response_class=HTMLResponse)
+    def change_password(
+        request: Request,
+        sandi_lama: str = Form(""),
+        sandi_baru: str = Form(""),
+        sandi_ulang: str = Form(""),
+        csrf: str = Form(""),
+    ) -> Response:
+        require_csrf(request, csrf)
+        account = require_login(request)
+        if accounts.verify(account.name, sandi_lama) is None:
+            audit(request, account, "ganti sandi gagal", "sandi lama salah")
+            return page(request, "sandi.html.j2", status_code=400, error="Kata sandi lama salah.")
+        if sandi_baru != sandi_ulang:
+            return page(request, "sandi.html.j2", status_code=400, error="Kedua isian kata sandi baru tidak sama.")
+        try:
+            accounts.set_password(account.name, sandi_baru)
+        except AccountError as exc:
+            return page(request, "sandi.html.j2", status_code=400, error=str(exc))
+        audit(request, account, "ganti sandi", "semua sesi diakhiri")
+        response = RedirectResponse("/masuk", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit_page(request: Request) -> HTMLResponse:
+        account = require_login(request)
+        if not account.reads_audit:
+            raise HTTPException(status_code=403, detail="Log audit hanya untuk admin dan koordinator.")
+        entries = accounts.audit()
+        return page(request, "audit.html.j2", entries=entries, time=lambda moment: local_time(moment, AUDIT_TIMEZONE))
 
     # ------------------------------------------------------------------------------------------- results
 
     @app.get("/hasil", response_class=HTMLResponse)
     def regions(request: Request) -> HTMLResponse:
-        require_login(request)
-        rows = [{"slug": slug, "name": config.region(slug).name} for slug in sorted(config.regions)]
+        account = require_login(request)
+        rows = [
+            {"slug": slug, "name": config.region(slug).name} for slug in sorted(config.regions) if account.sees(slug)
+        ]
         return page(request, "hasil.html.j2", regions=rows)
 
     @app.get("/hasil/{slug}", response_class=HTMLResponse)
     def region_page(request: Request, slug: str) -> HTMLResponse:
-        require_login(request)
-        region = config.region(slug)
+        region = config.region(slug, require_login(request))
         stages = []
         for stage in STAGES:
             latest = read_latest(config.store, slug, stage)
@@ -290,15 +425,15 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     @app.get("/hasil/{slug}/tahap-{stage:int}", response_class=HTMLResponse)
     def stage_page(request: Request, slug: str, stage: int) -> HTMLResponse:
-        require_login(request)
-        region = config.region(slug)
+        region = config.region(slug, require_login(request))
         runs = stage_runs(config.store, slug, _stage(stage))
-        return page(request, "tahap.html.j2", region=region, stage=stage, runs=runs)
+        threshold = config.settings.reject_alert_share
+        outcomes = {run.run_id: run_outcome(config.store, region, stage, run.run_id, threshold) for run in runs}
+        return page(request, "tahap.html.j2", region=region, stage=stage, runs=runs, outcomes=outcomes)
 
     @app.get("/hasil/{slug}/tahap-{stage:int}/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, slug: str, stage: int, run_id: str) -> HTMLResponse:
-        require_login(request)
-        region = config.region(slug)
+        region = config.region(slug, require_login(request))
         try:
             files = run_files(config.store, slug, _stage(stage), _run_id(run_id))
         except StorageError:
@@ -306,6 +441,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         current = latest_run_id(config.store, slug, stage) == run_id
         base = f"/berkas/{slug}/tahap-{stage}/{run_id}"
         draft = run_draft(config.store, slug, _stage(stage), _run_id(run_id))
+        outcome = run_outcome(config.store, region, stage, run_id, config.settings.reject_alert_share)
         return page(
             request,
             "run.html.j2",
@@ -316,11 +452,13 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             current=current,
             base=base,
             draft=draft,
+            outcome=outcome,
+            threshold=config.settings.reject_alert_share,
         )
 
     @app.get("/berkas/{key:path}")
     def store_file(request: Request, key: str) -> Response:
-        require_login(request)
+        account = require_login(request)
         try:
             key = normalize_key(key)
         except ValueError:
@@ -333,21 +471,22 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         else:
             parts[1] = _stage(int(parts[1][6:]))
         slug, stage, run_id, inner = parts[0], parts[1], _run_id(parts[2]), "/".join(parts[3:])
+        config.region(slug, account)
         try:
             allowed = published_keys(config.store, slug, stage, run_id)
         except (StorageError, ValueError):
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         if inner not in allowed:
             raise HTTPException(status_code=404, detail="Berkas ini bukan bagian dari run tersebut.")
+        audit(request, account, "buka berkas", key)
         return _file_response(config, key)
 
     # ------------------------------------------------------------------------------------------- status
 
     @app.get("/status/{slug}/tahap-{stage:int}", response_class=HTMLResponse)
     def status_page(request: Request, slug: str, stage: int) -> HTMLResponse:
-        require_login(request)
-        region = config.region(slug)
-        rows = config.status.per_opd(config.store, region, _stage(stage))
+        region = config.region(slug, require_login(request))
+        rows, checking = config.status.per_opd_now(config.store, region, _stage(stage))
         counts = {
             name: sum(1 for row in rows if row.status == name)
             for name in ("lengkap", "perlu perbaikan", "belum mengirim")
@@ -359,6 +498,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             stage=stage,
             rows=rows,
             counts=counts,
+            checking=checking,
             time=lambda moment: local_time(moment, region.timezone),
         )
 
@@ -408,24 +548,90 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         )
 
     @app.post("/unggah/{token}", response_class=HTMLResponse)
-    async def upload(
-        request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form("")
-    ) -> HTMLResponse:
+    async def upload(request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form("")) -> Response:
+        """Quick checks here; the file check itself in the worker pool (the event loop only waits on it)."""
         require_csrf(request, csrf)
-        invite, region, opd = invitation(token)
+        invite, region, opd = await asyncio.to_thread(invitation, token)
         limit = config.settings.upload_max_bytes
         data = await berkas.read(limit + 1)
         name = berkas.filename or "berkas"
         try:
             check_upload(name, data, config.settings.allowed_suffixes, limit)
         except UploadRefused as exc:
-            return upload_page(request, token, status_code=400, refused=str(exc))
-        outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data, dt.datetime.now(dt.UTC))
-        config.status.remember(config.store, region, invite.stage, outcome)
-        logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
-        return upload_page(request, token, report=outcome.report, uploaded=name)
+            return await asyncio.to_thread(upload_page, request, token, 400, refused=str(exc))
+
+        def checked(future) -> None:
+            """In the portal process: the status cache learns the result the moment the check ends."""
+            if future.cancelled() or future.exception() is not None:
+                return
+            outcome: UploadOutcome = future.result()
+            config.status.remember(config.store, region, invite.stage, outcome, data)
+            logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
+
+        arguments = (config.store.url, str(config.regions[region.slug]), invite.stage, invite.opd, name, data)
+        try:
+            job = checks.submit(token, name, check_upload_file, *arguments, dt.datetime.now(dt.UTC))
+        except QueueFull as exc:
+            return await asyncio.to_thread(upload_page, request, token, 503, refused=str(exc))
+        job.future.add_done_callback(checked)
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job.future)), config.settings.upload_wait_seconds)
+        except TimeoutError:
+            return RedirectResponse(f"/unggah/{token}/periksa/{job.id}", status_code=303)
+        return await asyncio.to_thread(job_page, request, token, job.id)
+
+    def job_page(request: Request, token: str, job_id: str) -> HTMLResponse:
+        job = checks.job(job_id, token)
+        if job is None:
+            raise HTTPException(status_code=404, detail="Pemeriksaan ini tidak ditemukan (mungkin sudah lama).")
+        if not job.future.done():
+            return upload_page(request, token, checking=job.name, position=checks.position(job))
+        error = job.future.exception()
+        if error is not None:
+            logger.error("Check of upload %s failed: %r", job.name, error)
+            return upload_page(
+                request,
+                token,
+                status_code=500,
+                refused="Berkas tidak dapat diperiksa karena galat di server. Hubungi koordinator.",
+            )
+        return upload_page(request, token, report=job.future.result().report, uploaded=job.name)
+
+    @app.get("/unggah/{token}/periksa/{job_id}", response_class=HTMLResponse)
+    def upload_check(request: Request, token: str, job_id: str) -> HTMLResponse:
+        return job_page(request, token, job_id)
 
     return app
+
+
+AUDIT_TIMEZONE = "Asia/Jakarta"
+"""The audit log spans regions: its times are shown in WIB."""
+GENERIC_DETAILS = frozenset({"Not Found", "Method Not Allowed", "Internal Server Error", "Forbidden", "Unauthorized"})
+STATUS_TEXTS = {
+    400: "Permintaan tidak dapat diproses.",
+    403: "Anda tidak berhak membuka halaman ini.",
+    404: "Halaman tidak ditemukan. Periksa alamatnya, atau kembali ke halaman utama.",
+    405: "Cara membuka halaman ini tidak didukung (metode HTTP tidak diizinkan).",
+    413: "Berkas terlalu besar.",
+    422: "Isian formulir tidak lengkap atau tidak sah.",
+    500: "Terjadi galat di server. Coba lagi sebentar lagi; bila berulang, hubungi pengelola portal.",
+}
+
+
+def _status_text(status_code: int) -> str:
+    return STATUS_TEXTS.get(status_code, f"Permintaan tidak dapat diproses (kode {status_code}).")
+
+
+def _throttled_text(wait: int) -> str:
+    minutes, seconds = divmod(wait, 60)
+    span = (
+        f"{minutes} menit {seconds} detik"
+        if minutes and seconds
+        else f"{minutes} menit"
+        if minutes
+        else f"{seconds} detik"
+    )
+    return f"Terlalu banyak percobaan masuk yang salah. Tunggu {span}, lalu coba lagi."
 
 
 def _file_response(config: PortalConfig, key: str) -> Response:

@@ -34,7 +34,7 @@ def undangan(
     from bimtek.store.storage import open_location
     from portal.app import local_time
     from portal.invitations import invitation_links, invitations_xlsx
-    from portal.secrets import PortalConfigError, signing_secret
+    from portal.security import PortalConfigError, signing_secret
     from portal.tokens import revoke
 
     try:
@@ -64,3 +64,111 @@ def undangan(
     console.print(
         f"[green]Selesai:[/] {len(links)} tautan Tahap {stage} (berlaku sampai {expires_text}) ditulis ke {target}"
     )
+
+
+# ------------------------------------------------------------------------------------------------- accounts
+
+akun = typer.Typer(help="Kelola akun koordinator portal (admin, koordinator, peninjau).", no_args_is_help=True)
+
+
+def _accounts():
+    from bimtek.core.settings import get_settings
+    from portal.accounts import AccountStore
+    from portal.app import data_folder
+
+    return AccountStore(data_folder(get_settings()) / "portal.sqlite3")
+
+
+def _password(from_stdin: bool) -> str:
+    import sys
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+
+
+def _run(action) -> None:
+    from portal.accounts import AccountError
+
+    try:
+        action()
+    except AccountError as exc:
+        console.print(f"[bold red]Galat:[/] {exc}")
+        raise typer.Exit(code=2) from None
+
+
+PERAN_HELP = "Peran: admin (semua region, log audit), koordinator (region-nya), peninjau (hanya membaca)."
+WILAYAH_HELP = "Slug region yang boleh dilihat (boleh berulang; kosong: semua region)."
+STDIN_HELP = "Baca kata sandi dari baris pertama stdin (untuk skrip) alih-alih bertanya."
+
+
+@akun.command("buat")
+def akun_buat(
+    nama: str = typer.Argument(..., help="Nama akun (huruf kecil, angka, . _ -)."),
+    peran: str = typer.Option("koordinator", "--peran", help=PERAN_HELP),
+    wilayah: list[str] = typer.Option([], "--wilayah", help=WILAYAH_HELP),
+    sandi_stdin: bool = typer.Option(False, "--sandi-stdin", help=STDIN_HELP),
+) -> None:
+    """Buat akun baru (kata sandi minimal 12 karakter, disimpan sebagai hash Argon2id)."""
+    store = _accounts()
+    _run(lambda: store.create(nama, peran, _password(sandi_stdin), tuple(wilayah)))
+    store.log("cli", "buat akun", f"{nama} ({peran})")
+    console.print(f"[green]Selesai:[/] akun {nama} ({peran}) dibuat.")
+
+
+@akun.command("sandi")
+def akun_sandi(
+    nama: str = typer.Argument(..., help="Nama akun."),
+    sandi_stdin: bool = typer.Option(False, "--sandi-stdin", help=STDIN_HELP),
+) -> None:
+    """Ganti kata sandi sebuah akun; semua sesinya berakhir."""
+    store = _accounts()
+    _run(lambda: store.set_password(nama, _password(sandi_stdin)))
+    store.log("cli", "ganti sandi", nama)
+    console.print(f"[green]Selesai:[/] kata sandi {nama} diganti; semua sesinya berakhir.")
+
+
+@akun.command("peran")
+def akun_peran(
+    nama: str = typer.Argument(..., help="Nama akun."),
+    peran: str = typer.Option(..., "--peran", help=PERAN_HELP),
+    wilayah: list[str] = typer.Option([], "--wilayah", help=WILAYAH_HELP),
+) -> None:
+    """Ubah peran dan region sebuah akun."""
+    store = _accounts()
+    _run(lambda: store.set_role(nama, peran, tuple(wilayah)))
+    store.log("cli", "ubah peran", f"{nama} ({peran} {','.join(wilayah) or 'semua region'})")
+    console.print(f"[green]Selesai:[/] akun {nama} kini {peran}.")
+
+
+@akun.command("nonaktif")
+def akun_nonaktif(nama: str = typer.Argument(..., help="Nama akun.")) -> None:
+    """Nonaktifkan akun: tidak dapat masuk lagi, sesinya berakhir."""
+    store = _accounts()
+    _run(lambda: store.set_active(nama, False))
+    store.log("cli", "nonaktifkan akun", nama)
+    console.print(f"[green]Selesai:[/] akun {nama} dinonaktifkan.")
+
+
+@akun.command("aktif")
+def akun_aktif(nama: str = typer.Argument(..., help="Nama akun.")) -> None:
+    """Aktifkan kembali akun yang dinonaktifkan."""
+    store = _accounts()
+    _run(lambda: store.set_active(nama, True))
+    store.log("cli", "aktifkan akun", nama)
+    console.print(f"[green]Selesai:[/] akun {nama} aktif kembali.")
+
+
+@akun.command("daftar")
+def akun_daftar() -> None:
+    """Tampilkan semua akun (nama, peran, region, aktif)."""
+    from rich.table import Table
+
+    table = Table(title="Akun portal")
+    for column in ("nama", "peran", "region", "aktif"):
+        table.add_column(column)
+    for account in _accounts().accounts():
+        table.add_row(
+            account.name, account.role, ", ".join(account.regions) or "semua", "ya" if account.active else "tidak"
+        )
+    Console().print(table)

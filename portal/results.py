@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from bimtek.core.region import Region
+from bimtek.ingest.inbox import folder_opd
 from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
@@ -14,7 +17,7 @@ from bimtek.store.package import (
     run_prefix,
     stage_prefix,
 )
-from bimtek.store.storage import Location
+from bimtek.store.storage import Location, StorageError
 
 STAGES = (1, 2, 3, 4, 5)
 """Stages with an inbox and upload links; 5 is monev (Tahap V, bimtek.core.monev.MONEV_STAGE), whose results are
@@ -86,3 +89,39 @@ def published_keys(store: Location, region_slug: str, stage: StageKey, run_id: s
 
 def _opens(key: str) -> bool:
     return PurePosixPath(key).suffix.lower() in OPEN_IN_BROWSER
+
+
+REPORT_KEY = "validation/report.json"
+"""The run's validation report (every stage writes it); the portal reads its counts and rejections."""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    rows_total: int
+    rows_rejected: int
+    needs_fix: bool
+    """True when the rejected share is above BIMTEK_REJECT_ALERT_SHARE: the run ended "Perlu perbaikan"."""
+    chase: tuple[str, ...]
+    """OPD (or, for files outside an OPD folder, file names) with rejected rows: whom to ask for a corrected file."""
+
+    @property
+    def share(self) -> float:
+        return self.rows_rejected / self.rows_total if self.rows_total else 0.0
+
+
+def run_outcome(store: Location, region: Region, stage: int, run_id: str, threshold: float) -> RunOutcome | None:
+    """How a published run ended, from its report.json; None when the run has no readable report."""
+    try:
+        report = json.loads(store.read_text(f"{run_prefix(region.slug, stage, run_id)}/{REPORT_KEY}"))
+        total, rejected = int(report.get("rows_total", 0)), int(report.get("rows_rejected", 0))
+    except (StorageError, ValueError, TypeError, AttributeError):
+        return None
+    senders = {
+        folder_opd(item.get("path", ""), region) or item.get("path", "?") for item in report.get("rejections", [])
+    }
+    return RunOutcome(
+        rows_total=total,
+        rows_rejected=rejected,
+        needs_fix=total > 0 and rejected / total > threshold,
+        chase=tuple(sorted(senders)),
+    )

@@ -1,45 +1,46 @@
-"""Coordinator sessions and CSRF tokens, both signed with the portal secret (itsdangerous)."""
+"""The portal's signing key (from the environment only) and CSRF tokens signed with it (itsdangerous).
+
+The key signs OPD upload links and CSRF tokens. It comes from BIMTEK_PORTAL_SECRET and nowhere else: never from a
+file of the repository and never from a Prefect Secret block (the Prefect API hands block values to any client
+that may read blocks). Coordinator sessions are not signed cookies but server-side records (portal/accounts.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+SECRET_ENV = "BIMTEK_PORTAL_SECRET"  # pragma: allowlist secret
+SECRET_MIN_LENGTH = 32
+"""A signing key shorter than this is refused (make one with `python -c "import secrets; print(secrets.token_urlsafe(32))"`)."""
 SESSION_COOKIE = "bimtek_sesi"
 CSRF_COOKIE = "bimtek_csrf"
 CSRF_FIELD = "csrf"
-SESSION_SECONDS = 12 * 3600
-"""A coordinator logs in again after this long."""
 CSRF_SECONDS = 6 * 3600
 """A form older than this is refused (reload the page)."""
 
 
+class PortalConfigError(RuntimeError):
+    """A secret the portal needs is missing or too weak; the message says which variable to set."""
+
+
+def signing_secret() -> str:
+    """The key that signs OPD links and CSRF tokens (BIMTEK_PORTAL_SECRET)."""
+    value = os.environ.get(SECRET_ENV)
+    if not value or len(value) < SECRET_MIN_LENGTH:
+        raise PortalConfigError(
+            f"Kunci portal belum diatur: isi variabel lingkungan {SECRET_ENV} (minimal {SECRET_MIN_LENGTH} "
+            "karakter acak)."
+        )
+    return value
+
+
 def _serializer(secret: str, salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=salt, signer_kwargs={"digest_method": hashlib.sha256})
-
-
-def password_ok(given: str, expected: str | None) -> bool:
-    """Constant-time comparison; always False when no password is configured."""
-    if not expected:
-        return False
-    return hmac.compare_digest(hashlib.sha256(given.encode()).digest(), hashlib.sha256(expected.encode()).digest())
-
-
-def new_session(secret: str) -> str:
-    return _serializer(secret, "bimtek-sesi").dumps({"peran": "koordinator", "n": secrets.token_urlsafe(8)})
-
-
-def session_valid(secret: str, cookie: str | None) -> bool:
-    if not cookie:
-        return False
-    try:
-        data = _serializer(secret, "bimtek-sesi").loads(cookie, max_age=SESSION_SECONDS)
-    except BadSignature:
-        return False
-    return isinstance(data, dict) and data.get("peran") == "koordinator"
 
 
 def new_csrf(secret: str) -> str:

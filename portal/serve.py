@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from portal.secrets import PortalConfigError, signing_secret
+from portal.security import PortalConfigError, signing_secret
 
 DEPLOY_NOISE = ("start a worker", "prefect worker start")
 """Lines of `prefect deploy` output that `bimtek server` drops: it starts the worker itself."""

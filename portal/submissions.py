@@ -8,7 +8,9 @@ so what a coordinator sees here is what the stage run will report.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -22,6 +24,11 @@ from bimtek.ingest.inbox import folder_opd, inbox_prefix, upload_key, uploaded_a
 from bimtek.ingest.reader import read_table
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
+from portal.checks import CheckCache
+
+logger = logging.getLogger(__name__)
+RECENT_UPLOAD_SECONDS = 300
+"""A file uploaded this recently without a result is being checked by the upload pool: the status page waits for it."""
 
 
 class UploadRefused(Exception):
@@ -95,9 +102,50 @@ def receive_upload(
 class InboxStatus:
     """Live submission status of a stage inbox; each file is validated once (uploads are never overwritten)."""
 
-    def __init__(self) -> None:
+    def __init__(self, disk: CheckCache | None = None) -> None:
         self._cache: dict[tuple[str, str], list[SheetResult]] = {}
         self._lock = threading.Lock()
+        self.disk = disk or CheckCache(None)
+        """Results by file SHA-256 on disk: after a restart a file is read and hashed, not validated again."""
+        self._checking: set[tuple[str, str]] = set()
+        self._background: ThreadPoolExecutor | None = None
+
+    def _known(self, store: Location, region: Region, stage: int, key: str) -> list[SheetResult] | None:
+        """The file's results from memory or the disk cache; None (and a background check, unless the upload
+        pool is on it) when the file has not been checked yet. Never validates in the caller's thread."""
+        prefix = inbox_prefix(region.slug, stage)
+        cache_key = (store.describe(prefix), key)
+        with self._lock:
+            if cache_key in self._cache:
+                return self._cache[cache_key]
+            if cache_key in self._checking:
+                return None
+        data = store.read_bytes(f"{prefix}/{key}")
+        cached = self.disk.get(key, data, region.slug, stage)
+        if cached is not None:
+            with self._lock:
+                self._cache[cache_key] = cached
+            return cached
+        when = uploaded_at(key)
+        if when and (dt.datetime.now(dt.UTC) - when).total_seconds() < RECENT_UPLOAD_SECONDS:
+            return None
+        with self._lock:
+            if cache_key in self._checking:
+                return None
+            self._checking.add(cache_key)
+            if self._background is None:
+                self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="status-cek")
+        self._background.submit(self._check_later, store, region, stage, key, cache_key)
+        return None
+
+    def _check_later(self, store: Location, region: Region, stage: int, key: str, cache_key) -> None:
+        try:
+            self._results(store, region, stage, key)
+        except Exception:  # noqa: BLE001 - logged; the file stays "sedang diperiksa" and is tried again later
+            logger.exception("Background check of %s failed", key)
+        finally:
+            with self._lock:
+                self._checking.discard(cache_key)
 
     def _results(self, store: Location, region: Region, stage: int, key: str) -> list[SheetResult]:
         cache_key = (store.describe(inbox_prefix(region.slug, stage)), key)
@@ -105,24 +153,40 @@ class InboxStatus:
             cached = self._cache.get(cache_key)
         if cached is None:
             data = store.read_bytes(f"{inbox_prefix(region.slug, stage)}/{key}")
-            cached = validate_file(key, data, region, stage)
+            cached = self.disk.get(key, data, region.slug, stage)
+            if cached is None:
+                cached = validate_file(key, data, region, stage)
+                self.disk.put(key, data, region.slug, stage, cached)
             with self._lock:
                 self._cache[cache_key] = cached
         return cached
 
-    def remember(self, store: Location, region: Region, stage: int, outcome: UploadOutcome) -> None:
-        """Cache an upload's results, checked when it arrived, so the status page does not validate it again."""
+    def remember(
+        self, store: Location, region: Region, stage: int, outcome: UploadOutcome, data: bytes | None = None
+    ) -> None:
+        """Cache an upload's results, checked when it arrived, so the status page does not validate it again
+        (on disk too when its bytes are given: a restart does not validate it either)."""
         prefix = inbox_prefix(region.slug, stage)
+        key = outcome.key.removeprefix(prefix + "/")
         with self._lock:
-            self._cache[(store.describe(prefix), outcome.key.removeprefix(prefix + "/"))] = outcome.results
+            self._cache[(store.describe(prefix), key)] = outcome.results
+        if data is not None:
+            self.disk.put(key, data, region.slug, stage, outcome.results)
 
     def files(self, store: Location, region: Region, stage: int) -> list[str]:
         """Inbox-relative keys of every file in the stage inbox."""
         return store.child(inbox_prefix(region.slug, stage)).list(None, missing_ok=True)
 
-    def per_opd(self, store: Location, region: Region, stage: int) -> list[OpdStatus]:
-        """One row per OPD of the region (then other senders), as the stage run's overview will count them."""
+    def per_opd_now(self, store: Location, region: Region, stage: int) -> tuple[list[OpdStatus], int]:
+        """`per_opd` over the files checked so far, at once, and how many files are still being checked."""
         keys = self.files(store, region, stage)
+        known = {key: self._known(store, region, stage, key) for key in keys}
+        checked = [key for key, results in known.items() if results is not None]
+        return self.per_opd(store, region, stage, checked), len(keys) - len(checked)
+
+    def per_opd(self, store: Location, region: Region, stage: int, keys: list[str] | None = None) -> list[OpdStatus]:
+        """One row per OPD of the region (then other senders), as the stage run's overview will count them."""
+        keys = self.files(store, region, stage) if keys is None else keys
         results = mark_duplicates([r for key in keys for r in self._results(store, region, stage, key)])
         overview = submission_overview(build_report(region.slug, results), results, region)
         last: dict[str, dt.datetime] = {}

@@ -20,7 +20,7 @@ from bimtek.store.package import (
     run_prefix,
     validate_run_id,
 )
-from bimtek.store.storage import open_location
+from bimtek.store.storage import open_location, portal_file_url
 from tasks.retry import retry_unless
 
 
@@ -63,8 +63,9 @@ def publish_outputs(
 
     `stage` is a stage number (folder `tahap-<N>`) or a stage path such as `monev/2027-S1`.
     `run` is (run id, claim token) from `choose_run`. `links` holds (label, URL) of the `highlights`
-    (label, key): presigned links with the configured expiry on S3, portal links (BIMTEK_PORTAL_URL) for a local
-    store; never file:// (a browser refuses those).
+    (label, key): portal links (BIMTEK_PORTAL_URL/berkas/...) whatever the store, so every file (report.json, the
+    bundle with quarantine.csv) opens only after a coordinator's login; on S3 the portal then redirects to a
+    presigned link of minutes. An artifact never carries a presigned link (it would outlive its use or leak data).
 
     A run id published or being published by another writer is refused (`RunExistsError`, not retried); a retry
     of this task holds the same claim token, so it finishes the folder its failed attempt started.
@@ -84,10 +85,9 @@ def publish_outputs(
         claim_token=token,
     )
     folder = run_prefix(region_slug, stage, run_id)
-    settings = get_settings()
-    expires, portal = settings.presign_expiry_seconds, settings.portal_url
+    portal = get_settings().portal_url
     return {
-        "links": [(label, location.share_url(f"{folder}/{key}", expires, portal)) for label, key in highlights or []],
+        "links": [(label, portal_file_url(portal, f"{folder}/{key}")) for label, key in highlights or []],
         "run_id": run_id,
         "run_url": location.describe(folder),
         "manifest_url": location.describe(f"{folder}/manifest.json"),

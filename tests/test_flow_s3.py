@@ -46,9 +46,8 @@ def test_tahap_3_reads_inputs_from_s3_and_publishes_to_s3(prefect_harness, s3_se
     assert "hasil/padang-pariaman/tahap-3/s3-run/bundle.zip" in keys
 
 
-def test_links_to_deliverables_are_presigned_and_fetchable(prefect_harness, s3_server, s3_bucket):
-    import urllib.request
-
+def test_links_to_deliverables_go_through_the_portal_login_never_presigned(prefect_harness, s3_server, s3_bucket):
+    from bimtek.core.settings import get_settings
     from flows.tahap_3 import tahap_3
 
     client = boto3.client("s3")
@@ -60,7 +59,8 @@ def test_links_to_deliverables_are_presigned_and_fetchable(prefect_harness, s3_s
     )
     links = dict(result["links"])
     url = links["Laporan validasi"]
-    assert "X-Amz-Expires=" in url and url.startswith("http://127.0.0.1")
-    with urllib.request.urlopen(url, timeout=30) as response:
-        fetched = json.loads(response.read())
+    assert url == f"{get_settings().portal_url}/berkas/padang-pariaman/tahap-3/links/validation/report.json"
+    assert not any("X-Amz" in link for link in links.values())  # the bundle holds quarantine.csv: login first
+    stored = client.get_object(Bucket=s3_bucket, Key="hasil/padang-pariaman/tahap-3/links/validation/report.json")
+    fetched = json.loads(stored["Body"].read())
     assert fetched["region"] == "padang-pariaman" and fetched["rows_total"] >= 1

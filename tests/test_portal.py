@@ -23,6 +23,7 @@ from bimtek.ingest.inbox import (
 )
 from bimtek.store.package import publish_run
 from bimtek.store.storage import LocalLocation, portal_file_url
+from portal.accounts import AccountStore
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links
 from portal.security import CSRF_COOKIE
@@ -31,6 +32,7 @@ from portal.tokens import Invite, make_token, revoke
 REGION_PATH = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 SECRET = "s" * 40
 PASSWORD = "rahasia-koordinator"  # pragma: allowlist secret
+ACCOUNT = "ani"
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 HEADER = "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
 GOOD_ROW = "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
@@ -55,11 +57,26 @@ def store(tmp_path: Path, region) -> LocalLocation:
     return location
 
 
+def accounts_in(folder: Path) -> AccountStore:
+    accounts = AccountStore(folder / "portal.sqlite3")
+    accounts.create(ACCOUNT, "koordinator", PASSWORD, ("padang-pariaman",))
+    return accounts
+
+
+def portal_settings(store_url: str, **changes) -> Settings:
+    """Thread pool in TestClient tests (no process start per test); tests/test_portal_browser.py runs the process pool."""
+    defaults = {"upload_wait_seconds": 60, "upload_pool": "thread"}
+    return Settings(store=store_url, portal_url="http://portal.test", **{**defaults, **changes})
+
+
 @pytest.fixture
 def client(store, tmp_path) -> TestClient:
-    settings = Settings(store=str(store.root), upload_max_bytes=2000, portal_url="http://portal.test")
     config = PortalConfig(
-        store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password=PASSWORD, settings=settings
+        store=store,
+        regions={"padang-pariaman": REGION_PATH},
+        secret=SECRET,
+        accounts=accounts_in(tmp_path),
+        settings=portal_settings(str(store.root), upload_max_bytes=2000),
     )
     return TestClient(create_app(config), base_url="http://portal.test")
 
@@ -70,10 +87,10 @@ def csrf_of(client: TestClient, path: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
 
 
-def login(client: TestClient) -> None:
+def login(client: TestClient, name: str = ACCOUNT, password: str = PASSWORD) -> None:
     token = csrf_of(client, "/masuk")
     response = client.post(
-        "/masuk", data={"kata_sandi": PASSWORD, "lanjut": "/hasil", "csrf": token}, follow_redirects=False
+        "/masuk", data={"nama": name, "kata_sandi": password, "lanjut": "/hasil", "csrf": token}, follow_redirects=False
     )
     assert response.status_code == 303 and response.headers["location"] == "/hasil"
 
@@ -125,12 +142,14 @@ def test_coordinator_pages_need_login(client):
 
 def test_login_refuses_wrong_password_missing_csrf_and_foreign_redirects(client):
     token = csrf_of(client, "/masuk")
-    wrong = client.post("/masuk", data={"kata_sandi": "salah", "csrf": token})
-    assert wrong.status_code == 401 and "Kata sandi salah" in wrong.text
-    no_csrf = client.post("/masuk", data={"kata_sandi": PASSWORD})
+    wrong = client.post("/masuk", data={"nama": ACCOUNT, "kata_sandi": "salah", "csrf": token})
+    assert wrong.status_code == 401 and "Nama akun atau kata sandi salah" in wrong.text
+    no_csrf = client.post("/masuk", data={"nama": ACCOUNT, "kata_sandi": PASSWORD})
     assert no_csrf.status_code == 403 and "Formulir kedaluwarsa" in no_csrf.text
     away = client.post(
-        "/masuk", data={"kata_sandi": PASSWORD, "csrf": token, "lanjut": "//evil.example"}, follow_redirects=False
+        "/masuk",
+        data={"nama": ACCOUNT, "kata_sandi": PASSWORD, "csrf": token, "lanjut": "//evil.example"},
+        follow_redirects=False,
     )
     assert away.status_code == 303 and away.headers["location"] == "/hasil"
 
@@ -312,7 +331,7 @@ def test_undangan_writes_one_link_per_opd_and_revokes(tmp_path, monkeypatch, reg
 
 
 @pytest.mark.s3
-def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_bucket, region):
+def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_bucket, region, tmp_path):
     import urllib.request
 
     from bimtek.store.storage import open_location
@@ -325,8 +344,8 @@ def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_buck
         store=store,
         regions={"padang-pariaman": REGION_PATH},
         secret=SECRET,
-        password=PASSWORD,
-        settings=Settings(store=store.url, portal_url="http://portal.test"),
+        accounts=accounts_in(tmp_path),
+        settings=portal_settings(store.url),
     )
     client = TestClient(create_app(config), base_url="http://portal.test")
     login(client)
@@ -334,7 +353,7 @@ def test_s3_store_files_through_presigned_links_and_uploads_in_the_inbox(s3_buck
     moved = client.get(
         "/berkas/padang-pariaman/tahap-3/20261201T010000Z/buku/buku-2-masterplan.html", follow_redirects=False
     )
-    assert moved.status_code == 303 and "X-Amz-Expires=" in moved.headers["location"]
+    assert moved.status_code == 303 and "X-Amz-Expires=900&" in moved.headers["location"]  # 15 minutes
     with urllib.request.urlopen(moved.headers["location"], timeout=30) as response:
         assert response.read() == b"<h1>Buku 2</h1>"
         assert response.headers["Content-Type"].startswith("text/html")

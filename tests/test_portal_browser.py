@@ -2,7 +2,8 @@
 
 One portal (uvicorn in a thread) over a temporary store holding a real Tahap III run built from three sample files.
 An OPD opens its link, uploads a file with a mistake and reads the rejection; the coordinator logs in, sees the
-OPD's status change and opens Buku 2 from the run's page. Screenshots of every page, at phone and desktop widths,
+OPD's status change and opens Buku 2 from the run's page with a named account, reads the audit log that recorded it,
+logs out and finds the old session cookie dead; a read-only reviewer sees no audit log. Screenshots of every page, at phone and desktop widths,
 go to docs/images/portal-*.png when BIMTEK_SCREENSHOTS=1.
 """
 
@@ -26,6 +27,7 @@ from bimtek.stages.tahap_3 import build_tahap_3
 from bimtek.store.package import publish_run
 from bimtek.store.storage import LocalLocation
 from bimtek.validation import build_report, mark_duplicates, validate_sheet
+from portal.accounts import AccountStore
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links
 
@@ -40,6 +42,7 @@ SAMPLE_FILES = (
     "usulan-program-bkpsdm.csv",
 )
 SECRET, PASSWORD = "b" * 40, "sandi-uji-peramban"
+COORDINATOR, REVIEWER = "ani", "tutor-kementerian"
 RUN_ID = "20261201T020000Z"
 PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 SHOTS = PROJECT_ROOT / "docs" / "images"
@@ -77,11 +80,14 @@ def portal(tmp_path_factory):
     _publish_sample_run(store)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
+    accounts = AccountStore(tmp_path_factory.mktemp("portal-data") / "portal.sqlite3")
+    accounts.create(COORDINATOR, "koordinator", PASSWORD, ("padang-pariaman",))
+    accounts.create(REVIEWER, "peninjau", PASSWORD)
     config = PortalConfig(
         store=store,
         regions={"padang-pariaman": REGION_PATH},
         secret=SECRET,
-        password=PASSWORD,
+        accounts=accounts,
         settings=Settings(store=str(store.root), portal_url=base),
     )
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
@@ -130,7 +136,7 @@ def test_opd_upload_then_coordinator_status_and_buku_2(portal, browser, tmp_path
     page.set_input_files("#berkas", str(upload))
     page.get_by_role("button", name="Unggah dan periksa").click()
     result = page.locator("#hasil-pemeriksaan")
-    result.wait_for()
+    result.wait_for(timeout=180_000)  # a worker process checks it; the page refreshes itself until the result
     assert "1 dari 2 baris ditolak" in result.inner_text()
     assert "Dana Desa" in result.locator("table.rejections").inner_text()
     _shot(page, "unggah-hasil")
@@ -141,6 +147,7 @@ def test_opd_upload_then_coordinator_status_and_buku_2(portal, browser, tmp_path
     page.goto(f"{portal['base']}/status/padang-pariaman/tahap-3")
     assert page.url.startswith(f"{portal['base']}/masuk")
     _shot(page, "masuk")
+    page.fill("#nama", COORDINATOR)
     page.fill("#kata_sandi", PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.wait_for_url(f"{portal['base']}/status/padang-pariaman/tahap-3")
@@ -167,4 +174,37 @@ def test_opd_upload_then_coordinator_status_and_buku_2(portal, browser, tmp_path
     assert images.count() >= 1
     assert book.evaluate("Array.from(document.images).every(img => img.complete && img.naturalWidth > 0)")
     _shot(book, "buku-2", full_page=False)
+    book.close()
+
+    page.get_by_role("link", name="Log audit").click()
+    log = page.locator("table.files").inner_text()
+    assert "buka berkas" in log and "masuk" in log and COORDINATOR in log
+    assert "buku-2-masterplan.html" in log
+    _shot(page, "audit")
+    session = [cookie for cookie in coordinator.cookies() if cookie["name"] == "bimtek_sesi"]
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url(f"{portal['base']}/masuk")
     coordinator.close()
+    replay = browser.new_context(viewport=DESKTOP)
+    replay.add_cookies(session)  # the cookie of the ended session, replayed: the server no longer knows it
+    page = replay.new_page()
+    page.goto(f"{portal['base']}/hasil")
+    assert page.url.startswith(f"{portal['base']}/masuk")
+    replay.close()
+
+
+def test_reviewer_reads_results_but_not_the_audit_log(portal, browser):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{portal['base']}/masuk")
+    page.fill("#nama", REVIEWER)
+    page.fill("#kata_sandi", PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(f"{portal['base']}/hasil")
+    assert "Kabupaten Padang Pariaman" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Log audit").count() == 0
+    response = page.goto(f"{portal['base']}/audit")
+    assert response.status == 403 and "hanya untuk admin dan koordinator" in page.locator("main").inner_text()
+    response = page.goto(f"{portal['base']}/tidak-ada")
+    assert response.status == 404 and "Halaman tidak ditemukan" in page.locator("main").inner_text()
+    context.close()

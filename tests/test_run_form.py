@@ -32,3 +32,16 @@ def test_validation_form_bounds_the_stage_and_titles_it():
     assert properties["stage"]["title"] == "Tahap (1-4, 5 = monev)"
     assert (properties["stage"]["minimum"], properties["stage"]["maximum"]) == (1, 5)
     assert properties["report_path"]["title"] == "Berkas laporan (boleh kosong)"
+
+
+def test_run_id_is_checked_before_the_run_starts():
+    import re
+
+    from prefect.exceptions import ParameterTypeError
+
+    properties = parameter_schema(tahap_3.fn).model_dump()["properties"]
+    pattern = re.compile(properties["run_id"]["pattern"])  # what the server enforces when a run is created
+    assert pattern.fullmatch("") and pattern.fullmatch("e2e-1") and not pattern.fullmatch("../../etc")
+    with pytest.raises(ParameterTypeError, match="Nama run '../../etc' tidak sah"):
+        tahap_3.validate_parameters({"region": "padang-pariaman", "run_id": "../../etc"})
+    assert tahap_3.validate_parameters({"region": "padang-pariaman", "run_id": "e2e-1"})["run_id"] == "e2e-1"

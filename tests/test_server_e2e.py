@@ -1,7 +1,9 @@
 """End to end, the way coordinators run bimtek: a real Prefect server on PostgreSQL, the work pool, `prefect deploy
 --all` from the repo, the sample region's calendar schedules, a process worker, the portal, and two runs of the
 tahap-3 deployment for the same region that must queue instead of overlapping: one through the API, one from the
-Prefect UI's run form in Debian's chromium (Playwright), whose Buku 2 link is then opened through the portal.
+Prefect UI's run form in Debian's chromium (Playwright), whose Buku 2 link is then opened through the portal with a
+named coordinator account. The API is behind the basic-auth string `bimtek server` derives from BIMTEK_PREFECT_AUTH:
+a call without it is refused.
 
 Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres; CI starts it): the test creates a fresh database and
 drops it afterwards. Fails, with the reason, when PostgreSQL cannot be reached. Every process it starts is in its
@@ -19,6 +21,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,7 +33,7 @@ import pytest
 from bimtek.analysis.schedules import schedules_for_region
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import load_region
-from cli.ops import start_group, stop_group, wait_for_health
+from cli.ops import AUTH_ENV, PREFECT_AUTH_VARIABLES, server_env, start_group, stop_group, wait_for_health
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
@@ -42,7 +46,8 @@ INBOX_FILES = 8
 """A slice of the sample inbox keeps two full tahap-3 runs short; the aggregates still list all six dimensions."""
 WIB = ZoneInfo("Asia/Jakarta")
 CHROMIUM = "/usr/bin/chromium"
-PORTAL_PASSWORD = "sandi-e2e"  # pragma: allowlist secret
+PORTAL_ACCOUNT, PORTAL_PASSWORD = "koordinator-e2e", "sandi-e2e-panjang"  # pragma: allowlist secret
+PREFECT_AUTH = "bimtek:e2e-prefect-sandi"  # pragma: allowlist secret
 
 
 def _free_port() -> int:
@@ -93,8 +98,10 @@ class Stack:
         self.groups.append(process)
         return process
 
-    def run(self, name: str, args: list[str], timeout: float = 240) -> str:
-        result = subprocess.run(args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
+    def run(self, name: str, args: list[str], timeout: float = 240, stdin: str | None = None) -> str:
+        result = subprocess.run(
+            args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, input=stdin
+        )
         (self.tmp / f"{name}.log").write_text(result.stdout + result.stderr)
         assert result.returncode == 0, (
             f"`{' '.join(args[1:])}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
@@ -157,7 +164,7 @@ def _small_inbox(target: Path) -> Path:
     return target
 
 
-def _run_deployments(store: Path, inbox: Path, ui: str) -> list:
+def _run_deployments(store: Path, inbox: Path, ui: str, auth: str) -> list:
     """Run e2e-1 through the API, then e2e-2 the way a coordinator does: the deployment's run form in the UI."""
     from prefect.client.orchestration import get_client
     from prefect.deployments import run_deployment
@@ -168,7 +175,7 @@ def _run_deployments(store: Path, inbox: Path, ui: str) -> list:
     with get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name("tahap-3/tahap-3")
     values = {"inputs": str(inbox), "store": str(store), "run_id": "e2e-2"}
-    in_browser(_run_from_the_ui_form, f"{ui}/deployments/deployment/{deployment.id}/run", values)
+    in_browser(_run_from_the_ui_form, f"{ui}/deployments/deployment/{deployment.id}/run", values, auth)
     return [first.id, _run_created_with(deployment.id, "e2e-2")]
 
 
@@ -190,9 +197,15 @@ def _run_created_with(deployment_id, run_id: str, timeout: float = 30) -> uuid.U
             time.sleep(1)
 
 
-def _run_from_the_ui_form(browser, form_url: str, values: dict[str, str]) -> None:
-    """Open Deployments -> tahap-3 -> Run (custom run form), keep the region chosen, fill the fields, submit."""
+def _run_from_the_ui_form(browser, form_url: str, values: dict[str, str], auth: str) -> None:
+    """Open Deployments -> tahap-3 -> Run (custom run form), keep the region chosen, fill the fields, submit.
+
+    The UI asks once for the API's auth string and keeps it (base64) in localStorage; the page starts with it."""
+    import base64
+
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    encoded = base64.b64encode(auth.encode()).decode()
+    page.add_init_script(f"window.localStorage.setItem('prefect-password', '{encoded}')")
     try:
         page.goto(form_url)
         page.get_by_text("Region (kabupaten/kota) terdaftar; pilih dari daftar.").wait_for(timeout=60_000)
@@ -209,11 +222,12 @@ def _run_from_the_ui_form(browser, form_url: str, values: dict[str, str]) -> Non
         page.close()
 
 
-def _open_buku_2_from_the_artifact(browser, link: str, portal: str, password: str) -> str:
+def _open_buku_2_from_the_artifact(browser, link: str, portal: str, account: str, password: str) -> str:
     """Log in to the portal, then follow the run's Buku 2 link as a coordinator would; return the page text."""
     page = browser.new_page()
     try:
         page.goto(f"{portal}/masuk")
+        page.fill("#nama", account)
         page.fill("#kata_sandi", password)
         page.get_by_role("button", name="Masuk").click()
         page.wait_for_url(f"{portal}/hasil")
@@ -275,6 +289,21 @@ async def _server_view(run_ids):
     return artifacts, deployments, schedules, logs, pool, history
 
 
+def _api_status(url: str, path: str, auth: str | None) -> int:
+    """HTTP status of a POST to the Prefect API (a read of flows or of blocks), with or without the auth string."""
+    import base64
+
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(auth.encode()).decode()
+    request = urllib.request.Request(f"{url}{path}", data=b"{}", headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
 def in_browser(action, *args):
     """Run `action(browser, *args)` with Debian's chromium, in a thread of its own: Playwright's sync API keeps an
     event loop running in its thread, and this test also calls asyncio.run (Prefect client)."""
@@ -297,7 +326,7 @@ def in_browser(action, *args):
 
 
 def test_coordinator_setup_end_to_end(tmp_path, database_url):
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
     from portal.serve import portal_command
 
@@ -314,7 +343,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         "PREFECT_SERVER_UI_ENABLED": "true",
         "BIMTEK_PORTAL_SECRET": "e2e-" + "s" * 40,  # pragma: allowlist secret
-        "BIMTEK_PORTAL_PASSWORD": PORTAL_PASSWORD,
+        "BIMTEK_PORTAL_DATA": str(tmp_path / "portal-data"),
         "BIMTEK_PORTAL_URL": portal,
         # schedules are applied, but the scheduler must not add runs of its own while the test counts runs
         "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED": "false",
@@ -325,6 +354,10 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         "DO_NOT_TRACK": "1",
     }
     env.pop("BIMTEK_HOME", None)  # the pull step must find the clone by itself
+    # the auth variables exactly as `bimtek server` derives them from its secret
+    derived = server_env("127.0.0.1", port, None, base={AUTH_ENV: PREFECT_AUTH})
+    env.update({name: derived[name] for name in PREFECT_AUTH_VARIABLES})
+    client_settings = {PREFECT_API_URL: url, PREFECT_API_AUTH_STRING: PREFECT_AUTH}
     store = tmp_path / "store"
     env["BIMTEK_STORE"] = str(store)  # the portal serves this store; the runs are given it as a parameter too
     stack = Stack(tmp_path, env)
@@ -339,7 +372,15 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
 
         py = sys.executable
         phases["server"] = round(time.monotonic() - started, 1)
-        with temporary_settings(updates={PREFECT_API_URL: url}):
+        # -- the API refuses a call without the auth string (flows and Secret blocks alike); health stays open
+        assert _api_status(url, "/flows/filter", None) == 401
+        assert _api_status(url, "/block_documents/filter", None) == 401
+        assert _api_status(url, "/block_documents/filter", "bimtek:salah") == 401
+        assert _api_status(url, "/flows/filter", PREFECT_AUTH) == 200
+        stack.run(
+            "akun", [py, "-m", "cli.main", "akun", "buat", PORTAL_ACCOUNT, "--sandi-stdin"], stdin=PORTAL_PASSWORD
+        )
+        with temporary_settings(updates=client_settings):
             from cli.deploy import ensure_work_pool
 
             assert asyncio.run(ensure_work_pool("bimtek-process")) is True  # what `bimtek server` does
@@ -348,9 +389,10 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         stack.run("deploy", [py, "-m", "prefect", "--no-prompt", "deploy", "--all"])
         phases["deploy"] = round(time.monotonic() - started, 1)
 
-        stack.spawn("portal", portal_command("127.0.0.1", portal_port))
-        with temporary_settings(updates={PREFECT_API_URL: url}):
-            run_ids = _run_deployments(store, _small_inbox(tmp_path / "inbox"), url.removesuffix("/api"))
+        portal_env = {k: v for k, v in env.items() if k not in PREFECT_AUTH_VARIABLES}
+        stack.groups.append(start_group(portal_command("127.0.0.1", portal_port), portal_env, tmp_path / "portal.log"))
+        with temporary_settings(updates=client_settings):
+            run_ids = _run_deployments(store, _small_inbox(tmp_path / "inbox"), url.removesuffix("/api"), PREFECT_AUTH)
             # the coordinator's schedules command runs while the worker works through the two runs
             applying = stack.spawn(
                 "schedules",
@@ -421,7 +463,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         buku_2 = own[f"{region.slug}-tahap-3-tautan-buku-2-masterplan-html"].data
         link = re.search(r"https?://[^\s)\]]+", buku_2).group(0)
         assert link == f"{portal}/berkas/{region.slug}/tahap-3/e2e-2/buku/buku-2-masterplan.html", buku_2
-        text = in_browser(_open_buku_2_from_the_artifact, link, portal, PORTAL_PASSWORD)
+        text = in_browser(_open_buku_2_from_the_artifact, link, portal, PORTAL_ACCOUNT, PORTAL_PASSWORD)
         assert "BUKU 2 MASTERPLAN SMART CITY" in text.upper(), text[:500]
 
         # -- the calendar's schedules, in Asia/Jakarta, on the deployments that exist

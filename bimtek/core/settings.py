@@ -28,8 +28,8 @@ class Settings(BaseSettings):
     """Roadmap: the N years after the short term are the medium term; the rest is long term."""
     reject_alert_share: float = 0.2
     """A run whose share of rejected rows exceeds this emits a warning event."""
-    presign_expiry_seconds: int = 7 * 24 * 3600
-    """Lifetime of presigned links to deliverables in an S3 store."""
+    presign_expiry_seconds: int = 15 * 60
+    """Lifetime of presigned links to deliverables in an S3 store (minutes: a link that leaks soon stops working)."""
     document_formats: str = "pdf,docx"
     """Formats made from every HTML book besides the HTML itself (comma-separated subset of pdf,docx; empty: none)."""
     task_runner: str = "thread"
@@ -52,6 +52,25 @@ class Settings(BaseSettings):
     """File types an OPD may upload (comma-separated suffixes)."""
     invite_days: int = 30
     """Validity of an OPD upload link made by `bimtek undangan` (days)."""
+    portal_data: str = "~/.bimtek/portal"
+    """Folder of the portal's own files (accounts, sessions and audit log in portal.sqlite3; the check cache);
+    outside the repository. Keep it private to the user running the portal."""
+    session_minutes: int = 8 * 60
+    """A coordinator's session ends this long after login (logout, password change and disabling end it sooner)."""
+    login_max_failures: int = 5
+    """Wrong logins on one account name or from one address within `login_window_seconds` before a lock."""
+    login_window_seconds: int = 15 * 60
+    """Window over which wrong logins are counted."""
+    login_lock_seconds: int = 60
+    """First lock after too many wrong logins (doubles at each further lock, up to an hour)."""
+    upload_workers: int = 2
+    """Workers checking OPD uploads (the check never runs on the portal's event loop)."""
+    upload_pool: str = "process"
+    """"process": checks in worker processes (pages never share the interpreter lock with a check); "thread"."""
+    upload_queue_max: int = 120
+    """Uploads waiting or being checked at once; one more is refused with "antrean penuh" (try again later)."""
+    upload_wait_seconds: float = 3.0
+    """How long the upload request waits for its check before answering with the progress page instead."""
 
     cache: str | None = None
     """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
