@@ -153,3 +153,15 @@ def test_published_budget_per_opd_is_the_sum_of_its_program_rows_in_the_stated_u
     expected = {rows[0]["opd"]: (count, sum(r["anggaran"] for r in rows))}
     assert per_opd == expected
     assert report["rows_rejected"] == 0
+
+
+def test_a_cell_with_its_own_unit_under_a_stated_unit_is_rejected_not_guessed():
+    header = [*HEADER[:4], "Anggaran (Rp juta)", *HEADER[5:]]
+    rows = [
+        [1, OPDS[0], "Smart Living", "Aplikasi A", 250, "APBD", 2022, 2023],
+        [2, OPDS[0], "Smart Living", "Aplikasi B", "Rp 1,5 M", "APBD", 2022, 2023],
+    ]
+    results = validate_sheets(read_table("x.xlsx", workbook([("Data", [header, *rows], "visible")])), REGION)
+    (rejection,) = results[0].rejections
+    assert rejection.row == 3 and rejection.rule == "budget" and "satuannya sendiri" in rejection.message
+    assert results[0].valid["anggaran"].tolist() == [250_000_000.0]

@@ -106,6 +106,19 @@ def parse_money(value: object) -> float | None:
     return _finite(float(number), text)
 
 
+def money_unit(value: object) -> str | None:
+    """The unit word a money cell carries itself ("Rp 1,5 M" -> "m", "500 juta" -> "juta"), None when it has none
+    or is no money text. A cell with its own unit under a table that states one is ambiguous (validation refuses it)."""
+    if value is None:
+        return None
+    text = str(value).replace("\u00a0", " ").strip().lower()
+    if len(text) > _MONEY_MAX_CHARS:
+        return None
+    _, body = _strip_parentheses(text)
+    match = _MONEY.match(body)
+    return match["unit"] if match else None
+
+
 def _shortened(text: str, limit: int = 60) -> str:
     """`text` cut to `limit` characters for a message (a cell may hold a whole paragraph)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -15,12 +15,13 @@ import pandas as pd
 
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
+from bimtek.core.parsing import money_unit
 from bimtek.core.region import Region
 from bimtek.core.text import cell_text
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
-from bimtek.validation.normalize import RID_COLUMN
+from bimtek.validation.normalize import RID_COLUMN, UNREADABLE
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -83,16 +84,21 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
 
 def apply_units(normalized: pd.DataFrame, units: list[dict[str, int]], bounds: np.ndarray) -> None:
     """Multiply each Sheet's parsed money cells (`<column>__num`, rows bounds[i]:bounds[i+1]) by the unit the
-    Sheet states outside its cells (`Sheet.units`, e.g. "Rp juta"); blank and unreadable cells stay as they are."""
+    Sheet states outside its cells (`Sheet.units`, e.g. "Rp juta"); blank and unreadable cells stay as they are.
+
+    A cell that writes its own unit under a stated one ("Rp 1,5 M" in a column "Anggaran (Rp juta)") could mean
+    either; it is made unreadable, so the `budget` rule rejects it with a message saying why (never a guess)."""
     for part, stated in enumerate(units):
         for name, factor in stated.items():
             column = f"{name}__num"
             if factor == 1 or column not in normalized.columns:
                 continue
             values = normalized[column].to_numpy(dtype="float64", copy=True)
+            texts = normalized[name].tolist()[bounds[part] : bounds[part + 1]]
             piece = values[bounds[part] : bounds[part + 1]]
             finite = np.isfinite(piece)
             piece[finite] = piece[finite] * factor
+            piece[[money_unit(text) is not None for text in texts]] = UNREADABLE
             normalized[column] = values
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bimtek.core.parsing import money_unit
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
@@ -109,6 +110,12 @@ def _element(ctx: MessageContext) -> str:
 
 @message_for("budget")
 def _budget(ctx: MessageContext) -> str:
+    if _unreadable(ctx.observed) and money_unit(ctx.value) is not None:
+        return (
+            f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang menulis satuannya sendiri, padahal tabel ini sudah '
+            "menyebut satuan anggaran (di judul kolom, judul tabel atau catatan). Tulis angkanya saja dalam satuan "
+            "tabel, atau tulis semua anggaran dalam rupiah penuh dan hapus keterangan satuannya."
+        )
     if _unreadable(ctx.observed):
         return (
             f'Kolom "{ctx.header}" berisi {quoted(ctx.value)} yang tidak dapat dibaca sebagai angka rupiah. '
