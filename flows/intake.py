@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from bimtek.core.model import Sheet
+from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
+from bimtek.core.model import Sheet, ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
 from bimtek.store.package import code_version
-from bimtek.validation import SheetResult, mark_duplicates
+from bimtek.validation import SheetResult
 from tasks.cache import cache_location, cached, content_key, rules_key
-from tasks.intake import ingest_file, list_input_files
+from tasks.intake import ingest_file, list_input_files, read_version_choices
 from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
 
 
@@ -25,12 +26,21 @@ class Intake:
     validated: list[str] = field(default_factory=list)
     """Files validated in this run; the others' verdicts were reused from the cache (`reused`)."""
     reused: list[str] = field(default_factory=list)
+    superseded: list[dict] = field(default_factory=list)
+    """Versions replaced by a newer one of the same submission (ValidationReport.superseded)."""
+    notes: list[str] = field(default_factory=list)
+
+    def attach(self, report: ValidationReport) -> ValidationReport:
+        """`report` with the superseded versions and the version notes of this intake."""
+        return replace(report, superseded=list(self.superseded), notes=[*report.notes, *self.notes])
 
 
 def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
     """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
     cross-file rules. With a store (and caching on) unchanged files are neither parsed nor validated again."""
     keys = list_input_files(inputs)
+    chosen, times = read_version_choices(inputs, keys) if keys else ([], {})
+    keys = [key for key in keys if key != OVERRIDE_FILE]
     if not keys:
         raise EmptyInboxError(inputs)
     progress_id = create_progress_artifact(
@@ -59,6 +69,13 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
+    digests = {entry["path"]: entry.get("sha256") for entry in entries}
+    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
     return Intake(
-        results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated, reused=verdicts.reused
+        results=settled.results,
+        inputs=entries,
+        validated=verdicts.validated,
+        reused=verdicts.reused,
+        superseded=[item.to_dict() for item in settled.superseded],
+        notes=settled.notes,
     )

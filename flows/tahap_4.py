@@ -32,7 +32,7 @@ def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     drafted = draft_tahap_4(reg, intake.results, previous)
-    report = drafted.report
+    report = intake.attach(drafted.report)
     output = render_documents(drafted, reg, STAGE, report, drafted.results)
     result = publish_outputs(
         store, reg.slug, STAGE, run, output.files, archived, previous.manifest_extra(), highlights=output.highlights

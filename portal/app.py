@@ -355,8 +355,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     def upload_page(request: Request, token: str, status_code: int = 200, **context) -> HTMLResponse:
         invite, region, opd = invitation(token)
-        inbox = f"{region.slug}/kotak-masuk/tahap-{invite.stage}/{invite.opd}"
-        earlier = config.store.child(inbox).list(None, missing_ok=True)
+        versions = config.status.versions(config.store, region, invite.stage, invite.opd)
         return page(
             request,
             "unggah.html.j2",
@@ -365,7 +364,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             stage=invite.stage,
             opd=opd,
             token=token,
-            earlier=list(reversed(earlier)),
+            versions=versions,
             expires=local_time(invite.expires, region.timezone),
             suffixes=", ".join(config.settings.allowed_suffixes),
             max_mb=f"{config.settings.upload_max_bytes / 1_048_576:.0f}",
@@ -387,7 +386,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     @app.post("/unggah/{token}", response_class=HTMLResponse)
     async def upload(
-        request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form("")
+        request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form(""), ganti: str = Form("ya")
     ) -> HTMLResponse:
         require_csrf(request, csrf)
         invite, region, opd = invitation(token)
@@ -398,10 +397,11 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             check_upload(name, data, config.settings.allowed_suffixes, limit)
         except UploadRefused as exc:
             return upload_page(request, token, status_code=400, refused=str(exc))
-        outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data, dt.datetime.now(dt.UTC))
+        now = dt.datetime.now(dt.UTC)
+        outcome = receive_upload(config.store, region, invite.stage, invite.opd, name, data, now, ganti != "tidak")
         config.status.remember(config.store, region, invite.stage, outcome)
         logger.info("Upload %s for %s stage %s saved as %s", name, opd, invite.stage, outcome.key)
-        return upload_page(request, token, report=outcome.report, uploaded=name)
+        return upload_page(request, token, report=outcome.report, uploaded=name, repeated=outcome.repeated)
 
     return app
 

@@ -6,12 +6,14 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 
+from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
 from bimtek.core.model import Sheet
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import read_table, refused_file
 from bimtek.store.package import file_entry
 from bimtek.store.storage import (
     InputRefusedError,
+    LocalLocation,
     LocationNotFoundError,
     ObjectNotFoundError,
     StorageError,
@@ -74,3 +76,19 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
 def unread_entry(key: str, size: int | None = None) -> dict:
     """The manifest record of a listed file whose content was not read (so it has no sha256)."""
     return {"path": key, "sha256": None, "bytes": size}
+
+
+@task(name="read-version-choices", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def read_version_choices(inputs: str, keys: list[str]) -> tuple[list[str], dict[str, float]]:
+    """The coordinator's override (`versi-berlaku.txt`, bimtek.books.feedback.versions) and the file times the
+    store knows (local folders; an S3 inbox orders versions by upload time and name only)."""
+    location = open_location(inputs)
+    chosen = read_override(location.read_text(OVERRIDE_FILE)) if OVERRIDE_FILE in keys else []
+    times: dict[str, float] = {}
+    if isinstance(location, LocalLocation):
+        for key in keys:
+            try:
+                times[key] = location.contained_path(key).stat().st_mtime
+            except (OSError, StorageError):
+                continue
+    return chosen, times

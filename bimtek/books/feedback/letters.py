@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
+from bimtek.books.feedback.attribution import Attribution, attribute, file_problems, superseded_notes
 from bimtek.books.templating import html_environment
 from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.region import Region
@@ -147,10 +147,16 @@ def letter_date(region: Region, stage: int | None):
 
 
 def render_feedback_html(
-    opd: str, lines: list[dict], region: Region, stage: int | None = None, sequence: int = 1
+    opd: str,
+    lines: list[dict],
+    region: Region,
+    stage: int | None = None,
+    sequence: int = 1,
+    replaced: list[str] | None = None,
 ) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
-    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
+    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file.
+    `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded versions (the revision rule applied)."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
     return template.render(
@@ -165,6 +171,7 @@ def render_feedback_html(
         date=when,
         number=region.letters.format(sequence, when.year if when else "...."),
         signer=region.officials.team_lead,
+        replaced=replaced or [],
     )
 
 
@@ -204,6 +211,7 @@ def feedback_by_opd(
     attribution = attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
     problems = _problem_rows(report, attribution)
+    replaced = superseded_notes(report)
     names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
     for sequence, (owner, lines) in enumerate(sorted(problems.items()), start=1):
         frame = pd.DataFrame(lines, columns=list(FEEDBACK_COLUMNS))
@@ -217,7 +225,7 @@ def feedback_by_opd(
             [32, 18, 8, 20, 26, 90],
             "Perbaikan",
         )
-        html = render_feedback_html(owner, lines, region, stage, sequence)
+        html = render_feedback_html(owner, lines, region, stage, sequence, replaced.get(owner))
         docs[owner] = FeedbackDoc(
             opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
         )
