@@ -122,7 +122,9 @@ def bind_to_link(result: SheetResult, sender: str | None) -> SheetResult:
             continue
         value = result.raw.at[rid, header] if header in result.raw.columns else opd
         ctx = MessageContext(header=header, value=cell_text(value), extra={"sender": sender})
-        found[rid] = Rejection(result.path, result.sheet, int(row), header, "opd_link", ctx.value, render("opd_link", ctx))
+        found[rid] = Rejection(
+            result.path, result.sheet, int(row), header, "opd_link", ctx.value, render("opd_link", ctx)
+        )
     return move_to_rejected(result, found)
 
 
