@@ -9,13 +9,11 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
 from bimtek.core.region import Region
-from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
-from bimtek.store.package import code_version
 from bimtek.validation import SheetResult
-from tasks.cache import cache_location, cached, content_key, rules_key
+from tasks.cache import cache_location, rules_key
 from tasks.intake import ingest_file, list_input_files, read_version_choices
-from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
+from tasks.validating import validate_datasets, verdict_key
 
 
 @dataclass
@@ -49,17 +47,7 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
     cache = cache_location(store)
-    digests = fingerprint_inputs(inputs, keys) if cache else {}
-    rules = rules_key(region, datasets) if cache else ""
-    settings = get_settings().model_dump(mode="json") if cache else None
-    futures = [
-        cached(
-            ingest_file,
-            cache if key in digests else None,
-            content_key("ingest", key, digests.get(key), datasets, settings, code_version()),
-        ).submit(inputs, key, datasets)
-        for key in keys
-    ]
+    futures = [ingest_file.submit(inputs, key, datasets, store, region.slug, cache) for key in keys]
     sheets: list[Sheet] = []
     entries: list[dict] = []
     for done, future in enumerate(futures, start=1):
@@ -67,9 +55,10 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         sheets.extend(file_sheets)
         entries.append(entry)
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
-    verdicts = validate_datasets(sheets, region, cache, file_keys)
     digests = {entry["path"]: entry.get("sha256") for entry in entries}
+    rules = rules_key(region, datasets) if cache else ""
+    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
+    verdicts = validate_datasets(sheets, region, cache, file_keys)
     settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
     return Intake(
         results=settled.results,

@@ -20,7 +20,13 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from bimtek.books.feedback import feedback_by_opd, submission_overview
-from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions, version_order, version_rank
+from bimtek.books.feedback.versions import (
+    OVERRIDE_FILE,
+    base_name,
+    settle_submissions,
+    version_order,
+    version_rank,
+)
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region
 from bimtek.core.settings import Settings
@@ -178,6 +184,18 @@ def test_revision_corpus_counts_the_current_version_only(case: Case):
         assert f"{Path(item.path).name} diganti oleh {Path(item.replaced_by).name}" in overview.at[item.opd, "versi"]
 
 
+def test_flat_inbox_versions_share_a_base_name_sub_folders_do_not_need_one():
+    flat = {"usulan.csv": v1_rows("Dinas Sosial"), "rekap-dinsos.csv": v2_rows("Dinas Sosial")}
+    settled = settle_submissions(results_of(flat), REGION)
+    assert settled.superseded == []
+    assert {r.rule for r in build_report(REGION.slug, settled.results).rejections} >= {"duplicate"}
+    folder = {f"dinas-sosial/{name}": rows for name, rows in flat.items()}
+    settled = settle_submissions(results_of(folder), REGION, times={"dinas-sosial/rekap-dinsos.csv": 9.0})
+    assert [item.path for item in settled.superseded] == ["dinas-sosial/usulan.csv"]
+    assert budgets(settled.results) == {"Dinas Sosial": 2_000_000_000}
+    assert base_name("20261201T080000Z-Usulan V2 FINAL (1).xlsx") == base_name("usulan_revisi.csv") == "usulan"
+
+
 def test_version_markers_order_names():
     names = ["usulan.xlsx", "usulan_v1.xlsx", "usulan_revisi.xlsx", "usulan_v2_final.xlsx", "usulan-perbaikan-3.xlsx"]
     assert sorted(reversed(names), key=version_order) == names
@@ -325,3 +343,44 @@ def test_override_file_is_read_and_never_ingested(tmp_path):
     chosen, times = read_version_choices.fn(str(tmp_path), [OVERRIDE_FILE, "dinas-sosial/usulan_v1.csv"])
     assert chosen == ["dinas-sosial/usulan_v1.csv"]
     assert times["dinas-sosial/usulan_v1.csv"] == 500.0
+
+
+# ------------------------------------------------------------------------------------------------ read once
+
+
+def test_intake_reads_each_input_once_for_fingerprint_archive_and_parser(prefect_harness, tmp_path, monkeypatch):
+    from prefect import flow
+
+    from bimtek.core.columns import datasets_for_stage
+    from bimtek.core.settings import get_settings
+    from flows.intake import run_intake
+    from tasks.publishing import archive_run_inputs
+
+    monkeypatch.setenv("BIMTEK_CACHE", str(tmp_path / "cache"))
+    get_settings.cache_clear()
+    inbox, store = tmp_path / "inbox", tmp_path / "store"
+    inbox.mkdir()
+    files = {"usulan_v1.csv": v1_rows("Dinas Sosial"), "usulan_v2.xlsx": v2_rows("Dinas Sosial")}
+    for name, rows in files.items():
+        (inbox / name).write_bytes(as_bytes(name, rows))
+    reads: list[str] = []
+    original = LocalLocation.read_input
+
+    def counting(self, key, max_bytes=None):
+        reads.append(key)
+        return original(self, key, max_bytes)
+
+    monkeypatch.setattr(LocalLocation, "read_input", counting)
+
+    @flow(name="uji-baca-sekali")
+    def intake_and_archive():
+        intake = run_intake(str(inbox), REGION, 3, datasets_for_stage(3), str(store))
+        return intake, archive_run_inputs(str(store), REGION.slug, str(inbox), intake.inputs)
+
+    try:
+        intake, archived = intake_and_archive()
+    finally:
+        get_settings.cache_clear()
+    assert sorted(reads) == sorted(files)
+    assert all(entry["archive"] and (store / entry["archive"]).exists() for entry in archived)
+    assert [item["path"] for item in intake.superseded] == ["usulan_v1.csv"]

@@ -3,13 +3,17 @@
 One function, `settle_submissions`, decides which rows of an inbox count; the stage run (flows/intake.py) and the
 portal's live status (portal/submissions.py) both call it, so they always agree.
 
-**A submission** is what one sender sends for one dataset of a stage: `(sender OPD, dataset)`. Every file of that
-sender holding rows of that dataset is a *version* of the submission; the newest counts, the older ones are
+**A submission** is what one sender sends for one dataset of a stage: `(sender OPD, dataset)`; in a flat inbox
+(no OPD sub-folder) also the file's name without time, version and copy markers (`base_name`: "usulan_v1.xlsx" and
+"usulan_v2_final.xlsx" are versions of one submission, "usulan.xlsx" and "rekap-dinkes.xlsx" are two; rows they
+share then meet the `duplicate` rule, a clear rejection rather than a guess). Every file of a submission is a
+*version* of it; the newest counts, the older ones are
 *superseded*: kept in the input archive, listed in `report.json` (`superseded`) and the overview ("diganti oleh"),
 never validated against the newer one (no `duplicate` across versions) and never counted. Different datasets of one
 stage (e.g. Tahap III programs and the narrative workbook) are different submissions, so one OPD may send several
-files; a second file of the *same* dataset replaces the first (an OPD that wants to add rows resends the whole list,
-or uploads through the portal as "berkas tambahan", which makes the file a submission of its own).
+files; in an OPD's sub-folder a second file of the *same* dataset replaces the first (an OPD that wants to add rows
+resends the whole list, or uploads through the portal as "berkas tambahan", which makes the file a submission of
+its own).
 
 **The sender** of a file for versioning is, in order: its OPD sub-folder (the portal's upload folder or one placed by
 hand), the OPD the intake template was made for, or the one OPD every row of the file names. A file whose rows
@@ -39,7 +43,7 @@ from pathlib import PurePosixPath
 from bimtek.books.feedback.attribution import Attribution, attribute
 from bimtek.core.model import ROW_COLUMN, Rejection
 from bimtek.core.region import Region
-from bimtek.core.text import cell_text
+from bimtek.core.text import cell_text, slugify
 from bimtek.validation import SheetResult, mark_duplicates
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, render
@@ -53,6 +57,8 @@ VERSION_NUMBER = re.compile(r"(?<![a-z])(?:v|ver|versi|rev|revisi|perbaikan)[\s_
 """A numbered version marker in a folded file name: v2, v.2, ver3, rev2, revisi-3, perbaikan 2."""
 REVISION_WORD = re.compile(r"(?<![a-z])(?:revisi|perbaikan|rev|koreksi|update|fix|perbaiki)(?![a-z])")
 FINAL_WORD = re.compile(r"(?<![a-z])final(?![a-z])")
+COPY_MARK = re.compile(r"\(\d+\)|(?<![a-z])(?:copy|salinan|kopi)(?![a-z])")
+"""What a copy adds to a name: "usulan (1).xlsx", "usulan - Copy.xlsx", "salinan usulan.xlsx"."""
 
 
 @dataclass
@@ -88,7 +94,7 @@ class Settled:
 def version_rank(path: str) -> tuple[int, int]:
     """(marker number, final) of a file name: usulan.xlsx (0, 0) < usulan_v1 (1, 0) < usulan_revisi (2, 0) <
     usulan_v2_final (2, 1) < usulan_v3 (3, 0)."""
-    name = _STAMP.sub("", PurePosixPath(path).stem.lower())
+    name = _STAMP.sub("", PurePosixPath(path).stem).lower()
     numbers = [int(n) for n in VERSION_NUMBER.findall(name)]
     number = max(numbers) if numbers else (2 if REVISION_WORD.search(name) else 0)
     return number, 1 if FINAL_WORD.search(name) else 0
@@ -98,6 +104,15 @@ def version_order(path: str, times: Mapping[str, float] | None = None) -> tuple:
     """Sort key of a file among the versions of one submission (module doc), oldest first."""
     stamp = _STAMP.match(PurePosixPath(path).name)
     return (stamp.group(1) if stamp else "", *version_rank(path), (times or {}).get(path, 0.0), path)
+
+
+def base_name(path: str) -> str:
+    """A flat-inbox file's name without time, version and copy markers: what its versions share
+    ("usulan_v1.xlsx", "Usulan V2 FINAL.xlsx", "usulan (1).xlsx" -> "usulan")."""
+    name = _STAMP.sub("", PurePosixPath(path.replace("\\", "/")).stem).lower()
+    for pattern in (VERSION_NUMBER, REVISION_WORD, FINAL_WORD, COPY_MARK):
+        name = pattern.sub(" ", name)
+    return slugify(name)
 
 
 def is_extra(path: str) -> bool:
@@ -160,7 +175,12 @@ def settle_submissions(
         sender = _sender(result.path, attribution)
         if sender is None:
             continue
-        key = (sender, result.dataset, result.path) if is_extra(result.path) else (sender, result.dataset)
+        if is_extra(result.path):
+            key: tuple = (sender, result.dataset, result.path)
+        elif attribution.of_folder(result.path):
+            key = (sender, result.dataset)
+        else:
+            key = (sender, result.dataset, base_name(result.path))
         groups[key].add(result.path)
     dropped: dict[tuple[str, str], Superseded] = {}
     notes = []
