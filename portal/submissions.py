@@ -57,6 +57,8 @@ class OpdStatus:
     rows_valid: int
     rows_rejected: int
     last_upload: dt.datetime | None
+    replaced: str = ""
+    """The OPD's superseded versions ("a.csv diganti oleh b.csv"; overview column `versi`)."""
 
 
 def check_upload(name: str, data: bytes, suffixes: tuple[str, ...], max_bytes: int) -> None:
@@ -207,4 +209,5 @@ def _status_row(row: pd.Series, last: dict[str, dt.datetime]) -> OpdStatus:
         rows_valid=int(row["valid"]),
         rows_rejected=int(row["ditolak"]),
         last_upload=last.get(row["opd"]),
+        replaced=str(row.get("versi", "")),
     )

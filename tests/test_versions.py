@@ -280,7 +280,9 @@ def test_portal_correction_turns_the_opd_lengkap(portal):
     again = upload(client, url, "usulan-perbaikan.csv", as_bytes("usulan-perbaikan.csv", v2_rows("Dinas Sosial")))
     assert "tidak disimpan dua kali" in again.text
     assert len(store.child("padang-pariaman/kotak-masuk/tahap-3/dinas-sosial").list()) == 2
-    assert status_rows(client)["Dinas Sosial"][1:5] == ("lengkap", "1", "2", "0")
+    final = status_rows(client)["Dinas Sosial"]
+    assert final[1:5] == ("lengkap", "1", "2", "0")
+    assert re.fullmatch(r"\S+-usulan\.csv diganti oleh \S+-usulan-perbaikan\.csv", final[6])
 
 
 def test_portal_link_rejects_rows_of_another_opd_and_extra_files_add_up(portal):
