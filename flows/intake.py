@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
-from bimtek.core.model import Sheet
+from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
+from bimtek.core.model import Sheet, ValidationReport
 from bimtek.core.region import Region
-from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
-from bimtek.store.package import code_version
-from bimtek.validation import SheetResult, mark_duplicates
-from tasks.cache import cache_location, cached, content_key, rules_key
-from tasks.intake import ingest_file, list_input_files
-from tasks.validating import fingerprint_inputs, validate_datasets, verdict_key
+from bimtek.validation import SheetResult
+from tasks.cache import cache_location, rules_key
+from tasks.intake import ingest_file, list_input_files, read_version_choices
+from tasks.validating import validate_datasets, verdict_key
 
 PROGRESS_UPDATES = 10
 """Most updates of the intake progress artifact per run (one API call each): every file up to 10 files, then
@@ -29,12 +28,21 @@ class Intake:
     validated: list[str] = field(default_factory=list)
     """Files validated in this run; the others' verdicts were reused from the cache (`reused`)."""
     reused: list[str] = field(default_factory=list)
+    superseded: list[dict] = field(default_factory=list)
+    """Versions replaced by a newer one of the same submission (ValidationReport.superseded)."""
+    notes: list[str] = field(default_factory=list)
+
+    def attach(self, report: ValidationReport) -> ValidationReport:
+        """`report` with the superseded versions and the version notes of this intake."""
+        return replace(report, superseded=list(self.superseded), notes=[*report.notes, *self.notes])
 
 
 def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
     """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
     cross-file rules. With a store (and caching on) unchanged files are neither parsed nor validated again."""
     keys = list_input_files(inputs)
+    chosen, times = read_version_choices(inputs, keys) if keys else ([], {})
+    keys = [key for key in keys if key != OVERRIDE_FILE]
     if not keys:
         raise EmptyInboxError(inputs)
     progress_id = create_progress_artifact(
@@ -43,17 +51,7 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
     cache = cache_location(store)
-    digests = fingerprint_inputs(inputs, keys) if cache else {}
-    rules = rules_key(region, datasets) if cache else ""
-    settings = get_settings().model_dump(mode="json") if cache else None
-    futures = [
-        cached(
-            ingest_file,
-            cache if key in digests else None,
-            content_key("ingest", key, digests.get(key), datasets, settings, code_version()),
-        ).submit(inputs, key, datasets)
-        for key in keys
-    ]
+    futures = [ingest_file.submit(inputs, key, datasets, store, region.slug, cache) for key in keys]
     sheets: list[Sheet] = []
     entries: list[dict] = []
     step = max(1, len(keys) // PROGRESS_UPDATES)
@@ -63,8 +61,16 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         entries.append(entry)
         if done % step == 0 or done == len(keys):
             update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
-    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
+    digests = {entry["path"]: entry.get("sha256") for entry in entries}
+    rules = rules_key(region, datasets) if cache else ""
+    file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
+    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
     return Intake(
-        results=mark_duplicates(verdicts.results), inputs=entries, validated=verdicts.validated, reused=verdicts.reused
+        results=settled.results,
+        inputs=entries,
+        validated=verdicts.validated,
+        reused=verdicts.reused,
+        superseded=[item.to_dict() for item in settled.superseded],
+        notes=settled.notes,
     )

@@ -28,7 +28,7 @@ def tahap_1(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     run = choose_run(run_id)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
-    report = build_report(reg.slug, intake.results)
+    report = intake.attach(build_report(reg.slug, intake.results))
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results, store=store)
     result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, highlights=output.highlights)

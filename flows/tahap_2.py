@@ -30,7 +30,7 @@ def tahap_2(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     run = choose_run(run_id)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
-    report = build_report(reg.slug, intake.results)
+    report = intake.attach(build_report(reg.slug, intake.results))
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, TAHAP_1_KEYS)
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
     output = render_documents(output, reg, STAGE, report, intake.results, store=store)

@@ -35,7 +35,7 @@ def tahap_3(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     run = choose_run(run_id)
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
-    report = build_report(reg.slug, intake.results)
+    report = intake.attach(build_report(reg.slug, intake.results))
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)
     tahap_1, tahap_1_run = load_tahap_1(store, reg.slug, ANALYSIS_KEYS, needed_by=STAGE)
     earlier = b"\0".join([data or b"", *((tahap_1 or {})[k] for k in sorted(tahap_1 or {}))])

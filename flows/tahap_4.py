@@ -32,7 +32,7 @@ def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     drafted = draft_tahap_4(reg, intake.results, previous)
-    report = drafted.report
+    report = intake.attach(drafted.report)
     output = render_documents(drafted, reg, STAGE, report, drafted.results, store=store)
     draft = drafted.draft_summary()
     extra = {**(previous.manifest_extra() or {}), **({"draft": draft} if draft else {})} or None

@@ -30,7 +30,7 @@ def validate_inputs(
     """
     reg, inputs, _store = stage_locations(region, inputs, "", stage)
     intake = run_intake(inputs, reg, stage, datasets_for_stage(stage))
-    report = build_report(reg.slug, intake.results)
+    report = intake.attach(build_report(reg.slug, intake.results))
     if report_path:
         target = Path(report_path)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -517,8 +517,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     def upload_page(request: Request, token: str, status_code: int = 200, **context) -> HTMLResponse:
         invite, region, opd = invitation(token)
-        inbox = f"{region.slug}/kotak-masuk/tahap-{invite.stage}/{invite.opd}"
-        earlier = config.store.child(inbox).list(None, missing_ok=True)
+        versions = config.status.versions(config.store, region, invite.stage, invite.opd)
         return page(
             request,
             "unggah.html.j2",
@@ -527,7 +526,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             stage=invite.stage,
             opd=opd,
             token=token,
-            earlier=list(reversed(earlier)),
+            versions=versions,
             expires=local_time(invite.expires, region.timezone),
             suffixes=", ".join(config.settings.allowed_suffixes),
             max_mb=f"{config.settings.upload_max_bytes / 1_048_576:.0f}",
@@ -548,8 +547,11 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         )
 
     @app.post("/unggah/{token}", response_class=HTMLResponse)
-    async def upload(request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form("")) -> Response:
-        """Quick checks here; the file check itself in the worker pool (the event loop only waits on it)."""
+    async def upload(
+        request: Request, token: str, berkas: UploadFile = File(...), csrf: str = Form(""), ganti: str = Form("ya")
+    ) -> Response:
+        """Quick checks here; the file check itself in the worker pool (the event loop only waits on it).
+        `ganti` "tidak" keeps the earlier upload as its own submission ("berkas tambahan")."""
         require_csrf(request, csrf)
         invite, region, opd = await asyncio.to_thread(invitation, token)
         limit = config.settings.upload_max_bytes
@@ -570,7 +572,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
         arguments = (config.store.url, str(config.regions[region.slug]), invite.stage, invite.opd, name, data)
         try:
-            job = checks.submit(token, name, check_upload_file, *arguments, dt.datetime.now(dt.UTC))
+            job = checks.submit(token, name, check_upload_file, *arguments, dt.datetime.now(dt.UTC), ganti != "tidak")
         except QueueFull as exc:
             return await asyncio.to_thread(upload_page, request, token, 503, refused=str(exc))
         job.future.add_done_callback(checked)
@@ -595,7 +597,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 status_code=500,
                 refused="Berkas tidak dapat diperiksa karena galat di server. Hubungi koordinator.",
             )
-        return upload_page(request, token, report=job.future.result().report, uploaded=job.name)
+        outcome = job.future.result()
+        return upload_page(request, token, report=outcome.report, uploaded=job.name, repeated=outcome.repeated)
 
     @app.get("/unggah/{token}/periksa/{job_id}", response_class=HTMLResponse)
     def upload_check(request: Request, token: str, job_id: str) -> HTMLResponse:

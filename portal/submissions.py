@@ -8,6 +8,7 @@ so what a coordinator sees here is what the stage run will report.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,10 +18,18 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from bimtek.books.feedback import submission_overview
+from bimtek.books.feedback.versions import (
+    EXTRA_MARKER,
+    OVERRIDE_FILE,
+    bind_to_link,
+    read_override,
+    settle_submissions,
+    version_order,
+)
 from bimtek.core.columns import datasets_for_stage
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
-from bimtek.ingest.inbox import folder_opd, inbox_prefix, upload_key, uploaded_at
+from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
@@ -42,6 +51,8 @@ class UploadOutcome:
     report: ValidationReport
     results: list[SheetResult]
     """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
+    repeated: bool = False
+    """The same content was uploaded before: nothing new was stored (`key` is the earlier upload)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,8 @@ class OpdStatus:
     rows_valid: int
     rows_rejected: int
     last_upload: dt.datetime | None
+    replaced: str = ""
+    """The OPD's superseded versions ("a.csv diganti oleh b.csv"; overview column `versi`)."""
 
 
 def check_upload(name: str, data: bytes, suffixes: tuple[str, ...], max_bytes: int) -> None:
@@ -75,28 +88,64 @@ def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[She
 
 
 def save_upload(
-    store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes, now: dt.datetime
-) -> str:
-    """Store the file under the OPD's inbox folder with the upload time; never replaces an existing file."""
+    store: Location,
+    region: Region,
+    stage: int,
+    opd_slug: str,
+    name: str,
+    data: bytes,
+    now: dt.datetime,
+    replace: bool = True,
+) -> tuple[str, bool]:
+    """Store the file under the OPD's inbox folder with the upload time; never replaces an existing file.
+
+    Returns the key and whether the same content was already in the OPD's folder (then nothing is written and the
+    earlier key is returned: retrying an upload is one version, not two). `replace=False` ("berkas tambahan")
+    stores the file as a submission of its own (bimtek.books.feedback.versions.EXTRA_MARKER).
+    """
     inbox = inbox_prefix(region.slug, stage)
-    key = upload_key(opd_slug, name, now)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = store.child(f"{inbox}/{opd_slug}")
+    for earlier in folder.list(None, missing_ok=True):
+        if hashlib.sha256(folder.read_bytes(earlier)).hexdigest() == digest:
+            return f"{inbox}/{opd_slug}/{earlier}", True
+    key = upload_key(opd_slug, name if replace else f"{EXTRA_MARKER}-{name}", now)
     candidate, n = key, 1
     while store.exists(f"{inbox}/{candidate}"):
         n += 1
         path = PurePosixPath(key)
         candidate = str(path.with_name(f"{path.stem}-{n}{path.suffix}"))
     store.write_bytes(f"{inbox}/{candidate}", data)
-    return f"{inbox}/{candidate}"
+    return f"{inbox}/{candidate}", False
 
 
 def receive_upload(
-    store: Location, region: Region, stage: int, opd_slug: str, name: str, data: bytes, now: dt.datetime
+    store: Location,
+    region: Region,
+    stage: int,
+    opd_slug: str,
+    name: str,
+    data: bytes,
+    now: dt.datetime,
+    replace: bool = True,
 ) -> UploadOutcome:
-    """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost)."""
-    key = save_upload(store, region, stage, opd_slug, name, data, now)
+    """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost).
+
+    Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will."""
+    key, repeated = save_upload(store, region, stage, opd_slug, name, data, now, replace)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
     results = validate_file(relative, data, region, stage)
-    return UploadOutcome(key=key, report=build_report(region.slug, mark_duplicates(results)), results=results)
+    sender = opd_slugs(region).get(opd_slug)
+    shown = mark_duplicates([bind_to_link(r, sender) for r in results])
+    return UploadOutcome(key=key, report=build_report(region.slug, shown), results=results, repeated=repeated)
+
+
+@dataclass(frozen=True)
+class Version:
+    key: str
+    """Inbox-relative key of one upload."""
+    replaced_by: str | None
+    """The upload that replaced it (None: it counts)."""
 
 
 class InboxStatus:
@@ -174,8 +223,24 @@ class InboxStatus:
             self.disk.put(key, data, region.slug, stage, outcome.results)
 
     def files(self, store: Location, region: Region, stage: int) -> list[str]:
-        """Inbox-relative keys of every file in the stage inbox."""
-        return store.child(inbox_prefix(region.slug, stage)).list(None, missing_ok=True)
+        """Inbox-relative keys of every OPD file in the stage inbox (the coordinator's override file excluded)."""
+        keys = store.child(inbox_prefix(region.slug, stage)).list(None, missing_ok=True)
+        return [key for key in keys if key != OVERRIDE_FILE]
+
+    def settled(self, store: Location, region: Region, stage: int, keys: list[str] | None = None):
+        """The inbox (or `keys` of it) settled as the stage run settles it (bimtek.books.feedback.versions)."""
+        inbox = store.child(inbox_prefix(region.slug, stage))
+        chosen = read_override(inbox.read_text(OVERRIDE_FILE)) if inbox.exists(OVERRIDE_FILE) else []
+        keys = self.files(store, region, stage) if keys is None else keys
+        results = [r for key in keys for r in self._results(store, region, stage, key)]
+        return settle_submissions(results, region, chosen=chosen)
+
+    def versions(self, store: Location, region: Region, stage: int, opd_slug: str) -> list[Version]:
+        """The OPD's uploads, newest first, each with the upload that replaced it (None: it counts)."""
+        keys = [key for key in self.files(store, region, stage) if key.startswith(f"{opd_slug}/")]
+        replaced = {item.path: item.replaced_by for item in self.settled(store, region, stage, keys).superseded}
+        ordered = sorted(keys, key=version_order, reverse=True)
+        return [Version(key, replaced.get(key)) for key in ordered]
 
     def per_opd_now(self, store: Location, region: Region, stage: int) -> tuple[list[OpdStatus], int]:
         """`per_opd` over the files checked so far, at once, and how many files are still being checked."""
@@ -187,8 +252,11 @@ class InboxStatus:
     def per_opd(self, store: Location, region: Region, stage: int, keys: list[str] | None = None) -> list[OpdStatus]:
         """One row per OPD of the region (then other senders), as the stage run's overview will count them."""
         keys = self.files(store, region, stage) if keys is None else keys
-        results = mark_duplicates([r for key in keys for r in self._results(store, region, stage, key)])
-        overview = submission_overview(build_report(region.slug, results), results, region)
+        settled = self.settled(store, region, stage, keys)
+        results = settled.results
+        report = build_report(region.slug, results)
+        report.superseded = [item.to_dict() for item in settled.superseded]
+        overview = submission_overview(report, results, region)
         last: dict[str, dt.datetime] = {}
         for key in keys:
             opd, when = folder_opd(key, region), uploaded_at(key)
@@ -205,4 +273,5 @@ def _status_row(row: pd.Series, last: dict[str, dt.datetime]) -> OpdStatus:
         rows_valid=int(row["valid"]),
         rows_rejected=int(row["ditolak"]),
         last_upload=last.get(row["opd"]),
+        replaced=str(row.get("versi", "")),
     )

@@ -16,7 +16,16 @@ from portal.submissions import UploadOutcome, receive_upload
 
 
 def check_upload_file(
-    store_url: str, region_path: str, stage: int, opd_slug: str, name: str, data: bytes, now: dt.datetime
+    store_url: str,
+    region_path: str,
+    stage: int,
+    opd_slug: str,
+    name: str,
+    data: bytes,
+    now: dt.datetime,
+    replace: bool = True,
 ) -> UploadOutcome:
-    """Store one upload in the OPD's inbox and check it with the stage's rules (in a worker process)."""
-    return receive_upload(open_location(store_url), load_region(Path(region_path)), stage, opd_slug, name, data, now)
+    """Store one upload in the OPD's inbox and check it with the stage's rules (in a worker process); `replace`
+    False keeps it beside the OPD's earlier upload as its own submission."""
+    region = load_region(Path(region_path))
+    return receive_upload(open_location(store_url), region, stage, opd_slug, name, data, now, replace)

@@ -6,18 +6,22 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 
+from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
 from bimtek.core.model import Sheet
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import read_table, refused_file
-from bimtek.store.package import file_entry
+from bimtek.store.archive import archive_input
+from bimtek.store.package import code_version, file_entry
 from bimtek.store.storage import (
     InputRefusedError,
+    LocalLocation,
     LocationNotFoundError,
     ObjectNotFoundError,
     StorageError,
     is_hidden,
     open_location,
 )
+from tasks.cache import cached, content_key
 from tasks.retry import retry_unless
 
 
@@ -41,6 +45,12 @@ def list_input_files(inputs: str) -> list[str]:
 INGEST_RETRIES = 3
 
 
+@task(name="parse-file", task_run_name="parse-{key}", cache_policy=NO_CACHE)
+def parse_file(key: str, data: bytes, datasets: list[str]) -> list[Sheet]:
+    """Split one file's bytes into tables (run as its own, cached, task only when a result cache is on)."""
+    return read_table(key, data, datasets, get_settings())
+
+
 @task(
     name="ingest-file",
     task_run_name="ingest-{key}",
@@ -48,8 +58,20 @@ INGEST_RETRIES = 3
     retry_delay_seconds=[1, 5, 15],
     cache_policy=NO_CACHE,
 )
-def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet], dict]:
+def ingest_file(
+    inputs: str,
+    key: str,
+    datasets: list[str],
+    store: str | None = None,
+    region_slug: str | None = None,
+    cache: str | None = None,
+) -> tuple[list[Sheet], dict]:
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
+
+    The bytes are read ONCE and passed on: hashed for the manifest entry (its sha256 keys the cached verdicts),
+    archived under `<store>/<region>/arsip-masukan/<sha256>` when `store` is given (the entry gets its `archive`
+    key, so publishing does not read the file again), and parsed; with a result `cache` the parse is a
+    `parse-file` task cached by the file's sha256, so an unchanged file is read and hashed but not parsed again.
 
     Never fails the stage for one file: a file that vanished, a link out of the inbox, a file over the byte
     limit, or a storage error still there after the retries gives an "unreadable" Sheet whose manifest entry has
@@ -68,9 +90,31 @@ def ingest_file(inputs: str, key: str, datasets: list[str]) -> tuple[list[Sheet]
         if task_run.run_count <= INGEST_RETRIES:
             raise
         return [refused_file(key, "storage")], unread_entry(key)
-    return read_table(key, data, datasets, limits), file_entry(key, data)
+    entry = file_entry(key, data)
+    if store and region_slug:
+        entry = archive_input(open_location(store), region_slug, entry, data)
+    if cache is None:
+        return read_table(key, data, datasets, limits), entry
+    parse_key = content_key("ingest", key, entry["sha256"], datasets, limits.model_dump(mode="json"), code_version())
+    return cached(parse_file, cache, parse_key)(key, data, datasets), entry
 
 
 def unread_entry(key: str, size: int | None = None) -> dict:
     """The manifest record of a listed file whose content was not read (so it has no sha256)."""
     return {"path": key, "sha256": None, "bytes": size}
+
+
+@task(name="read-version-choices", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def read_version_choices(inputs: str, keys: list[str]) -> tuple[list[str], dict[str, float]]:
+    """The coordinator's override (`versi-berlaku.txt`, bimtek.books.feedback.versions) and the file times the
+    store knows (local folders; an S3 inbox orders versions by upload time and name only)."""
+    location = open_location(inputs)
+    chosen = read_override(location.read_text(OVERRIDE_FILE)) if OVERRIDE_FILE in keys else []
+    times: dict[str, float] = {}
+    if isinstance(location, LocalLocation):
+        for key in keys:
+            try:
+                times[key] = location.contained_path(key).stat().st_mtime
+            except (OSError, StorageError, ValueError):  # gone, outside the inbox, not a valid key
+                continue
+    return chosen, times

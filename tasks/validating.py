@@ -15,9 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from bimtek.core.model import Sheet
 from bimtek.core.region import Region
-from bimtek.core.settings import get_settings
-from bimtek.store.package import sha256_bytes
-from bimtek.store.storage import StorageError, is_hidden, open_location
+from bimtek.store.storage import StorageError, open_location
 from bimtek.validation import SheetResult, validate_sheets
 from tasks.cache import content_key
 
@@ -32,24 +30,6 @@ class Verdicts:
     """Files validated in this run (in order)."""
     reused: list[str] = field(default_factory=list)
     """Files whose verdicts came from the cache (in order)."""
-
-
-@task(name="fingerprint-inputs", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
-def fingerprint_inputs(inputs: str, keys: list[str]) -> dict[str, str]:
-    """sha256 of every input file (read within the byte limit, hashed, not parsed): the content part of the cache
-    keys. A file that cannot be read (vanished, refused, storage error) gets no key: it is ingested uncached and
-    `ingest-file` gives it its fate."""
-    location = open_location(inputs)
-    limit = get_settings().max_file_bytes
-    digests = {}
-    for key in keys:
-        if is_hidden(key):  # never read: ingest reports it as a hidden file
-            continue
-        try:
-            digests[key] = sha256_bytes(location.read_input(key, max_bytes=limit))
-        except StorageError:
-            continue
-    return digests
 
 
 @task(name="validate-datasets", cache_policy=NO_CACHE)

@@ -236,10 +236,9 @@ def test_opd_uploads_a_file_with_a_mistake_and_sees_its_rejection(client, store,
     assert "1 dari 2 baris ditolak" in result.text
     assert "Dana Desa" in result.text and "sumber dana" in result.text.lower()
     again = client.post(url, data={"csrf": token}, files={"berkas": ("usulan dinkes.csv", data, "text/csv")})
-    assert again.status_code == 200
+    assert again.status_code == 200 and "tidak disimpan dua kali" in again.text
     saved = store.child("padang-pariaman/kotak-masuk/tahap-3").list()
-    assert len(saved) == 2 and all(key.startswith("dinas-kesehatan/") for key in saved)
-    assert all(key.endswith(("usulan-dinkes.csv", "usulan-dinkes-2.csv")) for key in saved)
+    assert len(saved) == 1 and saved[0].startswith("dinas-kesehatan/") and saved[0].endswith("usulan-dinkes.csv")
 
 
 def test_upload_limits_type_size_and_csrf(client, store, region):

@@ -94,6 +94,9 @@ class ValidationReport:
     rows_valid: int = 0
     rows_rejected: int = 0
     notes: list[str] = field(default_factory=list)
+    superseded: list[dict] = field(default_factory=list)
+    """Files (per dataset) replaced by a newer version of the same submission (bimtek.books.feedback.versions):
+    path, dataset, opd, diganti_oleh, baris, pilihan_koordinator. Their rows are in no other count."""
 
     def to_dict(self) -> dict:
         data = {
@@ -106,6 +109,8 @@ class ValidationReport:
         }
         if self.notes:
             data["notes"] = list(self.notes)
+        if self.superseded:
+            data["superseded"] = [dict(item) for item in self.superseded]
         return data
 
 

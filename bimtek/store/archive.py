@@ -4,8 +4,10 @@
 
 An input's manifest entry (`{"path", "sha256", "bytes"}`, made when the file was read) gets `"archive"`: the
 archive key relative to the store, or None when the file could not be archived as read (never read, or changed or
-vanished after it was read). Files are read again with `Location.read_input`, under the same rules as ingest (no
-link followed out of the inbox, at most the size recorded). The same content sent twice, or by two runs, is stored once.
+vanished after it was read). Ingest archives each file from the bytes it read (`archive_input`, tasks/intake.py), so
+publishing reads nothing again; only an entry without its archive object (an intake run without a store) is read
+again with `Location.read_input`, under the same rules as ingest (no link followed out of the inbox, at most the size
+recorded). The same content sent twice, or by two runs, is stored once.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def archive_inputs(store: Location, region_slug: str, inputs: Location, entries:
     """Archive every input of `entries` (read again from `inputs`); entries come back with their `archive` key."""
     archived = []
     for entry in entries:
+        if entry.get("archive") and store.exists(entry["archive"]):  # archived by ingest from the bytes it read
+            archived.append(entry)
+            continue
         if not entry.get("sha256"):  # never read (refused link, over a limit, vanished): nothing to archive
             archived.append({**entry, "archive": None})
             continue

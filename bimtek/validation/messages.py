@@ -226,6 +226,16 @@ def _duplicate(ctx: MessageContext) -> str:
     )
 
 
+@message_for("opd_link")
+def _opd_link(ctx: MessageContext) -> str:
+    sender = ctx.extra.get("sender", "")
+    return (
+        f'Baris ini menyebut OPD {quoted(ctx.value)}, tetapi berkas dikirim lewat tautan unggah milik "{sender}"; '
+        f'baris dari tautan ini hanya dihitung untuk "{sender}". Bila program ini milik "{sender}", ubah kolom '
+        f'"{ctx.header}" menjadi "{sender}"; bila milik OPD lain, minta OPD itu mengunggahnya lewat tautannya sendiri.'
+    )
+
+
 @message_for("quick_win")
 def _quick_win(ctx: MessageContext) -> str:
     return (
@@ -254,6 +264,7 @@ RULE_LABELS = {
     "score_range": "Nilai di luar skala 1–5",
     "opd_unknown": "Nama OPD tidak dikenal",
     "duplicate": "Baris ganda",
+    "opd_link": "OPD lain dikirim lewat tautan OPD ini",
     "quick_win": "Isian quick win bukan ya/tidak",
     "pillar": "Pilar kesiapan tidak dikenal",
     "swot_component": "Komponen SWOT tidak dikenal",

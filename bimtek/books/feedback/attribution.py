@@ -67,7 +67,7 @@ class Attribution:
             return " ".join(str(text).split())
         return lookup.get(fold_key(text))
 
-    def _of_folder(self, path: str) -> str | None:
+    def of_folder(self, path: str) -> str | None:
         folders = path.replace("\\", "/").split("/")[:-1]
         lookup = self.lookup
         slugs = {slugify(key): name for key, name in lookup.items()}
@@ -93,7 +93,7 @@ class Attribution:
         """Sender of a file (module doc), None when unknown."""
         if path not in self._senders:
             self._senders[path] = (
-                self._of_folder(path) or self.recorded.get(path) or self._of_rows(path) or self._of_name(path)
+                self.of_folder(path) or self.recorded.get(path) or self._of_rows(path) or self._of_name(path)
             )
         return self._senders[path]
 
@@ -166,3 +166,14 @@ def file_problems(report: ValidationReport) -> list[FileReport]:
         elif all(f.rows == 0 for f in items):
             problems.extend(items)
     return problems
+
+
+def superseded_notes(report: ValidationReport) -> dict[str, list[str]]:
+    """OPD -> "usulan_v1.xlsx diganti oleh usulan_v2.xlsx" lines of its superseded versions (report.superseded)."""
+    notes: dict[str, list[str]] = defaultdict(list)
+    for item in report.superseded:
+        old, new = (str(item[k]).replace("\\", "/").rsplit("/", 1)[-1] for k in ("path", "diganti_oleh"))
+        line = f"{old} diganti oleh {new}"
+        if line not in notes[item["opd"]]:
+            notes[item["opd"]].append(line)
+    return notes

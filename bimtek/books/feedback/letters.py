@@ -15,7 +15,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from bimtek.books.feedback.attribution import Attribution, attribute, file_problems
+from bimtek.books.feedback.attribution import Attribution, attribute, file_problems, superseded_notes
 from bimtek.books.templating import html_environment
 from bimtek.core.legal import head_title, region_words
 from bimtek.core.model import Rejection, ValidationReport
@@ -153,10 +153,16 @@ def letter_date(region: Region, stage: int | None):
 
 
 def render_feedback_html(
-    opd: str, lines: list[dict], region: Region, stage: int | None = None, sequence: int = 1
+    opd: str,
+    lines: list[dict],
+    region: Region,
+    stage: int | None = None,
+    sequence: int = 1,
+    replaced: list[str] | None = None,
 ) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
-    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file."""
+    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file.
+    `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded versions (the revision rule applied)."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
     signer = region.officials.team_lead
@@ -182,6 +188,7 @@ def render_feedback_html(
         date=when,
         number=region.letters.format(sequence, when.year if when else "...."),
         signer=signer,
+        replaced=replaced or [],
     )
 
 
@@ -235,6 +242,7 @@ def feedback_by_opd(
     attribution = attribute(results, region)
     docs: dict[str, FeedbackDoc] = {}
     problems = _problem_rows(report, attribution)
+    replaced = superseded_notes(report)
     names = unique_names(problems, fallback="opd", max_bytes=NAME_MAX_BYTES - len(FEEDBACK_PREFIX))
     recipients = letter_recipients(report, results, region)
     sequence = dict(zip(recipients, numbers if numbers is not None else range(1, len(recipients) + 1)))
@@ -250,7 +258,11 @@ def feedback_by_opd(
             [32, 18, 8, 20, 26, 90],
             "Perbaikan",
         )
-        html = render_feedback_html(owner, lines, region, stage, sequence[owner]) if owner in sequence else ""
+        html = (
+            render_feedback_html(owner, lines, region, stage, sequence[owner], replaced.get(owner))
+            if owner in sequence
+            else ""
+        )
         docs[owner] = FeedbackDoc(
             opd=owner, html=html, xlsx=xlsx, rows=frame, listed=attribution.is_listed(owner), name=names[owner]
         )

@@ -20,6 +20,7 @@ from bimtek.books.feedback.attribution import (
     KeyRow,
     attribute,
     file_problems,
+    superseded_notes,
 )
 from bimtek.books.feedback.letters import table_xlsx
 from bimtek.books.templating import html_environment
@@ -38,6 +39,7 @@ OVERVIEW_COLUMNS = {
     "valid": "Valid",
     "ditolak": "Ditolak",
     "status": "Status",
+    "versi": "Berkas lama yang diganti",
 }
 """Columns of submission_overview() and their Indonesian headers in the renderings."""
 
@@ -99,6 +101,7 @@ def submission_overview(report: ValidationReport, results: Iterable | None, regi
     attribution = attribute(results, region)
     tallies = _tally(report, attribution, use_results=results is not None)
     owners = list(region.opd_names) + sorted(set(tallies) - set(region.opd_names))
+    replaced = superseded_notes(report)
     rows = []
     for owner in owners:
         tally = tallies.get(owner)
@@ -113,6 +116,7 @@ def submission_overview(report: ValidationReport, results: Iterable | None, regi
                 "valid": valid,
                 "ditolak": rejected,
                 "status": _status(tally),
+                "versi": "; ".join(replaced.get(owner, [])),
             }
         )
     frame = pd.DataFrame(rows, columns=list(OVERVIEW_COLUMNS))
@@ -137,7 +141,7 @@ def overview_xlsx(overview: pd.DataFrame, region: Region) -> bytes:
         subtitle,
         _overview_display(overview),
         OVERVIEW_COLUMNS,
-        [44, 11, 14, 9, 9, 9, 18],
+        [44, 11, 14, 9, 9, 9, 18, 50],
         "Rekap",
     )
 
