@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.core.sanitise import safe_cell
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
@@ -200,7 +200,10 @@ def _with_element_labels(roadmap_df: pd.DataFrame) -> pd.DataFrame:
         return roadmap_df
     taxonomy = load_taxonomy()
     labels = {(d.code, e.code): e.label for d in taxonomy.dimensions for e in d.elements}
-    values = [labels.get((_dimension_code(d), e)) for d, e in zip(roadmap_df["dimensi"], roadmap_df["elemen"])]
+    values = [
+        NO_ELEMENT_LABEL if is_missing(e) else labels.get((_dimension_code(d), e))
+        for d, e in zip(roadmap_df["dimensi"], roadmap_df["elemen"])
+    ]
     return roadmap_df.assign(elemen_label=pd.Series(values, index=roadmap_df.index, dtype=object))
 
 
