@@ -166,3 +166,10 @@ def test_kept_element_means_no_false_gap_in_the_masterplan():
     merged, _ = merge_baseline(baseline, updates)
     gaps = set(element_gaps(merged)["elemen"])
     assert "Health" not in gaps and "Service" not in gaps
+
+
+def test_an_element_is_not_kept_when_the_program_moves_to_another_dimension():
+    baseline = _with(BASELINE, elemen=["health", "health", "service"])
+    updates = programs(("Dinas Kesehatan", "Posyandu Digital", 200, "society"))
+    merged, _ = merge_baseline(baseline, updates)
+    assert pd.isna(merged.set_index("nama_program").loc["Posyandu Digital", "elemen"])

@@ -32,7 +32,8 @@ Baseline merge (`merge_baseline`)
     where it came from).
     Merges keep what they knew: a value the Tahap III row does not state (a blank cell or a column its file does
     not have: element, indicator, target, sasaran, ratings, ...) keeps the baseline value, so a Tahap III file
-    without an element column never blanks the element and never creates a false element gap. The identity
+    without an element column never blanks the element and never creates a false element gap. The element is
+    kept only when the program stays in the same dimension (an element belongs to one dimension). The identity
     (opd, nama_program) and the source location (`_path`, `_sheet`, `_row`) are the Tahap III row's.
 """
 
@@ -404,6 +405,8 @@ def keep_known_values(updates: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd
             continue
         before = keys.map(earlier[name])
         fill = known & result[name].map(is_missing) & ~before.map(is_missing)
+        if name == "elemen":  # an element belongs to a dimension: kept only while the dimension is the same
+            fill &= keys.map(earlier["dimensi"]).map(_text) == result["dimensi"].map(_text)
         if fill.any():
             result.loc[fill, name] = before[fill].astype(result[name].dtype)
             taken += int(fill.sum())
