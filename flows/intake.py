@@ -9,7 +9,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from bimtek.core.model import Sheet
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
-from bimtek.ingest.reader import EmptyInboxError
+from bimtek.ingest.reader import EmptyInboxError, within_stage_budget
 from bimtek.store.package import code_version
 from bimtek.validation import SheetResult, mark_duplicates
 from tasks.cache import cache_location, cached, content_key, rules_key
@@ -50,13 +50,15 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         ).submit(inputs, key, datasets)
         for key in keys
     ]
-    sheets: list[Sheet] = []
+    per_file: list[list[Sheet]] = []
     entries: list[dict] = []
     for done, future in enumerate(futures, start=1):
         file_sheets, entry = future.result()
-        sheets.extend(file_sheets)
+        per_file.append(file_sheets)
         entries.append(entry)
         update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
+    sheets = [sheet for file_sheets in within_stage_budget(per_file) for sheet in file_sheets]
+    del per_file, futures  # the refused files' frames go now, not at the end of the flow
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items()}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     return Intake(
