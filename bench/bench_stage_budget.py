@@ -41,7 +41,9 @@ def write_near_limit(folder: Path) -> None:
         for sheet_no in range(SHEETS):
             sheet = workbook.create_sheet(f"Usulan {sheet_no + 1}")
             sheet.append(HEADER)
-            for row in synthetic_rows(opd, SHEET_ROWS, (region.period.start, region.period.end), rng, index * 10 + sheet_no):
+            for row in synthetic_rows(
+                opd, SHEET_ROWS, (region.period.start, region.period.end), rng, index * 10 + sheet_no
+            ):
                 sheet.append(row)
         workbook.save(folder / f"usulan-{index + 1}.xlsx")
 
