@@ -83,8 +83,18 @@ def run(
         published = _run_stage(stage, region, inputs, store, run_id)
     except user_errors() as exc:
         _fail(str(exc))
+    _exit_if_terminated()
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
+
+
+def _exit_if_terminated() -> None:
+    """A run that received SIGTERM never reports success, even when the signal was swallowed on its way up."""
+    from tasks.termination import STOPPED_MESSAGE, termination_requested
+
+    if termination_requested():
+        console.print(f"[red]Dihentikan:[/] {STOPPED_MESSAGE}")
+        raise typer.Exit(code=143)
 
 
 def _check_run_id(run_id: str) -> None:
@@ -150,6 +160,7 @@ def demo(
         published += _run_monev_semesters(region, SAMPLE_DIR / "padang-pariaman" / "monev", store)
     except user_errors() as exc:
         _fail(str(exc))
+    _exit_if_terminated()
     for item in published:
         console.print(f"[green]Selesai:[/] {item}")
 

@@ -9,7 +9,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
 from bimtek.core.region import Region
-from bimtek.ingest.reader import EmptyInboxError
+from bimtek.ingest.reader import EmptyInboxError, within_stage_budget
 from bimtek.validation import SheetResult
 from tasks.cache import cache_location, rules_key
 from tasks.intake import ingest_file, list_input_files, read_version_choices
@@ -52,18 +52,20 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
     )
     cache = cache_location(store)
     futures = [ingest_file.submit(inputs, key, datasets, store, region.slug, cache) for key in keys]
-    sheets: list[Sheet] = []
+    per_file: list[list[Sheet]] = []
     entries: list[dict] = []
     step = max(1, len(keys) // PROGRESS_UPDATES)
     for done, future in enumerate(futures, start=1):
         file_sheets, entry = future.result()
-        sheets.extend(file_sheets)
+        per_file.append(file_sheets)
         entries.append(entry)
         if done % step == 0 or done == len(keys):
             update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
     digests = {entry["path"]: entry.get("sha256") for entry in entries}
     rules = rules_key(region, datasets) if cache else ""
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
+    sheets = [sheet for file_sheets in within_stage_budget(per_file) for sheet in file_sheets]
+    del per_file, futures  # the refused files' frames go now, not at the end of the flow
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
     return Intake(

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import anyio.to_thread
 import pandas as pd
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.filesystems import WritableFileSystem
@@ -38,17 +39,27 @@ CACHE_OFF = "off"
 
 
 class StoreCache(WritableFileSystem):
-    """Prefect result storage in a bimtek store location (local folder or s3://bucket/prefix)."""
+    """Prefect result storage in a bimtek store location (local folder or s3://bucket/prefix).
+
+    Prefect's result store calls the sync methods with `_sync=True` (its block-compatibility shim) and the async
+    ones as `aread_path`/`awrite_path`: both are provided, the async ones run the sync ones in a worker thread.
+    """
 
     _block_type_name = "Bimtek Store Cache"
     location: str
 
-    def read_path(self, path: str) -> bytes:  # type: ignore[override]
+    def read_path(self, path: str, _sync: bool = True) -> bytes:  # type: ignore[override]
         return open_location(self.location).read_bytes(path)
 
-    def write_path(self, path: str, content: bytes) -> str:  # type: ignore[override]
+    def write_path(self, path: str, content: bytes, _sync: bool = True) -> str:  # type: ignore[override]
         open_location(self.location).write_bytes(path, content)
         return path
+
+    async def aread_path(self, path: str) -> bytes:
+        return await anyio.to_thread.run_sync(self.read_path, path)
+
+    async def awrite_path(self, path: str, content: bytes) -> str:
+        return await anyio.to_thread.run_sync(self.write_path, path, content)
 
 
 def cache_location(store: str | None) -> str | None:

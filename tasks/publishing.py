@@ -22,6 +22,7 @@ from bimtek.store.package import (
 )
 from bimtek.store.storage import open_location, portal_file_url
 from tasks.retry import retry_unless
+from tasks.termination import ensure_running, watch_for_termination
 
 
 def choose_run(run_id: str | None) -> tuple[str, str]:
@@ -29,9 +30,11 @@ def choose_run(run_id: str | None) -> tuple[str, str]:
 
     Called once in the flow body, before the retried publish task, so every attempt writes the same folder under
     the same claim. The token is the Prefect flow run id (also the same on a flow retry); a fresh one outside Prefect.
+    Also starts watching for SIGTERM (tasks.termination), from the flow body's main thread.
     """
     from prefect.runtime import flow_run
 
+    watch_for_termination()
     chosen = validate_run_id(run_id) if run_id else new_run_id()
     return chosen, str(flow_run.id or uuid.uuid4().hex)
 
@@ -68,9 +71,11 @@ def publish_outputs(
     presigned link of minutes. An artifact never carries a presigned link (it would outlive its use or leak data).
 
     A run id published or being published by another writer is refused (`RunExistsError`, not retried); a retry
-    of this task holds the same claim token, so it finishes the folder its failed attempt started.
+    of this task holds the same claim token, so it finishes the folder its failed attempt started. After a SIGTERM
+    nothing is written (tasks.termination.RunTerminated).
     """
     run_id, token = run
+    ensure_running()
     location = open_location(store)
     published = publish_run(
         location,

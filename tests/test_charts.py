@@ -262,3 +262,20 @@ def test_coverage_accepts_long_frames():
     )
     texts = svg_texts(opd_dimension_coverage_chart(frame))
     assert "RSUD" in texts and "5" in texts and NO_DATA not in texts
+
+
+@pytest.mark.parametrize("blank_every", [1, 3])
+def test_gantt_with_blank_elements_draws_an_unassigned_row_and_never_drops_a_program(blank_every):
+    """All (used to crash: NaN to int) or some (used to drop out) programs without the optional element."""
+    programs = make_programs(60)
+    programs["dimensi"] = "governance"
+    programs["elemen"] = [pd.NA if i % blank_every == 0 else "service" for i in range(len(programs))]
+    big_roadmap = build_roadmap(programs, REGION, SETTINGS)
+    chart = roadmap_gantt(big_roadmap, 2020, 2026, max_programs=40)
+    labels = [t for t in svg_texts(chart) if "program" in t and "(" in t and not t.startswith("Tahun")]
+    blank = sum(1 for i in range(60) if i % blank_every == 0)
+    assert any(t.startswith(f"Elemen belum ditentukan ({blank} program") for t in labels)
+    assert sum(int(t.split("(")[1].split(" ")[0]) for t in labels) == 60
+    counts = element_year_counts(_gantt_rows(big_roadmap, "governance"))
+    years = big_roadmap["tahun_selesai"] - big_roadmap["tahun_mulai"] + 1
+    assert int(counts["program"].sum()) == int(years.sum())

@@ -114,3 +114,50 @@ def test_tahap_3_rerun_on_unchanged_inputs_reuses_the_draft(prefect_harness, cac
     assert [s for name, s in states.items() if name.startswith("draft-tahap-3")] == [["Cached"]]
     assert states["render-documents-tahap-3"] == ["Cached"]
     assert [s for name, s in states.items() if name.startswith("publish")] != []
+
+
+@pytest.fixture
+def s3_cache_on(s3_bucket, monkeypatch):
+    location = f"s3://{s3_bucket}/hasil/.cache"
+    monkeypatch.setenv("BIMTEK_CACHE", location)
+    get_settings.cache_clear()
+    yield location
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_s3_cache_rerun_with_one_changed_file_hits_the_cache_for_the_others(
+    prefect_harness, s3_server, s3_bucket, s3_cache_on, tmp_path
+):
+    """The result cache on an S3 store (moto): Prefect's result records go through StoreCache, so a rerun
+    validates only the changed file and the other ingest tasks end Cached (was: write_path() got '_sync')."""
+    from prefect import flow
+    from prefect.runtime import flow_run
+
+    from bimtek.core.columns import datasets_for_stage
+    from bimtek.core.region import load_region
+    from bimtek.store.storage import open_location
+    from flows.intake import run_intake
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in FILES[1:]:
+        shutil.copy(INBOX / name, inbox / name)
+    store = f"s3://{s3_bucket}/hasil"
+
+    @flow(name="uji-cache-s3")
+    def intake_flow():
+        intake = run_intake(str(inbox), load_region(REGION), 3, datasets_for_stage(3), store)
+        return intake, flow_run.id
+
+    first, first_id = intake_flow()
+    assert all(state == ["Completed"] for name, state in _task_states(first_id).items() if name.startswith("ingest-"))
+    changed = inbox / "usulan-program-dpmn.csv"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    second, second_id = intake_flow()
+    assert second.validated == ["usulan-program-dpmn.csv"]
+    assert second.reused == sorted(set(FILES[1:]) - {"usulan-program-dpmn.csv"})
+    ingest = {name: state for name, state in _task_states(second_id).items() if name.startswith("ingest-")}
+    assert ingest.pop("ingest-usulan-program-dpmn.csv") == ["Completed"]
+    assert len(ingest) == 2 and all(state == ["Cached"] for state in ingest.values())
+    assert open_location(s3_cache_on).list(include_hidden=True)  # the records really are in the bucket

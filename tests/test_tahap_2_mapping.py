@@ -127,7 +127,7 @@ def test_per_dimension_element_lists_programs_opd_and_references():
     assert (service["programs"], service["opd"], service["rujukan"]) == (1, "Diskominfo", "RPJMD Misi 1")
     assert cells["programs"].sum() == 4
     with_none = per_dimension_element(programs_frame(program("Diskominfo", "Tanpa Elemen", "economy")))
-    assert "(tanpa elemen)" in with_none["elemen"].tolist()
+    assert "Elemen belum ditentukan" in with_none["elemen"].tolist()
 
 
 def test_opd_contribution_counts_per_dimension_and_budget():

@@ -128,3 +128,48 @@ def test_a_filtered_baseline_keeps_its_rows():
     merged, summary = merge_baseline(BASELINE.iloc[[2, 0]], UPDATES)
     assert (summary.carried_over, summary.updated) == (1, 1)
     assert merged.set_index("nama_program").loc["Super App", "anggaran"] == 300.0
+
+
+def _with(frame: pd.DataFrame, **columns: list) -> pd.DataFrame:
+    out = frame.copy()
+    for name, values in columns.items():
+        out[name] = pd.Series(values, index=out.index, dtype=out[name].dtype)
+    return out
+
+
+def test_a_merge_keeps_values_the_tahap_3_file_does_not_state():
+    baseline = _with(
+        BASELINE,
+        elemen=["health", "health", "service"],
+        indikator=["Puskesmas terhubung", "Posyandu aktif", "Unduhan"],
+        target=["25 puskesmas", "100 posyandu", "10.000"],
+    )
+    updates = _with(UPDATES, indikator=[pd.NA, pd.NA], target=["30 puskesmas", pd.NA])
+    updates = updates.drop(columns=["elemen"])  # a Tahap III file without an element column
+    merged, summary = merge_baseline(baseline, updates)
+    row = merged[merged["nama_program"] == "TELEMEDISIN  puskesmas"].iloc[0]
+    assert row["elemen"] == "health"  # kept, not blanked
+    assert row["indikator"] == "Puskesmas terhubung"  # kept
+    assert row["target"] == "30 puskesmas"  # stated by Tahap III: Tahap III wins
+    assert row["anggaran"] == 999.0 and row["_path"] == "usulan-program.csv"
+    new = merged[merged["nama_program"] == "Aplikasi Lapor Sampah"].iloc[0]
+    assert pd.isna(new["elemen"])  # nothing known: stays blank (drawn as "Elemen belum ditentukan")
+    assert summary.kept_values == 2
+    assert "2 nilai yang tidak dinyatakan berkas Tahap III" in summary.note()
+
+
+def test_kept_element_means_no_false_gap_in_the_masterplan():
+    from bimtek.analysis.aggregate import element_gaps
+
+    baseline = _with(BASELINE, elemen=["health", "health", "service"])
+    updates = UPDATES.drop(columns=["elemen"])
+    merged, _ = merge_baseline(baseline, updates)
+    gaps = set(element_gaps(merged)["elemen"])
+    assert "Health" not in gaps and "Service" not in gaps
+
+
+def test_an_element_is_not_kept_when_the_program_moves_to_another_dimension():
+    baseline = _with(BASELINE, elemen=["health", "health", "service"])
+    updates = programs(("Dinas Kesehatan", "Posyandu Digital", 200, "society"))
+    merged, _ = merge_baseline(baseline, updates)
+    assert pd.isna(merged.set_index("nama_program").loc["Posyandu Digital", "elemen"])

@@ -30,6 +30,11 @@ Baseline merge (`merge_baseline`)
     replaces it (the Tahap III values win), a Tahap III row with a new key is added, and a baseline row no Tahap
     III row touches is carried over unchanged (its `_path` prefixed with BASELINE_PATH_PREFIX so the roadmap shows
     where it came from).
+    Merges keep what they knew: a value the Tahap III row does not state (a blank cell or a column its file does
+    not have: element, indicator, target, sasaran, ratings, ...) keeps the baseline value, so a Tahap III file
+    without an element column never blanks the element and never creates a false element gap. The element is
+    kept only when the program stays in the same dimension (an element belongs to one dimension). The identity
+    (opd, nama_program) and the source location (`_path`, `_sheet`, `_row`) are the Tahap III row's.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ import pandas as pd
 
 from bimtek.analysis.aggregate import opd_dimension_coverage
 from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_COLUMN
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.text import fold_text, program_key
 from bimtek.core.values import is_missing
 
@@ -63,7 +68,7 @@ CHANGE_COLUMNS = [
 ]
 NOT_COMPARED = "Tahap I belum diterbitkan; perubahan terhadap daftar panjang ide belum dapat dihitung."
 BASELINE_PATH_PREFIX = "tahap-2/"
-NO_ELEMENT = "(tanpa elemen)"
+NO_ELEMENT = NO_ELEMENT_LABEL
 LIST_SEPARATOR = "; "
 
 _DTYPES = {
@@ -313,6 +318,8 @@ class BaselineSummary:
     added: int
     """Updates with a new OPD + program name."""
     total: int
+    kept_values: int = 0
+    """Values an update left blank (or had no column for) and the baseline supplied."""
 
     def note(self) -> str:
         """One Indonesian sentence for the run notes."""
@@ -320,6 +327,12 @@ class BaselineSummary:
             f"Baseline daftar program Tahap II dipakai: {self.baseline} program; {self.carried_over} dibawa tanpa "
             f"perubahan, {self.updated} diperbarui oleh berkas Tahap III, {self.added} program baru dari Tahap III; "
             f"jumlah program Tahap III {self.total}."
+            + (
+                f" {self.kept_values} nilai yang tidak dinyatakan berkas Tahap III (mis. elemen, indikator, target)"
+                " dipertahankan dari Tahap II."
+                if self.kept_values
+                else ""
+            )
         )
 
 
@@ -327,10 +340,12 @@ def merge_baseline(baseline: pd.DataFrame, updates: pd.DataFrame) -> tuple[pd.Da
     """Baseline programs updated and extended by `updates` (module doc); returns (programs, summary).
 
     `baseline` is a program frame (read_program_list output; missing optional columns are filled as in
-    typed_programs). Output columns and dtypes are those of `updates`; carried-over rows come first in baseline
-    order, then every update in its own order. Index 0..n-1.
+    typed_programs). Output columns and dtypes are those of `updates` (plus any program column `updates` lacks);
+    carried-over rows come first in baseline order, then every update in its own order, its unstated values taken
+    from the baseline (module doc). Index 0..n-1.
     """
     baseline = typed_programs(baseline)
+    updates, kept_values = keep_known_values(updates, baseline)
     update_keys = set(_keys(updates)) if len(updates) else set()
     baseline_keys = _keys(baseline) if len(baseline) else pd.Series([], dtype=object)
     touched = baseline_keys.isin(update_keys) if len(baseline) else pd.Series([], dtype=bool)
@@ -350,5 +365,49 @@ def merge_baseline(baseline: pd.DataFrame, updates: pd.DataFrame) -> tuple[pd.Da
         updated=updated,
         added=len(update_keys) - updated,
         total=len(merged),
+        kept_values=kept_values,
     )
     return merged, summary
+
+
+def _empty_column(name: str, index: pd.Index) -> pd.Series:
+    """A column of a program frame with nothing stated (NA; False for quick_win, 0 for counts)."""
+    dtype = _DTYPES.get(name, "str")
+    blank: object = {"bool": False, "int64": 0, "float64": float("nan")}.get(dtype, pd.NA)
+    return pd.Series([blank] * len(index), index=index, dtype=object).astype(dtype)
+
+
+_IDENTITY_COLUMNS = ("opd", "nama_program", *SOURCE_COLUMNS)
+"""Columns an update always states itself (never taken from the baseline)."""
+
+
+def keep_known_values(updates: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """`updates` with every missing value of a program the baseline knows taken from the baseline.
+
+    Programs match by `program_key` (first baseline row of a key). A program column `updates` lacks is added
+    (typed as in typed_programs) so the baseline can fill it. Returns (frame, number of values taken).
+    """
+    missing_columns = [c for c in PROGRAM_COLUMNS if c not in updates.columns]
+    if missing_columns:
+        updates = updates.assign(**{name: _empty_column(name, updates.index) for name in missing_columns})
+    if not len(updates) or not len(baseline):
+        return updates, 0
+    earlier = baseline.set_axis(_keys(baseline).to_numpy())
+    earlier = earlier[~earlier.index.duplicated(keep="first")]
+    keys = _keys(updates)
+    known = keys.isin(earlier.index)
+    if not known.any():
+        return updates, 0
+    result = updates.copy()
+    taken = 0
+    for name in result.columns:
+        if name in _IDENTITY_COLUMNS or name not in earlier.columns:
+            continue
+        before = keys.map(earlier[name])
+        fill = known & result[name].map(is_missing) & ~before.map(is_missing)
+        if name == "elemen":  # an element belongs to a dimension: kept only while the dimension is the same
+            fill &= keys.map(earlier["dimensi"]).map(_text) == result["dimensi"].map(_text)
+        if fill.any():
+            result.loc[fill, name] = before[fill].astype(result[name].dtype)
+            taken += int(fill.sum())
+    return result, taken

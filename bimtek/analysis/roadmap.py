@@ -50,7 +50,7 @@ import pandas as pd
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
 
 SHORT, MEDIUM, LONG = "Jangka pendek", "Jangka menengah", "Jangka panjang"
@@ -323,7 +323,7 @@ def _labels(frame: pd.DataFrame) -> pd.DataFrame:
     frame["dimensi_label"] = frame["dimensi"].map(dim_label).astype(object)
     frame["elemen_label"] = pd.Series(
         [
-            el_label.get((d, e), pd.NA) if isinstance(e, str) else pd.NA
+            el_label.get((d, e), pd.NA) if isinstance(e, str) and e.strip() else NO_ELEMENT_LABEL
             for d, e in zip(frame["dimensi"], frame["elemen"])
         ],
         index=frame.index,

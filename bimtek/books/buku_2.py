@@ -30,7 +30,7 @@ from bimtek.books.narrative import Narrative, narrative_context, strategy_contex
 from bimtek.books.templating import render_book
 from bimtek.core.formatting import rupiah_parts, shares
 from bimtek.core.settings import Settings
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import frame_records
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE, int_to_roman
 from bimtek.validation.messages import rule_label
@@ -179,6 +179,7 @@ def _dimension_section(
         "element_count": len(elements),
         "covered": covered,
         "gaps": [e for e in elements if e["gap"]],
+        "unassigned": sum(1 for r in dim_rows if r.get("elemen_label") == NO_ELEMENT_LABEL),
         "funding": funding,
         **dict(zip(("rows", "rows_more"), _listed(sorted(dim_rows, key=lambda r: r["peringkat"]), limit))),
         "horizons": _horizon_groups(dim_rows, spans),

@@ -36,7 +36,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from bimtek.core.formatting import angka
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
 
 DPI = 150
@@ -269,18 +269,26 @@ def _gantt_rows(roadmap: pd.DataFrame, dimension: str | None, highlight: str = "
             "mulai": _numbers(roadmap["tahun_mulai"]),
             "selesai": _numbers(roadmap["tahun_selesai"]),
             "kandidat": roadmap[highlight].fillna(False).astype(bool) if highlight in roadmap.columns else False,
-            "elemen": roadmap["elemen_label"]
-            if "elemen_label" in roadmap.columns
-            else roadmap["elemen"]
-            if "elemen" in roadmap.columns
-            else "-",
+            "elemen": _element_names(roadmap),
         }
     )
     frame = frame.dropna(subset=["mulai", "selesai"])
+    frame["dim"] = frame["dim"].fillna("").astype(object)
     if dimension is not None:
         frame = frame[frame["dim"] == _dimension_code(dimension)]
     frame["urut"] = frame["dim"].map(order).fillna(len(order))
     return frame.sort_values("urut", kind="mergesort").reset_index(drop=True)
+
+
+def _element_names(roadmap: pd.DataFrame) -> pd.Series:
+    """`elemen_label` (else `elemen`) as text; a blank element is NO_ELEMENT_LABEL, so its program keeps a row."""
+    column = next((c for c in ("elemen_label", "elemen") if c in roadmap.columns), None)
+    values = roadmap[column] if column else pd.Series(pd.NA, index=roadmap.index, dtype=object)
+    return pd.Series(
+        [NO_ELEMENT_LABEL if is_missing(v) or not str(v).strip() else str(v) for v in values],
+        index=roadmap.index,
+        dtype=object,
+    )
 
 
 def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
@@ -324,7 +332,8 @@ def roadmap_gantt(
 
     Bounded by design: with more than `max_programs` programs the chart shows one row per element instead, with
     the number of running programs in each year (`_element_gantt`); the programs themselves are in the book's
-    tables and the roadmap workbook. No image is taller than MAX_SIDE_PX.
+    tables and the roadmap workbook. No image is taller than MAX_SIDE_PX. A program without an element is drawn
+    in a NO_ELEMENT_LABEL row ("Elemen belum ditentukan", after its dimension's elements), never dropped.
     """
     suffix = f"-{_dimension_code(dimension)}" if dimension is not None else ""
     name, title = f"peta-jalan{suffix}", f"Peta jalan program {period_start}\u2013{period_end}"
@@ -390,6 +399,8 @@ def _element_gantt(
     element's label counts its hatched programs as `highlight_word` ("kandidat QW", or "quick win" in Tahap IV)."""
     counts = element_year_counts(rows)
     groups = list(dict.fromkeys(zip(counts["dim"], counts["elemen"])))
+    dim_rank = {d: i for i, d in enumerate(dict.fromkeys(counts["dim"]))}
+    groups.sort(key=lambda group: (dim_rank[group[0]], group[1] == NO_ELEMENT_LABEL))
     per_group = rows.groupby(["dim", "elemen"], sort=False).agg(n=("nama", "size"), qw=("kandidat", "sum"))
     position = {group: i for i, group in enumerate(groups)}
     peak = max(int(counts["program"].max()), 1)

@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     """Most data rows one table (CSV, JSON list or worksheet) may hold."""
     max_columns_per_sheet: int = 500
     """Most columns one table may hold."""
+    max_stage_rows: int = 250_000
+    """Most data rows one stage run reads over all its files: a file that would pass it is reported "unreadable"
+    (stage budget) and the stage goes on with the files read before it (bounds memory for any inbox)."""
     max_xlsx_expanded_bytes: int = 200 * 1024 * 1024
     """Most bytes an .xlsx may expand to (sum of the uncompressed sizes its zip declares), checked before parsing."""
     max_json_depth: int = 20

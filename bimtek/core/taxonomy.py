@@ -9,6 +9,9 @@ from functools import lru_cache
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.text import fold_key
 
+NO_ELEMENT_LABEL = "Elemen belum ditentukan"
+"""How every table and chart names the element of a program that states none (the element is optional)."""
+
 
 @dataclass(frozen=True)
 class Element:

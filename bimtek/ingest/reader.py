@@ -41,6 +41,7 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
+from bimtek.core.formatting import angka
 from bimtek.core.model import ROW_COLUMN, SENDER_PROPERTY, Sheet
 from bimtek.core.parsing import parse_money
 from bimtek.core.settings import Settings, get_settings
@@ -189,6 +190,29 @@ def refused_file(path: str, reason: str, size: int | None = None, limits: Settin
     else:
         message = REFUSED_MESSAGES.get(reason, REFUSED_MESSAGES["not_a_file"])
     return _failed(path, "", "unreadable", message)
+
+
+def within_stage_budget(files: list[list[Sheet]], limits: Settings | None = None) -> list[list[Sheet]]:
+    """The tables of each file, in order; a file whose rows would take the stage past `max_stage_rows` is replaced
+    by one "unreadable" Sheet saying so (one file, one fate: the files before it, and smaller ones after it, count).
+    Its frames are dropped here, so they are freed before validation."""
+    budget = (limits or get_settings()).max_stage_rows
+    used = 0
+    kept: list[list[Sheet]] = []
+    for sheets in files:
+        rows = sum(len(sheet.frame) for sheet in sheets)
+        if rows and used + rows > budget:
+            path = sheets[0].path
+            message = (
+                f"Batas baris satu tahap terlampaui: berkas ini berisi {angka(rows)} baris, sedangkan sisa batas tahap "
+                f"ini {angka(max(budget - used, 0))} dari {angka(budget)} baris (BIMTEK_MAX_STAGE_ROWS). Berkas tidak "
+                "diperiksa; kirim ulang dalam tahap terpisah atau kurangi barisnya."
+            )
+            kept.append([_failed(path, "", "unreadable", message)])
+            continue
+        used += rows
+        kept.append(sheets)
+    return kept
 
 
 def _megabytes(size: int) -> str:

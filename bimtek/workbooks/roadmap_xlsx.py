@@ -12,21 +12,23 @@ grouping separator of the reader's locale, so with Indonesian settings 1500000 a
 with English settings as "Rp 1,500,000".
 
 The bytes are deterministic (fixed document-property and zip-entry timestamps, see bimtek.workbooks.xlsx).
+Written in openpyxl's write-only mode: rows stream to the file as they are appended (styled WriteOnlyCells), so
+memory does not grow with millions of cells; widths, frozen panes and row heights are set before the rows.
 """
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bimtek.core.sanitise import safe_cell
-from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
 from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
@@ -34,7 +36,6 @@ from bimtek.workbooks.xlsx import (
     WRAP,
     fit_row_heights,
     print_setup,
-    put,
     safe_sheet_name,
     set_widths,
     style_header,
@@ -96,10 +97,8 @@ def roadmap_workbook(roadmap_df: pd.DataFrame, region, by_dimension_df: pd.DataF
     summary is computed from `roadmap_df`. `region` needs `name` and `period`.
     """
     summary = summary_table(roadmap_df, by_dimension_df)
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = SUMMARY_SHEET
-    _write_summary(ws, summary, region)
+    workbook = Workbook(write_only=True)
+    _write_summary(workbook.create_sheet(SUMMARY_SHEET), summary, region)
     taken = {SUMMARY_SHEET}
     frame = _with_element_labels(roadmap_df)
     for dimension in load_taxonomy().dimensions:
@@ -155,38 +154,43 @@ def _summarise(roadmap_df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _cell(ws, value: object, **style: Any) -> WriteOnlyCell:
+    """A write-only cell holding `value` (through safe_cell) with the given style attributes."""
+    return _styled(ws, safe_cell(value), style)
+
+
 def _write_summary(ws, summary: pd.DataFrame, region) -> None:
     """Title rows, the per-dimension table and the total row."""
-    put(ws, 1, 1, f"Ringkasan Peta Jalan Smart City - {region.name}").font = TITLE_FONT
-    put(ws, 2, 1, f"Periode masterplan {region.period.start}-{region.period.end}")
-    for position, (header, _) in enumerate(SUMMARY_COLUMNS, start=1):
-        put(ws, SUMMARY_HEADER_ROW, position, header)
-    style_header(ws[SUMMARY_HEADER_ROW][: len(SUMMARY_COLUMNS)])
-    row = SUMMARY_HEADER_ROW
+    ws.freeze_panes = f"A{SUMMARY_HEADER_ROW + 1}"
+    set_widths(ws, [width for _, width in SUMMARY_COLUMNS])
+    print_setup(ws, SUMMARY_HEADER_ROW)
+    ws.append([_cell(ws, f"Ringkasan Peta Jalan Smart City - {region.name}", font=TITLE_FONT)])
+    ws.append([safe_cell(f"Periode masterplan {region.period.start}-{region.period.end}")])
+    ws.append([])
+    header = [_cell(ws, title) for title, _ in SUMMARY_COLUMNS]
+    style_header(header)
+    ws.append(header)
     for item in summary.itertuples(index=False):
-        row += 1
-        _summary_row(ws, row, item.dimensi, item.programs, item.anggaran_total, item.quick_win_candidates)
-    total_row = row + 1
-    _summary_row(
+        ws.append(_summary_row(ws, item.dimensi, item.programs, item.anggaran_total, item.quick_win_candidates))
+    total = _summary_row(
         ws,
-        total_row,
         TOTAL_LABEL,
         int(summary["programs"].sum()),
         float(summary["anggaran_total"].sum()),
         int(summary["quick_win_candidates"].sum()),
     )
-    for cell in ws[total_row][: len(SUMMARY_COLUMNS)]:
+    for cell in total:
         cell.font = Font(bold=True)
-    ws.freeze_panes = f"A{SUMMARY_HEADER_ROW + 1}"
-    set_widths(ws, [width for _, width in SUMMARY_COLUMNS])
-    print_setup(ws, SUMMARY_HEADER_ROW)
+    ws.append(total)
 
 
-def _summary_row(ws, row: int, label: str, programs: int, budget: float, candidates: int) -> None:
-    put(ws, row, 1, label)
-    put(ws, row, 2, int(programs))
-    put(ws, row, 3, float(budget)).number_format = RUPIAH_FORMAT
-    put(ws, row, 4, int(candidates))
+def _summary_row(ws, label: str, programs: int, budget: float, candidates: int) -> list[WriteOnlyCell]:
+    return [
+        _cell(ws, label),
+        _cell(ws, int(programs)),
+        _cell(ws, float(budget), number_format=RUPIAH_FORMAT),
+        _cell(ws, int(candidates)),
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -200,7 +204,10 @@ def _with_element_labels(roadmap_df: pd.DataFrame) -> pd.DataFrame:
         return roadmap_df
     taxonomy = load_taxonomy()
     labels = {(d.code, e.code): e.label for d in taxonomy.dimensions for e in d.elements}
-    values = [labels.get((_dimension_code(d), e)) for d, e in zip(roadmap_df["dimensi"], roadmap_df["elemen"])]
+    values = [
+        NO_ELEMENT_LABEL if is_missing(e) else labels.get((_dimension_code(d), e))
+        for d, e in zip(roadmap_df["dimensi"], roadmap_df["elemen"])
+    ]
     return roadmap_df.assign(elemen_label=pd.Series(values, index=roadmap_df.index, dtype=object))
 
 
@@ -220,29 +227,44 @@ def _cell_value(value: Any, kind: str) -> object:
 def _write_programs(ws, rows: pd.DataFrame) -> None:
     """Header on row 1 (frozen, autofilter), one row per program, Rupiah format on the budget column.
 
-    Written in bulk: values converted per column, rows appended, then the formats set per formatted column.
+    Write-only: the sheet settings and row heights first, then the rows streamed; text cells wrapped, money and
+    score cells with their number format.
     """
     columns = [c for c in PROGRAM_SHEET_COLUMNS if c.source in rows.columns]
-    for position, column in enumerate(columns, start=1):
-        put(ws, 1, position, column.header)
-    style_header(ws[1][: len(columns)])
+    widths = [c.width for c in columns]
     values = [[safe_cell(_cell_value(v, column.kind)) for v in rows[column.source].tolist()] for column in columns]
     records = list(zip(*values))
-    for record in records:
-        ws.append(record)
-    for position, column in enumerate(columns, start=1):
-        if column.kind not in ("money", "score", "text") or rows.empty:
-            continue
-        cells = [cell for (cell,) in ws.iter_rows(min_row=2, max_row=len(rows) + 1, min_col=position, max_col=position)]
-        if column.kind == "text":
-            cells[0].alignment = WRAP
-        else:
-            cells[0].number_format = RUPIAH_FORMAT if column.kind == "money" else SCORE_FORMAT
-        for cell in cells[1:]:  # the same style ids as the first cell, without openpyxl's style look-up per cell
-            cell._style = copy(cells[0]._style)
     ws.freeze_panes = "A2"
     last_row = max(len(rows) + 1, 2)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{last_row}"
-    set_widths(ws, [c.width for c in columns])
-    fit_row_heights(ws, 2, [c.width for c in columns], records)
+    set_widths(ws, widths)
+    fit_row_heights(ws, 2, widths, records)
     print_setup(ws, 1)
+    header = [_cell(ws, column.header) for column in columns]
+    style_header(header)
+    ws.append(header)
+    styles = [_column_style(column.kind) for column in columns]
+    for record in records:
+        ws.append(
+            [
+                _styled(ws, value, style) if style and value is not None else value
+                for value, style in zip(record, styles)
+            ]
+        )
+
+
+def _column_style(kind: str) -> dict[str, Any]:
+    """The style attributes of a data cell of this kind (none for int and bool columns)."""
+    if kind == "text":
+        return {"alignment": WRAP}
+    if kind in ("money", "score"):
+        return {"number_format": RUPIAH_FORMAT if kind == "money" else SCORE_FORMAT}
+    return {}
+
+
+def _styled(ws, value: object, style: dict[str, Any]) -> WriteOnlyCell:
+    """A data cell already cleaned by safe_cell, with its column's style."""
+    cell = WriteOnlyCell(ws, value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
