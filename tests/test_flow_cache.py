@@ -130,7 +130,7 @@ def test_s3_cache_rerun_with_one_changed_file_hits_the_cache_for_the_others(
     prefect_harness, s3_server, s3_bucket, s3_cache_on, tmp_path
 ):
     """The result cache on an S3 store (moto): Prefect's result records go through StoreCache, so a rerun
-    validates only the changed file and the other ingest tasks end Cached (was: write_path() got '_sync')."""
+    validates only the changed file and the other parse tasks end Cached (was: write_path() got '_sync')."""
     from prefect import flow
     from prefect.runtime import flow_run
 
@@ -151,13 +151,13 @@ def test_s3_cache_rerun_with_one_changed_file_hits_the_cache_for_the_others(
         return intake, flow_run.id
 
     first, first_id = intake_flow()
-    assert all(state == ["Completed"] for name, state in _task_states(first_id).items() if name.startswith("ingest-"))
+    assert all(state == ["Completed"] for name, state in _task_states(first_id).items() if name.startswith("parse-"))
     changed = inbox / "usulan-program-dpmn.csv"
     changed.write_bytes(changed.read_bytes() + b"\n")
     second, second_id = intake_flow()
     assert second.validated == ["usulan-program-dpmn.csv"]
     assert second.reused == sorted(set(FILES[1:]) - {"usulan-program-dpmn.csv"})
-    ingest = {name: state for name, state in _task_states(second_id).items() if name.startswith("ingest-")}
-    assert ingest.pop("ingest-usulan-program-dpmn.csv") == ["Completed"]
-    assert len(ingest) == 2 and all(state == ["Cached"] for state in ingest.values())
+    parsed = {name: state for name, state in _task_states(second_id).items() if name.startswith("parse-")}
+    assert parsed.pop("parse-usulan-program-dpmn.csv") == ["Completed"]
+    assert len(parsed) == 2 and all(state == ["Cached"] for state in parsed.values())
     assert open_location(s3_cache_on).list(include_hidden=True)  # the records really are in the bucket

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings
 from bimtek.store.storage import LocalLocation
+from portal.accounts import AccountStore
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "monev"
@@ -42,16 +44,16 @@ def _run(store, semester):
 
 def test_two_semesters_publish_with_index_and_trend(semesters):
     store, results = semesters
-    assert (results["2027-S1"]["indeks"], results["2027-S2"]["indeks"]) == ("4.32", "1.44")
+    assert (results["2027-S1"]["indeks"], results["2027-S2"]["indeks"]) == ("4.12", "1.41")
     for semester in results:
         latest = json.loads((store / "padang-pariaman" / "monev" / semester / "latest.json").read_text())
         assert latest["run_id"] == "sampel"
         manifest = json.loads((_run(store, semester) / "manifest.json").read_text())
         assert manifest["stage"] == f"monev/{semester}" and manifest["semester"] == semester
     trend = pd.read_csv(_run(store, "2027-S2") / "monev" / "tren.csv")
-    assert trend["semester"].tolist() == ["2027-S1", "2027-S2"] and trend["indeks"].tolist() == [4.32, 1.44]
+    assert trend["semester"].tolist() == ["2027-S1", "2027-S2"] and trend["indeks"].tolist() == [4.12, 1.41]
     html = (_run(store, "2027-S2") / "buku" / "laporan-monev.html").read_text(encoding="utf-8")
-    assert "<strong>1,44</strong>" in html and "turun 2,88 poin" in html
+    assert "<strong>1,41</strong>" in html and "turun 2,71 poin" in html
     for area in ("Baseline", "Output", "Outcome", "Impact", "Quick Win"):
         assert f"<td>{area}</td>" in html
 
@@ -81,7 +83,7 @@ def test_behind_semester_writes_letters_and_consistent_figures(semesters):
     assert score["area"] == dict(zip(areas["area"], areas["skor"]))
     workbook = load_workbook(run / "monev" / "realisasi-monev.xlsx")
     assert workbook.sheetnames == ["Ringkasan", "Indikator", "Per OPD", "Rencana vs Realisasi", "Quick Win", "Tren"]
-    assert workbook["Ringkasan"]["D7"].value == 1.44
+    assert workbook["Ringkasan"]["D7"].value == 1.41
 
 
 def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
@@ -94,9 +96,15 @@ def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
 
     store = LocalLocation(tmp_path / "store")
     region = load_region(REGION)
-    settings = Settings(store=str(store.root), upload_max_bytes=200_000, portal_url="http://portal.test")
+    settings = Settings(
+        store=str(store.root),
+        upload_max_bytes=200_000,
+        portal_url="http://portal.test",
+        upload_wait_seconds=60,
+        upload_pool="thread",
+    )
     config = PortalConfig(
-        store=store, regions={region.slug: REGION}, secret="s" * 40, password="x" * 12, settings=settings
+        store=store, regions={region.slug: REGION}, secret="s" * 40, accounts=_accounts(tmp_path), settings=settings
     )
     client = TestClient(create_app(config), base_url="http://portal.test")
     links = invitation_links(region, 5, store, "s" * 40, "http://portal.test", dt.datetime.now(dt.UTC), 7)
@@ -138,15 +146,15 @@ def test_national_rollup_shows_each_regions_latest_monev_and_trend(semesters):
     per_region = pd.read_csv(io.BytesIO(output.files["nasional/per_daerah.csv"])).set_index("slug")
     assert per_region.loc["padang-pariaman", ["semester_monev", "indeks_monev", "perubahan_monev"]].tolist() == [
         "2027-S2",
-        1.44,
-        -2.88,
+        1.41,
+        -2.71,
     ]
     assert pd.isna(per_region.loc["kab-lain", "indeks_monev"])
     html = output.files["buku/ringkasan-nasional.html"].decode("utf-8")
-    assert "Monev terakhir per daerah" in html and "1,44</td>" in html and "-2,88</td>" in html
+    assert "Monev terakhir per daerah" in html and "1,41</td>" in html and "-2,71</td>" in html
 
 
-def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters):
+def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters, tmp_path):
     from bimtek.core.region import load_region
     from portal.app import PortalConfig, create_app
 
@@ -155,11 +163,12 @@ def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters):
     location = LocalLocation(store)
     settings = Settings(store=str(store), portal_url="http://portal.test")
     config = PortalConfig(
-        store=location, regions={region.slug: REGION}, secret="s" * 40, password="p" * 12, settings=settings
+        store=location, regions={region.slug: REGION}, secret="s" * 40, accounts=_accounts(tmp_path), settings=settings
     )
     client = TestClient(create_app(config), base_url="http://portal.test")
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/masuk").text).group(1)
-    client.post("/masuk", data={"kata_sandi": "p" * 12, "lanjut": "/hasil", "csrf": token}, follow_redirects=False)
+    login = {"nama": "koordinator-uji", "kata_sandi": "p" * 12, "lanjut": "/hasil", "csrf": token}
+    client.post("/masuk", data=login, follow_redirects=False)
     base = "/berkas/padang-pariaman/monev/2027-S2/sampel"
     page = client.get(f"{base}/buku/laporan-monev.html")
     assert page.status_code == 200 and "Laporan Monitoring dan Evaluasi" in page.text
@@ -167,3 +176,10 @@ def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters):
     assert client.get(f"{base}/.claim-0.json").status_code == 404  # in the folder, not in the manifest
     assert client.get("/berkas/padang-pariaman/monev/2027-S3/sampel/buku/laporan-monev.html").status_code == 404
     assert client.get(f"{base}/monev/tidak-ada.csv").status_code == 404
+
+
+def _accounts(folder: Path) -> AccountStore:
+    """A portal account store with one coordinator of the sample region (password "p" * 12)."""
+    accounts = AccountStore(folder / "portal.sqlite3")
+    accounts.create("koordinator-uji", "koordinator", "p" * 12, ("padang-pariaman",))
+    return accounts

@@ -151,10 +151,12 @@ def test_national_document_workbook_chart_and_manifest(national):
 def test_national_table_artifact(national):
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
 
-    with get_client(sync_client=True) as client:
+    with get_client(sync_client=True) as client:  # the newest: other modules run the national flow too
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nasional-per-daerah"]))
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nasional-per-daerah"])),
+            sort=ArtifactSort.CREATED_DESC,
         )
     assert (
         artifacts

@@ -126,7 +126,12 @@ def test_book_names_region_and_all_dimensions():
         "## BAB V STRATEGI DAN PROGRAM PER DIMENSI",
         "## BAB VI PETA JALAN",
         "## BAB VII QUICK WIN DAN RENCANA AKSI",
-        "## BAB VIII PENUTUP",
+        "## BAB VIII KELEMBAGAAN DAN TATA KELOLA",
+        "## BAB IX RENCANA PENGEMBANGAN ENABLER",
+        "## BAB X PENDANAAN",
+        "## BAB XI MANAJEMEN RISIKO",
+        "## BAB XII MONITORING DAN EVALUASI",
+        "## BAB XIII PENUTUP",
         "## LAMPIRAN",
     ]
     assert markdown_text.count("### Lampiran A. Daftar program") == 1

@@ -431,7 +431,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         assert "padang-pariaman" in properties["region"]["enum"], properties["region"]
         assert properties["inputs"]["description"].startswith("Kotak masuk berkas OPD"), properties["inputs"]
         assert all("anyOf" not in field for field in properties.values()), properties
-        assert deployments["validasi-inbox"].parameter_openapi_schema["properties"]["stage"]["maximum"] == 4
+        assert deployments["validasi-inbox"].parameter_openapi_schema["properties"]["stage"]["maximum"] == 5
         assert pool.type == "process"
         assert tahap_3.work_pool_name == "bimtek-process"
 

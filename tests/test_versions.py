@@ -32,6 +32,7 @@ from bimtek.core.region import load_region
 from bimtek.core.settings import Settings
 from bimtek.store.storage import LocalLocation
 from bimtek.validation import build_report, combined_valid
+from portal.accounts import AccountStore
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links
 from portal.submissions import validate_file
@@ -238,9 +239,17 @@ def test_rows_through_another_opds_folder_never_count_for_that_opd():
 @pytest.fixture
 def portal(tmp_path: Path):
     store = LocalLocation(tmp_path / "store")
-    settings = Settings(store=str(store.root), upload_max_bytes=200_000, portal_url="http://portal.test")
+    settings = Settings(
+        store=str(store.root),
+        upload_max_bytes=200_000,
+        portal_url="http://portal.test",
+        upload_wait_seconds=60,
+        upload_pool="thread",
+    )
+    accounts = AccountStore(tmp_path / "portal.sqlite3")
+    accounts.create("koordinator-uji", "koordinator", "sandi-uji-panjang", ("padang-pariaman",))
     config = PortalConfig(
-        store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, password="sandi-uji", settings=settings
+        store=store, regions={"padang-pariaman": REGION_PATH}, secret=SECRET, accounts=accounts, settings=settings
     )
     return store, TestClient(create_app(config), base_url="http://portal.test")
 
@@ -257,7 +266,8 @@ def upload(client: TestClient, url: str, name: str, data: bytes, **form: str):
 
 def status_rows(client: TestClient) -> dict[str, tuple[str, ...]]:
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/masuk").text).group(1)
-    client.post("/masuk", data={"kata_sandi": "sandi-uji", "lanjut": "/hasil", "csrf": token})
+    login = {"nama": "koordinator-uji", "kata_sandi": "sandi-uji-panjang", "lanjut": "/hasil", "csrf": token}
+    client.post("/masuk", data=login)
     page = client.get("/status/padang-pariaman/tahap-3").text
     rows = {}
     for cells in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S):

@@ -696,11 +696,11 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
             _check_width(len(texts), limits, worksheet.title)
         header = _find_header(head, specs)
         skip = sheet_skip_reason(worksheet.title, getattr(worksheet, "sheet_state", "visible"))
+        any_content = any_content or any(head)
         if skip is not None:
             if header is not None:
                 skipped.append(f'{path}: lembar "{worksheet.title}" dilewati: {skip}.')
             continue
-        any_content = any_content or any(head)
         if header is None:
             if any(head) and not _is_note_sheet(worksheet):
                 headerless.append(worksheet.title)

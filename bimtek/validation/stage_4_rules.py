@@ -348,6 +348,6 @@ def _action_plan_unknown(ctx: MessageContext) -> str:
     listed = "; ".join(finals) if finals else "belum ada"
     return (
         f'Program {quoted(ctx.value)} dari OPD "{ctx.extra.get("opd", "")}" bukan quick win final Tahap IV, sehingga '
-        f"rencana aksinya tidak dimuat dalam Buku 3. Quick win final: {listed}. Tulis nama program persis seperti "
+        f"rencana aksinya tidak dipakai. Quick win final: {listed}. Tulis nama program persis seperti "
         "pada daftar quick win final."
     )
