@@ -474,7 +474,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         }
         on_server = {s.slug: (name, s) for name, items in schedules.items() for s in items}
         assert set(expected) <= set(on_server), f"missing schedules: {sorted(set(expected) - set(on_server))}"
-        assert len([s for s in expected.values() if s.deployment == "validasi-inbox"]) == 4
+        assert len([s for s in expected.values() if s.deployment == "validasi-inbox"]) == 6  # Tahap I-IV, 2 monev
         for slug, spec in expected.items():
             name, schedule = on_server[slug]
             assert name == spec.deployment
