@@ -19,21 +19,12 @@ import pandas as pd
 
 from bimtek.core.text import is_blank, program_key
 from bimtek.core.vocabularies import QUARTERS
+from bimtek.validation.stage_4_rules import ACTION_PLAN_COLUMNS
 
 DRAFT_KEY = "quick_win/rencana_aksi.csv"
 """Tahap II's draft action plans (read by Tahap IV)."""
-STEP_COLUMNS = [
-    "urutan",
-    "opd",
-    "nama_program",
-    "triwulan",
-    "langkah",
-    "penanggung_jawab",
-    "keluaran",
-    "anggaran",
-    "mata_anggaran",
-    "sumber",
-]
+STEP_COLUMNS = ["urutan", *ACTION_PLAN_COLUMNS, "sumber"]
+"""One published step: its order, the columns of the Tahap IV action-plan file, and where it came from."""
 SOURCE_REVISED = "revisi Tahap IV"
 SOURCE_DRAFT = "draf Tahap II"
 
