@@ -232,9 +232,10 @@ from cli.template import template  # noqa: E402
 app.command(name="template")(template)
 
 
-from portal.cli import akun, undangan  # noqa: E402
+from portal.cli import akun, terima, undangan  # noqa: E402
 
 app.command(name="undangan")(undangan)
+app.command(name="terima")(terima)
 app.add_typer(akun, name="akun")
 
 

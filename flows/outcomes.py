@@ -28,6 +28,7 @@ from bimtek.core.region import RegionError
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
 from bimtek.stages.previous import MissingStageError
+from bimtek.store.acceptance import needs_fix
 from bimtek.store.package import RunExistsError
 from bimtek.store.storage import StorageError, open_location
 from flows.parameters import stage_parameter_docs
@@ -83,12 +84,17 @@ def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str
     valid, rejected = int(result.get("rows_valid", 0)), int(result.get("rows_rejected", 0))
     threshold = get_settings().reject_alert_share
     total = valid + rejected
-    if total == 0 or rejected / total <= threshold:
+    if not needs_fix(total, rejected, threshold):
         return None
     message = (
         f"{rejected} dari {total} baris ({rejected / total:.0%}) ditolak, di atas batas {threshold:.0%}. "
         "Kirim surat umpan balik ke OPD (folder umpan-balik/) lalu jalankan lagi setelah berkas diperbaiki."
     )
+    if result.get("terkini") is False:
+        message += (
+            " Run ini terbit tetapi belum menjadi terkini: tahap berikutnya dan portal tetap memakai run terkini "
+            "sebelumnya sampai koordinator menerimanya (portal: Jadikan terkini; CLI: bimtek terima)."
+        )
     run_id = result.get("run_id")
     if run_id:
         from flows.parameters import region_for_run

@@ -67,6 +67,11 @@ class Account:
     def reads_audit(self) -> bool:
         return self.role in ("admin", "koordinator")
 
+    @property
+    def accepts_runs(self) -> bool:
+        """May make a run "terkini" (bimtek.store.acceptance); the read-only peninjau may not."""
+        return self.role in ("admin", "koordinator")
+
 
 @dataclass(frozen=True)
 class AuditEntry:

@@ -38,6 +38,7 @@ from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
 from bimtek.ingest.inbox import opd_slugs
+from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
 from bimtek.store.package import RUN_ID_PATTERN, read_latest
 from bimtek.store.storage import (
     LocalLocation,
@@ -429,7 +430,14 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         runs = stage_runs(config.store, slug, _stage(stage))
         threshold = config.settings.reject_alert_share
         outcomes = {run.run_id: run_outcome(config.store, region, stage, run.run_id, threshold) for run in runs}
-        return page(request, "tahap.html.j2", region=region, stage=stage, runs=runs, outcomes=outcomes)
+        awaiting = {
+            run.run_id: not run.current and awaits_acceptance(config.store, slug, stage, run.run_id)
+            for run in runs
+            if outcomes[run.run_id] is not None and outcomes[run.run_id].needs_fix
+        }
+        return page(
+            request, "tahap.html.j2", region=region, stage=stage, runs=runs, outcomes=outcomes, awaiting=awaiting
+        )
 
     @app.get("/hasil/{slug}/tahap-{stage:int}/{run_id}", response_class=HTMLResponse)
     def run_page(request: Request, slug: str, stage: int, run_id: str) -> HTMLResponse:
@@ -439,6 +447,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         except StorageError:
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         current = latest_run_id(config.store, slug, stage) == run_id
+        awaiting = not current and awaits_acceptance(config.store, slug, stage, run_id)
         base = f"/berkas/{slug}/tahap-{stage}/{run_id}"
         draft = run_draft(config.store, slug, _stage(stage), _run_id(run_id))
         outcome = run_outcome(config.store, region, stage, run_id, config.settings.reject_alert_share)
@@ -450,11 +459,28 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             run_id=run_id,
             files=files,
             current=current,
+            awaiting=awaiting,
             base=base,
             draft=draft,
             outcome=outcome,
             threshold=config.settings.reject_alert_share,
         )
+
+    @app.post("/hasil/{slug}/tahap-{stage:int}/{run_id}/terima")
+    def accept(request: Request, slug: str, stage: int, run_id: str, csrf: str = Form("")) -> RedirectResponse:
+        account = require_login(request)
+        config.region(slug, account)
+        require_csrf(request, csrf)
+        if not account.accepts_runs:
+            raise HTTPException(
+                status_code=403, detail="Hanya admin dan koordinator yang dapat menetapkan run terkini."
+            )
+        try:
+            accept_run(config.store, slug, _stage(stage), _run_id(run_id), account.name)
+        except AcceptanceError as exc:
+            raise HTTPException(status_code=404, detail=str(exc)) from None
+        audit(request, account, "jadikan terkini", f"{slug} tahap-{stage} {run_id}")
+        return RedirectResponse(f"/hasil/{slug}/tahap-{stage}/{run_id}", status_code=303)
 
     @app.get("/berkas/{key:path}")
     def store_file(request: Request, key: str) -> Response:

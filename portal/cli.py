@@ -172,3 +172,32 @@ def akun_daftar() -> None:
             account.name, account.role, ", ".join(account.regions) or "semua", "ya" if account.active else "tidak"
         )
     Console().print(table)
+
+
+# ------------------------------------------------------------------------------------------------- acceptance
+
+
+def terima(
+    region: str = typer.Option(..., "--region", help="Slug region (mis. padang-pariaman)."),
+    stage: int = typer.Option(..., "--stage", min=1, max=5, help="Tahap run yang diterima (1-4, 5 = monev)."),
+    run_id: str = typer.Option(..., "--run-id", help="ID run yang dijadikan terkini."),
+    store: str | None = typer.Option(None, "--store", help="Store hasil (bawaan: BIMTEK_STORE)."),
+    semester: str | None = typer.Option(None, "--semester", help="Semester monev (2027-S1) bila --stage 5."),
+) -> None:
+    """Jadikan run "terkini" (misalnya run "Perlu perbaikan" yang tetap layak dipakai); dicatat di log audit."""
+    import getpass
+
+    from bimtek.core.monev import SemesterError, monev_stage_path
+    from bimtek.core.settings import get_settings
+    from bimtek.store.acceptance import AcceptanceError, accept_run
+    from bimtek.store.storage import StorageError, open_location
+
+    try:
+        key = monev_stage_path(semester) if stage == 5 and semester else stage
+        location = open_location(store or get_settings().store)
+        record = accept_run(location, region, key, run_id, f"cli:{getpass.getuser()}")
+    except (AcceptanceError, SemesterError, StorageError, ValueError) as exc:
+        console.print(f"[bold red]Galat:[/] {exc}")
+        raise typer.Exit(code=2) from None
+    _accounts().log(f"cli:{getpass.getuser()}", "jadikan terkini", f"{region} {key} {run_id}")
+    console.print(f"[green]Selesai:[/] run {record['run_id']} kini terkini untuk {region} {key}.")

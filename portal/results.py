@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd
+from bimtek.store.acceptance import REPORT_KEY, needs_fix
 from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
@@ -91,10 +92,6 @@ def _opens(key: str) -> bool:
     return PurePosixPath(key).suffix.lower() in OPEN_IN_BROWSER
 
 
-REPORT_KEY = "validation/report.json"
-"""The run's validation report (every stage writes it); the portal reads its counts and rejections."""
-
-
 @dataclass(frozen=True)
 class RunOutcome:
     rows_total: int
@@ -122,6 +119,6 @@ def run_outcome(store: Location, region: Region, stage: int, run_id: str, thresh
     return RunOutcome(
         rows_total=total,
         rows_rejected=rejected,
-        needs_fix=total > 0 and rejected / total > threshold,
+        needs_fix=needs_fix(total, rejected, threshold),
         chase=tuple(sorted(senders)),
     )

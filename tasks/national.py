@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 
 from bimtek.analysis.national import RegionFigures, published_figures, region_figures
 from bimtek.core.columns import STAGE_DATASETS, datasets_for_stage
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region, load_region, parse_region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import read_table, refused_file
@@ -30,7 +31,6 @@ from bimtek.validation import mark_duplicates, validate_sheets
 
 REGION_FILE = "region.yaml"
 INPUTS_FOLDER = "inputs"
-REPORT_KEY = "validation/report.json"
 ROADMAP_KEY = "roadmap/roadmap.csv"
 COMMITMENTS_KEY = "komitmen/status_komitmen.csv"
 

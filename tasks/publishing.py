@@ -10,6 +10,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.core.settings import get_settings
+from bimtek.store.acceptance import AWAITING, report_needs_fix
 from bimtek.store.archive import archive_inputs
 from bimtek.store.package import (
     RunExistsError,
@@ -73,10 +74,17 @@ def publish_outputs(
     A run id published or being published by another writer is refused (`RunExistsError`, not retried); a retry
     of this task holds the same claim token, so it finishes the folder its failed attempt started. After a SIGTERM
     nothing is written (tasks.termination.RunTerminated).
+
+    A run over the rejection threshold is published without becoming current unless BIMTEK_ACCEPT_NEEDS_FIX
+    (bimtek.store.acceptance); the result's `terkini` says which.
     """
     run_id, token = run
     ensure_running()
     location = open_location(store)
+    settings = get_settings()
+    current = settings.accept_needs_fix or not report_needs_fix(outputs, settings.reject_alert_share)
+    if not current:
+        extra = {**(extra or {}), "terkini": AWAITING}
     published = publish_run(
         location,
         region_slug,
@@ -88,6 +96,7 @@ def publish_outputs(
         code_version(),
         extra=extra,
         claim_token=token,
+        move_latest=current,
     )
     folder = run_prefix(region_slug, stage, run_id)
     portal = get_settings().portal_url
@@ -97,4 +106,5 @@ def publish_outputs(
         "run_url": location.describe(folder),
         "manifest_url": location.describe(f"{folder}/manifest.json"),
         "published": published,
+        "terkini": current,
     }

@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     medium_term_years: int = 4
     """Roadmap: the N years after the short term are the medium term; the rest is long term."""
     reject_alert_share: float = 0.2
-    """A run whose share of rejected rows exceeds this emits a warning event."""
+    """A run whose share of rejected rows exceeds this emits a warning event and ends "Perlu perbaikan"."""
+    accept_needs_fix: bool = False
+    """False: a run that ends "Perlu perbaikan" is published but does not become "terkini" (latest.json) until a
+    coordinator accepts it (portal or `bimtek terima`). True: it becomes "terkini" at once, as any other run."""
     presign_expiry_seconds: int = 15 * 60
     """Lifetime of presigned links to deliverables in an S3 store (minutes: a link that leaks soon stops working)."""
     document_formats: str = "pdf,docx"

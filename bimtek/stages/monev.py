@@ -34,6 +34,7 @@ from bimtek.charts.figures import book_reference, chart_files
 from bimtek.charts.plots import monev_area_scores, monev_plan_vs_realisation, monev_trend
 from bimtek.core.model import ValidationReport
 from bimtek.core.monev import Semester, load_rubric
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.text import program_key
 from bimtek.stages.output import StageOutput
@@ -112,7 +113,7 @@ def build_monev(
     context = monev_context(region, semester, score, trend, steps, plan_run, references)
     markdown, html = render_monev_report(context)
     files = {
-        "validation/report.json": report_json(report),
+        REPORT_KEY: report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
         SCORE_KEY: _score_json(score),
         "monev/indikator.csv": csv_bytes(score.indicators),
@@ -135,7 +136,7 @@ def build_monev(
         highlights=[
             ("Laporan monev (HTML)", "buku/laporan-monev.html"),
             ("Workbook realisasi (Excel)", "monev/realisasi-monev.xlsx"),
-            ("Laporan validasi", "validation/report.json"),
+            ("Laporan validasi", REPORT_KEY),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
         notes=[f"Indeks {semester.label}: {context['indeks_text']}. {score.evidence['pernyataan']}"],

@@ -14,6 +14,7 @@ from bimtek.books.buku_1 import buku_1_context, render_buku_1
 from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
@@ -48,7 +49,7 @@ def tahap_1_files(
 def build_tahap_1(region: Region, results: list[SheetResult], report: ValidationReport) -> StageOutput:
     """All Tahap I deliverables of one run, keyed by their path in the run folder."""
     files = {
-        "validation/report.json": report_json(report),
+        REPORT_KEY: report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
     }
     stage_files, figures = tahap_1_files(
@@ -65,7 +66,7 @@ def build_tahap_1(region: Region, results: list[SheetResult], report: Validation
         highlights=[
             ("Buku 1 Analisis Strategis (HTML)", BUKU_1_HTML),
             ("Daftar panjang ide (CSV)", "analysis/daftar_panjang.csv"),
-            ("Laporan validasi", "validation/report.json"),
+            ("Laporan validasi", REPORT_KEY),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
     )

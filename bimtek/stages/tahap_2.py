@@ -43,6 +43,7 @@ from bimtek.books.tahap_2_books import (
 from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.core.model import ValidationReport
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
@@ -51,7 +52,7 @@ from bimtek.validation import SheetResult, combined_valid, quarantine_csv, repor
 
 IDEAS_KEY = "analysis/daftar_panjang.csv"
 """Tahap I's idea long list (columns opd, dimensi, elemen, nama_program, deskripsi, quick_win)."""
-TAHAP_1_REPORT_KEY = "validation/report.json"
+TAHAP_1_REPORT_KEY = REPORT_KEY
 FIGURE_KEYS = {name: f"analysis/{name}.csv" for name in FIGURE_NAMES}
 """Tahap I's analysis tables by figure name (Buku 1 is rendered again from them)."""
 TAHAP_1_KEYS = (*FIGURE_KEYS.values(), TAHAP_1_REPORT_KEY)
@@ -134,7 +135,7 @@ def build_tahap_2(
     buku_1_md, buku_1_html, buku_1_charts = revised_buku_1(region, figures, read_tahap_1_report(tahap_1), mapping)
     plan_md, plan_html = render_quick_win_plans(quick_win_context(region, plan, roadmap))
     files = {
-        "validation/report.json": report_json(report),
+        REPORT_KEY: report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
         PROGRAM_LIST_KEY: csv_bytes(programs),
         "program/per_dimensi_elemen.csv": csv_bytes(cells),
@@ -155,7 +156,7 @@ def build_tahap_2(
             ("Daftar program (CSV)", PROGRAM_LIST_KEY),
             ("Rencana aksi quick win (HTML)", "buku/rencana-aksi-quick-win.html"),
             ("Perubahan dari Tahap I (CSV)", "program/perubahan.csv"),
-            ("Laporan validasi", "validation/report.json"),
+            ("Laporan validasi", REPORT_KEY),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
         notes=notes,

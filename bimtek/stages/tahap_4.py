@@ -42,6 +42,7 @@ from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import DRAFT_KEY, final_action_plans, read_draft, steps_by_program
 from bimtek.core.legal import LegalGap
 from bimtek.core.model import ValidationReport
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
@@ -154,7 +155,7 @@ def build_tahap_4(
     )
 
     files: dict[str, bytes] = {
-        "validation/report.json": report_json(report),
+        REPORT_KEY: report_json(report),
         "validation/quarantine.csv": quarantine_csv(results),
         "quick_win/quick_win_final.csv": csv_bytes(choice.frame),
         "quick_win/rencana_aksi_final.csv": csv_bytes(steps),
@@ -194,7 +195,7 @@ def build_tahap_4(
             ("Paket rakor (HTML)", "rakor/paket-rakor.html"),
             ("Paket rakor (PowerPoint)", "rakor/paket-rakor.pptx"),
             ("OPD belum tanda tangan (CSV)", "komitmen/belum_tanda_tangan.csv"),
-            ("Laporan validasi", "validation/report.json"),
+            ("Laporan validasi", REPORT_KEY),
             ("Paket hasil (ZIP)", "bundle.zip"),
         ],
         notes=notes,

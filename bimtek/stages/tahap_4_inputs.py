@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from bimtek.analysis.action_plans import DRAFT_KEY
 from bimtek.books.narrative import NARASI_KEY, PLAN_KEYS, STRATEGI_KEY
+from bimtek.core.paths import REPORT_KEY
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tahap_2 import FIGURE_KEYS
 
 ROADMAP_KEY = "roadmap/roadmap.csv"
 BY_DIMENSION_KEY = "aggregates/by_dimension.csv"
-REPORT_KEY = "validation/report.json"
 BUKU_1 = "buku/buku-1-analisis-strategis"
 BUKU_2 = "buku/buku-2-masterplan"
 READINESS_CHART_KEY = "grafik/kesiapan-per-pilar.png"

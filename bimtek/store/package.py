@@ -299,6 +299,7 @@ def publish_run(
     overwrite: bool = False,
     claim_token: str | None = None,
     now: datetime | None = None,
+    move_latest: bool = True,
 ) -> PublishedRun:
     """Claim the run folder, write outputs, bundle.zip, manifest.json, verify them, then latest.json (module doc).
 
@@ -307,6 +308,8 @@ def publish_run(
     `claim_token` identifies the writer: pass the same token on a retry so it may finish its own folder (default:
     a fresh token, i.e. a new writer). Raises `RunExistsError` when the run is published (manifest.json present)
     or claimed by another live writer; `overwrite` replaces a published run (files it does not write are removed).
+    `move_latest` False publishes the run without making it the stage's current run (bimtek.store.acceptance: a run
+    that waits for a coordinator's acceptance); `PublishedRun.latest` is then the record acceptance would write.
     """
     run_location = store.child(run_prefix(region_slug, stage, run_id))
     outputs = _checked_outputs(outputs)
@@ -328,9 +331,10 @@ def publish_run(
     _remove_leftovers(run_location, outputs)
     written = _write_run(run_location, outputs, bundle, manifest_bytes, claim)
     _verify_written(run_location, {**outputs, BUNDLE_NAME: bundle, MANIFEST_NAME: manifest_bytes})
-    latest = _latest_record(run_id, manifest, sha256_bytes(bundle))
+    latest = latest_record(run_id, manifest, sha256_bytes(bundle))
     claim.check()
-    store.child(stage_prefix(region_slug, stage)).write_bytes(LATEST_NAME, to_json_bytes(latest))
+    if move_latest:
+        store.child(stage_prefix(region_slug, stage)).write_bytes(LATEST_NAME, to_json_bytes(latest))
     return PublishedRun(region_slug, stage, run_id, run_location, manifest, latest["bundle_sha256"], latest, written)
 
 
@@ -468,7 +472,8 @@ def _verify_written(run_location: Location, files: dict[str, bytes]) -> None:
             raise IntegrityError(f"{run_location.describe(key)} differs from what was written; run not published.")
 
 
-def _latest_record(run_id: str, manifest: dict, bundle_sha256: str) -> dict:
+def latest_record(run_id: str, manifest: dict, bundle_sha256: str) -> dict:
+    """The latest.json record pointing at a published run."""
     return {
         "run_id": run_id,
         "manifest": f"{run_id}/{MANIFEST_NAME}",
