@@ -1,6 +1,6 @@
 """Flow parameters as the Prefect UI's run form shows them, and how a run turns them into locations.
 
-- `region`: a registered region (slug, or its file's path relative to the project root), offered as a list:
+- `region`: a registered region by its slug, offered as a list with each region once:
   the schema's `enum` is built from `BIMTEK_REGIONS` when the flow module is imported, i.e. when
   `prefect deploy` registers the deployment, so a wrong value is refused when a run is created
   (`enforce_parameter_schema`). Called from Python (CLI, tests) any region file path is accepted.
@@ -28,12 +28,8 @@ from bimtek.store.package import RUN_ID_MAX_LENGTH, validate_run_id
 
 
 def region_choices() -> list[str]:
-    """Registered region slugs, then their files' paths (relative to the project root when inside it)."""
-    registered = registered_regions(get_settings().region_folders)
-    paths = []
-    for path in registered.values():
-        paths.append(path.relative_to(PROJECT_ROOT).as_posix() if path.is_relative_to(PROJECT_ROOT) else str(path))
-    return sorted(registered) + paths
+    """Registered region slugs, each once: the run form's list (schedules and prefect.yaml name regions by slug)."""
+    return sorted(registered_regions(get_settings().region_folders))
 
 
 def _none_as_empty(value: object) -> object:

@@ -45,3 +45,13 @@ def test_run_id_is_checked_before_the_run_starts():
     with pytest.raises(ParameterTypeError, match="Nama run '../../etc' tidak sah"):
         tahap_3.validate_parameters({"region": "padang-pariaman", "run_id": "../../etc"})
     assert tahap_3.validate_parameters({"region": "padang-pariaman", "run_id": "e2e-1"})["run_id"] == "e2e-1"
+
+
+def test_the_region_list_names_each_registered_region_once_by_slug():
+    from bimtek.core.region import registered_regions
+    from bimtek.core.settings import get_settings
+
+    registered = registered_regions(get_settings().region_folders)
+    choices = parameter_schema(tahap_3.fn).model_dump()["properties"]["region"]["enum"]
+    assert choices == sorted(registered) and len(choices) == len(set(choices))
+    assert "padang-pariaman" in choices and not any(choice.endswith(".yaml") for choice in choices)

@@ -66,7 +66,7 @@ def test_validation_runs_daily_at_7_wib_during_the_14_days_before_each_tahap(sta
     assert all(d.tzinfo == WIB and d.hour == 7 and d.minute == 0 for d in dates)
     assert all(d.date() < tahap for d in dates), "no validation run on or after the Tahap date"
     assert spec.parameters == {
-        "region": "regions/kab-contoh.yaml",
+        "region": "kab-contoh",
         "inputs": f"regions/inputs/tahap-{stage}",
         "stage": stage,
     }
@@ -130,7 +130,7 @@ def test_parameters_follow_region_path_inputs_root_and_store():
     )
     named = by_slug(specs)
     assert named["draf-tahap-2"].parameters == {
-        "region": "sample/kab-contoh/region.yaml",
+        "region": "kab-contoh",
         "inputs": "s3://bimtek-inbox/kab-contoh/tahap-2",
         "store": "s3://bimtek-store",
     }
@@ -138,7 +138,7 @@ def test_parameters_follow_region_path_inputs_root_and_store():
     assert "store" not in named["validasi-tahap-2"].parameters  # validation publishes nothing
     assert named["paket-rakor"].parameters["inputs"] == "s3://bimtek-inbox/kab-contoh"
     default = by_slug(schedules_for_region(make_region(), today=BEFORE_ALL, region_path="sample/x/region.yaml"))
-    assert default["draf-tahap-1"].parameters == {"region": "sample/x/region.yaml", "inputs": "sample/x/inputs/tahap-1"}
+    assert default["draf-tahap-1"].parameters == {"region": "kab-contoh", "inputs": "sample/x/inputs/tahap-1"}
 
 
 def test_rrule_is_accepted_by_prefect_and_gives_the_same_dates():

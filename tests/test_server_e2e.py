@@ -428,7 +428,9 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
         assert tahap_3.enforce_parameter_schema is True
         # -- the run form: registered regions as a list, Indonesian descriptions, no "str | None" fields
         properties = tahap_3.parameter_openapi_schema["properties"]
-        assert "padang-pariaman" in properties["region"]["enum"], properties["region"]
+        choices = properties["region"]["enum"]
+        assert "padang-pariaman" in choices and len(choices) == len(set(choices)), properties["region"]
+        assert not any(choice.endswith(".yaml") for choice in choices), choices  # each region once, by slug
         assert properties["inputs"]["description"].startswith("Kotak masuk berkas OPD"), properties["inputs"]
         assert all("anyOf" not in field for field in properties.values()), properties
         assert deployments["validasi-inbox"].parameter_openapi_schema["properties"]["stage"]["maximum"] == 5

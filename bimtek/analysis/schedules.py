@@ -115,9 +115,10 @@ def schedules_for_region(
 ) -> list[ScheduleSpec]:
     """The schedules one region's calendar implies, oldest first; [] for a region without calendar dates.
 
+    Runs name the region by its slug (the run form's list of registered regions has each region once, by slug).
     `region_path` is the region YAML as the workers will see it (relative to the project root, which is the
-    working directory of every deployment run, or absolute); `inputs_root` holds one inbox per stage
-    (`<inputs_root>/tahap-N`, default: the `inputs/` folder beside the region file); `store` is passed to the
+    working directory of every deployment run, or absolute) and places the default `inputs_root`, which holds one
+    inbox per stage (`<inputs_root>/tahap-N`, default: the `inputs/` folder beside the region file); `store` is passed to the
     drafting and packaging runs (None: the worker's BIMTEK_STORE setting). `today` (default: the current date in
     the region's timezone) drops windows that have already ended.
     """
@@ -146,7 +147,7 @@ def schedules_for_region(
                 start=_at(day - dt.timedelta(days=VALIDATION_DAYS), VALIDATION_TIME),
                 until=_at(day - dt.timedelta(days=1), VALIDATION_TIME),
                 timezone=tz,
-                parameters={"region": region_path, "inputs": inbox, "stage": n},
+                parameters={"region": region.slug, "inputs": inbox, "stage": n},
                 description=(
                     f"Validasi ulang inbox Tahap {n} {region.name} setiap hari pukul "
                     f"{VALIDATION_TIME:%H:%M}, {VALIDATION_DAYS} hari sebelum Tahap {n} ({day:%d-%m-%Y})"
@@ -163,7 +164,7 @@ def schedules_for_region(
             next_milestone = day + dt.timedelta(days=NIGHTLY_MAX_NIGHTS)
         last_night = next_milestone - dt.timedelta(days=1)
         if last_night >= day:
-            params = {"region": region_path, "inputs": inbox}
+            params = {"region": region.slug, "inputs": inbox}
             if store is not None:
                 params["store"] = store
             specs.append(
@@ -184,7 +185,7 @@ def schedules_for_region(
             )
 
     if packaging_day:
-        params = {"region": region_path, "inputs": inputs_root}
+        params = {"region": region.slug, "inputs": inputs_root}
         if store is not None:
             params["store"] = store
         specs.append(
@@ -234,14 +235,14 @@ def monev_schedules(region: Region, region_path: str, inputs_root: str, store: s
                 start=_at(day - dt.timedelta(days=VALIDATION_DAYS), VALIDATION_TIME),
                 until=_at(day - dt.timedelta(days=1), VALIDATION_TIME),
                 timezone=tz,
-                parameters={"region": region_path, "inputs": inbox, "stage": 5},
+                parameters={"region": region.slug, "inputs": inbox, "stage": 5},
                 description=(
                     f"Pengingat monev {semester} {region.name}: validasi ulang inbox setiap hari pukul "
                     f"{VALIDATION_TIME:%H:%M}, {VALIDATION_DAYS} hari sebelum batas {day:%d-%m-%Y}"
                 ),
             )
         )
-        params = {"region": region_path, "semester": semester, "inputs": inbox}
+        params = {"region": region.slug, "semester": semester, "inputs": inbox}
         if store is not None:
             params["store"] = store
         last = day + dt.timedelta(days=MONEV_NIGHTS - 1)
