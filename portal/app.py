@@ -95,7 +95,10 @@ class PortalConfig:
             limits.login_max_failures, limits.login_window_seconds, limits.login_lock_seconds
         )
         self.checks = self.checks or CheckQueue(
-            limits.upload_workers, limits.upload_queue_max, processes=limits.upload_pool == "process"
+            limits.upload_workers,
+            limits.upload_queue_max,
+            processes=limits.upload_pool == "process",
+            nice=limits.upload_nice,
         )
 
     @classmethod

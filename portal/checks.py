@@ -44,13 +44,16 @@ class CheckJob:
 
 class CheckQueue:
     """`processes`: a pool of worker processes (started with "spawn": the portal has threads, fork is unsafe; the
-    work must then be a module-level function of picklable arguments), else a thread pool."""
+    work must then be a module-level function of picklable arguments), else a thread pool. `nice`: the worker
+    processes' niceness (BIMTEK_UPLOAD_NICE), so on a small host the portal's pages get the CPU before a check."""
 
-    def __init__(self, workers: int, max_pending: int, processes: bool = False) -> None:
+    def __init__(self, workers: int, max_pending: int, processes: bool = False, nice: int = 0) -> None:
         self._pool: Executor
         if processes:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, workers), mp_context=context, initializer=_lower_priority, initargs=(nice,)
+            )
         else:
             self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="periksa-unggahan")
         self.max_pending = max_pending
@@ -93,6 +96,14 @@ class CheckQueue:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _lower_priority(nice: int) -> None:
+    """Worker-process initializer: lower this process's CPU priority by `nice` (0: unchanged)."""
+    import os
+
+    if nice > 0:
+        os.nice(nice)
 
 
 RULE_SOURCES = ("bimtek/core", "bimtek/ingest", "bimtek/validation", "schemas")

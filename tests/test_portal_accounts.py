@@ -334,3 +334,14 @@ def test_a_run_over_the_rejection_threshold_shows_perlu_perbaikan_and_whom_to_ch
     stage = client.get("/hasil/padang-pariaman/tahap-3").text
     assert stage.count("Perlu perbaikan") == 1  # the two earlier runs have no report: no verdict invented
     assert "Perlu perbaikan" not in client.get("/hasil/padang-pariaman/tahap-3/20261201T010000Z").text
+
+
+def test_check_processes_run_at_a_lower_priority_than_the_pages():
+    import os
+
+    queue = CheckQueue(1, 4, processes=True, nice=7)
+    try:
+        job = queue.submit("token", "nice", os.nice, 0)  # os.nice(0) returns the process's niceness
+        assert job.future.result(timeout=120) == min(os.nice(0) + 7, 19)
+    finally:
+        queue.shutdown()

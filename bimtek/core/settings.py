@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     """Workers checking OPD uploads (the check never runs on the portal's event loop)."""
     upload_pool: str = "process"
     """"process": checks in worker processes (pages never share the interpreter lock with a check); "thread"."""
+    upload_nice: int = 10
+    """Niceness of the check processes (0-19): on a host with few cores the portal's pages are served before a
+    check; a check only waits while pages are being served."""
     upload_queue_max: int = 120
     """Uploads waiting or being checked at once; one more is refused with "antrean penuh" (try again later)."""
     upload_wait_seconds: float = 3.0
