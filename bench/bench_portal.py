@@ -41,6 +41,7 @@ from bimtek.core.region import load_region  # noqa: E402
 from bimtek.store.storage import LocalLocation  # noqa: E402
 from portal.accounts import AccountStore  # noqa: E402
 from portal.invitations import invitation_links  # noqa: E402
+from portal.serve import portal_command  # noqa: E402
 
 REGION_PATH = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 SECRET = "bench-" + "k" * 40  # pragma: allowlist secret
@@ -179,12 +180,7 @@ def main() -> None:
         "BIMTEK_PORTAL_DATA": str(work / "data"),
         "BIMTEK_PORTAL_URL": base,
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--no-access-log", "--log-level", "warning"],
-        env=env,
-        cwd=ROOT,
-    )
+    server = subprocess.Popen([*portal_command("127.0.0.1", port), "--log-level", "warning"], env=env, cwd=ROOT)
     peak = [0]
     stop = threading.Event()
     try:
@@ -228,7 +224,10 @@ def main() -> None:
     finally:
         stop.set()
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
     result = {
         "command": " ".join(["python", "bench/bench_portal.py", *sys.argv[1:]]),
         "opd": args.opd,

@@ -8,10 +8,14 @@ from portal.security import PortalConfigError, signing_secret
 
 DEPLOY_NOISE = ("start a worker", "prefect worker start")
 """Lines of `prefect deploy` output that `bimtek server` drops: it starts the worker itself."""
+GRACEFUL_SHUTDOWN_SECONDS = 10
+"""On stop, requests still open after this long (a slow upload, a page that refreshes) are closed, so a restart
+never hangs."""
 
 
 def portal_command(host: str, port: int) -> list[str]:
-    """The uvicorn command serving `portal.app:create_app` (no access log: upload links carry tokens)."""
+    """The uvicorn command serving `portal.app:create_app` (no access log: upload links carry tokens; open requests
+    closed GRACEFUL_SHUTDOWN_SECONDS after a stop)."""
     return [
         sys.executable,
         "-m",
@@ -23,6 +27,8 @@ def portal_command(host: str, port: int) -> list[str]:
         "--port",
         str(port),
         "--no-access-log",
+        "--timeout-graceful-shutdown",
+        str(GRACEFUL_SHUTDOWN_SECONDS),
     ]
 
 

@@ -381,7 +381,8 @@ def test_server_shows_deploy_output_without_the_repeated_worker_advice():
         * 6
     )
     assert without_deploy_noise(output).splitlines() == ["Deployment 'tahap-3/tahap-3' successfully created"] * 6
-    assert portal_command("0.0.0.0", 4300)[-5:] == ["--host", "0.0.0.0", "--port", "4300", "--no-access-log"]
+    assert portal_command("0.0.0.0", 4300)[-7:-2] == ["--host", "0.0.0.0", "--port", "4300", "--no-access-log"]
+    assert portal_command("0.0.0.0", 4300)[-2:] == ["--timeout-graceful-shutdown", "10"]
 
 
 def test_status_reuses_the_check_made_at_upload(client, store, region, monkeypatch):
