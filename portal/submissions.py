@@ -145,7 +145,9 @@ class Version:
     key: str
     """Inbox-relative key of one upload."""
     replaced_by: str | None
-    """The upload that replaced it (None: it counts)."""
+    """The upload that replaced it (None: it counts, or it is still being checked)."""
+    checking: bool = False
+    """Its check has not finished yet (which version counts is settled once it has)."""
 
 
 class InboxStatus:
@@ -236,11 +238,16 @@ class InboxStatus:
         return settle_submissions(results, region, chosen=chosen)
 
     def versions(self, store: Location, region: Region, stage: int, opd_slug: str) -> list[Version]:
-        """The OPD's uploads, newest first, each with the upload that replaced it (None: it counts)."""
+        """The OPD's uploads, newest first, each with the upload that replaced it (None: it counts).
+
+        Only files already checked are settled (never validated in the caller's thread, see `_known`); a file
+        still being checked is listed with `checking`."""
         keys = [key for key in self.files(store, region, stage) if key.startswith(f"{opd_slug}/")]
-        replaced = {item.path: item.replaced_by for item in self.settled(store, region, stage, keys).superseded}
+        known = {key for key in keys if self._known(store, region, stage, key) is not None}
+        settled = self.settled(store, region, stage, sorted(known))
+        replaced = {item.path: item.replaced_by for item in settled.superseded}
         ordered = sorted(keys, key=version_order, reverse=True)
-        return [Version(key, replaced.get(key)) for key in ordered]
+        return [Version(key, replaced.get(key), checking=key not in known) for key in ordered]
 
     def per_opd_now(self, store: Location, region: Region, stage: int) -> tuple[list[OpdStatus], int]:
         """`per_opd` over the files checked so far, at once, and how many files are still being checked."""
