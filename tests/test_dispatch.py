@@ -235,6 +235,7 @@ def test_regions_dispatched_to_a_work_pool_end_to_end(tmp_path, database_url):
     env.pop("BIMTEK_HOME", None)  # the pull step finds the clone by itself
     stack = Stack(tmp_path, env)
     leftovers: list[str] = []
+    runs: list[DispatchedRun] = []
     try:
         stack.start_server(port)
         phases["server"] = round(time.monotonic() - started, 1)
@@ -289,4 +290,6 @@ def test_regions_dispatched_to_a_work_pool_end_to_end(tmp_path, database_url):
     finally:
         leftovers = stack.stop()
         print(f"dispatch e2e: {time.monotonic() - started:.1f} s (cumulative phases: {phases})")
+        for run in runs:  # the dispatch's own clock: submitted, started on the worker, ended
+            print(f"  {run.region} tahap-{run.stage} {run.state} {run.submitted_s} {run.started_s} {run.ended_s}")
     assert not leftovers, f"processes left behind after teardown: {leftovers}"
