@@ -29,7 +29,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
 from prefect.deployments import run_deployment
-from prefect.exceptions import ObjectNotFound
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 
 GLOBAL_LIMIT = "bimtek-daerah-serentak"
 
@@ -58,13 +58,17 @@ class DispatchedRun:
 
 
 def ensure_limits(slugs: list[str], parallel: int) -> None:
-    """Create the global limit (`parallel` slots) and one 1-slot limit per region when missing."""
+    """Create the global limit (`parallel` slots) and one 1-slot limit per region when missing (a limit another
+    dispatcher creates meanwhile is kept as it is)."""
     with get_client(sync_client=True) as client:
         for name, slots in [(GLOBAL_LIMIT, parallel), *((region_limit(s), 1) for s in slugs)]:
             try:
                 client.read_global_concurrency_limit_by_name(name)
             except ObjectNotFound:
-                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=slots))
+                try:
+                    client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=slots))
+                except ObjectAlreadyExists:
+                    pass  # created by another dispatcher between the read and the create: use it
 
 
 def dispatch_regions(

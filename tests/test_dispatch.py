@@ -144,12 +144,40 @@ def test_recorded_times_never_overlap_under_a_one_slot_global_limit(monkeypatch)
     assert most_at_once(runs) == 1, [(r.region, r.stage, r.submitted_s, r.ended_s) for r in runs]
 
 
+def test_limits_created_by_another_dispatcher_meanwhile_are_kept(monkeypatch):
+    """Two dispatchers starting at once both find a limit missing; the second create is refused (409)."""
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    import flows.dispatch as dispatch
+
+    created: list[tuple[str, int]] = []
+
+    class Client:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read_global_concurrency_limit_by_name(self, name):
+            raise ObjectNotFound(None)
+
+        def create_global_concurrency_limit(self, limit):
+            created.append((limit.name, limit.limit))
+            if limit.name == GLOBAL_LIMIT:
+                raise ObjectAlreadyExists(None)
+
+    monkeypatch.setattr(dispatch, "get_client", lambda sync_client: Client())
+    dispatch.ensure_limits(["baik"], parallel=3)
+    assert created == [(GLOBAL_LIMIT, 3), (region_limit("baik"), 1)]
+
+
 # ------------------------------------------------------------------------------- end to end, real processes
 
 
 def _cohort(root: Path) -> tuple[Path, list[dict]]:
     """`bimtek synth` of two regions: the first with a short Tahap III inbox, the second without inputs; plus a
-    third region file outside the registered folder."""
+    third region outside the registered folder (no file: the server refuses its run before any worker reads it)."""
     from typer.testing import CliRunner
 
     from cli.main import app
