@@ -17,7 +17,7 @@ os.environ.setdefault("BIMTEK_CACHE", "off")
 # may happen inside a CliRunner.invoke, binding Prefect's console handler to a stream that is closed afterwards.
 import prefect.main  # noqa: E402,F401
 
-pytest_plugins = ["tests.fixtures_s3"]
+pytest_plugins = ["tests.fixtures_s3", "tests.processes"]
 
 import pytest  # noqa: E402
 

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,39 +12,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from cli.ops import start_group, stop_group
+from tests.processes import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 REGIONS = 2
 WORKERS = 2
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _start(args: list[str], log: Path, env: dict) -> subprocess.Popen:
-    """One operator command in its own process group (so teardown reaches the worker's nanny children)."""
-    return subprocess.Popen(
-        [str(Path(sys.executable).parent / "dask"), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the process group, SIGKILL after 20 s."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    """One `dask` operator command in its own process group (so teardown reaches the worker's nanny children)."""
+    return start_group([str(Path(sys.executable).parent / "dask"), *args], env, log, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +32,7 @@ def dask_cluster(prefect_harness, tmp_path_factory):
     from prefect.settings import PREFECT_API_URL
 
     logs = tmp_path_factory.mktemp("dask-logs")
-    port = _free_port()
+    port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -99,8 +75,8 @@ def dask_cluster(prefect_harness, tmp_path_factory):
         yield address
     finally:
         if worker is not None:
-            _stop(worker)
-        _stop(scheduler)
+            stop_group(worker)
+        stop_group(scheduler)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import threading
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from bimtek.validation import build_report, mark_duplicates, validate_sheet
 from portal.accounts import AccountStore
 from portal.app import PortalConfig, create_app
 from portal.invitations import invitation_links
+from tests.processes import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -53,12 +53,6 @@ BAD_FILE = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _publish_sample_run(store: LocalLocation) -> None:
     """A real Tahap III run (Buku 2 HTML with charts) from three sample files, published like a flow would."""
     region = load_region(REGION_PATH)
@@ -78,7 +72,7 @@ def portal(tmp_path_factory):
 
     store = LocalLocation(tmp_path_factory.mktemp("portal") / "store")
     _publish_sample_run(store)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     accounts = AccountStore(tmp_path_factory.mktemp("portal-data") / "portal.sqlite3")
     accounts.create(COORDINATOR, "koordinator", PASSWORD, ("padang-pariaman",))

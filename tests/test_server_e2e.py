@@ -17,8 +17,6 @@ import datetime as dt
 import json
 import os
 import re
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -27,17 +25,16 @@ import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psutil
 import pytest
 
 from bimtek.analysis.schedules import schedules_for_region
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import load_region
-from cli.ops import AUTH_ENV, PREFECT_AUTH_VARIABLES, server_env, start_group, stop_group, wait_for_health
+from cli.ops import AUTH_ENV, PREFECT_AUTH_VARIABLES, server_env, start_group
+from tests.processes import Stack, free_port
 
 pytestmark = [pytest.mark.server, pytest.mark.timeout(900)]
 
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 SAMPLE_REGION = "sample/padang-pariaman/region.yaml"
 SAMPLE_INPUTS = "sample/padang-pariaman/inputs/tahap-3"
 TODAY = "2026-06-01"  # before the sample calendar: every window is applied, whatever the real date
@@ -48,105 +45,6 @@ WIB = ZoneInfo("Asia/Jakarta")
 CHROMIUM = "/usr/bin/chromium"
 PORTAL_ACCOUNT, PORTAL_PASSWORD = "koordinator-e2e", "sandi-e2e-panjang"  # pragma: allowlist secret
 PREFECT_AUTH = "bimtek:e2e-prefect-sandi"  # pragma: allowlist secret
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-async def _pg(sql: str) -> None:
-    import asyncpg
-
-    conn = await asyncpg.connect(database="postgres", timeout=5, **PG)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
-@pytest.fixture
-def database_url():
-    name = f"bimtek_prefect_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        asyncio.run(_pg(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no PostgreSQL here: say so instead of failing obscurely
-        pytest.fail(f"PostgreSQL not reachable on {PG['host']}:{PG['port']} as {PG['user']} ({exc})")
-    try:
-        yield f"postgresql+asyncpg://{PG['user']}@{PG['host']}:{PG['port']}/{name}"
-    finally:
-        asyncio.run(_pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
-
-def _tail(path: Path, chars: int = 6000) -> str:
-    if not path.exists():
-        return f"({path.name}: no output)"
-    return f"--- {path.name} (last {chars} chars) ---\n" + path.read_text(errors="replace")[-chars:]
-
-
-class Stack:
-    """The processes of one test: server, worker; each in its own process group, descendants tracked."""
-
-    def __init__(self, tmp: Path, env: dict):
-        self.tmp, self.env = tmp, env
-        self.groups: list[subprocess.Popen] = []
-        self.seen: set[psutil.Process] = set()
-
-    def start(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
-        process = start_group([sys.executable, "-m", "prefect", *args], env or self.env, self.tmp / f"{name}.log")
-        self.groups.append(process)
-        return process
-
-    def run(self, name: str, args: list[str], timeout: float = 240, stdin: str | None = None) -> str:
-        result = subprocess.run(
-            args, env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout, input=stdin
-        )
-        (self.tmp / f"{name}.log").write_text(result.stdout + result.stderr)
-        assert result.returncode == 0, (
-            f"`{' '.join(args[1:])}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-        )
-        return result.stdout
-
-    def spawn(self, name: str, args: list[str]) -> subprocess.Popen:
-        """A command in the background (own process group), output to <name>.log."""
-        process = start_group(args, self.env, self.tmp / f"{name}.log")
-        self.groups.append(process)
-        return process
-
-    def finish(self, name: str, process: subprocess.Popen, timeout: float) -> str:
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"`{name}` did not finish within {timeout} s\n{self.logs()}")
-        output = (self.tmp / f"{name}.log").read_text(errors="replace")
-        assert process.returncode == 0, f"`{name}` failed ({process.returncode}):\n{output}"
-        return output
-
-    def remember_descendants(self) -> None:
-        for process in self.groups:
-            try:
-                parent = psutil.Process(process.pid)
-                self.seen.update([parent, *parent.children(recursive=True)])
-            except psutil.NoSuchProcess:
-                pass
-
-    def logs(self) -> str:
-        return "\n".join(_tail(p) for p in sorted(self.tmp.glob("*.log")))
-
-    def stop(self) -> list[str]:
-        """Stop everything; return a description of any process still alive (should be none)."""
-        self.remember_descendants()
-        for process in reversed(self.groups):
-            stop_group(process)
-        alive = [p for p in self.seen if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
-        for proc in alive:  # anything that left its group: stop it too, but report it
-            try:
-                proc.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(alive, timeout=10)
-        return [f"{p.pid}" for p in alive]
 
 
 def _small_inbox(target: Path) -> Path:
@@ -331,7 +229,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
     from portal.serve import portal_command
 
     started = time.monotonic()
-    port, portal_port = _free_port(), _free_port()
+    port, portal_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}/api"
     portal = f"http://127.0.0.1:{portal_port}"
     env = {
@@ -364,11 +262,7 @@ def test_coordinator_setup_end_to_end(tmp_path, database_url):
     leftovers: list[str] = []
     phases: dict[str, float] = {}
     try:
-        server = stack.start("server", ["server", "start", "--host", "127.0.0.1", "--port", str(port)])
-        try:
-            wait_for_health(url, timeout=180, process=server)
-        except Exception as exc:
-            pytest.fail(f"Prefect server did not start: {exc}\n{stack.logs()}")
+        stack.start_server(port, timeout=180)
 
         py = sys.executable
         phases["server"] = round(time.monotonic() - started, 1)
