@@ -154,13 +154,22 @@ def _is_total_text(filled: Sequence[str]) -> bool:
     return any(_TOTAL_LABEL.match(str(c).strip().lower()) for c in filled)
 
 
-def is_running_total(amount: float, names: Sequence[str | None], block: Sequence[tuple[float, str | None]]) -> bool:
+def is_running_total(
+    amount: float,
+    names: Sequence[str | None],
+    block: Sequence[tuple[float, str | None]],
+    total: float | None = None,
+) -> bool:
     """True when a row is a total by arithmetic: `amount` equals the sum of the `block` rows above it (at least
     two, since the previous heading or total) and the row names no program of its own: its name cells (`names`)
-    are blank or repeat the name of a row in the block (copied down)."""
+    are blank or repeat the name of a row in the block (copied down).
+
+    `total`: the block's sum when the caller keeps it as rows are added (the same left-to-right float additions
+    as `sum`, so the same result), which keeps a 50 000-row sheet linear instead of quadratic."""
     if len(block) < 2:
         return False
-    total = sum(value for value, _ in block)
+    if total is None:
+        total = sum(value for value, _ in block)
     if amount <= 0 or abs(total - amount) > 0.5:
         return False
     own = [n.strip().lower() for n in names if n is not None and str(n).strip()]

@@ -456,12 +456,15 @@ def _clerk_rows(
     note_units: set[int] = set()
     block: list[tuple[float, str | None]] = []
     everything: list[tuple[float, str | None]] = []
+    block_sum, everything_sum = 0, 0  # running sums of the amounts in `block` / `everything` (added in order)
     for index, texts in enumerate(data):
         kind = row_kind(texts, [_cell(texts, p) for p in labels])
         amount = _amount(_cell(texts, money)) if money is not None else None
         if kind == "data" and amount is not None:
             own = [_cell(texts, p) for p in names]
-            if is_running_total(amount, own, block) or is_running_total(amount, own, everything):
+            if is_running_total(amount, own, block, block_sum) or is_running_total(
+                amount, own, everything, everything_sum
+            ):
                 kind = "total"
         if kind == "data":
             keep.append(index)
@@ -469,12 +472,14 @@ def _clerk_rows(
                 entry = (amount, _cell(texts, names[0]) if names else None)
                 block.append(entry)
                 everything.append(entry)
+                block_sum += amount
+                everything_sum += amount
             continue
         left_out.setdefault(kind, []).append(row_numbers[index])
         if kind == "note":
             note_units.update(u for u in (unit_of(t) for t in texts) if u is not None)
         if kind in ("total", "heading"):
-            block = []
+            block, block_sum = [], 0
     return keep, left_out, note_units
 
 
