@@ -75,7 +75,8 @@ def dispatch_regions(
     regions: list[dict], stages: list[int], store: str, parallel: int, deployment: str = "tahap-{stage}/tahap-{stage}"
 ) -> list[DispatchedRun]:
     """Run `stages` of every region (`{"slug", "region", "inputs"}`; inputs = the folder holding `tahap-N`) as
-    deployment runs, at most `parallel` regions at once; returns every child run, in region then stage order."""
+    deployment runs, at most `parallel` regions at once; returns every child run, in region then stage order.
+    A run names its region by slug, as the run form lists it (the region must be registered, BIMTEK_REGIONS)."""
     ensure_limits([r["slug"] for r in regions], parallel)
     started = time.monotonic()
 
@@ -88,7 +89,7 @@ def dispatch_regions(
                     run = run_deployment(
                         deployment.format(stage=stage),
                         parameters={
-                            "region": region["region"],
+                            "region": region["slug"],
                             "inputs": f"{region['inputs'].rstrip('/')}/tahap-{stage}",
                             "store": store,
                         },
