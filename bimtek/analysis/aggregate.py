@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bimtek.core.taxonomy import load_taxonomy
-from bimtek.core.year_budget import YEARLY_COLUMN, is_stated, parse_year_budgets
+from bimtek.core.year_budget import EVEN, STATED, YEARLY_COLUMN, is_stated, parse_year_budgets
 
 TOTAL_LABEL = "Jumlah"
 """Label of total rows and columns in wide tables."""
@@ -212,6 +212,25 @@ def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
 
 def _rupiah_of_sen(sen: int) -> float:
     return int(sen) / 100
+
+
+def year_columns(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
+    """Each program's budget per year as columns (for tables with one row per program), same index as `programs`.
+
+    Columns `anggaran_<year>` for every year of the period (plus any program year outside it), ascending, with the
+    figures of `spread_budget` (blank in the years a program does not run), then `dasar_anggaran`: STATED for year
+    figures the OPD stated and for a single-year total, EVEN for a total spread over several years.
+    """
+    spread = spread_budget(programs)
+    years = sorted(set(range(period.start, period.end + 1)) | set(spread["tahun"].tolist()))
+    table = (
+        spread.pivot(index="program", columns="tahun", values="anggaran") if len(spread) else pd.DataFrame()
+    ).reindex(index=programs.index, columns=years)
+    table.columns = [f"anggaran_{year}" for year in years]
+    several = programs["tahun_selesai"].astype("int64") > programs["tahun_mulai"].astype("int64")
+    even = spread.groupby("program")["dibagi_rata"].all().reindex(programs.index, fill_value=True) & several
+    table["dasar_anggaran"] = even.map({True: EVEN, False: STATED}).astype(object)
+    return table
 
 
 def budget_basis(programs: pd.DataFrame) -> dict[str, int]:
