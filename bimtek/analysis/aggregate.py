@@ -126,7 +126,7 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     even split in whole Rupiah.
 
     Returns columns `program` (index label of the input row), `dimensi` (code), `tahun`, `anggaran`, `dibagi_rata`
-    (True where the year's figure is an even split). A program with `anggaran_tahunan` (bimtek.core.year_budget;
+    (True where the year's figure is an even split of a total over several years). A program with `anggaran_tahunan` (bimtek.core.year_budget;
     validation made its years those of the program and their sum its total) gets its stated figure per year, 0
     for a year it does not name. Otherwise every year gets the budget divided by the number of years, rounded
     down to whole Rupiah; the remainder (and any sen) goes to the first year, so a program's yearly shares add up
@@ -154,7 +154,7 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     offset = np.arange(len(position)) - np.repeat(np.cumsum(years) - years, years)
     share_sen = np.where(offset == 0, first_sen[position], base_sen[position])
     year = start[position] + offset
-    even = np.ones(len(position), dtype=bool)
+    even = years[position] > 1  # a single-year total is the OPD's own figure for that year, not a split
     begins = np.cumsum(years) - years
     stated = programs[YEARLY_COLUMN].tolist() if YEARLY_COLUMN in programs.columns else [None] * len(programs)
     for row, text in enumerate(stated):
@@ -188,8 +188,8 @@ def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
     """Budget per year: each program's stated year figures, else its total spread evenly (`spread_budget`).
 
     Columns `tahun`, the six dimension labels (taxonomy order), `jumlah`, `program_aktif` (programs running that
-    year), `dinyatakan_opd` and `dibagi_rata` (the part of `jumlah` from year figures the OPD stated, and from
-    totals spread evenly; they add up to `jumlah`). Rows: every year of the period plus any program year outside
+    year), `dinyatakan_opd` and `dibagi_rata` (the part of `jumlah` from figures the OPD gave for that year, stated
+    per year or a single-year total, and from totals spread evenly over several years; they add up to `jumlah`). Rows: every year of the period plus any program year outside
     it, ascending. The `jumlah` column adds up to the total budget of `programs`.
     """
     labels = _dimension_labels()
@@ -227,8 +227,7 @@ def year_columns(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
         spread.pivot(index="program", columns="tahun", values="anggaran") if len(spread) else pd.DataFrame()
     ).reindex(index=programs.index, columns=years)
     table.columns = [f"anggaran_{year}" for year in years]
-    several = programs["tahun_selesai"].astype("int64") > programs["tahun_mulai"].astype("int64")
-    even = spread.groupby("program")["dibagi_rata"].all().reindex(programs.index, fill_value=True) & several
+    even = spread.groupby("program")["dibagi_rata"].all().reindex(programs.index, fill_value=False)
     table["dasar_anggaran"] = even.map({True: EVEN, False: STATED}).astype(object)
     return table
 

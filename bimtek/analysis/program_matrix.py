@@ -35,7 +35,7 @@ def _text(value: object) -> str | None:
 def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
     """One dict per roadmap program, roadmap order: opd, opd_pendukung, dimensi_label, nama_program, indikator,
     baseline, target, target_tanpa_baseline, per_tahun ([{tahun, anggaran}]), anggaran, dibagi_rata (a total over
-    several years spread evenly), dinyatakan_opd (year figures as the OPD stated them), sumber_dana, tahun_mulai,
+    several years spread evenly), dinyatakan_opd (year figures as the OPD gave them: stated per year, or one year), sumber_dana, tahun_mulai,
     tahun_selesai."""
     if roadmap.empty:
         return []
@@ -63,8 +63,8 @@ def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
                 "target_tanpa_baseline": needs_baseline(target, baseline),
                 "per_tahun": years.get(index, []),
                 "anggaran": float(r["anggaran"]),
-                "dibagi_rata": even.get(index, True) and int(r["tahun_selesai"]) > int(r["tahun_mulai"]),
-                "dinyatakan_opd": not even.get(index, True),
+                "dibagi_rata": even.get(index, False),
+                "dinyatakan_opd": not even.get(index, False),
                 "sumber_dana": r["sumber_dana"],
                 "tahun_mulai": int(r["tahun_mulai"]),
                 "tahun_selesai": int(r["tahun_selesai"]),

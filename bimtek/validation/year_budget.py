@@ -11,7 +11,8 @@ They run after the units a table states are applied (so "Anggaran 2027 (Rp juta)
 | `budget_year_sum` | anggaran | the total differs from the sum of the year figures (compared in whole sen) |
 
 A row that fills any year column states its budget per year. When its total (`anggaran`) is blank, the total is
-the sum of the year figures (so the `required` rule does not fire and the `budget` range rule checks that sum).
+the sum of the year figures (so the `required` rule does not fire and the `budget` range rule checks that sum);
+a row rejected on a year cell is not also rejected for its blank total.
 The typed column `anggaran_tahunan` (bimtek.core.year_budget) is built here for the rows that state years; the
 others keep it blank, and the tables spread their total evenly, labelled "dibagi rata".
 
@@ -79,7 +80,9 @@ def check_year_budgets(normalized: pd.DataFrame, spec: DatasetSpec) -> list[Fail
             if rule:
                 failures.append(Failure(rid, rule, names[year], float(amount)))
                 bad = True
-        if bad:
+        if bad:  # the row is rejected on the year cell; a blank total is no second mistake (it would be their sum)
+            if blank_total is not None:
+                blank_total[i] = 0
             continue
         total_sen = sum(round(a * 100) for a in stated.values())
         sums[i] = total_sen / 100
