@@ -342,6 +342,8 @@ def test_docx_embeds_the_bundled_fonts_its_styles_name(docx_bytes):
         table = package.read("word/fontTable.xml").decode()
         rels = package.read("word/_rels/fontTable.xml.rels").decode()
         styles = package.read("word/styles.xml").decode()
+        numbering = package.read("word/numbering.xml").decode()
+        assert 'w:ascii="Symbol"' not in numbering and 'w:lvlText w:val="\u2022"' in numbering  # bullets
         assert "<w:embedTrueTypeFonts/>" in package.read("word/settings.xml").decode()
         assert 'Extension="odttf"' in package.read("[Content_Types].xml").decode()
         embeds = re.findall(r'<w:(embed\w+) r:id="(\w+)" w:fontKey="(\{[0-9A-F-]+\})"/>', table)

@@ -22,12 +22,13 @@ from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region
 from bimtek.stages.deliverables import document_formats
 
+LETTERS = "umpan-balik/umpan-balik-"
 CHECKED = (
     "buku/rancangan-perbup",
     "buku/ringkasan-eksekutif",
     "rakor/paket-rakor",
     "komitmen/lembar-komitmen-",
-    "umpan-balik/umpan-balik-",
+    LETTERS,
 )
 """Key prefixes of the legal documents this test reads (see module doc)."""
 PRINTED = (
@@ -70,7 +71,7 @@ def legal_files(sample_store) -> dict[str, bytes]:
             if path.suffix in (".md", ".html", ".pptx") and path.relative_to(run).as_posix().startswith(CHECKED)
         }
         assert all(is_legal_document(key) for key in files)
-        printed = {k: v for k, v in files.items() if k.endswith(".html") and k.startswith((*PRINTED, CHECKED[2]))}
+        printed = {k: v for k, v in files.items() if k.endswith(".html") and k.startswith((*PRINTED, LETTERS))}
         files.update(document_formats(printed, region, stage, ["pdf", "docx"]))
         found.update({f"tahap-{stage}/{key}": data for key, data in files.items()})
     return found

@@ -888,6 +888,14 @@ def _use_bundled_fonts(document, family: str) -> None:
             fonts.attrib.pop(qn(name), None)
         for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
             fonts.set(qn(name), MONO if mono else family)
+    # bullets: the template draws them with the Symbol font's private-use glyph (U+F0B7), which no bundled font
+    # has; a bullet character of the text family prints the same everywhere
+    for level in document.part.numbering_part.element.iter(qn("w:lvl")):
+        fonts, text = level.find(qn("w:rPr") + "/" + qn("w:rFonts")), level.find(qn("w:lvlText"))
+        if fonts is not None and fonts.get(qn("w:ascii")) == "Symbol" and text is not None:
+            text.set(qn("w:val"), "\u2022")
+            for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                fonts.set(qn(name), family)
 
 
 def _core_properties(document, *, title: str, region_name: str, stage_label: str, created: dt.datetime) -> None:
