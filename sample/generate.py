@@ -1520,6 +1520,29 @@ BAD_ROWS = [
         raw={"tahun_mulai": 2034, "tahun_selesai": 2038},
     ),
     BadRow(
+        "dlh",
+        99,
+        P(
+            "environment/waste",
+            "Sensor Volume Kontainer Sampah Pasar",
+            "Sensor pengisian kontainer sampah di pasar nagari",
+            "Pedagang dan pengunjung pasar",
+            "Jumlah kontainer bersensor",
+            500,
+            900,
+        ),
+        "anggaran",
+        "budget_year_sum",
+        "total Rp 900.000.000 is not the sum of its year figures (2027: 300.000.000, 2028: 500.000.000)",
+        raw={
+            "anggaran": "Rp 900.000.000",
+            "tahun_mulai": 2027,
+            "tahun_selesai": 2028,
+            "anggaran_2027": 300000000,
+            "anggaran_2028": 500000000,
+        },
+    ),
+    BadRow(
         "pupr",
         99,
         CATALOGUE["pupr"][0],
@@ -1761,13 +1784,14 @@ def program_values(opd_text: str, program: Program, style: Style, rng: random.Ra
     if style.fmt == "csv" and rng.random() < 0.15:
         funding = funding.lower()
     yes, no = style.qw
+    juta = draw_budget(program, rng)
     values = {
         "opd": opd_text,
         "dimensi": dimension_text(program.dim, style.dim),
         "elemen": element_text(program.dim, program.el, style.el),
         "nama_program": program.name or None,
         "deskripsi": program.desc,
-        "anggaran": money_text(draw_budget(program, rng), style.money, rng, style.fmt),
+        "anggaran": money_text(juta, style.money, rng, style.fmt),
         "sumber_dana": funding,
         "tahun_mulai": start if style.fmt == "xlsx" else str(start),
         "tahun_selesai": end if style.fmt == "xlsx" else str(end),
@@ -1781,7 +1805,42 @@ def program_values(opd_text: str, program: Program, style: Style, rng: random.Ra
     }
     if style.fmt == "csv":
         values = {k: (str(v) if isinstance(v, int) else v) for k, v in values.items()}
-    return values
+    return {**values, BUDGET_KEY: (juta, start, end)}
+
+
+BUDGET_KEY = "_anggaran"
+"""Key of (budget in juta, first year, last year) in a program_values dict (not a column: year_values reads it)."""
+PERIOD_YEARS = tuple(range(2027, 2037))
+"""The masterplan period of the sample region (region.yaml): one budget column per year in the Tahap III files."""
+YEAR_HEADERS = ("Anggaran {}", "Pagu {}", "Anggaran Tahun {}", "TA {}")
+"""How OPD head their per-year budget columns (all are spellings of schemas/columns/program.json `per_year`)."""
+TOTAL_ONLY_EVERY = 4
+"""In a file with per-year columns, every 4th program gives only its total (the books spread it: "dibagi rata")."""
+BLANK_TOTAL_FILES = ("dishub",)
+"""Files that leave "Anggaran" blank where the years are stated (the total is then their sum)."""
+
+
+def year_column(year: int) -> str:
+    return f"anggaran_{year}"
+
+
+def year_values(values: dict, style: Style, name: str) -> dict:
+    """The program's budget per year (cells of the per-year columns): its total split over its years in steps of
+    Rp 25 juta with uneven weights (own random stream per program, so budgets and years stay as they were);
+    years without budget left blank. Written as plain numbers (or with dots where the OPD writes dots)."""
+    juta, start, end = values[BUDGET_KEY]
+    rng = random.Random(f"{SEED}:tahunan:{name}")
+    years = list(range(start, end + 1))
+    units = juta // 25
+    weights = [rng.uniform(0.4, 1.6) for _ in years]
+    shares = [int(units * w / sum(weights)) for w in weights[:-1]]
+    shares.append(units - sum(shares))
+    written = "dots" if style.money == "dots" else "number"
+    cells = {}
+    for year, share in zip(years, shares):
+        if share:
+            cells[year_column(year)] = money_text(share * 25, written, rng, style.fmt)
+    return cells
 
 
 QUICK_WIN_REASONS = [
@@ -1854,9 +1913,23 @@ def write_tahap_3(summary: Summary) -> None:
         opd_text = style.opd_text or opd.name
         matrix = matrix_of(CATALOGUE[key])
         columns = program_columns(style, tuple(MATRIX_HEADERS) if matrix else ())
+        yearly = not style.omit  # files on the old template (optional columns left out) give totals only
+        if yearly:
+            at = columns.index("tahun_selesai") + 1
+            columns[at:at] = [year_column(y) for y in PERIOD_YEARS]
         records: list[tuple[dict, BadRow | None]] = [
             ({**program_values(opd_text, p, style, rng), **matrix.get(p.name, {})}, None) for p in CATALOGUE[key]
         ]
+        if yearly:
+            for index, (values, _) in enumerate(records):
+                if index % TOTAL_ONLY_EVERY != TOTAL_ONLY_EVERY - 1:
+                    values.update(year_values(values, style, values["nama_program"] or ""))
+                    if key in BLANK_TOTAL_FILES:
+                        values["anggaran"] = None
+        year_header = YEAR_HEADERS[list(TAHAP3_STYLES).index(key) % len(YEAR_HEADERS)]
+        headers = {year_column(y): year_header.format(y) for y in PERIOD_YEARS}
+        if style.headers == "upper":
+            headers = {k: v.upper() for k, v in headers.items()}
         for bad in sorted((b for b in BAD_ROWS if b.opd == key), key=lambda b: b.position):
             if bad.duplicate_of:
                 original = next(v for v, _ in records if v["nama_program"] == bad.duplicate_of)
@@ -1868,7 +1941,7 @@ def write_tahap_3(summary: Summary) -> None:
                 )
             records.insert(min(bad.position, len(records)), (values, bad))
         table = Table(
-            header=[HEADER_STYLES[style.headers].get(c) or MATRIX_HEADERS[c] for c in columns],
+            header=[HEADER_STYLES[style.headers].get(c) or MATRIX_HEADERS.get(c) or headers[c] for c in columns],
             rows=[],
             title=style.title,
             blank_after_title=style.blank_after_title,

@@ -86,6 +86,7 @@ DEFAULTS = {
     "indikator": pd.NA,
     "dampak": pd.NA,
     "kesiapan": pd.NA,
+    "anggaran_tahunan": pd.NA,
 }
 
 

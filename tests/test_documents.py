@@ -332,6 +332,43 @@ def test_docx_is_deterministic(docx_bytes, document):
         assert package.namelist()[0] == "[Content_Types].xml"
 
 
+def test_docx_embeds_the_bundled_fonts_its_styles_name(docx_bytes):
+    """Word's embedded-font parts: fontTable entries with fontKey, obfuscated .odttf parts that deobfuscate to the
+    bundled files, embedTrueTypeFonts in settings, the odttf content type; no theme font left in the styles."""
+    from bimtek.documents.bundled_fonts import FONTS_DIR, obfuscate
+
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as package:
+        names = package.namelist()
+        table = package.read("word/fontTable.xml").decode()
+        rels = package.read("word/_rels/fontTable.xml.rels").decode()
+        styles = package.read("word/styles.xml").decode()
+        numbering = package.read("word/numbering.xml").decode()
+        assert 'w:ascii="Symbol"' not in numbering and 'w:lvlText w:val="\u2022"' in numbering  # bullets
+        assert "<w:embedTrueTypeFonts/>" in package.read("word/settings.xml").decode()
+        assert 'Extension="odttf"' in package.read("[Content_Types].xml").decode()
+        embeds = re.findall(r'<w:(embed\w+) r:id="(\w+)" w:fontKey="(\{[0-9A-F-]+\})"/>', table)
+        targets = dict(re.findall(r'Id="(\w+)"[^>]*Target="([^"]+)"', rels))
+        files = {}
+        for kind, rid, key in embeds:
+            data = package.read("word/" + targets[rid])
+            assert data[:4] != b"\x00\x01\x00\x00"  # obfuscated: not a TrueType header
+            files[kind] = obfuscate(data, key)
+    assert [kind for kind, _, _ in embeds] == ["embedRegular", "embedBold", "embedItalic", "embedBoldItalic"]
+    assert '<w:font w:name="Liberation Sans">' in table and "Liberation Mono" not in table  # no code in the book
+    assert files["embedRegular"] == (FONTS_DIR / "LiberationSans-Regular.ttf").read_bytes()
+    assert files["embedBoldItalic"] == (FONTS_DIR / "LiberationSans-BoldItalic.ttf").read_bytes()
+    assert sum(n.endswith(".odttf") for n in names) == 4
+    assert "asciiTheme" not in styles and 'w:ascii="Liberation Sans"' in styles
+
+
+def test_docx_legal_text_embeds_the_serif_family():
+    data = _docx('<div class="layout-legal"><p>Pasal 1</p><pre>kode</pre></div>', front_matter=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        table = package.read("word/fontTable.xml").decode()
+    assert '<w:font w:name="Liberation Serif">' in table and '<w:font w:name="Liberation Mono">' in table
+    assert '<w:font w:name="Liberation Sans">' not in table
+
+
 def test_docx_not_synthetic_has_no_notice():
     document = Document(io.BytesIO(_docx("<p>Isi.</p>", synthetic=False)))
     all_text = "\n".join(p.text for p in document.paragraphs)

@@ -44,16 +44,16 @@ def _run(store, semester):
 
 def test_two_semesters_publish_with_index_and_trend(semesters):
     store, results = semesters
-    assert (results["2027-S1"]["indeks"], results["2027-S2"]["indeks"]) == ("4.12", "1.41")
+    assert (results["2027-S1"]["indeks"], results["2027-S2"]["indeks"]) == ("4.11", "1.42")
     for semester in results:
         latest = json.loads((store / "padang-pariaman" / "monev" / semester / "latest.json").read_text())
         assert latest["run_id"] == "sampel"
         manifest = json.loads((_run(store, semester) / "manifest.json").read_text())
         assert manifest["stage"] == f"monev/{semester}" and manifest["semester"] == semester
     trend = pd.read_csv(_run(store, "2027-S2") / "monev" / "tren.csv")
-    assert trend["semester"].tolist() == ["2027-S1", "2027-S2"] and trend["indeks"].tolist() == [4.12, 1.41]
+    assert trend["semester"].tolist() == ["2027-S1", "2027-S2"] and trend["indeks"].tolist() == [4.11, 1.42]
     html = (_run(store, "2027-S2") / "buku" / "laporan-monev.html").read_text(encoding="utf-8")
-    assert "<strong>1,41</strong>" in html and "turun 2,71 poin" in html
+    assert "<strong>1,42</strong>" in html and "turun 2,69 poin" in html
     for area in ("Baseline", "Output", "Outcome", "Impact", "Quick Win"):
         assert f"<td>{area}</td>" in html
 
@@ -83,7 +83,7 @@ def test_behind_semester_writes_letters_and_consistent_figures(semesters):
     assert score["area"] == dict(zip(areas["area"], areas["skor"]))
     workbook = load_workbook(run / "monev" / "realisasi-monev.xlsx")
     assert workbook.sheetnames == ["Ringkasan", "Indikator", "Per OPD", "Rencana vs Realisasi", "Quick Win", "Tren"]
-    assert workbook["Ringkasan"]["D7"].value == 1.41
+    assert workbook["Ringkasan"]["D7"].value == 1.42
 
 
 def test_realisation_workbook_uploads_through_the_portal(semesters, tmp_path):
@@ -146,12 +146,12 @@ def test_national_rollup_shows_each_regions_latest_monev_and_trend(semesters):
     per_region = pd.read_csv(io.BytesIO(output.files["nasional/per_daerah.csv"])).set_index("slug")
     assert per_region.loc["padang-pariaman", ["semester_monev", "indeks_monev", "perubahan_monev"]].tolist() == [
         "2027-S2",
-        1.41,
-        -2.71,
+        1.42,
+        -2.69,
     ]
     assert pd.isna(per_region.loc["kab-lain", "indeks_monev"])
     html = output.files["buku/ringkasan-nasional.html"].decode("utf-8")
-    assert "Monev terakhir per daerah" in html and "1,41</td>" in html and "-2,71</td>" in html
+    assert "Monev terakhir per daerah" in html and "1,42</td>" in html and "-2,69</td>" in html
 
 
 def test_portal_serves_a_published_monev_file_only_from_its_manifest(semesters, tmp_path):

@@ -36,7 +36,7 @@ def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
     report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (135, 13)  # 80 program rows, 55 Tim Pelaksana rows
+    assert (report["rows_valid"], report["rows_rejected"]) == (135, 14)  # 80 program rows, 55 Tim Pelaksana rows
     assert first["rows_valid"] == 135
     narasi = pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / "narasi.csv")
     assert len(narasi) == 15 and {"latar_belakang", "visi", "misi", "kelembagaan", "monev"} <= set(narasi["bagian"])
@@ -150,3 +150,42 @@ def test_user_given_run_id_is_not_overwritten(two_runs):
     store, _, _ = two_runs
     with pytest.raises(RunExistsError, match="run-b"):
         tahap_3(region=str(REGION), inputs=str(INBOX), store=str(store), run_id="run-b")
+
+
+def test_budget_per_year_as_the_opd_stated_it_reaches_roadmap_aggregates_and_buku_2(two_runs):
+    """Most sample programs state their budget per year: the roadmap carries the figures, budget_by_year adds them
+    (and only the totals over several years are spread), Buku 2 says how many of each; DLH's row whose years do
+    not add up to its total is rejected with both figures."""
+    from bimtek.core.year_budget import parse_year_budgets
+
+    store, _, _ = two_runs
+    run = _run_dir(store, SAMPLE_RUN_ID)
+    roadmap = pd.read_csv(run / "roadmap" / "roadmap.csv")
+    stated = roadmap["anggaran_tahunan"].notna()
+    assert stated.sum() > len(roadmap) / 2 and (~stated).sum() > 5
+    for row in roadmap[stated].itertuples():
+        figures = parse_year_budgets(row.anggaran_tahunan)
+        assert sorted(figures) == list(range(row.tahun_mulai, row.tahun_selesai + 1))
+        assert round(sum(figures.values())) == round(row.anggaran)
+    (peta,) = roadmap.loc[roadmap["nama_program"] == "Peta Peluang Investasi Digital", "anggaran_tahunan"]
+    assert peta == "2033=175000000;2034=150000000"
+    by_year = pd.read_csv(run / "aggregates" / "budget_by_year.csv").set_index("tahun")
+    assert by_year["jumlah"].sum() == roadmap["anggaran"].sum()
+    expected_stated = {year: 0.0 for year in by_year.index}
+    for row in roadmap.itertuples():
+        if isinstance(row.anggaran_tahunan, str):
+            for year, amount in parse_year_budgets(row.anggaran_tahunan).items():
+                expected_stated[year] += amount
+        elif row.tahun_mulai == row.tahun_selesai:
+            expected_stated[row.tahun_mulai] += row.anggaran
+    assert by_year["dinyatakan_opd"].to_dict() == pytest.approx(expected_stated)
+    assert (by_year["dinyatakan_opd"] + by_year["dibagi_rata"]).tolist() == pytest.approx(by_year["jumlah"].tolist())
+    report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
+    (mismatch,) = [r for r in report["rejections"] if r["rule"] == "budget_year_sum"]
+    assert mismatch["path"] == "usulan-program-dinas-lingkungan-hidup.xlsx" and mismatch["value"] == "Rp 900.000.000"
+    assert "(Rp 800.000.000)" in mismatch["message"]
+    buku_2 = (run / "buku" / "buku-2-masterplan.md").read_text(encoding="utf-8")
+    several = int(((~stated) & (roadmap["tahun_selesai"] > roadmap["tahun_mulai"])).sum())
+    assert f"untuk {int(stated.sum())} dari {len(roadmap)} program" in buku_2
+    assert f"{several} program yang berjalan lebih dari satu tahun hanya menyebut anggaran total" in buku_2
+    assert "| Tahun | Anggaran | Angka OPD per tahun | Dibagi rata | Program berjalan |" in buku_2

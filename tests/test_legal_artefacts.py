@@ -2,9 +2,9 @@
 HTML, PDF, Word): no process artefact (bimtek.core.legal.PROCESS_ARTEFACTS), no DRAFT mark (the sample's region
 file is complete), letters with a kop and unique numbers, and the Perbup's PDF in the bundled fonts.
 
-The documents of this check: the Rancangan Perbup with its Lampiran, the commitment sheets and the letters to the
-OPD of every stage. The executive summary and the rakor deck are legal/presentation documents too
-(`LEGAL_DOCUMENTS`); their text is being rewritten on branch wt-masterplan, and they join `CHECKED` there.
+The documents of this check (`LEGAL_DOCUMENTS`): the Rancangan Perbup with its Lampiran, the executive summary, the
+rakor deck (Markdown, HTML, PDF and the PowerPoint slides), the commitment sheets and the letters to the OPD of every
+stage. A Markdown link or image target (the chart file a page shows) is no text a reader sees: it is left out.
 """
 
 from __future__ import annotations
@@ -22,10 +22,19 @@ from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region
 from bimtek.stages.deliverables import document_formats
 
-CHECKED = ("buku/rancangan-perbup", "komitmen/lembar-komitmen-", "umpan-balik/umpan-balik-")
+LETTERS = "umpan-balik/umpan-balik-"
+CHECKED = (
+    "buku/rancangan-perbup",
+    "buku/ringkasan-eksekutif",
+    "rakor/paket-rakor",
+    "komitmen/lembar-komitmen-",
+    LETTERS,
+)
 """Key prefixes of the legal documents this test reads (see module doc)."""
 PRINTED = (
     "buku/rancangan-perbup",
+    "buku/ringkasan-eksekutif",
+    "rakor/paket-rakor",
     "komitmen/lembar-komitmen-kepala-daerah",
     "komitmen/lembar-komitmen-dinas-kesehatan",
 )
@@ -35,13 +44,16 @@ PRINTED = (
 def _text(key: str, data: bytes) -> str:
     if key.endswith(".pdf"):
         return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-    if key.endswith(".docx"):
-        xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+    if key.endswith((".docx", ".pptx")):
+        package = zipfile.ZipFile(io.BytesIO(data))
+        parts = [n for n in package.namelist() if re.fullmatch(r"word/document\.xml|ppt/slides/slide\d+\.xml", n)]
+        xml = " ".join(package.read(name).decode("utf-8") for name in parts)
         return html_lib.unescape(re.sub(r"<[^>]+>", " ", xml))
     text = data.decode("utf-8")
     if key.endswith(".html"):
         text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
         return html_lib.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)  # a link or image target is not shown
     return re.sub(r"\\(.)", r"\1", text)
 
 
@@ -56,16 +68,16 @@ def legal_files(sample_store) -> dict[str, bytes]:
         files = {
             path.relative_to(run).as_posix(): path.read_bytes()
             for path in sorted(run.rglob("*"))
-            if path.suffix in (".md", ".html") and path.relative_to(run).as_posix().startswith(CHECKED)
+            if path.suffix in (".md", ".html", ".pptx") and path.relative_to(run).as_posix().startswith(CHECKED)
         }
         assert all(is_legal_document(key) for key in files)
-        printed = {k: v for k, v in files.items() if k.endswith(".html") and k.startswith((*PRINTED, CHECKED[2]))}
+        printed = {k: v for k, v in files.items() if k.endswith(".html") and k.startswith((*PRINTED, LETTERS))}
         files.update(document_formats(printed, region, stage, ["pdf", "docx"]))
         found.update({f"tahap-{stage}/{key}": data for key, data in files.items()})
     return found
 
 
-def test_every_format_of_the_perbup_sheets_and_letters_exists(legal_files):
+def test_every_format_of_the_perbup_summary_deck_sheets_and_letters_exists(legal_files):
     stems = {key.rsplit(".", 1)[0] for key in legal_files}
     assert sum(1 for s in stems if "/komitmen/" in s) >= 30
     letters = [s for s in stems if "/umpan-balik/" in s]
@@ -73,6 +85,7 @@ def test_every_format_of_the_perbup_sheets_and_letters_exists(legal_files):
     for stem in [*letters, *(f"tahap-4/{key}" for key in PRINTED)]:
         for suffix in (".md" if "/umpan-balik/" not in stem else ".html", ".pdf", ".docx"):
             assert f"{stem}{suffix}" in legal_files, f"{stem}{suffix}"
+    assert "tahap-4/rakor/paket-rakor.pptx" in legal_files
 
 
 def test_no_process_artefact_and_no_draft_mark_in_any_legal_document(legal_files):

@@ -131,8 +131,39 @@ def test_missing_legal_text_marks_the_perbup_draft_and_the_run_lists_it():
 def test_complete_region_gives_a_perbup_without_draft_mark(documents):
     output, _ = documents
     text = output.files["buku/rancangan-perbup.md"].decode()
-    assert "DRAFT" not in text and not output.legal_gaps
+    assert "DRAFT" not in text and not [g for g in output.legal_gaps if g.document.startswith("Rancangan")]
     assert 'class="draft-watermark"' not in output.files["buku/rancangan-perbup.html"].decode()
+    assert not [g for g in output.legal_gaps if g.document == "Lembar komitmen"]
+
+
+def test_summary_and_deck_without_visi_or_targets_are_draft_and_the_run_lists_every_document(documents):
+    """The hand-made run has no Tahap III narrative and a final quick win without target: the executive summary
+    and the rakor deck (PDF and PowerPoint) say DRAFT and what is missing; the outcome lists those gaps beside the
+    Perbup's and the commitment sheets' (here: none, the region file is complete)."""
+    output, docs = documents
+    summary = output.files["buku/ringkasan-eksekutif.md"].decode()
+    assert "> **DRAFT" in summary and "visi; misi; strategi per dimensi" in summary
+    assert "target quick win Aplikasi Bank Sampah Digital Warga" in summary
+    assert 'class="draft-watermark"' in output.files["buku/ringkasan-eksekutif.html"].decode()
+    deck = output.files["rakor/paket-rakor.md"].decode()
+    assert "DRAFT — belum tersedia: visi; misi" in deck.replace("\\", "")
+    with zipfile.ZipFile(io.BytesIO(output.files["rakor/paket-rakor.pptx"])) as pptx:
+        assert "DRAFT — belum tersedia: visi; misi" in pptx.read("ppt/slides/slide1.xml").decode()
+    listed = output.draft_summary()
+    assert "Ringkasan eksekutif dan paket rakor: visi belum ada (isi: narasi Tim Pelaksana Tahap III, bagian visi)" in (
+        listed
+    )
+    assert any("target quick win Aplikasi Bank Sampah Digital Warga belum ada" in line for line in listed)
+    assert any(note.startswith("Bertanda DRAFT: Ringkasan eksekutif dan paket rakor: misi") for note in output.notes)
+
+
+def test_commitment_sheet_gaps_reach_the_run_outcome():
+    output = t4.build(None)
+    listed = output.draft_summary()
+    assert any(
+        line.startswith("Lembar komitmen: nama Bupati Contoh belum ada (isi: officials.head)") for line in listed
+    )
+    assert any(line.startswith("Rancangan Peraturan Bupati:") for line in listed)
 
 
 def test_mengingat_cites_lembaran_negara_numbers(documents):

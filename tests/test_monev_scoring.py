@@ -107,7 +107,22 @@ def test_plan_for_year_splits_evenly_unless_yearly_budget_is_stated():
     assert year["target_rencana"].fillna("-").tolist() == ["20", "-"]  # Satu Data's target belongs to 2028
     stated = m.plan_for_year(m.plan_from_roadmap(PLAN.assign(anggaran_2027=[100.0, 150.0, None])), 2027)
     assert stated["anggaran_rencana"].tolist() == [100.0, 150.0]
-    assert stated["dasar_anggaran"].tolist() == ["per tahun", "per tahun"]
+    assert stated["dasar_anggaran"].tolist() == ["dinyatakan OPD", "dinyatakan OPD"]
+
+
+def test_plan_for_year_takes_the_year_figure_the_opd_stated_and_splits_like_the_books():
+    """anggaran_tahunan (the roadmap column) wins; a total only is split in whole Rupiah as budget_by_year does."""
+    plan = PLAN.assign(
+        anggaran=[200.0, 1_000_000.0, 70.0],
+        tahun_mulai=[2027, 2027, 2029],
+        tahun_selesai=[2028, 2029, 2029],
+        anggaran_tahunan=["2027=30;2028=170", None, None],
+    )
+    year = m.plan_for_year(m.plan_from_roadmap(plan), 2027)
+    assert year["anggaran_rencana"].tolist() == [30.0, 333_334.0]
+    assert year["dasar_anggaran"].tolist() == ["dinyatakan OPD", "dibagi rata"]
+    later = m.plan_for_year(m.plan_from_roadmap(plan), 2028)
+    assert later["anggaran_rencana"].tolist() == [170.0, 333_333.0]
 
 
 def test_second_semester_scores_every_area_and_the_index():

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.year_budget import EVEN, STATED, YEARLY_COLUMN, is_stated, parse_year_budgets
 
 TOTAL_LABEL = "Jumlah"
 """Label of total rows and columns in wide tables."""
@@ -121,14 +122,17 @@ def budget_by_funding(programs: pd.DataFrame) -> pd.DataFrame:
 
 
 def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
-    """Each program's budget spread evenly over its years tahun_mulai..tahun_selesai, in whole Rupiah.
+    """Each program's budget per year over its years tahun_mulai..tahun_selesai: as the OPD stated it, else an
+    even split in whole Rupiah.
 
-    Returns columns `program` (index label of the input row), `dimensi` (code), `tahun`, `anggaran`. Every year
-    gets the budget divided by the number of years, rounded down to whole Rupiah; the remainder (and any sen)
-    goes to the first year, so a program's yearly shares add up exactly to its budget
-    (Rp 1.000.000 over 3 years -> 333.334, 333.333, 333.333). A program whose end is before its start counts in
-    its start year only. The arithmetic runs in integer sen, as Python integers (object arrays), so no budget
-    can overflow int64.
+    Returns columns `program` (index label of the input row), `dimensi` (code), `tahun`, `anggaran`, `dibagi_rata`
+    (True where the year's figure is an even split of a total over several years). A program with `anggaran_tahunan` (bimtek.core.year_budget;
+    validation made its years those of the program and their sum its total) gets its stated figure per year, 0
+    for a year it does not name. Otherwise every year gets the budget divided by the number of years, rounded
+    down to whole Rupiah; the remainder (and any sen) goes to the first year, so a program's yearly shares add up
+    exactly to its budget (Rp 1.000.000 over 3 years -> 333.334, 333.333, 333.333). A program whose end is before
+    its start counts in its start year only. The arithmetic runs in integer sen, as Python integers (object
+    arrays), so no budget can overflow int64.
     """
     if programs.empty:
         return pd.DataFrame(
@@ -137,6 +141,7 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
                 "dimensi": pd.Series(dtype=object),
                 "tahun": pd.Series(dtype="int64"),
                 "anggaran": pd.Series(dtype=float),
+                "dibagi_rata": pd.Series(dtype=bool),
             }
         )
     start = programs["tahun_mulai"].astype("int64").to_numpy()
@@ -148,16 +153,28 @@ def spread_budget(programs: pd.DataFrame) -> pd.DataFrame:
     position = np.repeat(np.arange(len(programs)), years)
     offset = np.arange(len(position)) - np.repeat(np.cumsum(years) - years, years)
     share_sen = np.where(offset == 0, first_sen[position], base_sen[position])
+    year = start[position] + offset
+    even = years[position] > 1  # a single-year total is the OPD's own figure for that year, not a split
+    begins = np.cumsum(years) - years
+    stated = programs[YEARLY_COLUMN].tolist() if YEARLY_COLUMN in programs.columns else [None] * len(programs)
+    for row, text in enumerate(stated):
+        amounts = parse_year_budgets(text)
+        if not amounts:
+            continue
+        rows = range(int(begins[row]), int(begins[row] + years[row]))
+        for at in rows:
+            share_sen[at] = _sen(amounts.get(int(year[at]), 0.0))
+        even[begins[row] : begins[row] + years[row]] = False
     return (
         pd.DataFrame(
             {
                 "program": programs.index.to_numpy()[position],
                 "dimensi": programs["dimensi"].to_numpy()[position],
-                "tahun": start[position] + offset,
+                "tahun": year,
                 "sen": share_sen,
             }
         )
-        .assign(anggaran=lambda f: f["sen"].map(lambda sen: sen / 100).astype(float))
+        .assign(anggaran=lambda f: f["sen"].map(lambda sen: sen / 100).astype(float), dibagi_rata=even)
         .drop(columns="sen")
     )
 
@@ -168,11 +185,12 @@ def _sen(amount: float) -> int:
 
 
 def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
-    """Budget per year, spread as `spread_budget` documents.
+    """Budget per year: each program's stated year figures, else its total spread evenly (`spread_budget`).
 
     Columns `tahun`, the six dimension labels (taxonomy order), `jumlah`, `program_aktif` (programs running that
-    year). Rows: every year of the period plus any program year outside it, ascending. The `jumlah` column adds up
-    to the total budget of `programs`.
+    year), `dinyatakan_opd` and `dibagi_rata` (the part of `jumlah` from figures the OPD gave for that year, stated
+    per year or a single-year total, and from totals spread evenly over several years; they add up to `jumlah`). Rows: every year of the period plus any program year outside
+    it, ascending. The `jumlah` column adds up to the total budget of `programs`.
     """
     labels = _dimension_labels()
     spread = spread_budget(programs)
@@ -186,7 +204,52 @@ def budget_by_year(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
     result.columns.name = None
     result["jumlah"] = total.map(lambda sen: sen / 100).astype(float)
     result["program_aktif"] = active.astype("int64")
+    for name, part in (("dinyatakan_opd", ~spread["dibagi_rata"]), ("dibagi_rata", spread["dibagi_rata"])):
+        sen = spread.loc[part.astype(bool)].groupby("tahun")["sen"].sum() if len(spread) else pd.Series(dtype=object)
+        result[name] = [_rupiah_of_sen(sen.get(year, 0)) for year in years]
     return result.rename_axis("tahun").reset_index()
+
+
+def _rupiah_of_sen(sen: int) -> float:
+    return int(sen) / 100
+
+
+def year_columns(programs: pd.DataFrame, period: PeriodLike) -> pd.DataFrame:
+    """Each program's budget per year as columns (for tables with one row per program), same index as `programs`.
+
+    Columns `anggaran_<year>` for every year of the period (plus any program year outside it), ascending, with the
+    figures of `spread_budget` (blank in the years a program does not run), then `dasar_anggaran`: STATED for year
+    figures the OPD stated and for a single-year total, EVEN for a total spread over several years.
+    """
+    spread = spread_budget(programs)
+    years = sorted(set(range(period.start, period.end + 1)) | set(spread["tahun"].tolist()))
+    table = (
+        spread.pivot(index="program", columns="tahun", values="anggaran") if len(spread) else pd.DataFrame()
+    ).reindex(index=programs.index, columns=years)
+    table.columns = [f"anggaran_{year}" for year in years]
+    even = spread.groupby("program")["dibagi_rata"].all().reindex(programs.index, fill_value=False)
+    table["dasar_anggaran"] = even.map({True: EVEN, False: STATED}).astype(object)
+    return table
+
+
+def budget_basis(programs: pd.DataFrame) -> dict[str, int]:
+    """How the budget per year of `programs` came about, as counts the books state beside their year tables:
+    `programs`, `dinyatakan_opd` (year figures stated by the OPD), `dibagi_rata` (a total over several years,
+    spread evenly), `satu_tahun` (a total for a single year: no split needed)."""
+    if programs.empty:
+        return {"programs": 0, "dinyatakan_opd": 0, "dibagi_rata": 0, "satu_tahun": 0}
+    stated = (
+        programs[YEARLY_COLUMN].map(is_stated)
+        if YEARLY_COLUMN in programs.columns
+        else pd.Series(False, index=programs.index)
+    )
+    several = programs["tahun_selesai"].astype("int64") > programs["tahun_mulai"].astype("int64")
+    return {
+        "programs": len(programs),
+        "dinyatakan_opd": int(stated.sum()),
+        "dibagi_rata": int((~stated & several).sum()),
+        "satu_tahun": int((~stated & ~several).sum()),
+    }
 
 
 def by_horizon(roadmap: pd.DataFrame, spans: dict[str, tuple[int, int]]) -> pd.DataFrame:

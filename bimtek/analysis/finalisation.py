@@ -31,6 +31,7 @@ from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN
 from bimtek.core.text import fold_text, program_key
 from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import APPROVED, REVISION, SIGNED, UNSIGNED, int_to_roman
+from bimtek.core.year_budget import YEARLY_COLUMN
 
 NOT_RECORDED = "tidak tercatat"
 """Status of an OPD that owns roadmap programs but has no valid commitment row."""
@@ -85,6 +86,8 @@ def read_roadmap(data: bytes) -> pd.DataFrame:
     frame = pd.read_csv(
         io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=False, na_values=[""]
     )  # only a blank cell is missing: an OPD or program may be called "NA"
+    if YEARLY_COLUMN not in frame.columns:  # a roadmap published before the OPD could state years
+        frame[YEARLY_COLUMN] = pd.NA
     missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
     if missing:
         raise RoadmapError(f"roadmap.csv Tahap III tidak lengkap: kolom {', '.join(missing)} tidak ada")

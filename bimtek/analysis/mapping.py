@@ -50,6 +50,7 @@ from bimtek.core.model import PATH_COLUMN, PROGRAM_COLUMNS, ROW_COLUMN, SHEET_CO
 from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.text import fold_text, program_key
 from bimtek.core.values import is_missing
+from bimtek.core.year_budget import YEARLY_COLUMN
 
 SOURCE_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
 PROGRAM_LIST_COLUMNS = [*PROGRAM_COLUMNS, *SOURCE_COLUMNS]
@@ -407,6 +408,9 @@ def keep_known_values(updates: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd
         fill = known & result[name].map(is_missing) & ~before.map(is_missing)
         if name == "elemen":  # an element belongs to a dimension: kept only while the dimension is the same
             fill &= keys.map(earlier["dimensi"]).map(_text) == result["dimensi"].map(_text)
+        if name == YEARLY_COLUMN:  # year figures belong to a total and years: kept only while those are the same
+            for column in ("anggaran", "tahun_mulai", "tahun_selesai"):
+                fill &= keys.map(earlier[column]).astype(float) == result[column].astype(float)
         if fill.any():
             result.loc[fill, name] = before[fill].astype(result[name].dtype)
             taken += int(fill.sum())

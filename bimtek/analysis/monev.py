@@ -5,8 +5,10 @@ area weights come from the region file (`monev.bobot`, default the rubric's 10/2
 
 Plan of a year (`plan_for_year`)
     Every program of the final Tahap IV roadmap whose years (tahun_mulai..tahun_selesai) include the year.
-    anggaran_rencana = the roadmap's `anggaran_<year>` column when the plan states yearly budgets; otherwise the
-    total budget divided evenly over the program's years, and `dasar_anggaran` says so ("dibagi rata").
+    anggaran_rencana = the year's figure as the OPD stated it (the roadmap's `anggaran_tahunan`, or an
+    `anggaran_<year>` column), `dasar_anggaran` "dinyatakan OPD"; otherwise the total budget spread evenly over the
+    program's years exactly as the masterplan's tables spread it (bimtek.analysis.aggregate.spread_budget: whole
+    Rupiah, the remainder in the first year), and `dasar_anggaran` says so ("dibagi rata").
     target_rencana = `target_<year>` when stated; otherwise the program's target in its last year, else empty.
 
 Indicators (each 0-5; `method` in the rubric)
@@ -37,11 +39,13 @@ from decimal import Decimal
 
 import pandas as pd
 
+from bimtek.analysis.aggregate import spread_budget
 from bimtek.core.formatting import angka, half_up, persen
 from bimtek.core.monev import Semester
 from bimtek.core.text import program_key
 from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import MONEV_PROGRAM_STATUSES
+from bimtek.core.year_budget import EVEN, STATED, YEARLY_COLUMN
 
 NOT_REPORTED = "belum_dilaporkan"
 """Status of a planned program without a realisation row."""
@@ -56,6 +60,7 @@ PLAN_COLUMNS = (
     "anggaran",
     "tahun_mulai",
     "tahun_selesai",
+    YEARLY_COLUMN,
 )
 PROGRESS_COLUMNS = (
     "opd",
@@ -101,16 +106,28 @@ def plan_from_roadmap(roadmap: pd.DataFrame) -> pd.DataFrame:
 
 def plan_for_year(plan: pd.DataFrame, year: int) -> pd.DataFrame:
     """Programs planned in `year` with their budget and target of that year (module doc)."""
+    plan = plan.reset_index(drop=True)
+    spread = spread_budget(plan.assign(dimensi=plan["dimensi"].fillna(""), anggaran=plan["anggaran"].astype(float)))
+    shares = {
+        int(program): (float(amount), bool(even))
+        for program, tahun, amount, even in zip(
+            spread["program"], spread["tahun"], spread["anggaran"], spread["dibagi_rata"]
+        )
+        if int(tahun) == year
+    }
     rows = []
-    for row in plan.to_dict("records"):
+    for index, row in enumerate(plan.to_dict("records")):
         start, end = int(row["tahun_mulai"]), int(row["tahun_selesai"])
         if not start <= year <= end:
             continue
+        amount, even = shares[index]
         stated = row.get(f"anggaran_{year}")
-        if not is_missing(stated):
-            budget, basis = float(stated), "per tahun"
+        if not even:
+            budget, basis = amount, STATED
+        elif not is_missing(stated):
+            budget, basis = float(stated), STATED
         else:
-            budget, basis = float(row["anggaran"]) / (end - start + 1), "dibagi rata"
+            budget, basis = amount, EVEN
         target = _text(row.get(f"target_{year}")) or (_text(row["target"]) if year == end else None)
         rows.append(
             {

@@ -1,9 +1,10 @@
 """The program matrix of the masterplan: program -> owner and supporting OPD, indicator with its baseline and
 target, budget per year, funding source (Buku 4, bimtek.stages.tahap_4_context).
 
-Budget per year: the OPD states one total per program (`anggaran`, years `tahun_mulai`..`tahun_selesai`); the
-matrix spreads it evenly with `bimtek.analysis.aggregate.spread_budget` (the same split as budget_by_year) and
-labels every such row `dibagi_rata` = True, so no reader takes the split for the OPD's own yearly figures.
+Budget per year: as the OPD states it in the per-year columns of its proposal (`anggaran_tahunan`,
+bimtek.core.year_budget). A program that gives only a total (`anggaran`, years `tahun_mulai`..`tahun_selesai`)
+over more than one year is spread evenly by `bimtek.analysis.aggregate.spread_budget` (the same figures as
+budget_by_year) and labelled `dibagi_rata` = True, so no reader takes the split for the OPD's own yearly figures.
 
 A target stated as a change from today ("naik 20% dari kondisi 2026", "turun separuh dari kondisi awal") needs the
 value it starts from: such a row without a `baseline` gets `target_tanpa_baseline` = True and the book flags it.
@@ -33,14 +34,19 @@ def _text(value: object) -> str | None:
 
 def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
     """One dict per roadmap program, roadmap order: opd, opd_pendukung, dimensi_label, nama_program, indikator,
-    baseline, target, target_tanpa_baseline, per_tahun ([{tahun, anggaran}]), anggaran, dibagi_rata, sumber_dana,
-    tahun_mulai, tahun_selesai."""
+    baseline, target, target_tanpa_baseline, per_tahun ([{tahun, anggaran}]), anggaran, dibagi_rata (a total over
+    several years spread evenly), dinyatakan_opd (year figures as the OPD gave them: stated per year, or one year), sumber_dana, tahun_mulai,
+    tahun_selesai."""
     if roadmap.empty:
         return []
     spread = spread_budget(roadmap)
     years: dict[object, list[dict]] = {}
-    for program, year, amount in zip(spread["program"], spread["tahun"], spread["anggaran"]):
+    even: dict[object, bool] = {}
+    for program, year, amount, split in zip(
+        spread["program"], spread["tahun"], spread["anggaran"], spread["dibagi_rata"]
+    ):
         years.setdefault(program, []).append({"tahun": int(year), "anggaran": float(amount)})
+        even[program] = bool(split)
     rows = []
     for index, r in roadmap.iterrows():
         target, baseline = _text(r.get("target")), _text(r.get("baseline"))
@@ -57,7 +63,8 @@ def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
                 "target_tanpa_baseline": needs_baseline(target, baseline),
                 "per_tahun": years.get(index, []),
                 "anggaran": float(r["anggaran"]),
-                "dibagi_rata": int(r["tahun_selesai"]) > int(r["tahun_mulai"]),
+                "dibagi_rata": even.get(index, False),
+                "dinyatakan_opd": not even.get(index, False),
                 "sumber_dana": r["sumber_dana"],
                 "tahun_mulai": int(r["tahun_mulai"]),
                 "tahun_selesai": int(r["tahun_selesai"]),
@@ -71,6 +78,7 @@ def matrix_summary(rows: list[dict]) -> dict:
     return {
         "programs": len(rows),
         "dibagi_rata": sum(1 for r in rows if r["dibagi_rata"]),
+        "dinyatakan_opd": sum(1 for r in rows if r["dinyatakan_opd"]),
         "target_tanpa_baseline": sum(1 for r in rows if r["target_tanpa_baseline"]),
         "tanpa_target": sum(1 for r in rows if not r["target"]),
         "dengan_baseline": sum(1 for r in rows if r["baseline"]),

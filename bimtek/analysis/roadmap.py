@@ -52,6 +52,7 @@ from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
+from bimtek.core.year_budget import YEARLY_COLUMN
 
 SHORT, MEDIUM, LONG = "Jangka pendek", "Jangka menengah", "Jangka panjang"
 HORIZON_NAMES = (SHORT, MEDIUM, LONG)
@@ -76,8 +77,9 @@ PLAN_COLUMNS = (
 )
 """What a program plans (text, budget, years, horizon), in the order every program table lists it."""
 
-MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline")
-"""Optional program columns the program matrix and the RPJMD alignment read (empty when the OPD left them out)."""
+MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline", YEARLY_COLUMN)
+"""Optional program columns the program matrix and the RPJMD alignment read (empty when the OPD left them out);
+`anggaran_tahunan` is the budget per year as the OPD stated it (bimtek.core.year_budget)."""
 
 ROADMAP_COLUMNS = [
     "opd",

@@ -345,6 +345,7 @@ def buku_2_context(
         "funding_total": _funding_breakdown(funding_rows[aggregate.TOTAL_LABEL], sources),
         "funding_matrix": {"sources": sources, "rows": frame_records(funding)},
         "budget_by_year": frame_records(aggs["budget_by_year"]),
+        "budget_basis": aggregate.budget_basis(roadmap),
         "coverage": {
             "dimensions": [d.label for d in taxonomy.dimensions],
             "rows": frame_records(aggs["opd_dimension_coverage"]),

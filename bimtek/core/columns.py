@@ -4,6 +4,13 @@ A header cell matches a column when its folded text (`bimtek.core.text.fold_key`
 punctuation ignored) equals the folded canonical name, one of the aliases, or the label of that column.
 So "Nama Program", "NAMA_PROGRAM", "nama-program" all match `nama_program`, and "Anggaran (Rp)" matches
 `anggaran`.
+
+Per-year columns: a contract may hold a `per_year` block (the program contract: the budget of one year as the OPD
+states it). It is expanded once, here, into one optional column per year of its `years` range (`anggaran_2027`,
+label "Anggaran 2027", aliases such as "Pagu 2027" or "Anggaran Tahun 2027"), placed after the column named by
+`after`. Such a column carries its `year`; `DatasetSpec.columns_for(start, end)` gives the contract as a region
+with that period fills it in (the intake template), `DatasetSpec.listed_names` the names a message lists (the
+per-year columns as one pattern).
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ class ColumnSpec:
     required: bool = False
     kind: str = "text"
     label: str = ""
+    year: int | None = None
+    """The year of a per-year column (module doc), None for every other column."""
 
     @property
     def spellings(self) -> tuple[str, ...]:
@@ -58,6 +67,25 @@ class DatasetSpec:
     def names(self) -> list[str]:
         """Canonical column names in contract order."""
         return [c.name for c in self.columns]
+
+    @property
+    def year_columns(self) -> dict[int, str]:
+        """Year -> canonical name of the per-year columns (module doc), in year order; empty when there are none."""
+        return {c.year: c.name for c in self.columns if c.year is not None}
+
+    @property
+    def listed_names(self) -> list[str]:
+        """Canonical names as a message lists them: the per-year columns as one pattern (`anggaran_<tahun>`)."""
+        names: list[str] = []
+        for col in self.columns:
+            name = col.name if col.year is None else col.name.replace(str(col.year), "<tahun>")
+            if name not in names:
+                names.append(name)
+        return names
+
+    def columns_for(self, start: int, end: int) -> tuple[ColumnSpec, ...]:
+        """The columns without the per-year columns of years outside `start`..`end` (a region's period)."""
+        return tuple(c for c in self.columns if c.year is None or start <= c.year <= end)
 
     @property
     def required_columns(self) -> list[str]:
@@ -107,6 +135,40 @@ def _column_from_json(raw: dict) -> ColumnSpec:
     )
 
 
+YEAR_PLACEHOLDER = "{tahun}"
+
+
+def _per_year_columns(raw: dict) -> tuple[ColumnSpec, ...]:
+    """The optional columns of a `per_year` block (module doc), one per year of its `years` range."""
+    first, last = (int(y) for y in raw["years"])
+
+    def spelled(text: str, year: int) -> str:
+        if YEAR_PLACEHOLDER not in text:
+            raise KeyError(f"per_year spelling {text!r} has no {YEAR_PLACEHOLDER}")
+        return text.replace(YEAR_PLACEHOLDER, str(year))
+
+    return tuple(
+        ColumnSpec(
+            name=spelled(raw["name"], year),
+            aliases=tuple(spelled(a, year) for a in raw.get("aliases", ())),
+            kind=raw.get("kind", "text"),
+            label=spelled(raw.get("label", raw["name"]), year),
+            year=year,
+        )
+        for year in range(first, last + 1)
+    )
+
+
+def _columns_from_json(raw: dict) -> tuple[ColumnSpec, ...]:
+    """The contract's columns, with the per-year columns (if any) placed after the column `per_year.after`."""
+    columns = [_column_from_json(c) for c in raw["columns"]]
+    block = raw.get("per_year")
+    if block:
+        after = [c.name for c in columns].index(block["after"]) + 1
+        columns[after:after] = _per_year_columns(block)
+    return tuple(columns)
+
+
 @cache
 def load_spec(dataset: str) -> DatasetSpec:
     """Read `schemas/columns/<dataset>.json` once per process (SpecError when missing or malformed)."""
@@ -115,7 +177,7 @@ def load_spec(dataset: str) -> DatasetSpec:
         raise SpecError(f"unknown dataset {dataset!r}: {path} does not exist (known: {available_datasets()})")
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        columns = tuple(_column_from_json(c) for c in raw["columns"])
+        columns = _columns_from_json(raw)
     except (ValueError, KeyError, TypeError) as exc:
         raise SpecError(f"{path}: not a valid column contract ({exc})") from exc
     return DatasetSpec(

@@ -120,7 +120,7 @@ PROGRAM_COLUMNS = {
     "elemen": "str or NA: element code of that dimension",
     "nama_program": "str: stripped program name",
     "deskripsi": "str or NA",
-    "anggaran": "float64: Rupiah, >= 0",
+    "anggaran": "float64: Rupiah, >= 0 (the sum of the year figures when the OPD left the total blank)",
     "sumber_dana": "str: canonical funding source label (APBD, APBD Provinsi, APBN, DAK, CSR, Swasta, Hibah, Lainnya)",
     "tahun_mulai": "int64",
     "tahun_selesai": "int64",
@@ -134,5 +134,7 @@ PROGRAM_COLUMNS = {
     "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",
     "opd_pendukung": "str or NA: the OPD that support the owner, as written (optional)",
     "baseline": "str or NA: the indicator's value before the program (kondisi awal; optional)",
+    "anggaran_tahunan": "str or NA: the budget per year as the OPD stated it ('2027=1500000000;2028=0'; "
+    "bimtek.core.year_budget), NA when it gave only a total",
 }
 """Typed columns of a valid program row (plus PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN), as validation returns them."""

@@ -13,6 +13,10 @@ Two steps, both small and testable:
 Headers show the region and stage, footers "Halaman N dari M" as PAGE/NUMPAGES fields (Word and LibreOffice fill
 them in). The title page has no header or footer.
 
+Fonts: every style names a bundled Liberation family (Sans for books, Serif for legal texts and sheets, Mono for
+code) and the files are embedded in the package (bimtek.documents.bundled_fonts.embed_fonts), so the DOCX breaks
+lines and pages like the PDF on a machine without those fonts.
+
 Determinism: core properties get a fixed date (`created`, default FIXED_DATE) and the package is re-zipped with
 a fixed timestamp per entry, so the same arguments give byte-identical files.
 """
@@ -41,6 +45,7 @@ from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 from bimtek.core.archive import rezip
 from bimtek.core.sanitise import clean_text
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.documents.bundled_fonts import MONO, SANS, SERIF, embed_fonts
 from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
 FIXED_DATE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
@@ -50,7 +55,7 @@ MARGINS = {"top": Cm(2.5), "bottom": Cm(2.2), "left": Cm(2.5), "right": Cm(2.0)}
 TEXT_WIDTH = Emu(PAGE_WIDTH - MARGINS["left"] - MARGINS["right"])
 MAX_PICTURE_HEIGHT = Cm(21.0)
 TABLE_FONT_SIZE = Pt(9)
-MONOSPACE = "Courier New"
+MONOSPACE = MONO
 ACCENT = RGBColor(0x12, 0x3C, 0x69)
 WARNING = RGBColor(0xB0, 0x00, 0x20)
 PROGRAM_NAME = "Gerakan Menuju Smart City"
@@ -73,8 +78,11 @@ CHAR_WIDTH = 0.7
 """Width of an average character in em (generous: bold headers, serif fallback fonts), for fitting columns."""
 CELL_PADDING = Cm(0.4)
 """Left + right cell margins of a Word table."""
-LAYOUT_FONTS = {"legal": ("Times New Roman", Pt(12)), "sheet": ("Times New Roman", Pt(11))}
-"""Body type of a legal text and of a one-page sheet (the book layout keeps the template's Normal style)."""
+SHORT_COLUMN_CHARS = 6
+"""A column whose longest word has at most this many characters keeps its width in a table too wide for its words."""
+LAYOUT_FONTS = {"legal": (SERIF, Pt(12)), "sheet": (SERIF, Pt(11))}
+"""Body type of a legal text and of a one-page sheet (the book layout keeps the template's Normal size)."""
+_THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _DATA_URI = re.compile(r"data:image/[a-z0-9.+-]+;base64,(?P<data>.*)", re.IGNORECASE | re.DOTALL)
 
 
@@ -535,6 +543,13 @@ def column_widths(table: Table, max_width: int) -> list[int]:
     least = [share if e else int(n * char + CELL_PADDING) for n, e in zip(least, empty)]
     wanted = [share if e else int(n * char + CELL_PADDING) for n, e in zip(wanted, empty)]
     if sum(least) >= max_width:
+        # too narrow for every word: short columns (No, Tahun, a score) keep their width, so "17" never wraps to
+        # "1 / 7"; the long ones share the rest in proportion
+        short = int(SHORT_COLUMN_CHARS * char + CELL_PADDING)
+        kept = sum(w for w in least if w <= short)
+        rest = sum(w for w in least if w > short)
+        if rest and kept < max_width // 2:
+            return [w if w <= short else int(w * (max_width - kept) / rest) for w in least]
         return [int(w * max_width / sum(least)) for w in least]
     if sum(wanted) <= max_width:
         return [int(w * max_width / sum(wanted)) for w in wanted]
@@ -857,6 +872,32 @@ def _property_text(text: str) -> str:
     return text[: CORE_PROPERTY_MAX_CHARS - 3].rstrip() + "..."
 
 
+def _use_bundled_fonts(document, family: str) -> None:
+    """Every style names a bundled family (bimtek.documents.bundled_fonts) instead of a theme font (Calibri,
+    Cambria) or Courier: `family` for text, MONO for code. With the files embedded, Word and LibreOffice lay the
+    document out with the same fonts as the PDF whatever is installed."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        r_pr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+        if r_pr is not None and r_pr.find(qn("w:rFonts")) is None:
+            r_pr.insert(0, OxmlElement("w:rFonts"))
+    for fonts in styles.iter(qn("w:rFonts")):
+        mono = "courier" in (fonts.get(qn("w:ascii")) or "").lower()
+        for name in _THEME_FONT_ATTRIBUTES:
+            fonts.attrib.pop(qn(name), None)
+        for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(name), MONO if mono else family)
+    # bullets: the template draws them with the Symbol font's private-use glyph (U+F0B7), which no bundled font
+    # has; a bullet character of the text family prints the same everywhere
+    for level in document.part.numbering_part.element.iter(qn("w:lvl")):
+        fonts, text = level.find(qn("w:rPr") + "/" + qn("w:rFonts")), level.find(qn("w:lvlText"))
+        if fonts is not None and fonts.get(qn("w:ascii")) == "Symbol" and text is not None:
+            text.set(qn("w:val"), "\u2022")
+            for name in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                fonts.set(qn(name), family)
+
+
 def _core_properties(document, *, title: str, region_name: str, stage_label: str, created: dt.datetime) -> None:
     props = document.core_properties
     props.title = _property_text(title)
@@ -896,6 +937,7 @@ def book_docx(
     document = Document()
     _setup_section(document)
     layout = layout_of(html)
+    _use_bundled_fonts(document, LAYOUT_FONTS[layout][0] if layout in LAYOUT_FONTS else SANS)
     if layout in LAYOUT_FONTS:
         normal = document.styles["Normal"]
         normal.font.name, normal.font.size = LAYOUT_FONTS[layout]
@@ -912,7 +954,7 @@ def book_docx(
     _core_properties(document, title=title, region_name=region_name, stage_label=stage_label, created=when)
     buffer = io.BytesIO()
     document.save(buffer)
-    return rezip(buffer.getvalue())
+    return rezip(embed_fonts(buffer.getvalue()))
 
 
 __all__ = ["Cell", "Para", "Row", "Run", "Table", "book_docx", "chapter_level", "image_bytes", "parse_blocks"]

@@ -41,6 +41,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE
+from bimtek.documents.bundled_fonts import FONT_FAMILIES, FONT_STYLES, FONTS_DIR
 from bimtek.documents.labels import DRAFT_LABEL, TOC_TITLE
 
 DEFAULTS_PATH = Path(__file__).with_name("defaults.css")
@@ -465,23 +466,6 @@ def _quiet_font_subsetting_warnings() -> None:
     import logging
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-
-FONTS_DIR = Path(__file__).with_name("fonts")
-"""Bundled fonts (fonts/README.md): every PDF uses these files, never the machine's fonts."""
-FONT_FAMILIES = {
-    "LiberationSerif": ("Times New Roman", "Liberation Serif", "DejaVu Serif", "Georgia", "serif"),
-    "LiberationSans": ("Arial", "Liberation Sans", "DejaVu Sans", "Helvetica", "sans-serif"),
-    "LiberationMono": ("Courier New", "Liberation Mono", "DejaVu Sans Mono", "monospace"),
-}
-"""Bundled file family -> the family names of the stylesheets it serves."""
-FONT_STYLES = {
-    "Regular": ("normal", "normal"),
-    "Bold": ("bold", "normal"),
-    "Italic": ("normal", "italic"),
-    "BoldItalic": ("bold", "italic"),
-}
-"""File style suffix -> (font-weight, font-style)."""
 
 
 @lru_cache(maxsize=1)

@@ -588,7 +588,7 @@ def _failed(path: str, sheet_name: str, status: str, message: str, dataset: str 
 
 
 def _no_header_message(specs: Sequence[DatasetSpec], where: str = "") -> str:
-    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.names)}" for spec in specs)
+    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.listed_names)}" for spec in specs)
     minimum = min(spec.header_min_known for spec in specs)
     return (
         f"Baris judul kolom tidak ditemukan pada {HEADER_SCAN_ROWS} baris pertama{where}: "
@@ -906,5 +906,5 @@ def _depth(document: object) -> int:
 
 
 def _json_no_header_message(specs: Sequence[DatasetSpec]) -> str:
-    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.names)}" for spec in specs)
+    expected = "; ".join(f"{spec.dataset}: {', '.join(spec.listed_names)}" for spec in specs)
     return f"Nama kolom pada berkas JSON tidak dikenali. Kolom yang diharapkan ({expected})."

@@ -47,13 +47,14 @@ from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
-from bimtek.stages.tahap_4_commitments import commitment_files, commitment_note
+from bimtek.stages.tahap_4_commitments import commitment_files, commitment_gaps, commitment_note
 from bimtek.stages.tahap_4_context import finalisation_context
 from bimtek.stages.tahap_4_final_set import (
     copied_buku_1,
     drafted_documents,
     final_masterplan,
     final_narrative,
+    presentation_gaps,
     rakor_deck,
     roadmap_overview_chart,
 )
@@ -180,7 +181,7 @@ def build_tahap_4(
     notes.append(_quick_win_note(context["quick_wins"]))
     notes.append(commitment_note(context))
     notes.append(_review_note(context["review"]))
-    gaps = context["perbup"]["gaps"]
+    gaps = [*context["perbup"]["gaps"], *presentation_gaps(context), *commitment_gaps(context)]
     notes += [f"Bertanda DRAFT: {gap.sentence()}." for gap in gaps]
     return Tahap4Output(
         files=files,

@@ -7,6 +7,7 @@ import pandas as pd
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.summary import table_rows
 from bimtek.books.templating import render_book
+from bimtek.core.legal import LegalGap
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.core.vocabularies import SIGNED
@@ -72,12 +73,21 @@ def commitment_files(context: dict, roadmap: pd.DataFrame, region: Region) -> di
 def sheet_gaps(context: dict) -> list[str]:
     """What every commitment sheet misses from the region file (the sheet is then a DRAFT): the regional head's
     name, the ibu kota."""
+    return [gap.missing for gap in commitment_gaps(context)]
+
+
+def commitment_gaps(context: dict) -> list[LegalGap]:
+    """`sheet_gaps` as LegalGap, with the region-file key that fills each (for the outcome and the portal)."""
     words = context["region"]
     wanted = [
-        (f"nama {words['head']} {words['short_name']}", words["officials"].get("head") is None),
-        (f"ibu kota {words['kind']} {words['short_name']} (tempat penandatanganan)", not words["capital"]),
+        (f"nama {words['head']} {words['short_name']}", "officials.head", words["officials"].get("head") is None),
+        (
+            f"ibu kota {words['kind']} {words['short_name']} (tempat penandatanganan)",
+            "capital",
+            not words["capital"],
+        ),
     ]
-    return [what for what, missing in wanted if missing]
+    return [LegalGap("Lembar komitmen", what, where) for what, where, missing in wanted if missing]
 
 
 def commitment_note(context: dict) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import steps_by_program
-from bimtek.analysis.aggregate import TOTAL_LABEL
+from bimtek.analysis.aggregate import TOTAL_LABEL, budget_basis
 from bimtek.analysis.program_matrix import matrix_summary, program_matrix
 from bimtek.analysis.roadmap import horizons
 from bimtek.analysis.summary import table_rows
@@ -243,6 +243,7 @@ def finalisation_context(
         "dimension_horizons": _dimension_horizon_matrix(rows, spans),
         "horizon_names": list(spans),
         "budget_by_year": table_rows(aggregates["budget_by_year"]),
+        "budget_basis": budget_basis(roadmap),
         "funding": funding_rows,
         "quick_wins": {
             "rows": finals,

@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 
 from bimtek.books.narrative import NARASI_KEY, PLAN_KEYS, STRATEGI_KEY, Narrative, read_narrative
 from bimtek.books.templating import MarkdownText, render_book
 from bimtek.charts.figures import CHART_FOLDER
+from bimtek.core.legal import LegalGap
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
@@ -116,6 +118,28 @@ def copied_buku_1(previous: PreviousFiles) -> tuple[dict[str, bytes], list[str]]
     return files, []
 
 
+SUMMARY_KEY = "buku/ringkasan-eksekutif"
+PRESENTATION = "Ringkasan eksekutif dan paket rakor"
+"""How the outcome names the two presentation documents (they show the same visi, strategy and quick wins)."""
+
+
+def presentation_gaps(context: dict) -> list[LegalGap]:
+    """What the executive summary and the rakor deck need and the run did not have: visi, misi, a strategy per
+    dimension (Tahap III narrative) and a target for every final quick win. Each makes both documents a DRAFT."""
+    vision = context["vision"]
+    narrative = "narasi Tim Pelaksana Tahap III"
+    wanted = [
+        ("visi", f"{narrative}, bagian visi", not vision["visi"]),
+        ("misi", f"{narrative}, bagian misi", not vision["misi"]),
+        ("strategi per dimensi", f"{narrative}, lembar strategi per dimensi", not vision["dimensions"]),
+    ]
+    wanted += [
+        (f"target quick win {q['nama_program']}", "kolom Target usulan program OPD", not q.get("target"))
+        for q in context["quick_wins"]["rows"]
+    ]
+    return [LegalGap(PRESENTATION, what, where) for what, where, missing in wanted if missing]
+
+
 def drafted_documents(context: dict) -> dict[str, bytes]:
     """Markdown + HTML of Buku 3, Buku 4, the executive summary and the Perbup draft (the rakor deck: rakor_deck)."""
     files: dict[str, bytes] = {}
@@ -123,7 +147,10 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
     for key, (template, title) in DOCUMENTS.items():
         if key == RAKOR:
             continue
-        draft = context["perbup"]["draft"] if key == PERBUP_KEY else None
+        draft = {
+            PERBUP_KEY: context["perbup"]["draft"],
+            SUMMARY_KEY: [g.missing for g in presentation_gaps(context)],
+        }.get(key)
         markdown_text, html = render_book(template, {**context, "draft": draft}, title.format(**words))
         files[f"{key}.md"], files[f"{key}.html"] = markdown_text.encode("utf-8"), html.encode("utf-8")
     return files
@@ -285,7 +312,11 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     template, title_pattern = DOCUMENTS[RAKOR]
     title = title_pattern.format(**context["region"])
     slides = rakor_slides(context, files)
-    markdown_text, html = render_book(template, {**context, "slides": [slide_view(x) for x in slides]}, title)
+    draft = [g.missing for g in presentation_gaps(context)]
+    if draft:  # the title slide says so in both prints (PDF and PowerPoint); the PDF also carries the watermark
+        slides[0] = replace(slides[0], lines=[f"DRAFT — belum tersedia: {'; '.join(draft)}.", *slides[0].lines])
+    view = {**context, "slides": [slide_view(x) for x in slides], "draft": draft or None}
+    markdown_text, html = render_book(template, view, title)
     data = deck_pptx(
         slides,
         title=title,

@@ -22,6 +22,8 @@ from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import MONEV_ITEMS, MONEV_PROGRAM_STATUSES
 from bimtek.validation import normalize as _normalize
+from bimtek.validation.gx_runner import Failure
+from bimtek.validation.year_budget import check_year_budgets, typed_program
 
 GX_DIR = SCHEMAS_DIR / "gx"
 
@@ -37,6 +39,9 @@ class DatasetRules:
     """Typed columns whose folded text identifies a row across the run (empty: no `duplicate` rule)."""
     normalizer: Callable[[pd.DataFrame, DatasetSpec, Region], pd.DataFrame] = _normalize.normalize
     typer: Callable[[pd.DataFrame, DatasetSpec, list[str]], pd.DataFrame] = _normalize.typed_frame
+    after_units: Callable[[pd.DataFrame, DatasetSpec], list[Failure]] | None = None
+    """Runs on the normalized frame once the table's units are applied, before the suite: fills helper columns
+    that need Rupiah amounts and returns failures of checks the static suite cannot name (per-year columns)."""
     row_noun: str = "Program"
     """What one row is called in messages (the `duplicate` rule: 'Program "X" dari OPD ...')."""
 
@@ -83,5 +88,11 @@ def suite_parameters(region: Region) -> dict[str, object]:
     }
 
 
-PROGRAM = DatasetRules(name="program", typed_columns=tuple(PROGRAM_COLUMNS), duplicate_key=("opd", "nama_program"))
+PROGRAM = DatasetRules(
+    name="program",
+    typed_columns=tuple(PROGRAM_COLUMNS),
+    duplicate_key=("opd", "nama_program"),
+    typer=typed_program,
+    after_units=check_year_budgets,
+)
 """The Tahap II/III program list (the first dataset; the stage rule modules define the others)."""

@@ -70,7 +70,8 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
     bounds = np.cumsum([0, *(len(frame) for frame in frames)])
     normalized = rules.normalizer(pd.concat(frames, ignore_index=True), spec, region)
     apply_units(normalized, [sheets[i].units for i in pending], bounds)
-    failures = run_suite(rules.suite_path, normalized, suite_parameters(region))
+    failures = rules.after_units(normalized, spec) if rules.after_units else []
+    failures += run_suite(rules.suite_path, normalized, suite_parameters(region))
     per_sheet: dict[int, list[Failure]] = {}
     for failure in failures:
         part = int(np.searchsorted(bounds, failure.rid, side="right")) - 1

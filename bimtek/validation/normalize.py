@@ -95,8 +95,8 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
     out: dict[str, object] = {RID_COLUMN: np.arange(n, dtype="int64")}
     text: dict[str, list[str | None]] = {}
     for col in spec.columns:
-        raw = frame[col.name].tolist() if col.name in frame.columns else [None] * n
-        text[col.name] = per_distinct(raw, cell_text)
+        # a column the sheet does not have (most of the per-year columns) is all blank: nothing to read
+        text[col.name] = per_distinct(frame[col.name].tolist(), cell_text) if col.name in frame.columns else [None] * n
         out[col.name] = pd.Series(text[col.name], dtype="object")
         if col.required:
             out[f"{col.name}__blank"] = np.array([v is None for v in text[col.name]], dtype="int64")
@@ -122,6 +122,9 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
             )
         elif col.kind in _NUMBER_PARSERS:
             parser = _NUMBER_PARSERS[col.kind]
+            if name not in frame.columns:
+                out[f"{name}__num"] = np.full(n, np.nan)
+                continue
             out[f"{name}__num"] = np.array(per_distinct(values, partial(parse_number, parser=parser)), dtype="float64")
         elif col.kind == "bool":
             parsed = per_distinct(values, _bool_or_unreadable)

@@ -270,7 +270,7 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     taken = {GUIDE_SHEET, LIST_SHEET}
     sheets = []
     for dataset in datasets:
-        columns = template_columns(dataset)
+        columns = template_columns(dataset, region)
         worksheet = workbook.create_sheet(safe_sheet_name(SHEET_TITLES.get(dataset, dataset), taken))
         _write_data_sheet(worksheet, dataset, columns, region, stage, opd)
         sheets.append((worksheet.title, dataset, columns))
@@ -281,9 +281,10 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     return workbook_bytes(workbook)
 
 
-def template_columns(dataset: str) -> list[TemplateColumn]:
-    """Columns of a dataset's sheet in contract order (schemas/columns/<dataset>.json)."""
-    specs = load_spec(dataset).columns
+def template_columns(dataset: str, region: Region) -> list[TemplateColumn]:
+    """Columns of a dataset's sheet in contract order (schemas/columns/<dataset>.json); per-year columns only for
+    the years of the region's period."""
+    specs = load_spec(dataset).columns_for(region.period.start, region.period.end)
     return [TemplateColumn(spec, get_column_letter(i)) for i, spec in enumerate(specs, start=1)]
 
 
@@ -491,6 +492,12 @@ def allowed_values(spec: ColumnSpec, region: Region) -> str:
     """What a column accepts, in Indonesian (shown on the Petunjuk sheet)."""
     taxonomy = load_taxonomy()
     kind = spec.kind
+    if spec.year is not None:
+        return (
+            f"Anggaran tahun {spec.year} dalam rupiah penuh (0 atau kosong bila tahun itu tanpa anggaran), hanya untuk "
+            "tahun mulai sampai tahun selesai. Jumlah semua tahun sama dengan kolom Anggaran (Rp), atau kosongkan "
+            "Anggaran (Rp) agar terisi jumlahnya. Bila semua kolom tahun kosong, anggaran dibagi rata per tahun."
+        )
     if kind == "dimension":
         return ", ".join(d.label for d in taxonomy.dimensions)
     if kind == "element":
@@ -518,6 +525,8 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
         return opd or (region.opd_names[0] if region.opd_names else "Dinas Kesehatan")
     if spec.kind == "year":
         return str(region.period.start)
+    if spec.year is not None:
+        return "50000000" if spec.year == region.period.start else "100000000"
     if spec.kind in INLINE_CHOICES:
         return INLINE_CHOICES[spec.kind][0]
     return EXAMPLES.get(f"{spec.name}@{dataset}") or EXAMPLES.get(spec.name) or KIND_EXAMPLES.get(spec.kind, "")
@@ -532,7 +541,8 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
         "1. Isi satu baris per isian di lembar data, mulai tepat di bawah baris judul kolom (baris 4).",
         "2. Jangan mengubah, menghapus atau memindahkan baris judul kolom dan jangan menambah lembar baru.",
         "3. Kolom dengan judul berwarna merah wajib diisi. Bila sel punya panah pilihan, pilih nilai dari daftar.",
-        "4. Anggaran ditulis sebagai angka rupiah tanpa titik (150000000); tampilan Rp diatur otomatis.",
+        "4. Anggaran ditulis sebagai angka rupiah tanpa titik (150000000); tampilan Rp diatur otomatis. Rincian per "
+        'tahun (kolom "Anggaran <tahun>") boleh diisi; bila diisi, jumlahnya harus sama dengan Anggaran (Rp).',
     ]
     if opd and region.opd_names:
         lines.append(f"5. Kolom OPD terisi otomatis ({opd}) begitu baris mulai diisi.")

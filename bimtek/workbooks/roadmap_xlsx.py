@@ -5,7 +5,10 @@ Sheets
                        "Jumlah" row with the totals (values, not formulas, so any reader sees them).
     one per dimension  named by the dimension label ("Smart Governance" ...), always all six in taxonomy order;
                        the programs of that dimension in roadmap order with Indonesian headers on row 1, header
-                       frozen (A2), autofilter over the table, readable widths.
+                       frozen (A2), autofilter over the table, readable widths. After "Anggaran (Rp)": one column
+                       per year of the period ("Anggaran 2027" ...) and "Dasar anggaran per tahun": the figures of
+                       bimtek.analysis.aggregate.year_columns (as the OPD stated them, or "dibagi rata"), the
+                       same figures as the books' year tables.
 
 Money cells carry the number format `"Rp "#,##0` (RUPIAH_FORMAT): the cell stays a number; Excel shows the
 grouping separator of the reader's locale, so with Indonesian settings 1500000 appears as "Rp 1.500.000" and
@@ -27,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from bimtek.analysis.aggregate import year_columns
 from bimtek.core.sanitise import safe_cell
 from bimtek.core.taxonomy import NO_ELEMENT_LABEL, load_taxonomy
 from bimtek.core.values import is_missing
@@ -101,6 +105,8 @@ def roadmap_workbook(roadmap_df: pd.DataFrame, region, by_dimension_df: pd.DataF
     _write_summary(workbook.create_sheet(SUMMARY_SHEET), summary, region)
     taken = {SUMMARY_SHEET}
     frame = _with_element_labels(roadmap_df)
+    if {"anggaran", "tahun_mulai", "tahun_selesai"} <= set(frame.columns):
+        frame = frame.join(year_columns(frame, region.period))
     for dimension in load_taxonomy().dimensions:
         rows = frame[frame["dimensi"].map(_dimension_code) == dimension.code]
         sheet = workbook.create_sheet(safe_sheet_name(dimension.label, taken))
@@ -230,7 +236,7 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
     Write-only: the sheet settings and row heights first, then the rows streamed; text cells wrapped, money and
     score cells with their number format.
     """
-    columns = [c for c in PROGRAM_SHEET_COLUMNS if c.source in rows.columns]
+    columns = [c for c in _sheet_columns(rows) if c.source in rows.columns]
     widths = [c.width for c in columns]
     values = [[safe_cell(_cell_value(v, column.kind)) for v in rows[column.source].tolist()] for column in columns]
     records = list(zip(*values))
@@ -251,6 +257,19 @@ def _write_programs(ws, rows: pd.DataFrame) -> None:
                 for value, style in zip(record, styles)
             ]
         )
+
+
+def _sheet_columns(rows: pd.DataFrame) -> list[OutputColumn]:
+    """PROGRAM_SHEET_COLUMNS with the per-year budget columns (module doc) after the total budget."""
+    columns: list[OutputColumn] = []
+    for column in PROGRAM_SHEET_COLUMNS:
+        columns.append(column)
+        if column.source == "anggaran":
+            for name in rows.columns:
+                if name.startswith("anggaran_") and name.removeprefix("anggaran_").isdigit():
+                    columns.append(OutputColumn(name, f"Anggaran {name.removeprefix('anggaran_')}", 18, "money"))
+            columns.append(OutputColumn("dasar_anggaran", "Dasar anggaran per tahun", 16))
+    return columns
 
 
 def _column_style(kind: str) -> dict[str, Any]:
