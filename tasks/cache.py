@@ -79,13 +79,18 @@ def content_key(*parts: object) -> str:
 
 
 def cached(task, location: str | None, key: str):
-    """`task` with its result persisted under `key` at `location` and reused when the key is there already."""
+    """`task` with its result persisted under `key` at `location` and reused when the key is there already.
+
+    The result is not also kept in Prefect's in-memory result cache (an LRU of up to 1 000 records shared by the
+    flow run's tasks): there it would keep every parsed file's frames and the whole draft alive until the flow
+    ends."""
     if location is None:
         return task
     return task.with_options(
         cache_policy=CacheKeyFnPolicy(cache_key_fn=lambda _context, _parameters: key),
         persist_result=True,
         result_storage=result_storage(location),
+        cache_result_in_memory=False,
     )
 
 
