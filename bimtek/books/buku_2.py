@@ -78,6 +78,17 @@ def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def table_limit(settings: Settings, sizes: list[int]) -> int:
+    """Rows each program table of a book lists, given every table's number of programs: `book_max_program_rows`,
+    or, when the tables together would then list more than `book_max_listed_rows`, an equal share of that (at
+    least one row per table). The line under a shortened table says how many more there are and where they all
+    are (roadmap.xlsx / roadmap.csv)."""
+    per_table = settings.book_max_program_rows
+    if sum(min(size, per_table) for size in sizes) <= settings.book_max_listed_rows:
+        return per_table
+    return max(settings.book_max_listed_rows // max(len(sizes), 1), 1)
+
+
 def _dimension_order() -> dict[str, int]:
     return {d.code: i for i, d in enumerate(load_taxonomy().dimensions)}
 
@@ -311,8 +322,8 @@ def buku_2_context(
     aggs = dict(aggregates) if aggregates is not None else aggregate.all_aggregates(roadmap, region, spans)
     taxonomy = load_taxonomy()
     narrative = narrative or Narrative()
-    # Only the rows a table lists become dicts (at most `book_max_program_rows` per table); counts, sums and the
-    # RPJMD alignment read the frame, so a 194 000-program roadmap never exists as 194 000 row dicts.
+    # Only the rows a table lists become dicts (`table_limit` per table); counts, sums and the RPJMD alignment read
+    # the frame, so a 194 000-program roadmap never exists as 194 000 row dicts.
     order = _dimension_order()
     grand_total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
     funding = aggs["budget_by_funding"]
@@ -320,22 +331,7 @@ def buku_2_context(
     funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
     elements = frame_records(aggs["by_element"])
-    dimensions = [
-        {
-            **_dimension_section(
-                dim,
-                roadmap[roadmap["dimensi"] == dim.code],
-                dim_totals[dim.label],
-                [e for e in elements if e["dimensi"] == dim.label],
-                _funding_breakdown(funding_rows[dim.label], sources),
-                spans,
-                grand_total,
-                settings.book_max_program_rows,
-            ),
-            "strategy": strategy_context(narrative, dim.code, dim.label),
-        }
-        for dim in taxonomy.dimensions
-    ]
+    per_dimension = {dim.code: roadmap[roadmap["dimensi"] == dim.code] for dim in taxonomy.dimensions}
     candidate, proposed = _flag(roadmap, "quick_win_candidate"), _flag(roadmap, "quick_win_usulan")
     candidates = _sorted_rows(roadmap[candidate], "peringkat_quick_win")
     final = final_quick_wins is not None
@@ -346,14 +342,31 @@ def buku_2_context(
     else:
         selected = _quick_win_rows(_program_rows(roadmap[_flag(roadmap, "quick_win_terpilih")]), None, action_plans)
     selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
+    other_candidates = [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys]
+    rejected_frame = roadmap[proposed & ~candidate]
+    tables = [*(len(frame) for frame in per_dimension.values()), len(roadmap), len(other_candidates)]
+    limit = table_limit(settings, [*tables, len(rejected_frame)])
+    dimensions = [
+        {
+            **_dimension_section(
+                dim,
+                per_dimension[dim.code],
+                dim_totals[dim.label],
+                [e for e in elements if e["dimensi"] == dim.label],
+                _funding_breakdown(funding_rows[dim.label], sources),
+                spans,
+                grand_total,
+                limit,
+            ),
+            "strategy": strategy_context(narrative, dim.code, dim.label),
+        }
+        for dim in taxonomy.dimensions
+    ]
     rules = load_quick_win_rules()
-    limit = settings.book_max_program_rows
     by_dimension = roadmap.assign(_dim_order=[order.get(d, len(order)) for d in roadmap["dimensi"]])
     annex, annex_more = _first_by(by_dimension, ["_dim_order", "peringkat"], limit)
-    others, others_more = _listed(
-        [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys], limit, "peringkat_quick_win"
-    )
-    rejected_listed, rejected_more = _first_by(roadmap[proposed & ~candidate], ["peringkat"], limit)
+    others, others_more = _listed(other_candidates, limit, "peringkat_quick_win")
+    rejected_listed, rejected_more = _first_by(rejected_frame, ["peringkat"], limit)
     opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
     return {
         "region": {"name": region.name, "province": region.province, "slug": region.slug},
