@@ -44,10 +44,27 @@ class Intake:
         return replace(report, superseded=list(self.superseded), notes=[*report.notes, *self.notes])
 
 
-def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
+def without_raw(result: SheetResult) -> SheetResult:
+    """`result` without its rows as written (an empty frame of the same columns, not a view that would keep the
+    rows' arrays alive)."""
+    return replace(result, raw=result.raw.iloc[0:0].copy())
+
+
+def run_intake(
+    inputs: str,
+    region: Region,
+    stage: int,
+    datasets: list[str],
+    store: str | None = None,
+    keep_raw: bool = True,
+) -> Intake:
     """Ingest files one at a time within the stage budget, validate all their tables in one task (one suite run per
     dataset), then the cross-file rules. With a store (and caching on) unchanged files are neither parsed nor
-    validated again."""
+    validated again.
+
+    `keep_raw=False`: the results' rows as written (`SheetResult.raw`, kept so a later rule can still move a valid
+    row to the rejected ones) are dropped once the cross-file rules ran: for stages whose draft rejects no more rows,
+    so no copy of every row as written lives on through the draft."""
     keys = list_input_files(inputs)
     chosen, times = read_version_choices(inputs, keys) if keys else ([], {})
     keys = [key for key in keys if key != OVERRIDE_FILE]
@@ -76,11 +93,14 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
     settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
+    validated, reused = verdicts.validated, verdicts.reused
+    del verdicts  # the unsettled results: settled.results replace them
+    results = settled.results if keep_raw else [without_raw(result) for result in settled.results]
     return Intake(
-        results=settled.results,
+        results=results,
         inputs=entries,
-        validated=verdicts.validated,
-        reused=verdicts.reused,
+        validated=validated,
+        reused=reused,
         superseded=[item.to_dict() for item in settled.superseded],
         notes=settled.notes,
     )

@@ -115,8 +115,8 @@ def test_intake_refuses_the_file_past_the_budget_names_it_and_keeps_the_others_f
         shutil.copy(INBOX / source, inbox / name)
 
     @flow(name="uji-batas-tahap")
-    def intake_flow():
-        return run_intake(str(inbox), load_region(REGION), 3, datasets_for_stage(3))
+    def intake_flow(keep_raw: bool = True):
+        return run_intake(str(inbox), load_region(REGION), 3, datasets_for_stage(3), keep_raw=keep_raw)
 
     budget(None)
     free = intake_flow()
@@ -136,3 +136,9 @@ def test_intake_refuses_the_file_past_the_budget_names_it_and_keeps_the_others_f
         assert [r.file_report for r in after] == [r.file_report for r in before]
         for old, new in zip(before, after, strict=True):
             assert new.valid.equals(old.valid) and new.rejected.equals(old.rejected)
+
+    lean = intake_flow(keep_raw=False)  # Tahap III: the rows as written are dropped once the cross-file rules ran
+    assert all(r.raw.empty for r in lean.results) and any(not r.raw.empty for r in bounded.results)
+    assert [r.file_report for r in lean.results] == [r.file_report for r in bounded.results]
+    for old, new in zip(bounded.results, lean.results, strict=True):
+        assert new.valid.equals(old.valid) and new.rejected.equals(old.rejected)
