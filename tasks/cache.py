@@ -80,8 +80,9 @@ class _Deflating(io.RawIOBase):
         return True
 
     def write(self, data) -> int:  # type: ignore[override]
-        self.parts.append(self.compressor.compress(data))
-        return len(data)
+        view = memoryview(data)  # bytes, or a pickle.PickleBuffer of an array (protocol 5), which has no len()
+        self.parts.append(self.compressor.compress(view))
+        return view.nbytes
 
     def value(self) -> bytes:
         self.parts.append(self.compressor.flush())

@@ -142,3 +142,19 @@ def test_intake_refuses_the_file_past_the_budget_names_it_and_keeps_the_others_f
     assert [r.file_report for r in lean.results] == [r.file_report for r in bounded.results]
     for old, new in zip(bounded.results, lean.results, strict=True):
         assert new.valid.equals(old.valid) and new.rejected.equals(old.rejected)
+
+
+def test_cached_results_round_trip_through_the_streaming_serializer():
+    """Frames pickle their arrays as protocol-5 buffers (pickle.PickleBuffer): the zlib stream takes them too."""
+    import numpy as np
+    import pandas as pd
+
+    from bimtek.core.model import Sheet
+    from tasks.cache import StreamingPickle
+
+    rows = 5_000
+    frame = pd.DataFrame({"opd": [f"Dinas {i % 7}" for i in range(rows)], "nilai": np.arange(rows, dtype="float64")})
+    frame["nama"] = pd.array([f"Program {i}" for i in range(rows)], dtype="str")
+    sheets = [Sheet(path="a.csv", sheet="", frame=frame, dataset="program")]
+    back = StreamingPickle().loads(StreamingPickle().dumps(sheets))
+    assert back[0].frame.equals(frame) and back[0].path == "a.csv"
