@@ -145,14 +145,15 @@ def test_intake_refuses_the_file_past_the_budget_names_it_and_keeps_the_others_f
 
 
 def test_cached_results_round_trip_through_the_streaming_serializer():
-    """Frames pickle their arrays as protocol-5 buffers (pickle.PickleBuffer): the zlib stream takes them too."""
+    """Frames pickle their arrays as protocol-5 buffers: an array over pickle's 64 KB frame reaches the file as a
+    pickle.PickleBuffer (20 000 floats: 160 KB), which the zlib stream takes too."""
     import numpy as np
     import pandas as pd
 
     from bimtek.core.model import Sheet
     from tasks.cache import StreamingPickle
 
-    rows = 5_000
+    rows = 20_000
     frame = pd.DataFrame({"opd": [f"Dinas {i % 7}" for i in range(rows)], "nilai": np.arange(rows, dtype="float64")})
     frame["nama"] = pd.array([f"Program {i}" for i in range(rows)], dtype="str")
     sheets = [Sheet(path="a.csv", sheet="", frame=frame, dataset="program")]
