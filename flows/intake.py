@@ -1,4 +1,10 @@
-"""Wiring shared by every stage: list the inputs, ingest each file as its own task run, validate the run in one."""
+"""Wiring shared by every stage: list the inputs, ingest each file as its own task run, validate the run in one.
+
+Files are ingested one at a time, in listing order, each with what the stage-wide row budget (`max_stage_rows`)
+still admits, so at most one file is being read at any moment and a file past the budget is refused while it is
+read, before its frames exist (one file, one fate: the files before it, and smaller ones after it, count). Parsing
+is CPU-bound Python under the interpreter lock, so reading files side by side in threads bought little time and
+held every file's frames at once."""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
 from bimtek.core.region import Region
-from bimtek.ingest.reader import EmptyInboxError, within_stage_budget
+from bimtek.core.settings import get_settings
+from bimtek.ingest.reader import EmptyInboxError
 from bimtek.validation import SheetResult
 from tasks.cache import cache_location, rules_key
 from tasks.intake import ingest_file, list_input_files, read_version_choices
@@ -37,9 +44,27 @@ class Intake:
         return replace(report, superseded=list(self.superseded), notes=[*report.notes, *self.notes])
 
 
-def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], store: str | None = None) -> Intake:
-    """Ingest files concurrently, validate all their tables in one task (one suite run per dataset), then the
-    cross-file rules. With a store (and caching on) unchanged files are neither parsed nor validated again."""
+def without_raw(result: SheetResult) -> SheetResult:
+    """`result` without its rows as written (an empty frame of the same columns, not a view that would keep the
+    rows' arrays alive)."""
+    return replace(result, raw=result.raw.iloc[0:0].copy())
+
+
+def run_intake(
+    inputs: str,
+    region: Region,
+    stage: int,
+    datasets: list[str],
+    store: str | None = None,
+    keep_raw: bool = True,
+) -> Intake:
+    """Ingest files one at a time within the stage budget, validate all their tables in one task (one suite run per
+    dataset), then the cross-file rules. With a store (and caching on) unchanged files are neither parsed nor
+    validated again.
+
+    `keep_raw=False`: the results' rows as written (`SheetResult.raw`, kept so a later rule can still move a valid
+    row to the rejected ones) are dropped once the cross-file rules ran: for stages whose draft rejects no more rows,
+    so no copy of every row as written lives on through the draft."""
     keys = list_input_files(inputs)
     chosen, times = read_version_choices(inputs, keys) if keys else ([], {})
     keys = [key for key in keys if key != OVERRIDE_FILE]
@@ -51,28 +76,31 @@ def run_intake(inputs: str, region: Region, stage: int, datasets: list[str], sto
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
     cache = cache_location(store)
-    futures = [ingest_file.submit(inputs, key, datasets, store, region.slug, cache) for key in keys]
-    per_file: list[list[Sheet]] = []
+    budget = get_settings().max_stage_rows
+    sheets: list[Sheet] = []
     entries: list[dict] = []
     step = max(1, len(keys) // PROGRESS_UPDATES)
-    for done, future in enumerate(futures, start=1):
-        file_sheets, entry = future.result()
-        per_file.append(file_sheets)
+    for done, key in enumerate(keys, start=1):
+        rows_left = budget - sum(len(sheet.frame) for sheet in sheets)
+        file_sheets, entry = ingest_file.submit(inputs, key, datasets, store, region.slug, cache, rows_left).result()
+        sheets.extend(file_sheets)
         entries.append(entry)
         if done % step == 0 or done == len(keys):
             update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
     digests = {entry["path"]: entry.get("sha256") for entry in entries}
     rules = rules_key(region, datasets) if cache else ""
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
-    sheets = [sheet for file_sheets in within_stage_budget(per_file) for sheet in file_sheets]
-    del per_file, futures  # the refused files' frames go now, not at the end of the flow
     verdicts = validate_datasets(sheets, region, cache, file_keys)
+    del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
     settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
+    validated, reused = verdicts.validated, verdicts.reused
+    del verdicts  # the unsettled results: settled.results replace them
+    results = settled.results if keep_raw else [without_raw(result) for result in settled.results]
     return Intake(
-        results=settled.results,
+        results=results,
         inputs=entries,
-        validated=verdicts.validated,
-        reused=verdicts.reused,
+        validated=validated,
+        reused=reused,
         superseded=[item.to_dict() for item in settled.superseded],
         notes=settled.notes,
     )

@@ -33,7 +33,7 @@ def tahap_3(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     """Ingest -> validate -> baseline (Tahap II) -> aggregate -> roadmap -> Buku 2 -> package -> store."""
     reg, inputs, store = stage_locations(region, inputs, store, STAGE)
     run = choose_run(run_id)
-    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
+    intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store, keep_raw=False)  # no later rejections
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     report = intake.attach(build_report(reg.slug, intake.results))
     data, baseline_run = load_previous(store, reg.slug, BASELINE_STAGE, BASELINE_KEY, needed_by=STAGE, required=False)

@@ -9,7 +9,7 @@ from prefect.runtime import task_run
 from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
 from bimtek.core.model import Sheet
 from bimtek.core.settings import get_settings
-from bimtek.ingest.reader import read_table, refused_file
+from bimtek.ingest.reader import read_table, refused_file, row_bound
 from bimtek.store.archive import archive_input
 from bimtek.store.package import code_version, file_entry
 from bimtek.store.storage import (
@@ -45,7 +45,7 @@ def list_input_files(inputs: str) -> list[str]:
 INGEST_RETRIES = 3
 
 
-@task(name="parse-file", task_run_name="parse-{key}", cache_policy=NO_CACHE)
+@task(name="parse-file", task_run_name="parse-{key}", cache_policy=NO_CACHE, cache_result_in_memory=False)
 def parse_file(key: str, data: bytes, datasets: list[str]) -> list[Sheet]:
     """Split one file's bytes into tables (run as its own, cached, task only when a result cache is on)."""
     return read_table(key, data, datasets, get_settings())
@@ -65,6 +65,7 @@ def ingest_file(
     store: str | None = None,
     region_slug: str | None = None,
     cache: str | None = None,
+    rows_left: int | None = None,
 ) -> tuple[list[Sheet], dict]:
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
 
@@ -72,6 +73,11 @@ def ingest_file(
     archived under `<store>/<region>/arsip-masukan/<sha256>` when `store` is given (the entry gets its `archive`
     key, so publishing does not read the file again), and parsed; with a result `cache` the parse is a
     `parse-file` task cached by the file's sha256, so an unchanged file is read and hashed but not parsed again.
+
+    `rows_left`: the data rows the stage budget still admits (`read_table`): a file with more is "unreadable"
+    before its frames are built. When the file could hold more rows than that (`row_bound`), it is parsed outside
+    the cache, since the outcome then depends on the files read before it; otherwise the budget cannot bind and
+    the cached parse is used as is.
 
     Never fails the stage for one file: a file that vanished, a link out of the inbox, a file over the byte
     limit, or a storage error still there after the retries gives an "unreadable" Sheet whose manifest entry has
@@ -93,8 +99,8 @@ def ingest_file(
     entry = file_entry(key, data)
     if store and region_slug:
         entry = archive_input(open_location(store), region_slug, entry, data)
-    if cache is None:
-        return read_table(key, data, datasets, limits), entry
+    if cache is None or (rows_left is not None and rows_left < row_bound(key, data, limits)):
+        return read_table(key, data, datasets, limits, rows_left), entry
     parse_key = content_key("ingest", key, entry["sha256"], datasets, limits.model_dump(mode="json"), code_version())
     return cached(parse_file, cache, parse_key)(key, data, datasets), entry
 

@@ -106,23 +106,3 @@ def test_rupiah_formatting_never_raises_on_huge_amounts(value):
 def test_infinity_is_shown_as_missing():
     assert rupiah(float("inf")) == rupiah_words(float("-inf")) == angka(float("nan")) == MISSING
     assert rupiah(10**28) == "Rp 10." + ".".join(["000"] * 9)
-
-
-def test_stage_row_budget_refuses_the_file_that_would_pass_it_and_keeps_the_others():
-    """One file, one fate: the stage-wide row budget (BIMTEK_MAX_STAGE_ROWS) marks only the file past it."""
-    import pandas as _pd
-
-    from bimtek.core.model import Sheet as _Sheet
-    from bimtek.core.settings import Settings as _Settings
-    from bimtek.ingest.reader import within_stage_budget
-
-    def file(name: str, rows: int) -> list[_Sheet]:
-        return [_Sheet(path=name, sheet="", frame=_pd.DataFrame({"opd": ["x"] * rows}), dataset="program")]
-
-    files = [file("a.csv", 600), file("b.csv", 500), file("c.csv", 300)]
-    kept = within_stage_budget(files, _Settings(max_stage_rows=1_000))
-    assert [len(s[0].frame) for s in kept if s[0].dataset] == [600, 300]
-    refused = kept[1][0]
-    assert refused.path == "b.csv" and refused.dataset == "" and refused.status == "unreadable"
-    assert "Batas baris satu tahap terlampaui" in refused.message
-    assert "500 baris" in refused.message and "sisa batas tahap ini 400 dari 1.000 baris" in refused.message

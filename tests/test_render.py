@@ -261,6 +261,32 @@ def test_program_tables_list_at_most_the_setting_and_say_how_many_more():
     assert "7 program lainnya" in html
 
 
+def test_program_tables_share_the_book_row_budget_when_together_they_would_list_more():
+    """12 programs: the governance table and the annex would list 24 rows; with at most 18 listed rows in the book,
+    each of its nine program tables lists 18 // 9 = 2 (the best-ranked), and says how many more there are."""
+    from bimtek.books.buku_2 import table_limit
+
+    assert table_limit(Settings(book_max_program_rows=5, book_max_listed_rows=100), [12, 12, 0]) == 5
+    assert table_limit(Settings(book_max_program_rows=5, book_max_listed_rows=9), [12, 12, 0]) == 3
+    assert table_limit(Settings(book_max_program_rows=5, book_max_listed_rows=1), [12, 12, 0]) == 1
+    rows = [
+        {"opd": "Dinas A", "dimensi": "governance", "anggaran": 1_000_000 * (i + 1), "nama_program": f"Program {i}"}
+        for i in range(12)
+    ]
+    region = make_region()
+    settings = SETTINGS.model_copy(update={"book_max_listed_rows": 18})
+    roadmap = build_roadmap(make_programs(*rows), region, settings)
+    context = buku_2_context(region, roadmap, settings)
+    governance = next(d for d in context["dimensions"] if d["code"] == "governance")
+    assert (len(governance["rows"]), governance["rows_more"]) == (2, 10)
+    assert (len(context["programs"]), context["programs_more"]) == (2, 10)
+    assert [r["peringkat"] for r in context["programs"]] == sorted(roadmap["peringkat"])[:2]
+    assert context["summary"]["programs"] == 12
+    assert render_buku_2(context)[0].count("10 program lainnya") == 2
+    whole = buku_2_context(region, roadmap, SETTINGS)
+    assert (len(whole["programs"]), whole["programs_more"]) == (12, 0)
+
+
 def test_program_tables_are_whole_up_to_the_setting():
     settings = SETTINGS.model_copy(update={"book_max_program_rows": 3})
     region = make_region()

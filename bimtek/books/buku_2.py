@@ -15,6 +15,7 @@ from dataclasses import asdict, is_dataclass
 from functools import lru_cache
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from bimtek.analysis import aggregate
@@ -68,13 +69,61 @@ def _year_span(start: int, end: int) -> str:
 
 def _program_rows(roadmap: pd.DataFrame) -> list[dict]:
     """Roadmap rows as template dicts (order kept), with `tahun` and the dimension's taxonomy order."""
-    order = {d.code: i for i, d in enumerate(load_taxonomy().dimensions)}
+    order = _dimension_order()
     rows = []
     for rec in frame_records(roadmap):
         rec["tahun"] = _year_span(rec["tahun_mulai"], rec["tahun_selesai"])
         rec["_dim_order"] = order.get(rec["dimensi"], len(order))
         rows.append(rec)
     return rows
+
+
+def table_limit(settings: Settings, sizes: list[int]) -> int:
+    """Rows each program table of a book lists, given every table's number of programs: `book_max_program_rows`,
+    or, when the tables together would then list more than `book_max_listed_rows`, an equal share of that (at
+    least one row per table). The line under a shortened table says how many more there are and where they all
+    are (roadmap.xlsx / roadmap.csv)."""
+    per_table = settings.book_max_program_rows
+    if sum(min(size, per_table) for size in sizes) <= settings.book_max_listed_rows:
+        return per_table
+    return max(settings.book_max_listed_rows // max(len(sizes), 1), 1)
+
+
+def _dimension_order() -> dict[str, int]:
+    return {d.code: i for i, d in enumerate(load_taxonomy().dimensions)}
+
+
+def _first_by(frame: pd.DataFrame, columns: list[str], limit: int, rank: str = "peringkat") -> tuple[list[dict], int]:
+    """(template dicts of the rows a table lists, how many more there are): `frame` stably sorted by `columns`, at
+    most `limit` of its rows, the best `rank` first (ties: the earlier in that order), kept in that order. What
+    `_listed(sorted(rows, key=columns), limit, rank)` gives, with dicts made only for the listed rows."""
+    limit = max(limit, 0)
+    ordered = frame.sort_values(columns, kind="stable").reset_index(drop=True) if len(frame) else frame
+    if len(ordered) > limit:
+        ordered = ordered.iloc[np.sort(ordered[rank].to_numpy().argsort(kind="stable")[:limit])]
+    return _program_rows(ordered), len(frame) - len(ordered)
+
+
+def _sorted_rows(frame: pd.DataFrame, column: str) -> list[dict]:
+    """Template dicts of every row of `frame`, stably sorted by `column` (for short lists such as candidates)."""
+    return _program_rows(frame.sort_values(column, kind="stable") if len(frame) else frame)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A yes/no column as booleans, a missing value as no (the truth value the row dicts gave it)."""
+    return frame[column].fillna(False).astype(bool)
+
+
+ROW_CHUNK = 20_000
+"""Rows turned into dicts at a time where every program is visited (`_reference_rows`)."""
+
+
+def _reference_rows(roadmap: pd.DataFrame):
+    """Every program as a dict of the columns the RPJMD alignment reads (opd, rujukan, anggaran), in order, made
+    ROW_CHUNK rows at a time: a 194 000-program roadmap never exists as 194 000 dicts of every column."""
+    columns = [c for c in ("opd", "rujukan", "anggaran") if c in roadmap.columns]
+    for start in range(0, len(roadmap), ROW_CHUNK):
+        yield from frame_records(roadmap.iloc[start : start + ROW_CHUNK][columns])
 
 
 def validation_numbers(summary: object, programs: int) -> dict:
@@ -125,20 +174,20 @@ def _funding_breakdown(funding_row: Mapping, sources: list[str]) -> list[dict]:
     return sorted(items, key=lambda item: -item["anggaran"])
 
 
-def _horizon_groups(rows: list[dict], spans: dict[str, tuple[int, int]]) -> list[dict]:
-    """Rows grouped by horizon (every horizon of the period, possibly empty), in time order."""
+def _horizon_groups(frame: pd.DataFrame, spans: dict[str, tuple[int, int]]) -> list[dict]:
+    """Programs and budget per horizon (every horizon of the period, possibly empty), in time order; the budget
+    added in row order, as the book always did."""
     groups = []
     for name, (start, end) in spans.items():
-        members = [r for r in rows if r["horizon"] == name]
+        members = frame[frame["horizon"] == name] if len(frame) else frame
         groups.append(
             {
                 "name": name,
                 "start": start,
                 "end": end,
                 "tahun": _year_span(start, end),
-                "rows": members,
                 "programs": len(members),
-                "anggaran": sum(r["anggaran"] for r in members),
+                "anggaran": sum(members["anggaran"].tolist()) if len(members) else 0,
             }
         )
     return groups
@@ -155,7 +204,7 @@ def _listed(rows: list[dict], limit: int, rank: str = "peringkat") -> tuple[list
 
 def _dimension_section(
     dim,
-    dim_rows: list[dict],
+    dim_rows: pd.DataFrame,
     dim_total: Mapping,
     elements: list[dict],
     funding: list[dict],
@@ -163,9 +212,11 @@ def _dimension_section(
     grand_total: float,
     limit: int,
 ) -> dict:
-    """Everything the template says about one dimension (its program table at most `limit` rows)."""
+    """Everything the template says about one dimension (its program table at most `limit` rows); `dim_rows` are
+    its roadmap rows, in roadmap order."""
     covered = [e for e in elements if not e["gap"]]
-    candidates = sorted((r for r in dim_rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
+    candidates = _sorted_rows(dim_rows[_flag(dim_rows, "quick_win_candidate")], "peringkat_quick_win")
+    unassigned = int((dim_rows["elemen_label"] == NO_ELEMENT_LABEL).sum()) if "elemen_label" in dim_rows.columns else 0
     return {
         "code": dim.code,
         "label": dim.label,
@@ -174,14 +225,14 @@ def _dimension_section(
         "anggaran": float(dim_total["anggaran_total"]),
         "share": _share(dim_total["anggaran_total"], grand_total),
         "quick_win_candidates": int(dim_total["quick_win_candidates"]),
-        "opd": sorted({r["opd"] for r in dim_rows}, key=lambda s: (s.casefold(), s)),
+        "opd": sorted(set(dim_rows["opd"].tolist()), key=lambda s: (s.casefold(), s)),
         "elements": elements,
         "element_count": len(elements),
         "covered": covered,
         "gaps": [e for e in elements if e["gap"]],
-        "unassigned": sum(1 for r in dim_rows if r.get("elemen_label") == NO_ELEMENT_LABEL),
+        "unassigned": unassigned,
         "funding": funding,
-        **dict(zip(("rows", "rows_more"), _listed(sorted(dim_rows, key=lambda r: r["peringkat"]), limit))),
+        **dict(zip(("rows", "rows_more"), _first_by(dim_rows, ["peringkat"], limit))),
         "horizons": _horizon_groups(dim_rows, spans),
         "candidates": candidates,
     }
@@ -271,43 +322,51 @@ def buku_2_context(
     aggs = dict(aggregates) if aggregates is not None else aggregate.all_aggregates(roadmap, region, spans)
     taxonomy = load_taxonomy()
     narrative = narrative or Narrative()
-    rows = _program_rows(roadmap)
+    # Only the rows a table lists become dicts (`table_limit` per table); counts, sums and the RPJMD alignment read
+    # the frame, so a 194 000-program roadmap never exists as 194 000 row dicts.
+    order = _dimension_order()
     grand_total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0
     funding = aggs["budget_by_funding"]
     sources = [c for c in funding.columns if c not in ("dimensi", "jumlah")]
     funding_rows = {r["dimensi"]: r for r in funding.to_dict(orient="records")}
     dim_totals = {r["dimensi"]: r for r in aggs["by_dimension"].to_dict(orient="records")}
     elements = frame_records(aggs["by_element"])
+    per_dimension = {dim.code: roadmap[roadmap["dimensi"] == dim.code] for dim in taxonomy.dimensions}
+    candidate, proposed = _flag(roadmap, "quick_win_candidate"), _flag(roadmap, "quick_win_usulan")
+    candidates = _sorted_rows(roadmap[candidate], "peringkat_quick_win")
+    final = final_quick_wins is not None
+    if final:
+        chosen = set(final_quick_wins or [])
+        in_final = [(o, n) in chosen for o, n in zip(roadmap["opd"], roadmap["nama_program"])]
+        selected = _quick_win_rows(_program_rows(roadmap[in_final]), final_quick_wins, action_plans)
+    else:
+        selected = _quick_win_rows(_program_rows(roadmap[_flag(roadmap, "quick_win_terpilih")]), None, action_plans)
+    selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
+    other_candidates = [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys]
+    rejected_frame = roadmap[proposed & ~candidate]
+    tables = [*(len(frame) for frame in per_dimension.values()), len(roadmap), len(other_candidates)]
+    limit = table_limit(settings, [*tables, len(rejected_frame)])
     dimensions = [
         {
             **_dimension_section(
                 dim,
-                [r for r in rows if r["dimensi"] == dim.code],
+                per_dimension[dim.code],
                 dim_totals[dim.label],
                 [e for e in elements if e["dimensi"] == dim.label],
                 _funding_breakdown(funding_rows[dim.label], sources),
                 spans,
                 grand_total,
-                settings.book_max_program_rows,
+                limit,
             ),
             "strategy": strategy_context(narrative, dim.code, dim.label),
         }
         for dim in taxonomy.dimensions
     ]
-    candidates = sorted((r for r in rows if r["quick_win_candidate"]), key=lambda r: r["peringkat_quick_win"])
-    rejected_proposals = sorted(
-        (r for r in rows if r["quick_win_usulan"] and not r["quick_win_candidate"]), key=lambda r: r["peringkat"]
-    )
-    final = final_quick_wins is not None
-    selected = _quick_win_rows(rows, final_quick_wins, action_plans)
-    selected_keys = {(r["opd"], r["nama_program"]) for r in selected}
     rules = load_quick_win_rules()
-    limit = settings.book_max_program_rows
-    annex, annex_more = _listed(sorted(rows, key=lambda r: (r["_dim_order"], r["peringkat"])), limit)
-    others, others_more = _listed(
-        [r for r in candidates if (r["opd"], r["nama_program"]) not in selected_keys], limit, "peringkat_quick_win"
-    )
-    rejected_listed, rejected_more = _listed(rejected_proposals, limit)
+    by_dimension = roadmap.assign(_dim_order=[order.get(d, len(order)) for d in roadmap["dimensi"]])
+    annex, annex_more = _first_by(by_dimension, ["_dim_order", "peringkat"], limit)
+    others, others_more = _listed(other_candidates, limit, "peringkat_quick_win")
+    rejected_listed, rejected_more = _first_by(rejected_frame, ["peringkat"], limit)
     opd_with_programs = roadmap["opd"].nunique() if len(roadmap) else 0
     return {
         "region": {"name": region.name, "province": region.province, "slug": region.slug},
@@ -323,7 +382,7 @@ def buku_2_context(
         "narrative": narrative_context(narrative),
         "analysis": analysis_summary(analysis),
         "summary": {
-            "programs": len(rows),
+            "programs": len(roadmap),
             "opd": opd_with_programs,
             "opd_listed": len(getattr(region, "opd_names", []) or []),
             "anggaran": grand_total,
@@ -332,10 +391,10 @@ def buku_2_context(
             "elements_total": len(elements),
             "elements_covered": sum(1 for e in elements if not e["gap"]),
             "gaps": sum(1 for e in elements if e["gap"]),
-            "quick_win_proposed": sum(1 for r in rows if r["quick_win_usulan"]),
+            "quick_win_proposed": int(proposed.sum()),
             "quick_win_candidates": len(candidates),
         },
-        "validation": validation_numbers(validation_summary, len(rows)),
+        "validation": validation_numbers(validation_summary, len(roadmap)),
         "horizons": with_shares(
             [{**h, "tahun": _year_span(h["tahun_awal"], h["tahun_akhir"])} for h in frame_records(aggs["by_horizon"])]
         ),
@@ -366,7 +425,7 @@ def buku_2_context(
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
         "legal_basis": legal_basis(),
         "charts": None,  # chart PNG paths: the builder sets them when it writes the charts
-        "masterplan": masterplan_chapters(narrative, rows, frame_records(aggs["budget_by_year"])),
+        "masterplan": masterplan_chapters(narrative, _reference_rows(roadmap), frame_records(aggs["budget_by_year"])),
         "chapters": numbered_chapters(),
         "plan": False,
     }

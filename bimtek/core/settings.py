@@ -86,6 +86,11 @@ class Settings(BaseSettings):
     """Most programs one table of a book lists (best `peringkat` first); a line under the table says how many more
     there are and that the complete list is in roadmap/roadmap.xlsx and roadmap/roadmap.csv. Counts, budgets and
     charts always cover every program."""
+    book_max_listed_rows: int = 1_500
+    """Most program rows all the program tables of one book list together (Buku 2 has nine: six dimensions, the
+    annex, other candidates, proposals that are not candidates). When they would list more, each table lists an
+    equal share (1 500 / 9 = 166 rows), with the same "... program lainnya" line under it: the PDF of a book
+    listing 16 000 rows took over 2 GB to lay out and is not a book anyone reads."""
     national_parallel_regions: int = 4
     """`nasional --books`: most regions whose stage runs are out on the work pool at once (flows/dispatch.py)."""
     national_max_region_rows: int = 30

@@ -14,7 +14,10 @@ What `read_table` guarantees:
   unnamed columns that hold data) go to `extra` under their header text, with the same index as `frame`.
 - Limits (`bimtek.settings.Settings`: max_rows_per_sheet, max_columns_per_sheet, max_xlsx_expanded_bytes,
   max_json_depth) are checked while reading; a file over one of them is "unreadable" with a message naming the
-  limit. The zip of an .xlsx is checked against its declared uncompressed sizes before any parsing. No message
+  limit. The zip of an .xlsx is checked against its declared uncompressed sizes before any parsing. With
+  `rows_left` (what the stage-wide budget `max_stage_rows` still admits) the file's data rows are counted as they
+  are read and reading stops at the first row past it: the file is "unreadable" before any of its frames exists
+  (rows are counted before example/total rows are left out, so the budget bounds what reading holds). No message
   ever carries an exception's English text: unexpected failures are logged for developers and reported to the
   OPD in Indonesian.
 - Row numbers (ROW_COLUMN) are what the OPD sees: the worksheet row for XLSX, the line in the file where the
@@ -111,24 +114,31 @@ class EmptyInboxError(ValueError):
 
 
 def read_table(
-    path: str, data: bytes, datasets: list[str] | None = None, limits: Settings | None = None
+    path: str,
+    data: bytes,
+    datasets: list[str] | None = None,
+    limits: Settings | None = None,
+    rows_left: int | None = None,
 ) -> list[Sheet]:
     """Read one input file into Sheets (one per table found); never raises for bad content.
 
     `path` is the file path relative to the inputs location (used for the Sheet and the extension only);
     `data` is the file content. `datasets` are the candidate column contracts (default ["program"]).
-    `limits` are the input limits (default: the settings).
+    `limits` are the input limits (default: the settings). `rows_left`: the data rows the stage budget
+    (`max_stage_rows`) still admits; reading stops as soon as the file holds more (its tables are never built) and
+    the file is one "unreadable" Sheet with the stage-budget message (None: no stage budget).
     """
     limits = limits or get_settings()
     specs = [load_spec(name) for name in (datasets or DEFAULT_DATASETS)]
     suffix = PurePosixPath(path).suffix.lower()
+    rows = _RowCount(rows_left, limits.max_stage_rows)
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return _read_xlsx(path, data, specs, limits)
+            return _read_xlsx(path, data, specs, limits, rows)
         if suffix == ".csv":
-            return [_read_csv(path, data, specs, limits)]
+            return [_read_csv(path, data, specs, limits, rows)]
         if suffix == ".json":
-            return [_read_json(path, data, specs, limits)]
+            return [_read_json(path, data, specs, limits, rows)]
     except LimitExceeded as exc:
         return [_failed(path, "", "unreadable", str(exc))]
     except RecursionError:
@@ -192,27 +202,41 @@ def refused_file(path: str, reason: str, size: int | None = None, limits: Settin
     return _failed(path, "", "unreadable", message)
 
 
-def within_stage_budget(files: list[list[Sheet]], limits: Settings | None = None) -> list[list[Sheet]]:
-    """The tables of each file, in order; a file whose rows would take the stage past `max_stage_rows` is replaced
-    by one "unreadable" Sheet saying so (one file, one fate: the files before it, and smaller ones after it, count).
-    Its frames are dropped here, so they are freed before validation."""
-    budget = (limits or get_settings()).max_stage_rows
-    used = 0
-    kept: list[list[Sheet]] = []
-    for sheets in files:
-        rows = sum(len(sheet.frame) for sheet in sheets)
-        if rows and used + rows > budget:
-            path = sheets[0].path
-            message = (
-                f"Batas baris satu tahap terlampaui: berkas ini berisi {angka(rows)} baris, sedangkan sisa batas tahap "
-                f"ini {angka(max(budget - used, 0))} dari {angka(budget)} baris (BIMTEK_MAX_STAGE_ROWS). Berkas tidak "
-                "diperiksa; kirim ulang dalam tahap terpisah atau kurangi barisnya."
+def stage_budget_message(rows_left: int, budget: int) -> str:
+    """Why a file was refused by the stage-wide row budget (`max_stage_rows`), in the words the OPD reads."""
+    return (
+        f"Batas baris satu tahap terlampaui: berkas ini berisi lebih banyak baris data daripada sisa batas tahap ini "
+        f"({angka(max(rows_left, 0))} dari {angka(budget)} baris, BIMTEK_MAX_STAGE_ROWS). Berkas tidak diperiksa; "
+        "kirim ulang dalam tahap terpisah atau kurangi barisnya."
+    )
+
+
+def row_bound(path: str, data: bytes, limits: Settings) -> int:
+    """Most data rows the file can hold under the per-table limits, from its name and (for a workbook) its zip
+    directory only: `max_rows_per_sheet` per table. A stage budget at least this large cannot refuse the file."""
+    if PurePosixPath(path).suffix.lower() not in (".xlsx", ".xlsm") or not data.startswith(_ZIP_SIGNATURE):
+        return limits.max_rows_per_sheet
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = sum(
+                1 for name in archive.namelist() if name.startswith("xl/worksheets/") and name.endswith(".xml")
             )
-            kept.append([_failed(path, "", "unreadable", message)])
-            continue
-        used += rows
-        kept.append(sheets)
-    return kept
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return limits.max_rows_per_sheet
+    return max(sheets, 1) * limits.max_rows_per_sheet
+
+
+class _RowCount:
+    """Data rows of one file counted as they are read, against what the stage budget still admits."""
+
+    def __init__(self, rows_left: int | None, budget: int):
+        self.left, self.budget, self.rows = rows_left, budget, 0
+
+    def add(self) -> None:
+        """One more data row; raises LimitExceeded (stage-budget message) when the file holds more than is left."""
+        self.rows += 1
+        if self.left is not None and self.rows > self.left:
+            raise LimitExceeded(stage_budget_message(self.left, self.budget))
 
 
 def _megabytes(size: int) -> str:
@@ -370,6 +394,7 @@ def _build_sheet(
     records: Iterable[tuple[int, list[str | None]]],
     limits: Settings,
     title_rows: Sequence[Sequence[str | None]] = (),
+    counted: _RowCount | None = None,
 ) -> Sheet:
     """Sheet from a found header and the (row number, cell texts) records after it (limits checked as read).
 
@@ -391,6 +416,8 @@ def _build_sheet(
                 f"{_where(sheet_name)}berisi lebih dari {_count(limits.max_rows_per_sheet)} baris data (batas per "
                 "tabel). Pisahkan menjadi beberapa berkas."
             )
+        if counted is not None:
+            counted.add()
         data.append([shared(text) for text in texts])
         row_numbers.append(number)
         width = max(width, len(texts))
@@ -456,7 +483,8 @@ def _clerk_rows(
     note_units: set[int] = set()
     block: list[tuple[float, str | None]] = []
     everything: list[tuple[float, str | None]] = []
-    block_sum, everything_sum = 0, 0  # running sums of the amounts in `block` / `everything` (added in order)
+    block_sum: float = 0  # running sums of the amounts in `block` / `everything` (added in order, as `sum` does)
+    everything_sum: float = 0
     for index, texts in enumerate(data):
         kind = row_kind(texts, [_cell(texts, p) for p in labels])
         amount = _amount(_cell(texts, money)) if money is not None else None
@@ -601,7 +629,9 @@ def _no_header_message(specs: Sequence[DatasetSpec], where: str = "") -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> list[Sheet]:
+def _read_xlsx(
+    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: _RowCount | None = None
+) -> list[Sheet]:
     """Every worksheet with a header row becomes a Sheet; other worksheets are skipped."""
     import openpyxl
 
@@ -614,7 +644,7 @@ def _read_xlsx(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Set
         logger.info("Workbook %r cannot be opened", path, exc_info=True)
         return [_failed(path, "", "unreadable", XLSX_DAMAGED_MESSAGE)]
     try:
-        sheets = _read_worksheets(path, workbook, specs, limits)
+        sheets = _read_worksheets(path, workbook, specs, limits, counted)
         sender = _recorded_sender(workbook)
         for sheet in sheets:
             sheet.sender = sender
@@ -682,7 +712,9 @@ def _recorded_sender(workbook) -> str | None:
     return None
 
 
-def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: Settings) -> list[Sheet]:
+def _read_worksheets(
+    path: str, workbook, specs: Sequence[DatasetSpec], limits: Settings, counted: _RowCount | None = None
+) -> list[Sheet]:
     """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently.
 
     Each worksheet's declared dimension is ignored (`reset_dimensions`): a sheet claiming A1:XFD1048576 is read
@@ -714,7 +746,9 @@ def _read_worksheets(path: str, workbook, specs: Sequence[DatasetSpec], limits: 
         remaining = ((n, _row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
         records = itertools.chain(after_header, remaining)
         title_rows = head[: header.row_index]
-        sheets.append(_build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits, title_rows))
+        sheets.append(
+            _build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits, title_rows, counted)
+        )
     if sheets:
         sheets[0].notes[:0] = skipped
         return sheets + [
@@ -818,7 +852,9 @@ CSV_BINARY_MESSAGE = (
 )
 
 
-def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> Sheet:
+def _read_csv(
+    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: _RowCount | None = None
+) -> Sheet:
     if data.startswith((_ZIP_SIGNATURE, _OLE_SIGNATURE)):
         return _failed(path, "", "unreadable", CSV_BINARY_MESSAGE)
     try:
@@ -835,7 +871,7 @@ def _read_csv(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Sett
         titles = [texts for _, texts in itertools.islice(_csv_records(text, delimiter), header.row_index)]
         records = itertools.islice(_csv_records(text, delimiter), header.row_index + 1, None)
         line = _header_line(text, delimiter, header.row_index)
-        return _build_sheet(path, "", header, line, records, limits, titles)
+        return _build_sheet(path, "", header, line, records, limits, titles, counted)
     except csv.Error:
         return _failed(
             path,
@@ -857,7 +893,9 @@ def _header_line(text: str, delimiter: str, row_index: int) -> int:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings) -> Sheet:
+def _read_json(
+    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: _RowCount | None = None
+) -> Sheet:
     """A list of objects, or {"rows": [...]}; keys are the headers, row number = position in the list."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
@@ -889,7 +927,7 @@ def _read_json(path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Set
     if header is None:
         return _failed(path, "", "unreadable", _json_no_header_message(specs))
     records = ((n, _row_texts(item.get(k) for k in keys)) for n, item in enumerate(items, start=1))
-    return _build_sheet(path, "", header, None, records, limits)
+    return _build_sheet(path, "", header, None, records, limits, counted=counted)
 
 
 def _depth(document: object) -> int:
