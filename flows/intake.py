@@ -1,4 +1,5 @@
-"""Wiring shared by every stage: list the inputs, ingest each file as its own task run, validate the run in one.
+"""Wiring shared by every stage: list the inputs, ingest them in batches of INGEST_BATCH files per task run (the
+progress artifact moves after each batch), validate the run in one.
 
 Files are ingested one at a time, in listing order, each with what the stage-wide row budget (`max_stage_rows`)
 still admits, so at most one file is being read at any moment and a file past the budget is refused while it is
@@ -19,12 +20,8 @@ from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
 from bimtek.validation import SheetResult
 from tasks.cache import cache_location, rules_key
-from tasks.intake import ingest_file, list_input_files, read_version_choices
+from tasks.intake import INGEST_BATCH, ingest_files, list_input_files, read_version_choices
 from tasks.validating import validate_datasets, verdict_key
-
-PROGRESS_UPDATES = 10
-"""Most updates of the intake progress artifact per run (one API call each): every file up to 10 files, then
-every tenth of them, and always the last."""
 
 
 @dataclass
@@ -79,14 +76,15 @@ def run_intake(
     budget = get_settings().max_stage_rows
     sheets: list[Sheet] = []
     entries: list[dict] = []
-    step = max(1, len(keys) // PROGRESS_UPDATES)
-    for done, key in enumerate(keys, start=1):
+    for start in range(0, len(keys), INGEST_BATCH):
+        batch = keys[start : start + INGEST_BATCH]
         rows_left = budget - sum(len(sheet.frame) for sheet in sheets)
-        file_sheets, entry = ingest_file.submit(inputs, key, datasets, store, region.slug, cache, rows_left).result()
-        sheets.extend(file_sheets)
-        entries.append(entry)
-        if done % step == 0 or done == len(keys):
-            update_progress_artifact(progress_id, progress=100.0 * done / max(len(keys), 1))
+        label = batch[0] if len(batch) == 1 else f"{batch[0]}-dan-{len(batch) - 1}-lainnya"
+        read = ingest_files.submit(inputs, batch, datasets, store, region.slug, cache, rows_left, label).result()
+        for file_sheets, entry in read:
+            sheets.extend(file_sheets)
+            entries.append(entry)
+        update_progress_artifact(progress_id, progress=100.0 * len(entries) / len(keys))
     digests = {entry["path"]: entry.get("sha256") for entry in entries}
     rules = rules_key(region, datasets) if cache else ""
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}

@@ -23,9 +23,14 @@ def describe_result(stage: str, result: dict) -> list[str]:
     """Human-readable lines about what a stage (or the whole process) published."""
     if "stages" in result:
         return [line for key, sub in result["stages"].items() for line in describe_result(key, sub)]
+    waiting = (
+        "; PERLU PERBAIKAN: terbit tetapi belum terkini sampai koordinator menerimanya (bimtek terima)"
+        if result.get("terkini") is False
+        else ""
+    )
     return [
         f"Tahap {stage}: run {result['run_id']} di {result['run_url']} "
-        f"(valid {result['rows_valid']}, ditolak {result['rows_rejected']})"
+        f"(valid {result['rows_valid']}, ditolak {result['rows_rejected']}{waiting})"
     ]
 
 

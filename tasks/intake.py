@@ -1,10 +1,11 @@
-"""Prefect tasks that list and read OPD files: one task run per file, never per row."""
+"""Prefect tasks that list and read OPD files: a batch of files per task run, never a task run per row."""
 
 from __future__ import annotations
 
+import time
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import task_run
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
 from bimtek.core.model import Sheet
@@ -42,23 +43,44 @@ def list_input_files(inputs: str) -> list[str]:
     return open_location(inputs).list(None, include_hidden=True)
 
 
-INGEST_RETRIES = 3
-
-
 @task(name="parse-file", task_run_name="parse-{key}", cache_policy=NO_CACHE, cache_result_in_memory=False)
 def parse_file(key: str, data: bytes, datasets: list[str]) -> list[Sheet]:
     """Split one file's bytes into tables (run as its own, cached, task only when a result cache is on)."""
     return read_table(key, data, datasets, get_settings())
 
 
-@task(
-    name="ingest-file",
-    task_run_name="ingest-{key}",
-    retries=INGEST_RETRIES,
-    retry_delay_seconds=[1, 5, 15],
-    cache_policy=NO_CACHE,
-)
-def ingest_file(
+INGEST_RETRY_DELAYS = (1, 5, 15)
+"""Seconds between the attempts at reading a file whose store keeps failing (a storage error, not a refusal)."""
+INGEST_BATCH = 8
+"""Files read per `ingest-files` task run: each task run costs a few state round trips to the API, which added up
+when 45 files were read one after the other (docs/performance.md, flow overhead)."""
+
+
+@task(name="ingest-files", task_run_name="ingest-{label}", cache_policy=NO_CACHE)
+def ingest_files(
+    inputs: str,
+    keys: list[str],
+    datasets: list[str],
+    store: str | None = None,
+    region_slug: str | None = None,
+    cache: str | None = None,
+    rows_left: int | None = None,
+    label: str = "",
+) -> list[tuple[list[Sheet], dict]]:
+    """`read_input_file` for a batch of files, in order, each with what the stage budget still admits after the
+    files before it (`rows_left` for the first); one (sheets, manifest entry) per key. `label` names the task run."""
+    read = []
+    for key in keys:
+        sheets, entry = read_input_file(
+            inputs, key, datasets, store, region_slug, cache, rows_left, INGEST_RETRY_DELAYS
+        )
+        if rows_left is not None:
+            rows_left -= sum(len(sheet.frame) for sheet in sheets)
+        read.append((sheets, entry))
+    return read
+
+
+def read_input_file(
     inputs: str,
     key: str,
     datasets: list[str],
@@ -66,6 +88,7 @@ def ingest_file(
     region_slug: str | None = None,
     cache: str | None = None,
     rows_left: int | None = None,
+    retry_delays: tuple[float, ...] = (),
 ) -> tuple[list[Sheet], dict]:
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
 
@@ -80,21 +103,19 @@ def ingest_file(
     the cached parse is used as is.
 
     Never fails the stage for one file: a file that vanished, a link out of the inbox, a file over the byte
-    limit, or a storage error still there after the retries gives an "unreadable" Sheet whose manifest entry has
-    no sha256 (its content was not read).
+    limit, or a storage error still there after one try per `retry_delays` entry gives an "unreadable" Sheet
+    whose manifest entry has no sha256 (its content was not read).
     """
     limits = get_settings()
     if is_hidden(key):
         return [refused_file(key, "hidden")], unread_entry(key)
     try:
-        data = open_location(inputs).read_input(key, max_bytes=limits.max_file_bytes)
+        data = _read_with_retries(open_location(inputs), key, limits.max_file_bytes, retry_delays)
     except InputRefusedError as exc:
         return [refused_file(key, exc.reason, exc.size, limits)], unread_entry(key, exc.size)
     except ObjectNotFoundError:
         return [refused_file(key, "vanished")], unread_entry(key)
     except StorageError:
-        if task_run.run_count <= INGEST_RETRIES:
-            raise
         return [refused_file(key, "storage")], unread_entry(key)
     entry = file_entry(key, data)
     if store and region_slug:
@@ -103,6 +124,21 @@ def ingest_file(
         return read_table(key, data, datasets, limits, rows_left), entry
     parse_key = content_key("ingest", key, entry["sha256"], datasets, limits.model_dump(mode="json"), code_version())
     return cached(parse_file, cache, parse_key)(key, data, datasets), entry
+
+
+def _read_with_retries(location, key: str, max_bytes: int, delays: tuple[float, ...]) -> bytes:
+    """`location.read_input`, tried again after each of `delays` seconds while the store fails; a refusal or a
+    vanished file is final at once."""
+    for delay in (*delays, None):
+        try:
+            return location.read_input(key, max_bytes=max_bytes)
+        except (InputRefusedError, ObjectNotFoundError):
+            raise
+        except StorageError:
+            if delay is None:
+                raise
+            time.sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def unread_entry(key: str, size: int | None = None) -> dict:

@@ -117,3 +117,12 @@ def test_bimtek_terima_accepts_from_the_command_line(store, tmp_path, monkeypatc
     assert wrong.exit_code == 2 and "belum terbit" in wrong.output
     assert done.exit_code == 0, done.output
     assert read_latest(store, REGION, 3)["run_id"] == "20261203T010000Z"
+
+
+def test_the_cli_line_says_when_a_run_waits_for_acceptance():
+    from flows.registry import describe_result
+
+    result = {"run_id": "r1", "run_url": "/store/r1", "rows_valid": 6, "rows_rejected": 4}
+    assert describe_result("3", {**result, "terkini": True}) == ["Tahap 3: run r1 di /store/r1 (valid 6, ditolak 4)"]
+    waiting = describe_result("3", {**result, "terkini": False})[0]
+    assert "PERLU PERBAIKAN" in waiting and "belum terkini" in waiting and "bimtek terima" in waiting

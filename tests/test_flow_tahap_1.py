@@ -45,7 +45,17 @@ def run(sample_store):
 
 def test_flow_returns_the_stage_result_keys(run):
     _, result, _ = run
-    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
+    assert set(result) == {
+        "run_id",
+        "run_url",
+        "manifest_url",
+        "published",
+        "terkini",
+        "links",
+        "rows_valid",
+        "rows_rejected",
+    }
+    assert result["terkini"] is True  # not over the rejection threshold: the run became the current one
     assert result["run_id"] == SAMPLE_RUN_ID
 
 

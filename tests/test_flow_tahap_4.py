@@ -23,7 +23,17 @@ def published(sample_store):
 
 def test_result_has_the_shape_of_every_stage(published):
     _, result, _ = published
-    assert set(result) == {"run_id", "run_url", "manifest_url", "published", "links", "rows_valid", "rows_rejected"}
+    assert set(result) == {
+        "run_id",
+        "run_url",
+        "manifest_url",
+        "published",
+        "terkini",
+        "links",
+        "rows_valid",
+        "rows_rejected",
+    }
+    assert result["terkini"] is True  # not over the rejection threshold: the run became the current one
     assert result["run_id"] == SAMPLE_RUN_ID
     assert (result["rows_valid"], result["rows_rejected"]) == (54, 3)
 

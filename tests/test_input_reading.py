@@ -56,11 +56,11 @@ def test_local_listing_reports_links_and_reads_only_inside(inbox):
 
 
 def test_ingest_task_turns_every_refusal_into_an_unreadable_file(inbox):
-    from tasks.intake import ingest_file
+    from tasks.intake import read_input_file
 
     fates = {}
     for key in ("ke-luar.csv", "putus.csv", "pipa.csv", "hilang-setelah-didaftar.csv", "nama\\miring.csv"):
-        sheets, entry = ingest_file.fn(str(inbox), key, ["program"])
+        sheets, entry = read_input_file(str(inbox), key, ["program"])
         fates[key] = (sheets[0].status, sheets[0].message, entry["sha256"])
     assert fates["nama\\miring.csv"][0] == "ok" and fates["nama\\miring.csv"][2]
     assert fates["ke-luar.csv"][0] == "unreadable" and "di luar folder input" in fates["ke-luar.csv"][1]
@@ -72,7 +72,7 @@ def test_ingest_task_turns_every_refusal_into_an_unreadable_file(inbox):
 
 @pytest.mark.s3
 def test_s3_keys_with_double_slashes_and_odd_characters_are_read_as_listed(s3_server, s3_bucket):
-    from tasks.intake import ingest_file
+    from tasks.intake import read_input_file
 
     client = boto3.client("s3")
     keys = [
@@ -90,19 +90,19 @@ def test_s3_keys_with_double_slashes_and_odd_characters_are_read_as_listed(s3_se
     assert listed == sorted(["/ganda.csv", "a//b.csv", "sub/./titik.csv", "miring\\nama.csv", "spasi dan ñ 🙂.csv"])
     for key in listed:
         assert location.read_input(key) == CSV.encode()
-        sheets, entry = ingest_file.fn(f"s3://{s3_bucket}/inbox", key, ["program"])
+        sheets, entry = read_input_file(f"s3://{s3_bucket}/inbox", key, ["program"])
         assert (sheets[0].status, len(sheets[0].frame)) == ("ok", 1)
         assert entry["path"] == key and entry["bytes"] == len(CSV.encode())
     with pytest.raises(InputRefusedError) as caught:
         location.read_input("a//b.csv", max_bytes=10)
     assert caught.value.reason == "too_large"
-    sheets, entry = ingest_file.fn(f"s3://{s3_bucket}/inbox", "dihapus.csv", ["program"])
+    sheets, entry = read_input_file(f"s3://{s3_bucket}/inbox", "dihapus.csv", ["program"])
     assert sheets[0].status == "unreadable" and entry["sha256"] is None
 
 
 @pytest.mark.s3
 def test_s3_hidden_lock_and_dot_dot_keys_are_reported_never_read(s3_server, s3_bucket):
-    from tasks.intake import ingest_file, list_input_files
+    from tasks.intake import list_input_files, read_input_file
 
     client = boto3.client("s3")
     hidden = [
@@ -121,9 +121,9 @@ def test_s3_hidden_lock_and_dot_dot_keys_are_reported_never_read(s3_server, s3_b
     assert listed == sorted([*expected_hidden, "biasa.csv"])
     assert open_location(inputs).list(None) == ["biasa.csv"]  # other listings still skip them
     for key in expected_hidden:
-        sheets, entry = ingest_file.fn(inputs, key, ["program"])
+        sheets, entry = read_input_file(inputs, key, ["program"])
         assert [(s.status, len(s.frame)) for s in sheets] == [("unreadable", 0)]
         assert sheets[0].message.startswith("Berkas tersembunyi atau sementara")
         assert entry == {"path": key, "sha256": None, "bytes": None}
-    sheets, _ = ingest_file.fn(inputs, "biasa.csv", ["program"])
+    sheets, _ = read_input_file(inputs, "biasa.csv", ["program"])
     assert (sheets[0].status, len(sheets[0].frame)) == ("ok", 1)

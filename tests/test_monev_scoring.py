@@ -103,7 +103,8 @@ def test_plan_for_year_splits_evenly_unless_yearly_budget_is_stated():
     year = m.plan_for_year(m.plan_from_roadmap(PLAN), 2027)
     assert year["nama_program"].tolist() == ["Telemedisin", "Satu Data"]
     assert year["anggaran_rencana"].tolist() == [100.0, 100.0]
-    assert year["dasar_anggaran"].tolist() == ["dibagi rata", "dibagi rata"]
+    # a one-year program's total is that year's figure as the OPD stated it; a two-year total is spread
+    assert year["dasar_anggaran"].tolist() == ["dinyatakan OPD", "dibagi rata"]
     assert year["target_rencana"].fillna("-").tolist() == ["20", "-"]  # Satu Data's target belongs to 2028
     stated = m.plan_for_year(m.plan_from_roadmap(PLAN.assign(anggaran_2027=[100.0, 150.0, None])), 2027)
     assert stated["anggaran_rencana"].tolist() == [100.0, 150.0]

@@ -39,7 +39,13 @@ def test_sigterm_during_a_run_ends_it_non_zero_with_nothing_published(prefect_ha
     for name in FILES:
         shutil.copy(INBOX / name, inbox / name)
     store = tmp_path / "store"
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "BIMTEK_CACHE": "off"}
+    # A run over the rejection threshold becomes terkini here too: this test is about SIGTERM, not acceptance.
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "BIMTEK_CACHE": "off",
+        "BIMTEK_ACCEPT_NEEDS_FIX": "true",
+    }
     command = [sys.executable, "-c", "from cli.main import app; app()", "run", "3"]
     command += ["--region", str(REGION), "--inputs", str(inbox), "--store", str(store), "--run-id", "dihentikan"]
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
