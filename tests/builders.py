@@ -117,3 +117,16 @@ def make_region(start: int = 2020, end: int = 2026, **extra):
             **extra,
         }
     )
+
+
+STAGE_RESULT_KEYS = {
+    "run_id",
+    "run_url",
+    "manifest_url",
+    "published",
+    "terkini",
+    "links",
+    "rows_valid",
+    "rows_rejected",
+}
+"""What every stage flow returns."""

@@ -9,7 +9,7 @@ import pytest
 from bimtek.core.formatting import angka
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.store.package import sha256_bytes
-from tests.builders import SAMPLE_RUN_ID
+from tests.builders import SAMPLE_RUN_ID, STAGE_RESULT_KEYS
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-1"
@@ -45,16 +45,7 @@ def run(sample_store):
 
 def test_flow_returns_the_stage_result_keys(run):
     _, result, _ = run
-    assert set(result) == {
-        "run_id",
-        "run_url",
-        "manifest_url",
-        "published",
-        "terkini",
-        "links",
-        "rows_valid",
-        "rows_rejected",
-    }
+    assert set(result) == STAGE_RESULT_KEYS
     assert result["terkini"] is True  # not over the rejection threshold: the run became the current one
     assert result["run_id"] == SAMPLE_RUN_ID
 

@@ -9,7 +9,7 @@ import pytest
 
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.stages.previous import MissingStageError
-from tests.builders import SAMPLE_RUN_ID
+from tests.builders import SAMPLE_RUN_ID, STAGE_RESULT_KEYS
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INPUTS = SAMPLE_DIR / "padang-pariaman" / "inputs"
@@ -23,16 +23,7 @@ def published(sample_store):
 
 def test_result_has_the_shape_of_every_stage(published):
     _, result, _ = published
-    assert set(result) == {
-        "run_id",
-        "run_url",
-        "manifest_url",
-        "published",
-        "terkini",
-        "links",
-        "rows_valid",
-        "rows_rejected",
-    }
+    assert set(result) == STAGE_RESULT_KEYS
     assert result["terkini"] is True  # not over the rejection threshold: the run became the current one
     assert result["run_id"] == SAMPLE_RUN_ID
     assert (result["rows_valid"], result["rows_rejected"]) == (54, 3)
