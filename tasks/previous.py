@@ -14,6 +14,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.stages.previous import MissingStageError, PreviousOutput
+from bimtek.store.acceptance import waiting_runs
 from bimtek.store.package import IntegrityError, load_published_file, read_latest
 from bimtek.store.storage import ObjectNotFoundError, open_location
 from tasks.retry import retry_unless
@@ -46,7 +47,8 @@ def read_previous_files(
             except ObjectNotFoundError:
                 data = None
         if data is None and item.required:
-            raise MissingStageError(needed_by, item.stage, region_slug, store, item.key)
+            waiting = tuple(waiting_runs(location, region_slug, item.stage)) if run_id is None else ()
+            raise MissingStageError(needed_by, item.stage, region_slug, store, item.key, waiting)
         files[(item.stage, item.key)] = data
         if data is not None and run_id is not None:
             runs[item.stage] = run_id

@@ -126,3 +126,20 @@ def test_the_cli_line_says_when_a_run_waits_for_acceptance():
     assert describe_result("3", {**result, "terkini": True}) == ["Tahap 3: run r1 di /store/r1 (valid 6, ditolak 4)"]
     waiting = describe_result("3", {**result, "terkini": False})[0]
     assert "PERLU PERBAIKAN" in waiting and "belum terkini" in waiting and "bimtek terima" in waiting
+
+
+def test_a_next_stage_says_which_run_waits_for_acceptance(tmp_path, monkeypatch):
+    from bimtek.stages.previous import MissingStageError, PreviousOutput
+    from bimtek.store.storage import LocalLocation
+    from tasks.previous import read_previous_files
+
+    fresh = LocalLocation(tmp_path / "baru")
+    publish(fresh, "20261203T010000Z", 10, 4, monkeypatch)
+    needs = [PreviousOutput(3, "buku/a.html", True)]
+    with pytest.raises(MissingStageError) as caught:
+        read_previous_files(str(fresh.root), REGION, needs, needed_by=4)
+    assert caught.value.waiting == ("20261203T010000Z",)
+    assert "belum terkini" in str(caught.value) and "--run-id 20261203T010000Z" in str(caught.value)
+    accept_run(fresh, REGION, 3, "20261203T010000Z", "rina")
+    files, runs = read_previous_files(str(fresh.root), REGION, needs, needed_by=4)
+    assert files[(3, "buku/a.html")] == b"<p>a</p>" and runs == {3: "20261203T010000Z"}

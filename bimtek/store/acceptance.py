@@ -21,8 +21,10 @@ from bimtek.core.text import slugify
 from bimtek.store.package import (
     BUNDLE_NAME,
     LATEST_NAME,
+    MANIFEST_NAME,
     StageKey,
     latest_record,
+    read_latest,
     read_manifest,
     run_prefix,
     sha256_bytes,
@@ -64,6 +66,15 @@ def awaits_acceptance(store: Location, region_slug: str, stage: StageKey, run_id
     except StorageError:
         return False
     return manifest.get("terkini") == AWAITING
+
+
+def waiting_runs(store: Location, region_slug: str, stage: StageKey) -> list[str]:
+    """Published runs of a stage that wait for acceptance and are not current, newest id first."""
+    keys = store.child(stage_prefix(region_slug, stage)).list((MANIFEST_NAME,), missing_ok=True)
+    run_ids = sorted({key.split("/")[0] for key in keys if key.count("/") == 1}, reverse=True)
+    latest = read_latest(store, region_slug, stage)
+    current = latest["run_id"] if latest else None
+    return [r for r in run_ids if r != current and awaits_acceptance(store, region_slug, stage, r)]
 
 
 def accept_run(store: Location, region_slug: str, stage: StageKey, run_id: str, accepted_by: str) -> dict:
