@@ -13,10 +13,10 @@ from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
     StageKey,
+    published_run_ids,
     read_latest,
     read_manifest,
     run_prefix,
-    stage_prefix,
 )
 from bimtek.store.storage import Location, StorageError
 
@@ -57,10 +57,10 @@ def latest_run_id(store: Location, region_slug: str, stage: int) -> str | None:
 
 def stage_runs(store: Location, region_slug: str, stage: int) -> list[RunEntry]:
     """Every published run of a stage (a folder holding manifest.json), newest id first; the current one marked."""
-    keys = store.child(stage_prefix(region_slug, stage)).list((MANIFEST_NAME,), missing_ok=True)
-    run_ids = sorted({key.split("/")[0] for key in keys if key.count("/") == 1}, reverse=True)
     current = latest_run_id(store, region_slug, stage)
-    return [RunEntry(run_id=run_id, current=run_id == current) for run_id in run_ids]
+    return [
+        RunEntry(run_id=run_id, current=run_id == current) for run_id in published_run_ids(store, region_slug, stage)
+    ]
 
 
 def run_files(store: Location, region_slug: str, stage: StageKey, run_id: str) -> list[FileEntry]:

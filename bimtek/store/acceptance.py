@@ -17,19 +17,19 @@ import json
 from datetime import UTC, datetime
 
 from bimtek.core.paths import REPORT_KEY
-from bimtek.core.text import slugify
 from bimtek.store.package import (
     BUNDLE_NAME,
     LATEST_NAME,
-    MANIFEST_NAME,
     StageKey,
     latest_record,
+    published_run_ids,
     read_latest,
     read_manifest,
     run_prefix,
     sha256_bytes,
     stage_prefix,
     to_json_bytes,
+    validate_region_slug,
     validate_run_id,
 )
 from bimtek.store.storage import Location, StorageError
@@ -70,11 +70,13 @@ def awaits_acceptance(store: Location, region_slug: str, stage: StageKey, run_id
 
 def waiting_runs(store: Location, region_slug: str, stage: StageKey) -> list[str]:
     """Published runs of a stage that wait for acceptance and are not current, newest id first."""
-    keys = store.child(stage_prefix(region_slug, stage)).list((MANIFEST_NAME,), missing_ok=True)
-    run_ids = sorted({key.split("/")[0] for key in keys if key.count("/") == 1}, reverse=True)
     latest = read_latest(store, region_slug, stage)
     current = latest["run_id"] if latest else None
-    return [r for r in run_ids if r != current and awaits_acceptance(store, region_slug, stage, r)]
+    return [
+        run_id
+        for run_id in published_run_ids(store, region_slug, stage)
+        if run_id != current and awaits_acceptance(store, region_slug, stage, run_id)
+    ]
 
 
 def accept_run(store: Location, region_slug: str, stage: StageKey, run_id: str, accepted_by: str) -> dict:
@@ -88,8 +90,12 @@ def accept_run(store: Location, region_slug: str, stage: StageKey, run_id: str, 
         validate_run_id(run_id)
     except ValueError:
         raise AcceptanceError(f"ID run '{run_id}' tidak sah: gunakan ID run seperti yang tertulis di portal.") from None
-    if not region_slug or slugify(region_slug) != region_slug:
-        raise AcceptanceError(f"Region '{region_slug}' tidak sah: gunakan slug region (mis. padang-pariaman).")
+    try:
+        validate_region_slug(region_slug)
+    except ValueError:
+        raise AcceptanceError(
+            f"Region '{region_slug}' tidak sah: gunakan slug region (mis. padang-pariaman)."
+        ) from None
     try:
         manifest = read_manifest(store, region_slug, stage, run_id)
         bundle = store.child(run_prefix(region_slug, stage, run_id)).read_bytes(BUNDLE_NAME)

@@ -500,6 +500,12 @@ def read_latest(store: Location, region_slug: str, stage: StageKey) -> dict | No
     return record
 
 
+def published_run_ids(store: Location, region_slug: str, stage: StageKey) -> list[str]:
+    """Every published run of a stage (a run folder holding manifest.json), newest id first."""
+    keys = store.child(stage_prefix(region_slug, stage)).list((MANIFEST_NAME,), missing_ok=True)
+    return sorted({key.split("/")[0] for key in keys if key.count("/") == 1}, reverse=True)
+
+
 def read_manifest(store: Location, region_slug: str, stage: StageKey, run_id: str) -> dict:
     """The manifest.json of one published run."""
     run_location = store.child(run_prefix(region_slug, stage, run_id))
