@@ -14,6 +14,7 @@ import datetime as dt
 import re
 import zoneinfo
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import (
@@ -148,10 +149,35 @@ class Coordinator(BaseModel):
 
 
 class Opd(BaseModel):
+    """One Perangkat Daerah of the region: its name, the spellings its clerks use, and what the region states of it."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1)
     aliases: list[str] = Field(default_factory=list)
+    email: str | None = None
+    """Address reminders and letters are sent to (issue 26); no e-mail is sent to an OPD without one."""
+    pagu: float | None = Field(default=None, ge=0)
+    """Pagu indikatif in full Rupiah per year (optional): an OPD total above it is held as a question (issue 23)."""
+    urusan: list[str] = Field(default_factory=list)
+    """Codes of the government affairs (urusan/bidang urusan, e.g. "2.16") the OPD holds in the SIPD nomenclature."""
+
+
+class RegionCodes(BaseModel):
+    """The region's two official codes: Kemendagri (e.g. "13.05") and BPS (e.g. "1305"); they differ in form."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kemendagri: str | None = Field(default=None, pattern=r"^\d{2}(\.\d{2})?$")
+    bps: str | None = Field(default=None, pattern=r"^\d{2}(\d{2})?$")
+
+
+class TeamContact(BaseModel):
+    """`tim_pelaksana:` of a region file: how the Tim Pelaksana (the coordinator's team) is reached."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = None
 
 
 class MonevSettings(BaseModel):
@@ -198,6 +224,14 @@ class Region(BaseModel):
     monev: MonevSettings = Field(default_factory=MonevSettings)
     legal: Legal = Field(default_factory=Legal)
     coordinator: Coordinator | None = None
+    kind: Literal["kabupaten", "kota"] = "kabupaten"
+    """Kabupaten (Perbup, Bupati) or kota (Perwali, Wali Kota); also the peer group of the national ranking."""
+    codes: RegionCodes = Field(default_factory=RegionCodes)
+    apbd: float | None = Field(default=None, gt=0)
+    """Total APBD of one year in full Rupiah: the scale implausible amounts are measured against (issue 23)."""
+    nomenclature: str | None = None
+    """The SIPD nomenclature version the region plans with (a key of the bundled or loaded references, issue 25)."""
+    tim_pelaksana: TeamContact = Field(default_factory=TeamContact)
 
     @field_validator("slug")
     @classmethod
