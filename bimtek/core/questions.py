@@ -31,6 +31,11 @@ QUESTION_KINDS = {
 HELD_STATUS = "perlu konfirmasi"
 """Status of a held row in the report, the receipt, the quarantine and the letters."""
 
+HELD_RULE = "perlu_konfirmasi"
+"""`Rejection.rule` of a held row: it leaves the valid rows like a rejection (so no published figure carries it),
+but reports, letters and the portal show it as a question to answer, not as an error; its `value` is the
+question id."""
+
 
 @dataclass(frozen=True)
 class Option:
