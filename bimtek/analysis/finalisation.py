@@ -234,7 +234,7 @@ def _chapter_numbers(review: pd.DataFrame, chapters: list[dict] | None) -> list[
 def chapters_under_revision(review: pd.DataFrame, chapters: list[dict] | None = None) -> pd.DataFrame:
     """REVISION_COLUMNS: review rows with status revisi, by chapter number (unnumbered last, in file order).
 
-    `chapters`: the reviewed book's chapters ({number, title}, bimtek.stages.tahap_4_review.book_chapters). With
+    `chapters`: the reviewed book's chapters ({number, title}, bimtek.stages.tahap_4.review.book_chapters). With
     them, `bab` is "Bab IV" and `judul` the BOOK's title of that chapter (a row naming only a title is matched to
     it); a row naming a chapter the book does not have keeps what was written, with `keterangan` NOT_IN_BOOK.
     Without them, `judul` is the title part as written.

@@ -1,5 +1,5 @@
 """The program matrix of the masterplan: program -> owner and supporting OPD, indicator with its baseline and
-target, budget per year, funding source (Buku 4, bimtek.stages.tahap_4_context).
+target, budget per year, funding source (Buku 4, bimtek.stages.tahap_4.context).
 
 Budget per year: as the OPD states it in the per-year columns of its proposal (`anggaran_tahunan`,
 bimtek.core.year_budget). A program that gives only a total (`anggaran`, years `tahun_mulai`..`tahun_selesai`)

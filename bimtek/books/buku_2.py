@@ -53,7 +53,7 @@ CHAPTERS = (
     "Penutup",
 )
 """The chapters of Buku 2 in order (BAB I ..): the Sistematika lists them, the chapter review
-(bimtek.stages.tahap_4_review) reads the rendered book's own headings."""
+(bimtek.stages.tahap_4.review) reads the rendered book's own headings."""
 
 
 # ----------------------------------------------------------------------------------------------- context

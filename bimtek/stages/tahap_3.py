@@ -35,7 +35,7 @@ from bimtek.validation import SheetResult, combined_valid, quarantine_csv, repor
 from bimtek.validation.stage_3_rules import NARASI_COLUMNS, PLAN_COLUMNS, STRATEGI_COLUMNS
 
 PLAN_MARKDOWN_KEY = "buku/buku-2-masterplan-rencana.md"
-"""Buku 2 in plan mode (no workshop text): the source of the Perbup's Lampiran (bimtek.stages.tahap_4_review)."""
+"""Buku 2 in plan mode (no workshop text): the source of the Perbup's Lampiran (bimtek.stages.tahap_4.review)."""
 NOTE_NO_BASELINE = (
     "Tahap II belum diterbitkan: daftar program Tahap III hanya berasal dari berkas OPD Tahap III (tanpa baseline)."
 )

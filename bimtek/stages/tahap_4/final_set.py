@@ -30,14 +30,14 @@ from bimtek.documents.pptx import Slide
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_2 import read_figures
 from bimtek.stages.tahap_3 import PLAN_MARKDOWN_KEY, masterplan_files
-from bimtek.stages.tahap_4_context import book_source
-from bimtek.stages.tahap_4_inputs import (
+from bimtek.stages.tahap_4.context import book_source
+from bimtek.stages.tahap_4.inputs import (
     BUKU_1,
     READINESS_CHART_KEY,
     REPORT_KEY,
     PreviousFiles,
 )
-from bimtek.stages.tahap_4_perbup import PERBUP_KEY
+from bimtek.stages.tahap_4.perbup import PERBUP_KEY
 
 DOCUMENTS = {
     "buku/buku-3-quick-wins": ("buku-3-quick-wins.md.j2", "Buku 3 Quick Win Smart City {name}"),

@@ -11,7 +11,7 @@ from bimtek.core.legal import LegalGap
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
 from bimtek.core.vocabularies import SIGNED
-from bimtek.stages.tahap_4_context import with_years
+from bimtek.stages.tahap_4.context import with_years
 
 HEAD_SLUG = "kepala-daerah"
 SHEET_TEMPLATE = "lembar-komitmen.md.j2"

@@ -21,7 +21,7 @@ from bimtek.books.templating import MarkdownText
 from bimtek.core.formatting import shares
 from bimtek.core.legal import LegalGap, mengingat, process_artefacts, signature_name
 from bimtek.core.region import Region
-from bimtek.stages.tahap_4_review import masterplan_annex
+from bimtek.stages.tahap_4.review import masterplan_annex
 
 PERBUP_KEY = "buku/rancangan-perbup"
 SHARE_DIGITS = 2

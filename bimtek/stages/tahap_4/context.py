@@ -19,9 +19,9 @@ from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import SIGNED, SYNTHETIC_NOTICE
-from bimtek.stages.tahap_4_inputs import BUKU_1, BUKU_2, PreviousFiles
-from bimtek.stages.tahap_4_perbup import annex_text, perbup_context
-from bimtek.stages.tahap_4_review import book_chapters
+from bimtek.stages.tahap_4.inputs import BUKU_1, BUKU_2, PreviousFiles
+from bimtek.stages.tahap_4.perbup import annex_text, perbup_context
+from bimtek.stages.tahap_4.review import book_chapters
 from bimtek.validation.messages import rule_label
 
 # ----------------------------------------------------------------------------------------------- context
@@ -178,7 +178,7 @@ def finalisation_context(
     the Perbup's Lampiran); `charts`: chart references from buku/ by role (overview, gantt per dimension code), None
     when no chart was drawn; `steps`: the final quick wins' action plans (bimtek.analysis.action_plans);
     `narrative`: the Tahap III text (visi, misi, strategy per dimension); `rejected_reviews`: review rows validation
-    rejected (bimtek.stages.tahap_4_review.rejected_reviews)."""
+    rejected (bimtek.stages.tahap_4.review.rejected_reviews)."""
     spans = horizons(region.period, settings)
     rows = with_years(table_rows(roadmap))
     total = float(roadmap["anggaran"].sum()) if len(roadmap) else 0.0

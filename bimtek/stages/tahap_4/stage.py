@@ -3,8 +3,9 @@
 Inputs: the validated rows of the Tahap IV inbox (`komitmen`, `review`, `quick_win_final`) and the files of the
 earlier stages listed in `PREVIOUS` (read by the flow through latest.json; the Tahap III roadmap is required).
 
-Modules: `tahap_4_inputs` (what is read), `tahap_4_context` (the shared figures), `tahap_4_commitments`
-(commitment sheets), `tahap_4_review` (chapter review), `tahap_4_final_set` (the books); this module wires them.
+Modules of this package: `inputs` (what is read), `context` (the shared figures), `commitments` (commitment
+sheets), `review` (chapter review), `perbup` (the Rancangan Perbup), `final_set` (the books); this module wires
+them. The legal rules (what a regulation may carry, DRAF gaps, numbers in words) live in bimtek.core.legal.
 
 Steps: the cross-stage rule `quick_win_unknown` (a final quick win must be a Tahap III roadmap program) moves rows
 to the rejected ones, then the validation report is built; the aggregates are computed again from the roadmap
@@ -47,9 +48,9 @@ from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
-from bimtek.stages.tahap_4_commitments import commitment_files, commitment_gaps, commitment_note
-from bimtek.stages.tahap_4_context import finalisation_context
-from bimtek.stages.tahap_4_final_set import (
+from bimtek.stages.tahap_4.commitments import commitment_files, commitment_gaps, commitment_note
+from bimtek.stages.tahap_4.context import finalisation_context
+from bimtek.stages.tahap_4.final_set import (
     copied_buku_1,
     drafted_documents,
     final_masterplan,
@@ -58,14 +59,14 @@ from bimtek.stages.tahap_4_final_set import (
     rakor_deck,
     roadmap_overview_chart,
 )
-from bimtek.stages.tahap_4_inputs import (
+from bimtek.stages.tahap_4.inputs import (
     BUKU_2,
     BY_DIMENSION_KEY,
     PREVIOUS,
     ROADMAP_KEY,
     PreviousFiles,
 )
-from bimtek.stages.tahap_4_review import book_chapters, rejected_reviews
+from bimtek.stages.tahap_4.review import book_chapters, rejected_reviews
 from bimtek.validation import (
     SheetResult,
     build_report,
