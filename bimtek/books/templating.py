@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from bimtek.core.formatting import FILTERS
+from bimtek.core.legal import LEGAL_FILTERS
 from bimtek.core.paths import TEMPLATES_DIR
 from bimtek.core.values import is_missing
 
@@ -91,6 +92,7 @@ def _environment(**options: object) -> Environment:
         **options,  # type: ignore[arg-type]
     )
     env.filters.update(FILTERS)
+    env.filters.update(LEGAL_FILTERS)
     return env
 
 

@@ -10,6 +10,17 @@ Citations (`mengingat`): the national regulations of schemas/legal/peraturan.jso
 (LN) and Tambahan Lembaran Negara (TLN) numbers, after the region's formation law and before its RPJMD Perda
 (both from the region file). Signature blocks of a regulation name the signatory in capitals without academic
 titles, religious honorifics or rank (`signature_name`); every other document prints a name as written.
+
+Numbers and money in a regulation's articles (Lampiran II UU 12/2011): a count is written in figures and in words,
+"82 (delapan puluh dua)" (`angka_kata`); an amount in full Rupiah with cents and in words, "Rp70.250.000.000,00 (tujuh
+puluh miliar dua ratus lima puluh juta rupiah)" (`rupiah_kata`). `terbilang` spells a whole number.
+
+Funding: the articles name the funding categories of `FUNDING_ARTICLE` (each source of the one funding vocabulary,
+bimtek.core.vocabularies.FUNDING_SCHEMES, falls in exactly one) and keep no amounts; the amounts per source and year
+are in the Lampiran.
+
+Markup: a legal document's text never shows Markdown or HTML syntax (`markup_leaks` finds it in rendered plain
+text: image or link syntax, emphasis stars, heading hashes, table pipes, tags).
 """
 
 from __future__ import annotations
@@ -19,8 +30,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region
+from bimtek.core.vocabularies import FUNDING_SCHEMES
 
 PERATURAN_PATH = SCHEMAS_DIR / "legal" / "peraturan.json"
 NEGARA = "Lembaran Negara Republik Indonesia"
@@ -70,9 +84,11 @@ class LegalGap:
     """What is missing, as the document's DRAFT banner names it (Indonesian)."""
     where: str
     """Where the coordinator fills it in (a key of the region file, or the stage that publishes it)."""
+    who: str = "Tim Pelaksana"
+    """Who fills it in (an OPD for its programs' targets and baselines, the Tim Pelaksana otherwise)."""
 
     def sentence(self) -> str:
-        return f"{self.document}: {self.missing} belum ada (isi: {self.where})"
+        return f"{self.document}: {self.missing} belum ada (diisi oleh {self.who}; isi: {self.where})"
 
 
 # ----------------------------------------------------------------------------------------------- citations
@@ -181,3 +197,121 @@ def region_words(region: Region) -> dict:
         "regulation_short": "Perwali" if is_city else "Perbup",
         **region.signatories(),
     }
+
+
+# ----------------------------------------------------------------------------------------------- numbers in words
+
+_ONES = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+_SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"))
+
+
+def _below_thousand(n: int) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        words += ["seratus"] if hundreds == 1 else [_ONES[hundreds], "ratus"]
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words += [_ONES[tens], "puluh"] + ([_ONES[ones]] if ones else [])
+    elif rest >= 12:
+        words += [_ONES[rest - 10], "belas"]
+    elif rest == 11:
+        words.append("sebelas")
+    elif rest == 10:
+        words.append("sepuluh")
+    elif rest:
+        words.append(_ONES[rest])
+    return words
+
+
+def _spelled(n: int) -> list[str]:
+    for scale, name in _SCALES:
+        if n >= scale:
+            head, rest = divmod(n, scale)
+            return [*_spelled(head), name, *(_spelled(rest) if rest else [])]
+    thousands, rest = divmod(n, 1000)
+    words: list[str] = []
+    if thousands:
+        words += ["seribu"] if thousands == 1 else [*_below_thousand(thousands), "ribu"]
+    return words + _below_thousand(rest)
+
+
+def terbilang(value: int) -> str:
+    """A whole number in Indonesian words: 82 -> "delapan puluh dua", 1100 -> "seribu seratus", 70_250_000_000 ->
+    "tujuh puluh miliar dua ratus lima puluh juta", 0 -> "nol", -5 -> "minus lima". Up to 999 triliun."""
+    n = int(value)
+    if n < 0:
+        return "minus " + terbilang(-n)
+    if n >= 10**15:
+        raise ValueError(f"{n} is beyond the words this speller knows (up to 999 triliun)")
+    return " ".join(_spelled(n)) if n else "nol"
+
+
+def angka_kata(value: object) -> str:
+    """A count as a regulation writes it: "82 (delapan puluh dua)"; 2 -> "2 (dua)"."""
+    n = int(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
+    return f"{n} ({terbilang(n)})"
+
+
+def rupiah_kata(value: object) -> str:
+    """An amount as a regulation writes it: full Rupiah with cents, then words, "Rp70.250.000.000,00 (tujuh puluh
+    miliar dua ratus lima puluh juta rupiah)"; cents are spelled too ("... rupiah lima puluh sen")."""
+    exact = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    whole = int(exact)
+    cents = int((abs(exact) - abs(whole)) * 100)
+    grouped = f"{abs(whole):,}".replace(",", ".")
+    sign = "-" if exact < 0 else ""
+    words = f"{terbilang(whole)} rupiah" + (f" {terbilang(cents)} sen" if cents else "")
+    return f"{sign}Rp{grouped},{cents:02d} ({words})"
+
+
+LEGAL_FILTERS = {"angka_kata": angka_kata, "rupiah_kata": rupiah_kata}
+"""Jinja filters of the legal wording (registered beside bimtek.core.formatting.FILTERS)."""
+
+
+# ----------------------------------------------------------------------------------------------- funding articles
+
+FUNDING_ARTICLE = (
+    ("APBD", ("APBD",)),
+    ("APBN, termasuk DAK", ("APBN", "DAK")),
+    ("CSR", ("CSR",)),
+    ("KPBU", ("KPBU",)),
+    (
+        "sumber lain yang sah dan tidak mengikat sesuai ketentuan peraturan perundang-undangan",
+        ("APBD Provinsi", "Dana Desa", "Swasta", "Hibah", "Lainnya"),
+    ),
+)
+"""The funding categories a Perbup's Pendanaan article lists (in order) and the sources of the one funding vocabulary
+each covers: APBD Provinsi, Dana Desa/APB Nagari, private money and grants are "sumber lain yang sah"."""
+
+
+def funding_category(source: str) -> str:
+    """The Pendanaan article's category of a funding source code (`FUNDING_ARTICLE`)."""
+    for category, sources in FUNDING_ARTICLE:
+        if source in sources:
+            return category
+    raise KeyError(f"funding source {source!r} has no category in FUNDING_ARTICLE")
+
+
+assert sorted(s for _, group in FUNDING_ARTICLE for s in group) == sorted(FUNDING_SCHEMES.codes), (
+    "every funding source falls in exactly one Pendanaan category"
+)
+
+
+# ----------------------------------------------------------------------------------------------- markup
+
+MARKUP = {
+    "image or link": r"!\[[^\]\n]*\]|\[[^\]\n]*\]\([^)\n]*\)",
+    "link target": r"\]\(",
+    "emphasis": r"\*\*|__|(?<![\w*])\*(?=\w)",
+    "heading": r"^\s*#{1,6}\s",
+    "table": r"^\s*\|.*\|\s*$|\|\s*-{3,}",
+    "tag": r"</?[a-zA-Z][^>\n]*>|&[a-z]+;",
+}
+"""Markup by kind -> pattern: what the plain text of a rendered legal document never contains."""
+_MARKUP = re.compile("|".join(f"(?:{p})" for p in MARKUP.values()), re.MULTILINE)
+
+
+def markup_leaks(plain_text: str) -> list[str]:
+    """Every piece of Markdown or HTML syntax left in the plain text of a rendered document (empty when clean)."""
+    return [m.group(0) for m in _MARKUP.finditer(plain_text)]

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.text import fold_key
+from bimtek.core.vocabularies import FUNDING_SCHEMES
 
 NO_ELEMENT_LABEL = "Elemen belum ditentukan"
 """How every table and chart names the element of a program that states none (the element is optional)."""
@@ -82,5 +83,8 @@ def load_taxonomy() -> Taxonomy:
         funding_sources=funding,
         _dimension_lookup=dim_lookup,
         _element_lookup=el_lookup,
-        _funding_lookup={fold_key(f): f for f in funding},
+        _funding_lookup={
+            **{fold_key(name): t.code for t in FUNDING_SCHEMES.terms for name in t.aliases if t.code in funding},
+            **{fold_key(f): f for f in funding},
+        },
     )

@@ -202,6 +202,11 @@ FUNDING_SCHEMES = Vocabulary(
         Term("APBD Provinsi", "APBD Provinsi", ("apbd prov", "apbd i")),
         Term("APBN", "APBN", ()),
         Term("DAK", "DAK", ("dana alokasi khusus",)),
+        Term(
+            "Dana Desa",
+            "Dana Desa",
+            ("dana desa/apb nagari", "apb nagari", "apbnag", "apb desa", "apbdes", "dana nagari", "alokasi dana desa"),
+        ),
         Term("CSR", "CSR", ("tjsl", "tanggung jawab sosial perusahaan")),
         Term("KPBU", "KPBU", ("kerja sama pemerintah dan badan usaha", "ppp")),
         Term("Swasta", "Swasta", ("private",)),
@@ -209,8 +214,10 @@ FUNDING_SCHEMES = Vocabulary(
         Term("Lainnya", "Lainnya", ("lain lain", "other")),
     ),
 )
-"""Financing schemes of the masterplan's funding plan (dataset `pendanaan`, Tahap III): the taxonomy's funding
-sources plus KPBU, which finances a program over years rather than a program row (a test keeps both in step)."""
+"""The one funding vocabulary: a program's source (`sumber_dana`, schemas/taxonomy.json `funding_sources` lists the
+same codes in the same order; bimtek.core.taxonomy matches the aliases too) and a scheme of the masterplan's funding
+plan (dataset `pendanaan`, Tahap III). "Dana Desa" covers Dana Desa and the nagari's own budget (APB Nagari); KPBU
+is a source a program may name. How a Perbup groups them is bimtek.core.legal.FUNDING_ARTICLE."""
 
 QUARTERS = Vocabulary(
     "triwulan",
