@@ -83,3 +83,14 @@ def matrix_summary(rows: list[dict]) -> dict:
         "tanpa_target": sum(1 for r in rows if not r["target"]),
         "dengan_baseline": sum(1 for r in rows if r["baseline"]),
     }
+
+
+def missing_by_opd(rows: list[dict]) -> dict[str, dict[str, list[str]]]:
+    """OPD -> {"baseline": programs without a baseline, "target": programs without a target} (program_matrix rows,
+    in their order; only OPD with a missing value). Each final program's baseline and target come from its OPD."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        for field in ("baseline", "target"):
+            if not r.get(field):
+                out.setdefault(r["opd"], {"baseline": [], "target": []})[field].append(r["nama_program"])
+    return out

@@ -43,6 +43,12 @@ TAMBAHAN = "Tambahan Lembaran Negara Republik Indonesia"
 DRAFT_MARK = "DRAFT"
 """The word a legal document carries (banner and watermark) while a part of its text is missing."""
 
+DOTS = "...................."
+"""What a regulation prints where a text is still to be written (with the DRAF banner naming it)."""
+GAP_MARKER = re.compile(r"^<!-- belum diisi: (.*?) \| (.*?) \| (.*?) -->$")
+"""The plan-mode "belum diisi" of Buku 2 (templates/_belum-diisi.md.j2): what, who, where. The Perbup's annex turns
+it into `DOTS` and a `LegalGap`; it never reaches a rendered document."""
+
 LEGAL_DOCUMENTS = (
     "buku/rancangan-perbup",
     "buku/ringkasan-eksekutif",
@@ -114,11 +120,12 @@ def _title(entry: dict) -> str:
 
 def citation(entry: dict) -> str:
     """One Mengingat item: "Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah (Lembaran Negara ...
-    Nomor 244, Tambahan ... Nomor 5587) sebagaimana telah beberapa kali diubah, terakhir dengan ... (...)"."""
+    Nomor 244, Tambahan ... Nomor 5587) sebagaimana telah beberapa kali diubah terakhir dengan ... (...)" (the
+    formula of Lampiran II UU 12/2011, without a comma)."""
     text = f"{_title(entry)} {_gazette(entry)}"
     latest = entry.get("perubahan_terakhir")
     if latest:
-        how = "beberapa kali diubah, terakhir" if latest.get("kali") == "beberapa kali" else "diubah"
+        how = "beberapa kali diubah terakhir" if latest.get("kali") == "beberapa kali" else "diubah"
         text += f" sebagaimana telah {how} dengan {_title(latest)} {_gazette(latest)}"
     return text
 
