@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from bimtek.analysis import aggregate
+from bimtek.analysis.funding import funding_need
 from bimtek.analysis.roadmap import (
     WEIGHT_COST,
     WEIGHT_IMPACT,
@@ -425,7 +426,7 @@ def buku_2_context(
         "settings": {"short_term_years": settings.short_term_years, "medium_term_years": settings.medium_term_years},
         "legal_basis": legal_basis(),
         "charts": None,  # chart PNG paths: the builder sets them when it writes the charts
-        "masterplan": masterplan_chapters(narrative, _reference_rows(roadmap), frame_records(aggs["budget_by_year"])),
+        "masterplan": masterplan_chapters(narrative, _reference_rows(roadmap), funding_need(roadmap, region.period)),
         "chapters": numbered_chapters(),
         "plan": False,
     }

@@ -6,7 +6,7 @@ plan sheet of the Tim Pelaksana workbook for its table) and, where the masterpla
 roadmap (programs per RPJMD reference, budget per year). Nothing is invented: a part or sheet nobody filled keeps
 its `gap` ("belum diisi" box in the workshop book; left out in plan mode, bimtek.books.buku_2.render_buku_2).
 
-`masterplan_chapters(narrative, rows, budget_by_year)` returns plain values; templates/buku-2-masterplan.md.j2
+`masterplan_chapters(narrative, rows, need)` (need: bimtek.analysis.funding.funding_need) returns plain values; templates/buku-2-masterplan.md.j2
 formats them.
 """
 
@@ -14,21 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from bimtek.analysis.funding import funding_plan
 from bimtek.books.narrative import PLAN_SHEETS, Narrative, gap
-from bimtek.core.formatting import shares
+from bimtek.core.formatting import angka
 from bimtek.core.text import fold_text
-from bimtek.core.vocabularies import ENABLERS, FUNDING_SCHEMES, MONEV_AREAS, NARRATIVE_PARTS, RISK_LEVELS
+from bimtek.core.vocabularies import ENABLERS, MONEV_AREAS, NARRATIVE_PARTS, RISK_LEVELS
 
 RISK_BANDS = ((6, "Tinggi"), (3, "Sedang"), (1, "Rendah"))
 """Risk level from likelihood x impact (each 1-3 in RISK_LEVELS order): 6-9 Tinggi, 3-4 Sedang, 1-2 Rendah."""
-APBD = "APBD"
-
-
-def _number(value: object) -> float:
-    try:
-        return float(str(value).replace(",", "."))
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def _part(narrative: Narrative, code: str) -> dict:
@@ -93,39 +86,33 @@ def enablers(narrative: Narrative) -> list[dict]:
     return [{"code": code, "title": NARRATIVE_PARTS.label(code), **_part(narrative, code)} for code in ENABLERS]
 
 
-def financing(narrative: Narrative, budget_by_year: Iterable[Mapping]) -> dict:
-    """The funding plan per year and scheme (schemes in FUNDING_SCHEMES order, only those used), its APBD share per
-    year, and the program budget of the same year beside it (what the programs need)."""
+def financing(narrative: Narrative, need: list[dict]) -> dict:
+    """The one funding plan (bimtek.analysis.funding.funding_plan) of the programs' `need` per source and year
+    (bimtek.analysis.funding.funding_need) and the team's `pendanaan` rows, for every year of the period, with the
+    team's text, its notes, and a gap for each year the plan leaves short and each source planned for no program."""
     rows = narrative.plan("pendanaan")
-    need = {int(_number(y["tahun"])): float(y["jumlah"]) for y in budget_by_year}
-    used = [s for s in FUNDING_SCHEMES.codes if any(r["skema"] == s for r in rows)]
-    years = sorted({int(_number(r["tahun"])) for r in rows})
-    table: list[dict] = []
-    for year in years:
-        amounts = {
-            s: sum(_number(r["nilai"]) for r in rows if int(_number(r["tahun"])) == year and r["skema"] == s)
-            for s in used
-        }
-        total = sum(amounts.values())
-        table.append(
-            {
-                "tahun": year,
-                "amounts": amounts,
-                "jumlah": total,
-                "apbd_share": amounts.get(APBD, 0.0) / total if total else 0.0,
-                "kebutuhan": need.get(year),
-            }
+    plan = funding_plan(need, rows)
+    shortfalls = [
+        _sheet_gap(
+            "pendanaan",
+            f"Cara menutup kekurangan pendanaan tahun {r['tahun']} (Rp {angka(r['kurang'] / 1_000_000, 1)} juta)",
         )
-    totals = {s: sum(t["amounts"][s] for t in table) for s in used}
-    grand = sum(totals.values())
+        for r in plan["shortfall_years"]
+    ]
+    orphans = [
+        _sheet_gap(
+            "pendanaan",
+            f"Program yang dibiayai {b['sumber']} (rencana Rp {angka(b['plan_total'] / 1_000_000, 1)} juta, tidak ada program "
+            f"bersumber dana {b['sumber']})",
+        )
+        for b in plan["tanpa_program"]
+    ]
     return {
         "text": _part(narrative, "pendanaan"),
-        "schemes": used,
-        "rows": table,
-        "totals": totals,
-        "jumlah": grand,
-        "shares": dict(zip(used, shares([totals[s] for s in used]))) if grand else {},
+        **plan,
+        "schemes": plan["sources"],
         "notes": [r for r in rows if r.get("keterangan")],
+        "open": shortfalls + orphans,
         "gap": _sheet_gap("pendanaan", "Rencana pendanaan per tahun dan skema (APBD, DAK/APBN, CSR, KPBU)"),
     }
 
@@ -180,13 +167,13 @@ def monitoring(narrative: Narrative) -> dict:
     }
 
 
-def masterplan_chapters(narrative: Narrative, rows: Iterable[Mapping], budget_by_year: Iterable[Mapping]) -> dict:
+def masterplan_chapters(narrative: Narrative, rows: Iterable[Mapping], need: list[dict]) -> dict:
     """Template values of the chapters beyond the programs (module doc)."""
     return {
         "rpjmd": rpjmd_alignment(rows),
         "kelembagaan": institutions(narrative),
         "enablers": enablers(narrative),
-        "pendanaan": financing(narrative, budget_by_year),
+        "pendanaan": financing(narrative, need),
         "risiko": risks(narrative),
         "monev": monitoring(narrative),
     }

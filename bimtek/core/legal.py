@@ -28,9 +28,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region

@@ -50,7 +50,7 @@ _PROTECTED = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")
 _SLOT = "\x00{}\x00"
 _SLOT_BACK = re.compile("\x00(\\d+)\x00")
 _HEADING_LINE = re.compile(r"^(#{1,6})\s+(.*)$")
-_LABEL_LINE = re.compile(r"^\*\*([^*]+?)\.?\*\*$")
+_LABEL_LINE = re.compile(r"^\*\*([^*]+?)\.\*\*$")
 """A paragraph that is only a bold label ("**Strategi.**"): a heading of the text under it."""
 _MD_ESCAPE = re.compile(r"\\(.)")
 
