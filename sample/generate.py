@@ -76,7 +76,7 @@ PROGRAM_COLUMNS = (
 NARRATIVE_FILE = SAMPLE_DIR / "narasi.yaml"
 """The masterplan text of the sample region (Tahap III `narasi` and `strategi_dimensi`), written by hand."""
 PLAN_FILE = SAMPLE_DIR / "rencana_masterplan.yaml"
-"""The Tim Pelaksana's plan sheets (kelembagaan, pendanaan, risiko, monev), written by hand."""
+"""The Tim Pelaksana's plan sheets (kelembagaan, pendanaan, risiko, monev, profil_daerah), written by hand."""
 MATRIX_FILE = SAMPLE_DIR / "program_matriks.yaml"
 """Supporting OPD, baseline and target of some Tahap III proposals (program matrix), written by hand."""
 ACTION_PLAN_FILE = SAMPLE_DIR / "rencana_aksi_quick_win.yaml"
@@ -99,6 +99,10 @@ PLAN_SHEETS = {
             "mitigasi": "Mitigasi",
             "penanggung_jawab": "Penanggung jawab",
         },
+    ),
+    "profil_daerah": (
+        "Profil Daerah",
+        {"indikator": "Indikator", "nilai": "Nilai", "satuan": "Satuan", "tahun": "Tahun", "sumber": "Sumber"},
     ),
     "monev": (
         "Monev",
@@ -1431,8 +1435,8 @@ BAD_ROWS = [
         ),
         "sumber_dana",
         "funding_source",
-        "'Dana Desa' is not a known funding source",
-        raw={"sumber_dana": "Dana Desa"},
+        "'Dana Aspirasi' is not a known funding source",
+        raw={"sumber_dana": "Dana Aspirasi"},
     ),
     BadRow(
         "dpmn",

@@ -36,7 +36,7 @@ ACCOUNT = "ani"
 NOW = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
 HEADER = "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
 GOOD_ROW = "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
-BAD_ROW = "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Desa,2030,2031\n"
+BAD_ROW = "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Aspirasi,2030,2031\n"
 
 
 @pytest.fixture(scope="module")
@@ -234,7 +234,7 @@ def test_opd_uploads_a_file_with_a_mistake_and_sees_its_rejection(client, store,
     result = client.post(url, data={"csrf": token}, files={"berkas": ("usulan dinkes.csv", data, "text/csv")})
     assert result.status_code == 200
     assert "1 dari 2 baris ditolak" in result.text
-    assert "Dana Desa" in result.text and "sumber dana" in result.text.lower()
+    assert "Dana Aspirasi" in result.text and "sumber dana" in result.text.lower()
     again = client.post(url, data={"csrf": token}, files={"berkas": ("usulan dinkes.csv", data, "text/csv")})
     assert again.status_code == 200 and "tidak disimpan dua kali" in again.text
     saved = store.child("padang-pariaman/kotak-masuk/tahap-3").list()

@@ -49,7 +49,7 @@ SHOTS = PROJECT_ROOT / "docs" / "images"
 BAD_FILE = (
     "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
     "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
-    "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Desa,2030,2031\n"
+    "Dinas Kesehatan,living,health,Rekam Medis Elektronik,1 M,Dana Aspirasi,2030,2031\n"
 )
 
 
@@ -132,7 +132,7 @@ def test_opd_upload_then_coordinator_status_and_buku_2(portal, browser, tmp_path
     result = page.locator("#hasil-pemeriksaan")
     result.wait_for(timeout=180_000)  # a worker process checks it; the page refreshes itself until the result
     assert "1 dari 2 baris ditolak" in result.inner_text()
-    assert "Dana Desa" in result.locator("table.rejections").inner_text()
+    assert "Dana Aspirasi" in result.locator("table.rejections").inner_text()
     _shot(page, "unggah-hasil")
     opd.close()
 

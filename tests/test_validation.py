@@ -128,11 +128,11 @@ def test_messages_name_the_column_value_and_fix():
 
 
 def test_message_uses_header_as_written():
-    sheet = make_sheet({"sumber_dana": "Dana Desa"})
+    sheet = make_sheet({"sumber_dana": "Dana Aspirasi"})
     sheet.original_headers["sumber_dana"] = "SUMBER  DANA"
     rejection = only_rejection(validate_sheet(sheet, REGION))
     assert rejection.column == "SUMBER  DANA"
-    assert rejection.message.startswith('Kolom "SUMBER  DANA" berisi "Dana Desa"')
+    assert rejection.message.startswith('Kolom "SUMBER  DANA" berisi "Dana Aspirasi"')
 
 
 def test_element_not_checked_when_dimension_invalid_or_blank():

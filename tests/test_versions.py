@@ -76,8 +76,8 @@ class Case:
 
 
 def v1_rows(opd: str) -> list[list]:
-    """A first version with a mistake (Dana Desa is no funding source) and the old budget."""
-    return [row(opd, "Telemedisin", 1_000_000_000), row(opd, "Rekam Medis", 500_000_000, "Dana Desa")]
+    """A first version with a mistake (Dana Aspirasi is no funding source) and the old budget."""
+    return [row(opd, "Telemedisin", 1_000_000_000), row(opd, "Rekam Medis", 500_000_000, "Dana Aspirasi")]
 
 
 def v2_rows(opd: str) -> list[list]:

@@ -117,6 +117,18 @@ def financing(narrative: Narrative, need: list[dict]) -> dict:
     }
 
 
+def profile(narrative: Narrative) -> dict:
+    """The region's key figures (dataset `profil_daerah`) as written, each with unit, year and source, for the
+    Gambaran Umum; a gap when none was written."""
+    return {
+        "rows": narrative.plan("profil_daerah"),
+        "gap": _sheet_gap(
+            "profil_daerah",
+            "Data pokok daerah (penduduk, luas wilayah, APBD, IPM, kemiskinan, akses internet) dengan sumbernya",
+        ),
+    }
+
+
 def risk_level(likelihood: str, impact: str) -> str:
     """Rendah / Sedang / Tinggi from the two RISK_LEVELS codes (RISK_BANDS)."""
     codes = RISK_LEVELS.codes
@@ -171,6 +183,7 @@ def masterplan_chapters(narrative: Narrative, rows: Iterable[Mapping], need: lis
     """Template values of the chapters beyond the programs (module doc)."""
     return {
         "rpjmd": rpjmd_alignment(rows),
+        "profil": profile(narrative),
         "kelembagaan": institutions(narrative),
         "enablers": enablers(narrative),
         "pendanaan": financing(narrative, need),

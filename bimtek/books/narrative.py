@@ -37,6 +37,7 @@ PLAN_SHEETS = {
     "pendanaan": "Pendanaan",
     "risiko": "Risiko",
     "monev": "Monev",
+    "profil_daerah": "Profil Daerah",
 }
 """The Tim Pelaksana's plan datasets -> the sheet of the narrative workbook they are written on."""
 PLAN_KEYS = {name: f"narasi/{name}.csv" for name in PLAN_SHEETS}

@@ -196,13 +196,22 @@ def available_datasets() -> list[str]:
 STAGE_DATASETS: dict[int, list[str]] = {
     1: ["kesiapan", "swot", "ide"],
     2: ["program"],
-    3: ["program", "narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev"],
+    3: ["program", "narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev", "profil_daerah"],
     4: ["komitmen", "review", "quick_win_final", "rencana_aksi_quick_win"],
     5: ["realisasi", "monev_wilayah"],
 }
 """Which column contracts (schemas/columns/<name>.json) the files of each stage may follow."""
 
-TEAM_DATASETS = ("narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev", "monev_wilayah")
+TEAM_DATASETS = (
+    "narasi",
+    "strategi_dimensi",
+    "kelembagaan",
+    "pendanaan",
+    "risiko",
+    "monev",
+    "profil_daerah",
+    "monev_wilayah",
+)
 """Datasets written by the Tim Pelaksana / Bappeda, not by each OPD: `bimtek template` puts them in one workbook
 of their own (tim-pelaksana), never in the OPD workbooks."""
 

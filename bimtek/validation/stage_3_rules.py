@@ -7,6 +7,7 @@
 | `kelembagaan` | one role each | unsur (Dewan Smart City, Tim Pelaksana ...), jabatan, peran, program |
 | `pendanaan` | one year and scheme each | tahun, skema (`FUNDING_SCHEMES`: APBD ... KPBU), nilai, keterangan |
 | `risiko` | one risk each | risiko, kemungkinan, dampak (`RISK_LEVELS`), mitigasi, penanggung_jawab (OPD) |
+| `profil_daerah` | one figure each | indikator, nilai, satuan, tahun, sumber (the Gambaran Umum cites each) |
 | `monev` | one indicator each | area (`MONEV_AREAS`: the ministry's five areas), indikator, target, siklus, pelaporan, penanggung_jawab (OPD) |
 
 Suites: `schemas/gx/<dataset>.json` (`required`, `narrative_part`, `dimension`, `risk_level`, `monev_area`,
@@ -30,6 +31,7 @@ PLAN_COLUMNS = {
     "pendanaan": ("tahun", "skema", "nilai", "keterangan"),
     "risiko": ("risiko", "kemungkinan", "dampak", "mitigasi", "penanggung_jawab"),
     "monev": ("area", "indikator", "target", "siklus", "pelaporan", "penanggung_jawab"),
+    "profil_daerah": ("indikator", "nilai", "satuan", "tahun", "sumber"),
 }
 """The Tim Pelaksana's plan sheets (dataset -> typed columns in output order): the masterplan chapters on
 institutions, financing, risk and monitoring (bimtek.books.masterplan_chapters)."""
@@ -40,7 +42,9 @@ NARASI = DatasetRules(
 STRATEGI_DIMENSI = DatasetRules(name="strategi_dimensi", typed_columns=STRATEGI_COLUMNS, row_noun="Strategi")
 PLANS = tuple(
     DatasetRules(name=name, typed_columns=columns, normalizer=normalize_stage_1, typer=typed_stage_1, row_noun=noun)
-    for (name, columns), noun in zip(PLAN_COLUMNS.items(), ("Peran", "Rencana pendanaan", "Risiko", "Indikator"))
+    for (name, columns), noun in zip(
+        PLAN_COLUMNS.items(), ("Peran", "Rencana pendanaan", "Risiko", "Indikator", "Data daerah")
+    )
 )
 RULES = (NARASI, STRATEGI_DIMENSI, *PLANS)
 """The Tahap III narrative datasets, registered by `bimtek.validation.DATASETS`."""
