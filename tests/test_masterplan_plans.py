@@ -148,7 +148,7 @@ def test_suites_accept_exactly_the_vocabularies():
     assert value_set("monev", "monev_area") == MONEV_AREAS.codes
     assert value_set("pendanaan", "funding_scheme") == FUNDING_SCHEMES.codes
     assert value_set("rencana_aksi_quick_win", "quarter") == QUARTERS.codes
-    assert set(load_taxonomy().funding_sources) | {"KPBU"} == set(FUNDING_SCHEMES.codes)
+    assert list(load_taxonomy().funding_sources) == FUNDING_SCHEMES.codes  # one funding vocabulary
 
 
 # ----------------------------------------------------------------------------------------------- chapters
@@ -164,15 +164,26 @@ def test_financing_per_year_with_apbd_share_and_program_need():
             ]
         }
     )
-    plan = financing(narrative, [{"tahun": 2027, "jumlah": 350.0}, {"tahun": 2028, "jumlah": 10.0}])
-    assert plan["schemes"] == ["APBD", "CSR", "KPBU"]  # FUNDING_SCHEMES order, only those used
-    assert [(r["tahun"], r["jumlah"], r["apbd_share"], r["kebutuhan"]) for r in plan["rows"]] == [
-        (2027, 400.0, 0.75, 350.0),
-        (2028, 50.0, 0.0, 10.0),
+    need = [
+        {"tahun": 2027, "amounts": {"APBD": 350.0}, "jumlah": 350.0},
+        {"tahun": 2028, "amounts": {"APBD": 10.0}, "jumlah": 10.0},
+        {"tahun": 2029, "amounts": {"APBD": 5.0}, "jumlah": 5.0},
     ]
-    assert plan["jumlah"] == sum(plan["totals"].values()) == 450.0
+    plan = financing(narrative, need)
+    assert plan["schemes"] == ["APBD", "CSR", "KPBU"]  # FUNDING_SCHEMES order, only those used
+    assert [(r["tahun"], r["jumlah"], r["apbd_share"], r["kebutuhan"], r["dirinci"]) for r in plan["rows"]] == [
+        (2027, 400.0, 0.75, 350.0, True),
+        (2028, 50.0, 0.0, 10.0, True),
+        (2029, 5.0, 1.0, 5.0, False),  # a year the team did not detail follows the programs' sources
+    ]
+    assert plan["jumlah"] == sum(b["plan_total"] for b in plan["by_source"]) == 455.0
     assert [r["keterangan"] for r in plan["notes"]] == ["bank"]
-    assert financing(Narrative(), [])["rows"] == []  # nothing written: the book shows the box
+    # CSR and KPBU planned for no program: gaps for the Tim Pelaksana, never silently accepted
+    assert [g["what"].split(" (")[0] for g in plan["open"]] == [
+        "Program yang dibiayai CSR",
+        "Program yang dibiayai KPBU",
+    ]
+    assert financing(Narrative(), need)["open"] == []  # nothing written: the plan follows the programs
 
 
 def test_risk_levels_order_the_register():
