@@ -70,7 +70,7 @@ def funding_plan(need: list[dict], plan_rows: Iterable[Mapping]) -> dict:
     years = sorted({n["tahun"] for n in need} | {y for y, _ in written})
     need_by_year = {n["tahun"]: n["amounts"] for n in need}
     sources = _ordered({s for n in need for s in n["amounts"]} | {s for _, s in written})
-    rows = []
+    rows: list[dict] = []
     for year in years:
         needed = {s: float(need_by_year.get(year, {}).get(s, 0.0)) for s in sources}
         detailed = any(y == year for y, _ in written)
@@ -90,7 +90,7 @@ def funding_plan(need: list[dict], plan_rows: Iterable[Mapping]) -> dict:
                 "dirinci": detailed,
             }
         )
-    by_source = []
+    by_source: list[dict] = []
     for s in sources:
         need_total = sum(r["need"][s] for r in rows)
         plan_total = sum(r["plan"][s] for r in rows)

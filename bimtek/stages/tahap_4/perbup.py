@@ -233,7 +233,9 @@ def perbup_context(region: Region, context: dict) -> dict:
         annex = MarkdownText(text)
     gaps += annex_missing
     gaps += review_gaps(context["review"]["chapters"], document)
-    gaps += program_gaps([r for d in context["matrix"]["dimensions"] for r in d["rows"]], document)
+    matrix_rows = [r for d in context["matrix"]["dimensions"] for r in d["rows"]]
+    programs = program_gaps(matrix_rows, document)
+    gaps += programs
     return {
         "mengingat": mengingat(region.legal.formation_law, region.legal.rpjmd),
         "formation_law": bool(region.legal.formation_law),
@@ -245,8 +247,16 @@ def perbup_context(region: Region, context: dict) -> dict:
         "funding_categories": funding_categories(context["funding"]),
         "annex": annex,
         "gaps": gaps,
-        "draft": [g.missing for g in gaps],
+        "draft": [g.missing for g in gaps if g not in programs] + _programs_in_short(matrix_rows),
     }
+
+
+def _programs_in_short(matrix_rows: list[dict]) -> list[str]:
+    """The program gaps as the DRAFT banner names them: one count (each OPD's list is in the run's notes and its
+    letter)."""
+    missing = missing_by_opd(matrix_rows)
+    count = len({name for rows in missing.values() for names in rows.values() for name in names})
+    return [f"baseline atau target {count} program dari {len(missing)} Perangkat Daerah"] if missing else []
 
 
 def funding_categories(funding_rows: list[dict]) -> list[str]:
