@@ -369,7 +369,7 @@ def test_buku_1_is_copied_buku_2_rendered_again_and_synthetic_banner_shown():
     assert output.files["buku/buku-1-analisis-strategis.md"] == buku_1
     assert output.files[f"{BUKU_2}.md"] != stale and b"Tahap IV" in output.files[f"{BUKU_2}.md"]
     perbup = output.files["buku/rancangan-perbup.md"].decode()
-    lampiran = perbup.split("## LAMPIRAN", 1)[1]
+    lampiran = perbup.split("| | LAMPIRAN |", 1)[1]
     assert "#### BAB I PENDAHULUAN" in lampiran and "#### BAB VII QUICK WIN DAN RENCANA AKSI" in lampiran
     assert "##### Lampiran A. Daftar program" in lampiran and f"total anggaran {rupiah_words(5.75e9)}" in lampiran
     assert "#### BAB XII MONITORING DAN EVALUASI" in lampiran and "#### BAB XIII PENUTUP" in lampiran
@@ -414,5 +414,11 @@ def test_missing_plan_sheets_show_boxes_in_the_workshop_book_and_nothing_in_the_
     ):
         assert f"**Belum diisi** — {what}: diisi oleh Tim Pelaksana / Bappeda (lembar {sheet} " in book, what
     assert "**Belum diisi** — Rujukan RPJMD/Renstra setiap program: diisi oleh OPD pemilik program" in book
-    lampiran = default.files["buku/rancangan-perbup.md"].decode().split("## LAMPIRAN", 1)[1]
+    lampiran = default.files["buku/rancangan-perbup.md"].decode().split("| | LAMPIRAN |", 1)[1]
     assert "#### BAB X PENDANAAN" in lampiran and "Belum diisi" not in lampiran
+    # each missing plan is a dotted line in the Lampiran and a gap of the Perbup, with who and where
+    gaps = {g.missing: g for g in default.legal_gaps if g.document.startswith("Rancangan")}
+    assert "Rencana pendanaan per tahun dan skema (APBD, DAK/APBN, CSR, KPBU)" in gaps
+    assert gaps["Rencana suprastruktur"].where == "lembar Narasi Masterplan pada berkas narasi Tahap III"
+    chapter = lampiran.split("#### BAB XI")[0].split("#### BAB X PENDANAAN")[1]
+    assert "...................." in chapter

@@ -93,7 +93,7 @@ class LegalGap:
     """Who fills it in (an OPD for its programs' targets and baselines, the Tim Pelaksana otherwise)."""
 
     def sentence(self) -> str:
-        return f"{self.document}: {self.missing} belum ada (diisi oleh {self.who}; isi: {self.where})"
+        return f"{self.document}: {self.missing} belum ada (isi: {self.where}; diisi oleh {self.who})"
 
 
 # ----------------------------------------------------------------------------------------------- citations
