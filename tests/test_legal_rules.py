@@ -101,7 +101,7 @@ Penilaian mandiri OPD pada skala 1–5 per pilar kesiapan.
 
 ##### 4.3 Strategi umum
 
-<!-- belum diisi: Strategi umum smart city | Tim Pelaksana / Bappeda | lembar Narasi Masterplan pada berkas narasi Tahap III -->
+<!-- kosong: Strategi umum smart city | Tim Pelaksana / Bappeda | lembar Narasi Masterplan pada berkas narasi Tahap III -->
 
 ##### 5.2 Smart Branding
 

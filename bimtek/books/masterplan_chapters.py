@@ -12,6 +12,7 @@ formats them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from bimtek.analysis.funding import funding_plan
@@ -32,10 +33,15 @@ def _sheet_gap(name: str, what: str) -> dict:
     return gap(what, sheet=PLAN_SHEETS[name])
 
 
+def _natural(text: str) -> list:
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part.casefold()) for part in re.split(r"(\d+)", text)]
+
+
 def rpjmd_alignment(rows: Iterable[Mapping]) -> dict:
     """Programs per RPJMD/Renstra document (the part of the `rujukan` Tahap II collects before its first "/", e.g.
     "RPJMD 2025-2029 Misi 1" of "RPJMD 2025-2029 Misi 1 / Program Penataan Nagari"), in first-seen order, and how
-    many programs carry no reference."""
+    many programs carry no reference. Listed RPJMD documents first, then Renstra and others, each by name with its
+    numbers compared as numbers ("Misi 2" before "Misi 10")."""
     groups: dict[str, dict] = {}
     without = 0
     total = 0
@@ -52,6 +58,7 @@ def rpjmd_alignment(rows: Iterable[Mapping]) -> dict:
         group["anggaran"] += float(r.get("anggaran") or 0)
         group["opd"].add(str(r["opd"]))
     listed = [{**g, "opd": sorted(g["opd"], key=lambda s: (s.casefold(), s))} for g in groups.values()]
+    listed.sort(key=lambda g: (not g["rujukan"].upper().startswith("RPJMD"), _natural(g["rujukan"])))
     return {
         "rows": listed,
         "programs": total,

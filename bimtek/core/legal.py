@@ -44,7 +44,7 @@ DRAFT_MARK = "DRAFT"
 
 DOTS = "...................."
 """What a regulation prints where a text is still to be written (with the DRAF banner naming it)."""
-GAP_MARKER = re.compile(r"^<!-- belum diisi: (.*?) \| (.*?) \| (.*?) -->$")
+GAP_MARKER = re.compile(r"^<!-- kosong: (.*?) \| (.*?) \| (.*?) -->$")
 """The plan-mode "belum diisi" of Buku 2 (templates/_belum-diisi.md.j2): what, who, where. The Perbup's annex turns
 it into `DOTS` and a `LegalGap`; it never reaches a rendered document."""
 
