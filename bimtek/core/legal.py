@@ -74,9 +74,14 @@ def is_legal_document(key: str) -> bool:
     return key.startswith(LEGAL_DOCUMENTS)
 
 
+_NODE_TARGET = re.compile(r"(\]\()[^)\n]*(\))")
+"""The target of a Markdown image or link node: the file a page shows, no text a reader sees."""
+
+
 def process_artefacts(text: str) -> list[str]:
-    """Every process-artefact phrase found in `text` (empty for a clean legal document)."""
-    return [m.group(0) for m in _ARTEFACTS.finditer(text)]
+    """Every process-artefact phrase found in `text` (empty for a clean legal document); the targets of image and
+    link nodes are left out (a chart's file name is not read)."""
+    return [m.group(0) for m in _ARTEFACTS.finditer(_NODE_TARGET.sub(r"\1\2", text))]
 
 
 @dataclass(frozen=True)
