@@ -226,3 +226,58 @@ def test_plan_reconciles_with_need_each_year_and_flags_shortfalls_and_orphan_sou
         need, [{"tahun": 2028, "skema": "APBD", "nilai": 100}, {"tahun": 2028, "skema": "DAK", "nilai": 100}]
     )
     assert clean["shortfall_years"] == [] and clean["tanpa_program"] == []
+
+
+# ----------------------------------------------------------------------------------------------- DRAF both ways
+
+
+def _perbup(**changes):
+    from bimtek.core.legal import region_words
+    from bimtek.core.region import parse_region
+    from bimtek.stages.tahap_4.perbup import perbup_context
+
+    data = {
+        "slug": "contoh",
+        "name": "Kabupaten Contoh",
+        "province": "Sumatera Barat",
+        "period": {"start": 2027, "end": 2030},
+        "capital": "Kota Contoh",
+        "legal": {"formation_law": "Undang-Undang Nomor 99 Tahun 1956", "rpjmd": "Peraturan Daerah Nomor 1 Tahun 2025"},
+        "officials": {"head": {"name": "Andi Contoh"}, "secretary": {"name": "Budi Sampel"}},
+        "opd": [{"name": "Dinas Kesehatan"}],
+    }
+    region = parse_region(data)
+    context = {
+        "region": region_words(region),
+        "masterplan_annex": changes.get("annex", "#### BAB I PENDAHULUAN\n\nTeks.\n\n![Grafik](../grafik/a.png)\n"),
+        "review": {
+            "chapters": changes.get("chapters", [{"bab": "Bab I", "judul": "Pendahuluan", "status": "disetujui"}])
+        },
+        "matrix": {
+            "dimensions": [
+                {
+                    "rows": changes.get(
+                        "rows", [{"opd": "Dinas Kesehatan", "nama_program": "A", "baseline": "1", "target": "2"}]
+                    )
+                }
+            ]
+        },
+        "dimensions": [{"dimensi": "Smart Living", "programs": 1, "anggaran_total": 100.0}],
+        "funding": [{"sumber": "APBD", "anggaran": 100.0}],
+    }
+    return perbup_context(region, context)
+
+
+def test_a_perbup_from_complete_inputs_has_no_draft_and_each_gap_makes_it_draft():
+    clean = _perbup()
+    assert clean["gaps"] == [] and clean["draft"] == []
+    assert "![Grafik](../grafik/a.png)" in clean["annex"]
+    cases = {
+        "annex": "#### BAB I PENDAHULUAN\n\n<!-- kosong: Latar belakang | Tim Pelaksana | lembar Narasi -->\n",
+        "chapters": [{"bab": "Bab IV", "judul": "Visi", "status": "belum direviu"}],
+        "rows": [{"opd": "Dinas Kesehatan", "nama_program": "A", "baseline": None, "target": "2"}],
+    }
+    for name, value in cases.items():
+        drafted = _perbup(**{name: value})
+        assert len(drafted["gaps"]) == 1 and len(drafted["draft"]) == 1, name
+    assert _perbup(rows=cases["rows"])["draft"] == ["baseline atau target 1 program dari 1 Perangkat Daerah"]
