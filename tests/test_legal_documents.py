@@ -139,7 +139,7 @@ def test_complete_region_file_leaves_only_the_masterplan_gaps_and_each_is_listed
     region_keys = {"capital", "officials.head", "officials.secretary", "legal.formation_law", "legal.rpjmd"}
     assert perbup and not [g for g in perbup if g.where in region_keys]
     banner = text.split("\n\n")[0]
-    assert banner.startswith("> **DRAFT") and "Visi smart city" in banner and "(status: revisi)" in banner
+    assert banner.startswith("> **DRAFT") and "Gambaran umum daerah" in banner and "(status: revisi)" in banner
     assert "baseline atau target 5 program dari 5 Perangkat Daerah" in banner
     assert 'class="draft-watermark"' in output.files["buku/rancangan-perbup.html"].decode()
     listed = output.draft_summary()
