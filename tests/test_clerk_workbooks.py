@@ -13,8 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bimtek.core.model import Sheet
-from bimtek.ingest.clerk import row_kind, sheet_skip_reason, strip_unit, unit_of
 from bimtek.ingest.reader import read_table
+from bimtek.ingest.reader.rows import row_kind
+from bimtek.ingest.reader.sheets import sheet_skip_reason
+from bimtek.ingest.reader.units import strip_unit, unit_of
 from bimtek.validation import build_report, combined_valid, validate_sheets
 from tests.builders import validation_region
 from tests.clerk_corpus import HEADER, OPDS, build_cases, program_row, programs, title_block, total_row, workbook

@@ -1,0 +1,169 @@
+"""Row kinds: which rows of a table are program data, and which a clerk would not count.
+
+Around the rows a person reads as data, OPD tables carry rows that are not programs (`row_kind`): the template's
+example row ("Contoh: ..."), totals and subtotals ("JUMLAH", "TOTAL", "Sub Total Dimensi ...", even when the other
+cells were copied down), group headings (one cell such as "A. Smart Governance") and note rows ("Catatan: angka
+dalam ribuan rupiah"). A totals row is also recognised by arithmetic (`is_running_total`): its budget is the sum of
+the rows above it since the previous heading or total, and it names no program of its own (blank, or the name of a
+row above copied down).
+
+Every row left out is named in the report (row number and why); nothing is dropped without a word.
+Pure functions on cell texts: no I/O, no pandas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bimtek.core.columns import DatasetSpec
+from bimtek.core.parsing import parse_money
+from bimtek.core.taxonomy import load_taxonomy
+from bimtek.ingest.reader.units import unit_of
+
+_TOTAL_LABEL = re.compile(
+    r"^\s*(sub[\s-]*total|subjumlah|sub[\s-]*jumlah|grand[\s-]*total|total|jumlah|jml\.?)"
+    r"(\s+(anggaran|keseluruhan|seluruhnya|semua|akhir|umum|program|usulan|kegiatan|dimensi|opd|per|pagu|smart|"
+    r"sementara|halaman|tahun|i{1,3}|iv|v|vi|[a-f])\b.*)?\s*[:.]?\s*$"
+)
+_EXAMPLE_LABEL = re.compile(r"^\s*[\(\[]?\s*contoh(\s+pengisian)?\s*[\)\]]?\s*([:\-–.].*)?$")
+_NUMBERING = re.compile(r"^\s*(([a-h]|[ivx]{1,4}|\d{1,2})[.)]\s+)?((dimensi|elemen)\s*:?\s+)?")
+_NOTE_LABEL = re.compile(r"^\s*(catatan|keterangan|ket\.?|nb|sumber)\s*[:.]")
+
+ROW_KINDS = ("data", "example", "total", "heading", "note")
+
+
+def row_kind(cells: Sequence[str | None], label_cells: Sequence[str | None]) -> str:
+    """What a table row is, by its labels: "data", "example", "total", "heading" or "note".
+
+    `cells` are all the row's cell texts; `label_cells` those where a person writes a label (the number and
+    program-name columns, the OPD column). A row filled with numbers and a "JUMLAH" label is a total even when its
+    other cells were copied down; a row with only one text cell that reads like "A. Smart Governance" is a heading.
+    """
+    filled = [c for c in cells if c is not None and str(c).strip()]
+    if not filled:
+        return "data"
+    labels = [str(c).strip().lower() for c in label_cells if c is not None and str(c).strip()]
+    if any(_EXAMPLE_LABEL.match(text) for text in labels):
+        return "example"
+    if any(_TOTAL_LABEL.match(text) for text in labels) or (len(filled) <= 3 and _is_total_text(filled)):
+        return "total"
+    if len(filled) == 1:
+        text = str(filled[0]).strip().lower()
+        if _NOTE_LABEL.match(text) or unit_of(text) is not None:
+            return "note"
+        if _is_taxonomy_heading(text):
+            return "heading"
+    return "data"
+
+
+def _is_taxonomy_heading(text: str) -> bool:
+    """A group heading names a dimension or an element ("A. Smart Governance", "Dimensi Smart Living",
+    "2) Pelayanan Publik"); any other lone text may be an unfinished program row, which validation reports."""
+    name = _NUMBERING.sub("", text, count=1).strip()
+    if not name:
+        return False
+    taxonomy = load_taxonomy()
+    if taxonomy.match_dimension(name):
+        return True
+    return any(taxonomy.match_element(d, name) for d in taxonomy.dimension_codes)
+
+
+def _is_total_text(filled: Sequence[str]) -> bool:
+    return any(_TOTAL_LABEL.match(str(c).strip().lower()) for c in filled)
+
+
+def is_running_total(
+    amount: float,
+    names: Sequence[str | None],
+    block: Sequence[tuple[float, str | None]],
+    total: float | None = None,
+) -> bool:
+    """True when a row is a total by arithmetic: `amount` equals the sum of the `block` rows above it (at least
+    two, since the previous heading or total) and the row names no program of its own: its name cells (`names`)
+    are blank or repeat the name of a row in the block (copied down).
+
+    `total`: the block's sum when the caller keeps it as rows are added (the same left-to-right float additions
+    as `sum`, so the same result), which keeps a 50 000-row sheet linear instead of quadratic."""
+    if len(block) < 2:
+        return False
+    if total is None:
+        total = sum(value for value, _ in block)
+    if amount <= 0 or abs(total - amount) > 0.5:
+        return False
+    own = [n.strip().lower() for n in names if n is not None and str(n).strip()]
+    if not own:
+        return True
+    above = {str(name).strip().lower() for _, name in block if name is not None}
+    return all(name in above for name in own)
+
+
+LEFT_OUT_TEXTS = {
+    "example": "baris contoh pengisian, tidak dihitung",
+    "total": "baris jumlah/subtotal, tidak dihitung sebagai baris data (anggarannya tidak dijumlahkan dua kali)",
+    "heading": "judul kelompok (dimensi/elemen), bukan baris data",
+    "note": "catatan, bukan baris data",
+}
+"""How the report names each kind of row `row_kind` leaves out."""
+
+
+def left_out_note(place: str, kind: str, rows: list[int]) -> str:
+    shown = ", ".join(str(n) for n in rows[:20]) + (f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else "")
+    return f"{place} baris {shown}: {LEFT_OUT_TEXTS[kind]}."
+
+
+def clerk_rows(
+    spec: DatasetSpec,
+    known: list[tuple[int, str]],
+    extra: list[tuple[int, str]],
+    data: list[list[str | None]],
+    row_numbers: list[int],
+) -> tuple[list[int], dict[str, list[int]], set[int]]:
+    """Positions of the rows to keep, the row numbers left out per kind, and the units stated in note rows."""
+    kinds = {name: spec.column(name).kind for _, name in known}
+    names = [p for p, name in known if kinds[name] == "text"][:1]
+    labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
+    money = next((p for p, name in known if kinds[name] == "money"), None)
+    keep: list[int] = []
+    left_out: dict[str, list[int]] = {}
+    note_units: set[int] = set()
+    block: list[tuple[float, str | None]] = []
+    everything: list[tuple[float, str | None]] = []
+    block_sum: float = 0  # running sums of the amounts in `block` / `everything` (added in order, as `sum` does)
+    everything_sum: float = 0
+    for index, texts in enumerate(data):
+        kind = row_kind(texts, [cell_at(texts, p) for p in labels])
+        amount = money_amount(cell_at(texts, money)) if money is not None else None
+        if kind == "data" and amount is not None:
+            own = [cell_at(texts, p) for p in names]
+            if is_running_total(amount, own, block, block_sum) or is_running_total(
+                amount, own, everything, everything_sum
+            ):
+                kind = "total"
+        if kind == "data":
+            keep.append(index)
+            if amount is not None:
+                entry = (amount, cell_at(texts, names[0]) if names else None)
+                block.append(entry)
+                everything.append(entry)
+                block_sum += amount
+                everything_sum += amount
+            continue
+        left_out.setdefault(kind, []).append(row_numbers[index])
+        if kind == "note":
+            note_units.update(u for u in (unit_of(t) for t in texts) if u is not None)
+        if kind in ("total", "heading"):
+            block, block_sum = [], 0
+    return keep, left_out, note_units
+
+
+def cell_at(texts: list[str | None], position: int) -> str | None:
+    return texts[position] if position < len(texts) else None
+
+
+def money_amount(text: str | None) -> float | None:
+    """A budget cell as a number for the totals arithmetic (None when blank or unreadable)."""
+    try:
+        return parse_money(text)
+    except ValueError:
+        return None
