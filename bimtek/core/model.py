@@ -53,6 +53,13 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     """Indonesian remarks on how the table was read (sheets skipped, totals/example rows left out, units applied):
     they reject nothing, and go to the report's notes."""
+    decisions: list = field(default_factory=list)
+    """`bimtek.core.decisions.Decision`s: each choice of the reader that changed a figure, with its evidence."""
+    questions: list = field(default_factory=list)
+    """`bimtek.core.questions.Question`s the reader could not decide; their rows are in `held`."""
+    held: dict[int, str] = field(default_factory=dict)
+    """Row number -> id of the question that holds it: validation moves these rows out of the valid rows
+    (`Rejection.rule` HELD_RULE), so no published figure carries them until the question is answered."""
 
 
 @dataclass

@@ -35,11 +35,14 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from bimtek.core.columns import load_spec
 from bimtek.core.model import Sheet
+from bimtek.core.questions import Answer
 from bimtek.core.settings import Settings, get_settings
+from bimtek.ingest.reader.asking import Asking
 from bimtek.ingest.reader.cells import raw_cell_text
 from bimtek.ingest.reader.formats import (
     RESAVE_SUFFIXES,
@@ -91,6 +94,7 @@ def read_table(
     datasets: list[str] | None = None,
     limits: Settings | None = None,
     rows_left: int | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> list[Sheet]:
     """Read one input file into Sheets (one per table found); never raises for bad content.
 
@@ -99,18 +103,21 @@ def read_table(
     `limits` are the input limits (default: the settings). `rows_left`: the data rows the stage budget
     (`max_stage_rows`) still admits; reading stops as soon as the file holds more (its tables are never built) and
     the file is one "unreadable" Sheet with the stage-budget message (None: no stage budget).
+    `answers`: question id -> the answer given (`bimtek.store.answers.load_answers`, loaded by the tasks layer):
+    an answered question's reading is applied, an open one holds its rows (`Sheet.held`, `Sheet.questions`).
     """
     limits = limits or get_settings()
+    asking = Asking.for_file(path, data, answers)
     specs = [load_spec(name) for name in (datasets or DEFAULT_DATASETS)]
     suffix = PurePosixPath(path).suffix.lower()
     rows = RowCount(rows_left, limits.max_stage_rows)
     try:
         if suffix in (".xlsx", ".xlsm"):
-            return read_xlsx(path, data, specs, limits, rows)
+            return read_xlsx(path, data, specs, limits, rows, asking)
         if suffix == ".csv":
-            return [read_csv(path, data, specs, limits, rows)]
+            return [read_csv(path, data, specs, limits, rows, asking)]
         if suffix == ".json":
-            return [read_json(path, data, specs, limits, rows)]
+            return [read_json(path, data, specs, limits, rows, asking)]
     except LimitExceeded as exc:
         return [failed(path, "", "unreadable", str(exc))]
     except RecursionError:

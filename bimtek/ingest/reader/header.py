@@ -12,10 +12,12 @@ positions are contract columns and which are extra.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bimtek.core.columns import DatasetSpec
+from bimtek.core.vocabularies import AFTER_WORDS, BEFORE_WORDS
 from bimtek.ingest.reader.units import strip_unit, unit_of
 
 HEADER_SCAN_ROWS = 10
@@ -44,12 +46,55 @@ def find_header(rows: Sequence[Sequence[str | None]], specs: Sequence[DatasetSpe
 
 def canonical(spec: DatasetSpec, text: str | None) -> str | None:
     """The contract column a header cell names; a money column's header may carry its unit ("Anggaran (Rp juta)",
-    "Pagu (000)"): it is matched without the unit, which `units.table_units` then applies."""
-    canonical = spec.match_header(text)
-    if canonical is not None or text is None or unit_of(text, header=True) is None:
-        return canonical
+    "Pagu (000)"): it is matched without the unit, which `units.table_units` then applies. A before/after word
+    ("Anggaran Semula", "Anggaran Menjadi") is matched without the word (`before_after` tells which one it is)."""
+    if text is not None and before_after(text) is not None:
+        text = _BEFORE_AFTER.sub(" ", text).strip(" -/:()") or text
+    found = spec.match_header(text)
+    if found is not None or text is None or unit_of(text, header=True) is None:
+        return found
     stripped = spec.match_header(strip_unit(text))
     return stripped if stripped is not None and spec.column(stripped).kind == "money" else None
+
+
+_BEFORE_AFTER = re.compile(r"(?<![a-z])(" + "|".join(BEFORE_WORDS + AFTER_WORDS) + r")(?![a-z])", re.IGNORECASE)
+
+
+def before_after(text: str | None) -> str | None:
+    """ "before" for a Semula-like header cell, "after" for a Menjadi-like one, None otherwise."""
+    if not text:
+        return None
+    words = {m.group(1).lower() for m in _BEFORE_AFTER.finditer(text)}
+    if words & set(AFTER_WORDS) and not words & set(BEFORE_WORDS):
+        return "after"
+    if words & set(BEFORE_WORDS) and not words & set(AFTER_WORDS):
+        return "before"
+    return None
+
+
+def with_subheader(header: Header, below: Sequence[str | None]) -> Header | None:
+    """The header joined with the row below it when that row is a Semula/Menjadi sub-header (at least one cell is
+    a before word and one an after word, and no other cell holds more than a short label); None otherwise.
+
+    Each sub-header cell is appended to the header text above it, or to the nearest header text on its left when
+    the cell above is blank (a merged "Anggaran" over "Semula | Menjadi")."""
+    marks = [before_after(cell) for cell in below]
+    if "before" not in marks or "after" not in marks:
+        return None
+    if any(cell is not None and mark is None and len(cell) > 40 for cell, mark in zip(below, marks)):
+        return None
+    cells = list(header.cells) + [None] * max(0, len(below) - len(header.cells))
+    joined: list[str | None] = []
+    last: str | None = None
+    for position, text in enumerate(cells):
+        if text is not None:
+            last = text
+        sub = below[position] if position < len(below) else None
+        if sub is None:
+            joined.append(text)
+        else:
+            joined.append(f"{text if text is not None else last or ''} {sub}".strip())
+    return Header(header.row_index, header.spec, tuple(joined))
 
 
 def best_spec(row: Sequence[str | None], specs: Sequence[DatasetSpec]) -> DatasetSpec | None:
@@ -72,30 +117,53 @@ def column_letter(position: int) -> str:
     return letters
 
 
-def plan_columns(
-    header: Header, width: int, used: set[int]
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]], dict[str, str]]:
+@dataclass
+class ColumnPlan:
+    known: list[tuple[int, str]]
+    """(position, canonical name) of the contract columns read."""
+    extra: list[tuple[int, str]]
+    """(position, extra column name) of the other columns kept."""
+    original: dict[str, str]
+    """canonical name -> header text as written."""
+    before: list[tuple[int, str]] = field(default_factory=list)
+    """(position, header text) of Semula columns whose Menjadi twin is read instead."""
+    twins: dict[str, list[int]] = field(default_factory=dict)
+    """canonical money column -> further positions with the same name (two candidate budget columns)."""
+
+
+def plan_columns(header: Header, width: int, used: set[int]) -> ColumnPlan:
     """Split column positions into contract columns and extra columns.
 
-    `used` holds positions where some data row has a value (unnamed columns without data are dropped).
-    Returns (position, canonical name) pairs, (position, extra column name) pairs, canonical -> header text.
+    `used` holds positions where some data row has a value (unnamed columns without data are dropped). The first
+    occurrence of a contract column is read, except that a Menjadi column is read instead of its Semula twin; a
+    second column of the same money name is kept in `twins` for `table` to compare.
     """
-    known: list[tuple[int, str]] = []
-    extra: list[tuple[int, str]] = []
-    original: dict[str, str] = {}
-    extra_names: set[str] = set()
-    for position in range(max(width, len(header.cells))):
-        text = header.cells[position] if position < len(header.cells) else None
-        column = canonical(header.spec, text)
-        if column is not None and column not in original:
-            known.append((position, column))
-            original[column] = text.strip()
+    cells = list(header.cells) + [None] * max(0, width - len(header.cells))
+    names = [canonical(header.spec, text) for text in cells]
+    marks = [before_after(text) for text in cells]
+    chosen: dict[str, int] = {}
+    for position, name in enumerate(names):
+        if name is None:
             continue
+        if name not in chosen or (marks[chosen[name]] == "before" and marks[position] == "after"):
+            chosen[name] = position
+    plan = ColumnPlan([], [], {})
+    extra_names: set[str] = set()
+    for position, text in enumerate(cells):
+        name = names[position]
+        if name is not None and chosen.get(name) == position:
+            plan.known.append((position, name))
+            plan.original[name] = text.strip()
+            continue
+        if name is not None and marks[position] == "before" and marks[chosen[name]] == "after":
+            plan.before.append((position, text.strip()))
+        elif name is not None and header.spec.column(name).kind == "money" and marks[position] is None:
+            plan.twins.setdefault(name, []).append(position)
         if text is None and position not in used:
             continue
-        name = text.strip() if text is not None else f"Kolom {column_letter(position)}"
-        extra.append((position, _unique(name, extra_names)))
-    return known, extra, original
+        label = text.strip() if text is not None else f"Kolom {column_letter(position)}"
+        plan.extra.append((position, _unique(label, extra_names)))
+    return plan
 
 
 def _unique(name: str, taken: set[str]) -> str:

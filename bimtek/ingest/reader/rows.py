@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.parsing import parse_money
 from bimtek.core.taxonomy import load_taxonomy
+from bimtek.core.vocabularies import CANCELLED_WORDS
 from bimtek.ingest.reader.units import unit_of
 
 _TOTAL_LABEL = re.compile(
     r"^\s*(sub[\s-]*total|subjumlah|sub[\s-]*jumlah|grand[\s-]*total|total|jumlah|jml\.?)"
-    r"(\s+(anggaran|keseluruhan|seluruhnya|semua|akhir|umum|program|usulan|kegiatan|dimensi|opd|per|pagu|smart|"
+    r"(\s+(anggaran|keseluruhan|seluruhnya|seluruh|semua|akhir|umum|program|usulan|kegiatan|dimensi|opd|per|pagu|smart|total|"
     r"sementara|halaman|tahun|i{1,3}|iv|v|vi|[a-f])\b.*)?\s*[:.]?\s*$"
 )
 _EXAMPLE_LABEL = re.compile(r"^\s*[\(\[]?\s*contoh(\s+pengisian)?\s*[\)\]]?\s*([:\-–.].*)?$")
@@ -98,18 +100,53 @@ def is_running_total(
     return all(name in above for name in own)
 
 
-LEFT_OUT_TEXTS = {
-    "example": "baris contoh pengisian, tidak dihitung",
-    "total": "baris jumlah/subtotal, tidak dihitung sebagai baris data (anggarannya tidak dijumlahkan dua kali)",
-    "heading": "judul kelompok (dimensi/elemen), bukan baris data",
-    "note": "catatan, bukan baris data",
-}
-"""How the report names each kind of row `row_kind` leaves out."""
+_CANCELLED = re.compile(r"^\W*(" + "|".join(w.replace(" ", r"\s+") for w in CANCELLED_WORDS) + r")(?![a-z])", re.I)
 
 
-def left_out_note(place: str, kind: str, rows: list[int]) -> str:
-    shown = ", ".join(str(n) for n in rows[:20]) + (f" dan {len(rows) - 20} lainnya" if len(rows) > 20 else "")
-    return f"{place} baris {shown}: {LEFT_OUT_TEXTS[kind]}."
+def is_cancelled(text: str | None) -> bool:
+    """A status cell that says the row is no longer meant ("Batal", "DIBATALKAN - diganti", "tidak jadi")."""
+    return bool(text) and bool(_CANCELLED.match(str(text).strip()))
+
+
+def is_total_label(text: str | None) -> bool:
+    """A cell that reads like a totals label ("JUMLAH", "Jumlah Total", "Sub Total Dimensi Living")."""
+    return bool(text) and bool(_TOTAL_LABEL.match(str(text).strip().lower()))
+
+
+@dataclass
+class TotalDoubt:
+    """A row labelled like a total that names a program of its own and whose budget is no running sum."""
+
+    index: int
+    name: str
+    amount: float | None
+    label: str
+
+
+@dataclass
+class ActivityGroup:
+    """A program row and the rows under it with a blank name (its activities)."""
+
+    program: int
+    activities: list[int]
+    merged: bool
+    """The program name is one merged cell over all these rows (the clerk meant one program)."""
+    amount: float | None
+    activities_sum: float
+
+
+@dataclass
+class RowReading:
+    keep: list[int] = field(default_factory=list)
+    """Positions (in `data`) of the rows read as data, in order."""
+    left_out: dict[str, list[int]] = field(default_factory=dict)
+    """Reason code (bimtek.core.decisions.REASONS) -> row numbers left out."""
+    evidence: dict[int, str] = field(default_factory=dict)
+    """Row number -> the words that decided it was left out (a status cell, a totals label)."""
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    """(row number, text) of note rows that state a money unit."""
+    totals: list[TotalDoubt] = field(default_factory=list)
+    groups: list[ActivityGroup] = field(default_factory=list)
 
 
 def clerk_rows(
@@ -118,43 +155,78 @@ def clerk_rows(
     extra: list[tuple[int, str]],
     data: list[list[str | None]],
     row_numbers: list[int],
-) -> tuple[list[int], dict[str, list[int]], set[int]]:
-    """Positions of the rows to keep, the row numbers left out per kind, and the units stated in note rows."""
+    continued: set[int] = frozenset(),  # type: ignore[assignment]
+) -> RowReading:
+    """Which rows are data (module doc), and the doubts `table` turns into questions.
+
+    `continued`: row numbers whose program-name cell is the lower part of a vertically merged cell."""
     kinds = {name: spec.column(name).kind for _, name in known}
     names = [p for p, name in known if kinds[name] == "text"][:1]
     labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
     money = next((p for p, name in known if kinds[name] == "money"), None)
-    keep: list[int] = []
-    left_out: dict[str, list[int]] = {}
-    note_units: set[int] = set()
+    status_cells = [p for p in range(max((len(t) for t in data), default=0)) if p not in names]
+    reading = RowReading()
     block: list[tuple[float, str | None]] = []
     everything: list[tuple[float, str | None]] = []
     block_sum: float = 0  # running sums of the amounts in `block` / `everything` (added in order, as `sum` does)
     everything_sum: float = 0
+    group: ActivityGroup | None = None
     for index, texts in enumerate(data):
+        number = row_numbers[index]
         kind = row_kind(texts, [cell_at(texts, p) for p in labels])
         amount = money_amount(cell_at(texts, money)) if money is not None else None
+        name = cell_at(texts, names[0]) if names else None
+        own = [cell_at(texts, p) for p in names]
+        label = next((t for t in texts if is_total_label(t)), None)
         if kind == "data" and amount is not None:
-            own = [cell_at(texts, p) for p in names]
             if is_running_total(amount, own, block, block_sum) or is_running_total(
                 amount, own, everything, everything_sum
             ):
                 kind = "total"
+        if kind == "data" and label is not None and name is not None and not is_total_label(name):
+            kind = "total"
+        if kind == "total" and name is not None and not is_total_label(name) and amount is not None:
+            above = {str(n).strip().lower() for _, n in everything if n is not None}
+            summed = is_running_total(amount, [], block, block_sum) or is_running_total(
+                amount, [], everything, everything_sum
+            )
+            if str(name).strip().lower() not in above and not summed:
+                reading.totals.append(TotalDoubt(index, str(name), amount, label or ""))
+                kind = "held"
         if kind == "data":
-            keep.append(index)
-            if amount is not None:
-                entry = (amount, cell_at(texts, names[0]) if names else None)
+            cancelled = next((cell_at(texts, p) for p in status_cells if is_cancelled(cell_at(texts, p))), None)
+            if cancelled is not None:
+                reading.left_out.setdefault("cancelled", []).append(number)
+                reading.evidence[number] = f'"{cancelled}"'
+                continue
+        if kind == "data" and names and name is None and amount is not None and group is not None:
+            group.activities.append(index)
+            group.activities_sum += amount
+            group.merged = group.merged and number in continued
+            continue
+        if kind in ("data", "held"):
+            reading.keep.append(index)
+            group = None
+            if kind == "data" and names and name is not None:
+                group = ActivityGroup(index, [], True, amount, 0.0)
+                reading.groups.append(group)
+            if amount is not None and kind == "data":
+                entry = (amount, name)
                 block.append(entry)
                 everything.append(entry)
                 block_sum += amount
                 everything_sum += amount
             continue
-        left_out.setdefault(kind, []).append(row_numbers[index])
+        group = None
+        reading.left_out.setdefault(kind, []).append(number)
+        if label is not None:
+            reading.evidence[number] = f'"{label}"'
         if kind == "note":
-            note_units.update(u for u in (unit_of(t) for t in texts) if u is not None)
+            reading.notes.extend((number, t) for t in texts if t is not None and unit_of(t) is not None)
         if kind in ("total", "heading"):
             block, block_sum = [], 0
-    return keep, left_out, note_units
+    reading.groups = [g for g in reading.groups if g.activities]
+    return reading
 
 
 def cell_at(texts: list[str | None], position: int) -> str | None:

@@ -5,18 +5,34 @@ Shared by the three formats (xlsx, csv, json).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from bimtek.core.formatting import angka
+from bimtek.core.decisions import REASONS, Decision, rows_text
+from bimtek.core.formatting import angka, rupiah_words
 from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.questions import HELD_STATUS, Option, Question
 from bimtek.core.settings import Settings
+from bimtek.ingest.reader.asking import Asking
 from bimtek.ingest.reader.cells import SharedTexts
-from bimtek.ingest.reader.header import Header, plan_columns
+from bimtek.ingest.reader.header import Header, column_letter, plan_columns, with_subheader
 from bimtek.ingest.reader.limits import LimitExceeded, RowCount, check_width, sheet_place
-from bimtek.ingest.reader.rows import clerk_rows, left_out_note
-from bimtek.ingest.reader.units import table_units
+from bimtek.ingest.reader.rows import cell_at, clerk_rows, money_amount
+from bimtek.ingest.reader.units import UNIT_NAMES, table_units
+
+
+@dataclass
+class Seen:
+    """What the format reader found about the sheet as a person sees it (xlsx only; empty for CSV and JSON)."""
+
+    left_out: dict[str, list[int]] = field(default_factory=dict)
+    """"hidden"/"struck" -> row numbers not read (after the header)."""
+    hidden_columns: list[tuple[int, str]] = field(default_factory=list)
+    """(position, header text or column letter) of hidden columns that hold something."""
+    merged_columns: dict[int, set[int]] = field(default_factory=dict)
+    """column position -> rows that continue a merged cell above them in that column."""
 
 
 def build_sheet(
@@ -28,13 +44,18 @@ def build_sheet(
     limits: Settings,
     title_rows: Sequence[Sequence[str | None]] = (),
     counted: RowCount | None = None,
+    asking: Asking | None = None,
+    seen: Seen | None = None,
 ) -> Sheet:
     """Sheet from a found header and the (row number, cell texts) records after it (limits checked as read).
 
-    Rows a clerk would not count (example, totals, group headings, notes: `rows`) are left out and
-    named in `Sheet.notes`; a unit stated in a money column's header, the title rows above the header or a note
-    row goes to `Sheet.units` (two different units for one column make the table unreadable).
+    Rows a clerk would not count (`rows`), hidden or struck rows and hidden columns (`visibility`, via `seen`) are
+    left out; a Semula/Menjadi sub-header makes the Menjadi columns the ones read (`header.with_subheader`); the
+    unit comes from `units`. Every such choice is a `Decision` in `Sheet.decisions` (and a line of `Sheet.notes`);
+    every doubt is a `Question` (via `asking`) whose rows are in `Sheet.held` until it is answered.
     """
+    asking = asking or Asking(path, "")
+    seen = seen or Seen()
     data: list[list[str | None]] = []
     row_numbers: list[int] = []
     width, used = 0, set()
@@ -55,16 +76,46 @@ def build_sheet(
         row_numbers.append(number)
         width = max(width, len(texts))
         used.update(i for i, v in enumerate(texts) if v is not None)
-    known, extra, original = plan_columns(header, width, used)
-    keep, left_out, note_units = clerk_rows(header.spec, known, extra, data, row_numbers)
-    place = path + (f" ({sheet_name})" if sheet_name else "")
-    units, unit_notes, conflict = table_units(header.spec, header.cells, known, title_rows, note_units, place)
-    if conflict:
-        return failed(path, sheet_name, "unreadable", conflict, header.spec.dataset)
+    reading = _Reading(path, sheet_name, asking)
+    for reason, numbers in seen.left_out.items():
+        reading.leave_out(reason, numbers)
+    for position, text in seen.hidden_columns:
+        reading.decide("column_left_out", "hidden", column=f"{text} (kolom {column_letter(position)})")
+    joined = with_subheader(header, data[0]) if data else None
+    if joined is not None:
+        header = joined
+        reading.leave_out("subheader", [row_numbers[0]])
+        data, row_numbers = data[1:], row_numbers[1:]
+    plan = plan_columns(header, width, used)
+    for position, text in plan.before:
+        reading.decide("after_values", "before", column=f"{text} (kolom {column_letter(position)})", evidence=text)
+    names = [p for p, name in plan.known if header.spec.column(name).kind == "text"][:1]
+    continued = seen.merged_columns.get(names[0], set()) if names else set()
+    rows = clerk_rows(header.spec, plan.known, plan.extra, data, row_numbers, continued)
+    for reason, left in rows.left_out.items():
+        reading.leave_out(reason, left, rows.evidence)
+    units = table_units(header.spec, header.cells, plan.known, title_rows, rows.notes)
+    if units.conflict:
+        return failed(path, sheet_name, "unreadable", units.conflict, header.spec.dataset)
+    keep = list(rows.keep)
+    _twin_columns(reading, header, plan, data, row_numbers, keep, units.units)
+    _unit_doubts(reading, plan, units, data, row_numbers, keep)
+    _total_doubts(reading, rows, data, row_numbers, keep, plan, units.units, header.spec)
+    keep = _activity_groups(reading, rows, data, row_numbers, keep, plan, units.units, header.spec)
+    for name, (source, words) in units.sources.items():
+        factor = units.units.get(name, 1)
+        reading.decide("unit", source, column=plan.original.get(name, name), evidence=words, value=str(factor))
+        if factor != 1:
+            reading.notes.append(
+                f'{reading.place}: kolom "{plan.original.get(name, name)}" ditulis dalam '
+                f"{UNIT_NAMES.get(factor, str(factor))} (menurut "
+                f'{"judul kolom" if source == "header" else "judul tabel"} "{words}"); angkanya dikalikan '
+                f"{angka(factor)}."
+            )
     if len(keep) < len(data):
         data = [data[i] for i in keep]
         row_numbers = [row_numbers[i] for i in keep]
-    frame = frame_of(data, known, row_numbers)
+    frame = frame_of(data, plan.known, row_numbers)
     frame[ROW_COLUMN] = pd.array(row_numbers, dtype="int64")
     sheet = Sheet(
         path=path,
@@ -72,17 +123,219 @@ def build_sheet(
         frame=frame,
         dataset=header.spec.dataset,
         header_row=header_row,
-        original_headers=original,
-        extra=frame_of(data, extra, row_numbers),
-        units=units,
-        notes=[*(left_out_note(place, kind, rows) for kind, rows in left_out.items()), *unit_notes],
+        original_headers=plan.original,
+        extra=frame_of(data, plan.extra, row_numbers),
+        units=dict(units.units),
+        notes=reading.all_notes(),
+        decisions=reading.decisions,
+        questions=reading.questions,
+        held={row: qid for row, qid in reading.held.items() if row in set(row_numbers)},
     )
     if not data:
         sheet.status = "empty"
         sheet.message = "Baris judul kolom ditemukan, tetapi tidak ada baris data di bawahnya" + (
-            " (hanya baris contoh, jumlah, judul kelompok atau catatan)." if left_out else "."
+            " (hanya baris contoh, jumlah, judul kelompok atau catatan)." if reading.left_out else "."
         )
     return sheet
+
+
+class _Reading:
+    """The decisions, questions and held rows of one table as they are made."""
+
+    def __init__(self, path: str, sheet: str, asking: Asking) -> None:
+        self.path, self.sheet, self.asking = path, sheet, asking
+        self.place = path + (f" ({sheet})" if sheet else "")
+        self.decisions: list[Decision] = []
+        self.questions: list[Question] = []
+        self.held: dict[int, str] = {}
+        self.left_out: dict[str, list[int]] = {}
+        self.notes: list[str] = []
+
+    def decide(self, kind: str, reason: str, rows: Sequence[int] = (), **fields: str) -> None:
+        self.decisions.append(Decision(kind, reason, self.path, self.sheet, tuple(rows), **fields))
+
+    def leave_out(self, reason: str, rows: Sequence[int], evidence: Mapping[int, str] | None = None) -> None:
+        if not rows:
+            return
+        self.left_out.setdefault(reason, []).extend(rows)
+        words = sorted({evidence[r] for r in rows if r in evidence}) if evidence else []
+        self.decide("row_left_out", reason, rows, evidence=", ".join(words))
+
+    def ask(self, kind: str, rows: Sequence[int], text: str, options: tuple[Option, ...], evidence: str) -> str | None:
+        question, chosen = self.asking.ask(
+            kind, self.sheet, tuple(rows), text, options, evidence, self.decisions, detail=evidence
+        )
+        if all(q.id != question.id for q in self.questions):
+            self.questions.append(question)
+        if chosen is None:
+            for row in rows:
+                self.held.setdefault(row, question.id)
+            self.notes.append(f"{self.place} baris {rows_text(list(rows))}: {HELD_STATUS}: {text}")
+        return chosen
+
+    def all_notes(self) -> list[str]:
+        left = [f"{self.place} baris {rows_text(sorted(rows))}: {REASONS[r]}." for r, rows in self.left_out.items()]
+        columns = [
+            f"{self.place}: kolom {d.column} tidak dibaca: {d.reason_text}."
+            for d in self.decisions
+            if d.kind in ("column_left_out", "after_values")
+        ]
+        return [*left, *columns, *self.notes]
+
+
+def _total(data: list[list[str | None]], keep: Sequence[int], position: int) -> float:
+    return sum(money_amount(cell_at(data[i], position)) or 0.0 for i in keep)
+
+
+def _twin_columns(reading, header, plan, data, row_numbers, keep, units) -> None:
+    """Two columns of one budget name: rows where they differ are a question (which column is the budget)."""
+    for name, others in plan.twins.items():
+        first = next(p for p, n in plan.known if n == name)
+        positions = [first, *others]
+        differ = [
+            i
+            for i in keep
+            if len({money_amount(cell_at(data[i], p)) for p in positions} - {None}) > 1
+            or (money_amount(cell_at(data[i], first)) is None) != (money_amount(cell_at(data[i], others[0])) is None)
+        ]
+        if not differ:
+            continue
+        factor = units.get(name, 1)
+        options = tuple(
+            Option(
+                key=chr(ord("a") + n),
+                label=f'kolom {column_letter(p)} "{header.cells[p]}": {rupiah_words(_total(data, differ, p) * factor)}',
+                detail=f"jumlah baris yang berbeda menurut kolom {column_letter(p)}",
+            )
+            for n, p in enumerate(positions)
+        )
+        rows = [row_numbers[i] for i in differ]
+        chosen = reading.ask(
+            "column",
+            rows,
+            f'Ada {len(positions)} kolom "{plan.original[name]}". Kolom mana yang berisi anggaran yang dimaksud?',
+            options,
+            ", ".join(f'kolom {column_letter(p)} "{header.cells[p]}"' for p in positions),
+        )
+        if chosen is not None:
+            picked = positions[ord(chosen) - ord("a")]
+            plan.known[:] = [(picked if n == name else p, n) for p, n in plan.known]
+
+
+def _unit_doubts(reading, plan, units, data, row_numbers, keep) -> None:
+    """A unit stated only by a note (or a note against the header): both readings, all rows held."""
+    for doubt in units.doubts:
+        position = next(p for p, n in plan.known if n == doubt.column)
+        total = _total(data, keep, position)
+        stated_where = "judul kolom/judul tabel" if doubt.column in units.sources else "rupiah sebagaimana tertulis"
+        options = (
+            Option(
+                "a",
+                rupiah_words(total * doubt.stated),
+                f"satuan {UNIT_NAMES.get(doubt.stated, 'rupiah')} ({stated_where})",
+            ),
+            Option(
+                "b", rupiah_words(total * doubt.noted), f"satuan {UNIT_NAMES.get(doubt.noted, 'rupiah')} (dari catatan)"
+            ),
+        )
+        rows = [row_numbers[i] for i in keep]
+        chosen = reading.ask(
+            "unit",
+            rows,
+            f'Satuan kolom "{doubt.header}" tidak pasti: jumlah tabel ini {options[0].label} atau {options[1].label}?',
+            options,
+            doubt.evidence,
+        )
+        if chosen is not None:
+            factor = doubt.noted if chosen == "b" else doubt.stated
+            units.units.pop(doubt.column, None)
+            if factor != 1:
+                units.units[doubt.column] = factor
+
+
+def _total_doubts(reading, rows, data, row_numbers, keep, plan, units, spec) -> None:
+    """A totals-like row that names a program of its own: a total (left out) or a program?"""
+    money = next((n for _, n in plan.known if spec.column(n).kind == "money"), "")
+    factor = units.get(money, 1)
+    for doubt in rows.totals:
+        number = row_numbers[doubt.index]
+        amount = rupiah_words((doubt.amount or 0) * factor)
+        options = (
+            Option("a", "baris jumlah, tidak dihitung", f'label "{doubt.label}"'),
+            Option("b", f'program "{doubt.name}" sebesar {amount}', "dihitung sebagai program"),
+        )
+        chosen = reading.ask(
+            "totals_row",
+            [number],
+            f'Baris {number} berlabel jumlah ("{doubt.label}") tetapi menamai program "{doubt.name}" ({amount}). '
+            "Baris jumlah atau program?",
+            options,
+            f'baris {number}: "{doubt.label}", "{doubt.name}"',
+        )
+        if chosen == "a":
+            keep.remove(doubt.index)
+            reading.leave_out("total", [number], {number: f'"{doubt.label}"'})
+
+
+def _activity_groups(reading, rows, data, row_numbers, keep, plan, units, spec) -> list[int]:
+    """A program row with activity rows under it: one program (sum) when the name is merged over them, the
+    activities as detail when they add up to the program's budget, else a question."""
+    money = next((p for p, n in plan.known if spec.column(n).kind == "money"), None)
+    if money is None:
+        return keep
+    factor = units.get(next(n for p, n in plan.known if p == money), 1)
+    for group in rows.groups:
+        program = row_numbers[group.program]
+        activity_rows = [row_numbers[i] for i in group.activities]
+        all_rows = [program, *activity_rows]
+        if group.amount is not None and abs(group.amount - group.activities_sum) <= 0.5:
+            reading.leave_out("activity_detail", activity_rows)
+            continue
+        whole = (group.amount or 0.0) + group.activities_sum
+        if group.amount is None or group.merged:
+            _set_amount(data[group.program], money, whole)
+            reading.leave_out("activity", activity_rows)
+            reading.decide(
+                "activity_rows",
+                "activity",
+                all_rows,
+                evidence="nama program digabung (merge) di atas baris kegiatannya"
+                if group.merged
+                else "baris program tanpa anggaran, baris kegiatan di bawahnya beranggaran",
+                value=str(whole * factor),
+            )
+            continue
+        options = (
+            Option("a", f"satu program: {rupiah_words(whole * factor)}", f"baris {rows_text(all_rows)} dijumlahkan"),
+            Option(
+                "b",
+                f"hanya baris {program}: {rupiah_words(group.amount * factor)}",
+                f"baris {rows_text(activity_rows)} tidak dihitung",
+            ),
+        )
+        name = cell_at(data[group.program], next((p for p, n in plan.known if spec.column(n).kind == "text"), 0))
+        chosen = reading.ask(
+            "activity_rows",
+            all_rows,
+            f'Program "{name}" (baris {program}) diikuti baris tanpa nama program (baris {rows_text(activity_rows)}). '
+            "Apakah baris-baris itu kegiatan dari program ini?",
+            options,
+            f"baris {rows_text(activity_rows)}: kolom nama program kosong",
+        )
+        if chosen == "a":
+            _set_amount(data[group.program], money, whole)
+        reading.leave_out(
+            "activity" if chosen == "a" else "activity_not_counted" if chosen == "b" else "activity_held",
+            activity_rows,
+        )
+    return keep
+
+
+def _set_amount(texts: list[str | None], position: int, value: float) -> None:
+    """Write a computed amount into a row's cell (six decimals: never read as thousands dots)."""
+    while len(texts) <= position:
+        texts.append(None)
+    texts[position] = f"{value:.6f}"
 
 
 def frame_of(data: list[list[str | None]], columns: list[tuple[int, str]], row_numbers: list[int]) -> pd.DataFrame:

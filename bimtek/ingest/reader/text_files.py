@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import Sheet
 from bimtek.core.settings import Settings
+from bimtek.ingest.reader.asking import Asking
 from bimtek.ingest.reader.cells import row_texts
 from bimtek.ingest.reader.formats import OLE_SIGNATURE, ZIP_SIGNATURE
 from bimtek.ingest.reader.header import (
@@ -106,7 +107,12 @@ CSV_BINARY_MESSAGE = (
 
 
 def read_csv(
-    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: RowCount | None = None
+    path: str,
+    data: bytes,
+    specs: Sequence[DatasetSpec],
+    limits: Settings,
+    counted: RowCount | None = None,
+    asking: Asking | None = None,
 ) -> Sheet:
     if data.startswith((ZIP_SIGNATURE, OLE_SIGNATURE)):
         return failed(path, "", "unreadable", CSV_BINARY_MESSAGE)
@@ -124,7 +130,7 @@ def read_csv(
         titles = [texts for _, texts in itertools.islice(_csv_records(text, delimiter), header.row_index)]
         records = itertools.islice(_csv_records(text, delimiter), header.row_index + 1, None)
         line = _header_line(text, delimiter, header.row_index)
-        return build_sheet(path, "", header, line, records, limits, titles, counted)
+        return build_sheet(path, "", header, line, records, limits, titles, counted, asking)
     except csv.Error:
         return failed(
             path,
@@ -147,7 +153,12 @@ def _header_line(text: str, delimiter: str, row_index: int) -> int:
 
 
 def read_json(
-    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: RowCount | None = None
+    path: str,
+    data: bytes,
+    specs: Sequence[DatasetSpec],
+    limits: Settings,
+    counted: RowCount | None = None,
+    asking: Asking | None = None,
 ) -> Sheet:
     """A list of objects, or {"rows": [...]}; keys are the headers, row number = position in the list."""
     try:
@@ -180,7 +191,7 @@ def read_json(
     if header is None:
         return failed(path, "", "unreadable", json_no_header_message(specs))
     records = ((n, row_texts(item.get(k) for k in keys)) for n, item in enumerate(items, start=1))
-    return build_sheet(path, "", header, None, records, limits, counted=counted)
+    return build_sheet(path, "", header, None, records, limits, counted=counted, asking=asking)
 
 
 def _depth(document: object) -> int:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from bimtek.core.columns import DatasetSpec
-from bimtek.core.formatting import angka
 
 UNIT_WORDS = {
     "ribu": 1_000,
@@ -41,6 +41,9 @@ UNIT_NAMES = {1_000: "ribu rupiah", 1_000_000: "juta rupiah", 1_000_000_000: "mi
 _WORD_UNIT = re.compile(r"\b(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b")
 _MONEY_CONTEXT = re.compile(r"\b(rp|rupiah|idr|dalam|satuan|anggaran|nilai|pagu)\b")
 _THOUSANDS_UNIT = re.compile(r"(\(\s*(rp\.?\s*)?0{3}\s*(rp)?\s*\)|\brp\.?\s*0{3}\b|\bx\s*1[.,]?000\b|\(\s*000\s*\))")
+_AMOUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b$")
+"""A unit word right after a number ("Rp 50 ribu per titik") states an amount, not the table's unit."""
+_RUPIAH_STATED = re.compile(r"(\(\s*(rp\.?|rupiah|idr)\s*\)|\bdalam\s+rupiah\b|\bsatuan\s*:?\s*(rp|rupiah)\b\.?\s*$)")
 _UNIT_CLAUSE = re.compile(
     r"\s*[\(\[]?\s*(dalam\s+|satuan\s*:?\s*)?(rp\.?|idr)?\s*(ribuan|ribu|rb|jutaan|juta|jt|miliaran|miliar|milyaran|"
     r"milyar|triliun|0{3}|x\s*1[.,]?000)\s*(rupiah|rp)?\s*[\)\]]?\s*$",
@@ -53,7 +56,8 @@ def unit_of(text: str | None, header: bool = False) -> int | None:
 
     A header cell states a unit by a unit word or "000" anywhere ("Anggaran (Rp juta)", "Pagu (000)"); a title or
     note row must also say it is about money ("dalam ribuan rupiah", "Rp juta", "satuan: ribu"), so a title such as
-    "Usulan program 2027" or "17 ribu penduduk" is no unit.
+    "Usulan program 2027" or "17 ribu penduduk" is no unit, and a unit word right after a number is an amount
+    ("biaya pemeliharaan Rp 50 ribu per titik"), not a unit.
     """
     if not text:
         return None
@@ -63,9 +67,17 @@ def unit_of(text: str | None, header: bool = False) -> int | None:
     match = _WORD_UNIT.search(folded)
     if match is None:
         return None
-    if not header and not _MONEY_CONTEXT.search(folded):
+    if not header and (not _MONEY_CONTEXT.search(folded) or _AMOUNT_BEFORE.search(folded[: match.end()])):
         return None
     return UNIT_WORDS[match.group(1)]
+
+
+def states_rupiah(text: str | None) -> bool:
+    """A header or title that says its amounts are plain Rupiah: "Anggaran (Rp)", "Pagu (Rupiah)", "dalam rupiah"."""
+    if not text:
+        return False
+    folded = " ".join(str(text).lower().split())
+    return unit_of(folded, header=True) is None and bool(_RUPIAH_STATED.search(folded))
 
 
 def strip_unit(text: str) -> str:
@@ -73,41 +85,67 @@ def strip_unit(text: str) -> str:
     return _UNIT_CLAUSE.sub("", str(text)).strip() or str(text)
 
 
+@dataclass
+class UnitDoubt:
+    """A money column whose unit comes from a note row only, or a note that contradicts the header/title."""
+
+    column: str
+    header: str
+    stated: int
+    """The unit the header or title states (1: plain Rupiah, written or by default)."""
+    noted: int
+    evidence: str
+
+
+@dataclass
+class UnitReading:
+    units: dict[str, int] = field(default_factory=dict)
+    """canonical money column -> factor (absent: Rupiah as written)."""
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """canonical money column -> (reason "header"/"title", the words that stated the unit)."""
+    doubts: list[UnitDoubt] = field(default_factory=list)
+    conflict: str | None = None
+    """The refusal message when header and title state two different units."""
+
+
 def table_units(
     spec: DatasetSpec,
     cells: Sequence[str | None],
     known: list[tuple[int, str]],
     title_rows: Sequence[Sequence[str | None]],
-    note_units: set[int],
-    place: str,
-) -> tuple[dict[str, int], list[str], str | None]:
-    """Unit per money column, the report notes saying so, and the conflict message when units disagree."""
-    stated = {u for row in title_rows for u in (unit_of(cell) for cell in row) if u is not None} | note_units
-    units: dict[str, int] = {}
-    notes: list[str] = []
+    notes: Sequence[tuple[int, str]],
+) -> UnitReading:
+    """The unit of each money column (module doc): header, else title; a note's unit is a doubt, never applied.
+
+    `notes`: (row number, text) of the note rows that state a unit."""
+    titled = [(cell, u) for row in title_rows for cell in row for u in (unit_of(cell),) if u is not None]
+    title_units = {u for _, u in titled}
+    reading = UnitReading()
     for position, name in known:
         if spec.column(name).kind != "money":
             continue
         text = cells[position] if position < len(cells) else None
         own = unit_of(text, header=True)
-        found = stated | ({own} if own else set())
+        found = title_units | ({own} if own else set())
+        if own is None and states_rupiah(text) and title_units:
+            found.add(1)
         if len(found) > 1:
-            listed = " dan ".join(UNIT_NAMES.get(u, str(u)) for u in sorted(found))
-            return (
-                {},
-                [],
-                (
-                    f'Satuan kolom "{text or name}" tidak jelas: berkas menyebut {listed} sekaligus (di judul kolom, '
-                    "judul tabel atau catatan). Tulis satu satuan saja, atau tulis anggaran dalam rupiah penuh, lalu "
-                    "kirim ulang."
-                ),
+            listed = " dan ".join(UNIT_NAMES.get(u, "rupiah") for u in sorted(found))
+            reading.conflict = (
+                f'Satuan kolom "{text or name}" tidak jelas: berkas menyebut {listed} sekaligus (di judul kolom dan '
+                "judul tabel). Tulis satu satuan saja, atau tulis anggaran dalam rupiah penuh, lalu kirim ulang."
             )
-        if found:
-            unit = found.pop()
-            units[name] = unit
-            source = f'judul kolom "{text}"' if own else "judul tabel atau catatan berkas"
-            notes.append(
-                f'{place}: kolom "{text or name}" ditulis dalam {UNIT_NAMES.get(unit, str(unit))} (menurut '
-                f"{source}); angkanya dikalikan {angka(unit)}."
-            )
-    return units, notes, None
+            return reading
+        stated = found.pop() if found else 1
+        if own:
+            reading.sources[name] = ("header", str(text))
+        elif title_units:
+            reading.sources[name] = ("title", next(str(cell) for cell, u in titled if u == stated))
+        if stated != 1:
+            reading.units[name] = stated
+        for row, note in notes:
+            noted = unit_of(note)
+            if noted is not None and noted != stated:
+                evidence = f'baris {row}: "{note}"; judul kolom: "{text or name}"'
+                reading.doubts.append(UnitDoubt(name, str(text or name), stated, noted, evidence))
+    return reading

@@ -11,18 +11,25 @@ from collections.abc import Sequence
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import SENDER_PROPERTY, Sheet
 from bimtek.core.settings import Settings
+from bimtek.ingest.reader.asking import Asking
 from bimtek.ingest.reader.cells import row_texts
 from bimtek.ingest.reader.formats import OLE_SIGNATURE, ZIP_SIGNATURE
-from bimtek.ingest.reader.header import HEADER_SCAN_ROWS, find_header, no_header_message
+from bimtek.ingest.reader.header import HEADER_SCAN_ROWS, column_letter, find_header, no_header_message
 from bimtek.ingest.reader.limits import LimitExceeded, RowCount, check_width, megabytes
 from bimtek.ingest.reader.sheets import is_note_sheet, sheet_skip_reason
-from bimtek.ingest.reader.table import build_sheet, failed
+from bimtek.ingest.reader.table import Seen, build_sheet, failed
+from bimtek.ingest.reader.visibility import Visibility, workbook_visibility
 
 logger = logging.getLogger(__name__)
 
 
 def read_xlsx(
-    path: str, data: bytes, specs: Sequence[DatasetSpec], limits: Settings, counted: RowCount | None = None
+    path: str,
+    data: bytes,
+    specs: Sequence[DatasetSpec],
+    limits: Settings,
+    counted: RowCount | None = None,
+    asking: Asking | None = None,
 ) -> list[Sheet]:
     """Every worksheet with a header row becomes a Sheet; other worksheets are skipped."""
     import openpyxl
@@ -36,7 +43,7 @@ def read_xlsx(
         logger.info("Workbook %r cannot be opened", path, exc_info=True)
         return [failed(path, "", "unreadable", XLSX_DAMAGED_MESSAGE)]
     try:
-        sheets = _read_worksheets(path, workbook, specs, limits, counted)
+        sheets = _read_worksheets(path, workbook, specs, limits, counted, asking, workbook_visibility(data))
         sender = _recorded_sender(workbook)
         for sheet in sheets:
             sheet.sender = sender
@@ -95,12 +102,19 @@ def _recorded_sender(workbook) -> str | None:
 
 
 def _read_worksheets(
-    path: str, workbook, specs: Sequence[DatasetSpec], limits: Settings, counted: RowCount | None = None
+    path: str,
+    workbook,
+    specs: Sequence[DatasetSpec],
+    limits: Settings,
+    counted: RowCount | None = None,
+    asking: Asking | None = None,
+    visibility: dict[str, Visibility] | None = None,
 ) -> list[Sheet]:
     """Sheets with a header row are read; a data-looking sheet without one is reported, never dropped silently.
 
     Each worksheet's declared dimension is ignored (`reset_dimensions`): a sheet claiming A1:XFD1048576 is read
-    by the cells it really holds, not padded to millions of blank cells.
+    by the cells it really holds, not padded to millions of blank cells. Rows and columns a person does not see,
+    and struck-through rows, are not read (`visibility`); the ones after the header are named in the Sheet.
     """
     sheets: list[Sheet] = []
     headerless: list[str] = []
@@ -109,8 +123,12 @@ def _read_worksheets(
     for worksheet in workbook.worksheets:
         if hasattr(worksheet, "reset_dimensions"):
             worksheet.reset_dimensions()
-        rows = worksheet.iter_rows(values_only=True)
-        head = [row_texts(r) for r in itertools.islice(rows, HEADER_SCAN_ROWS)]
+        seen = (visibility or {}).get(worksheet.title) or Visibility()
+        left_out: dict[str, list[int]] = {}
+        originals: dict[int, list[str | None]] = {}
+        rows = _as_seen(enumerate(worksheet.iter_rows(values_only=True), start=1), seen, left_out, originals)
+        numbered = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+        head = [texts for _, texts in numbered]
         for texts in head:
             check_width(len(texts), limits, worksheet.title)
         header = find_header(head, specs)
@@ -124,12 +142,22 @@ def _read_worksheets(
             if any(head) and not is_note_sheet(worksheet):
                 headerless.append(worksheet.title)
             continue
-        after_header = zip(itertools.count(header.row_index + 2), head[header.row_index + 1 :])
-        remaining = ((n, row_texts(r)) for n, r in zip(itertools.count(len(head) + 1), rows))
-        records = itertools.chain(after_header, remaining)
+        header_row = numbered[header.row_index][0]
+        records = itertools.chain(numbered[header.row_index + 1 :], rows)
         title_rows = head[: header.row_index]
         sheets.append(
-            build_sheet(path, worksheet.title, header, header.row_index + 1, records, limits, title_rows, counted)
+            build_sheet(
+                path,
+                worksheet.title,
+                header,
+                header_row,
+                records,
+                limits,
+                title_rows,
+                counted,
+                asking,
+                _seen_after(seen, left_out, header_row, originals.get(header_row, [])),
+            )
         )
     if sheets:
         sheets[0].notes[:0] = skipped
@@ -151,3 +179,47 @@ def _read_worksheets(
     if not any_content:
         return [failed(path, "", "empty", f"Berkas Excel tidak berisi data (lembar: {names}).")]
     return [failed(path, "", "unreadable", no_header_message(specs, f" lembar mana pun ({names})"))]
+
+
+def _as_seen(rows, seen: Visibility, left_out: dict[str, list[int]], originals: dict[int, list[str | None]]):
+    """(row number, cell texts) of the rows a person sees: hidden and struck-through rows are skipped (and
+    recorded in `left_out`), hidden columns are blank (the first rows' texts as written go to `originals`, so a
+    hidden column can be named by its header)."""
+    for number, values in rows:
+        if number in seen.hidden_rows:
+            left_out.setdefault("hidden", []).append(number)
+            continue
+        texts = row_texts(values)
+        if not texts:
+            yield number, texts
+            continue
+        if seen.struck_row(number):
+            left_out.setdefault("struck", []).append(number)
+            continue
+        if seen.hidden_columns:
+            if len(originals) < HEADER_SCAN_ROWS:
+                originals[number] = texts
+            texts = [None if i in seen.hidden_columns else t for i, t in enumerate(texts)]
+            while texts and texts[-1] is None:
+                texts.pop()
+        yield number, texts
+
+
+def _seen_after(seen: Visibility, left_out: dict[str, list[int]], header_row: int, cells) -> Seen:
+    """What `build_sheet` names: rows left out below the header, hidden columns that hold something, and the rows
+    that continue a vertically merged cell, per column."""
+    merged: dict[int, set[int]] = {}
+    for first, last, left, right in seen.merged:
+        if last > first and first >= header_row:
+            for position in range(left, right + 1):
+                merged.setdefault(position, set()).update(range(first + 1, last + 1))
+    filled_columns = {p for row, positions in seen.filled.items() if row >= header_row for p in positions}
+    hidden = [
+        (p, cells[p] if p < len(cells) and cells[p] else f"Kolom {column_letter(p)}")
+        for p in sorted(seen.hidden_columns & filled_columns)
+    ]
+    return Seen(
+        left_out={reason: [n for n in rows if n > header_row] for reason, rows in left_out.items()},
+        hidden_columns=hidden,
+        merged_columns=merged,
+    )
