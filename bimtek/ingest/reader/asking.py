@@ -79,21 +79,3 @@ class Asking:
             )
         )
         return question, answer.option
-
-
-def question_status(question: Question, answers: Mapping[str, Answer]) -> dict:
-    """`question.to_dict()` with `status` ("terbuka"/"dijawab") and `answer` (None, or the answer's fields)."""
-    data = question.to_dict()
-    answer = answers.get(question.id)
-    data["status"] = "dijawab" if answer is not None else "terbuka"
-    data["answer"] = (
-        None
-        if answer is None
-        else {
-            "option": answer.option,
-            "answered_by": answer.answered_by,
-            "answered_at": answer.answered_at,
-            "note": answer.note,
-        }
-    )
-    return data
