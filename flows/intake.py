@@ -111,7 +111,7 @@ def run_intake(
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
-    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
+    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen, answers=answers)
     validated, reused = verdicts.validated, verdicts.reused
     del verdicts  # the unsettled results: settled.results replace them
     results = settled.results if keep_raw else [without_raw(result) for result in settled.results]

@@ -4,7 +4,8 @@ A unit is written in the budget column's header ("Anggaran (Rp juta)", "Pagu (00
 header ("(dalam ribuan rupiah)") or in a note row ("Catatan: angka dalam ribuan rupiah"). What is decided:
 
 - The header's own unit, else one unit stated by the title block, applies; both agree or the table is refused
-  (two different units from header and title: the reader never guesses which one the OPD meant).
+  (two different units from header and title: the reader never guesses which one the OPD meant). A header that
+  only says "(Rp)" states no unit (it is the template's wording), so a title "(dalam ribuan rupiah)" applies.
 - A unit found only in a note row (below or beside the data) is a doubt, never applied on its own: notes often
   carry other money figures ("biaya pemeliharaan Rp 50 ribu per titik"). When the header or the title says
   nothing, the note's unit becomes a question (rupiah as written, or times the note's unit) and the table's rows
@@ -43,7 +44,6 @@ _MONEY_CONTEXT = re.compile(r"\b(rp|rupiah|idr|dalam|satuan|anggaran|nilai|pagu)
 _THOUSANDS_UNIT = re.compile(r"(\(\s*(rp\.?\s*)?0{3}\s*(rp)?\s*\)|\brp\.?\s*0{3}\b|\bx\s*1[.,]?000\b|\(\s*000\s*\))")
 _AMOUNT_BEFORE = re.compile(r"\d[\d.,]*\s*(" + "|".join(sorted(UNIT_WORDS, key=len, reverse=True)) + r")\b$")
 """A unit word right after a number ("Rp 50 ribu per titik") states an amount, not the table's unit."""
-_RUPIAH_STATED = re.compile(r"(\(\s*(rp\.?|rupiah|idr)\s*\)|\bdalam\s+rupiah\b|\bsatuan\s*:?\s*(rp|rupiah)\b\.?\s*$)")
 _UNIT_CLAUSE = re.compile(
     r"\s*[\(\[]?\s*(dalam\s+|satuan\s*:?\s*)?(rp\.?|idr)?\s*(ribuan|ribu|rb|jutaan|juta|jt|miliaran|miliar|milyaran|"
     r"milyar|triliun|0{3}|x\s*1[.,]?000)\s*(rupiah|rp)?\s*[\)\]]?\s*$",
@@ -70,14 +70,6 @@ def unit_of(text: str | None, header: bool = False) -> int | None:
     if not header and (not _MONEY_CONTEXT.search(folded) or _AMOUNT_BEFORE.search(folded[: match.end()])):
         return None
     return UNIT_WORDS[match.group(1)]
-
-
-def states_rupiah(text: str | None) -> bool:
-    """A header or title that says its amounts are plain Rupiah: "Anggaran (Rp)", "Pagu (Rupiah)", "dalam rupiah"."""
-    if not text:
-        return False
-    folded = " ".join(str(text).lower().split())
-    return unit_of(folded, header=True) is None and bool(_RUPIAH_STATED.search(folded))
 
 
 def strip_unit(text: str) -> str:
@@ -127,8 +119,6 @@ def table_units(
         text = cells[position] if position < len(cells) else None
         own = unit_of(text, header=True)
         found = title_units | ({own} if own else set())
-        if own is None and states_rupiah(text) and title_units:
-            found.add(1)
         if len(found) > 1:
             listed = " dan ".join(UNIT_NAMES.get(u, "rupiah") for u in sorted(found))
             reading.conflict = (
