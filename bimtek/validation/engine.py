@@ -189,13 +189,14 @@ def _record_verdicts(
 
 def _hold(result: SheetResult, sheet: Sheet, rows: pd.Series, rejected: np.ndarray) -> None:
     """Rows the reader holds (`Sheet.held`) leave the valid rows as HELD_RULE rejections (value: the question id),
-    unless another rule already rejects them: no published figure carries a row whose reading is in doubt."""
+    also when another rule rejects them under the reading in doubt (a budget below the floor may be right in the
+    other unit): no published figure carries a row whose reading is in doubt."""
     if not sheet.held:
         return
     texts = {q.id: q.text for q in sheet.questions}
     for rid, row in enumerate(rows.tolist()):
         qid = sheet.held.get(int(row))
-        if qid is None or rejected[rid]:
+        if qid is None:
             continue
         rejected[rid] = True
         message = f"Baris ditahan ({HELD_STATUS}): {texts.get(qid, '')} Jawab pertanyaan {qid} agar baris ini dihitung."
