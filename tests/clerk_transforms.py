@@ -100,8 +100,8 @@ def _program_cells(number: int, opd: str, dimension: str, name: str, amount: flo
         "nama": name,
         "anggaran": amount,
         "sumber": "APBD",
-        "mulai": 2026,
-        "selesai": 2027,
+        "mulai": 2022,
+        "selesai": 2024,
     }
 
 
@@ -270,6 +270,15 @@ def twin_budget_columns(draft: Draft, rng: random.Random) -> None:
             draft.doubtful.add(str(row.cells.get("nama")))
 
 
+def _splittable(draft: Draft) -> list[int]:
+    """Visible program rows whose amount is a number (not typed as text)."""
+    return [
+        i
+        for i in _program_rows(draft)
+        if not draft.rows[i].hidden and isinstance(draft.rows[i].cells.get("anggaran"), float)
+    ]
+
+
 def _split(amount: float, parts: int, rng: random.Random) -> list[float]:
     millions = int(amount // 1_000_000)
     if millions < parts:
@@ -280,7 +289,7 @@ def _split(amount: float, parts: int, rng: random.Random) -> list[float]:
 
 def merged_activity_rows(draft: Draft, rng: random.Random) -> None:
     """A program name merged over its activity rows, each with part of the budget: one program, the sum."""
-    rows = [i for i in _program_rows(draft) if not draft.rows[i].hidden]
+    rows = _splittable(draft)
     if not rows or draft.merges:
         return
     at = rng.choice(rows)
@@ -296,7 +305,7 @@ def merged_activity_rows(draft: Draft, rng: random.Random) -> None:
 
 def blank_name_activity_rows(draft: Draft, rng: random.Random) -> None:
     """Activity rows under a program without a merge: one program or several? A question."""
-    rows = [i for i in _program_rows(draft) if not draft.rows[i].hidden]
+    rows = _splittable(draft)
     if not rows or draft.merges:
         return
     at = rng.choice(rows)
@@ -311,7 +320,7 @@ def blank_name_activity_rows(draft: Draft, rng: random.Random) -> None:
 
 def activity_details(draft: Draft, rng: random.Random) -> None:
     """Activity rows that detail a program whose own row carries the total: the program keeps its budget."""
-    rows = [i for i in _program_rows(draft) if not draft.rows[i].hidden]
+    rows = _splittable(draft)
     if not rows or draft.merges:
         return
     at = rng.choice(rows)

@@ -21,6 +21,7 @@ DECISION_KINDS = {
     "after_values": "nilai Menjadi yang dibaca",
     "activity_rows": "program dengan baris kegiatan",
     "version": "versi berkas yang berlaku",
+    "answer": "jawaban atas pertanyaan pembacaan",
 }
 """Decision kind -> what the receipt calls it."""
 

@@ -68,7 +68,7 @@ class Asking:
             return question, None
         decisions.append(
             Decision(
-                kind="column" if kind == "column" else kind,
+                kind="answer",
                 reason="answer",
                 path=self.path,
                 sheet=sheet,

@@ -249,8 +249,10 @@ def _unit_doubts(reading, plan, units, data, row_numbers, keep) -> None:
         if chosen is not None:
             factor = doubt.noted if chosen == "b" else doubt.stated
             units.units.pop(doubt.column, None)
+            units.sources.pop(doubt.column, None)
             if factor != 1:
                 units.units[doubt.column] = factor
+            reading.decide("unit", "answer", column=doubt.header, evidence=doubt.evidence, value=str(factor))
 
 
 def _total_doubts(reading, rows, data, row_numbers, keep, plan, units, spec) -> None:
