@@ -22,7 +22,7 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-OPDS = ("Dinas Kesehatan", "Dinas Komunikasi dan Informatika", "Dinas Perhubungan")
+OPDS = ("Dinas Kesehatan", "Dinas Komunikasi dan Informatika")
 DIMENSIONS = ("Smart Governance", "Smart Living", "Smart Economy", "Smart Society")
 COLUMNS = ["no", "opd", "dimensi", "nama", "anggaran", "sumber", "mulai", "selesai", "ket"]
 HEADERS = {
@@ -77,6 +77,8 @@ class Draft:
     sheets_after: list[tuple[str, list[list[object]], str]] = field(default_factory=list)
     file_name: str = "usulan.xlsx"
     applied: list[str] = field(default_factory=list)
+    rupiah_cells: set[str] = field(default_factory=set)
+    """Programs whose amount cell says "Rp ..." in full Rupiah (a unit stated later makes them a doubt)."""
 
 
 def proposal(rng: random.Random, count: int | None = None) -> Draft:
@@ -106,7 +108,11 @@ def _program_cells(number: int, opd: str, dimension: str, name: str, amount: flo
 
 
 def _program_rows(draft: Draft) -> list[int]:
-    return [i for i, r in enumerate(draft.rows) if r.text is None and r.cells.get("nama") in draft.meant]
+    return [
+        i
+        for i, r in enumerate(draft.rows)
+        if r.text is None and r.cells.get("nama") in draft.meant and isinstance(r.cells.get("no"), int)
+    ]
 
 
 def _any_opd(draft: Draft) -> str:
@@ -133,13 +139,20 @@ def _insert(draft: Draft, rng: random.Random, row: Row) -> None:
 # --- transforms -------------------------------------------------------------------------------------------------
 
 
+def _unit_taken(draft: Draft) -> bool:
+    """A unit is already written, or amounts were typed in full without "Rp" (a unit stated after that would
+    make them wrong in a way only the plausibility check against the APBD can see: not composed here)."""
+    plain = any(r.raw_amount and str(r.cells.get("nama")) not in draft.rupiah_cells for r in draft.rows)
+    return bool(draft.unit_placed) or plain
+
+
 def title_block(draft: Draft, rng: random.Random) -> None:
     lines = [["PEMERINTAH KABUPATEN CONTOH"], ["USULAN PROGRAM SMART CITY 2026-2027"], ["Dinas pengusul"], [None]]
     draft.title = lines[: rng.randint(1, 4)] + draft.title
 
 
 def unit_in_title(draft: Draft, rng: random.Random) -> None:
-    if draft.unit_placed:
+    if _unit_taken(draft):
         return
     draft.unit = rng.choice([1_000, 1_000_000])
     draft.unit_placed = "title"
@@ -147,7 +160,7 @@ def unit_in_title(draft: Draft, rng: random.Random) -> None:
 
 
 def unit_in_header(draft: Draft, rng: random.Random) -> None:
-    if draft.unit_placed:
+    if _unit_taken(draft) or "menjadi" in draft.columns:
         return
     draft.unit = rng.choice([1_000, 1_000_000])
     draft.unit_placed = "header"
@@ -155,16 +168,16 @@ def unit_in_header(draft: Draft, rng: random.Random) -> None:
 
 
 def unit_as_thousands_header(draft: Draft, rng: random.Random) -> None:
-    if draft.unit_placed:
+    if _unit_taken(draft) or "menjadi" in draft.columns:
         return
     draft.unit = 1_000
     draft.unit_placed = "header"
-    draft.headers["anggaran"] = rng.choice(["Anggaran (Rp 000)", "Pagu (000)", "Anggaran (x Rp 1.000)"])
+    draft.headers["anggaran"] = rng.choice(["Anggaran (Rp 000)", "Anggaran (000)", "Anggaran (x 1.000)"])
 
 
 def unit_in_note(draft: Draft, rng: random.Random) -> None:
     """The unit only in a note below the table: a doubt (the header says "(Rp)"), so every program may be held."""
-    if draft.unit_placed:
+    if _unit_taken(draft):
         return
     draft.unit = rng.choice([1_000, 1_000_000])
     draft.unit_placed = "note"
@@ -224,7 +237,7 @@ def cancel_a_meant_program(draft: Draft, rng: random.Random) -> None:
 
 def hidden_old_budget_column(draft: Draft, rng: random.Random) -> None:
     """An old "Anggaran" column hidden next to the one the clerk means."""
-    if "lama" in draft.extra_columns or draft.subheader:
+    if "lama" in draft.extra_columns or draft.subheader or "menjadi" in draft.columns:
         return
     draft.extra_columns["lama"] = "Anggaran"
     draft.hidden_columns.append("lama")
@@ -235,7 +248,7 @@ def hidden_old_budget_column(draft: Draft, rng: random.Random) -> None:
 
 def semula_menjadi(draft: Draft, rng: random.Random) -> None:
     """A before/after table: the old budget (Semula) and the new one (Menjadi) under one merged "Anggaran"."""
-    if draft.extra_columns or draft.subheader is not None:
+    if draft.extra_columns or draft.subheader is not None or "menjadi" in draft.columns:
         return
     draft.columns.insert(draft.columns.index("anggaran") + 1, "menjadi")
     draft.headers["menjadi"] = None  # type: ignore[assignment]
@@ -250,6 +263,8 @@ def semula_menjadi_one_row(draft: Draft, rng: random.Random) -> None:
     """Before/after as two header cells: "Anggaran Semula" and "Anggaran Menjadi"."""
     if draft.extra_columns or draft.subheader is not None or draft.unit_placed == "header":
         return
+    if "menjadi" in draft.columns:
+        return
     draft.columns.insert(draft.columns.index("anggaran") + 1, "menjadi")
     draft.headers["menjadi"] = "Anggaran Menjadi (Rp)"
     draft.headers["anggaran"] = "Anggaran Semula (Rp)"
@@ -261,13 +276,13 @@ def semula_menjadi_one_row(draft: Draft, rng: random.Random) -> None:
 
 def twin_budget_columns(draft: Draft, rng: random.Random) -> None:
     """Two visible "Anggaran" columns with different figures: which one is meant is a question."""
-    if draft.extra_columns or draft.subheader is not None:
+    if draft.extra_columns or draft.subheader is not None or "menjadi" in draft.columns:
         return
     draft.extra_columns["lain"] = draft.headers["anggaran"]
+    draft.doubtful.update(draft.meant)
     for row in draft.rows:
         if row.text is None and isinstance(row.cells.get("anggaran"), float):
             row.cells["lain"] = float(row.cells["anggaran"]) + 3_000_000
-            draft.doubtful.add(str(row.cells.get("nama")))
 
 
 def _splittable(draft: Draft) -> list[int]:
@@ -400,6 +415,8 @@ def amounts_as_text(draft: Draft, rng: random.Random) -> None:
         if row.text is None and isinstance(row.cells.get("anggaran"), float):
             row.cells["anggaran"] = prefix + f"{int(row.cells['anggaran']):,}".replace(",", ".")
             row.raw_amount = True
+            if prefix:  # "Rp ..." written in full: under a unit stated later, the reader must ask
+                draft.rupiah_cells.add(str(row.cells.get("nama")))
 
 
 def unknown_column(draft: Draft, rng: random.Random) -> None:
@@ -466,6 +483,10 @@ def clerk_draft(rng: random.Random, steps: int | None = None) -> Draft:
     for transform in rng.sample(TRANSFORMS, steps or rng.randint(1, 6)):
         transform(draft, rng)
         draft.applied.append(transform.__name__)
+    if draft.unit != 1:
+        # "Rp 349.000.000" typed in full under a unit stated elsewhere: the amount meant is the one written, but
+        # which one was meant is a question for the reader
+        draft.doubtful.update(draft.rupiah_cells)
     return draft
 
 

@@ -135,8 +135,10 @@ def plan_columns(header: Header, width: int, used: set[int]) -> ColumnPlan:
     """Split column positions into contract columns and extra columns.
 
     `used` holds positions where some data row has a value (unnamed columns without data are dropped). The first
-    occurrence of a contract column is read, except that a Menjadi column is read instead of its Semula twin; a
-    second column of the same money name is kept in `twins` for `table` to compare.
+    occurrence of a contract column is read, except that a Menjadi column is read instead of a Semula or unmarked
+    one; a Semula column beside a Menjadi one is left out (`before`); any other second column of the same money name
+    (unmarked beside a Menjadi one, or two unmarked) is kept in `twins` for `table` to compare (a question when
+    their figures differ).
     """
     cells = list(header.cells) + [None] * max(0, width - len(header.cells))
     names = [canonical(header.spec, text) for text in cells]
@@ -145,7 +147,7 @@ def plan_columns(header: Header, width: int, used: set[int]) -> ColumnPlan:
     for position, name in enumerate(names):
         if name is None:
             continue
-        if name not in chosen or (marks[chosen[name]] == "before" and marks[position] == "after"):
+        if name not in chosen or (marks[chosen[name]] != "after" and marks[position] == "after"):
             chosen[name] = position
     plan = ColumnPlan([], [], {})
     extra_names: set[str] = set()
@@ -157,7 +159,7 @@ def plan_columns(header: Header, width: int, used: set[int]) -> ColumnPlan:
             continue
         if name is not None and marks[position] == "before" and marks[chosen[name]] == "after":
             plan.before.append((position, text.strip()))
-        elif name is not None and header.spec.column(name).kind == "money" and marks[position] is None:
+        elif name is not None and header.spec.column(name).kind == "money" and marks[position] != "before":
             plan.twins.setdefault(name, []).append(position)
         if text is None and position not in used:
             continue

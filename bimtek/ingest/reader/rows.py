@@ -14,7 +14,7 @@ Pure functions on cell texts: no I/O, no pandas.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bimtek.core.columns import DatasetSpec
@@ -156,10 +156,14 @@ def clerk_rows(
     data: list[list[str | None]],
     row_numbers: list[int],
     continued: set[int] = frozenset(),  # type: ignore[assignment]
+    skipped: Mapping[int, str] | None = None,
 ) -> RowReading:
     """Which rows are data (module doc), and the doubts `table` turns into questions.
 
-    `continued`: row numbers whose program-name cell is the lower part of a vertically merged cell."""
+    `continued`: row numbers whose program-name cell is the lower part of a vertically merged cell. `skipped`:
+    rows already left out (hidden, struck: row number -> reason). Rows with a blank name and an amount under a
+    program that is left out (cancelled, hidden, struck) share its fate: they are its activities, never another
+    program's."""
     kinds = {name: spec.column(name).kind for _, name in known}
     names = [p for p, name in known if kinds[name] == "text"][:1]
     labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
@@ -171,8 +175,15 @@ def clerk_rows(
     block_sum: float = 0  # running sums of the amounts in `block` / `everything` (added in order, as `sum` does)
     everything_sum: float = 0
     group: ActivityGroup | None = None
+    orphan: str | None = None  # why the program above blank-name rows was left out
+    skipped = skipped or {}
+    last = 0
     for index, texts in enumerate(data):
         number = row_numbers[index]
+        gap = [skipped[n] for n in range(last + 1, number) if n in skipped]
+        last = number
+        if gap:
+            group, orphan = None, gap[-1]
         kind = row_kind(texts, [cell_at(texts, p) for p in labels])
         amount = money_amount(cell_at(texts, money)) if money is not None else None
         name = cell_at(texts, names[0]) if names else None
@@ -198,7 +209,11 @@ def clerk_rows(
             if cancelled is not None:
                 reading.left_out.setdefault("cancelled", []).append(number)
                 reading.evidence[number] = f'"{cancelled}"'
+                group, orphan = None, "cancelled"
                 continue
+        if kind == "data" and names and name is None and amount is not None and group is None and orphan:
+            reading.left_out.setdefault(orphan, []).append(number)
+            continue
         if kind == "data" and names and name is None and amount is not None and group is not None:
             group.activities.append(index)
             group.activities_sum += amount
@@ -206,7 +221,7 @@ def clerk_rows(
             continue
         if kind in ("data", "held"):
             reading.keep.append(index)
-            group = None
+            group, orphan = None, None
             if kind == "data" and names and name is not None:
                 group = ActivityGroup(index, [], True, amount, 0.0)
                 reading.groups.append(group)
@@ -217,7 +232,7 @@ def clerk_rows(
                 block_sum += amount
                 everything_sum += amount
             continue
-        group = None
+        group, orphan = None, None
         reading.left_out.setdefault(kind, []).append(number)
         if label is not None:
             reading.evidence[number] = f'"{label}"'

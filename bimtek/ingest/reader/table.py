@@ -5,6 +5,7 @@ Shared by the three formats (xlsx, csv, json).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -91,7 +92,8 @@ def build_sheet(
         reading.decide("after_values", "before", column=f"{text} (kolom {column_letter(position)})", evidence=text)
     names = [p for p, name in plan.known if header.spec.column(name).kind == "text"][:1]
     continued = seen.merged_columns.get(names[0], set()) if names else set()
-    rows = clerk_rows(header.spec, plan.known, plan.extra, data, row_numbers, continued)
+    skipped = {n: reason for reason, numbers in seen.left_out.items() for n in numbers}
+    rows = clerk_rows(header.spec, plan.known, plan.extra, data, row_numbers, continued, skipped)
     for reason, left in rows.left_out.items():
         reading.leave_out(reason, left, rows.evidence)
     units = table_units(header.spec, header.cells, plan.known, title_rows, rows.notes)
@@ -100,6 +102,7 @@ def build_sheet(
     keep = list(rows.keep)
     _twin_columns(reading, header, plan, data, row_numbers, keep, units.units)
     _unit_doubts(reading, plan, units, data, row_numbers, keep)
+    _rupiah_cells(reading, plan, units.units, data, row_numbers, keep)
     _total_doubts(reading, rows, data, row_numbers, keep, plan, units.units, header.spec)
     keep = _activity_groups(reading, rows, data, row_numbers, keep, plan, units.units, header.spec)
     for name, (source, words) in units.sources.items():
@@ -253,6 +256,37 @@ def _unit_doubts(reading, plan, units, data, row_numbers, keep) -> None:
             if factor != 1:
                 units.units[doubt.column] = factor
             reading.decide("unit", "answer", column=doubt.header, evidence=doubt.evidence, value=str(factor))
+
+
+_RUPIAH_CELL = re.compile(r"^\s*(rp|idr)\b", re.IGNORECASE)
+
+
+def _rupiah_cells(reading, plan, units, data, row_numbers, keep) -> None:
+    """Cells that write "Rp ..." in a column whose header or title states a unit ("Rp 349.000.000" under
+    "Anggaran (Rp 000)"): the amount as written in Rupiah, or times the column's unit? Held until answered."""
+    for position, name in plan.known:
+        factor = units.get(name, 1)
+        if factor == 1:
+            continue
+        for i in keep:
+            text = cell_at(data[i], position)
+            amount = money_amount(text)
+            if text is None or amount is None or not _RUPIAH_CELL.match(text):
+                continue
+            options = (
+                Option("a", rupiah_words(amount * factor), f"dikalikan satuan kolom ({UNIT_NAMES.get(factor)})"),
+                Option("b", rupiah_words(amount), "rupiah sebagaimana tertulis di sel"),
+            )
+            chosen = reading.ask(
+                "unit",
+                [row_numbers[i]],
+                f'Sel anggaran baris {row_numbers[i]} menulis "{text}" di kolom "{plan.original[name]}": '
+                f"{options[0].label} atau {options[1].label}?",
+                options,
+                f'baris {row_numbers[i]}: "{text}"; judul kolom: "{plan.original[name]}"',
+            )
+            if chosen == "b":
+                _set_amount(data[i], position, amount / factor)
 
 
 def _total_doubts(reading, rows, data, row_numbers, keep, plan, units, spec) -> None:
