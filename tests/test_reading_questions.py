@@ -220,3 +220,17 @@ def test_bimtek_jawab_records_the_answer_and_logs_it(tmp_path, monkeypatch):
     assert "Rp 1,25 miliar" in done.output
     assert load_answers(store, REGION.slug)[qid].option == "b"
     assert any(entry.action == "jawab pertanyaan" and qid in entry.detail for entry in audit)
+
+
+def test_the_opd_letter_lists_open_questions_with_both_readings_and_the_receipt():
+    from bimtek.books.feedback import feedback_by_opd
+    from bimtek.core.model import ValidationReport
+
+    data = xlsx([HEADER, row(1, "CCTV simpang", 1_250_000), ["Catatan: angka dalam ribuan rupiah"]])
+    results = validate_sheets(read_table("dinkes.xlsx", data), REGION)
+    report: ValidationReport = build_report(REGION.slug, results)
+    (doc,) = feedback_by_opd(report, results, REGION, 3).values()
+    text = doc.html
+    assert "Perlu konfirmasi" in text and "Rp 1,25 juta" in text and "Rp 1,25 miliar" in text
+    assert report.questions[0]["id"] in text
+    assert "Tanda terima pembacaan" in text and "baris 3 tidak dihitung: catatan, bukan baris data" in text
