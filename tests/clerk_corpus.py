@@ -176,7 +176,14 @@ def build_cases(seed: int = 7) -> list[Case]:
     body = [program_row(i + 1, r, 1_000_000) for i, r in enumerate(rows)]
     body.append(["Catatan: anggaran dalam jutaan rupiah"])
     cases.append(
-        Case("catatan-juta", workbook([("Data", [HEADER, *body], "visible")]), [], ["perlu konfirmasi"], held=2)
+        Case(
+            "catatan-juta",
+            workbook([("Data", [HEADER, *body], "visible")]),
+            [],
+            ["perlu konfirmasi"],
+            status="rejected",
+            held=2,
+        )
     )
 
     # 6. Two units that disagree: the table is refused, nothing is guessed.

@@ -169,6 +169,14 @@ def clerk_rows(
     labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
     money = next((p for p, name in known if kinds[name] == "money"), None)
     status_cells = [p for p in range(max((len(t) for t in data), default=0)) if p not in names]
+    # activity rows (a blank name under a program) exist only where the name identifies the row (a required name
+    # column, e.g. nama_program), and only when the row names no OPD or dimension of its own: a row that does is a
+    # program whose name is missing (validation's `required` rule says so)
+    if names and not spec.column(next(n for p, n in known if p == names[0])).required:
+        names_for_groups: list[int] = []
+    else:
+        names_for_groups = names
+    identity = [p for p, name in known if kinds[name] in ("opd", "dimension", "element")]
     reading = RowReading()
     block: list[tuple[float, str | None]] = []
     everything: list[tuple[float, str | None]] = []
@@ -189,6 +197,8 @@ def clerk_rows(
         name = cell_at(texts, names[0]) if names else None
         own = [cell_at(texts, p) for p in names]
         label = next((t for t in texts if is_total_label(t)), None)
+        bare = bool(names_for_groups) and name is None and amount is not None
+        bare = bare and not any(cell_at(texts, p) for p in identity)
         if kind == "data" and amount is not None:
             if is_running_total(amount, own, block, block_sum) or is_running_total(
                 amount, own, everything, everything_sum
@@ -211,18 +221,18 @@ def clerk_rows(
                 reading.evidence[number] = f'"{cancelled}"'
                 group, orphan = None, "cancelled"
                 continue
-        if kind == "data" and names and name is None and amount is not None and group is None and orphan:
+        if kind == "data" and bare and group is None and orphan:
             reading.left_out.setdefault(orphan, []).append(number)
             continue
-        if kind == "data" and names and name is None and amount is not None and group is not None:
+        if kind == "data" and bare and group is not None:
             group.activities.append(index)
-            group.activities_sum += amount
+            group.activities_sum += amount or 0.0
             group.merged = group.merged and number in continued
             continue
         if kind in ("data", "held"):
             reading.keep.append(index)
             group, orphan = None, None
-            if kind == "data" and names and name is not None:
+            if kind == "data" and names_for_groups and name is not None:
                 group = ActivityGroup(index, [], True, amount, 0.0)
                 reading.groups.append(group)
             if amount is not None and kind == "data":
