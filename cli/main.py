@@ -245,5 +245,10 @@ app.command(name="synth")(synth)
 app.command(name="nasional")(nasional)
 
 
+from cli.answers import jawab  # noqa: E402
+
+app.command(name="jawab")(jawab)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

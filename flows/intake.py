@@ -15,12 +15,21 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
+from bimtek.core.questions import Answer
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
 from bimtek.validation import SheetResult
-from tasks.cache import cache_location, rules_key
-from tasks.intake import INGEST_BATCH, ingest_files, list_input_files, read_version_choices
+from bimtek.validation.receipts import report_questions, with_versions
+from tasks.cache import cache_location, content_key, rules_key
+from tasks.intake import (
+    INGEST_BATCH,
+    answers_digest,
+    ingest_files,
+    list_input_files,
+    load_region_answers,
+    read_version_choices,
+)
 from tasks.validating import validate_datasets, verdict_key
 
 
@@ -35,10 +44,19 @@ class Intake:
     superseded: list[dict] = field(default_factory=list)
     """Versions replaced by a newer one of the same submission (ValidationReport.superseded)."""
     notes: list[str] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    """Answers to the reader's questions given before this run (applied while reading)."""
 
     def attach(self, report: ValidationReport) -> ValidationReport:
-        """`report` with the superseded versions and the version notes of this intake."""
-        return replace(report, superseded=list(self.superseded), notes=[*report.notes, *self.notes])
+        """`report` with the superseded versions, the version notes of this intake, which version each receipt
+        counts as, and the status of each question by the answers given."""
+        return replace(
+            report,
+            superseded=list(self.superseded),
+            notes=[*report.notes, *self.notes],
+            receipts=with_versions(report.receipts, self.superseded),
+            questions=report_questions(self.results, self.answers, report.region),
+        )
 
 
 def without_raw(result: SheetResult) -> SheetResult:
@@ -73,6 +91,7 @@ def run_intake(
         description=f"Progres pemeriksaan berkas OPD Tahap {stage} ({region.name})",
     )
     cache = cache_location(store)
+    answers = load_region_answers(store, region.slug)
     budget = get_settings().max_stage_rows
     sheets: list[Sheet] = []
     entries: list[dict] = []
@@ -80,17 +99,19 @@ def run_intake(
         batch = keys[start : start + INGEST_BATCH]
         rows_left = budget - sum(len(sheet.frame) for sheet in sheets)
         label = batch[0] if len(batch) == 1 else f"{batch[0]}-dan-{len(batch) - 1}-lainnya"
-        read = ingest_files.submit(inputs, batch, datasets, store, region.slug, cache, rows_left, label).result()
+        read = ingest_files.submit(
+            inputs, batch, datasets, store, region.slug, cache, rows_left, label, answers
+        ).result()
         for file_sheets, entry in read:
             sheets.extend(file_sheets)
             entries.append(entry)
         update_progress_artifact(progress_id, progress=100.0 * len(entries) / len(keys))
     digests = {entry["path"]: entry.get("sha256") for entry in entries}
-    rules = rules_key(region, datasets) if cache else ""
+    rules = content_key(rules_key(region, datasets), answers_digest(answers)) if cache else ""
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
-    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
+    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen, answers=answers)
     validated, reused = verdicts.validated, verdicts.reused
     del verdicts  # the unsettled results: settled.results replace them
     results = settled.results if keep_raw else [without_raw(result) for result in settled.results]
@@ -101,4 +122,5 @@ def run_intake(
         reused=reused,
         superseded=[item.to_dict() for item in settled.superseded],
         notes=settled.notes,
+        answers=answers,
     )

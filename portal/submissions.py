@@ -24,13 +24,13 @@ from bimtek.books.feedback.versions import (
     bind_to_link,
     read_override,
     settle_submissions,
-    version_order,
 )
 from bimtek.core.columns import datasets_for_stage
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
+from bimtek.ingest.reader.versions import version_order
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
 from portal.checks import CheckCache

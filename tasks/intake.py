@@ -9,8 +9,10 @@ from prefect.cache_policies import NO_CACHE
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
 from bimtek.core.model import Sheet
+from bimtek.core.questions import Answer
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import read_table, refused_file, row_bound
+from bimtek.store.answers import load_answers
 from bimtek.store.archive import archive_input
 from bimtek.store.package import code_version, file_entry
 from bimtek.store.storage import (
@@ -44,9 +46,22 @@ def list_input_files(inputs: str) -> list[str]:
 
 
 @task(name="parse-file", task_run_name="parse-{key}", cache_policy=NO_CACHE, cache_result_in_memory=False)
-def parse_file(key: str, data: bytes, datasets: list[str]) -> list[Sheet]:
+def parse_file(key: str, data: bytes, datasets: list[str], answers: dict[str, Answer] | None = None) -> list[Sheet]:
     """Split one file's bytes into tables (run as its own, cached, task only when a result cache is on)."""
-    return read_table(key, data, datasets, get_settings())
+    return read_table(key, data, datasets, get_settings(), answers=answers)
+
+
+@task(name="load-answers", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
+def load_region_answers(store: str | None, region_slug: str) -> dict[str, Answer]:
+    """The answers given so far to the reader's questions for `region_slug` (none without a store)."""
+    if not store:
+        return {}
+    return load_answers(open_location(store), region_slug)
+
+
+def answers_digest(answers: dict[str, Answer] | None) -> str:
+    """What a file's reading depends on besides its bytes: the chosen option of every answered question."""
+    return content_key("answers", sorted((qid, a.option) for qid, a in (answers or {}).items()))
 
 
 INGEST_RETRY_DELAYS = (1, 5, 15)
@@ -66,13 +81,14 @@ def ingest_files(
     cache: str | None = None,
     rows_left: int | None = None,
     label: str = "",
+    answers: dict[str, Answer] | None = None,
 ) -> list[tuple[list[Sheet], dict]]:
     """`read_input_file` for a batch of files, in order, each with what the stage budget still admits after the
     files before it (`rows_left` for the first); one (sheets, manifest entry) per key. `label` names the task run."""
     read = []
     for key in keys:
         sheets, entry = read_input_file(
-            inputs, key, datasets, store, region_slug, cache, rows_left, INGEST_RETRY_DELAYS
+            inputs, key, datasets, store, region_slug, cache, rows_left, INGEST_RETRY_DELAYS, answers
         )
         if rows_left is not None:
             rows_left -= sum(len(sheet.frame) for sheet in sheets)
@@ -89,6 +105,7 @@ def read_input_file(
     cache: str | None = None,
     rows_left: int | None = None,
     retry_delays: tuple[float, ...] = (),
+    answers: dict[str, Answer] | None = None,
 ) -> tuple[list[Sheet], dict]:
     """Read one file from the inputs location and split it into tables; returns them with the file's manifest entry.
 
@@ -121,9 +138,17 @@ def read_input_file(
     if store and region_slug:
         entry = archive_input(open_location(store), region_slug, entry, data)
     if cache is None or (rows_left is not None and rows_left < row_bound(key, data, limits)):
-        return read_table(key, data, datasets, limits, rows_left), entry
-    parse_key = content_key("ingest", key, entry["sha256"], datasets, limits.model_dump(mode="json"), code_version())
-    return cached(parse_file, cache, parse_key)(key, data, datasets), entry
+        return read_table(key, data, datasets, limits, rows_left, answers), entry
+    parse_key = content_key(
+        "ingest",
+        key,
+        entry["sha256"],
+        datasets,
+        limits.model_dump(mode="json"),
+        code_version(),
+        answers_digest(answers),
+    )
+    return cached(parse_file, cache, parse_key)(key, data, datasets, answers), entry
 
 
 def _read_with_retries(location, key: str, max_bytes: int, delays: tuple[float, ...]) -> bytes:

@@ -29,6 +29,8 @@ class Case:
     """Substrings the report's notes must hold (sheets skipped, rows left out, unit applied)."""
     status: str = "ok"
     """Expected status of the data table ("unreadable" when the reader must refuse it)."""
+    held: int = 0
+    """Rows the reader must hold with a question (a reading it cannot decide alone)."""
 
     def per_opd(self) -> dict[str, tuple[int, float]]:
         out: dict[str, tuple[int, float]] = {}
@@ -168,11 +170,21 @@ def build_cases(seed: int = 7) -> list[Case]:
     body.append([None, last[1], last[2], last[3], sum(r["anggaran"] for r in rows), "APBD", 2022, 2024])
     cases.append(Case("jumlah-tanpa-label", workbook([("Data", [HEADER, *body], "visible")]), rows, ["baris jumlah"]))
 
-    # 5. A note row under the data states millions.
+    # 5. A note row under the data states millions while the header says "(Rp)": two readings, so the rows are
+    # held with a question (issue 23), never multiplied on a note's word alone.
     rows = programs(rng, OPDS[0], 2, 1_000_000)
     body = [program_row(i + 1, r, 1_000_000) for i, r in enumerate(rows)]
     body.append(["Catatan: anggaran dalam jutaan rupiah"])
-    cases.append(Case("catatan-juta", workbook([("Data", [HEADER, *body], "visible")]), rows, ["juta rupiah"]))
+    cases.append(
+        Case(
+            "catatan-juta",
+            workbook([("Data", [HEADER, *body], "visible")]),
+            [],
+            ["perlu konfirmasi"],
+            status="rejected",
+            held=2,
+        )
+    )
 
     # 6. Two units that disagree: the table is refused, nothing is guessed.
     rows = programs(rng, OPDS[0], 2, 1_000_000)

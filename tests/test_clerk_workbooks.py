@@ -12,9 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bimtek.core.formatting import rupiah_words
 from bimtek.core.model import Sheet
-from bimtek.ingest.clerk import row_kind, sheet_skip_reason, strip_unit, unit_of
+from bimtek.core.questions import HELD_RULE
 from bimtek.ingest.reader import read_table
+from bimtek.ingest.reader.rows import row_kind
+from bimtek.ingest.reader.sheets import sheet_skip_reason
+from bimtek.ingest.reader.units import strip_unit, unit_of
 from bimtek.validation import build_report, combined_valid, validate_sheets
 from tests.builders import validation_region
 from tests.clerk_corpus import HEADER, OPDS, build_cases, program_row, programs, title_block, total_row, workbook
@@ -35,7 +39,9 @@ def test_each_clerk_workbook_publishes_what_the_clerk_meant(case):
     sheets = read_table(f"{case.name}.xlsx", case.data)
     per_opd, report = _published(sheets)
     assert per_opd == case.per_opd()
-    assert report["rows_rejected"] == 0
+    assert report["rows_rejected"] == case.held
+    assert len([r for r in report["rejections"] if r["rule"] == HELD_RULE]) == case.held
+    assert len(report.get("questions", [])) == (1 if case.held else 0)
     statuses = {f["status"] for f in report["files"]}
     assert case.status in statuses
     notes = " | ".join(report.get("notes", []))
@@ -85,6 +91,8 @@ def test_zero_budget_is_rejected():
         ("Satuan: Rp miliar", False, 1_000_000_000),
         ("Usulan program 2027", False, None),
         ("17 ribu penduduk terlayani", False, None),
+        ("Catatan: biaya pemeliharaan ± Rp 50 ribu per titik per bulan", False, None),
+        ("Catatan: angka dalam ribuan rupiah", False, 1_000),
         ("Anggaran (Rp)", True, None),
     ],
 )
@@ -150,6 +158,15 @@ def test_published_budget_per_opd_is_the_sum_of_its_program_rows_in_the_stated_u
         body.append(note)
     data = workbook([("Usulan", [*title_block(rng, height, title_unit), header, *body], "visible")])
     per_opd, report = _published(read_table("acak.xlsx", data))
+    if note:  # a unit from a note only is a question: every program row is held, none published
+        assert per_opd == {} and report["rows_rejected"] == count
+        assert len([r for r in report["rejections"] if r["rule"] == HELD_RULE]) == count
+        (question,) = report["questions"]
+        assert [o["label"] for o in question["options"]] == [
+            rupiah_words(sum(r["anggaran"] for r in rows) / unit),
+            rupiah_words(sum(r["anggaran"] for r in rows)),
+        ]
+        return
     expected = {rows[0]["opd"]: (count, sum(r["anggaran"] for r in rows))}
     assert per_opd == expected
     assert report["rows_rejected"] == 0

@@ -9,6 +9,8 @@ import shutil
 import pytest
 
 import bimtek.ingest.reader as reader
+import bimtek.ingest.reader.limits as reader_limits
+import bimtek.ingest.reader.table as reader_table
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings, get_settings
 
@@ -26,7 +28,7 @@ def _csv(rows: int) -> bytes:
 def built(monkeypatch) -> list[str]:
     """Paths of the Sheets the reader built with rows (a frame was made for them)."""
     paths: list[str] = []
-    sheet = reader.Sheet
+    sheet = reader_table.Sheet
 
     def recording(*args, **kwargs):
         made = sheet(*args, **kwargs)
@@ -34,19 +36,19 @@ def built(monkeypatch) -> list[str]:
             paths.append(made.path)
         return made
 
-    monkeypatch.setattr(reader, "Sheet", recording)
+    monkeypatch.setattr(reader_table, "Sheet", recording)
     return paths
 
 
 def test_a_file_past_what_is_left_is_refused_before_its_frame_is_built(built, monkeypatch):
     rows_seen: list[int] = []
-    add = reader._RowCount.add
+    add = reader_limits.RowCount.add
 
     def counting(self):
         rows_seen.append(self.rows + 1)
         add(self)
 
-    monkeypatch.setattr(reader._RowCount, "add", counting)
+    monkeypatch.setattr(reader_limits.RowCount, "add", counting)
     sheets = reader.read_table("besar.csv", _csv(50), ["program"], Settings(max_stage_rows=100), rows_left=20)
     assert len(sheets) == 1 and sheets[0].status == "unreadable" and sheets[0].frame.empty
     assert sheets[0].message.startswith("Batas baris satu tahap terlampaui")

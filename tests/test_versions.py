@@ -20,16 +20,11 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from bimtek.books.feedback import feedback_by_opd, submission_overview
-from bimtek.books.feedback.versions import (
-    OVERRIDE_FILE,
-    base_name,
-    settle_submissions,
-    version_order,
-    version_rank,
-)
+from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.region import load_region
 from bimtek.core.settings import Settings
+from bimtek.ingest.reader.versions import base_name, version_order, version_rank
 from bimtek.store.storage import LocalLocation
 from bimtek.validation import build_report, combined_valid
 from portal.accounts import AccountStore

@@ -53,6 +53,13 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     """Indonesian remarks on how the table was read (sheets skipped, totals/example rows left out, units applied):
     they reject nothing, and go to the report's notes."""
+    decisions: list = field(default_factory=list)
+    """`bimtek.core.decisions.Decision`s: each choice of the reader that changed a figure, with its evidence."""
+    questions: list = field(default_factory=list)
+    """`bimtek.core.questions.Question`s the reader could not decide; their rows are in `held`."""
+    held: dict[int, str] = field(default_factory=dict)
+    """Row number -> id of the question that holds it: validation moves these rows out of the valid rows
+    (`Rejection.rule` HELD_RULE), so no published figure carries them until the question is answered."""
 
 
 @dataclass
@@ -97,6 +104,11 @@ class ValidationReport:
     superseded: list[dict] = field(default_factory=list)
     """Files (per dataset) replaced by a newer version of the same submission (bimtek.books.feedback.versions):
     path, dataset, opd, diganti_oleh, baris, pilihan_koordinator. Their rows are in no other count."""
+    questions: list[dict] = field(default_factory=list)
+    """The reader's questions (`bimtek.core.questions.question_status` form: the question, `status`
+    terbuka/dijawab, `answer`); the rows an open one holds are HELD_RULE rejections."""
+    receipts: list[dict] = field(default_factory=list)
+    """One reading receipt per file (`bimtek.validation.receipts`)."""
 
     def to_dict(self) -> dict:
         data = {
@@ -111,6 +123,10 @@ class ValidationReport:
             data["notes"] = list(self.notes)
         if self.superseded:
             data["superseded"] = [dict(item) for item in self.superseded]
+        if self.questions:
+            data["questions"] = [dict(item) for item in self.questions]
+        if self.receipts:
+            data["receipts"] = [dict(item) for item in self.receipts]
         return data
 
 

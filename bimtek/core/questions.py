@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 QUESTION_KINDS = {
@@ -108,3 +109,24 @@ def question_id(kind: str, file_sha256: str, sheet: str, rows: tuple[int, ...] |
     """
     payload = json.dumps([kind, file_sha256, sheet, sorted(int(r) for r in rows), detail], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+
+
+QUESTION_STATUSES = ("terbuka", "dijawab")
+"""A question is open ("terbuka") until an answer is stored, then answered ("dijawab")."""
+
+
+def question_status(question: Question, answers: Mapping[str, Answer]) -> dict:
+    """`question.to_dict()` with `status` ("terbuka"/"dijawab") and `answer` (None, or the answer's fields): the
+    form report.json, the receipt and the portal show a question in."""
+    data = question.to_dict()
+    answer = answers.get(question.id)
+    data["status"] = QUESTION_STATUSES[1] if answer is not None else QUESTION_STATUSES[0]
+    data["answer"] = None
+    if answer is not None:
+        data["answer"] = {
+            "option": answer.option,
+            "answered_by": answer.answered_by,
+            "answered_at": answer.answered_at,
+            "note": answer.note,
+        }
+    return data

@@ -268,3 +268,13 @@ MONEV_ITEMS = Vocabulary(
 """What the Tim Pelaksana reports for the whole region each monev semester (dataset `monev_wilayah`). `quick_win`
 rows name a final quick win (nama_program) and take a program status; `manfaat_warga` may have several rows (one
 benefit each); the others take an item status."""
+
+
+CANCELLED_WORDS = ("batal", "dibatalkan", "dihapus", "tidak jadi", "ditiadakan", "dicoret", "drop", "gugur")
+"""Status words a clerk writes on a row that is no longer meant (in a Keterangan/Status cell): the reader leaves
+such a row out and names it (`bimtek.ingest.reader.rows`). A cell counts when it starts with one of them as a
+whole word ("Batal", "DIBATALKAN - diganti program X"), so a program name that merely contains one is kept."""
+BEFORE_WORDS = ("semula", "sebelum", "sebelumnya")
+"""Header words of the old values in a before/after ("Semula / Menjadi") table: never read as the figure."""
+AFTER_WORDS = ("menjadi", "sesudah", "setelah", "perubahan")
+"""Header words of the new values in a before/after table: the values read."""

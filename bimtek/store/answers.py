@@ -13,8 +13,9 @@ import json
 import re
 from datetime import UTC, datetime
 
+from bimtek.core.paths import REPORT_KEY
 from bimtek.core.questions import Answer, Question
-from bimtek.store.package import to_json_bytes, validate_region_slug
+from bimtek.store.package import published_run_ids, run_prefix, to_json_bytes, validate_region_slug
 from bimtek.store.storage import Location
 
 ANSWERS_FOLDER = "jawaban"
@@ -66,3 +67,26 @@ def load_answers(location: Location, region: str) -> dict[str, Answer]:
         data = json.loads(folder.read_bytes(key))["answer"]
         answers[data["question_id"]] = Answer(**data)
     return answers
+
+
+def find_question(
+    location: Location, region: str, question_id: str, stages: tuple[int, ...] = (1, 2, 3, 4)
+) -> Question:
+    """The question `question_id` as the newest run that asked it wrote it (report.json `questions` of the
+    stages' runs, newest first); an answer already stored for it also holds the question. Raises ValueError
+    (Indonesian) when no run of the region asked it."""
+    answer_path = answer_key(region, question_id)
+    if location.exists(answer_path):
+        return Question.from_dict(json.loads(location.read_bytes(answer_path))["question"])
+    for stage in stages:
+        for run_id in reversed(published_run_ids(location, region, stage)):
+            key = f"{run_prefix(region, stage, run_id)}/{REPORT_KEY}"
+            if not location.exists(key):
+                continue
+            for item in json.loads(location.read_bytes(key)).get("questions", []):
+                if item.get("id") == question_id:
+                    return Question.from_dict(item)
+    raise ValueError(
+        f"Pertanyaan {question_id} tidak ditemukan pada run mana pun untuk {region}. Periksa kodenya di laporan "
+        "(report.json, bagian questions) atau tanda terima pembacaan."
+    )

@@ -16,6 +16,7 @@ import pandas as pd
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
 from bimtek.core.parsing import money_unit
+from bimtek.core.questions import HELD_RULE, HELD_STATUS
 from bimtek.core.region import Region
 from bimtek.core.text import cell_text
 from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
@@ -129,6 +130,9 @@ def _screened(sheet: Sheet, rules: DatasetRules, region: Region, dataset: str) -
         headers=headers,
         notes=list(sheet.notes),
         sender=sheet.sender,
+        header_row=sheet.header_row,
+        decisions=list(sheet.decisions),
+        questions=list(sheet.questions),
     )
     if sheet.status != "ok" or frame.empty:
         status = sheet.status if sheet.status != "ok" else "empty"
@@ -177,9 +181,26 @@ def _record_verdicts(
 
     rejected = np.zeros(len(frame), dtype=bool)
     rejected[[f.rid for f in failing if f.severity == "critical"]] = True
+    _hold(result, sheet, rows, rejected)
     result.valid = typed_valid(rules, spec, normalized.loc[~rejected], sheet, rows)
     result.rejected = result.raw.loc[rejected]
     result.file_report = counted_report(sheet.path, sheet.sheet, len(frame), int(rejected.sum()))
+
+
+def _hold(result: SheetResult, sheet: Sheet, rows: pd.Series, rejected: np.ndarray) -> None:
+    """Rows the reader holds (`Sheet.held`) leave the valid rows as HELD_RULE rejections (value: the question id),
+    also when another rule rejects them under the reading in doubt (a budget below the floor may be right in the
+    other unit): no published figure carries a row whose reading is in doubt."""
+    if not sheet.held:
+        return
+    texts = {q.id: q.text for q in sheet.questions}
+    for rid, row in enumerate(rows.tolist()):
+        qid = sheet.held.get(int(row))
+        if qid is None:
+            continue
+        rejected[rid] = True
+        message = f"Baris ditahan ({HELD_STATUS}): {texts.get(qid, '')} Jawab pertanyaan {qid} agar baris ini dihitung."
+        result.rejections.append(Rejection(sheet.path, sheet.sheet, int(row), None, HELD_RULE, qid, message))
 
 
 def _rejection(

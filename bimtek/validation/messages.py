@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bimtek.core.parsing import money_unit
+from bimtek.core.questions import HELD_RULE
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
@@ -279,6 +280,7 @@ RULE_LABELS = {
     "funding_scheme": "Skema pendanaan tidak dikenal",
     "quarter": "Triwulan tidak dikenal",
     "action_plan_unknown": "Rencana aksi untuk program yang bukan quick win final",
+    HELD_RULE: "Ditahan: perlu konfirmasi (pertanyaan pembacaan)",
 }
 """How a book names each rule id (a reader never sees the id itself); a test keeps it complete."""
 

@@ -7,15 +7,18 @@ caller passes them in, and the bytes carry no timestamps.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import pandas as pd
 
 from bimtek.core.csv_files import table_csv_bytes
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, Rejection, ValidationReport
 from bimtek.core.personal_data import is_personal_column
+from bimtek.core.questions import Answer
 from bimtek.core.values import is_missing
 from bimtek.validation.datasets import get_rules
 from bimtek.validation.engine import META_COLUMNS, empty_valid
+from bimtek.validation.receipts import reading_receipts, report_questions
 from bimtek.validation.result import SheetResult
 
 QUARANTINE_COLUMNS = ("berkas", "sheet", "baris", "alasan")
@@ -37,8 +40,11 @@ def rejection_sort_key(rejection: Rejection) -> tuple:
     )
 
 
-def build_report(region_slug: str, results: list[SheetResult]) -> ValidationReport:
-    """The validation/report.json content of a run (rows_total = rows_valid + rows_rejected)."""
+def build_report(
+    region_slug: str, results: list[SheetResult], answers: Mapping[str, Answer] | None = None
+) -> ValidationReport:
+    """The validation/report.json content of a run (rows_total = rows_valid + rows_rejected), with the reader's
+    questions (status by `answers`) and a reading receipt per file."""
     ordered = _ordered(results)
     files = [r.file_report for r in ordered]
     rejections = sorted((rej for r in ordered for rej in r.rejections), key=rejection_sort_key)
@@ -52,6 +58,8 @@ def build_report(region_slug: str, results: list[SheetResult]) -> ValidationRepo
         rows_valid=valid,
         rows_rejected=rejected,
         notes=[note for r in ordered for note in r.notes],
+        questions=report_questions(ordered, answers or {}, region_slug),
+        receipts=reading_receipts(ordered),
     )
 
 

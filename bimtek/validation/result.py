@@ -39,6 +39,12 @@ class SheetResult:
     """Indonesian remarks that reject nothing (e.g. a yes/no cell read as "no")."""
     sender: str | None = None
     """The OPD the intake workbook was made for (Sheet.sender), None when the file does not say."""
+    header_row: int | None = None
+    """Row number of the header read (Sheet.header_row)."""
+    decisions: list = field(default_factory=list)
+    """The reader's `Decision`s for this table (Sheet.decisions): what the reading receipt shows."""
+    questions: list = field(default_factory=list)
+    """The reader's `Question`s for this table (Sheet.questions); held rows are HELD_RULE rejections."""
 
 
 def file_status(rows: int, rejected: int) -> str:

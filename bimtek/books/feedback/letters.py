@@ -159,10 +159,14 @@ def render_feedback_html(
     stage: int | None = None,
     sequence: int = 1,
     replaced: list[str] | None = None,
+    questions: list[dict] | None = None,
+    receipts: list[dict] | None = None,
 ) -> str:
     """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
     with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file.
-    `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded versions (the revision rule applied)."""
+    `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded versions (the revision rule applied).
+    `questions`, `receipts`: the reader's questions and reading receipts of this OPD's files (report.json form),
+    rendered by the partial templates/_perlu-konfirmasi.html.j2."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
     when = letter_date(region, stage)
     signer = region.officials.team_lead
@@ -189,6 +193,8 @@ def render_feedback_html(
         number=region.letters.format(sequence, when.year if when else "...."),
         signer=signer,
         replaced=replaced or [],
+        questions=questions or [],
+        receipts=receipts or [],
     )
 
 
@@ -259,7 +265,16 @@ def feedback_by_opd(
             "Perbaikan",
         )
         html = (
-            render_feedback_html(owner, lines, region, stage, sequence[owner], replaced.get(owner))
+            render_feedback_html(
+                owner,
+                lines,
+                region,
+                stage,
+                sequence[owner],
+                replaced.get(owner),
+                [q for q in report.questions if attribution.of_file(q["file"]) == owner],
+                [r for r in report.receipts if attribution.of_file(r["berkas"]) == owner],
+            )
             if owner in sequence
             else ""
         )

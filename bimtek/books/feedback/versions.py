@@ -20,10 +20,12 @@ hand), the OPD the intake template was made for, or the one OPD every row of the
 name several OPD and that has neither (a compiled list) is never a version of anything: it stands on its own, and
 its rows meet the `duplicate` rule as before. Files with no data row (unreadable, empty) never supersede anything.
 
-**Order of versions** (oldest first): the upload time in the name (`<YYYYMMDDTHHMMSSZ>-name`, written by the
-portal; files without one come first), then the version marker of the name (`VERSION_NUMBER`: v2, rev2, revisi-3
-give their number; a bare revisi/perbaikan/koreksi counts as 2; `final` breaks a tie), then the file time when the
-store knows it, then the name. The same content (sha256) sent twice is one version.
+**Order of versions** (oldest first): `bimtek.ingest.reader.versions.version_order`: the upload time in the name
+(written by the portal), then a date in the name (12-11-2026, 2026-11-12, 12 Nov 2026, 12112026), then the version
+marker (v2, revisi, final), then the file time, then the name. The same content (sha256) sent twice is one version.
+When the order of the two newest versions is not certain (`order_certain`: an ambiguous date such as 03-12-2026,
+or two names nothing tells apart), the run does not guess: it asks a "version" question and holds the rows of both
+files (HELD_RULE) until it is answered (or a coordinator lists the version in `OVERRIDE_FILE`).
 
 **Override**: a coordinator lists, one per line, the inbox-relative path of the version that must count in
 `versi-berlaku.txt` at the top of the inbox (`OVERRIDE_FILE`); lines starting with `#` are comments.
@@ -34,7 +36,6 @@ counts for either office.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -42,8 +43,16 @@ from pathlib import PurePosixPath
 
 from bimtek.books.feedback.attribution import Attribution, attribute
 from bimtek.core.model import ROW_COLUMN, Rejection
+from bimtek.core.questions import HELD_RULE, HELD_STATUS, Answer, Option, Question, question_id
 from bimtek.core.region import Region
-from bimtek.core.text import cell_text, slugify
+from bimtek.core.text import cell_text
+from bimtek.ingest.reader.versions import (
+    STAMP,
+    base_name,
+    file_date,
+    order_certain,
+    version_order,
+)
 from bimtek.validation import SheetResult, mark_duplicates
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, render
@@ -52,13 +61,6 @@ OVERRIDE_FILE = "versi-berlaku.txt"
 """Inbox-relative name of the coordinator's override file (never ingested as an OPD file)."""
 EXTRA_MARKER = "tambahan"
 """First word of a portal upload's name (after the time) that makes it a submission of its own."""
-_STAMP = re.compile(r"^(\d{8}T\d{6}Z)-")
-VERSION_NUMBER = re.compile(r"(?<![a-z])(?:v|ver|versi|rev|revisi|perbaikan)[\s_.-]*(\d{1,3})(?!\d)")
-"""A numbered version marker in a folded file name: v2, v.2, ver3, rev2, revisi-3, perbaikan 2."""
-REVISION_WORD = re.compile(r"(?<![a-z])(?:revisi|perbaikan|rev|koreksi|update|fix|perbaiki)(?![a-z])")
-FINAL_WORD = re.compile(r"(?<![a-z])final(?![a-z])")
-COPY_MARK = re.compile(r"\(\d+\)|(?<![a-z])(?:copy|salinan|kopi)(?![a-z])")
-"""What a copy adds to a name: "usulan (1).xlsx", "usulan - Copy.xlsx", "salinan usulan.xlsx"."""
 
 
 @dataclass
@@ -91,33 +93,9 @@ class Settled:
     notes: list[str] = field(default_factory=list)
 
 
-def version_rank(path: str) -> tuple[int, int]:
-    """(marker number, final) of a file name: usulan.xlsx (0, 0) < usulan_v1 (1, 0) < usulan_revisi (2, 0) <
-    usulan_v2_final (2, 1) < usulan_v3 (3, 0)."""
-    name = _STAMP.sub("", PurePosixPath(path).stem).lower()
-    numbers = [int(n) for n in VERSION_NUMBER.findall(name)]
-    number = max(numbers) if numbers else (2 if REVISION_WORD.search(name) else 0)
-    return number, 1 if FINAL_WORD.search(name) else 0
-
-
-def version_order(path: str, times: Mapping[str, float] | None = None) -> tuple:
-    """Sort key of a file among the versions of one submission (module doc), oldest first."""
-    stamp = _STAMP.match(PurePosixPath(path).name)
-    return (stamp.group(1) if stamp else "", *version_rank(path), (times or {}).get(path, 0.0), path)
-
-
-def base_name(path: str) -> str:
-    """A flat-inbox file's name without time, version and copy markers: what its versions share
-    ("usulan_v1.xlsx", "Usulan V2 FINAL.xlsx", "usulan (1).xlsx" -> "usulan")."""
-    name = _STAMP.sub("", PurePosixPath(path.replace("\\", "/")).stem).lower()
-    for pattern in (VERSION_NUMBER, REVISION_WORD, FINAL_WORD, COPY_MARK):
-        name = pattern.sub(" ", name)
-    return slugify(name)
-
-
 def is_extra(path: str) -> bool:
     """A portal upload sent as "berkas tambahan" (its own submission, never replacing an earlier file)."""
-    return _STAMP.sub("", PurePosixPath(path).name).startswith(f"{EXTRA_MARKER}-")
+    return STAMP.sub("", PurePosixPath(path).name).startswith(f"{EXTRA_MARKER}-")
 
 
 def read_override(text: str) -> list[str]:
@@ -157,11 +135,12 @@ def settle_submissions(
     times: Mapping[str, float] | None = None,
     digests: Mapping[str, str | None] | None = None,
     chosen: Iterable[str] = (),
+    answers: Mapping[str, Answer] | None = None,
 ) -> Settled:
     """Which rows count (module doc): link binding, then the newest version of each submission, then `duplicate`.
 
     `times`: file times (seconds) when the store knows them; `digests`: sha256 per path (same content, one version);
-    `chosen`: the coordinator's override (inbox-relative paths).
+    `chosen`: the coordinator's override (inbox-relative paths); `answers`: answers to "version" questions.
     """
     results = list(results)
     folders = attribute([], region)
@@ -183,6 +162,7 @@ def settle_submissions(
             key = (sender, result.dataset, base_name(result.path))
         groups[key].add(result.path)
     dropped: dict[tuple[str, str], Superseded] = {}
+    held: dict[str, Question] = {}
     notes = []
     for key, paths in groups.items():
         if len(paths) < 2:
@@ -190,6 +170,13 @@ def settle_submissions(
         ordered = sorted(paths, key=lambda p: version_order(p, times))
         picked = [p for p in ordered if p in chosen_paths]
         current = picked[-1] if picked else ordered[-1]
+        doubt = None if picked else _order_doubt(ordered, key, digests or {}, bound, answers or {}, times or {})
+        if doubt is not None:
+            question, chosen_path = doubt
+            if chosen_path is None:
+                held.update({path: question for path in ordered[-2:]})
+            else:
+                current = chosen_path
         for path in ordered:
             if path == current:
                 continue
@@ -198,8 +185,75 @@ def settle_submissions(
             dropped[(path, key[1])] = Superseded(path, key[1], key[0], current, rows, bool(picked))
             if same:
                 notes.append(f"{path}: isinya sama persis dengan {current}; dihitung satu kali.")
-    current_results = [r for r in bound if (r.path, r.dataset) not in dropped]
+    for path, question in held.items():
+        dropped.pop((path, question_dataset(question, bound, path)), None)
+    current_results = [
+        hold_rows(r, held[r.path]) if r.path in held else r for r in bound if (r.path, r.dataset) not in dropped
+    ]
     superseded = sorted(dropped.values(), key=lambda s: (s.opd, s.path, s.dataset))
     missing = sorted(chosen_paths - {r.path for r in results})
     notes += [f"{OVERRIDE_FILE}: berkas {path} tidak ada di kotak masuk; pilihan ini diabaikan." for path in missing]
     return Settled(mark_duplicates(current_results), superseded, notes)
+
+
+def _order_doubt(
+    ordered: list[str],
+    key: tuple,
+    digests: Mapping[str, str | None],
+    results: list[SheetResult],
+    answers: Mapping[str, Answer],
+    times: Mapping[str, float],
+) -> tuple[Question, str | None] | None:
+    """The "version" question when the two newest versions' order is not certain (None when it is, or when
+    they hold the same bytes), with the answered path (None while open). Names that nothing tells apart are
+    ordered by the file times the store knows, when they differ."""
+    older, newer = ordered[-2], ordered[-1]
+    undated = file_date(older) is None and file_date(newer) is None
+    if undated and times.get(older, 0.0) != times.get(newer, 0.0):
+        return None
+    if order_certain(older, newer, ordered) or (digests.get(older) and digests.get(older) == digests.get(newer)):
+        return None
+    pair = "+".join(str(digests.get(p) or p) for p in (older, newer))
+    rows = tuple(sorted({int(r) for res in results if res.path in (older, newer) for r in res.valid[ROW_COLUMN]}))
+    dates = [file_date(p) for p in (older, newer)]
+    evidence = "; ".join(f'"{p}"' + (f" (tanggal {d.text})" if d else "") for p, d in zip((older, newer), dates))
+    question = Question(
+        id=question_id("version", pair, "", (), f"{key[0]}|{key[1]}"),
+        kind="version",
+        region="",
+        stage="",
+        opd=str(key[0]),
+        file=newer,
+        sheet="",
+        rows=rows,
+        text=f"Urutan versi berkas {key[0]} tidak pasti: berkas mana yang terbaru dan berlaku?",
+        options=(Option("a", older, "berkas ini yang berlaku"), Option("b", newer, "berkas ini yang berlaku")),
+        evidence=evidence,
+    )
+    answer = answers.get(question.id)
+    if answer is None or answer.option not in ("a", "b"):
+        return question, None
+    return question, older if answer.option == "a" else newer
+
+
+def question_dataset(question: Question, results: list[SheetResult], path: str) -> str:
+    return next((r.dataset for r in results if r.path == path), "")
+
+
+def hold_rows(result: SheetResult, question: Question) -> SheetResult:
+    """`result` with every valid row held by `question` (HELD_RULE, value = the question id)."""
+    found = {
+        rid: Rejection(
+            result.path,
+            result.sheet,
+            int(row),
+            None,
+            HELD_RULE,
+            question.id,
+            f"Baris ditahan ({HELD_STATUS}): {question.text} Jawab pertanyaan {question.id} agar baris ini dihitung.",
+        )
+        for rid, row in zip(result.valid.index, result.valid[ROW_COLUMN].tolist())
+    }
+    moved = move_to_rejected(result, found)
+    moved.questions = [*moved.questions, question]
+    return moved
