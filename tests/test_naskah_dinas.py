@@ -194,4 +194,4 @@ def test_monev_letters_are_naskah_dinas_and_carry_the_points_to_clarify(region):
 
 def test_status_text_lists_only_the_statuses_that_occur():
     assert status_text({"berjalan": 1, "belum_dilaporkan": 1, "selesai": 0}) == "1 berjalan dan 1 belum dilaporkan"
-    assert status_text({"selesai": 2, "berjalan": 1, "belum_mulai": 3}) == "2 selesai, 1 berjalan, dan 3 belum mulai"
+    assert status_text({"selesai": 2, "berjalan": 1, "belum_mulai": 3}) == "3 belum mulai, 1 berjalan, dan 2 selesai"
