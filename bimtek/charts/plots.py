@@ -463,7 +463,7 @@ def _element_gantt(
         extra = f", {angka(qw)} {highlight_word}" if qw else ""
         element = group[1]
         if element == NO_ELEMENT_LABEL:  # several dimensions have one: name whose it is
-            element = f"{element} ({dimension_names.get(group[0], 'dimensi belum ditentukan')})"
+            element = f"{element}, {dimension_names.get(group[0], 'dimensi belum ditentukan')}"
         labels.append(_truncate(f"{element} ({angka(n)} program{extra})", LABEL_CHARS + 30))
     first = int(min(period_start, counts["tahun"].min()))
     last = int(max(period_end, counts["tahun"].max()))
@@ -531,7 +531,8 @@ def roadmap_years_by_dimension(
         ax.set_yticks(range(len(dims)), labels)
         ax.set_ylim(len(dims) - 0.5, -0.5)
         ax.set_xlabel(
-            f"Angka di tiap sel: jumlah program berjalan pada tahun itu ({angka(len(rows))} program dalam masterplan)",
+            f"Angka di tiap sel: jumlah program berjalan pada tahun itu ({angka(len(rows))} program dalam "
+            "masterplan)\nWarna makin pekat: makin banyak program berjalan; warna menandai dimensi",
             fontsize=size.small,
         )
         ax.set_title(title, pad=size.title * 2.6)

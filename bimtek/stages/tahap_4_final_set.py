@@ -335,7 +335,7 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
 
     template, title_pattern = DOCUMENTS[RAKOR]
     title = title_pattern.format(**context["region"])
-    slides = rakor_slides(context, files)
+    slides = [_amounts_kept(slide) for slide in rakor_slides(context, files)]
     draft = [g.missing for g in presentation_gaps(context)]
     if draft:  # the title slide says so in both prints (PDF and PowerPoint); the PDF also carries the watermark
         slides[0] = replace(slides[0], lines=[f"DRAFT — belum tersedia: {'; '.join(draft)}.", *slides[0].lines])
@@ -349,6 +349,16 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
         synthetic_notice=context["synthetic_notice"],
     )
     return {f"{RAKOR}.md": markdown_text.encode("utf-8"), f"{RAKOR}.html": html.encode("utf-8"), f"{RAKOR}.pptx": data}
+
+
+def _amounts_kept(slide: Slide) -> Slide:
+    """The slide with every amount of its table held together (PDF and PowerPoint never wrap "Rp 1,43 miliar")."""
+    from bimtek.documents.pptx import keep_amounts
+
+    if slide.table is None:
+        return slide
+    header, rows = slide.table
+    return replace(slide, table=(header, [[keep_amounts(cell) for cell in row] for row in rows]))
 
 
 def slide_view(slide: Slide) -> dict:
