@@ -379,8 +379,8 @@ def roadmap_gantt(
             word = "quick win" if highlight == "quick_win_terpilih" else "kandidat QW"
             return _element_gantt(name, title, rows, period_start, period_end, spans, word)
         n = len(rows)
-        wrapped = any(len(str(v)) > LABEL_CHARS for v in rows["nama"])
-        figure = _figure(1.9 + (0.3 if wrapped else 0.2) * n)
+        wrapped = sum(1 for v in rows["nama"] if len(str(v)) > LABEL_CHARS)  # a two-line label needs more room
+        figure = _figure(1.9 + 0.2 * n + 0.12 * wrapped)
         ax = figure.add_subplot()
         _draw_bands(ax, spans)
         y = list(range(n))
