@@ -195,3 +195,47 @@ def test_monev_letters_are_naskah_dinas_and_carry_the_points_to_clarify(region):
 def test_status_text_lists_only_the_statuses_that_occur():
     assert status_text({"berjalan": 1, "belum_dilaporkan": 1, "selesai": 0}) == "1 berjalan dan 1 belum dilaporkan"
     assert status_text({"selesai": 2, "berjalan": 1, "belum_mulai": 3}) == "3 belum mulai, 1 berjalan, dan 2 selesai"
+
+
+def test_a_problem_repeated_on_every_row_is_stated_once_and_the_teams_own_file_is_the_coordinators(region):
+    """L18: a missing column reported on rows 2 and 3 is one line "2, 3"; L10: narasi-tim-pelaksana.xlsx is the
+    coordinator office's file (its list, no letter), not "(pengirim tidak dikenali)"."""
+    from bimtek.books.feedback import UNKNOWN_SENDER, feedback_by_opd, submission_overview
+    from bimtek.core.model import FileReport, Rejection, ValidationReport
+
+    missing = 'Berkas ini tidak memiliki kolom wajib "Sumber dana".'
+    rejections = [
+        Rejection(
+            path="usulan-dinas-sosial.xlsx",
+            sheet="Usulan",
+            row=row,
+            column="Sumber dana",
+            value=None,
+            rule="missing_column",
+            message=missing,
+        )
+        for row in (2, 3)
+    ]
+    rejections.append(
+        Rejection(
+            path="narasi-tim-pelaksana.xlsx",
+            sheet="Visi",
+            row=2,
+            column="teks",
+            value=None,
+            rule="required",
+            message="Kolom wajib kosong.",
+        )
+    )
+    files = [
+        FileReport(path=path, sheet=sheet, status="ok", rows=2, rows_valid=0, rows_rejected=2)
+        for path, sheet in (("usulan-dinas-sosial.xlsx", "Usulan"), ("narasi-tim-pelaksana.xlsx", "Visi"))
+    ]
+    report = ValidationReport(region=region.slug, files=files, rejections=rejections, rows_valid=0, rows_rejected=3)
+    docs = feedback_by_opd(report, None, region, stage=3)
+    assert docs["Dinas Sosial"].html.count(missing.replace('"', "&#34;")) == 1
+    assert '<td class="baris">2, 3</td>' in docs["Dinas Sosial"].html
+    office = region.coordinator.office
+    assert docs[office].html == "" and len(docs[office].rows) == 1
+    overview = submission_overview(report, None, region)
+    assert UNKNOWN_SENDER not in set(overview["opd"]) and office in set(overview["opd"])

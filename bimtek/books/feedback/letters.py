@@ -118,13 +118,23 @@ def _group(lines: list[dict]) -> list[dict]:
     for line in lines:
         rows = files.setdefault((line["berkas"], line["lembar"] or ""), {})
         rows.setdefault(line["baris"], []).append(line)
+    return [{"berkas": path, "lembar": sheet, "baris": _merge_rows(rows)} for (path, sheet), rows in files.items()]
+
+
+def _merge_rows(rows: dict[object, list[dict]]) -> list[dict]:
+    """Rows with exactly the same problems (a missing column reported on every row) as one entry whose `nomor`
+    lists them ("2, 3"): the letter states each problem once."""
+    merged: dict[tuple, dict] = {}
+    for number, items in rows.items():
+        if number is None:
+            merged[("file", id(items))] = {"nomor": None, "masalah": items}
+            continue
+        key = tuple((x["kolom"], x["nilai"], x["masalah"]) for x in items)
+        entry = merged.setdefault(key, {"nomor": [], "masalah": items})
+        entry["nomor"].append(number)
     return [
-        {
-            "berkas": path,
-            "lembar": sheet,
-            "baris": [{"nomor": number, "masalah": items} for number, items in rows.items()],
-        }
-        for (path, sheet), rows in files.items()
+        {**entry, "nomor": ", ".join(str(n) for n in entry["nomor"])} if entry["nomor"] is not None else entry
+        for entry in merged.values()
     ]
 
 
