@@ -28,7 +28,8 @@ rounded half-up to two decimals (3,31).
 
 Evidence: every indicator states how many of the reported rows it rests on name evidence (a link or file name):
 `berbukti` (all), `sebagian berbukti`, `penilaian mandiri` (none: self-assessment, to be checked in interviews and
-field visits) or `tidak ada data` (nothing reported: the indicator scores 0). A planned program without a
+field visits) or `tidak ada data` (nothing reported: the indicator scores 0); the baseline indicator rests on the
+plan itself (`dari masterplan`) and counts no reported row. A planned program without a
 realisation row is not reported, so it is no self-assessment either.
 """
 
@@ -82,6 +83,8 @@ PROGRESS_COLUMNS = (
 )
 """Plan versus realisation, one row per planned program of the year (`plan_vs_realisation`)."""
 EVIDENCE, SELF, PARTLY, NO_DATA = "berbukti", "penilaian mandiri", "sebagian berbukti", "tidak ada data"
+PLAN_BASIS = "dari masterplan"
+"""Basis of an indicator read from the plan itself (the baselines), not from reported rows."""
 
 
 def _text(value: object) -> str | None:
@@ -231,7 +234,7 @@ def score_indicator(
         count = _filled(progress["baseline"])
         score = _scale(count / n, scale) if n else 0.0
         text = f"{count} dari {n} program yang direncanakan tahun {semester.year} memiliki data dasar (baseline)."
-        return _result(score, text, evidenced_rows, reported_rows)
+        return {**_result(score, text, 0, 0), "dasar": PLAN_BASIS}  # rests on the plan, not on reported rows
     if method in ("item", "benefit_count"):
         rows = _items(wilayah, indicator["item"])
         evidenced = _filled(rows["bukti"])
