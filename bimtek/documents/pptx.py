@@ -131,9 +131,9 @@ def keep_amounts(text: str) -> str:
 
 
 def column_widths(header: list[str], rows: list[list[str]], width: Emu) -> list[Emu]:
-    """Widths of a table's columns, in proportion to the longest word and the longest cell of each column (a
-    "No" column stays narrow, a name column gets the room), together `width`; the bold header and every
-    unbreakable word (an amount held by no-break spaces) always fit."""
+    """Widths of a table's columns, together `width`: each column first gets room for its longest word (bold:
+    header and totals row; an amount held by no-break spaces is one word), the rest in proportion to how much its
+    longest cell still lacks, so a "No" column stays narrow and a name column gets the room."""
     bold = _font(TABLE_PT, True)
     needs = []
     for c, head in enumerate(header):
@@ -142,10 +142,14 @@ def column_widths(header: list[str], rows: list[list[str]], width: Emu) -> list[
         longest_cell = max((f.getlength(str(cell)) for cell, f in cells), default=0.0)
         needs.append((longest_word, longest_cell))
     floor = [w + 18 * 20 for w, _ in needs]  # the longest word fits, plus the cell's insets (0.1 in each side)
-    total_cell = sum(cell for _, cell in needs) or 1.0
     room = int(width) / 12700 * 20
-    widths = [max(f, room * cell / total_cell) for f, (_, cell) in zip(floor, needs)]
-    scale = room / sum(widths)
+    extra = room - sum(floor)
+    wish = [max(0.0, cell + 18 * 20 - f) for f, (_, cell) in zip(floor, needs)]
+    if extra < 0:  # not even the longest words fit: shrink in proportion (PowerPoint then breaks inside words)
+        widths, scale = floor, room / sum(floor)
+    else:  # every column gets its floor; the rest goes to the columns whose whole cells still wrap
+        share = [w / sum(wish) for w in wish] if sum(wish) else [1 / len(floor)] * len(floor)
+        widths, scale = [f + extra * part for f, part in zip(floor, share)], 1.0
     emus = [Emu(int(w * scale / 20 * 12700)) for w in widths]
     emus[-1] = Emu(int(width) - sum(int(e) for e in emus[:-1]))
     return emus
