@@ -157,7 +157,9 @@ def test_contradicting_reports_and_statuses_going_backwards_need_clarification()
     ]
     text = found["keterangan"].tolist()
     assert "berjalan" in text[0] and "belum mulai, realisasi Rp 0" in text[0]
+    assert text[3].startswith("Menurut laporan realisasi Dinas Lingkungan Hidup, program ini berstatus selesai")
     assert "selesai pada semester 2027-S1, tetapi belum mulai pada semester ini" in text[3]
+    assert text[1].startswith("Menurut laporan Tim Pelaksana, quick win ini berstatus selesai")
     assert "ada pada semester 2027-S1, tetapi dalam proses" in text[5]
     # a status that moves forward is no point to clarify
     s3 = _score("2027-S2", _real("selesai", "selesai"), _wilayah("selesai", "selesai", "ada"))

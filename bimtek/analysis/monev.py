@@ -516,7 +516,9 @@ def clarifications(score: MonevScore, previous: PreviousSemester | None, rubric:
         for qw in score.quick_wins.to_dict("records"):
             before = earlier_qw.get(program_key(qw["opd"], qw["nama_program"]))
             if before is not None and _went_back(before["status"], qw["status"]):
-                rows.append(_backwards(qw, before["status"], previous.semester, "quick win"))
+                rows.append(
+                    _backwards(qw, before["status"], previous.semester, "Menurut laporan Tim Pelaksana, quick win")
+                )
         earlier = {
             (*program_key(r["opd"], r["nama_program"]), int(r["tahun"])): r
             for r in previous.progress.to_dict("records")
@@ -524,7 +526,11 @@ def clarifications(score: MonevScore, previous: PreviousSemester | None, rubric:
         for row in score.progress.to_dict("records"):
             before = earlier.get((*program_key(row["opd"], row["nama_program"]), int(row["tahun"])))
             if before is not None and _went_back(before["status"], row["status"]):
-                rows.append(_backwards(row, before["status"], previous.semester, "program"))
+                rows.append(
+                    _backwards(
+                        row, before["status"], previous.semester, f"Menurut laporan realisasi {row['opd']}, program"
+                    )
+                )
         rows += _items_backwards(score.indicators, previous, rubric)
     return pd.DataFrame(rows, columns=list(CLARIFICATION_COLUMNS))
 
@@ -535,7 +541,7 @@ def _backwards(row: dict, before: object, semester: str, what: str) -> dict:
         "nama_program": row["nama_program"],
         "jenis": BACKWARDS,
         "keterangan": (
-            f"Status {what} ini {_label(before)} pada semester {semester}, tetapi {_label(row['status'])} pada "
+            f"{what} ini berstatus {_label(before)} pada semester {semester}, tetapi {_label(row['status'])} pada "
             "semester ini. Status yang sudah dicapai tidak dapat mundur: mohon dijelaskan atau laporan diperbaiki."
         ),
     }

@@ -505,7 +505,7 @@ def roadmap_years_by_dimension(
         labels_of = _dimension_labels()
         position = {d: i for i, d in enumerate(dims)}
         peak = max(int(counts["program"].max()), 1)
-        figure = _figure(1.9 + 0.62 * len(dims), size.width_in)
+        figure = _figure(1.7 + 0.56 * len(dims), size.width_in)
         ax = figure.add_subplot()
         _draw_bands(ax, dict(horizons or {}), fontsize=size.small)
         y = [position[d] for d in counts["dim"]]
