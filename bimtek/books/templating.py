@@ -34,11 +34,13 @@ LAYOUTS = {
     "lembar-komitmen.md.j2": "sheet",
     "paket-rakor.md.j2": "deck",
     "buku-3-quick-wins.md.j2": "compact",
+    "laporan-monev.md.j2": "compact",
 }
 """Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
 legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
 one-page form). Both print without cover and contents (bimtek.stages.deliverables). "deck": a 16:9 slide per
-chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3)."""
+chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3, the monev
+report: no near-blank page after a one-row table or a chart)."""
 _EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
 
 
