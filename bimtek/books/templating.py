@@ -57,14 +57,19 @@ _INLINE_ESCAPES = str.maketrans(_INLINE_SPECIALS)
 _LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
+_SPACES = re.compile(r"[^\S\u00a0]+")
+"""A run of white space other than the no-break space."""
+
+
 def escape_markdown(value: object) -> str:
     """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
 
-    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
+    White space runs (newlines included) become one space, a no-break space stays (it holds an amount such as
+    "Rp 1,43 miliar" on one line); Markdown punctuation (\\ ` * _ [ ] |) is backslash-
     escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
     marker ("1.", "- ", "+ ", "#", ">") is escaped too.
     """
-    text = " ".join(str(value).split())
+    text = _SPACES.sub(" ", str(value)).strip(" ")
     text = _ENTITY_AMPERSAND.sub("&amp;", text)
     text = text.translate(_INLINE_ESCAPES).replace("<", "&lt;")
     if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):
