@@ -55,9 +55,9 @@ def monev(
     intake = run_intake(inputs, reg, STAGE, datasets_for_stage(STAGE), store)
     archived = archive_run_inputs(store, reg.slug, inputs, intake.inputs)
     history = load_monev_history(store, reg.slug, term)
-    drafted = draft_monev(reg, term, intake.results, plan, history)
+    drafted = draft_monev(reg, term, intake.results, plan, history, store)
     report = drafted.report
-    output = render_documents(drafted, reg, STAGE, report, drafted.results)
+    output = render_documents(drafted, reg, STAGE, report, drafted.results, store=store, semester=str(term))
     extra = {"previous_runs": {"tahap-4": plan[2]}, "semester": str(term)}
     result = publish_outputs(
         store, reg.slug, monev_stage_path(term), run, output.files, archived, extra, highlights=output.highlights

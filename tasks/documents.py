@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from prefect import task
@@ -17,28 +18,49 @@ from bimtek.stages.output import StageOutput
 
 @task(name="render-documents", task_run_name="render-documents-tahap-{stage}", cache_policy=NO_CACHE)
 def render_documents(
-    output: StageOutput, region: Region, stage: int, report: ValidationReport, results: list, store: str = ""
+    output: StageOutput,
+    region: Region,
+    stage: int,
+    report: ValidationReport,
+    results: list,
+    store: str = "",
+    semester: str = "",
 ) -> StageOutput:
     """The stage's drafts plus feedback files and, per settings, PDF/DOCX of every HTML book. With a `store`, the
-    letters get numbers unique per region and year claimed there (`claim_letter_numbers`)."""
+    letters get numbers unique per region and year claimed there (`claim_letter_numbers`). `semester`: the monev
+    semester of a stage-5 run (its letters are dated from the monev calendar)."""
     files = dict(output.files)
-    numbers = claim_letter_numbers(store, region, stage, report, results) if store else None
-    feedback, submissions = feedback_files(report, results, region, stage, numbers)
+    numbers = claim_letter_numbers(store, region, stage, report, results, semester) if store else None
+    feedback, submissions = feedback_files(report, results, region, stage, numbers, semester or None)
     files.update(feedback)
     files.update(document_formats(files, region, stage, get_settings().formats))
     return replace(output, files=files, submissions=submissions)
 
 
 def claim_letter_numbers(
-    store: str, region: Region, stage: int, report: ValidationReport, results: list
+    store: str, region: Region, stage: int, report: ValidationReport, results: list, semester: str = ""
 ) -> list[int] | None:
     """Numbers for this run's letters, claimed in the store for the region and the letters' year
     (bimtek.store.letter_numbers); None when the letters have no date (they are then marked DRAFT)."""
     from bimtek.store.letter_numbers import reserve_letter_numbers
     from bimtek.store.storage import open_location
 
-    when = letter_date(region, stage)
+    when = letter_date(region, stage, semester or None)
     if when is None:
         return None
     count = len(letter_recipients(report, results, region))
     return reserve_letter_numbers(open_location(store), region.slug, when.year, count, stage=stage)
+
+
+def letter_number_source(store: str, region: Region, stage: int) -> Callable[[int, int], list[int]] | None:
+    """A function (year, count) -> letter numbers claimed in `store` for the region (bimtek.store.letter_numbers),
+    for letters a builder writes itself (the monev letters); None without a store (numbered within the run)."""
+    if not store:
+        return None
+    from bimtek.store.letter_numbers import reserve_letter_numbers
+    from bimtek.store.storage import open_location
+
+    def reserve(year: int, count: int) -> list[int]:
+        return reserve_letter_numbers(open_location(store), region.slug, year, count, stage=stage)
+
+    return reserve

@@ -11,7 +11,16 @@ from prefect.cache_policies import NO_CACHE
 
 from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, Semester, monev_stage_path
 from bimtek.core.region import Region
-from bimtek.stages.monev import PLAN_KEY, PLAN_STAGE, PREVIOUS, QUICK_WIN_KEY, SCORE_KEY, MonevOutput, history_row
+from bimtek.stages.monev import (
+    PLAN_KEY,
+    PLAN_STAGE,
+    PREVIOUS,
+    PREVIOUS_SEMESTER_KEYS,
+    QUICK_WIN_KEY,
+    SCORE_KEY,
+    MonevOutput,
+    history_row,
+)
 from bimtek.store.package import LATEST_NAME, load_published_file, read_latest
 from bimtek.store.storage import ObjectNotFoundError, open_location
 from bimtek.validation import SheetResult
@@ -52,6 +61,31 @@ def read_monev_history(store: str, region_slug: str, before: Semester) -> pd.Dat
     return frame.sort_values("semester", key=lambda s: s.map(Semester.parse)).reset_index(drop=True)
 
 
+def read_previous_semester_files(store: str, region_slug: str, before: Semester) -> tuple[str, dict[str, bytes]]:
+    """(semester, {key: bytes}) of the latest run of the published semester just before `before`
+    (bimtek.stages.monev.PREVIOUS_SEMESTER_KEYS; a key the run lacks is left out); ("", {}) when there is none."""
+    location = open_location(store)
+    keys = location.child(f"{region_slug}/{MONEV_FOLDER}").list(None, missing_ok=True)
+    earlier = sorted(
+        (Semester.parse(m.group(1)) for key in keys if (m := _SEMESTER_LATEST.match(key))),
+    )
+    earlier = [s for s in earlier if s < before]
+    if not earlier:
+        return "", {}
+    semester = earlier[-1]
+    stage = monev_stage_path(semester)
+    latest = read_latest(location, region_slug, stage)
+    if latest is None:
+        return "", {}
+    files = {}
+    for key in PREVIOUS_SEMESTER_KEYS.values():
+        try:
+            files[key] = load_published_file(location, region_slug, stage, key, run_id=latest["run_id"])
+        except ObjectNotFoundError:
+            continue
+    return str(semester), files
+
+
 @task(name="load-monev-history", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def load_monev_history(store: str, region_slug: str, before: Semester) -> pd.DataFrame:
     """`read_monev_history` as one task run (retried on storage errors)."""
@@ -65,10 +99,17 @@ def draft_monev(
     results: list[SheetResult],
     plan: tuple[bytes, bytes | None, str],
     history: pd.DataFrame,
+    store: str = "",
 ) -> MonevOutput:
-    """Check the rows against the plan and the semester, score, and draft the report, workbook, charts, letters."""
-    from bimtek.stages.monev import build_monev, read_plan
+    """Check the rows against the plan and the semester, score, and draft the report, workbook, charts, letters
+    (with a `store`: the previous semester's statuses are compared, and the letters get numbers claimed there)."""
+    from bimtek.stages.monev import build_monev, read_plan, read_previous_semester
+    from tasks.documents import letter_number_source
 
     roadmap, quick_wins, plan_run = plan
     plan_frame, final_quick_wins = read_plan(roadmap, quick_wins)
-    return build_monev(region, semester, results, plan_frame, final_quick_wins, plan_run, history)
+    previous = read_previous_semester(*read_previous_semester_files(store, region.slug, semester)) if store else None
+    reserve = letter_number_source(store, region, MONEV_STAGE)
+    return build_monev(
+        region, semester, results, plan_frame, final_quick_wins, plan_run, history, previous=previous, reserve=reserve
+    )

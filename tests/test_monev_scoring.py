@@ -149,9 +149,11 @@ def test_first_semester_expects_half_the_year():
 
 def test_evidence_is_counted_per_indicator_and_stated():
     score = _score("2027-S2")
-    assert (score.evidence["berbukti"], score.evidence["jumlah"]) == (8, 17)
-    assert "9 merupakan penilaian mandiri" in score.evidence["pernyataan"]
+    # the baseline indicator rests on the plan (N-L14): it counts none of the 2 reported rows
+    assert (score.evidence["berbukti"], score.evidence["jumlah"]) == (7, 15)
+    assert "8 merupakan penilaian mandiri" in score.evidence["pernyataan"]
     basis = dict(zip(score.indicators["kode"], score.indicators["dasar"]))
+    assert basis["baseline_program"] == m.PLAN_BASIS
     assert basis["regulasi"] == m.EVIDENCE and basis["sk_tim"] == m.SELF and basis["manfaat_warga"] == m.PARTLY
 
 
@@ -214,5 +216,5 @@ def test_unreported_programs_are_no_self_assessment():
     score = m.score_monev(progress, empty, QUICK_WINS, default_weights(), Semester(2027, 2), load_rubric())
     assert score.indeks == Decimal("0.13")  # only the plan's own baseline counts: 2,50 x 1/2 x 10% = 0,125
     assert (score.evidence["berbukti"], score.evidence["jumlah"]) == (0, 0)
-    assert set(score.indicators["dasar"]) == {m.NO_DATA}
+    assert set(score.indicators["dasar"]) == {m.NO_DATA, m.PLAN_BASIS}
     assert score.quick_wins["status"].tolist() == [m.NOT_REPORTED]

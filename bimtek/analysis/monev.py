@@ -28,7 +28,8 @@ rounded half-up to two decimals (3,31).
 
 Evidence: every indicator states how many of the reported rows it rests on name evidence (a link or file name):
 `berbukti` (all), `sebagian berbukti`, `penilaian mandiri` (none: self-assessment, to be checked in interviews and
-field visits) or `tidak ada data` (nothing reported: the indicator scores 0). A planned program without a
+field visits) or `tidak ada data` (nothing reported: the indicator scores 0); the baseline indicator rests on the
+plan itself (`dari masterplan`) and counts no reported row. A planned program without a
 realisation row is not reported, so it is no self-assessment either.
 """
 
@@ -82,6 +83,8 @@ PROGRESS_COLUMNS = (
 )
 """Plan versus realisation, one row per planned program of the year (`plan_vs_realisation`)."""
 EVIDENCE, SELF, PARTLY, NO_DATA = "berbukti", "penilaian mandiri", "sebagian berbukti", "tidak ada data"
+PLAN_BASIS = "dari masterplan"
+"""Basis of an indicator read from the plan itself (the baselines), not from reported rows."""
 
 
 def _text(value: object) -> str | None:
@@ -231,7 +234,7 @@ def score_indicator(
         count = _filled(progress["baseline"])
         score = _scale(count / n, scale) if n else 0.0
         text = f"{count} dari {n} program yang direncanakan tahun {semester.year} memiliki data dasar (baseline)."
-        return _result(score, text, evidenced_rows, reported_rows)
+        return {**_result(score, text, 0, 0), "dasar": PLAN_BASIS}  # rests on the plan, not on reported rows
     if method in ("item", "benefit_count"):
         rows = _items(wilayah, indicator["item"])
         evidenced = _filled(rows["bukti"])
@@ -445,3 +448,127 @@ def next_steps(score: MonevScore, limit: int = 8) -> list[str]:
     if len(self_assessed):
         steps.append("Lengkapi bukti dukung untuk: " + "; ".join(self_assessed["indikator"].tolist()) + ".")
     return steps[:limit]
+
+
+# ----------------------------------------------------------------------------------------------- perlu klarifikasi
+
+CLARIFY = "perlu klarifikasi"
+"""How the report and the letters mark a figure two reports disagree on, or a status that went backwards."""
+CLARIFICATION_COLUMNS = ("opd", "nama_program", "jenis", "keterangan")
+"""One row per point to clarify: the OPD asked (empty for the Tim Pelaksana's own items), the program (or item),
+the kind (`CONTRADICTION` or `BACKWARDS`) and the Indonesian sentence the report and the letter print."""
+CONTRADICTION, BACKWARDS = "laporan berbeda", "status mundur"
+STATUS_RANK = {"belum_mulai": 0, "berjalan": 1, "selesai": 2}
+"""Progress order of a program or quick win: a later semester of the same plan never ranks lower."""
+
+
+@dataclass
+class PreviousSemester:
+    """What the semester before the current one published (its latest run): the quick-win statuses, the plan vs
+    realisation rows and the indicators (monev/quick_win.csv, rencana_realisasi.csv, indikator.csv)."""
+
+    semester: str
+    quick_wins: pd.DataFrame
+    progress: pd.DataFrame
+    indicators: pd.DataFrame
+
+
+def _label(status: object) -> str:
+    return STATUS_LABELS.get(str(status), str(status))
+
+
+def _went_back(before: object, now: object) -> bool:
+    return str(before) in STATUS_RANK and str(now) in STATUS_RANK and STATUS_RANK[str(now)] < STATUS_RANK[str(before)]
+
+
+def clarifications(score: MonevScore, previous: PreviousSemester | None, rubric: dict) -> pd.DataFrame:
+    """Every point of the semester that needs clarification (`CLARIFICATION_COLUMNS`), in this order:
+
+    1. a final quick win whose status in the Tim Pelaksana's report differs from the owning OPD's realisation row
+       for the same program (both reported): "berjalan" against "belum mulai, Rp 0" cannot both be true;
+    2. a quick win whose status went backwards since the previous semester (selesai -> berjalan/belum mulai, ...);
+    3. a program of the same year whose OPD-reported status went backwards since the previous semester (a new year
+       starts a new yearly plan, so only the same year is compared);
+    4. a region item of the Tim Pelaksana (SK Dewan, budget tagging, ...) that scores lower than the previous
+       semester (its status went back, e.g. "ada" -> "dalam proses").
+    """
+    rows: list[dict] = []
+    by_program = {program_key(r["opd"], r["nama_program"]): r for r in score.progress.to_dict("records")}
+    for qw in score.quick_wins.to_dict("records"):
+        own = by_program.get(program_key(qw["opd"], qw["nama_program"]))
+        if own is None or NOT_REPORTED in (qw["status"], own["status"]) or qw["status"] == own["status"]:
+            continue
+        spent = own.get("anggaran_realisasi")
+        money = f", realisasi Rp {angka(spent)}" if not is_missing(spent) else ""
+        rows.append(
+            {
+                "opd": qw["opd"],
+                "nama_program": qw["nama_program"],
+                "jenis": CONTRADICTION,
+                "keterangan": (
+                    f"Tim Pelaksana melaporkan quick win ini {_label(qw['status'])}, sedangkan laporan realisasi "
+                    f"{qw['opd']} menyebutnya {_label(own['status'])}{money}. Mohon dipastikan status yang benar."
+                ),
+            }
+        )
+    if previous is not None:
+        earlier_qw = {program_key(r["opd"], r["nama_program"]): r for r in previous.quick_wins.to_dict("records")}
+        for qw in score.quick_wins.to_dict("records"):
+            before = earlier_qw.get(program_key(qw["opd"], qw["nama_program"]))
+            if before is not None and _went_back(before["status"], qw["status"]):
+                rows.append(
+                    _backwards(qw, before["status"], previous.semester, "Menurut laporan Tim Pelaksana, quick win")
+                )
+        earlier = {
+            (*program_key(r["opd"], r["nama_program"]), int(r["tahun"])): r
+            for r in previous.progress.to_dict("records")
+        }
+        for row in score.progress.to_dict("records"):
+            before = earlier.get((*program_key(row["opd"], row["nama_program"]), int(row["tahun"])))
+            if before is not None and _went_back(before["status"], row["status"]):
+                rows.append(
+                    _backwards(
+                        row, before["status"], previous.semester, f"Menurut laporan realisasi {row['opd']}, program"
+                    )
+                )
+        rows += _items_backwards(score.indicators, previous, rubric)
+    return pd.DataFrame(rows, columns=list(CLARIFICATION_COLUMNS))
+
+
+def _backwards(row: dict, before: object, semester: str, what: str) -> dict:
+    return {
+        "opd": row["opd"],
+        "nama_program": row["nama_program"],
+        "jenis": BACKWARDS,
+        "keterangan": (
+            f"{what} ini berstatus {_label(before)} pada semester {semester}, tetapi {_label(row['status'])} pada "
+            "semester ini. Status yang sudah dicapai tidak dapat mundur: mohon dijelaskan atau laporan diperbaiki."
+        ),
+    }
+
+
+def _items_backwards(indicators: pd.DataFrame, previous: PreviousSemester, rubric: dict) -> list[dict]:
+    """Region items (rubric method `item`) that score lower than in the previous semester."""
+    items = {i["code"]: i["label"] for area in rubric["areas"] for i in area["indicators"] if i["method"] == "item"}
+    statuses = {float(v): k for k, v in rubric["item_scores"].items()}
+    words = {"ada": "ada", "proses": "dalam proses", "belum": "belum ada atau tidak dilaporkan"}
+    earlier = {r["kode"]: float(r["skor"]) for r in previous.indicators.to_dict("records") if r.get("kode") in items}
+    rows = []
+    for row in indicators.to_dict("records"):
+        before = earlier.get(row["kode"])
+        if before is None or float(row["skor"]) >= before:
+            continue
+        then = words.get(statuses.get(before, ""), f"skor {angka(before, 2)}")
+        now = words.get(statuses.get(float(row["skor"]), ""), f"skor {angka(row['skor'], 2)}")
+        rows.append(
+            {
+                "opd": "",
+                "nama_program": items[row["kode"]],
+                "jenis": BACKWARDS,
+                "keterangan": (
+                    f'Butir "{items[row["kode"]]}" berstatus {then} pada semester {previous.semester}, tetapi '
+                    f"{now} pada semester ini. Mohon Tim Pelaksana menjelaskan perubahan ini."
+                ),
+            }
+        )
+    return rows

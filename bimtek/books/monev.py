@@ -1,5 +1,6 @@
-"""Monev (Tahap V) documents: the semester report (templates/laporan-monev.md.j2) and one letter per OPD that is
-behind (templates/surat-monev-opd.md.j2), as Markdown + HTML (the stage adds PDF/DOCX like every book).
+"""Monev (Tahap V) documents: the semester report (templates/laporan-monev.md.j2, Markdown + HTML) and one letter
+per OPD that is behind or has a point to clarify (templates/surat-monev-opd.html.j2: a naskah dinas like every
+letter, bimtek.books.naskah_dinas); the stage adds PDF/DOCX like every book.
 
 Figures come from `bimtek.analysis.monev.MonevScore` only, so the report, the letters, the workbook and the charts
 agree; the index is printed with an Indonesian decimal comma (3,31).
@@ -12,7 +13,9 @@ from collections.abc import Mapping
 import pandas as pd
 
 from bimtek.analysis.monev import STATUS_LABELS, MonevScore
-from bimtek.books.templating import escape_markdown, render_book
+from bimtek.books.feedback.letters import next_event
+from bimtek.books.naskah_dinas import Occasion, letter_head
+from bimtek.books.templating import escape_markdown, html_environment, render_book
 from bimtek.core.formatting import angka, persen
 from bimtek.core.monev import Semester
 from bimtek.core.region import Region
@@ -22,7 +25,7 @@ from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import SYNTHETIC_NOTICE, stage_name
 
 REPORT_TEMPLATE = "laporan-monev.md.j2"
-LETTER_TEMPLATE = "surat-monev-opd.md.j2"
+LETTER_TEMPLATE = "surat-monev-opd.html.j2"
 STAGE_LABEL = f"Monev ({stage_name(5)})"
 
 
@@ -61,8 +64,9 @@ def monev_context(
     next_steps: list[str],
     plan_run: str,
     charts: Mapping[str, str],
+    clarify: pd.DataFrame | None = None,
 ) -> dict:
-    """Everything templates/laporan-monev.md.j2 reads."""
+    """Everything templates/laporan-monev.md.j2 reads (`clarify`: bimtek.analysis.monev.clarifications)."""
     labels = {d.code: d.label for d in load_taxonomy().dimensions}
     earlier = trend[trend["semester"] != str(semester)]
     previous = None
@@ -73,7 +77,11 @@ def monev_context(
             "indeks_text": angka(last["indeks"], 2),
             "change": _change(float(score.indeks), float(last["indeks"])),
         }
-    per_dimensi = [{**row, "label": labels.get(row["dimensi"], row["dimensi"])} for row in _records(score.per_dimensi)]
+    order = list(labels)
+    per_dimensi = sorted(
+        ({**row, "label": labels.get(row["dimensi"], row["dimensi"])} for row in _records(score.per_dimensi)),
+        key=lambda row: order.index(row["dimensi"]) if row["dimensi"] in order else len(order),
+    )
     quick_wins = [
         {**row, "status_label": STATUS_LABELS.get(row["status"], row["status"])} for row in _records(score.quick_wins)
     ]
@@ -82,6 +90,7 @@ def monev_context(
         "period": region.period,
         "semester": {"label": semester.label, "year": semester.year, "code": str(semester)},
         "plan_run": plan_run,
+        "plan_date": region.calendar.get("tahap-4"),
         "indeks_text": angka(score.indeks, 2),
         "previous": previous,
         "evidence": score.evidence,
@@ -93,6 +102,7 @@ def monev_context(
         "progress": _progress_rows(score.progress),
         "quick_wins": quick_wins,
         "next_steps": next_steps,
+        "clarify": _records(clarify) if clarify is not None and len(clarify) else [],
         "charts": dict(charts),
         "synthetic": region.synthetic,
         "synthetic_notice": SYNTHETIC_NOTICE,
@@ -106,30 +116,66 @@ def render_monev_report(context: Mapping) -> tuple[str, str]:
     return render_book(REPORT_TEMPLATE, context, title)
 
 
-def behind_letters(region: Region, semester: Semester, score: MonevScore, threshold: float) -> dict[str, bytes]:
-    """`surat-<opd-slug>.md/.html` for every OPD marked `tertinggal`, keyed by file name."""
-    if score.per_opd.empty:
+def status_text(counts: Mapping) -> str:
+    """The non-zero program statuses of a per-OPD row as a phrase: "1 berjalan dan 1 belum dilaporkan"."""
+    parts = [f"{angka(counts.get(code) or 0)} {label}" for code, label in STATUS_LABELS.items() if counts.get(code)]
+    if len(parts) > 2:
+        return ", ".join(parts[:-1]) + ", dan " + parts[-1]
+    return " dan ".join(parts) or "belum ada yang dilaporkan"
+
+
+def monev_letter_recipients(score: MonevScore, clarify: pd.DataFrame) -> list[str]:
+    """The OPD that get a monev letter, in numbering order: every OPD marked `tertinggal` and every OPD with a
+    point to clarify (clarify rows without an OPD are the Tim Pelaksana's own items: the report lists them)."""
+    behind = score.per_opd[score.per_opd["tertinggal"]]["opd"].tolist() if not score.per_opd.empty else []
+    asked = [o for o in clarify["opd"].tolist() if o] if len(clarify) else []
+    return sorted(set(behind) | set(asked))
+
+
+def monev_letters(
+    region: Region,
+    semester: Semester,
+    score: MonevScore,
+    threshold: float,
+    clarify: pd.DataFrame,
+    numbers: list[int] | None = None,
+) -> dict[str, bytes]:
+    """`surat-<opd-slug>.html` for every OPD of `monev_letter_recipients`, keyed by file name: naskah dinas dated from
+    the monev calendar, numbered with `numbers` (claimed in the store, in recipient order; else 1, 2, ...)."""
+    recipients = monev_letter_recipients(score, clarify)
+    if not recipients:
         return {}
-    behind = score.per_opd[score.per_opd["tertinggal"]]
-    names = unique_names(behind["opd"].tolist(), fallback="opd", max_bytes=100)
-    team_lead = region.officials.team_lead
+    names = unique_names(recipients, fallback="opd", max_bytes=100)
+    occasion = Occasion.of(5, semester)
+    per_opd = {row["opd"]: row for row in _records(score.per_opd)}
+    template = html_environment().get_template(LETTER_TEMPLATE)
     files: dict[str, bytes] = {}
-    for opd in _records(behind):
-        programs = _progress_rows(score.progress[score.progress["opd"] == opd["opd"]])
-        context = {
-            "region": region,
-            "semester": {"label": semester.label, "year": semester.year},
-            "opd": opd,
-            "programs": programs,
-            "threshold": threshold,
-            "team_lead": team_lead.model_dump() if team_lead is not None else None,
-            "synthetic": region.synthetic,
-            "synthetic_notice": SYNTHETIC_NOTICE,
-            "stage_label": STAGE_LABEL,
-        }
-        markdown, html = render_book(LETTER_TEMPLATE, context, f"Hasil Monev {semester.label} - {opd['opd']}")
-        files[f"surat-{names[opd['opd']]}.md"] = markdown.encode("utf-8")
-        files[f"surat-{names[opd['opd']]}.html"] = html.encode("utf-8")
+    for sequence, opd_name in zip(numbers or range(1, len(recipients) + 1), recipients):
+        opd = per_opd.get(opd_name, {"opd": opd_name, "program": 0, "tertinggal": False})
+        asked = _records(clarify[clarify["opd"] == opd_name]) if len(clarify) else []
+        head = letter_head(
+            region,
+            opd_name,
+            occasion,
+            sequence=sequence,
+            perihal=f"Hasil monitoring dan evaluasi Masterplan Smart City {semester.label}",
+            lampiran="-",
+        )
+        html = template.render(
+            head=head,
+            region=region,
+            semester={"label": semester.label, "year": semester.year},
+            opd=opd,
+            status_text=status_text(opd),
+            programs=_progress_rows(score.progress[score.progress["opd"] == opd_name]),
+            threshold=threshold,
+            behind=bool(opd.get("tertinggal")),
+            clarify=asked,
+            next_event=next_event(region, 5, semester),
+            synthetic=region.synthetic,
+            synthetic_notice=SYNTHETIC_NOTICE,
+        )
+        files[f"surat-{names[opd_name]}.html"] = html.encode("utf-8")
     return files
 
 

@@ -35,11 +35,13 @@ LAYOUTS = {
     "lembar-komitmen.md.j2": "sheet",
     "paket-rakor.md.j2": "deck",
     "buku-3-quick-wins.md.j2": "compact",
+    "laporan-monev.md.j2": "compact",
 }
 """Templates printed in a layout other than a book (templates/base.html.j2): "legal" (a regulation in
 legal-drafting form: centred headings, borderless layout tables, a horizontal rule is a page break) and "sheet" (a
 one-page form). Both print without cover and contents (bimtek.stages.deliverables). "deck": a 16:9 slide per
-chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3)."""
+chapter (the rakor pack); "compact": a short book whose chapters do not start a new page (Buku 3, the monev
+report: no near-blank page after a one-row table or a chart)."""
 _EMPTY_HEADER = re.compile(r"<table>\s*<thead>\s*<tr>(?:\s*<th(?: [^>]*)?>\s*</th>)+\s*</tr>\s*</thead>\s*")
 
 
@@ -56,14 +58,19 @@ _INLINE_ESCAPES = str.maketrans(_INLINE_SPECIALS)
 _LEADING_ORDERED = re.compile(r"^(\d+)([.)])")
 
 
+_SPACES = re.compile(r"[^\S\u00a0]+")
+"""A run of white space other than the no-break space."""
+
+
 def escape_markdown(value: object) -> str:
     """Plain text -> Markdown that shows exactly that text, safe inside a table cell or a sentence.
 
-    White space runs (newlines included) become one space; Markdown punctuation (\\ ` * _ [ ] |) is backslash-
+    White space runs (newlines included) become one space, a no-break space stays (it holds an amount such as
+    "Rp 1,43 miliar" on one line); Markdown punctuation (\\ ` * _ [ ] |) is backslash-
     escaped; `<` becomes `&lt;` and an `&` that would start an entity becomes `&amp;`; a leading list or heading
     marker ("1.", "- ", "+ ", "#", ">") is escaped too.
     """
-    text = " ".join(str(value).split())
+    text = _SPACES.sub(" ", str(value)).strip(" ")
     text = _ENTITY_AMPERSAND.sub("&amp;", text)
     text = text.translate(_INLINE_ESCAPES).replace("<", "&lt;")
     if text[:1] in ("#", ">") or text[:2] in ("- ", "+ "):

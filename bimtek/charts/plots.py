@@ -78,6 +78,23 @@ _RC = {
 
 
 @dataclass(frozen=True)
+class ChartSize:
+    """Figure width and font sizes of a chart: `BOOK` for an A4 page, `SLIDE` for a 16:9 slide, where the figure
+    is placed at about its own width (bimtek.documents.pptx fits it to the 12.2 in between the margins), so a
+    font of `small` pt is about that size when projected."""
+
+    width_in: float
+    base: float
+    small: float
+    title: float
+
+
+BOOK = ChartSize(width_in=WIDTH_IN, base=9, small=8, title=11)
+SLIDE = ChartSize(width_in=12.2, base=16, small=14, title=18)
+"""Every label of a slide chart is at least 14 pt at 16:9 (the deck's `MIN_PT`)."""
+
+
+@dataclass(frozen=True)
 class Chart:
     name: str
     """File stem, e.g. "program-anggaran-per-dimensi" (charts/<name>.png)."""
@@ -95,9 +112,9 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _figure(height_in: float) -> Figure:
-    """A figure WIDTH_IN wide and `height_in` high, at most MAX_SIDE_PX pixels high."""
-    figure = Figure(figsize=(WIDTH_IN, min(height_in, MAX_SIDE_PX / DPI)), dpi=DPI, layout="constrained")
+def _figure(height_in: float, width_in: float = WIDTH_IN) -> Figure:
+    """A figure `width_in` (default WIDTH_IN) wide and `height_in` high, at most MAX_SIDE_PX pixels high."""
+    figure = Figure(figsize=(width_in, min(height_in, MAX_SIDE_PX / DPI)), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
@@ -125,6 +142,17 @@ def _truncate(text: object, limit: int = LABEL_CHARS) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
 
 
+def _two_lines(text: object, limit: int = LABEL_CHARS) -> str:
+    """A program name on at most two lines of `limit` characters (cut with an ellipsis only past that)."""
+    import textwrap
+
+    value = "-" if is_missing(text) else " ".join(str(text).split())
+    lines = textwrap.wrap(value, limit) or ["-"]
+    if len(lines) <= 2:
+        return "\n".join(lines)
+    return lines[0] + "\n" + _truncate(" ".join(lines[1:]), limit)
+
+
 def _dimension_code(value: object) -> str | None:
     """Dimension code of a code or label ("Smart Living", "living"); None for anything else (e.g. "Jumlah")."""
     if is_missing(value):
@@ -144,9 +172,9 @@ def _id_formatter(digits: int = 0) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: angka(value, digits))
 
 
-def _label_bars(ax, bars, values, digits: int, suffix: str = "") -> None:
+def _label_bars(ax, bars, values, digits: int, suffix: str = "", fontsize: float = 8) -> None:
     """Indonesian-formatted value at the end of each horizontal bar."""
-    ax.bar_label(bars, labels=[angka(v, digits) + suffix for v in values], padding=3, fontsize=8)
+    ax.bar_label(bars, labels=[angka(v, digits) + suffix for v in values], padding=3, fontsize=fontsize)
 
 
 # ----------------------------------------------------------------------------------------------- by dimension
@@ -161,13 +189,14 @@ def _per_dimension(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFram
     return summed.reindex(list(_dimension_labels()), fill_value=0.0)
 
 
-def programs_budget_by_dimension(by_dimension: pd.DataFrame) -> Chart:
+def programs_budget_by_dimension(by_dimension: pd.DataFrame, size: ChartSize = BOOK, name: str = "") -> Chart:
     """Programs (left) and budget in miliar Rupiah (right) per dimension, all six dimensions.
 
     Input: `dimensi, programs, anggaran_total` (bimtek.analysis.aggregate.by_dimension). Counts nothing -> "Belum ada data".
+    `size`: BOOK (default) or SLIDE (the rakor deck); `name`: another file stem for the slide version.
     """
-    name, title = "program-anggaran-per-dimensi", "Jumlah program dan anggaran per dimensi"
-    with _style():
+    name, title = name or "program-anggaran-per-dimensi", "Jumlah program dan anggaran per dimensi"
+    with _style(), matplotlib.rc_context({"font.size": size.base, "axes.titlesize": size.title}):
         if by_dimension is None or by_dimension.empty:
             return _no_data(name, title)
         table = _per_dimension(by_dimension, ("programs", "anggaran_total"))
@@ -176,16 +205,16 @@ def programs_budget_by_dimension(by_dimension: pd.DataFrame) -> Chart:
         labels = _dimension_labels()
         colors = [DIMENSION_COLORS[c] for c in table.index]
         y = list(range(len(table)))
-        figure = _figure(3.6)
+        figure = _figure(3.6 * size.base / BOOK.base * 0.75 if size is SLIDE else 3.6, size.width_in)
         left, right = figure.subplots(1, 2, sharey=True)
         counts = table["programs"].to_list()
         budget = (table["anggaran_total"] / MILIAR).to_list()
-        _label_bars(left, left.barh(y, counts, color=colors), counts, 0)
-        _label_bars(right, right.barh(y, budget, color=colors), budget, 2)
+        _label_bars(left, left.barh(y, counts, color=colors), counts, 0, fontsize=size.small)
+        _label_bars(right, right.barh(y, budget, color=colors), budget, 2, fontsize=size.small)
         left.set_yticks(y, [labels[c] for c in table.index])
         left.invert_yaxis()
-        left.set_title("Jumlah program", fontsize=10)
-        right.set_title("Anggaran (miliar Rp)", fontsize=10)
+        left.set_title("Jumlah program", fontsize=size.base + 1)
+        right.set_title("Anggaran (miliar Rp)", fontsize=size.base + 1)
         left.xaxis.set_major_locator(MaxNLocator(integer=True))
         left.xaxis.set_major_formatter(_id_formatter())
         right.xaxis.set_major_formatter(_id_formatter(1))
@@ -291,7 +320,7 @@ def _element_names(roadmap: pd.DataFrame) -> pd.Series:
     )
 
 
-def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
+def _draw_bands(ax, spans: Mapping[str, tuple[int, int]], fontsize: float = 7.5) -> None:
     """Shaded horizon bands with their name above the plot."""
     for i, (label, (start, end)) in enumerate(spans.items()):
         ax.axvspan(start, end + 1, color=BAND_COLORS[i % 2], zorder=0)
@@ -304,7 +333,7 @@ def _draw_bands(ax, spans: Mapping[str, tuple[int, int]]) -> None:
             transform=ax.get_xaxis_transform(),
             ha="center",
             va="bottom",
-            fontsize=7.5,
+            fontsize=fontsize,
             color="#334455",
         )
 
@@ -335,8 +364,10 @@ def roadmap_gantt(
     tables and the roadmap workbook. No image is taller than MAX_SIDE_PX. A program without an element is drawn
     in a NO_ELEMENT_LABEL row ("Elemen belum ditentukan", after its dimension's elements), never dropped.
     """
-    suffix = f"-{_dimension_code(dimension)}" if dimension is not None else ""
-    name, title = f"peta-jalan{suffix}", f"Peta jalan program {period_start}\u2013{period_end}"
+    code = _dimension_code(dimension) if dimension is not None else None
+    suffix = f"-{code}" if dimension is not None else ""
+    subject = _dimension_labels().get(code or "", "program") if dimension is not None else "program"
+    name, title = f"peta-jalan{suffix}", f"Peta jalan {subject} {period_start}\u2013{period_end}"
     with _style():
         if roadmap is None or roadmap.empty:
             return _no_data(name, title)
@@ -348,7 +379,8 @@ def roadmap_gantt(
             word = "quick win" if highlight == "quick_win_terpilih" else "kandidat QW"
             return _element_gantt(name, title, rows, period_start, period_end, spans, word)
         n = len(rows)
-        figure = _figure(1.9 + 0.2 * n)
+        wrapped = sum(1 for v in rows["nama"] if len(str(v)) > LABEL_CHARS)  # a two-line label needs more room
+        figure = _figure(1.9 + 0.2 * n + 0.12 * wrapped)
         ax = figure.add_subplot()
         _draw_bands(ax, spans)
         y = list(range(n))
@@ -425,10 +457,14 @@ def _element_gantt(
             color="white" if n / peak > 0.55 else "#111111",
         )
     labels = []
+    dimension_names = _dimension_labels()
     for group in groups:
         n, qw = int(per_group.loc[group, "n"]), int(per_group.loc[group, "qw"])
         extra = f", {angka(qw)} {highlight_word}" if qw else ""
-        labels.append(_truncate(f"{group[1]} ({angka(n)} program{extra})", LABEL_CHARS + 12))
+        element = group[1]
+        if element == NO_ELEMENT_LABEL:  # several dimensions have one: name whose it is
+            element = f"{element}, {dimension_names.get(group[0], 'dimensi belum ditentukan')}"
+        labels.append(_truncate(f"{element} ({angka(n)} program{extra})", LABEL_CHARS + 30))
     first = int(min(period_start, counts["tahun"].min()))
     last = int(max(period_end, counts["tahun"].max()))
     ax.set_xlim(first, last + 1)
@@ -436,9 +472,71 @@ def _element_gantt(
     ax.tick_params(axis="x", length=0)
     ax.set_yticks(range(len(groups)), labels, fontsize=7.5)
     ax.set_ylim(len(groups) - 0.5, -0.5)
-    ax.set_xlabel(f"Tahun (angka: jumlah program berjalan; {angka(len(rows))} program, rinciannya di tabel program)")
+    ax.set_xlabel(f"Tahun\nAngka: jumlah program berjalan ({angka(len(rows))} program; rincian di tabel program)")
+    _gantt_legend(figure, rows, HIGHLIGHT_LABELS.get("quick_win_terpilih"), show_highlight=False)
     ax.set_title(title, pad=24)
     return _save(name, figure)
+
+
+def roadmap_years_by_dimension(
+    roadmap: pd.DataFrame,
+    period_start: int,
+    period_end: int,
+    *,
+    horizons: Mapping[str, tuple[int, int]] | None = None,
+    highlight: str = "quick_win_terpilih",
+    size: ChartSize = SLIDE,
+) -> Chart:
+    """The roadmap for a slide: one row per dimension, one cell per year with the number of programs running,
+    shaded by that number in the dimension's colour; each row's label counts its programs and hatched quick wins;
+    legend and caption inside the figure. Six rows and ten years stay legible at `size` (SLIDE: >= 14 pt).
+
+    Input: as `roadmap_gantt`. Saved as "rakor-peta-jalan-per-tahun"."""
+    name = "rakor-peta-jalan-per-tahun"
+    title = f"Program berjalan per tahun dan per dimensi {period_start}\u2013{period_end}"
+    with _style(), matplotlib.rc_context({"font.size": size.base, "axes.titlesize": size.title}):
+        if roadmap is None or roadmap.empty:
+            return _no_data(name, title)
+        rows = _gantt_rows(roadmap, None, highlight)
+        if rows.empty:
+            return _no_data(name, title)
+        counts = element_year_counts(rows.assign(elemen=""))
+        dims = list(dict.fromkeys(counts["dim"]))
+        labels_of = _dimension_labels()
+        position = {d: i for i, d in enumerate(dims)}
+        peak = max(int(counts["program"].max()), 1)
+        figure = _figure(1.7 + 0.56 * len(dims), size.width_in)
+        ax = figure.add_subplot()
+        _draw_bands(ax, dict(horizons or {}), fontsize=size.small)
+        y = [position[d] for d in counts["dim"]]
+        colors = [
+            to_rgba(DIMENSION_COLORS.get(d, OTHER_COLOR), 0.25 + 0.75 * n / peak)
+            for d, n in zip(counts["dim"], counts["program"])
+        ]
+        ax.barh(y, 1.0, left=counts["tahun"], color=colors, height=0.8, zorder=2, edgecolor="white", linewidth=1)
+        for row, year, n in zip(y, counts["tahun"], counts["program"]):
+            color = "white" if n / peak > 0.55 else "#111111"
+            ax.text(year + 0.5, row, angka(int(n)), ha="center", va="center", fontsize=size.small, color=color)
+        per_dim = rows.groupby("dim", sort=False).agg(n=("nama", "size"), qw=("kandidat", "sum"))
+        labels = []
+        for d in dims:
+            n, qw = int(per_dim.loc[d, "n"]), int(per_dim.loc[d, "qw"])
+            extra = f"\n{angka(n)} program, {angka(qw)} quick win" if qw else f"\n{angka(n)} program"
+            labels.append(f"{labels_of.get(d, 'Dimensi belum ditentukan')}{extra}")
+        first = int(min(period_start, counts["tahun"].min()))
+        last = int(max(period_end, counts["tahun"].max()))
+        ax.set_xlim(first, last + 1)
+        ax.set_xticks([year + 0.5 for year in range(first, last + 1)], [str(y) for y in range(first, last + 1)])
+        ax.tick_params(axis="both", length=0, labelsize=size.small)
+        ax.set_yticks(range(len(dims)), labels)
+        ax.set_ylim(len(dims) - 0.5, -0.5)
+        ax.set_xlabel(
+            f"Angka di tiap sel: jumlah program berjalan pada tahun itu ({angka(len(rows))} program dalam "
+            "masterplan)\nWarna makin pekat: makin banyak program berjalan; warna menandai dimensi",
+            fontsize=size.small,
+        )
+        ax.set_title(title, pad=size.title * 2.6)
+        return _save(name, figure)
 
 
 def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: int) -> None:
@@ -447,7 +545,7 @@ def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: i
     ax.set_xlim(first, last + 1)
     ax.set_xticks([year + 0.5 for year in range(first, last + 1)], [str(y) for y in range(first, last + 1)])
     ax.tick_params(axis="x", length=0)
-    ax.set_yticks(range(n), [_truncate(v) for v in rows["nama"]], fontsize=7 if n > 30 else 8)
+    ax.set_yticks(range(n), [_two_lines(v) for v in rows["nama"]], fontsize=7 if n > 30 else 8)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlabel("Tahun")
     boundaries = [i - 0.5 for i in range(1, n) if rows["dim"].iloc[i] != rows["dim"].iloc[i - 1]]
@@ -455,11 +553,13 @@ def _gantt_axes(ax, rows: pd.DataFrame, period_start: int, period_end: int, n: i
         ax.axhline(position, color="#888888", linewidth=0.6, zorder=1)
 
 
-def _gantt_legend(figure: Figure, rows: pd.DataFrame, highlight_label: str = "Kandidat quick win") -> None:
+def _gantt_legend(
+    figure: Figure, rows: pd.DataFrame, highlight_label: str = "Kandidat quick win", show_highlight: bool = True
+) -> None:
     labels = _dimension_labels()
     present = [d for d in labels if d in set(rows["dim"])]
     handles = [Patch(facecolor=DIMENSION_COLORS[d], label=labels[d]) for d in present]
-    if rows["kandidat"].any():
+    if show_highlight and rows["kandidat"].any():
         handles.append(Patch(facecolor="white", edgecolor="#111111", hatch="////", label=highlight_label))
     figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)), fontsize=7.5, frameon=False)
 

@@ -54,6 +54,7 @@ LEGAL_DOCUMENTS = (
     "rakor/paket-rakor",
     "komitmen/lembar-komitmen-",
     "umpan-balik/umpan-balik-",
+    "buku/surat-monev/",
 )
 """Run-folder key prefixes of the legal and presentation documents (any suffix: .md, .html, .pdf, .docx, .pptx)."""
 

@@ -581,6 +581,7 @@ class _Writer:
         self.layout = layout
         self._numbering: dict[int, int] = {}
         self._written = 0
+        self._chapters = 0
 
     def paragraph_style(self, para: Para) -> str:
         if para.kind == "heading":
@@ -625,8 +626,12 @@ class _Writer:
             if para.list_id not in self._numbering:
                 self._numbering[para.list_id] = _restarted_numbering(self.document, "List Number")
             _set_numbering(paragraph, self._numbering[para.list_id])
-        if para.kind == "heading" and para.level == self.chapter_level and not in_table and self._written:
-            paragraph.paragraph_format.page_break_before = True
+        if para.kind == "heading" and para.level == self.chapter_level and not in_table:
+            # like the PDF (h2 ~ h2): a chapter starts a new page after another chapter, so a book's title block
+            # shares its page with the first chapter instead of standing alone
+            if self._chapters:
+                paragraph.paragraph_format.page_break_before = True
+            self._chapters += 1
         self._written += not in_table
         if para.kind == "figure":
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

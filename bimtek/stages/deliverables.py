@@ -25,7 +25,9 @@ LETTER_PREFIX = "umpan-balik/umpan-balik-"
 """Letters to the OPD (naskah dinas): printed as PDF and DOCX beside their HTML, without cover and contents."""
 SHEET_FOLDERS = ("komitmen/", LETTER_PREFIX)
 """Folders of one-page sheets: printed without cover and contents."""
-SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/", "buku/surat-monev/")
+MONEV_LETTER_FOLDER = "buku/surat-monev/"
+"""Monev letters to the OPD (naskah dinas like the feedback letters)."""
+SHORT_DOCUMENTS = (*SHEET_FOLDERS, "buku/ringkasan-eksekutif", "rakor/", MONEV_LETTER_FOLDER)
 """Documents printed without cover and contents: one-page sheets, the executive summary and the rakor deck."""
 _LAYOUT = re.compile(r'<div class="layout-(?:legal|sheet)">')
 """Documents in a legal or sheet layout (templates/base.html.j2) print without cover and contents too."""
@@ -111,11 +113,17 @@ def document_formats(files: dict[str, bytes], region: Region, stage: int, format
 
 
 def feedback_files(
-    report: ValidationReport, results: list, region: Region, stage: int, numbers: list[int] | None = None
+    report: ValidationReport,
+    results: list,
+    region: Region,
+    stage: int,
+    numbers: list[int] | None = None,
+    semester: str | None = None,
 ) -> tuple[dict[str, bytes], pd.DataFrame]:
     """Per-OPD feedback letters (HTML + xlsx) and the coordinator's submission overview, under umpan-balik/;
     also returns the overview table (one row per OPD). `numbers`: letter numbers claimed in the store
-    (bimtek.books.feedback.letter_recipients order), else 1, 2, ... within the run."""
+    (bimtek.books.feedback.letter_recipients order), else 1, 2, ... within the run. `semester`: the monev semester
+    of a stage-5 run (dates the letters from the monev calendar)."""
     from bimtek.books.feedback import (
         feedback_by_opd,
         overview_html,
@@ -124,7 +132,7 @@ def feedback_files(
     )
 
     files: dict[str, bytes] = {}
-    for doc in feedback_by_opd(report, results, region, stage, numbers).values():
+    for doc in feedback_by_opd(report, results, region, stage, numbers, semester).values():
         files.update({f"umpan-balik/{name}": data for name, data in doc.files().items()})
     overview = submission_overview(report, results, region)
     files["umpan-balik/ringkasan-pengiriman.html"] = overview_html(overview, region).encode("utf-8")

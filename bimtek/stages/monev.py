@@ -2,8 +2,9 @@
 score, the report, the workbook, the charts and the letters.
 
 Inputs: the validated rows of the monev inbox (`realisasi`, `monev_wilayah`), the final plan of Tahap IV
-(`PLAN_KEY`, required; `QUICK_WIN_KEY`), and the scores of earlier published semesters (`history`: semester,
-indeks and one column per area) for the trend.
+(`PLAN_KEY`, required; `QUICK_WIN_KEY`), the scores of earlier published semesters (`history`: semester,
+indeks and one column per area) for the trend, and the previous semester's statuses (`previous`:
+`PREVIOUS_SEMESTER_KEYS` of its latest run) for the points that need clarification.
 
 Deliverables (keys in the run folder `<region>/monev/<semester>/<run-id>/`):
 
@@ -15,7 +16,7 @@ Deliverables (keys in the run folder `<region>/monev/<semester>/<run-id>/`):
 | monev/rencana_realisasi.csv, monev/quick_win.csv, monev/tren.csv | plan vs realisation, quick wins, trend |
 | monev/realisasi-monev.xlsx | the workbook of all of the above |
 | buku/laporan-monev.md/.html (.pdf/.docx) | the report |
-| buku/surat-monev/surat-<opd>.md/.html (.pdf/.docx) | a letter to every OPD that is behind |
+| buku/surat-monev/surat-<opd>.html (.pdf/.docx) | a naskah dinas to every OPD that is behind or has a point to clarify |
 | grafik/monev-skor-area, monev-rencana-realisasi, monev-tren (.png/.svg) | the charts |
 """
 
@@ -23,12 +24,20 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from bimtek.analysis import monev as analysis
-from bimtek.books.monev import behind_letters, monev_context, render_monev_report, summary_markdown
+from bimtek.books.monev import (
+    monev_context,
+    monev_letter_recipients,
+    monev_letters,
+    render_monev_report,
+    summary_markdown,
+)
+from bimtek.books.naskah_dinas import Occasion
 from bimtek.books.templating import MarkdownText
 from bimtek.charts.figures import book_reference, chart_files
 from bimtek.charts.plots import monev_area_scores, monev_plan_vs_realisation, monev_trend
@@ -51,6 +60,12 @@ SCORE_KEY = "monev/skor.json"
 PREVIOUS = (PreviousOutput(PLAN_STAGE, PLAN_KEY, True), PreviousOutput(PLAN_STAGE, QUICK_WIN_KEY, False))
 """What monev reads from the final Tahap IV run."""
 LETTER_FOLDER = "buku/surat-monev"
+PREVIOUS_SEMESTER_KEYS = {
+    "quick_wins": "monev/quick_win.csv",
+    "progress": "monev/rencana_realisasi.csv",
+    "indicators": "monev/indikator.csv",
+}
+"""What the next semester reads of a published one to flag statuses that went backwards (PreviousSemester fields)."""
 
 
 @dataclass
@@ -80,6 +95,14 @@ def history_row(score_json: bytes) -> dict:
     return {"semester": data["semester"], "indeks": float(data["indeks"]), **data["area"]}
 
 
+def read_previous_semester(semester: str, files: dict[str, bytes]) -> analysis.PreviousSemester | None:
+    """The previous semester's statuses from the bytes of its `PREVIOUS_SEMESTER_KEYS`; None when one is missing."""
+    if any(files.get(key) is None for key in PREVIOUS_SEMESTER_KEYS.values()):
+        return None
+    frames = {name: pd.read_csv(io.BytesIO(files[key])) for name, key in PREVIOUS_SEMESTER_KEYS.items()}
+    return analysis.PreviousSemester(semester=semester, **frames)
+
+
 def build_monev(
     region: Region,
     semester: Semester,
@@ -88,9 +111,13 @@ def build_monev(
     final_quick_wins: pd.DataFrame,
     plan_run: str,
     history: pd.DataFrame,
+    previous: analysis.PreviousSemester | None = None,
+    reserve: Callable[[int, int], list[int]] | None = None,
 ) -> MonevOutput:
     """Every monev deliverable of one run (module doc). Nothing here reads the clock or a run id besides
-    `plan_run` (the Tahap IV run the plan comes from, named in messages and the report)."""
+    `plan_run` (the Tahap IV run the plan comes from, named in messages and the report). `previous`: the
+    semester before (statuses that went backwards are flagged); `reserve(year, count)`: letter numbers claimed in
+    the store (bimtek.store.letter_numbers), else the letters are numbered 1, 2, ... within the run."""
     rubric = load_rubric()
     plan_years = {
         program_key(o, n): (int(s), int(e))
@@ -103,6 +130,7 @@ def build_monev(
     progress = analysis.plan_vs_realisation(analysis.plan_for_year(plan, semester.year), realisasi)
     score = analysis.score_monev(progress, wilayah, final_quick_wins, region.monev.weights(), semester, rubric)
     trend = analysis.trend(history, score)
+    clarify = analysis.clarifications(score, previous, rubric)
     steps = analysis.next_steps(score)
     charts = {
         "areas": monev_area_scores(score.areas, f"Skor per area - {semester.label}"),
@@ -110,7 +138,7 @@ def build_monev(
         "trend": monev_trend(trend[["semester", "indeks"]], "Tren indeks monev smart city"),
     }
     references = {role: MarkdownText(book_reference(chart)) for role, chart in charts.items()}
-    context = monev_context(region, semester, score, trend, steps, plan_run, references)
+    context = monev_context(region, semester, score, trend, steps, plan_run, references, clarify)
     markdown, html = render_monev_report(context)
     files = {
         REPORT_KEY: report_json(report),
@@ -123,12 +151,16 @@ def build_monev(
         "monev/rencana_realisasi.csv": csv_bytes(score.progress),
         "monev/quick_win.csv": csv_bytes(score.quick_wins),
         "monev/tren.csv": csv_bytes(trend),
+        "monev/klarifikasi.csv": csv_bytes(clarify),
         "monev/realisasi-monev.xlsx": monev_workbook(score, trend),
         "buku/laporan-monev.md": markdown.encode("utf-8"),
         "buku/laporan-monev.html": html.encode("utf-8"),
     }
     files.update(chart_files(list(charts.values())))
-    letters = behind_letters(region, semester, score, float(rubric["behind_threshold"]))
+    when = Occasion.of(5, semester).date(region)
+    count = len(monev_letter_recipients(score, clarify))
+    numbers = reserve(when.year, count) if reserve is not None and when is not None and count else None
+    letters = monev_letters(region, semester, score, float(rubric["behind_threshold"]), clarify, numbers)
     files.update({f"{LETTER_FOLDER}/{name}": data for name, data in letters.items()})
     return MonevOutput(
         files=files,

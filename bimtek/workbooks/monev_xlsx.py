@@ -111,10 +111,11 @@ def monev_workbook(score: MonevScore, trend: pd.DataFrame) -> bytes:
         {"label": "Area", "bobot": "Bobot (%)", "skor": "Skor (0-5)", "nilai": "Nilai tertimbang"},
         [18, 12, 12, 16],
     )
+    area_labels = dict(zip(score.areas["area"], score.areas["label"]))
     _sheet(
         workbook,
         "Indikator",
-        score.indicators,
+        score.indicators.assign(area=score.indicators["area"].map(area_labels).fillna(score.indicators["area"])),
         {
             "area": "Area",
             "indikator": "Indikator",
@@ -126,10 +127,13 @@ def monev_workbook(score: MonevScore, trend: pd.DataFrame) -> bytes:
         },
         [12, 40, 8, 70, 18, 10, 10],
     )
+    per_opd = score.per_opd
+    if "tertinggal" in per_opd.columns:
+        per_opd = per_opd.assign(tertinggal=per_opd["tertinggal"].map({True: "ya", False: "tidak"}))
     _sheet(
         workbook,
         "Per OPD",
-        score.per_opd,
+        per_opd,
         {
             "opd": "OPD",
             "program": "Program",
@@ -177,5 +181,8 @@ def monev_workbook(score: MonevScore, trend: pd.DataFrame) -> bytes:
         {"opd": "OPD", "nama_program": "Quick win", "status": "Status", "bukti": "Bukti", "skor": "Skor"},
         [34, 40, 16, 28, 8],
     )
-    _sheet(workbook, "Tren", trend, {c: c.replace("_", " ").title() for c in trend.columns}, [12] * len(trend.columns))
+    # the report's order and names: Semester, Indeks, then the areas as the rubric orders them
+    columns = ["semester", "indeks", *(a for a in area_labels if a in trend.columns)]
+    headers = {"semester": "Semester", "indeks": "Indeks", **{a: area_labels[a] for a in columns[2:]}}
+    _sheet(workbook, "Tren", trend[columns], headers, [12] * len(columns))
     return workbook_bytes(workbook)

@@ -6,7 +6,9 @@ The sender of a file is, in order:
 2. the intake template's OPD: a workbook made by `bimtek template` records the OPD it was made for
    (bimtek.model.SENDER_PROPERTY, read by the ingest into SheetResult.sender);
 3. the majority OPD of the file's rows: the row OPD cells that match the region's list (name or alias);
-4. an OPD name or alias inside the file name (folded like headers, "usulan-dinkes.xlsx"; the longest match wins).
+4. an OPD name or alias inside the file name (folded like headers, "usulan-dinkes.xlsx"; the longest match wins);
+5. "Tim Pelaksana" inside the file name ("narasi-tim-pelaksana.xlsx"): the team's own file, sent by the coordinator
+   office (it gets the list, never a letter from itself).
 A file whose sender stays unknown gets no letter; the overview lists it under UNKNOWN_SENDER. With an empty OPD list
 in the region file, row OPD cells are taken as written.
 """
@@ -34,6 +36,8 @@ PROBLEM_FILE_STATUSES = ("unreadable",)
 """File statuses that always need the OPD's action (an "empty" sheet only counts when the whole file is empty)."""
 UNKNOWN_SENDER = "(pengirim tidak dikenali)"
 """Overview row of the files whose sender could not be determined (they get no letter)."""
+TEAM_KEY = fold_key("Tim Pelaksana")
+"""A file name holding this (folded) is the Tim Pelaksana's own file (module doc, step 5)."""
 KeyRow = tuple[str, str, int]
 """(path, sheet, row) of one input row."""
 
@@ -89,11 +93,20 @@ class Attribution:
                 best, best_len = name, len(key)
         return best
 
+    def _of_team(self, path: str) -> str | None:
+        coordinator = self.region.coordinator
+        named = TEAM_KEY in fold_key(path.replace("\\", "/").rsplit("/", 1)[-1])
+        return coordinator.office if coordinator is not None and named else None
+
     def of_file(self, path: str) -> str | None:
         """Sender of a file (module doc), None when unknown."""
         if path not in self._senders:
             self._senders[path] = (
-                self.of_folder(path) or self.recorded.get(path) or self._of_rows(path) or self._of_name(path)
+                self.of_folder(path)
+                or self.recorded.get(path)
+                or self._of_rows(path)
+                or self._of_name(path)
+                or self._of_team(path)
             )
         return self._senders[path]
 

@@ -1,8 +1,9 @@
 """Letters to the OPD that sent files with problems: one HTML letter and one .xlsx list per sender.
 
-Each letter (templates/feedback-opd.html.j2) groups every problem of the sender's files by file and row, reuses the
-Indonesian messages of the validation report, and is dated (the stage's Bimtek date), numbered (the region's
-letter pattern) and signed by the Tim Pelaksana lead named in the region file. Senders: bimtek.books.feedback.attribution.
+Each letter (templates/feedback-opd.html.j2, a naskah dinas: bimtek.books.naskah_dinas) groups every problem of the
+sender's files by file and row and reuses the Indonesian messages of the validation report; its date, number,
+addressee, signature and tembusan come from `letter_head` like every other letter. Senders:
+bimtek.books.feedback.attribution.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from bimtek.books.feedback.attribution import Attribution, attribute, file_problems, superseded_notes
+from bimtek.books.naskah_dinas import Occasion, letter_head
 from bimtek.books.templating import html_environment
-from bimtek.core.legal import head_title, region_words
 from bimtek.core.model import Rejection, ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, unique_names
@@ -117,39 +118,55 @@ def _group(lines: list[dict]) -> list[dict]:
     for line in lines:
         rows = files.setdefault((line["berkas"], line["lembar"] or ""), {})
         rows.setdefault(line["baris"], []).append(line)
+    return [{"berkas": path, "lembar": sheet, "baris": _merge_rows(rows)} for (path, sheet), rows in files.items()]
+
+
+def _merge_rows(rows: dict[object, list[dict]]) -> list[dict]:
+    """Rows with exactly the same problems (a missing column reported on every row) as one entry whose `nomor`
+    lists them ("2, 3"): the letter states each problem once."""
+    merged: dict[tuple, dict] = {}
+    for number, items in rows.items():
+        if number is None:
+            merged[("file", id(items))] = {"nomor": None, "masalah": items}
+            continue
+        key = tuple((x["kolom"], x["nilai"], x["masalah"]) for x in items)
+        entry = merged.setdefault(key, {"nomor": [], "masalah": items})
+        entry["nomor"].append(number)
     return [
-        {
-            "berkas": path,
-            "lembar": sheet,
-            "baris": [{"nomor": number, "masalah": items} for number, items in rows.items()],
-        }
-        for (path, sheet), rows in files.items()
+        {**entry, "nomor": ", ".join(str(n) for n in entry["nomor"])} if entry["nomor"] is not None else entry
+        for entry in merged.values()
     ]
 
 
-def next_event(region: Region, stage: int | None) -> tuple[str, object] | None:
-    """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV.
+def next_event(region: Region, stage: int | None, semester: object = None) -> tuple[str, object] | None:
+    """(Indonesian name, date) of the calendar event after `stage`: the next Bimtek, or the rakor after Tahap IV;
+    for monev (stage 5 with its `semester`) the deadline of the next semester when the calendar has it.
 
     Results stay editable for weeks after a workshop, so the letter asks for corrections before the next event
-    rather than by the (already past) date of the stage itself. Monev (stage 5) has no such event here: its
-    deadlines are per semester.
+    rather than by the (already past) date of the stage itself.
     """
+    occasion = Occasion.of(stage, semester)
+    if occasion.is_monev:
+        if occasion.semester is None:
+            return None
+        half = occasion.semester.half
+        following = Occasion.of(stage, f"{occasion.semester.year + half - 1}-S{3 - half}")
+        due = following.date(region)
+        return (f"batas laporan monev {following.semester.label}", due) if due and following.semester else None
     if not stage or int(stage) > 4:
         return None
-    following = int(stage) + 1
+    after = int(stage) + 1
     key, name = (
-        (f"tahap-{following}", f"Bimtek {stage_name(following)}")
-        if following <= 4
-        else ("rakor", "rapat koordinasi penutupan")
+        (f"tahap-{after}", f"Bimtek {stage_name(after)}") if after <= 4 else ("rakor", "rapat koordinasi penutupan")
     )
     due = region.calendar.get(key)
     return (name, due) if due else None
 
 
-def letter_date(region: Region, stage: int | None):
-    """Date of the letters of a stage: the stage's Bimtek date from the region calendar (the letters follow that
-    workshop; nothing reads the clock), None when the calendar has none."""
-    return region.calendar.get(f"tahap-{stage}") if stage else None
+def letter_date(region: Region, stage: int | None, semester: object = None):
+    """Date of the letters of a stage (or of a monev `semester`): bimtek.books.naskah_dinas.Occasion.date, None when
+    the calendar has none."""
+    return Occasion.of(stage, semester).date(region)
 
 
 def render_feedback_html(
@@ -159,39 +176,31 @@ def render_feedback_html(
     stage: int | None = None,
     sequence: int = 1,
     replaced: list[str] | None = None,
+    semester: object = None,
     questions: list[dict] | None = None,
     receipts: list[dict] | None = None,
 ) -> str:
-    """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): dated (letter_date), numbered
-    with the region's letter pattern (`sequence` is {n}) and signed by the Tim Pelaksana lead of the region file.
-    `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded versions (the revision rule applied).
-    `questions`, `receipts`: the reader's questions and reading receipts of this OPD's files (report.json form),
-    rendered by the partial templates/_perlu-konfirmasi.html.j2."""
+    """The polite Indonesian letter for one OPD (templates/feedback-opd.html.j2): a naskah dinas whose head (date,
+    number with `sequence` as {n}, signer, tembusan) is bimtek.books.naskah_dinas.letter_head. `semester`: the
+    monev semester of a stage-5 run. `replaced`: "a.xlsx diganti oleh b.xlsx" lines of the OPD's superseded
+    versions (the revision rule applied). `questions`, `receipts`: the reader's questions and reading receipts of
+    this OPD's files (report.json form), rendered by the partial templates/_perlu-konfirmasi.html.j2."""
     template = html_environment().get_template(FEEDBACK_TEMPLATE)
-    when = letter_date(region, stage)
-    signer = region.officials.team_lead
-    wanted = [
-        ("nama dan NIP Ketua Tim Pelaksana (officials.team_lead)", signer is None),
-        ("ibu kota, tempat surat (capital)", not region.capital),
-        (f"tanggal Bimtek Tahap {stage or ''} pada kalender (calendar)", when is None),
-        ("kantor pengirim dan kop surat (coordinator)", region.coordinator is None),
-    ]
+    occasion = Occasion.of(stage, semester)
+    perihal = f"Perbaikan isian Gerakan Menuju Smart City {occasion.subject}".strip()
+    head = letter_head(
+        region, opd, occasion, sequence=sequence, perihal=perihal, lampiran="1 (satu) berkas daftar perbaikan"
+    )
     return template.render(
-        draft=[what for what, missing in wanted if missing],
-        words=region_words(region),
-        sender=region.coordinator.office if region.coordinator else None,
-        recipient=head_title(opd),
+        head=head,
         opd=opd,
         region=region,
-        stage=stage,
-        next_event=next_event(region, stage),
+        purpose=occasion.purpose(region.name),
+        next_event=next_event(region, stage, semester),
         files=_group(lines),
         row_count=len({(x["berkas"], x["lembar"], x["baris"]) for x in lines if x["baris"] is not None}),
         problem_count=len(lines),
         whole_file=any(x["baris"] is None for x in lines),
-        date=when,
-        number=region.letters.format(sequence, when.year if when else "...."),
-        signer=signer,
         replaced=replaced or [],
         questions=questions or [],
         receipts=receipts or [],
@@ -237,11 +246,12 @@ def feedback_by_opd(
     region: Region,
     stage: int | None = None,
     numbers: list[int] | None = None,
+    semester: object = None,
 ) -> dict[str, FeedbackDoc]:
     """One FeedbackDoc per OPD with rejected rows or unusable files, keyed by the OPD (module doc: attribution).
 
     `results` are the SheetResults of the run (None: attribute by file only). `stage` (optional) names the
-    Bimtek stage and its date from the region calendar in the letter. `numbers`: the letter numbers claimed in the
+    Bimtek stage and its date from the region calendar in the letter (`semester`: the monev semester of stage 5). `numbers`: the letter numbers claimed in the
     store for `letter_recipients` (bimtek.store.letter_numbers), in that order; without them the letters are
     numbered 1, 2, ... within the run.
     """
@@ -272,8 +282,9 @@ def feedback_by_opd(
                 stage,
                 sequence[owner],
                 replaced.get(owner),
-                [q for q in report.questions if attribution.of_file(q["file"]) == owner],
-                [r for r in report.receipts if attribution.of_file(r["berkas"]) == owner],
+                semester,
+                questions=[q for q in report.questions if attribution.of_file(q["file"]) == owner],
+                receipts=[r for r in report.receipts if attribution.of_file(r["berkas"]) == owner],
             )
             if owner in sequence
             else ""

@@ -156,36 +156,54 @@ def drafted_documents(context: dict) -> dict[str, bytes]:
     return files
 
 
+DECK_CHARTS = {"dimensions": "rakor-program-anggaran-per-dimensi", "years": "rakor-peta-jalan-per-tahun"}
+"""File stems (under grafik/) of the rakor deck's own charts, drawn for a 16:9 slide (bimtek.charts.plots.SLIDE)."""
+
+
 def roadmap_overview_chart(roadmap: pd.DataFrame, region: Region, settings: Settings) -> dict[str, bytes]:
     """grafik/peta-jalan.png/.svg: the whole roadmap in one Gantt (one row per element when it has more than
-    `gantt_max_programs` programs), final quick wins hatched: the rakor deck's roadmap visual."""
+    `gantt_max_programs` programs), final quick wins hatched; and the deck's slide charts (`DECK_CHARTS`: programs
+    and budget per dimension, programs per dimension and year), every label >= 14 pt when projected."""
+    from bimtek.analysis.aggregate import by_dimension
     from bimtek.analysis.roadmap import horizons
     from bimtek.charts.figures import chart_files
-    from bimtek.charts.plots import roadmap_gantt
+    from bimtek.charts.plots import SLIDE, programs_budget_by_dimension, roadmap_gantt, roadmap_years_by_dimension
 
+    spans = horizons(region.period, settings)
+    slide_charts = [
+        programs_budget_by_dimension(by_dimension(roadmap), SLIDE, DECK_CHARTS["dimensions"]),
+        roadmap_years_by_dimension(roadmap, region.period.start, region.period.end, horizons=spans),
+    ]
     chart = roadmap_gantt(
         roadmap,
         region.period.start,
         region.period.end,
-        horizons=horizons(region.period, settings),
+        horizons=spans,
         max_programs=settings.gantt_max_programs,
         highlight="quick_win_terpilih",
     )
-    return chart_files([chart])
+    return chart_files([chart, *slide_charts])
 
 
 def _quick_win_slide(q: dict, number: int) -> Slide:
-    """One final quick win: what it delivers (target and impact) and its steps per quarter."""
+    """One final quick win: baseline -> target as the headline, then its steps per quarter and who, when, how
+    much and for whom."""
     from bimtek.core.formatting import rupiah_words
 
     rows = [
         ["OPD penanggung jawab", q["opd"]],
         ["Waktu dan anggaran", f"{q['tahun']} · {rupiah_words(q['anggaran'])} ({q['sumber_dana']})"],
-        ["Sasaran (dampak bagi warga)", q.get("sasaran") or "-"],
-        ["Indikator dan target", f"{q.get('indikator') or '-'}: {q.get('target') or '-'}"],
+        ["Sasaran (penerima manfaat)", q.get("sasaran") or "-"],
+        ["Indikator", q.get("indikator") or "-"],
     ]
     steps = [f"{st['triwulan']}: {st['langkah']}" for st in q.get("steps", [])]
-    return Slide(f"{number}. Quick win {q['urutan']}: {q['nama_program']}", steps[:4], table=(["Uraian", "Isi"], rows))
+    headline = f"Baseline {q.get('baseline') or 'menyusul'} \u2192 target {q.get('target') or 'menyusul'}"
+    return Slide(
+        f"{number}. Quick win {q['urutan']}: {q['nama_program']}",
+        steps[:4],
+        table=(["Uraian", "Isi"], rows),
+        headline=headline,
+    )
 
 
 def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
@@ -227,12 +245,18 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
         ),
         Slide(
             "3. Strategi per dimensi",
-            table=(["Dimensi", "Strategi"], [[d["label"], d["headline"]] for d in vision["dimensions"]]),
+            table=(
+                ["Dimensi", "Strategi"],
+                [
+                    [d["label"], next((f["text"] for f in d["fields"] if f["title"] == "Strategi"), "menyusul")]
+                    for d in vision["dimensions"]
+                ],
+            ),
         ),
         Slide(
             "4. Enam dimensi Smart City",
-            image=files.get(f"{CHART_FOLDER}/program-anggaran-per-dimensi.png"),
-            image_ref=f"../{CHART_FOLDER}/program-anggaran-per-dimensi.png",
+            image=files.get(f"{CHART_FOLDER}/{DECK_CHARTS['dimensions']}.png"),
+            image_ref=f"../{CHART_FOLDER}/{DECK_CHARTS['dimensions']}.png",
         ),
         Slide(
             "5. Peta jalan",
@@ -256,8 +280,8 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
         ),
         Slide(
             "6. Peta jalan per tahun",
-            image=files.get(f"{CHART_FOLDER}/peta-jalan.png"),
-            image_ref=f"../{CHART_FOLDER}/peta-jalan.png",
+            image=files.get(f"{CHART_FOLDER}/{DECK_CHARTS['years']}.png"),
+            image_ref=f"../{CHART_FOLDER}/{DECK_CHARTS['years']}.png",
         ),
         Slide(
             "7. Quick win",
@@ -297,7 +321,7 @@ def rakor_slides(context: dict, files: dict[str, bytes]) -> list[Slide]:
             [
                 f"Lembar komitmen ditandatangani oleh {words['head']} dan pimpinan {angka(owners['signed'])} dari "
                 f"{angka(owners['total'])} OPD pemilik program.",
-                f"Masterplan ditetapkan dengan {words['regulation']} dan menjadi acuan RPJMD serta Renstra OPD.",
+                f"Masterplan akan ditetapkan dengan {words['regulation']} dan menjadi acuan RPJMD serta Renstra OPD.",
                 "Quick win dilaksanakan dan dilaporkan capaiannya setiap triwulan kepada Dewan Smart City.",
             ],
         ),
@@ -311,7 +335,7 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
 
     template, title_pattern = DOCUMENTS[RAKOR]
     title = title_pattern.format(**context["region"])
-    slides = rakor_slides(context, files)
+    slides = [_amounts_kept(slide) for slide in rakor_slides(context, files)]
     draft = [g.missing for g in presentation_gaps(context)]
     if draft:  # the title slide says so in both prints (PDF and PowerPoint); the PDF also carries the watermark
         slides[0] = replace(slides[0], lines=[f"DRAFT — belum tersedia: {'; '.join(draft)}.", *slides[0].lines])
@@ -327,10 +351,21 @@ def rakor_deck(context: dict, files: dict[str, bytes]) -> dict[str, bytes]:
     return {f"{RAKOR}.md": markdown_text.encode("utf-8"), f"{RAKOR}.html": html.encode("utf-8"), f"{RAKOR}.pptx": data}
 
 
+def _amounts_kept(slide: Slide) -> Slide:
+    """The slide with every amount of its table held together (PDF and PowerPoint never wrap "Rp 1,43 miliar")."""
+    from bimtek.documents.pptx import keep_amounts
+
+    if slide.table is None:
+        return slide
+    header, rows = slide.table
+    return replace(slide, table=(header, [[keep_amounts(cell) for cell in row] for row in rows]))
+
+
 def slide_view(slide: Slide) -> dict:
     """A Slide as template values (the image as its reference from rakor/, when the chart exists)."""
     return {
         "title": slide.title,
+        "headline": slide.headline,
         "lines": slide.lines,
         "table": slide.table,
         "bold_last": slide.bold_last,
