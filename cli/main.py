@@ -239,6 +239,11 @@ app.command(name="terima")(terima)
 app.add_typer(akun, name="akun")
 
 
+from cli.pengingat import pengingat  # noqa: E402
+
+app.command(name="pengingat")(pengingat)
+
+
 from cli.synth import nasional, synth  # noqa: E402
 
 app.command(name="synth")(synth)

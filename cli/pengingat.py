@@ -1,0 +1,91 @@
+"""`bimtek pengingat`: e-mail each OPD that has not sent a complete file its own upload link and the deadline.
+
+Without `--kirim` it only prints what it would send (and what was already sent today); with it, each message goes
+out once per day at most (the delivery log in the store, bimtek.store.deliveries). Registered on the `bimtek` CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]Galat:[/] {message}")
+    raise typer.Exit(code=2)
+
+
+def pengingat(
+    region: Path = typer.Option(..., "--region", help="Berkas YAML region (OPD dan alamat e-mailnya)."),
+    stage: int = typer.Option(..., "--stage", min=1, max=5, help="Tahap Bimtek (1-4, 5 = monev) yang diingatkan."),
+    inputs: str | None = typer.Option(
+        None, "--inputs", help="Folder atau s3://bucket/prefix berkas OPD (bawaan: kotak masuk tahap itu di store)."
+    ),
+    kirim: bool = typer.Option(False, "--kirim", help="Kirim e-mail (tanpa ini: hanya tampilkan yang akan dikirim)."),
+    store: str | None = typer.Option(None, "--store", help="Store (bawaan: BIMTEK_STORE)."),
+) -> None:
+    """Ingatkan OPD yang berkasnya belum lengkap: tautan unggahnya sendiri, batas waktu, dan yang perlu diperbaiki."""
+    from bimtek.books.mail import UploadLink
+    from bimtek.core.region import RegionError, load_region
+    from bimtek.core.settings import get_settings
+    from bimtek.store.deliveries import SENT, already_sent
+    from bimtek.store.storage import StorageError, open_location
+    from portal.invitations import invitation_links
+    from portal.security import PortalConfigError, signing_secret
+    from tasks.email import EmailNotConfigured, deliver, require_smtp
+    from tasks.reminders import plan_reminders, region_today
+
+    settings = get_settings()
+    try:
+        reg = load_region(region)
+        secret = signing_secret()
+        if kirim:
+            require_smtp(settings)
+    except (RegionError, PortalConfigError, EmailNotConfigured) as exc:
+        _fail(str(exc))
+    if not reg.opd:
+        _fail("region ini tidak mencantumkan OPD; tambahkan daftar opd di berkas region.")
+    now = dt.datetime.now(dt.UTC)
+    try:
+        location = open_location(store or settings.store)
+        links = {
+            link.opd: UploadLink(link.url, link.expires.astimezone(dt.UTC).date())
+            for link in invitation_links(reg, stage, location, secret, settings.portal_url, now, settings.invite_days)
+        }
+        plan = plan_reminders(reg, stage, location, inputs, links, now)
+    except StorageError as exc:
+        _fail(f"store atau kotak masuk tidak dapat dibaca: {exc}")
+    today = region_today(reg, now)
+    for name in plan.without_address:
+        console.print(f"[yellow]Tanpa alamat e-mail:[/] {name} (isi opd[].email di berkas region)")
+    if plan.deadline is None:
+        console.print(f"[yellow]Perhatian:[/] kalender region tidak memuat batas waktu tahap {stage}.")
+    if not kirim:
+        for mail in plan.mails:
+            done = already_sent(location, reg.slug, today, mail.key)
+            out.print(f"=== {'SUDAH TERKIRIM HARI INI (dilewati)' if done else 'AKAN DIKIRIM'} ke {mail.to}")
+            out.print(f"Subjek: {mail.subject}\n\n{mail.body}")
+        console.print(
+            f"[green]Uji coba:[/] {len(plan.mails)} pengingat untuk tahap {stage}; tidak ada yang dikirim "
+            "(tambahkan --kirim untuk mengirim)."
+        )
+        return
+    records, skipped = deliver(plan.mails, location, reg.slug, today, settings)
+    for record in records:
+        if record.status == SENT:
+            console.print(f"[green]Terkirim:[/] {record.opd} <{record.kepada}>")
+        else:
+            console.print(f"[red]Gagal:[/] {record.opd} <{record.kepada}>: {record.galat}")
+    failed = [r for r in records if r.status != SENT]
+    console.print(
+        f"Selesai: {len(records) - len(failed)} terkirim, {len(failed)} gagal, {len(skipped)} sudah terkirim hari ini "
+        f"(dilewati), {len(plan.without_address)} OPD tanpa alamat e-mail."
+    )
+    if failed:
+        raise typer.Exit(code=1)
