@@ -88,7 +88,10 @@ def test_pengingat_sends_one_reminder_per_incomplete_opd_and_none_twice_a_day(sm
         "disdik@kab-uji.example",
     ]  # not the complete OPD, not the one without an address, not the coordinator's own office
     store_location = open_location(str(store))
-    for address, opd_slug in (("disdik@kab-uji.example", "dinas-pendidikan"), ("dinsos@kab-uji.example", "dinas-sosial")):
+    for address, opd_slug in (
+        ("disdik@kab-uji.example", "dinas-pendidikan"),
+        ("dinsos@kab-uji.example", "dinas-sosial"),
+    ):
         [message] = smtp_server.to(address)
         body = message.get_content()
         assert "7 September 2030 (Bimtek Tahap III)" in body

@@ -10,6 +10,7 @@ from flows.outcomes import (
     NEEDS_FIX_STATE,
     coordinator_outcome,
     failure_cause,
+    flow_result,
     rejection_summary,
 )
 from flows.parameters import UnknownRegionError, region_for_run
@@ -38,9 +39,12 @@ def test_unknown_region_fails_with_an_indonesian_cause(prefect_harness):
 
 def test_many_rejections_end_in_perlu_perbaikan_and_few_in_completed(prefect_harness):
     state = rejecting(region="padang-pariaman", rows_valid=3, rows_rejected=7, return_state=True)
-    assert state.is_completed() and state.name == NEEDS_FIX_STATE
+    # not a green Completed in the Prefect UI: a final Failed state named "Perlu perbaikan" (flows/outcomes.py doc)
+    assert state.is_failed() and state.is_final() and state.name == NEEDS_FIX_STATE
     assert state.message.startswith("7 dari 10 baris (70%) ditolak, di atas batas 20%.")
-    assert rejecting(region="padang-pariaman", rows_valid=3, rows_rejected=7) == {"rows_valid": 3, "rows_rejected": 7}
+    assert flow_result(state) == {"rows_valid": 3, "rows_rejected": 7}  # what it published stays readable
+    with pytest.raises(UnknownRegionError):
+        flow_result(failing(region="kab-tidak-ada", return_state=True))  # a real failure still raises
     clean = rejecting(region="padang-pariaman", rows_valid=9, rows_rejected=1, return_state=True)
     assert clean.is_completed() and clean.name == "Completed"
 

@@ -203,8 +203,6 @@ def _file_values() -> dict:
 def get_settings() -> Settings:
     """Settings from the config file, overridden by BIMTEK_* environment variables."""
     file_values = {
-        k: v
-        for k, v in _file_values().items()
-        if f"BIMTEK_{k.upper()}" not in os.environ and k not in SECRET_FIELDS
+        k: v for k, v in _file_values().items() if f"BIMTEK_{k.upper()}" not in os.environ and k not in SECRET_FIELDS
     }
     return Settings(**file_values)
