@@ -31,9 +31,9 @@ def _publish_needs_fix(store, monkeypatch) -> None:  # noqa: F811
 
     original = acceptance.publish_outputs.fn
 
-    def with_letters(store_url, region, stage, run, outputs, inputs):
+    def with_letters(store_url, region_slug, stage, run, outputs, inputs):
         outputs = {**outputs, **dict(LETTERS.values())}
-        return original(store_url, region, stage, run, outputs, inputs)
+        return original(store_url, region_slug, stage, run, outputs, inputs)
 
     monkeypatch.setattr(acceptance.publish_outputs, "fn", with_letters)
     result = publish(store, RUN, 10, 4, monkeypatch)
