@@ -31,12 +31,11 @@ def pengingat(
     store: str | None = typer.Option(None, "--store", help="Store (bawaan: BIMTEK_STORE)."),
 ) -> None:
     """Ingatkan OPD yang berkasnya belum lengkap: tautan unggahnya sendiri, batas waktu, dan yang perlu diperbaiki."""
-    from bimtek.books.mail import UploadLink
     from bimtek.core.region import RegionError, load_region
     from bimtek.core.settings import get_settings
     from bimtek.store.deliveries import SENT, already_sent
     from bimtek.store.storage import StorageError, open_location
-    from portal.invitations import invitation_links
+    from portal.reminders import upload_links
     from portal.security import PortalConfigError, signing_secret
     from tasks.email import EmailNotConfigured, deliver, require_smtp
     from tasks.reminders import plan_reminders, region_today
@@ -44,7 +43,7 @@ def pengingat(
     settings = get_settings()
     try:
         reg = load_region(region)
-        secret = signing_secret()
+        signing_secret()  # the links need it: say so before any work
         if kirim:
             require_smtp(settings)
     except (RegionError, PortalConfigError, EmailNotConfigured) as exc:
@@ -54,11 +53,7 @@ def pengingat(
     now = dt.datetime.now(dt.UTC)
     try:
         location = open_location(store or settings.store)
-        links = {
-            link.opd: UploadLink(link.url, link.expires.astimezone(dt.UTC).date())
-            for link in invitation_links(reg, stage, location, secret, settings.portal_url, now, settings.invite_days)
-        }
-        plan = plan_reminders(reg, stage, location, inputs, links, now)
+        plan = plan_reminders(reg, stage, location, inputs, upload_links(reg, stage, location, settings, now), now)
     except StorageError as exc:
         _fail(f"store atau kotak masuk tidak dapat dibaca: {exc}")
     today = region_today(reg, now)
