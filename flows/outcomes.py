@@ -216,9 +216,11 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
                 cause = failure_cause(exc)
                 _failure_artifact(region, stage, cause)
                 return Failed(message=cause, data=exc)
-            message = _needs_fix_message(result, stage, region, str(kwargs.get("store") or ""))
+            # Prefect may pass parameters by position: read `store` from the bound arguments, not kwargs alone
+            store = str(inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("store") or "")
+            message = _needs_fix_message(result, stage, region, store)
             draft = draft_message(result)
-            _send_run_mail(region, stage, result, str(kwargs.get("store") or ""), needs_fix=bool(message))
+            _send_run_mail(region, stage, result, store, needs_fix=bool(message))
             if message:
                 return Failed(name=NEEDS_FIX_STATE, message=" ".join(filter(None, (message, draft))), data=result)
             if draft:
