@@ -39,6 +39,7 @@ def pengingat(
     from portal.security import PortalConfigError, signing_secret
     from tasks.email import EmailNotConfigured, deliver, require_smtp
     from tasks.reminders import plan_reminders, region_today
+    from tasks.whatsapp import region_token, send_whatsapp
 
     settings = get_settings()
     try:
@@ -66,17 +67,22 @@ def pengingat(
             done = already_sent(location, reg.slug, today, mail.key)
             out.print(f"=== {'SUDAH TERKIRIM HARI INI (dilewati)' if done else 'AKAN DIKIRIM'} ke {mail.to}")
             out.print(f"Subjek: {mail.subject}\n\n{mail.body}")
+        if plan.whatsapp and region_token(reg.slug, settings):
+            for message in plan.whatsapp:
+                out.print(f"=== WHATSAPP ke {message.to} (templat {settings.whatsapp_template}): {message.params}")
         console.print(
             f"[green]Uji coba:[/] {len(plan.mails)} pengingat untuk tahap {stage}; tidak ada yang dikirim "
             "(tambahkan --kirim untuk mengirim)."
         )
         return
     records, skipped = deliver(plan.mails, location, reg.slug, today, settings)
+    whatsapp, _ = send_whatsapp(plan.whatsapp, location, reg.slug, today, settings)
+    records += whatsapp
     for record in records:
         if record.status == SENT:
-            console.print(f"[green]Terkirim:[/] {record.opd} <{record.kepada}>")
+            console.print(f"[green]Terkirim ({record.saluran}):[/] {record.opd} <{record.kepada}>")
         else:
-            console.print(f"[red]Gagal:[/] {record.opd} <{record.kepada}>: {record.galat}")
+            console.print(f"[red]Gagal ({record.saluran}):[/] {record.opd} <{record.kepada}>: {record.galat}")
     failed = [r for r in records if r.status != SENT]
     console.print(
         f"Selesai: {len(records) - len(failed)} terkirim, {len(failed)} gagal, {len(skipped)} sudah terkirim hari ini "

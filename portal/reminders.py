@@ -28,6 +28,7 @@ from portal.invitations import invitation_links
 from portal.security import signing_secret
 from tasks.email import deliver, deliveries_markdown, require_smtp
 from tasks.reminders import plan_reminders
+from tasks.whatsapp import send_whatsapp
 
 ReminderStage = Annotated[int, Field(ge=1, le=5, json_schema_extra={"title": "Tahap (1-4, 5 = monev)"})]
 
@@ -60,6 +61,8 @@ def pengingat(region: RegionChoice, stage: ReminderStage, inputs: InboxText = ""
     now = dt.datetime.now(dt.UTC)
     plan = plan_reminders(reg, stage, location, inputs or None, upload_links(reg, stage, location, settings, now), now)
     records, skipped = deliver(plan.mails, location, reg.slug, plan.today, settings)
+    whatsapp, _ = send_whatsapp(plan.whatsapp, location, reg.slug, plan.today, settings)
+    records += whatsapp
     notes = [f"{name}: tanpa alamat e-mail di berkas region" for name in plan.without_address]
     notes += [f"{mail.opd}: sudah diingatkan hari ini, tidak dikirim lagi" for mail in skipped]
     create_markdown_artifact(

@@ -11,7 +11,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, read_override
-from bimtek.books.mail import Deadline, Mail, OpdNotice, UploadLink, check_inbox, reminder_mails, stage_deadline
+from bimtek.books.mail import (
+    Deadline,
+    Mail,
+    OpdNotice,
+    UploadLink,
+    WhatsAppReminder,
+    check_inbox,
+    reminder_mails,
+    stage_deadline,
+    whatsapp_reminders,
+)
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.inbox import inbox_prefix
@@ -26,6 +36,9 @@ class ReminderPlan:
     notices: dict[str, OpdNotice]
     deadline: Deadline | None
     today: dt.date
+    whatsapp: list[WhatsAppReminder]
+    """The same reminders as WhatsApp template messages, to the OPD with a `whatsapp` number (tasks/whatsapp.py
+    sends them only when the region has a token)."""
 
 
 def region_today(region: Region, now: dt.datetime | None = None) -> dt.date:
@@ -64,4 +77,5 @@ def plan_reminders(
     today = region_today(region, now)
     deadline = stage_deadline(region, stage, today)
     mails, without_address = reminder_mails(region, stage, notices, links, today, deadline)
-    return ReminderPlan(mails, without_address, notices, deadline, today)
+    whatsapp = whatsapp_reminders(region, stage, notices, links, deadline)
+    return ReminderPlan(mails, without_address, notices, deadline, today, whatsapp)

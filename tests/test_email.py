@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from typer.testing import CliRunner
@@ -32,7 +34,7 @@ tim_pelaksana: {email: tim@kab-uji.example}
 opd:
   - {name: Dinas Kesehatan, email: dinkes@kab-uji.example}
   - {name: Dinas Pendidikan, email: disdik@kab-uji.example}
-  - {name: Dinas Sosial, email: dinsos@kab-uji.example}
+  - {name: Dinas Sosial, email: dinsos@kab-uji.example, whatsapp: "6281200000001"}
   - {name: Dinas Perhubungan}
   - {name: Bappeda, email: bappeda@kab-uji.example}
 """
@@ -139,8 +141,67 @@ def test_pengingat_without_smtp_settings_stops_with_an_indonesian_line(region_st
     assert result.exit_code == 2 and "BIMTEK_SMTP_HOST" in result.output
 
 
-def test_message_subjects_are_one_line_and_templates_need_a_subject():
-    from bimtek.books.mail import one_line
+def test_subjects_are_one_line_so_typed_text_cannot_add_a_header():
+    from bimtek.books.mail import Mail, email_message, one_line
 
     assert one_line("Dinas\r\nBcc: x@y\tZ") == "Dinas Bcc: x@y Z"
-    assert textwrap.dedent("a") == "a"
+    message = email_message(Mail("k", "surat", "a@b.example", one_line("S\nBcc: c@d"), "isi"), "t@kab.example")
+    assert message["Bcc"] is None and message["Subject"] == "S Bcc: c@d"
+
+
+class _GraphApi(ThreadingHTTPServer):
+    """A loopback stand-in for the WhatsApp Cloud API: keeps each request, answers as the API does."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server hook
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append((self.path, self.headers.get("Authorization", ""), body))
+                reply = json.dumps(
+                    {
+                        "messaging_product": "whatsapp",
+                        "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
+                        "messages": [{"id": f"wamid.{len(outer.requests)}"}],
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+def test_with_a_region_token_reminders_also_go_out_as_whatsapp_templates(smtp_server, region_store, monkeypatch):  # noqa: F811
+    from bimtek.core.settings import get_settings
+
+    region_file, _ = region_store
+    api = _GraphApi()
+    thread = threading.Thread(target=api.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("BIMTEK_WHATSAPP_TOKEN_KAB_UJI", "token-uji")
+    monkeypatch.setenv("BIMTEK_WHATSAPP_PHONE_ID", "1234567")
+    monkeypatch.setenv("BIMTEK_WHATSAPP_BASE_URL", f"http://127.0.0.1:{api.server_address[1]}")
+    get_settings.cache_clear()
+    try:
+        first = _pengingat(region_file, "--kirim")
+        second = _pengingat(region_file, "--kirim")
+    finally:
+        api.shutdown()
+        get_settings.cache_clear()
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    [(path, auth, body)] = api.requests  # one OPD has a number; the second run sends nothing again
+    assert path.endswith("/1234567/messages") and auth == "Bearer token-uji"
+    assert body["to"] == "6281200000001" and body["type"] == "template"
+    assert body["template"]["name"] == "pengingat_bimtek" and body["template"]["language"]["code"] == "id"
+    [component] = body["template"]["components"]
+    texts = [p["text"] for p in component["parameters"]]
+    assert texts[:3] == ["Dinas Sosial", "Tahap III", "7 September 2030"] and "/unggah/" in texts[3]
+    assert len(smtp_server.messages) == 2  # the e-mails as before

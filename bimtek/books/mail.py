@@ -38,6 +38,7 @@ from bimtek.books.feedback.letters import FEEDBACK_PREFIX
 from bimtek.books.feedback.versions import settle_submissions
 from bimtek.books.templating import text_environment
 from bimtek.core.columns import datasets_for_stage
+from bimtek.core.formatting import tanggal
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.core.sanitise import NAME_MAX_BYTES, clean_text, safe_name
@@ -353,3 +354,46 @@ def digest_mail(region: Region, stage: int, facts: DigestFacts, today: dt.date) 
         stage=str(stage),
         run_id=facts.run_id,
     )
+
+
+@dataclass(frozen=True)
+class WhatsAppReminder:
+    """A reminder as an approved WhatsApp template message: its body parameters in the template's order."""
+
+    key: str
+    opd: str
+    to: str
+    params: tuple[str, ...]
+    """OPD name, stage ("Tahap III"), deadline ("7 September 2026" or "belum diisi"), upload link."""
+
+
+def whatsapp_reminders(
+    region: Region,
+    stage: int,
+    notices: Mapping[str, OpdNotice],
+    links: Mapping[str, UploadLink],
+    deadline: Deadline | None,
+) -> list[WhatsAppReminder]:
+    """The same OPD as `reminder_mails` (missing or to fix, not the coordinator's office), those with a
+    `whatsapp` number, one template message each."""
+    own_office = region.coordinator.office if region.coordinator else None
+    messages = []
+    for opd in region.opd:
+        notice = notices.get(opd.name) or OpdNotice(opd.name, STATUS_MISSING)
+        if notice.status == STATUS_COMPLETE or opd.name == own_office or not opd.whatsapp:
+            continue
+        link = links.get(opd.name)
+        messages.append(
+            WhatsAppReminder(
+                key=message_key(REMINDER, f"tahap-{stage}", opd.name, "wa"),
+                opd=opd.name,
+                to=opd.whatsapp.lstrip("+"),
+                params=(
+                    one_line(opd.name),
+                    stage_label(stage),
+                    tanggal(deadline.day) if deadline else "belum diisi",
+                    link.url if link else "mintalah tautan kepada Tim Pelaksana",
+                ),
+            )
+        )
+    return messages
