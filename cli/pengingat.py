@@ -29,6 +29,9 @@ def pengingat(
     ),
     kirim: bool = typer.Option(False, "--kirim", help="Kirim e-mail (tanpa ini: hanya tampilkan yang akan dikirim)."),
     store: str | None = typer.Option(None, "--store", help="Store (bawaan: BIMTEK_STORE)."),
+    uji: str | None = typer.Option(
+        None, "--uji", help="Kirim satu contoh pengingat (subjek [UJI]) hanya ke alamat ini, untuk menguji SMTP."
+    ),
 ) -> None:
     """Ingatkan OPD yang berkasnya belum lengkap: tautan unggahnya sendiri, batas waktu, dan yang perlu diperbaiki."""
     from bimtek.core.region import RegionError, load_region
@@ -45,7 +48,7 @@ def pengingat(
     try:
         reg = load_region(region)
         signing_secret()  # the links need it: say so before any work
-        if kirim:
+        if kirim or uji:
             require_smtp(settings)
     except (RegionError, PortalConfigError, EmailNotConfigured) as exc:
         _fail(str(exc))
@@ -58,6 +61,9 @@ def pengingat(
     except StorageError as exc:
         _fail(f"store atau kotak masuk tidak dapat dibaca: {exc}")
     today = region_today(reg, now)
+    if uji:
+        _test_send(plan.mails, uji, reg.name, stage)
+        return
     for name in plan.without_address:
         console.print(f"[yellow]Tanpa alamat e-mail:[/] {name} (isi opd[].email di berkas region)")
     if plan.deadline is None:
@@ -90,3 +96,27 @@ def pengingat(
     )
     if failed:
         raise typer.Exit(code=1)
+
+
+def _test_send(mails: list, address: str, region_name: str, stage: int) -> None:
+    """One sample reminder to `address` only (not logged, nobody else gets it): the coordinator's SMTP check."""
+    from dataclasses import replace
+
+    from bimtek.books.mail import Mail, one_line
+    from tasks.email import send_mails
+
+    sample = (
+        replace(mails[0], to=address, subject=f"[UJI] {mails[0].subject}")
+        if mails
+        else Mail(
+            "uji",
+            "pengingat",
+            address,
+            one_line(f"[UJI] Pengingat tahap {stage} {region_name}"),
+            "Uji kirim: semua OPD sudah lengkap, tidak ada pengingat yang perlu dikirim.",
+        )
+    )
+    [error] = send_mails([sample])
+    if error:
+        _fail(f"uji kirim ke {address} gagal: {error}")
+    console.print(f"[green]Uji kirim terkirim[/] ke {address}: {sample.subject}")

@@ -130,6 +130,15 @@ def test_a_refused_address_is_logged_failed_and_retried_by_the_next_run(smtp_ser
     assert smtp_server.recipients[1:] == [["dinsos@kab-uji.example"]]  # only the failed one is tried again
 
 
+def test_a_test_send_goes_to_the_given_address_only_and_is_not_logged(smtp_server, region_store):  # noqa: F811
+    region_file, store = region_store
+    result = _pengingat(region_file, "--uji", "koordinator@kab-uji.example")
+    assert result.exit_code == 0, result.output
+    assert smtp_server.recipients == [["koordinator@kab-uji.example"]]
+    assert smtp_server.messages[0]["Subject"].startswith("[UJI] Pengingat Tahap III")
+    assert list_deliveries(open_location(str(store)), "kab-uji") == []  # the real reminders still go out today
+
+
 def test_pengingat_without_smtp_settings_stops_with_an_indonesian_line(region_store, monkeypatch):
     from bimtek.core.settings import get_settings
 
