@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bimtek.store.accept_links import AcceptLink, claim_accept_link, link_used, read_accept_token
 from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
+from bimtek.core.vocabularies import stage_name
 from bimtek.store.package import read_latest
 
 TEMPLATE = "terima-tautan.html.j2"
@@ -55,6 +56,7 @@ def accept_link_router(
             link=link,
             token=token,
             run_page=run_page(link),
+            stage_label=stage_name(link.stage) if isinstance(link.stage, int) else link.stage.replace("/", " "),
             used=link_used(config.store, link),
             current=bool(latest and latest.get("run_id") == link.run_id),
             awaiting=awaits_acceptance(config.store, link.region, link.stage, link.run_id),
