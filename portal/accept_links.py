@@ -14,9 +14,9 @@ from collections.abc import Callable
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from bimtek.core.vocabularies import stage_name
 from bimtek.store.accept_links import AcceptLink, claim_accept_link, link_used, read_accept_token
 from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
-from bimtek.core.vocabularies import stage_name
 from bimtek.store.package import read_latest
 
 TEMPLATE = "terima-tautan.html.j2"
