@@ -114,7 +114,9 @@ def deliver_run_mail(
         sent = tuple(sorted(r.opd for r in records if r.status == SENT and r.opd))
         unsent = tuple(sorted({*without_address, *(r.opd for r in records if r.status != SENT and r.opd)}))
         link = _accept_link(region, stage, run_id, settings) if needs_fix and awaiting else None
-        facts = DigestFacts(run_id, statuses, needs_fix, run_page, link, sent, unsent)
+        facts = DigestFacts(
+            run_id, statuses, needs_fix, run_page, link, sent, unsent, settings.accept_link_hours, awaiting
+        )
         digest: Mail | None = digest_mail(region, stage, facts, today)
         if digest is None:
             summary.notes.append(

@@ -314,6 +314,10 @@ class DigestFacts:
     accept_url: str | None = None
     letters_sent: tuple[str, ...] = ()
     letters_unsent: tuple[str, ...] = field(default_factory=tuple)
+    accept_hours: int | None = None
+    """Lifetime of the accept link, said in the digest."""
+    awaiting: bool = True
+    """The run waits for acceptance (not "terkini"); False when BIMTEK_ACCEPT_NEEDS_FIX made it current at once."""
 
 
 def digest_mail(region: Region, stage: int, facts: DigestFacts, today: dt.date) -> Mail | None:
@@ -337,6 +341,8 @@ def digest_mail(region: Region, stage: int, facts: DigestFacts, today: dt.date) 
             "needs_fix": facts.needs_fix,
             "run_page": facts.run_page,
             "accept_url": facts.accept_url,
+            "accept_hours": facts.accept_hours,
+            "awaiting": facts.awaiting,
             "rakor": rakor,
             "days_to_rakor": (rakor - today).days if rakor else None,
             "letters_sent": facts.letters_sent,
