@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from dataclasses import dataclass, field
 
 from bimtek.books.feedback import submission_overview
@@ -31,8 +30,6 @@ from tasks.email import deliver
 from tasks.reminders import region_today
 
 log = logging.getLogger(__name__)
-PORTAL_SECRET_ENV = "BIMTEK_PORTAL_SECRET"  # pragma: allowlist secret
-"""The portal's signing key (portal/security.py reads the same variable); here it only signs accept links."""
 
 
 @dataclass
@@ -73,9 +70,9 @@ def _statuses(run: Location, region: Region) -> dict[str, str]:
 
 
 def _accept_link(region: Region, stage: int, run_id: str, settings: Settings) -> str | None:
-    secret = os.environ.get(PORTAL_SECRET_ENV)
-    if not secret:
+    if settings.portal_secret is None:
         return None
+    secret = settings.portal_secret.get_secret_value()
     return accept_url(settings.portal_url, make_accept_token(secret, region.slug, stage, run_id))
 
 

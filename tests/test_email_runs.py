@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bimtek.core.region import load_region
+from bimtek.core.settings import get_settings
 from bimtek.store.accept_links import claim_accept_link, make_accept_token, read_accept_token
 from bimtek.store.acceptance import AcceptanceError
 from bimtek.store.package import read_latest
@@ -53,6 +54,7 @@ def test_letters_reach_their_opd_as_pdf_and_the_coordinator_accepts_from_the_lin
     monkeypatch,
 ):
     monkeypatch.setenv("BIMTEK_PORTAL_SECRET", SECRET)
+    get_settings.cache_clear()
     _publish_needs_fix(store, monkeypatch)
     summary = _deliver(store)
     assert summary.sent == 3, summary

@@ -15,8 +15,9 @@ from pathlib import Path
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SECRET_FIELDS = ("smtp_password", "whatsapp_token")
-"""Settings read from the environment only (BIMTEK_SMTP_PASSWORD, BIMTEK_WHATSAPP_TOKEN): never from the file."""
+SECRET_FIELDS = ("smtp_password", "whatsapp_token", "portal_secret")
+"""Settings read from the environment only (BIMTEK_SMTP_PASSWORD, BIMTEK_WHATSAPP_TOKEN, BIMTEK_PORTAL_SECRET):
+never from the settings file."""
 SMTP_TLS_MODES = ("none", "starttls", "tls")
 
 
@@ -98,6 +99,9 @@ class Settings(BaseSettings):
     """"none", "starttls" (upgrade the plain connection) or "tls" (implicit TLS, usually port 465)."""
     smtp_timeout_seconds: float = 30.0
     """How long one SMTP connection or command may take before the send is logged as failed."""
+    portal_secret: SecretStr | None = None
+    """The portal's signing key (BIMTEK_PORTAL_SECRET, environment only; portal/security.py checks its strength):
+    a stage run signs the accept link of the coordinator's digest with it (none: the digest points to the portal)."""
     accept_link_hours: int = 48
     """Lifetime of the "Jadikan terkini" link in the coordinator's digest (single use; login still required)."""
     whatsapp_token: SecretStr | None = None
