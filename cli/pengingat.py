@@ -13,7 +13,8 @@ import typer
 from rich.console import Console
 
 console = Console(stderr=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+"""Prints the messages as they are: text from the region file is never read as rich markup."""
 
 
 def _fail(message: str) -> None:
@@ -34,6 +35,8 @@ def pengingat(
     ),
 ) -> None:
     """Ingatkan OPD yang berkasnya belum lengkap: tautan unggahnya sendiri, batas waktu, dan yang perlu diperbaiki."""
+    from rich.markup import escape
+
     from bimtek.core.region import RegionError, load_region
     from bimtek.core.settings import get_settings
     from bimtek.store.deliveries import SENT, already_sent
@@ -41,7 +44,7 @@ def pengingat(
     from portal.reminders import upload_links
     from portal.security import PortalConfigError, signing_secret
     from tasks.email import EmailNotConfigured, deliver, require_smtp
-    from tasks.reminders import plan_reminders, region_today
+    from tasks.reminders import plan_reminders
     from tasks.whatsapp import region_token, send_whatsapp
 
     settings = get_settings()
@@ -60,12 +63,12 @@ def pengingat(
         plan = plan_reminders(reg, stage, location, inputs, upload_links(reg, stage, location, settings, now), now)
     except StorageError as exc:
         _fail(f"store atau kotak masuk tidak dapat dibaca: {exc}")
-    today = region_today(reg, now)
+    today = plan.today
     if uji:
         _test_send(plan.mails, uji, reg.name, stage)
         return
     for name in plan.without_address:
-        console.print(f"[yellow]Tanpa alamat e-mail:[/] {name} (isi opd[].email di berkas region)")
+        console.print(f"[yellow]Tanpa alamat e-mail:[/] {escape(name)} (isi opd\\[].email di berkas region)")
     if plan.deadline is None:
         console.print(f"[yellow]Perhatian:[/] kalender region tidak memuat batas waktu tahap {stage}.")
     if not kirim:
@@ -86,9 +89,11 @@ def pengingat(
     records += whatsapp
     for record in records:
         if record.status == SENT:
-            console.print(f"[green]Terkirim ({record.saluran}):[/] {record.opd} <{record.kepada}>")
+            console.print(f"[green]Terkirim ({record.saluran}):[/] {escape(f'{record.opd} <{record.kepada}>')}")
         else:
-            console.print(f"[red]Gagal ({record.saluran}):[/] {record.opd} <{record.kepada}>: {record.galat}")
+            console.print(
+                f"[red]Gagal ({record.saluran}):[/] {escape(f'{record.opd} <{record.kepada}>: {record.galat}')}"
+            )
     failed = [r for r in records if r.status != SENT]
     console.print(
         f"Selesai: {len(records) - len(failed)} terkirim, {len(failed)} gagal, {len(skipped)} sudah terkirim hari ini "
@@ -101,6 +106,8 @@ def pengingat(
 def _test_send(mails: list, address: str, region_name: str, stage: int) -> None:
     """One sample reminder to `address` only (not logged, nobody else gets it): the coordinator's SMTP check."""
     from dataclasses import replace
+
+    from rich.markup import escape
 
     from bimtek.books.mail import Mail, one_line
     from tasks.email import send_mails
@@ -118,5 +125,5 @@ def _test_send(mails: list, address: str, region_name: str, stage: int) -> None:
     )
     [error] = send_mails([sample])
     if error:
-        _fail(f"uji kirim ke {address} gagal: {error}")
+        _fail(escape(f"uji kirim ke {address} gagal: {error}"))
     console.print(f"[green]Uji kirim terkirim[/] ke {address}: {sample.subject}")
