@@ -138,3 +138,17 @@ def test_portal_run_page_lists_the_draft_gaps(tmp_path):
     assert run_draft(store, "contoh", 4, "r1") == ["Rancangan Peraturan Bupati: ibu kota"]
     store.write_bytes(key, json.dumps({"outputs": []}).encode())
     assert run_draft(store, "contoh", 4, "r1") == []
+
+
+def test_a_needs_fix_run_emits_no_failure_event(monkeypatch):
+    from types import SimpleNamespace
+
+    from flows import notify
+
+    sent = []
+    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append(event) or True)
+    run = SimpleNamespace(id="r1", name="x-tahap-3", parameters={"region": "padang-pariaman"})
+    notify.notify_failure(SimpleNamespace(name="tahap-3"), run, SimpleNamespace(name=NEEDS_FIX_STATE, message="m"))
+    assert sent == []  # rejections-high already told of it; the run published
+    notify.notify_failure(SimpleNamespace(name="tahap-3"), run, SimpleNamespace(name="Failed", message="m"))
+    assert sent == [notify.RUN_FAILED_EVENT]
