@@ -80,15 +80,16 @@ def test_pengingat_sends_one_reminder_per_incomplete_opd_and_none_twice_a_day(sm
     region_file, store = region_store
     dry = _pengingat(region_file)
     assert dry.exit_code == 0, dry.output
-    assert dry.output.count("=== AKAN DIKIRIM") == 2 and smtp_server.messages == []  # a dry run sends nothing
+    assert dry.output.count("=== AKAN DIKIRIM") == 3 and smtp_server.messages == []  # a dry run sends nothing
     assert "Tanpa alamat e-mail: Dinas Perhubungan" in dry.output
 
     first = _pengingat(region_file, "--kirim")
     assert first.exit_code == 0, first.output
     assert sorted(rcpt for rcpts in smtp_server.recipients for rcpt in rcpts) == [
+        "bappeda@kab-uji.example",
         "dinsos@kab-uji.example",
         "disdik@kab-uji.example",
-    ]  # not the complete OPD, not the one without an address, not the coordinator's own office
+    ]  # exactly one each: not the complete OPD, not the one without an address
     store_location = open_location(str(store))
     for address, opd_slug in (
         ("disdik@kab-uji.example", "dinas-pendidikan"),
@@ -107,10 +108,11 @@ def test_pengingat_sends_one_reminder_per_incomplete_opd_and_none_twice_a_day(sm
 
     again = _pengingat(region_file, "--kirim")
     assert again.exit_code == 0, again.output
-    assert len(smtp_server.messages) == 2  # the same day: nothing sent again
-    assert "0 terkirim, 0 gagal, 2 sudah terkirim hari ini" in " ".join(again.output.split())
+    assert len(smtp_server.messages) == 3  # the same day: nothing sent again
+    assert "0 terkirim, 0 gagal, 3 sudah terkirim hari ini" in " ".join(again.output.split())
     records = list_deliveries(store_location, "kab-uji", _today(region_file))
     assert [(r.opd, r.status) for r in sorted(records, key=lambda r: r.opd or "")] == [
+        ("Bappeda", SENT),
         ("Dinas Pendidikan", SENT),
         ("Dinas Sosial", SENT),
     ]
@@ -121,13 +123,13 @@ def test_a_refused_address_is_logged_failed_and_retried_by_the_next_run(smtp_ser
     smtp_server.refuse.add("dinsos@kab-uji.example")
     first = _pengingat(region_file, "--kirim")
     assert first.exit_code == 1, first.output
-    assert [rcpts for rcpts in smtp_server.recipients] == [["disdik@kab-uji.example"]]
+    assert sorted(smtp_server.recipients) == [["bappeda@kab-uji.example"], ["disdik@kab-uji.example"]]
     by_opd = {r.opd: r for r in list_deliveries(open_location(str(store)), "kab-uji", _today(region_file))}
     assert by_opd["Dinas Sosial"].status == FAILED and "ditolak" in (by_opd["Dinas Sosial"].galat or "")
     smtp_server.refuse.clear()
     second = _pengingat(region_file, "--kirim")
     assert second.exit_code == 0, second.output
-    assert smtp_server.recipients[1:] == [["dinsos@kab-uji.example"]]  # only the failed one is tried again
+    assert smtp_server.recipients[2:] == [["dinsos@kab-uji.example"]]  # only the failed one is tried again
 
 
 def test_a_test_send_goes_to_the_given_address_only_and_is_not_logged(smtp_server, region_store):  # noqa: F811
@@ -213,4 +215,4 @@ def test_with_a_region_token_reminders_also_go_out_as_whatsapp_templates(smtp_se
     [component] = body["template"]["components"]
     texts = [p["text"] for p in component["parameters"]]
     assert texts[:3] == ["Dinas Sosial", "Tahap III", "7 September 2030"] and "/unggah/" in texts[3]
-    assert len(smtp_server.messages) == 2  # the e-mails as before
+    assert len(smtp_server.messages) == 3  # the e-mails as before

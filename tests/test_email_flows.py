@@ -29,14 +29,14 @@ def test_the_scheduled_reminder_flow_sends_logs_and_shows_each_send(prefect_harn
 
     region_file, store_path = region_store
     result = pengingat(region=str(region_file), stage=3, store=str(store_path))
-    assert result == {"terkirim": 2, "gagal": 0, "dilewati": 0, "tanpa_alamat": ["Dinas Perhubungan"]}
-    assert len(smtp_server.messages) == 2
+    assert result == {"terkirim": 3, "gagal": 0, "dilewati": 0, "tanpa_alamat": ["Dinas Perhubungan"]}
+    assert len(smtp_server.messages) == 3
     markdown = _artifact("kab-uji-pengingat-tahap-3")
-    assert "Terkirim 2, gagal 0." in markdown and "dinsos@kab-uji.example" in markdown
+    assert "Terkirim 3, gagal 0." in markdown and "dinsos@kab-uji.example" in markdown
     assert "Dinas Perhubungan: tanpa alamat e-mail" in markdown
     again = pengingat(region=str(region_file), stage=3, store=str(store_path))
-    assert again["terkirim"] == 0 and again["dilewati"] == 2 and len(smtp_server.messages) == 2
-    assert len(list_deliveries(open_location(str(store_path)), "kab-uji")) == 2
+    assert again["terkirim"] == 0 and again["dilewati"] == 3 and len(smtp_server.messages) == 3
+    assert len(list_deliveries(open_location(str(store_path)), "kab-uji")) == 3
 
 
 @flow(name="uji-surat-email")

@@ -218,13 +218,10 @@ def reminder_mails(
     deadline: Deadline | None,
 ) -> tuple[list[Mail], list[str]]:
     """One reminder per listed OPD whose file is missing or needs fixing and that has an address; also the names
-    of such OPD left out for lack of an address (the command reports them). The coordinator's own office gets no
-    reminder (as it gets no feedback letter: no office writes to itself)."""
+    of such OPD left out for lack of an address (the command reports them). The coordinator's own office is
+    reminded too: its file is due like any other, and its address is not the Tim Pelaksana's."""
     mails, without_address = [], []
-    own_office = region.coordinator.office if region.coordinator else None
     for opd in region.opd:
-        if opd.name == own_office:
-            continue
         notice = notices.get(opd.name) or OpdNotice(opd.name, STATUS_MISSING)
         if notice.status == STATUS_COMPLETE:
             continue
@@ -380,13 +377,12 @@ def whatsapp_reminders(
     links: Mapping[str, UploadLink],
     deadline: Deadline | None,
 ) -> list[WhatsAppReminder]:
-    """The same OPD as `reminder_mails` (missing or to fix, not the coordinator's office), those with a
-    `whatsapp` number, one template message each."""
-    own_office = region.coordinator.office if region.coordinator else None
+    """The same OPD as `reminder_mails` (missing or to fix), those with a `whatsapp` number, one template
+    message each."""
     messages = []
     for opd in region.opd:
         notice = notices.get(opd.name) or OpdNotice(opd.name, STATUS_MISSING)
-        if notice.status == STATUS_COMPLETE or opd.name == own_office or not opd.whatsapp:
+        if notice.status == STATUS_COMPLETE or not opd.whatsapp:
             continue
         link = links.get(opd.name)
         messages.append(
