@@ -32,6 +32,7 @@ from bimtek.books.feedback import (
     STATUS_FIX,
     STATUS_MISSING,
     feedback_by_opd,
+    next_event,
     submission_overview,
 )
 from bimtek.books.feedback.letters import FEEDBACK_PREFIX
@@ -268,9 +269,11 @@ def letter_mails(
     region: Region, stage: int, run_id: str, letters: Mapping[str, bytes], today: dt.date
 ) -> tuple[list[Mail], list[str]]:
     """One message per OPD with an address and a letter in the run (`letters`: OPD -> PDF bytes), the PDF
-    attached; also the OPD with a letter but no address."""
+    attached; also the OPD with a letter but no address. The date it names is the letter's own (the next Bimtek, or
+    the rakor after Tahap IV: bimtek.books.feedback.next_event)."""
     mails, without_address = [], []
-    deadline = stage_deadline(region, stage, today)
+    following = next_event(region, stage)  # the letter asks for corrections before the next event, so does this
+    deadline = Deadline(following[0], following[1]) if following else None  # type: ignore[arg-type]
     for opd in region.opd:
         pdf = letters.get(opd.name)
         if pdf is None:
