@@ -192,9 +192,14 @@ def monev_command(
         with console.status("Menyiapkan server Prefect ..."):
             ensure_prefect_api()
         from flows.monev import monev
+        from flows.outcomes import flow_result
 
         with console.status(f"Menjalankan monev {term} ..."):
-            result = monev(region=str(region), semester=str(term), inputs=inputs, store=store, run_id=run_id)
+            result = flow_result(
+                monev(
+                    region=str(region), semester=str(term), inputs=inputs, store=store, run_id=run_id, return_state=True
+                )
+            )
     except user_errors() as exc:
         _fail(str(exc))
     console.print(
@@ -209,11 +214,19 @@ DEMO_SEMESTERS = ("2027-S1", "2027-S2")
 
 def _run_monev_semesters(region: Path, inputs_root: Path, store: str | None) -> list[str]:
     from flows.monev import monev
+    from flows.outcomes import flow_result
 
     lines = []
     for semester in DEMO_SEMESTERS:
         with console.status(f"Menjalankan monev {semester} ..."):
-            result = monev(region=str(region), semester=semester, inputs=str(inputs_root / semester), store=store)
+            state = monev(
+                region=str(region),
+                semester=semester,
+                inputs=str(inputs_root / semester),
+                store=store,
+                return_state=True,
+            )
+            result = flow_result(state)
         lines.append(
             f"Monev {semester}: indeks {result['indeks'].replace('.', ',')}, run {result['run_id']} di {result['run_url']}"
         )
@@ -237,6 +250,11 @@ from portal.cli import akun, terima, undangan  # noqa: E402
 app.command(name="undangan")(undangan)
 app.command(name="terima")(terima)
 app.add_typer(akun, name="akun")
+
+
+from cli.pengingat import pengingat  # noqa: E402
+
+app.command(name="pengingat")(pengingat)
 
 
 from cli.synth import nasional, synth  # noqa: E402

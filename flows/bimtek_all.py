@@ -7,6 +7,7 @@ from prefect import flow
 from flows.artifacts import publish_overall_artifact
 from flows.naming import run_name
 from flows.options import stage_flow_options
+from flows.outcomes import flow_result
 from flows.parameters import InboxText, RegionChoice, RunIdText, StoreText, region_for_run
 from flows.registry import stage_flow
 
@@ -31,8 +32,10 @@ def bimtek_all(region: RegionChoice, inputs: InboxText = "", store: StoreText = 
     """
     results = {}
     for stage in STAGES:
-        results[stage] = stage_flow(stage)(
-            region=region, inputs=stage_inputs(inputs, stage), store=store, run_id=run_id
+        results[stage] = flow_result(
+            stage_flow(stage)(
+                region=region, inputs=stage_inputs(inputs, stage), store=store, run_id=run_id, return_state=True
+            )
         )
     publish_overall_artifact(region_for_run(region), results)
     return {"stages": results}

@@ -15,6 +15,9 @@ from typing import Any
 
 from bimtek.core.region import Region
 
+NEEDS_FIX_STATE = "Perlu perbaikan"
+"""Name of the final state of a run with too many rejected rows (flows/outcomes.py): a Failed state that published;
+`bimtek.validation.rejections-high` already tells of it, so `notify_failure` does not emit a second event."""
 REJECTIONS_HIGH_EVENT = "bimtek.validation.rejections-high"
 RUN_FAILED_EVENT = "bimtek.run.failed"
 
@@ -135,7 +138,10 @@ def _stage_from_flow_name(name: str) -> int | None:
 
 
 def notify_failure(flow: Any, flow_run: Any, state: Any) -> None:
-    """Flow state hook (`@flow(on_failure=[notify_failure], on_crashed=[notify_failure])`): emit bimtek.run.failed."""
+    """Flow state hook (`@flow(on_failure=[notify_failure], on_crashed=[notify_failure])`): emit bimtek.run.failed
+    (not for a "Perlu perbaikan" run: it published, and rejections-high was emitted for it)."""
+    if getattr(state, "name", None) == NEEDS_FIX_STATE:
+        return
     params = dict(getattr(flow_run, "parameters", None) or {})
     slug = "unknown"
     name = f"region tidak dikenal ({params.get('region') or 'kosong'})"

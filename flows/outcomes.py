@@ -8,10 +8,23 @@ run form):
   plus a Markdown artifact `<region>-tahap-<N>-penyebab-gagal` saying the same; the exception stays the state's
   data, so a caller (the CLI) still sees its type;
 - the docstring gains the Indonesian "Args:" section of `flows.parameters.stage_parameter_docs`;
-- a result whose rejected share is above BIMTEK_REJECT_ALERT_SHARE becomes `Completed(name="Perlu perbaikan")`
-  with a message naming the rules and files concerned (from the run's published validation report);
+- a result whose rejected share is above BIMTEK_REJECT_ALERT_SHARE becomes `Failed(name="Perlu perbaikan")`
+  with a message naming the rules and files concerned (from the run's published validation report), and the
+  result dict as its data (`flow_result` gives it back to a caller);
 - a result whose legal documents miss text (`draft`: one sentence per gap, bimtek.core.legal.LegalGap) becomes
-  `Completed(name="Draf")` with a message listing what is missing (after the rejection message when both apply).
+  `Completed(name="Draf")` with a message listing what is missing (after the rejection message when both apply);
+- when SMTP is configured, a published stage run e-mails its feedback letters and the coordinator's digest
+  (tasks/run_mail.py) and shows what was sent in a Markdown artifact `<region>-tahap-<N>-email`; this never
+  changes the run's state.
+
+Why a "Perlu perbaikan" run is a FAILED state (red), named "Perlu perbaikan": a Completed state is green in the
+Prefect UI whatever its name, and such a run is not a success for the coordinator: it published its letters but
+did not become "terkini" and needs a person (fix the files, or accept it). Prefect 3 has no "warning" type; of the
+non-green ones, PAUSED is not final (the run would wait forever and its "Resume" button would run the stage again),
+CANCELLED and CRASHED say someone stopped it or the infrastructure broke. FAILED is final and says "needs action";
+its message and name say what happened. The result stays the state's data, so the CLI, the whole-process flow
+and the dispatcher still report what was published (`flow_result`); `notify_failure` skips it (rejections-high
+already fired) and the dispatcher does not start the next stage on it (that stage would read the earlier run).
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import logging
 import typing
 from collections import Counter
 from collections.abc import Callable
@@ -31,9 +45,10 @@ from bimtek.stages.previous import MissingStageError
 from bimtek.store.acceptance import needs_fix
 from bimtek.store.package import RunExistsError
 from bimtek.store.storage import StorageError, open_location
+from flows.notify import NEEDS_FIX_STATE
 from flows.parameters import stage_parameter_docs
 
-NEEDS_FIX_STATE = "Perlu perbaikan"
+__all__ = ["NEEDS_FIX_STATE", "coordinator_outcome", "failure_cause", "flow_result", "rejection_summary"]
 DRAFT_STATE = "Draf"
 CAUSE_MAX = 600
 
@@ -141,6 +156,51 @@ def _failure_artifact(region: str, stage: int, cause: str) -> None:
     )
 
 
+def flow_result(state: Any) -> Any:
+    """What a flow run returned, from its final state (`flow(..., return_state=True)`): the result of a
+    "Perlu perbaikan" run too (it published); any other failure raises as calling the flow would."""
+    if state.is_failed() and state.name == NEEDS_FIX_STATE:
+        return state.result(raise_on_failure=False)
+    return state.result()
+
+
+def _send_run_mail(region: str, stage: int, result: dict, store: str, needs_fix: bool) -> None:
+    """E-mail the published run's letters and digest (tasks/run_mail.py) and show it as an artifact; never raises."""
+    settings = get_settings()
+    if not settings.smtp_configured or not isinstance(result, dict) or not result.get("run_id"):
+        return
+    if result.get("semester"):  # monev runs: their letters are the monev reports, not feedback letters
+        return
+    try:
+        from prefect.artifacts import create_markdown_artifact
+
+        from flows.artifacts import artifact_key
+        from flows.notify import portal_page_url
+        from flows.parameters import region_for_run
+        from tasks.email import deliveries_markdown
+        from tasks.run_mail import deliver_run_mail
+
+        reg = region_for_run(region)
+        run_id = str(result["run_id"])
+        summary = deliver_run_mail(
+            reg,
+            stage,
+            run_id,
+            open_location(store or settings.store),
+            needs_fix,
+            result.get("terkini") is False,
+            portal_page_url(reg.slug, stage, run_id),
+            settings,
+        )
+        create_markdown_artifact(
+            markdown=deliveries_markdown(f"E-mail run {run_id} Tahap {stage}", summary.records, summary.notes),
+            key=artifact_key(reg.slug, "tahap", stage, "email"),
+            description=f"Surat umpan balik dan ringkasan koordinator yang dikirim lewat e-mail (Tahap {stage})",
+        )
+    except Exception:  # noqa: BLE001 - e-mail never fails a stage that published
+        logging.getLogger(__name__).exception("E-mail after the run could not be sent or shown")
+
+
 def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[..., Any]]:
     """Decorator for a stage flow function (place it under @flow); see the module docstring."""
 
@@ -156,10 +216,13 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
                 cause = failure_cause(exc)
                 _failure_artifact(region, stage, cause)
                 return Failed(message=cause, data=exc)
-            message = _needs_fix_message(result, stage, region, str(kwargs.get("store") or ""))
+            # Prefect may pass parameters by position: read `store` from the bound arguments, not kwargs alone
+            store = str(inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("store") or "")
+            message = _needs_fix_message(result, stage, region, store)
             draft = draft_message(result)
+            _send_run_mail(region, stage, result, store, needs_fix=bool(message))
             if message:
-                return Completed(name=NEEDS_FIX_STATE, message=" ".join(filter(None, (message, draft))), data=result)
+                return Failed(name=NEEDS_FIX_STATE, message=" ".join(filter(None, (message, draft))), data=result)
             if draft:
                 return Completed(name=DRAFT_STATE, message=draft, data=result)
             return result

@@ -36,6 +36,8 @@ def describe_result(stage: str, result: dict) -> list[str]:
 
 def run_stage_flow(stage: str, region: str, inputs: str, store: str | None, run_id: str | None) -> list[str]:
     """Run one stage flow (or the whole process) and describe what it published."""
+    from flows.outcomes import flow_result
+
     flow = stage_flow(stage)
-    result = flow(region=region, inputs=inputs, store=store, run_id=run_id)
+    result = flow_result(flow(region=region, inputs=inputs, store=store, run_id=run_id, return_state=True))
     return describe_result(stage, result)

@@ -49,6 +49,7 @@ from bimtek.store.storage import (
     open_location,
 )
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
+from portal.accept_links import accept_link_router
 from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
@@ -633,6 +634,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     def upload_check(request: Request, token: str, job_id: str) -> HTMLResponse:
         return job_page(request, token, job_id)
 
+    app.include_router(accept_link_router(config, page, require_login, require_csrf, audit))
     return app
 
 

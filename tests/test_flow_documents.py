@@ -9,6 +9,7 @@ import pytest
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import get_settings
 from bimtek.core.taxonomy import load_taxonomy
+from flows.outcomes import flow_result
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
 INBOX = SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3"
@@ -27,7 +28,9 @@ def run_dir(prefect_harness, tmp_path_factory):
         mp.setenv("BIMTEK_DOCUMENT_FORMATS", "pdf,docx")
         get_settings.cache_clear()
         try:
-            tahap_3(region=str(REGION), inputs=str(inbox), store=str(store), run_id="dok")
+            flow_result(
+                tahap_3(region=str(REGION), inputs=str(inbox), store=str(store), run_id="dok", return_state=True)
+            )
         finally:
             get_settings.cache_clear()
     return store / "padang-pariaman" / "tahap-3" / "dok"

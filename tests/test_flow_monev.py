@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from bimtek.core.paths import SAMPLE_DIR
 from bimtek.core.settings import Settings
 from bimtek.store.storage import LocalLocation
+from flows.outcomes import flow_result
 from portal.accounts import AccountStore
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
@@ -30,8 +31,15 @@ def semesters(sample_store, tmp_path_factory):
     store = tmp_path_factory.mktemp("monev") / "store"
     shutil.copytree(sample_store.store, store)
     results = {
-        semester: monev(
-            region=str(REGION), semester=semester, inputs=str(INBOX / semester), store=str(store), run_id="sampel"
+        semester: flow_result(
+            monev(
+                region=str(REGION),
+                semester=semester,
+                inputs=str(INBOX / semester),
+                store=str(store),
+                run_id="sampel",
+                return_state=True,
+            )
         )
         for semester in ("2027-S1", "2027-S2")
     }

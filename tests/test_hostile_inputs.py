@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from bimtek.core.paths import SAMPLE_DIR
+from flows.outcomes import flow_result
 from tests.hostile_corpus import build_corpus
 
 REGION = SAMPLE_DIR / "padang-pariaman" / "region.yaml"
@@ -47,7 +48,10 @@ def hostile_run(prefect_harness, tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     cases = build_corpus(root / "inbox", root / "outside")
     store = root / "store"
-    result = tahap_3(region=str(REGION), inputs=str(root / "inbox"), store=str(store), run_id="hostile")
+    state = tahap_3(
+        region=str(REGION), inputs=str(root / "inbox"), store=str(store), run_id="hostile", return_state=True
+    )
+    result = flow_result(state)  # "Perlu perbaikan" ends Failed but published
     run = store / "padang-pariaman" / "tahap-3" / "hostile"
     report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
     return cases, result, run, report

@@ -10,6 +10,7 @@ from flows.outcomes import (
     NEEDS_FIX_STATE,
     coordinator_outcome,
     failure_cause,
+    flow_result,
     rejection_summary,
 )
 from flows.parameters import UnknownRegionError, region_for_run
@@ -38,9 +39,12 @@ def test_unknown_region_fails_with_an_indonesian_cause(prefect_harness):
 
 def test_many_rejections_end_in_perlu_perbaikan_and_few_in_completed(prefect_harness):
     state = rejecting(region="padang-pariaman", rows_valid=3, rows_rejected=7, return_state=True)
-    assert state.is_completed() and state.name == NEEDS_FIX_STATE
+    # not a green Completed in the Prefect UI: a final Failed state named "Perlu perbaikan" (flows/outcomes.py doc)
+    assert state.is_failed() and state.is_final() and state.name == NEEDS_FIX_STATE
     assert state.message.startswith("7 dari 10 baris (70%) ditolak, di atas batas 20%.")
-    assert rejecting(region="padang-pariaman", rows_valid=3, rows_rejected=7) == {"rows_valid": 3, "rows_rejected": 7}
+    assert flow_result(state) == {"rows_valid": 3, "rows_rejected": 7}  # what it published stays readable
+    with pytest.raises(UnknownRegionError):
+        flow_result(failing(region="kab-tidak-ada", return_state=True))  # a real failure still raises
     clean = rejecting(region="padang-pariaman", rows_valid=9, rows_rejected=1, return_state=True)
     assert clean.is_completed() and clean.name == "Completed"
 
@@ -134,3 +138,17 @@ def test_portal_run_page_lists_the_draft_gaps(tmp_path):
     assert run_draft(store, "contoh", 4, "r1") == ["Rancangan Peraturan Bupati: ibu kota"]
     store.write_bytes(key, json.dumps({"outputs": []}).encode())
     assert run_draft(store, "contoh", 4, "r1") == []
+
+
+def test_a_needs_fix_run_emits_no_failure_event(monkeypatch):
+    from types import SimpleNamespace
+
+    from flows import notify
+
+    sent = []
+    monkeypatch.setattr(notify, "_emit", lambda event, resource, payload: sent.append(event) or True)
+    run = SimpleNamespace(id="r1", name="x-tahap-3", parameters={"region": "padang-pariaman"})
+    notify.notify_failure(SimpleNamespace(name="tahap-3"), run, SimpleNamespace(name=NEEDS_FIX_STATE, message="m"))
+    assert sent == []  # rejections-high already told of it; the run published
+    notify.notify_failure(SimpleNamespace(name="tahap-3"), run, SimpleNamespace(name="Failed", message="m"))
+    assert sent == [notify.RUN_FAILED_EVENT]

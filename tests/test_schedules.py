@@ -153,3 +153,26 @@ def test_rrule_is_accepted_by_prefect_and_gives_the_same_dates():
 
 def test_region_slug_prefix_does_not_match_a_longer_slug():
     assert not "bimtek:padang-pariaman:draf-tahap-3".startswith(region_slug_prefix("padang"))
+
+
+def test_reminders_go_out_7_3_and_1_days_before_each_deadline_when_an_opd_has_an_address():
+    data = make_region(calendar={**CALENDAR, "monev-s1": dt.date(2027, 7, 15)}).model_dump()
+    data["opd"] = [{"name": "Dinas Kesehatan", "email": "dinkes@kab.example"}, {"name": "Dinas Sosial"}]
+    region = parse_region(data, "test")
+    reminders = [s for s in schedules_for_region(region, today=BEFORE_ALL) if s.kind == "pengingat"]
+    assert len(reminders) == 3 * 5  # four Tahap and one monev deadline
+    tahap_3 = sorted((s for s in reminders if s.stage == 3), key=lambda s: s.start)
+    assert [d for s in tahap_3 for d in s.dates()] == [
+        dt.datetime(2027, 4, 26, 8, 0, tzinfo=WIB),
+        dt.datetime(2027, 4, 30, 8, 0, tzinfo=WIB),
+        dt.datetime(2027, 5, 2, 8, 0, tzinfo=WIB),
+    ]
+    assert {s.deployment for s in reminders} == {"pengingat"}
+    assert tahap_3[0].parameters == {"region": "kab-contoh", "stage": 3}
+    assert sorted(s.slug.rsplit(":", 1)[1] for s in reminders if s.stage == 5) == [
+        "pengingat-monev-s1-h1",
+        "pengingat-monev-s1-h3",
+        "pengingat-monev-s1-h7",
+    ]
+    no_address = [s for s in schedules_for_region(make_region(), today=BEFORE_ALL) if s.kind == "pengingat"]
+    assert no_address == []  # nobody to remind: no schedule

@@ -11,6 +11,9 @@ For a region whose YAML has `calendar:` dates (tahap-1..tahap-4, rakor) and a `t
 | validasi  | `validasi-inbox` | monev (calendar `monev-s1` / `monev-s2`, optional): 07:00 daily, 14 days before the  |
 |           |                  | semester deadline, on the monev inbox (stage 5): the reminder an OPD sees as status  |
 | monev     | `monev`          | 22:00 every night from the deadline for MONEV_NIGHTS nights (late reports still count)|
+| pengingat | `pengingat`      | 08:00 on each of 7, 3 and 1 days before each Tahap and each monev deadline: e-mail   |
+|           |                  | to every OPD whose file is missing or needs fixing (only for a region whose file     |
+|           |                  | gives at least one OPD `email`; one single-run schedule per day)                     |
 
 A monev deadline evaluates the semester that ended before it: a deadline in July-December is `<year>-S1`, one in
 January-June `<year-1>-S2` (the sample: monev-s1 2027-07-15 -> 2027-S1, monev-s2 2028-01-15 -> 2027-S2).
@@ -49,6 +52,10 @@ MONEV_DEPLOYMENT = "monev"
 MONEV_KEYS = ("monev-s1", "monev-s2")
 MONEV_NIGHTS = 7
 """Nightly monev runs from a semester deadline on (late reports are scored by the next night's run)."""
+REMINDER_DEPLOYMENT = "pengingat"
+REMINDER_DAYS_BEFORE = (7, 3, 1)
+"""Reminder e-mails go out this many days before each deadline (issue 26)."""
+REMINDER_TIME = dt.time(8, 0)
 
 
 def stage_deployment(stage: int) -> str:
@@ -68,7 +75,7 @@ class ScheduleSpec:
     """Deployment name (the flow name is the same: tahap-3/tahap-3, validasi-inbox/validasi-inbox, ...)."""
     slug: str
     kind: str
-    """validasi | draf | paket"""
+    """validasi | draf | paket | monev | pengingat"""
     stage: int | None
     start: dt.datetime
     """First run, naive local time in `timezone`."""
@@ -206,6 +213,7 @@ def schedules_for_region(
         )
 
     specs += monev_schedules(region, region_path, inputs_root, store)
+    specs += reminder_schedules(region, store)
     current = [s for s in specs if s.until.date() >= today]
     return sorted(current, key=lambda s: (s.start, s.slug))
 
@@ -261,4 +269,40 @@ def monev_schedules(region: Region, region_path: str, inputs_root: str, store: s
                 ),
             )
         )
+    return specs
+
+
+def reminder_schedules(region: Region, store: str | None) -> list[ScheduleSpec]:
+    """One single-run `pengingat` schedule per REMINDER_DAYS_BEFORE day before each Tahap and monev deadline;
+    none for a region whose file gives no OPD an e-mail address (nobody to remind)."""
+    if not any(opd.email for opd in region.opd):
+        return []
+    tz = region.timezone or "Asia/Jakarta"
+    prefix = region_slug_prefix(region.slug)
+    calendar = region.calendar or {}
+    deadlines = [(f"tahap-{n}", n, calendar[f"tahap-{n}"]) for n in STAGES if f"tahap-{n}" in calendar]
+    deadlines += [(key, 5, calendar[key]) for key in MONEV_KEYS if key in calendar]
+    specs = []
+    for key, stage, day in deadlines:
+        params: dict = {"region": region.slug, "stage": stage}
+        if store is not None:
+            params["store"] = store
+        for days in REMINDER_DAYS_BEFORE:
+            when = _at(day - dt.timedelta(days=days), REMINDER_TIME)
+            specs.append(
+                ScheduleSpec(
+                    deployment=REMINDER_DEPLOYMENT,
+                    slug=f"{prefix}pengingat-{key}-h{days}",
+                    kind="pengingat",
+                    stage=stage,
+                    start=when,
+                    until=when,
+                    timezone=tz,
+                    parameters=params,
+                    description=(
+                        f"Pengingat e-mail {key} {region.name} pukul {REMINDER_TIME:%H:%M}, {days} hari sebelum "
+                        f"batas {day:%d-%m-%Y}"
+                    ),
+                )
+            )
     return specs

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from bimtek.core.formatting import FILTERS
 from bimtek.core.legal import LEGAL_FILTERS
 from bimtek.core.paths import TEMPLATES_DIR
+from bimtek.core.sanitise import clean_text
 from bimtek.core.values import is_missing
 
 BASE_HTML_TEMPLATE = "base.html.j2"
@@ -109,6 +110,20 @@ def markdown_environment() -> Environment:
     env = _environment(finalize=_finalize, autoescape=False)
     env.filters["markdown"] = MarkdownText
     return env
+
+
+def _finalize_text(value: object) -> str:
+    """Jinja finalize of the plain-text templates (e-mail bodies): control characters removed, missing -> "-"."""
+    if is_missing(value):
+        return MISSING_TEXT
+    return clean_text(str(value))
+
+
+@lru_cache(maxsize=1)
+def text_environment() -> Environment:
+    """Jinja environment of the plain-text templates (templates/email/*.txt.j2): no markup, so nothing to escape;
+    control characters never reach a message."""
+    return _environment(finalize=_finalize_text, autoescape=False)
 
 
 @lru_cache(maxsize=1)

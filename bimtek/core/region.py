@@ -157,6 +157,9 @@ class Opd(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     email: str | None = None
     """Address reminders and letters are sent to (issue 26); no e-mail is sent to an OPD without one."""
+    whatsapp: str | None = Field(default=None, pattern=r"^\+?[0-9]{8,15}$")
+    """WhatsApp number (international form, e.g. "6281234567890") reminders also go to when the region has a
+    WhatsApp Business token (issue 26, item 7); none without it."""
     pagu: float | None = Field(default=None, ge=0)
     """Pagu indikatif in full Rupiah per year (optional): an OPD total above it is held as a question (issue 23)."""
     urusan: list[str] = Field(default_factory=list)

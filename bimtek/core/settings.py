@@ -12,7 +12,13 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FIELDS = ("smtp_password", "whatsapp_token", "portal_secret")
+"""Settings read from the environment only (BIMTEK_SMTP_PASSWORD, BIMTEK_WHATSAPP_TOKEN, BIMTEK_PORTAL_SECRET):
+never from the settings file."""
+SMTP_TLS_MODES = ("none", "starttls", "tls")
 
 
 class Settings(BaseSettings):
@@ -78,6 +84,38 @@ class Settings(BaseSettings):
     upload_wait_seconds: float = 3.0
     """How long the upload request waits for its check before answering with the progress page instead."""
 
+    # E-mail to the OPD and the Tim Pelaksana (issue 26): nothing is sent while smtp_host or smtp_from is unset.
+    smtp_host: str | None = None
+    """SMTP server that sends reminders, feedback letters and the coordinator's digest (None: no e-mail)."""
+    smtp_port: int = 587
+    """Its port (587 with starttls, 465 with tls, 25 or a local relay with none)."""
+    smtp_from: str | None = None
+    """Sender address of every message (e.g. "Tim Smart City <smartcity@kab.go.id>")."""
+    smtp_user: str | None = None
+    """Login name on the SMTP server (None: send without logging in)."""
+    smtp_password: SecretStr | None = None
+    """Its password: environment only (BIMTEK_SMTP_PASSWORD), never from the settings file."""
+    smtp_tls: str = "starttls"
+    """"none", "starttls" (upgrade the plain connection) or "tls" (implicit TLS, usually port 465)."""
+    smtp_timeout_seconds: float = 30.0
+    """How long one SMTP connection or command may take before the send is logged as failed."""
+    portal_secret: SecretStr | None = None
+    """The portal's signing key (BIMTEK_PORTAL_SECRET, environment only; portal/security.py checks its strength):
+    a stage run signs the accept link of the coordinator's digest with it (none: the digest points to the portal)."""
+    accept_link_hours: int = 48
+    """Lifetime of the "Jadikan terkini" link in the coordinator's digest (single use; login still required)."""
+    whatsapp_token: SecretStr | None = None
+    """WhatsApp Business Cloud API token (environment only, BIMTEK_WHATSAPP_TOKEN; a region's own token:
+    BIMTEK_WHATSAPP_TOKEN_<SLUG>, e.g. BIMTEK_WHATSAPP_TOKEN_PADANG_PARIAMAN). None: no WhatsApp message."""
+    whatsapp_phone_id: str | None = None
+    """The sending number's phone-number id in WhatsApp Business."""
+    whatsapp_template: str = "pengingat_bimtek"
+    """Name of the approved message template of reminders (body parameters: OPD, stage, deadline, link)."""
+    whatsapp_language: str = "id"
+    """Language code the template was approved in."""
+    whatsapp_base_url: str | None = None
+    """Graph API base URL (None: pywa's default, graph.facebook.com); tests point it at a loopback server."""
+
     cache: str | None = None
     """Where task results are cached for incremental reruns (default `<store>/.cache`); "off" turns caching off."""
     gantt_max_programs: int = 40
@@ -125,6 +163,19 @@ class Settings(BaseSettings):
     """Plausible budget floor of one program row (Rupiah): a budget of 0 or below it is rejected by the `budget`
     rule (an amount written in thousands or millions without saying so is the usual cause)."""
 
+    @field_validator("smtp_tls")
+    @classmethod
+    def _smtp_tls(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SMTP_TLS_MODES:
+            raise ValueError(f"BIMTEK_SMTP_TLS harus salah satu dari {', '.join(SMTP_TLS_MODES)}, bukan '{value}'")
+        return value
+
+    @property
+    def smtp_configured(self) -> bool:
+        """True when e-mail can be sent (a server and a sender address are set)."""
+        return bool(self.smtp_host and self.smtp_from)
+
     @property
     def region_folders(self) -> list[Path]:
         """The folders of `regions`, in order; relative ones are taken from the project root (the workers' cwd)."""
@@ -155,5 +206,7 @@ def _file_values() -> dict:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Settings from the config file, overridden by BIMTEK_* environment variables."""
-    file_values = {k: v for k, v in _file_values().items() if f"BIMTEK_{k.upper()}" not in os.environ}
+    file_values = {
+        k: v for k, v in _file_values().items() if f"BIMTEK_{k.upper()}" not in os.environ and k not in SECRET_FIELDS
+    }
     return Settings(**file_values)
