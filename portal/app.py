@@ -51,6 +51,7 @@ from bimtek.store.storage import (
 )
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
 from portal.accounts import Account, AccountError, AccountStore
+from portal.cache import RegionFiles
 from portal.checks import CheckCache, CheckQueue, QueueFull
 from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
@@ -90,6 +91,7 @@ class PortalConfig:
     status: InboxStatus = field(default_factory=InboxStatus)
     throttle: LoginThrottle | None = None
     checks: CheckQueue | None = None
+    _regions: RegionFiles = field(default_factory=lambda: RegionFiles(load_region))
 
     def __post_init__(self) -> None:
         limits = self.settings
@@ -120,7 +122,7 @@ class PortalConfig:
         path = self.regions.get(slug)
         if path is None or (account is not None and not account.sees(slug)):
             raise HTTPException(status_code=404, detail="Region tidak terdaftar.")
-        return load_region(path)
+        return self._regions.read(path)
 
     @property
     def secure_cookies(self) -> bool:
