@@ -56,7 +56,14 @@ from portal.checks import CheckCache, CheckQueue, QueueFull
 from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
-from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
+from portal.submissions import (
+    SMALLER_FILE_HINT,
+    InboxStatus,
+    UploadOutcome,
+    UploadRefused,
+    check_upload,
+    size_limit_text,
+)
 from portal.throttle import LoginThrottle
 from portal.tokens import InviteError, read_token
 from portal.worker import check_upload_file
@@ -265,8 +272,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 "galat.html.j2",
                 status_code=413,
                 message=(
-                    f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB. "
-                    "Perkecil berkas (mis. hapus lembar yang tidak perlu) lalu unggah lagi."
+                    f"Berkas terlalu besar; batasnya {size_limit_text(config.settings.upload_max_bytes)}. "
+                    f"{SMALLER_FILE_HINT}"
                 ),
                 back=request.url.path,
             )

@@ -27,6 +27,7 @@ from bimtek.books.feedback.versions import (
     version_order,
 )
 from bimtek.core.columns import datasets_for_stage
+from bimtek.core.formatting import angka
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
@@ -75,10 +76,17 @@ def check_upload(name: str, data: bytes, suffixes: tuple[str, ...], max_bytes: i
         raise UploadRefused(f"Jenis berkas '{suffix or name}' tidak diterima; kirim berkas {', '.join(suffixes)}.")
     if not data:
         raise UploadRefused("Berkas kosong; pilih berkas yang berisi data.")
-    if len(data) > max_bytes:
-        raise UploadRefused(
-            f"Berkas terlalu besar ({len(data) / 1_048_576:.1f} MB); batasnya {max_bytes / 1_048_576:.1f} MB."
-        )
+    if len(data) > max_bytes:  # only max_bytes + 1 bytes are read: the real size is not known here
+        raise UploadRefused(f"Berkas terlalu besar; batasnya {size_limit_text(max_bytes)}. {SMALLER_FILE_HINT}")
+
+
+SMALLER_FILE_HINT = "Perkecil berkas (mis. hapus lembar yang tidak perlu) lalu unggah lagi."
+
+
+def size_limit_text(size: int) -> str:
+    """A size limit the Indonesian way: "10 MB", "2,5 MB", "2 KB" (binary units, a decimal only when needed)."""
+    value, unit = (size / 1_048_576, "MB") if size >= 1_048_576 else (size / 1024, "KB")
+    return f"{angka(value, 0 if round(value, 1) == round(value) else 1)} {unit}"
 
 
 def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[SheetResult]:
