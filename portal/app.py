@@ -536,6 +536,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     def status_page(request: Request, slug: str, stage: int) -> HTMLResponse:
         region = config.region(slug, require_login(request))
         rows, checking = config.status.per_opd_now(config.store, region, _stage(stage))
+        rows = sorted(rows, key=lambda row: STATUS_ORDER.get(row.status, 1))  # who sent first (browser QA L9)
         counts = {
             name: sum(1 for row in rows if row.status == name)
             for name in ("lengkap", "perlu perbaikan", "belum mengirim")
@@ -662,6 +663,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     return app
 
 
+STATUS_ORDER = {"perlu perbaikan": 0, "lengkap": 1, "belum mengirim": 2}
+"""The status page lists the OPD that need fixing first, then the complete ones, then those that sent nothing."""
 AUDIT_TIMEZONE = "Asia/Jakarta"
 """The audit log spans regions: its times are shown in WIB."""
 GENERIC_DETAILS = frozenset({"Not Found", "Method Not Allowed", "Internal Server Error", "Forbidden", "Unauthorized"})

@@ -303,6 +303,8 @@ def test_status_changes_when_an_opd_uploads(client, store, region):
     row = re.search(r"<tr>\s*<td data-label=\"OPD\">Dinas Kesehatan</td>(.*?)</tr>", after, re.DOTALL).group(1)
     assert "perlu perbaikan" in row and "WIB" in row
     assert "perlu perbaikan: 1" in after
+    first = re.search(r"<tbody>\s*<tr>\s*<td data-label=\"OPD\">([^<]+)</td>", after).group(1)
+    assert first == "Dinas Kesehatan", "the OPD that sent a file is listed before the 32 that sent none"
 
 
 def test_security_headers_on_every_page(client):
