@@ -4,6 +4,7 @@ disk, Indonesian error pages, and the Prefect API auth that `bimtek server` conf
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import threading
 
 import pytest
@@ -293,6 +294,7 @@ def test_akun_command_creates_changes_and_disables(tmp_path, monkeypatch):
     accounts = AccountStore(tmp_path / "data" / "portal.sqlite3")
     assert accounts.get("budi").active is False
     assert [e.action for e in accounts.audit()] == ["nonaktifkan akun", "buat akun"]
+    assert {e.name for e in accounts.audit()} == {f"cli:{getpass.getuser()}"}  # who ran the command (N-L3)
 
 
 # --------------------------------------------------------------------------------------------- uploads, status
