@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import pandas as pd
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -29,6 +29,7 @@ from bimtek.analysis.schedules import MONEV_KEYS, monev_semester
 from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, Semester, SemesterError, monev_stage_path
 from bimtek.core.region import Region
 from bimtek.core.sanitise import unique_names
+from bimtek.core.settings import Settings
 from bimtek.stages.monev import published_plan
 from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
 from bimtek.store.package import (
@@ -44,8 +45,14 @@ from bimtek.workbooks.monev_xlsx import realisation_filename, realisation_templa
 from portal.accounts import Account
 from portal.results import RunEntry, run_draft, run_files, run_outcome
 
-if TYPE_CHECKING:
-    from portal.app import PortalConfig
+
+class PortalView(Protocol):
+    """What the monev pages read of the portal's configuration (portal.app.PortalConfig)."""
+
+    store: Location
+    settings: Settings
+
+    def region(self, slug: str, account: Account | None = None) -> Region: ...
 
 
 @dataclass(frozen=True)
@@ -134,7 +141,7 @@ def _valid_run(run_id: str) -> str:
 
 
 def monev_routes(
-    config: PortalConfig,
+    config: PortalView,
     page: Callable[..., HTMLResponse],
     require_login: Callable[[Request], Account],
     require_csrf: Callable[[Request, str | None], None],
