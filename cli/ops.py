@@ -97,15 +97,45 @@ def auth_problem(host: str, auth: str | None) -> str | None:
     return None
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """True when another process already listens on `port` at `host` (or on every interface).
+
+    A bind test, not a connection: nothing is sent to whatever holds the port. The socket sets SO_REUSEADDR like
+    uvicorn does, so a port a stopped server left in TIME_WAIT counts as free.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in client_host(host) else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host or "0.0.0.0", port))
+        except OSError:
+            return True
+    return False
+
+
+def port_problem(host: str, port: int, what: str) -> str | None:
+    """Why `what` cannot listen on `port` (Indonesian), None when the port is free."""
+    if not port_in_use(host, port):
+        return None
+    return (
+        f"port {port} di {client_host(host)} sudah dipakai proses lain (mungkin server Prefect atau portal lain), "
+        f"jadi {what} tidak dijalankan dan tidak ada yang dikirim ke port itu. Pilih port lain "
+        f"(--port, BIMTEK_PORTAL_PORT) atau hentikan proses yang memakainya (mis. `ss -ltnp 'sport = :{port}'`)."
+    )
+
+
 def wait_for_health(url: str, timeout: float, process: subprocess.Popen | None = None) -> None:
-    """Poll `<api>/health` until it answers 200; raise with a clear message on timeout or early exit."""
+    """Poll `<api>/health` until it answers 200 while `process` (our server) still runs; raise with a clear message
+    on timeout or early exit (a health answer from a server that is not ours never counts)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"the Prefect server exited with code {process.returncode} before becoming healthy")
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
-                if response.status == 200:
+                if response.status == 200 and (process is None or process.poll() is None):
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             pass
@@ -189,11 +219,22 @@ def server(
     ),
 ) -> None:
     """Jalankan server Prefect (API + UI) dan satu worker untuk pool bimtek-process; Ctrl-C menghentikan keduanya."""
+    from bimtek.core.settings import get_settings
+    from portal.serve import portal_problem
+
     database_url = database_url or os.environ.get("PREFECT_SERVER_DATABASE_CONNECTION_URL")
     problem = auth_problem(host, os.environ.get(AUTH_ENV))
     if problem:
         console.print(f"[bold red]Galat:[/] {problem}")
         raise typer.Exit(code=2)
+    ports = [(port, "server Prefect")]
+    if portal and portal_problem() is None:
+        ports.append((get_settings().portal_port, "portal"))
+    for number, what in ports:
+        problem = port_problem(host, number, what)
+        if problem:
+            console.print(f"[bold red]Galat:[/] {problem}")
+            raise typer.Exit(code=2)
     env = server_env(host, port, database_url, ui_api_url=ui_api_url)
     url = api_url(host, port)
     db_label = "PostgreSQL" if database_url and database_url.startswith("postgresql") else "SQLite (PREFECT_HOME)"

@@ -57,9 +57,8 @@ def _monev_templates(region, semester: str, store: str | None) -> dict[str, byte
     from bimtek.analysis.monev import plan_for_year
     from bimtek.core.monev import Semester, SemesterError
     from bimtek.core.settings import get_settings
-    from bimtek.stages.monev import PLAN_KEY, QUICK_WIN_KEY, read_plan
-    from bimtek.store.package import load_published_file
-    from bimtek.store.storage import ObjectNotFoundError, StorageError, open_location
+    from bimtek.stages.monev import published_plan
+    from bimtek.store.storage import StorageError, open_location
     from bimtek.workbooks.monev_xlsx import realisation_templates
 
     try:
@@ -68,12 +67,7 @@ def _monev_templates(region, semester: str, store: str | None) -> dict[str, byte
         _fail(str(exc))
     location = open_location(store or get_settings().store)
     try:
-        roadmap = load_published_file(location, region.slug, 4, PLAN_KEY)
+        plan, final_quick_wins = published_plan(location, region.slug)
     except StorageError as exc:
         _fail(f"masterplan Tahap IV belum diterbitkan untuk {region.slug}; jalankan Tahap IV dulu ({exc}).")
-    try:
-        quick_wins = load_published_file(location, region.slug, 4, QUICK_WIN_KEY)
-    except ObjectNotFoundError:
-        quick_wins = None
-    plan, final_quick_wins = read_plan(roadmap, quick_wins)
     return realisation_templates(region, term, plan_for_year(plan, term.year), final_quick_wins)

@@ -1,8 +1,8 @@
 """Coordinator accounts, server-side sessions and the audit log, in one small SQLite file (BIMTEK_PORTAL_DATA).
 
 Roles (`ROLES`): `admin` sees every region and reads the audit log; `koordinator` works on the regions listed on
-its account (every region when none is listed) and reads the audit log; `peninjau` (e.g. the ministry's tutor) only
-reads results and status. Passwords are hashed with Argon2id (argon2-cffi, its recommended parameters); the file
+its account (every region when none is listed) and reads the audit lines of those regions and its own; `peninjau`
+(e.g. the ministry's tutor) only reads results and status. Passwords are hashed with Argon2id (argon2-cffi, its recommended parameters); the file
 holds hashes only. A session is a random token: the cookie carries it, the file keeps its SHA-256, so logout,
 password change and disabling an account end it at once (ASVS V3). Nothing here is in the repository: the file
 lives under the settings path, outside the project.
@@ -22,6 +22,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
+
+from bimtek.core.settings import get_settings
 
 ROLES = ("admin", "koordinator", "peninjau")
 """Account roles, strongest first."""
@@ -39,9 +42,11 @@ create table if not exists sesi (
 );
 create table if not exists audit (
     id integer primary key autoincrement, waktu text not null, nama text not null, aksi text not null,
-    rincian text not null default '', alamat text not null default ''
+    rincian text not null default '', alamat text not null default '', wilayah text not null default ''
 );
 """
+AUDIT_REGION_COLUMN = "alter table audit add column wilayah text not null default ''"
+"""Audit files written before lines carried their region get the column (empty: a line of no region)."""
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("bimtek-no-such-account")
@@ -97,11 +102,21 @@ def check_name(name: str) -> str:
     return name
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, name: str = "") -> str:
+    """`password` when it is long enough and not easy to guess (ASVS V2.1.7): zxcvbn, which knows common and leaked
+    passwords, names, keyboard walks, repeats and dates, must rate it at least BIMTEK_PASSWORD_MIN_SCORE (0-4);
+    the account name counts as a known word."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise AccountError(f"Kata sandi terlalu pendek; minimal {PASSWORD_MIN_LENGTH} karakter.")
     if len(password) > 256:
         raise AccountError("Kata sandi terlalu panjang; maksimal 256 karakter.")
+    minimum = get_settings().password_min_score
+    score = zxcvbn(password, user_inputs=[word for word in (name, "bimtek", "smart city", "portal") if word])
+    if score["score"] < minimum:
+        raise AccountError(
+            "Kata sandi terlalu mudah ditebak (mirip kata sandi umum, pengulangan atau urutan huruf/angka). "
+            "Pakai beberapa kata yang tidak berkaitan, mis. tiga atau empat kata dengan tanda hubung."
+        )
     return password
 
 
@@ -114,6 +129,8 @@ class AccountStore:
         self._lock = threading.Lock()
         with self._db() as db:
             db.executescript(SCHEMA)
+            if "wilayah" not in {row[1] for row in db.execute("pragma table_info(audit)")}:
+                db.execute(AUDIT_REGION_COLUMN)
         self.path.chmod(0o600)
 
     @contextmanager
@@ -132,7 +149,7 @@ class AccountStore:
         check_name(name)
         if role not in ROLES:
             raise AccountError(f"Peran '{role}' tidak dikenal; pilih {', '.join(ROLES)}.")
-        digest = _hasher.hash(check_password(password))
+        digest = _hasher.hash(check_password(password, name))
         stamp = _now().isoformat()
         try:
             with self._db() as db:
@@ -161,7 +178,7 @@ class AccountStore:
     def set_password(self, name: str, password: str) -> None:
         """New password; every session of the account ends."""
         self._require(name)
-        digest = _hasher.hash(check_password(password))
+        digest = _hasher.hash(check_password(password, name))
         with self._db() as db:
             db.execute("update akun set hash = ?, diubah = ? where nama = ?", (digest, _now().isoformat(), name))
             db.execute("delete from sesi where nama = ?", (name,))
@@ -233,20 +250,30 @@ class AccountStore:
 
     # ----------------------------------------------------------------------------------------------- audit
 
-    def log(self, name: str, action: str, detail: str = "", address: str = "") -> None:
-        """One audit line: who did what, when, from where."""
+    def log(self, name: str, action: str, detail: str = "", address: str = "", region: str = "") -> None:
+        """One audit line: who did what, when, from where, and in which region (`region` "": no region, e.g. a
+        login or an account change)."""
         with self._db() as db:
             db.execute(
-                "insert into audit (waktu, nama, aksi, rincian, alamat) values (?, ?, ?, ?, ?)",
-                (_now().isoformat(), name, action, detail[:500], address),
+                "insert into audit (waktu, nama, aksi, rincian, alamat, wilayah) values (?, ?, ?, ?, ?, ?)",
+                (_now().isoformat(), name, action, detail[:500], address, region),
             )
 
-    def audit(self, limit: int = 200) -> list[AuditEntry]:
-        """The newest audit lines first."""
+    def audit(self, limit: int = 200, reader: Account | None = None) -> list[AuditEntry]:
+        """The newest audit lines first; for a `reader` other than an admin only the lines it may read: its own,
+        and those of the regions it sees (`Account.sees`). Lines of no region of other accounts (logins, account
+        changes) are the admin's only."""
+        query, arguments = "select waktu, nama, aksi, rincian, alamat from audit", []
+        if reader is not None and reader.role != "admin":
+            query += " where nama = ?"
+            arguments.append(reader.name)
+            if reader.regions:
+                query += f" or wilayah in ({', '.join('?' for _ in reader.regions)})"
+                arguments.extend(reader.regions)
+            else:
+                query += " or wilayah != ''"
         with self._db() as db:
-            rows = db.execute(
-                "select waktu, nama, aksi, rincian, alamat from audit order by id desc limit ?", (limit,)
-            ).fetchall()
+            rows = db.execute(f"{query} order by id desc limit ?", (*arguments, limit)).fetchall()  # noqa: S608
         return [AuditEntry(dt.datetime.fromisoformat(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
 
 

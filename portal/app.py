@@ -33,7 +33,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from bimtek.core.monev import MONEV_FOLDER, SemesterError, monev_stage_path
+from bimtek.core.formatting import tanggal
+from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, SemesterError, monev_stage_path
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
@@ -51,10 +52,19 @@ from bimtek.store.storage import (
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
 from portal.accept_links import accept_link_router
 from portal.accounts import Account, AccountError, AccountStore
+from portal.cache import RegionFiles
 from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
-from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
+from portal.submissions import (
+    SMALLER_FILE_HINT,
+    InboxStatus,
+    UploadOutcome,
+    UploadRefused,
+    check_upload,
+    size_limit_text,
+)
 from portal.throttle import LoginThrottle
 from portal.tokens import InviteError, read_token
 from portal.worker import check_upload_file
@@ -89,6 +99,7 @@ class PortalConfig:
     status: InboxStatus = field(default_factory=InboxStatus)
     throttle: LoginThrottle | None = None
     checks: CheckQueue | None = None
+    _regions: RegionFiles = field(default_factory=lambda: RegionFiles(load_region))
 
     def __post_init__(self) -> None:
         limits = self.settings
@@ -119,7 +130,7 @@ class PortalConfig:
         path = self.regions.get(slug)
         if path is None or (account is not None and not account.sees(slug)):
             raise HTTPException(status_code=404, detail="Region tidak terdaftar.")
-        return load_region(path)
+        return self._regions.read(path)
 
     @property
     def secure_cookies(self) -> bool:
@@ -146,6 +157,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["ukuran"] = _size_text
+    env.filters["tanggal"] = tanggal
     return env
 
 
@@ -230,9 +242,10 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise HTTPException(status_code=303, headers={"Location": f"/masuk?lanjut={quote(target)}"})
         return account
 
-    def audit(request: Request, account: Account | str, action: str, detail: str = "") -> None:
+    def audit(request: Request, account: Account | str, action: str, detail: str = "", region: str = "") -> None:
+        """One audit line; `region`: the region it concerns (its coordinators read it), "" for none."""
         name = account if isinstance(account, str) else account.name
-        accounts.log(name, action, detail, client_address(request))
+        accounts.log(name, action, detail, client_address(request), region)
 
     def require_csrf(request: Request, token: str | None) -> None:
         if not csrf_valid(config.secret, request.cookies.get(CSRF_COOKIE), token):
@@ -260,8 +273,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 "galat.html.j2",
                 status_code=413,
                 message=(
-                    f"Berkas terlalu besar; batasnya {config.settings.upload_max_bytes / 1_048_576:.1f} MB. "
-                    "Perkecil berkas (mis. hapus lembar yang tidak perlu) lalu unggah lagi."
+                    f"Berkas terlalu besar; batasnya {size_limit_text(config.settings.upload_max_bytes)}. "
+                    f"{SMALLER_FILE_HINT}"
                 ),
                 back=request.url.path,
             )
@@ -330,14 +343,16 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 headers={"Retry-After": str(wait)} if wait else None,
             )
 
+        # a name that is no account may be a password typed in the wrong field: it is not written down
+        known = name if accounts.get(name) else "(nama tidak dikenal)"
         wait = throttle.wait(*keys)
         if wait:
-            audit(request, name or "-", "masuk ditahan", f"tunggu {wait} detik")
+            audit(request, known, "masuk ditahan", f"tunggu {wait} detik")
             return refused(429, _throttled_text(wait), wait)
         account = accounts.verify(name, kata_sandi)
         if account is None:
             wait = throttle.failed(*keys)
-            audit(request, name or "-", "masuk gagal")
+            audit(request, known, "masuk gagal")
             if wait:
                 return refused(429, _throttled_text(wait), wait)
             return refused(401, "Nama akun atau kata sandi salah.")
@@ -400,7 +415,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         account = require_login(request)
         if not account.reads_audit:
             raise HTTPException(status_code=403, detail="Log audit hanya untuk admin dan koordinator.")
-        entries = accounts.audit()
+        entries = accounts.audit(reader=account)
         return page(request, "audit.html.j2", entries=entries, time=lambda moment: local_time(moment, AUDIT_TIMEZONE))
 
     # ------------------------------------------------------------------------------------------- results
@@ -426,11 +441,14 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                     "created_at": latest.get("created_at") if latest else None,
                 }
             )
-        return page(request, "wilayah.html.j2", region=region, stages=stages)
+        monev = monev_semesters(config.store, slug)
+        return page(request, "wilayah.html.j2", region=region, stages=stages, monev=monev)
 
     @app.get("/hasil/{slug}/tahap-{stage:int}", response_class=HTMLResponse)
-    def stage_page(request: Request, slug: str, stage: int) -> HTMLResponse:
+    def stage_page(request: Request, slug: str, stage: int) -> Response:
         region = config.region(slug, require_login(request))
+        if stage == MONEV_STAGE:  # monev runs are published per semester (portal/monev.py)
+            return RedirectResponse(f"/hasil/{slug}/{MONEV_FOLDER}", status_code=303)
         runs = stage_runs(config.store, slug, _stage(stage))
         threshold = config.settings.reject_alert_share
         outcomes = {run.run_id: run_outcome(config.store, region, stage, run.run_id, threshold) for run in runs}
@@ -483,7 +501,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             accept_run(config.store, slug, _stage(stage), _run_id(run_id), account.name)
         except AcceptanceError as exc:
             raise HTTPException(status_code=404, detail=str(exc)) from None
-        audit(request, account, "jadikan terkini", f"{slug} tahap-{stage} {run_id}")
+        audit(request, account, "jadikan terkini", f"{slug} tahap-{stage} {run_id}", region=slug)
         return RedirectResponse(f"/hasil/{slug}/tahap-{stage}/{run_id}", status_code=303)
 
     @app.get("/berkas/{key:path}")
@@ -508,8 +526,10 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             raise HTTPException(status_code=404, detail="Run tidak ditemukan di store.") from None
         if inner not in allowed:
             raise HTTPException(status_code=404, detail="Berkas ini bukan bagian dari run tersebut.")
-        audit(request, account, "buka berkas", key)
+        audit(request, account, "buka berkas", key, region=slug)
         return _file_response(config, key)
+
+    app.include_router(monev_routes(config, page, require_login, require_csrf, audit))
 
     # ------------------------------------------------------------------------------------------- status
 
@@ -517,6 +537,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     def status_page(request: Request, slug: str, stage: int) -> HTMLResponse:
         region = config.region(slug, require_login(request))
         rows, checking = config.status.per_opd_now(config.store, region, _stage(stage))
+        rows = sorted(rows, key=lambda row: STATUS_ORDER.get(row.status, 1))  # who sent first (browser QA L9)
         counts = {
             name: sum(1 for row in rows if row.status == name)
             for name in ("lengkap", "perlu perbaikan", "belum mengirim")
@@ -548,6 +569,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     def upload_page(request: Request, token: str, status_code: int = 200, **context) -> HTMLResponse:
         invite, region, opd = invitation(token)
         versions = config.status.versions(config.store, region, invite.stage, invite.opd)
+        if invite.stage == MONEV_STAGE:
+            context.setdefault("monev", link_semester(region, dt.datetime.now(ZoneInfo(region.timezone)).date()))
         return page(
             request,
             "unggah.html.j2",
@@ -570,8 +593,12 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/unggah/{token}/templat")
     def upload_template(request: Request, token: str) -> Response:
         invite, region, opd = invitation(token)
-        data = build_intake_workbook(region, invite.stage, opd)
-        name = intake_filename(invite.stage, opd)
+        if invite.stage == MONEV_STAGE:  # the semester's realisation rows, pre-filled from the Tahap IV plan
+            semester = link_semester(region, dt.datetime.now(ZoneInfo(region.timezone)).date()).semester
+            name, data = opd_realisation_workbook(config.store, region, opd, semester)
+        else:
+            data = build_intake_workbook(region, invite.stage, opd)
+            name = intake_filename(invite.stage, opd)
         return Response(
             data, media_type=guess_content_type(name), headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
@@ -638,6 +665,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     return app
 
 
+STATUS_ORDER = {"perlu perbaikan": 0, "lengkap": 1, "belum mengirim": 2}
+"""The status page lists the OPD that need fixing first, then the complete ones, then those that sent nothing."""
 AUDIT_TIMEZONE = "Asia/Jakarta"
 """The audit log spans regions: its times are shown in WIB."""
 GENERIC_DETAILS = frozenset({"Not Found", "Method Not Allowed", "Internal Server Error", "Forbidden", "Unauthorized"})

@@ -25,6 +25,8 @@ from bimtek.core.paths import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 KEEP_FINISHED_SECONDS = 3600
+STOP_SECONDS = 5.0
+"""How long a check worker gets to end after SIGTERM when the portal stops."""
 
 
 class QueueFull(Exception):
@@ -52,7 +54,7 @@ class CheckQueue:
         if processes:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                max_workers=max(1, workers), mp_context=context, initializer=_lower_priority, initargs=(nice,)
+                max_workers=max(1, workers), mp_context=context, initializer=_worker_start, initargs=(nice,)
             )
         else:
             self._pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="periksa-unggahan")
@@ -94,16 +96,46 @@ class CheckQueue:
         with self._lock:
             return sum(1 for j in self._jobs.values() if not j.future.done() and j.submitted < job.submitted)
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = STOP_SECONDS) -> None:
+        """Cancel what waits and end the worker processes now (a check still running is abandoned, as when the
+        portal is killed): SIGTERM, then SIGKILL after `timeout` seconds. The executor's own shutdown only asks
+        idle workers to leave, which left busy ones running after the portal."""
+        # the executor forgets its processes on shutdown: take them first (no public accessor before Python 3.14)
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        deadline = time.monotonic() + timeout
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                logger.warning("Check worker %s did not stop in %.0f s; killing it", process.pid, timeout)
+                process.kill()
+                process.join(1)
 
 
-def _lower_priority(nice: int) -> None:
-    """Worker-process initializer: lower this process's CPU priority by `nice` (0: unchanged)."""
+def _worker_start(nice: int) -> None:
+    """Worker-process initializer: lower the CPU priority by `nice` (0: unchanged), leave Ctrl-C to the portal (it
+    reaches the whole terminal's process group; the portal then stops its workers itself), and end this worker as
+    soon as the portal process is gone, however it ended (SIGKILL, OOM killer), so no worker outlives it."""
     import os
+    import signal
 
     if nice > 0:
         os.nice(nice)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="portal-pengawas", daemon=True).start()
+
+
+def _exit_with(parent_sentinel: int) -> None:
+    """Block until the parent's sentinel is ready (the parent ended), then end this process at once."""
+    import os
+    from multiprocessing.connection import wait
+
+    wait([parent_sentinel])
+    os._exit(0)
 
 
 RULE_SOURCES = ("bimtek/core", "bimtek/ingest", "bimtek/validation", "schemas")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from pathlib import Path
 
 import typer
@@ -112,7 +113,7 @@ def akun_buat(
     """Buat akun baru (kata sandi minimal 12 karakter, disimpan sebagai hash Argon2id)."""
     store = _accounts()
     _run(lambda: store.create(nama, peran, _password(sandi_stdin), tuple(wilayah)))
-    store.log("cli", "buat akun", f"{nama} ({peran})")
+    store.log(f"cli:{getpass.getuser()}", "buat akun", f"{nama} ({peran})")
     console.print(f"[green]Selesai:[/] akun {nama} ({peran}) dibuat.")
 
 
@@ -124,7 +125,7 @@ def akun_sandi(
     """Ganti kata sandi sebuah akun; semua sesinya berakhir."""
     store = _accounts()
     _run(lambda: store.set_password(nama, _password(sandi_stdin)))
-    store.log("cli", "ganti sandi", nama)
+    store.log(f"cli:{getpass.getuser()}", "ganti sandi", nama)
     console.print(f"[green]Selesai:[/] kata sandi {nama} diganti; semua sesinya berakhir.")
 
 
@@ -137,7 +138,7 @@ def akun_peran(
     """Ubah peran dan region sebuah akun."""
     store = _accounts()
     _run(lambda: store.set_role(nama, peran, tuple(wilayah)))
-    store.log("cli", "ubah peran", f"{nama} ({peran} {','.join(wilayah) or 'semua region'})")
+    store.log(f"cli:{getpass.getuser()}", "ubah peran", f"{nama} ({peran} {','.join(wilayah) or 'semua region'})")
     console.print(f"[green]Selesai:[/] akun {nama} kini {peran}.")
 
 
@@ -146,7 +147,7 @@ def akun_nonaktif(nama: str = typer.Argument(..., help="Nama akun.")) -> None:
     """Nonaktifkan akun: tidak dapat masuk lagi, sesinya berakhir."""
     store = _accounts()
     _run(lambda: store.set_active(nama, False))
-    store.log("cli", "nonaktifkan akun", nama)
+    store.log(f"cli:{getpass.getuser()}", "nonaktifkan akun", nama)
     console.print(f"[green]Selesai:[/] akun {nama} dinonaktifkan.")
 
 
@@ -155,7 +156,7 @@ def akun_aktif(nama: str = typer.Argument(..., help="Nama akun.")) -> None:
     """Aktifkan kembali akun yang dinonaktifkan."""
     store = _accounts()
     _run(lambda: store.set_active(nama, True))
-    store.log("cli", "aktifkan akun", nama)
+    store.log(f"cli:{getpass.getuser()}", "aktifkan akun", nama)
     console.print(f"[green]Selesai:[/] akun {nama} aktif kembali.")
 
 
@@ -185,7 +186,6 @@ def terima(
     semester: str | None = typer.Option(None, "--semester", help="Semester monev (2027-S1) bila --stage 5."),
 ) -> None:
     """Jadikan run "terkini" (misalnya run "Perlu perbaikan" yang tetap layak dipakai); dicatat di log audit."""
-    import getpass
 
     from bimtek.core.monev import SemesterError, monev_stage_path
     from bimtek.core.settings import get_settings
@@ -199,5 +199,5 @@ def terima(
     except (AcceptanceError, SemesterError, StorageError, ValueError) as exc:
         console.print(f"[bold red]Galat:[/] {exc}")
         raise typer.Exit(code=2) from None
-    _accounts().log(f"cli:{getpass.getuser()}", "jadikan terkini", f"{region} {key} {run_id}")
+    _accounts().log(f"cli:{getpass.getuser()}", "jadikan terkini", f"{region} {key} {run_id}", region=region)
     console.print(f"[green]Selesai:[/] run {record['run_id']} kini terkini untuk {region} {key}.")

@@ -31,10 +31,15 @@ class PortalConfigError(RuntimeError):
 def signing_secret() -> str:
     """The key that signs OPD links and CSRF tokens (BIMTEK_PORTAL_SECRET)."""
     value = os.environ.get(SECRET_ENV)
-    if not value or len(value) < SECRET_MIN_LENGTH:
+    if not value:
         raise PortalConfigError(
             f"Kunci portal belum diatur: isi variabel lingkungan {SECRET_ENV} (minimal {SECRET_MIN_LENGTH} "
             "karakter acak)."
+        )
+    if len(value) < SECRET_MIN_LENGTH:
+        raise PortalConfigError(
+            f"Kunci portal {SECRET_ENV} terlalu pendek ({len(value)} karakter); pakai minimal {SECRET_MIN_LENGTH} "
+            "karakter acak."
         )
     return value
 

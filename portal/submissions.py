@@ -26,6 +26,7 @@ from bimtek.books.feedback.versions import (
     settle_submissions,
 )
 from bimtek.core.columns import datasets_for_stage
+from bimtek.core.formatting import angka
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
@@ -75,10 +76,17 @@ def check_upload(name: str, data: bytes, suffixes: tuple[str, ...], max_bytes: i
         raise UploadRefused(f"Jenis berkas '{suffix or name}' tidak diterima; kirim berkas {', '.join(suffixes)}.")
     if not data:
         raise UploadRefused("Berkas kosong; pilih berkas yang berisi data.")
-    if len(data) > max_bytes:
-        raise UploadRefused(
-            f"Berkas terlalu besar ({len(data) / 1_048_576:.1f} MB); batasnya {max_bytes / 1_048_576:.1f} MB."
-        )
+    if len(data) > max_bytes:  # only max_bytes + 1 bytes are read: the real size is not known here
+        raise UploadRefused(f"Berkas terlalu besar; batasnya {size_limit_text(max_bytes)}. {SMALLER_FILE_HINT}")
+
+
+SMALLER_FILE_HINT = "Perkecil berkas (mis. hapus lembar yang tidak perlu) lalu unggah lagi."
+
+
+def size_limit_text(size: int) -> str:
+    """A size limit the Indonesian way: "10 MB", "2,5 MB", "2 KB" (binary units, a decimal only when needed)."""
+    value, unit = (size / 1_048_576, "MB") if size >= 1_048_576 else (size / 1024, "KB")
+    return f"{angka(value, 0 if round(value, 1) == round(value) else 1)} {unit}"
 
 
 def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[SheetResult]:
@@ -160,6 +168,8 @@ class InboxStatus:
         """Results by file SHA-256 on disk: after a restart a file is read and hashed, not validated again."""
         self._checking: set[tuple[str, str]] = set()
         self._background: ThreadPoolExecutor | None = None
+        self._rows: dict[tuple, list[OpdStatus]] = {}
+        """Status rows by (inbox, checked files, region file) for the last ROWS_KEPT combinations."""
 
     def _known(self, store: Location, region: Region, stage: int, key: str) -> list[SheetResult] | None:
         """The file's results from memory or the disk cache; None (and a background check, unless the upload
@@ -254,7 +264,18 @@ class InboxStatus:
         keys = self.files(store, region, stage)
         known = {key: self._known(store, region, stage, key) for key in keys}
         checked = [key for key, results in known.items() if results is not None]
-        return self.per_opd(store, region, stage, checked), len(keys) - len(checked)
+        # the same checked files give the same rows (an upload is never overwritten): count them once, not at
+        # every page view (the overview is built with pandas over every file's results)
+        memo_key = (store.describe(inbox_prefix(region.slug, stage)), tuple(checked), _region_stamp(region))
+        with self._lock:
+            rows = self._rows.get(memo_key)
+        if rows is None:
+            rows = self.per_opd(store, region, stage, checked)
+            with self._lock:
+                self._rows[memo_key] = rows
+                while len(self._rows) > ROWS_KEPT:  # the oldest first
+                    del self._rows[next(iter(self._rows))]
+        return list(rows), len(keys) - len(checked)
 
     def per_opd(self, store: Location, region: Region, stage: int, keys: list[str] | None = None) -> list[OpdStatus]:
         """One row per OPD of the region (then other senders), as the stage run's overview will count them."""
@@ -270,6 +291,15 @@ class InboxStatus:
             if opd and when and (opd not in last or when > last[opd]):
                 last[opd] = when
         return [_status_row(row, last) for _, row in overview.iterrows()]
+
+
+ROWS_KEPT = 32
+"""Status tables kept in memory (one per inbox and set of checked files; a new upload makes a new one)."""
+
+
+def _region_stamp(region: Region) -> str:
+    """What of the region the status rows depend on: its OPD (names, aliases) and everything else it says."""
+    return hashlib.sha256(region.model_dump_json().encode()).hexdigest()
 
 
 def _status_row(row: pd.Series, last: dict[str, dt.datetime]) -> OpdStatus:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from bimtek.core.monev import MONEV_STAGE
+from bimtek.store.package import validate_region_slug
 from bimtek.store.storage import Location, ObjectNotFoundError
 
 INVITE_SALT = "bimtek-undangan"
@@ -83,8 +85,19 @@ def read_token(secret: str, token: str, store: Location, now: dt.datetime) -> In
         )
     except (BadSignature, KeyError, TypeError, ValueError):
         raise InviteError("Tautan unggah tidak sah. Mintalah tautan baru kepada koordinator.") from None
+    if not 1 <= invite.stage <= MONEV_STAGE or not _safe_region(invite.region):
+        raise InviteError("Tautan unggah tidak sah. Mintalah tautan baru kepada koordinator.")
     if now >= invite.expires:
         raise InviteError("Tautan unggah sudah kedaluwarsa. Mintalah tautan baru kepada koordinator.")
     if read_versions(store, invite.region, invite.stage).get(invite.opd, 0) != invite.version:
         raise InviteError("Tautan unggah ini sudah dicabut. Mintalah tautan baru kepada koordinator.")
     return invite
+
+
+def _safe_region(slug: str) -> bool:
+    """A signed region is still one safe folder name (a key leak must not reach other folders)."""
+    try:
+        validate_region_slug(slug)
+    except ValueError:
+        return False
+    return True

@@ -247,7 +247,7 @@ def test_upload_limits_type_size_and_csrf(client, store, region):
     wrong_type = client.post(url, data={"csrf": token}, files={"berkas": ("usulan.exe", b"MZ", "application/x")})
     assert wrong_type.status_code == 400 and "tidak diterima" in wrong_type.text
     too_big = client.post(url, data={"csrf": token}, files={"berkas": ("usulan.csv", b"x" * 2001, "text/csv")})
-    assert too_big.status_code == 400 and "terlalu besar" in too_big.text
+    assert too_big.status_code == 400 and "terlalu besar; batasnya 2 KB" in too_big.text and "(0" not in too_big.text
     huge = client.post(url, data={"csrf": token}, files={"berkas": ("usulan.csv", b"x" * 70_000, "text/csv")})
     assert huge.status_code == 413 and "terlalu besar" in huge.text
     no_csrf = client.post(url, files={"berkas": ("usulan.csv", HEADER.encode(), "text/csv")})
@@ -273,6 +273,23 @@ def test_links_are_scoped_expiring_revocable_and_unforgeable(client, store, regi
     assert client.get(invite_url(region, store)).status_code == 200
     other_stage = invite_url(region, store, stage=2)
     assert "Tahap 2" in client.get(other_stage).text
+    # signed with the real key but naming no stage or an unsafe region: refused, never a 500 (browser QA L11)
+    future = NOW + dt.timedelta(days=9)
+    for invite in (
+        Invite("padang-pariaman", 0, "dinas-kesehatan", 0, future),
+        Invite("padang-pariaman", 9, "dinas-kesehatan", 0, future),
+        Invite("../kab-lain", 3, "dinas-kesehatan", 0, future),
+    ):
+        token = make_token(SECRET, invite)
+        for path in (f"/unggah/{token}", f"/unggah/{token}/templat"):
+            answer = client.get(path)
+            assert answer.status_code == 403 and "tidak sah" in answer.text, (invite, path)
+
+
+def test_size_limits_are_written_the_indonesian_way():
+    from portal.submissions import size_limit_text
+
+    assert [size_limit_text(n) for n in (10 * 1_048_576, 2_621_440, 2000, 2048)] == ["10 MB", "2,5 MB", "2 KB", "2 KB"]
 
 
 def test_status_changes_when_an_opd_uploads(client, store, region):
@@ -286,6 +303,8 @@ def test_status_changes_when_an_opd_uploads(client, store, region):
     row = re.search(r"<tr>\s*<td data-label=\"OPD\">Dinas Kesehatan</td>(.*?)</tr>", after, re.DOTALL).group(1)
     assert "perlu perbaikan" in row and "WIB" in row
     assert "perlu perbaikan: 1" in after
+    first = re.search(r"<tbody>\s*<tr>\s*<td data-label=\"OPD\">([^<]+)</td>", after).group(1)
+    assert first == "Dinas Kesehatan", "the OPD that sent a file is listed before the 32 that sent none"
 
 
 def test_security_headers_on_every_page(client):

@@ -4,6 +4,7 @@ disk, Indonesian error pages, and the Prefect API auth that `bimtek server` conf
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import threading
 
 import pytest
@@ -154,20 +155,120 @@ def test_roles_scope_regions_and_the_audit_log(store, tmp_path):  # noqa: F811
     assert refused.status_code == 403 and "hanya untuk admin dan koordinator" in refused.text
 
 
+def test_a_coordinator_reads_only_the_audit_lines_of_its_regions(store, tmp_path):  # noqa: F811
+    """N-M1: a coordinator's /audit holds its own lines and those of its regions; another region's coordinator's
+    logins and file views, and account changes, are the admin's only; a mistyped name is not written down."""
+    ani, config = make_client(store, tmp_path)
+    for name, role, regions in (
+        ("dewi", "koordinator", ("kota-lain",)),
+        ("root", "admin", ()),
+        ("semua", "koordinator", ()),
+    ):
+        config.accounts.create(name, role, PASSWORD, regions)
+    config.accounts.log("cli", "buat akun", "dewi")
+    login(ani)
+    assert ani.get("/berkas/padang-pariaman/tahap-3/20261201T010000Z/roadmap/roadmap.xlsx").status_code == 200
+    dewi, _ = make_client(store, tmp_path)
+    assert try_login(dewi, "sandi-salah-di-kolom-nama", "x").status_code == 401
+    login(dewi, "dewi")
+
+    def lines(client) -> str:
+        page = client.get("/audit")
+        assert page.status_code == 200
+        return page.text
+
+    seen_by_dewi = lines(dewi)
+    assert "dewi" in seen_by_dewi and "masuk" in seen_by_dewi
+    assert "roadmap.xlsx" not in seen_by_dewi and f'<td data-label="Akun">{ACCOUNT}</td>' not in seen_by_dewi
+    assert "buat akun" not in seen_by_dewi
+    seen_by_ani = lines(ani)
+    assert "padang-pariaman/tahap-3/20261201T010000Z/roadmap/roadmap.xlsx" in seen_by_ani
+    assert '<td data-label="Akun">dewi</td>' not in seen_by_ani and "buat akun" not in seen_by_ani
+    everyone, _ = make_client(store, tmp_path)
+    login(everyone, "semua")  # koordinator of every region: every region's lines, still no one else's logins
+    seen_by_all = lines(everyone)
+    assert "roadmap.xlsx" in seen_by_all and '<td data-label="Akun">dewi</td>' not in seen_by_all
+    admin, _ = make_client(store, tmp_path)
+    login(admin, "root")
+    seen_by_admin = lines(admin)
+    assert "roadmap.xlsx" in seen_by_admin and '<td data-label="Akun">dewi</td>' in seen_by_admin
+    assert "buat akun" in seen_by_admin and "(nama tidak dikenal)" in seen_by_admin
+    assert "sandi-salah-di-kolom-nama" not in seen_by_admin
+
+
+def test_audit_file_of_an_earlier_version_gains_the_region_column(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "lama.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "create table audit (id integer primary key autoincrement, waktu text not null, nama text not null, "
+            "aksi text not null, rincian text not null default '', alamat text not null default '')"
+        )
+        db.execute("insert into audit (waktu, nama, aksi) values ('2026-12-01T00:00:00+00:00', 'lama', 'masuk')")
+    accounts = AccountStore(path)
+    accounts.log("baru", "buka berkas", "padang-pariaman/x", region="padang-pariaman")
+    reader = accounts.create("ani", "koordinator", PASSWORD, ("padang-pariaman",))
+    assert [e.name for e in accounts.audit(reader=reader)] == ["baru"]
+    assert [e.name for e in accounts.audit()] == ["baru", "lama"]
+
+
 def test_account_store_rules(tmp_path):
     accounts = AccountStore(tmp_path / "a.sqlite3")
-    accounts.create("admin.satu", "admin", "a" * 12)
+    strong = "kopi-durian-lembah-9"  # pragma: allowlist secret
+    accounts.create("admin.satu", "admin", strong)
     with pytest.raises(AccountError, match="sudah ada"):
-        accounts.create("admin.satu", "admin", "a" * 12)
+        accounts.create("admin.satu", "admin", strong)
     with pytest.raises(AccountError, match="Peran"):
-        accounts.create("x1", "raja", "a" * 12)
+        accounts.create("x1", "raja", strong)
     with pytest.raises(AccountError, match="Nama akun"):
-        accounts.create("Nama Besar", "admin", "a" * 12)
+        accounts.create("Nama Besar", "admin", strong)
     stored = (tmp_path / "a.sqlite3").read_bytes()
-    assert b"aaaaaaaaaaaa" not in stored and b"$argon2id$" in stored
+    assert strong.encode() not in stored and b"$argon2id$" in stored
     assert (tmp_path / "a.sqlite3").stat().st_mode & 0o077 == 0
-    assert accounts.verify("admin.satu", "a" * 12).role == "admin"
-    assert accounts.verify("tidak-ada", "a" * 12) is None
+    assert accounts.verify("admin.satu", strong).role == "admin"
+    assert accounts.verify("tidak-ada", strong) is None
+
+
+@pytest.mark.parametrize("weak", ["password1234", "aaaaaaaaaaaa", "qwertyuiop123", "budi.santoso1", "123456789012"])
+def test_common_and_guessable_passwords_are_refused(tmp_path, weak):
+    """ASVS 2.1.7: zxcvbn below BIMTEK_PASSWORD_MIN_SCORE refuses the password, on creation and on change, in
+    Indonesian; the account name itself counts as a guessable word."""
+    accounts = AccountStore(tmp_path / "a.sqlite3")
+    with pytest.raises(AccountError, match="terlalu mudah ditebak"):
+        accounts.create("budi.santoso", "koordinator", weak)
+    assert accounts.get("budi.santoso") is None
+    accounts.create("budi.santoso", "koordinator", "kopi-durian-lembah-9")
+    with pytest.raises(AccountError, match="terlalu mudah ditebak"):
+        accounts.set_password("budi.santoso", weak)
+    assert accounts.verify("budi.santoso", "kopi-durian-lembah-9") is not None
+
+
+def test_password_minimum_score_is_a_setting(tmp_path, monkeypatch):
+    from bimtek.core.settings import get_settings
+
+    accounts = AccountStore(tmp_path / "a.sqlite3")
+    monkeypatch.setenv("BIMTEK_PASSWORD_MIN_SCORE", "0")
+    get_settings.cache_clear()
+    try:
+        accounts.create("lama", "peninjau", "password1234")
+    finally:
+        monkeypatch.delenv("BIMTEK_PASSWORD_MIN_SCORE")
+        get_settings.cache_clear()
+    with pytest.raises(AccountError, match="terlalu mudah ditebak"):
+        accounts.set_password("lama", "password1234")
+
+
+def test_password_page_refuses_a_common_password(portal):
+    client, config = portal
+    login(client)
+    token = csrf_of(client, "/akun/sandi")
+    refused = client.post(
+        "/akun/sandi",
+        data={"sandi_lama": PASSWORD, "sandi_baru": "password1234", "sandi_ulang": "password1234", "csrf": token},
+    )
+    assert refused.status_code == 400 and "terlalu mudah ditebak" in refused.text
+    assert config.accounts.verify(ACCOUNT, PASSWORD) is not None
 
 
 def test_akun_command_creates_changes_and_disables(tmp_path, monkeypatch):
@@ -193,6 +294,7 @@ def test_akun_command_creates_changes_and_disables(tmp_path, monkeypatch):
     accounts = AccountStore(tmp_path / "data" / "portal.sqlite3")
     assert accounts.get("budi").active is False
     assert [e.action for e in accounts.audit()] == ["nonaktifkan akun", "buat akun"]
+    assert {e.name for e in accounts.audit()} == {f"cli:{getpass.getuser()}"}  # who ran the command (N-L3)
 
 
 # --------------------------------------------------------------------------------------------- uploads, status

@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     outside the repository. Keep it private to the user running the portal."""
     session_minutes: int = 8 * 60
     """A coordinator's session ends this long after login (logout, password change and disabling end it sooner)."""
+    password_min_score: int = 3
+    """Account passwords: the least zxcvbn score (0-4) accepted; 3 refuses common and leaked passwords
+    (`password1234`), repeats and keyboard walks (portal.accounts.check_password)."""
     login_max_failures: int = 5
     """Wrong logins on one account name or from one address within `login_window_seconds` before a lock."""
     login_window_seconds: int = 15 * 60

@@ -49,6 +49,8 @@ from bimtek.core.text import program_key
 from bimtek.stages.output import StageOutput
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tables import csv_bytes
+from bimtek.store.package import load_published_file
+from bimtek.store.storage import Location, ObjectNotFoundError
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
 from bimtek.validation.stage_5_rules import apply_monev_rules
 from bimtek.workbooks.monev_xlsx import monev_workbook
@@ -87,6 +89,17 @@ def read_plan(roadmap_csv: bytes, quick_win_csv: bytes | None) -> tuple[pd.DataF
         else pd.DataFrame(columns=["opd", "nama_program"])
     )
     return plan, quick_wins
+
+
+def published_plan(store: Location, region_slug: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(plan, final quick wins) of the latest published Tahap IV run (`StorageError` when there is none); what the
+    realisation templates are pre-filled from (`bimtek template --stage 5`, the portal's monev links)."""
+    roadmap = load_published_file(store, region_slug, PLAN_STAGE, PLAN_KEY)
+    try:
+        quick_wins: bytes | None = load_published_file(store, region_slug, PLAN_STAGE, QUICK_WIN_KEY)
+    except ObjectNotFoundError:
+        quick_wins = None
+    return read_plan(roadmap, quick_wins)
 
 
 def history_row(score_json: bytes) -> dict:

@@ -44,30 +44,41 @@ def _fill(data: bytes, dataset: str, rows: list[dict]) -> bytes:
     return workbook_bytes(workbook)
 
 
+def realisation_filename(semester: Semester, opd_part: str) -> str:
+    """`realisasi-2027-S1-<opd-part>.xlsx`: the semester is in the name, so an OPD never mixes two up."""
+    return f"realisasi-{semester}-{opd_part}.xlsx"
+
+
+def realisation_template(region: Region, semester: Semester, plan_year: pd.DataFrame, opd: str) -> bytes:
+    """The realisation workbook of one OPD: one row per program `plan_year` (bimtek.analysis.monev.plan_for_year)
+    gives it (none: the empty sheet)."""
+    rows = [
+        {
+            "opd": p["opd"],
+            "nama_program": p["nama_program"],
+            "tahun": int(p["tahun"]),
+            "indikator": p["indikator"],
+            "baseline": p["baseline"],
+            "target": p["target_rencana"],
+            "anggaran_rencana": float(p["anggaran_rencana"]),
+            "semester": str(semester),
+        }
+        for p in plan_year[plan_year["opd"] == opd].to_dict("records")
+    ]
+    return _fill(build_intake_workbook(region, MONEV_STAGE, opd), "realisasi", rows)
+
+
 def realisation_templates(
     region: Region, semester: Semester, plan_year: pd.DataFrame, final_quick_wins: pd.DataFrame
 ) -> dict[str, bytes]:
     """`realisasi-<semester>-<opd>.xlsx` for every OPD with programs in the semester's year, and
     `monev-wilayah-<semester>-tim-pelaksana.xlsx`, keyed by file name."""
-    files = {}
     opds = list(dict.fromkeys(plan_year["opd"]))
     names = unique_names(opds, fallback="opd", max_bytes=120)
-    for opd in opds:
-        rows = [
-            {
-                "opd": p["opd"],
-                "nama_program": p["nama_program"],
-                "tahun": int(p["tahun"]),
-                "indikator": p["indikator"],
-                "baseline": p["baseline"],
-                "target": p["target_rencana"],
-                "anggaran_rencana": float(p["anggaran_rencana"]),
-                "semester": str(semester),
-            }
-            for p in plan_year[plan_year["opd"] == opd].to_dict("records")
-        ]
-        data = build_intake_workbook(region, MONEV_STAGE, opd)
-        files[f"realisasi-{semester}-{names[opd]}.xlsx"] = _fill(data, "realisasi", rows)
+    files = {
+        realisation_filename(semester, names[opd]): realisation_template(region, semester, plan_year, opd)
+        for opd in opds
+    }
     team = [{"butir": MONEV_ITEMS.label(item), "semester": str(semester)} for item in REGION_ITEMS]
     team += [
         {
