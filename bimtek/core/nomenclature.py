@@ -262,9 +262,7 @@ def nearest_codes(code: str | None, pool: list[Entry], count: int = NEAREST_COUN
     return tuple(e.label() for e in sorted(pool, key=distance)[:count])
 
 
-def check_code(
-    text: object, nomenclature: Nomenclature, government: str, urusan: Iterable[str] = ()
-) -> CodeCheck:
+def check_code(text: object, nomenclature: Nomenclature, government: str, urusan: Iterable[str] = ()) -> CodeCheck:
     """The verdict on a proposal's "Kode Sub Kegiatan" cell (module doc); a blank cell is accepted (no code)."""
     if text is None or not str(text).strip():
         return CodeCheck(None, None)
