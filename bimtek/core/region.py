@@ -171,6 +171,10 @@ class RegionCodes(BaseModel):
     kemendagri: str | None = Field(default=None, pattern=r"^\d{2}(\.\d{2})?$")
     bps: str | None = Field(default=None, pattern=r"^\d{2}(\d{2})?$")
 
+    def record(self) -> dict[str, str | None]:
+        """{"kemendagri": ..., "bps": ...} as published data carries them (manifest.json, SIPD workbooks)."""
+        return {"kemendagri": self.kemendagri, "bps": self.bps}
+
 
 class TeamContact(BaseModel):
     """`tim_pelaksana:` of a region file: how the Tim Pelaksana (the coordinator's team) is reached."""

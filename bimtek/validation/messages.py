@@ -279,6 +279,10 @@ RULE_LABELS = {
     "funding_scheme": "Skema pendanaan tidak dikenal",
     "quarter": "Triwulan tidak dikenal",
     "action_plan_unknown": "Rencana aksi untuk program yang bukan quick win final",
+    "sipd_code_unknown": "Kode sub kegiatan tidak ada dalam nomenklatur SIPD",
+    "sipd_code_level": "Kode sub kegiatan untuk tingkat pemerintahan lain",
+    "sipd_code_urusan": "Kode sub kegiatan di luar urusan yang diampu OPD",
+    "sipd_code_unchecked": "Kode sub kegiatan belum dapat diperiksa",
 }
 """How a book names each rule id (a reader never sees the id itself); a test keeps it complete."""
 
