@@ -135,3 +135,46 @@ def test_region_without_version_notes_the_code_unchecked():
     result = validate_sheet(make_sheet(row(kode_sub_kegiatan="2.16.03.2.02.9999")), region)
     assert result.rejections == []
     assert any("belum dapat diperiksa" in note for note in result.notes)
+
+
+def test_monev_row_renamed_in_a_later_renja_is_matched_by_its_code():
+    import pandas as pd
+
+    from bimtek.core.model import FileReport
+    from bimtek.core.text import program_key
+    from bimtek.stages.monev import plan_codes
+    from bimtek.validation.result import SheetResult
+    from bimtek.validation.stage_5_rules import match_by_code
+
+    plan = pd.DataFrame(
+        {
+            "opd": [KOMINFO, KOMINFO, KOMINFO],
+            "nama_program": ["Jaringan Intra Nagari", "Fiber OPD", "Portal Layanan"],
+            "kode_sub_kegiatan": ["2.16.03.2.02.0014", "2.16.03.2.02.0014", "2.16.03.2.02.0025"],
+        }
+    )
+    valid = pd.DataFrame(
+        {
+            "opd": [KOMINFO, KOMINFO, KOMINFO, KOMINFO],
+            "nama_program": ["Portal Layanan Publik Terpadu", "Jaringan Nagari Baru", "Portal Layanan", "Lain"],
+            "kode_sub_kegiatan": ["2.16.03.2.02.0025", "2.16.03.2.02.0014", "2.16.03.2.02.0025", None],
+            "_row": [2, 3, 4, 5],
+        }
+    )
+    result = SheetResult(
+        path="realisasi.xlsx",
+        sheet="",
+        dataset="realisasi",
+        valid=valid,
+        rejected=valid.iloc[0:0],
+        rejections=[],
+        file_report=FileReport("realisasi.xlsx", "", "ok", 4, 4, 0, ""),
+    )
+    names = {program_key(o, n) for o, n in zip(plan["opd"], plan["nama_program"])}
+    (matched,) = match_by_code([result], plan_codes(plan), names)
+    # renamed row -> the planned name; an ambiguous code (two planned programs) and a row without code stay as written
+    assert list(matched.valid["nama_program"]) == ["Portal Layanan", "Jaringan Nagari Baru", "Portal Layanan", "Lain"]
+    assert matched.notes == [
+        'realisasi.xlsx baris 2: program "Portal Layanan Publik Terpadu" dicocokkan dengan program rencana '
+        '"Portal Layanan" lewat kode sub kegiatan 2.16.03.2.02.0025 (nama program berubah).'
+    ]
