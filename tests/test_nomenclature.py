@@ -178,3 +178,14 @@ def test_monev_row_renamed_in_a_later_renja_is_matched_by_its_code():
         'realisasi.xlsx baris 2: program "Portal Layanan Publik Terpadu" dicocokkan dengan program rencana '
         '"Portal Layanan" lewat kode sub kegiatan 2.16.03.2.02.0025 (nama program berubah).'
     ]
+
+
+def test_program_without_code_gets_ranked_suggestions_as_a_note_never_applied():
+    result = validate_sheet(
+        make_sheet(row(nama_program="Portal Layanan Terintegrasi", kode_sub_kegiatan=None)), coded_region()
+    )
+    assert result.rejections == []
+    assert result.valid["kode_sub_kegiatan"].isna().all()
+    (note,) = [n for n in result.notes if "belum memakai kode sub kegiatan" in n]
+    assert "2.16.03.2.02.0025 (Koordinasi Pemanfaatan Portal Pelayanan Pemerintah Daerah yang Terintegrasi)" in note
+    assert "tidak dipasang otomatis" in note

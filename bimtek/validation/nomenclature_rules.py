@@ -8,6 +8,7 @@ nomenclature version (`nomenclature_for`), its level of government and the urusa
 | `sipd_code_unknown` | the cell holds no sub kegiatan code, or one the region's nomenclature version does not have |
 | `sipd_code_level` | the code is of the other level of government (provinsi for a kabupaten/kota, or back) |
 | `sipd_code_urusan` | the code lies under a bidang urusan the OPD does not hold (region file `opd[].urusan`) |
+| `sipd_code_suggestion` (note only) | a program without a code whose name resembles sub kegiatan of its OPD's urusan: the ranked codes, for the OPD to confirm (never applied) |
 | `sipd_code_unchecked` (note only) | the region names no usable nomenclature, so the code could not be checked |
 
 A blank cell is accepted: the program has no code yet (Tahap IV lists it in sipd/usulan-nomenklatur.xlsx with
@@ -28,6 +29,7 @@ from bimtek.core.nomenclature import (
     level_of,
     parse_code,
     region_government,
+    suggest_codes,
 )
 from bimtek.core.region import Region
 from bimtek.validation.gx_runner import Failure
@@ -68,8 +70,17 @@ def check_codes(
     owners = normalized["opd__name"].tolist() if "opd__name" in normalized.columns else [None] * len(normalized)
     failures: list[Failure] = []
     verdicts: dict[tuple[str, str], Failure | None] = {}
-    for rid, text, owner in zip(normalized[RID_COLUMN].tolist(), normalized[CODE_COLUMN].tolist(), owners):
+    names = normalized["nama_program"].tolist() if "nama_program" in normalized.columns else [None] * len(owners)
+    descriptions = normalized["deskripsi"].tolist() if "deskripsi" in normalized.columns else [None] * len(owners)
+    rows = zip(normalized[RID_COLUMN].tolist(), normalized[CODE_COLUMN].tolist(), owners, names, descriptions)
+    for rid, text, owner, name, description in rows:
         if text is None or (isinstance(text, float) and pd.isna(text)):
+            if nomenclature is not None and name:
+                urusan = held.get(str(owner), [])
+                found = suggest_codes(name, description, nomenclature, government, urusan)
+                if found:
+                    labels = (nomenclature.version, *(s.entry.label() for s in found))
+                    failures.append(Failure(int(rid), "sipd_code_suggestion", CODE_COLUMN, labels, severity="warning"))
             continue
         if nomenclature is None:
             failures.append(Failure(int(rid), "sipd_code_unchecked", CODE_COLUMN, None, severity="warning"))
@@ -164,4 +175,15 @@ def _unchecked(ctx: MessageContext) -> str:
     return (
         f"Kode sub kegiatan {quoted(ctx.value)} belum dapat diperiksa: berkas region belum menyebut versi nomenklatur "
         "SIPD yang dikenal (nomenclature) atau ekspor SIPD-nya belum dimuat. Kode dicatat apa adanya."
+    )
+
+
+@message_for("sipd_code_suggestion")
+def _suggestion(ctx: MessageContext) -> str:
+    name = ctx.row.get("nama_program") or "ini"
+    labels = list(ctx.observed[1:]) if isinstance(ctx.observed, tuple) else []
+    return (
+        f'Program "{name}" belum memakai kode sub kegiatan SIPD (nomenklatur {_version(ctx)}). Kode yang mungkin '
+        f"cocok, urut dari yang paling mirip: {'; '.join(labels)}. Bila salah satunya benar, isi kolom "
+        '"Kode Sub Kegiatan"; saran ini tidak dipasang otomatis.'
     )
