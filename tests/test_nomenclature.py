@@ -115,9 +115,7 @@ def test_unknown_code_is_rejected_with_the_code_and_the_nearest_ones():
 
 
 def test_code_of_an_urusan_the_opd_does_not_hold_is_rejected():
-    result = validate_sheet(
-        make_sheet({"opd": "Dinkes", "kode_sub_kegiatan": "2.16.03.2.02.0014"}), coded_region()
-    )
+    result = validate_sheet(make_sheet({"opd": "Dinkes", "kode_sub_kegiatan": "2.16.03.2.02.0014"}), coded_region())
     (rejection,) = result.rejections
     assert rejection.rule == "sipd_code_urusan"
     assert "bidang urusan 2.16" in rejection.message and "Dinas Kesehatan" in rejection.message

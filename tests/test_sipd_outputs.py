@@ -51,7 +51,9 @@ def program(opd, name, code, anggaran, start, end, yearly=None, indikator="Perse
 
 ROADMAP = pd.DataFrame(
     [
-        program(KOMINFO, "Jaringan Intra Nagari", "2.16.03.2.02.0014", 900_000_000, 2027, 2029, target="100% pada 2029"),
+        program(
+            KOMINFO, "Jaringan Intra Nagari", "2.16.03.2.02.0014", 900_000_000, 2027, 2029, target="100% pada 2029"
+        ),
         program(KOMINFO, "Fiber OPD Tahap II", "2.16.03.2.02.0014", 300_000_000, 2028, 2028),
         program(KOMINFO, "Portal Layanan Terpadu", "2.16.03.2.02.0025", 200_000_000, 2027, 2027),
         program(KOMINFO, "Portal Layanan Publik Terintegrasi", None, 150_000_000, 2027, 2027),
