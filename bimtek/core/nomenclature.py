@@ -117,11 +117,12 @@ class Nomenclature:
         return self.entries.get(".".join(parts[:count])) if len(parts) >= count else None
 
     def source_text(self, entry: Entry) -> str:
-        """The source of an entry as a document names it (document and date; the file name for an export)."""
+        """The source of an entry in one short cell: its key in `sources` and date ("lihat sheet Sumber"); the file
+        name for an export."""
         if not self.is_bundled:
             return f"ekspor SIPD daerah ({self.origin})"
-        source = self.sources.get(entry.sumber, {})
-        return "; ".join(p for p in (source.get("document", entry.sumber), source.get("date", "")) if p)
+        date = self.sources.get(entry.sumber, {}).get("date", "")
+        return f"{entry.sumber} ({date})" if date else entry.sumber
 
 
 def parse_code(text: object) -> str | None:

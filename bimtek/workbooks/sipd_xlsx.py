@@ -30,6 +30,7 @@ from bimtek.workbooks.xlsx import (
     RUPIAH_FORMAT,
     TITLE_FONT,
     WRAP,
+    fit_row_heights,
     print_setup,
     put,
     set_widths,
@@ -95,11 +96,13 @@ def renstra_workbook(rows: list[RenstraRow], region, nomenclature: Nomenclature 
     style_header([c for row in ws.iter_rows(min_row=top, max_row=top + 1, max_col=width) for c in row])
     number = top + 2
     current_opd = None
+    opd_rows: list[int] = []
     for row in rows:
         if row.opd != current_opd:
             current_opd = row.opd
             cell = put(ws, number, 1, f"Perangkat Daerah: {row.opd}")
             cell.font = Font(bold=True, color="1F4E78")
+            opd_rows.append(number)
             ws.merge_cells(start_row=number, start_column=1, end_row=number, end_column=width)
             number += 1
         _renstra_row(ws, number, row, years, fixed, tail)
@@ -107,7 +110,11 @@ def renstra_workbook(rows: list[RenstraRow], region, nomenclature: Nomenclature 
     if not rows:
         put(ws, number, 1, "Belum ada program masterplan yang memakai kode sub kegiatan.")
     ws.freeze_panes = f"C{top + 2}"
-    set_widths(ws, [20, 48, 40, 12, 18, *([16, 18] * (len(years) + 1)), 30, 14, 40, 40])
+    widths = [20, 48, 40, 12, 18, *([16, 18] * (len(years) + 1)), 30, 14, 40, 40]
+    set_widths(ws, widths)
+    fit_row_heights(ws, top + 2, widths)
+    for opd_row in opd_rows:
+        ws.row_dimensions[opd_row].height = None
     print_setup(ws, top + 1)
     _sources_sheet(wb, nomenclature)
     return workbook_bytes(wb)
@@ -134,13 +141,15 @@ def _renstra_row(ws, number: int, row: RenstraRow, years: list[int], fixed: list
     for year in years:
         amount = row.pagu.get(year)
         if amount:
-            put(ws, number, column, NOT_FILLED if row.level == "sub_kegiatan" else "")
+            put(ws, number, column, NOT_FILLED if row.level == "sub_kegiatan" else "").alignment = WRAP
             cell = put(ws, number, column + 1, round(amount))
             cell.number_format = RUPIAH_FORMAT
+            cell.alignment = WRAP
         column += 2
     put(ws, number, column, (row.target_akhir or NOT_FILLED) if row.level == "sub_kegiatan" else "").alignment = WRAP
     cell = put(ws, number, column + 1, round(row.pagu_total))
     cell.number_format = RUPIAH_FORMAT
+    cell.alignment = WRAP
     column += 2
     extra = [row.opd, NOT_FILLED if row.level == "sub_kegiatan" else "", "; ".join(row.programs), row.sumber]
     for offset, value in enumerate(extra):
@@ -171,8 +180,8 @@ def _sources_sheet(wb: Workbook, nomenclature: Nomenclature | None) -> None:
 
 USULAN_HEADERS = [
     ("No", 6),
-    ("Perangkat Daerah", 30),
-    ("Urusan yang diampu", 14),
+    ("Perangkat Daerah", 36),
+    ("Urusan yang diampu", 16),
     ("Program masterplan", 36),
     ("Deskripsi", 40),
     ("Dimensi", 18),
@@ -234,6 +243,8 @@ def usulan_workbook(uncoded: pd.DataFrame, region, nomenclature: Nomenclature | 
         put(ws, top + 1, 1, "Semua program masterplan sudah memakai kode sub kegiatan.")
     ws.freeze_panes = f"C{top + 1}"
     ws.auto_filter.ref = f"A{top}:N{top + max(len(uncoded), 1)}"
-    set_widths(ws, [w for _, w in USULAN_HEADERS])
+    widths = [w for _, w in USULAN_HEADERS]
+    set_widths(ws, widths)
+    fit_row_heights(ws, top + 1, widths)
     print_setup(ws, top)
     return workbook_bytes(wb)
