@@ -187,3 +187,19 @@ def test_program_without_code_gets_ranked_suggestions_as_a_note_never_applied():
     (note,) = [n for n in result.notes if "belum memakai kode sub kegiatan" in n]
     assert "2.16.03.2.02.0025 (Koordinasi Pemanfaatan Portal Pelayanan Pemerintah Daerah yang Terintegrasi)" in note
     assert "tidak dipasang otomatis" in note
+
+
+def test_region_file_points_to_its_export_relative_to_itself(tmp_path):
+    from bimtek.core.region import load_region
+
+    (tmp_path / "region.yaml").write_text(
+        "slug: contoh\nname: Kabupaten Contoh\nprovince: Sumatera Barat\nperiod: {start: 2027, end: 2036}\n"
+        "nomenclature: sipd-2025\nnomenclature_export: sipd/nomenklatur.xlsx\n",
+        encoding="utf-8",
+    )
+    region = load_region(tmp_path / "region.yaml")
+    assert region.nomenclature == "sipd-2025"
+    assert region.nomenclature_export == str(tmp_path / "sipd" / "nomenklatur.xlsx")
+    # an export that was not loaded is never replaced by the bundled list: its codes are noted, not rejected
+    result = validate_sheet(make_sheet(row(kode_sub_kegiatan="2.16.03.2.02.9999")), region)
+    assert result.rejections == [] and any("belum dapat diperiksa" in n for n in result.notes)
