@@ -193,7 +193,7 @@ def test_region_file_points_to_its_export_relative_to_itself(tmp_path):
     from bimtek.core.region import load_region
 
     (tmp_path / "region.yaml").write_text(
-        "slug: contoh\nname: Kabupaten Contoh\nprovince: Sumatera Barat\nperiod: {start: 2027, end: 2036}\n"
+        "slug: contoh\nname: Kabupaten Contoh\nprovince: Sumatera Barat\nperiod: {start: 2020, end: 2026}\n"
         "nomenclature: sipd-2025\nnomenclature_export: sipd/nomenklatur.xlsx\n",
         encoding="utf-8",
     )
