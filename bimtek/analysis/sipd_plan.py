@@ -141,6 +141,8 @@ UNCODED_COLUMNS = [
 def uncoded_programs(roadmap: pd.DataFrame, region, nomenclature: Nomenclature | None) -> pd.DataFrame:
     """Programs with no code, with the urusan their OPD holds and the ranked suggested codes (module doc)."""
     rows = uncoded(roadmap)
+    if rows.empty:
+        return pd.DataFrame(columns=UNCODED_COLUMNS)
     held = {opd.name: list(opd.urusan) for opd in region.opd}
     government = region_government(region.kind)
     records = []
