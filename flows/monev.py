@@ -60,7 +60,15 @@ def monev(
     output = render_documents(drafted, reg, STAGE, report, drafted.results, store=store, semester=str(term))
     extra = {"previous_runs": {"tahap-4": plan[2]}, "semester": str(term)}
     result = publish_outputs(
-        store, reg.slug, monev_stage_path(term), run, output.files, archived, extra, highlights=output.highlights
+        store,
+        reg.slug,
+        monev_stage_path(term),
+        run,
+        output.files,
+        archived,
+        extra,
+        highlights=output.highlights,
+        region_codes=reg.codes.record(),
     )
     publish_stage_artifacts(reg, STAGE, report, replace(output, figures=None), result["links"])
     create_markdown_artifact(

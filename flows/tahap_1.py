@@ -31,7 +31,16 @@ def tahap_1(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     report = intake.attach(build_report(reg.slug, intake.results))
     output = draft_tahap_1(reg, intake.results, report)
     output = render_documents(output, reg, STAGE, report, intake.results, store=store)
-    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, highlights=output.highlights)
+    result = publish_outputs(
+        store,
+        reg.slug,
+        STAGE,
+        run,
+        output.files,
+        archived,
+        highlights=output.highlights,
+        region_codes=reg.codes.record(),
+    )
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

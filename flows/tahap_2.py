@@ -35,7 +35,17 @@ def tahap_2(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     output = draft_tahap_2(reg, intake.results, report, tahap_1)
     output = render_documents(output, reg, STAGE, report, intake.results, store=store)
     extra = {"previous_runs": {"tahap-1": tahap_1_run}} if tahap_1_run else None
-    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
+    result = publish_outputs(
+        store,
+        reg.slug,
+        STAGE,
+        run,
+        output.files,
+        archived,
+        extra,
+        highlights=output.highlights,
+        region_codes=reg.codes.record(),
+    )
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

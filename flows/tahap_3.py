@@ -44,7 +44,17 @@ def tahap_3(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     output = cached(render_documents, cache, f"{key}-dokumen")(output, reg, STAGE, report, intake.results, store=store)
     runs = {name: found for name, found in (("tahap-2", baseline_run), ("tahap-1", tahap_1_run)) if found}
     extra = {"previous_runs": runs} if runs else None
-    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
+    result = publish_outputs(
+        store,
+        reg.slug,
+        STAGE,
+        run,
+        output.files,
+        archived,
+        extra,
+        highlights=output.highlights,
+        region_codes=reg.codes.record(),
+    )
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     return {**result, "rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

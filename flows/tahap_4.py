@@ -36,7 +36,17 @@ def tahap_4(region: RegionChoice, inputs: InboxText = "", store: StoreText = "",
     output = render_documents(drafted, reg, STAGE, report, drafted.results, store=store)
     draft = drafted.draft_summary()
     extra = {**(previous.manifest_extra() or {}), **({"draft": draft} if draft else {})} or None
-    result = publish_outputs(store, reg.slug, STAGE, run, output.files, archived, extra, highlights=output.highlights)
+    result = publish_outputs(
+        store,
+        reg.slug,
+        STAGE,
+        run,
+        output.files,
+        archived,
+        extra,
+        highlights=output.highlights,
+        region_codes=reg.codes.record(),
+    )
     publish_stage_artifacts(reg, STAGE, report, output, result["links"])
     notify_if_needed(reg, STAGE, report, result)
     counts = {"rows_valid": report.rows_valid, "rows_rejected": report.rows_rejected}

@@ -120,6 +120,17 @@ PLAN_SHEETS = {
 MATRIX_HEADERS = {"opd_pendukung": "OPD pendukung", "baseline": "Baseline"}
 """Headers of the program-matrix columns the OPD of MATRIX_FILE add to their Tahap III files."""
 
+SIPD_COLUMN = "kode_sub_kegiatan"
+SIPD_FILES = ("diskominfo",)
+"""Tahap III files that add a "Kode Sub Kegiatan" column (issue 25)."""
+SIPD_CODES = {
+    "Perluasan Jaringan Fiber Optik ke Kantor Nagari": "2.16.03.2.02.0014",
+    "Integrasi Aplikasi Layanan Publik (Super App)": "2.16.03.2.02.0025",
+}
+"""Program -> its SIPD sub kegiatan code: only codes of the bundled reference (schemas/sipd/sipd-2025.json, each
+verified from a public document); the file's other programs are left without a code (listed for a proposal)."""
+WRONG_SIPD_CODE = "2.16.03.2.02.9999"
+
 # ---------------------------------------------------------------------------------------------------------------
 # OPD of the sample region: key -> canonical name (as in region.yaml), file slug, Renstra program
 # ---------------------------------------------------------------------------------------------------------------
@@ -1354,6 +1365,23 @@ class BadRow:
 
 BAD_ROWS = [
     BadRow(
+        "diskominfo",
+        99,
+        P(
+            "governance/service",
+            "Antrean Layanan Terpadu Mal Pelayanan Publik",
+            "Nomor antrean daring untuk seluruh loket mal pelayanan publik",
+            "Masyarakat",
+            "Waktu tunggu rata-rata",
+            150,
+            400,
+        ),
+        SIPD_COLUMN,
+        "sipd_code_unknown",
+        f"SIPD code {WRONG_SIPD_CODE} is not in the region's nomenclature version",
+        raw={SIPD_COLUMN: WRONG_SIPD_CODE},
+    ),
+    BadRow(
         "bappeda",
         1,
         P(
@@ -1917,6 +1945,8 @@ def write_tahap_3(summary: Summary) -> None:
         opd_text = style.opd_text or opd.name
         matrix = matrix_of(CATALOGUE[key])
         columns = program_columns(style, tuple(MATRIX_HEADERS) if matrix else ())
+        if key in SIPD_FILES:
+            columns.append(SIPD_COLUMN)
         yearly = not style.omit  # files on the old template (optional columns left out) give totals only
         if yearly:
             at = columns.index("tahun_selesai") + 1
@@ -1930,8 +1960,12 @@ def write_tahap_3(summary: Summary) -> None:
                     values.update(year_values(values, style, values["nama_program"] or ""))
                     if key in BLANK_TOTAL_FILES:
                         values["anggaran"] = None
+        if key in SIPD_FILES:
+            for values, _ in records:
+                values[SIPD_COLUMN] = SIPD_CODES.get(values["nama_program"])
         year_header = YEAR_HEADERS[list(TAHAP3_STYLES).index(key) % len(YEAR_HEADERS)]
         headers = {year_column(y): year_header.format(y) for y in PERIOD_YEARS}
+        headers[SIPD_COLUMN] = "Kode Sub Kegiatan"
         if style.headers == "upper":
             headers = {k: v.upper() for k, v in headers.items()}
         for bad in sorted((b for b in BAD_ROWS if b.opd == key), key=lambda b: b.position):

@@ -159,8 +159,24 @@ def rules_key(region: Region, datasets: Iterable[str]) -> str:
             contracts[str(path.relative_to(SCHEMAS_DIR))] = sha256_bytes(path.read_bytes()) if path.exists() else None
     taxonomy = sha256_bytes((SCHEMAS_DIR / "taxonomy.json").read_bytes())
     return content_key(
-        "rules", contracts, taxonomy, suite_parameters(region), sorted(region.opd_lookup().items()), code_version()
+        "rules",
+        contracts,
+        taxonomy,
+        suite_parameters(region),
+        sorted(region.opd_lookup().items()),
+        nomenclature_fingerprint(region),
+        code_version(),
     )
+
+
+def nomenclature_fingerprint(region: Region) -> list:
+    """What the kode sub kegiatan rules read of a region: version, kind, OPD urusan, the reference's bytes."""
+    files = [SCHEMAS_DIR / "sipd" / f"{region.nomenclature}.json"] if region.nomenclature else []
+    if region.nomenclature_export:
+        files.append(Path(region.nomenclature_export))
+    digests = [sha256_bytes(p.read_bytes()) if p.is_file() else None for p in files]
+    urusan = sorted((opd.name, sorted(opd.urusan)) for opd in region.opd)
+    return [region.nomenclature, region.kind, urusan, digests]
 
 
 def frame_digest(frame: pd.DataFrame) -> str:

@@ -62,8 +62,12 @@ def publish_outputs(
     inputs: list[dict],
     extra: dict | None = None,
     highlights: list[tuple[str, str]] | None = None,
+    region_codes: dict | None = None,
 ) -> dict:
     """Claim the run folder, write it, verify it, then move latest.json; return where it went.
+
+    `region_codes`: the region's Kemendagri and BPS codes (`RegionCodes.record()`), written into manifest.json as
+    `kode_wilayah` so published data names its region in both systems (issue 25).
 
     `stage` is a stage number (folder `tahap-<N>`) or a stage path such as `monev/2027-S1`.
     `run` is (run id, claim token) from `choose_run`. `links` holds (label, URL) of the `highlights`
@@ -80,6 +84,8 @@ def publish_outputs(
     """
     run_id, token = run
     ensure_running()
+    if region_codes:
+        extra = {**(extra or {}), "kode_wilayah": region_codes}
     location = open_location(store)
     settings = get_settings()
     current = settings.accept_needs_fix or not report_needs_fix(outputs, settings.reject_alert_share)

@@ -26,5 +26,6 @@ def load_tahap_4_previous(store: str, region_slug: str) -> PreviousFiles:
 def draft_tahap_4(region: Region, results: list[SheetResult], previous: PreviousFiles) -> Tahap4Output:
     """Check the final quick wins against the roadmap, then draft the books, sheets, Perbup and rakor pack."""
     from bimtek.stages.tahap_4 import build_tahap_4
+    from tasks.validating import region_nomenclature
 
-    return build_tahap_4(region, results, get_settings(), previous)
+    return build_tahap_4(region, results, get_settings(), previous, region_nomenclature(region))

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from bimtek.core.model import Sheet
+from bimtek.core.nomenclature import Nomenclature, NomenclatureError
 from bimtek.core.region import Region
+from bimtek.ingest.sipd_export import read_sipd_export
 from bimtek.store.storage import StorageError, open_location
 from bimtek.validation import SheetResult, validate_sheets
 from tasks.cache import content_key
@@ -49,7 +52,7 @@ def validate_datasets(
             reused[path] = pickle.loads(store.read_bytes(_verdict_key(key)))
         except StorageError:
             continue
-    fresh = validate_sheets([s for s in sheets if s.path not in reused], region)
+    fresh = validate_sheets([s for s in sheets if s.path not in reused], region, region_nomenclature(region))
     by_path: dict[str, list[SheetResult]] = {}
     for result in fresh:
         by_path.setdefault(result.path, []).append(result)
@@ -58,6 +61,21 @@ def validate_datasets(
             store.write_bytes(_verdict_key(keys[path]), pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     ordered = [result for path in paths for result in (reused.get(path) or by_path.get(path, []))]
     return Verdicts(ordered, validated=[p for p in paths if p not in reused], reused=[p for p in paths if p in reused])
+
+
+def region_nomenclature(region: Region) -> Nomenclature | None:
+    """The region's own SIPD export (region file `nomenclature_export`), read once per validation; None when the
+    region has none (the bundled reference of its version is then used) or it cannot be read (its codes are then
+    noted as unchecked: bimtek.validation.nomenclature_rules)."""
+    if not region.nomenclature_export:
+        return None
+    path = Path(region.nomenclature_export)
+    try:
+        export = read_sipd_export(path.read_bytes(), region.nomenclature or path.stem, path.name)
+    except (OSError, NomenclatureError) as exc:
+        get_run_logger().warning("Ekspor SIPD %s tidak dapat dibaca: %s", path.name, exc)
+        return None
+    return export.nomenclature
 
 
 def verdict_key(path: str, sha256: str, rules: str) -> str:

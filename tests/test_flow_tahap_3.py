@@ -36,7 +36,7 @@ def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
     report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (135, 14)  # 80 program rows, 55 Tim Pelaksana rows
+    assert (report["rows_valid"], report["rows_rejected"]) == (135, 15)  # 80 program rows, 55 Tim Pelaksana rows
     assert first["rows_valid"] == 135
     narasi = pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / "narasi.csv")
     assert len(narasi) == 15 and {"latar_belakang", "visi", "misi", "kelembagaan", "monev"} <= set(narasi["bagian"])

@@ -84,10 +84,15 @@ def read_roadmap(data: bytes) -> pd.DataFrame:
     if not data.strip():
         raise RoadmapError("roadmap.csv Tahap III kosong")
     frame = pd.read_csv(
-        io.BytesIO(data), dtype={"opd": str, "nama_program": str}, keep_default_na=False, na_values=[""]
+        io.BytesIO(data),
+        dtype={"opd": str, "nama_program": str, "kode_sub_kegiatan": str},
+        keep_default_na=False,
+        na_values=[""],
     )  # only a blank cell is missing: an OPD or program may be called "NA"
     if YEARLY_COLUMN not in frame.columns:  # a roadmap published before the OPD could state years
         frame[YEARLY_COLUMN] = pd.NA
+    if "kode_sub_kegiatan" not in frame.columns:  # a roadmap published before programs carried SIPD codes
+        frame["kode_sub_kegiatan"] = pd.NA
     missing = [c for c in ROADMAP_COLUMNS if c not in frame.columns]
     if missing:
         raise RoadmapError(f"roadmap.csv Tahap III tidak lengkap: kolom {', '.join(missing)} tidak ada")

@@ -33,7 +33,8 @@ def _text(value: object) -> str | None:
 
 
 def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
-    """One dict per roadmap program, roadmap order: opd, opd_pendukung, dimensi_label, nama_program, indikator,
+    """One dict per roadmap program, roadmap order: opd, opd_pendukung, dimensi_label, nama_program,
+    kode_sub_kegiatan (SIPD code, None when the program has none), indikator,
     baseline, target, target_tanpa_baseline, per_tahun ([{tahun, anggaran}]), anggaran, dibagi_rata (a total over
     several years spread evenly), dinyatakan_opd (year figures as the OPD gave them: stated per year, or one year), sumber_dana, tahun_mulai,
     tahun_selesai."""
@@ -57,6 +58,7 @@ def program_matrix(roadmap: pd.DataFrame) -> list[dict]:
                 "dimensi": r["dimensi"],
                 "dimensi_label": r.get("dimensi_label"),
                 "nama_program": r["nama_program"],
+                "kode_sub_kegiatan": _text(r.get("kode_sub_kegiatan")),
                 "indikator": _text(r.get("indikator")),
                 "baseline": baseline,
                 "target": target,

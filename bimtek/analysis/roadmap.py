@@ -77,9 +77,10 @@ PLAN_COLUMNS = (
 )
 """What a program plans (text, budget, years, horizon), in the order every program table lists it."""
 
-MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline", YEARLY_COLUMN)
+MATRIX_COLUMNS = ("rujukan", "opd_pendukung", "baseline", YEARLY_COLUMN, "kode_sub_kegiatan")
 """Optional program columns the program matrix and the RPJMD alignment read (empty when the OPD left them out);
-`anggaran_tahunan` is the budget per year as the OPD stated it (bimtek.core.year_budget)."""
+`anggaran_tahunan` is the budget per year as the OPD stated it (bimtek.core.year_budget); `kode_sub_kegiatan` the
+SIPD code the OPD gave (validated against the region's nomenclature, issue 25)."""
 
 ROADMAP_COLUMNS = [
     "opd",

@@ -150,6 +150,8 @@ PROGRAM_COLUMNS = {
     "rujukan": "str or NA: RPJMD/Renstra reference the program is mapped to (Tahap II; optional)",
     "opd_pendukung": "str or NA: the OPD that support the owner, as written (optional)",
     "baseline": "str or NA: the indicator's value before the program (kondisi awal; optional)",
+    "kode_sub_kegiatan": "str or NA: the SIPD sub kegiatan code (bimtek.core.nomenclature.parse_code spelling), NA when "
+    "the OPD gave none (optional; a code not valid for the region is rejected)",
     "anggaran_tahunan": "str or NA: the budget per year as the OPD stated it ('2027=1500000000;2028=0'; "
     "bimtek.core.year_budget), NA when it gave only a total",
 }

@@ -174,6 +174,10 @@ class RegionCodes(BaseModel):
     kemendagri: str | None = Field(default=None, pattern=r"^\d{2}(\.\d{2})?$")
     bps: str | None = Field(default=None, pattern=r"^\d{2}(\d{2})?$")
 
+    def record(self) -> dict[str, str | None]:
+        """{"kemendagri": ..., "bps": ...} as published data carries them (manifest.json, SIPD workbooks)."""
+        return {"kemendagri": self.kemendagri, "bps": self.bps}
+
 
 class TeamContact(BaseModel):
     """`tim_pelaksana:` of a region file: how the Tim Pelaksana (the coordinator's team) is reached."""
@@ -234,6 +238,9 @@ class Region(BaseModel):
     """Total APBD of one year in full Rupiah: the scale implausible amounts are measured against (issue 23)."""
     nomenclature: str | None = None
     """The SIPD nomenclature version the region plans with (a key of the bundled or loaded references, issue 25)."""
+    nomenclature_export: str | None = None
+    """The region's own SIPD export of that version (.xlsx; bimtek.ingest.sipd_export), a path relative to the
+    region file (load_region makes it absolute); without it the bundled reference schemas/sipd/<version>.json."""
     tim_pelaksana: TeamContact = Field(default_factory=TeamContact)
 
     @field_validator("slug")
@@ -411,7 +418,10 @@ def load_region(path: str | Path, limits: Settings | None = None) -> Region:
         raise RegionError(f"{path}: penulisan YAML salah di{line or ' berkas'}") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError):
         raise RegionError(f"{path}: penulisan YAML salah atau bersarang terlalu dalam") from None
-    return parse_region(data, str(path))
+    region = parse_region(data, str(path))
+    if region.nomenclature_export and not Path(region.nomenclature_export).is_absolute():
+        region = region.model_copy(update={"nomenclature_export": str(path.parent / region.nomenclature_export)})
+    return region
 
 
 def registered_regions(folders: list[str | Path]) -> dict[str, Path]:

@@ -46,13 +46,14 @@ from bimtek.core.monev import Semester, load_rubric
 from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.text import program_key
+from bimtek.core.values import is_missing
 from bimtek.stages.output import StageOutput
 from bimtek.stages.previous import PreviousOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.store.package import load_published_file
 from bimtek.store.storage import Location, ObjectNotFoundError
 from bimtek.validation import SheetResult, build_report, combined_valid, quarantine_csv, report_json
-from bimtek.validation.stage_5_rules import apply_monev_rules
+from bimtek.validation.stage_5_rules import apply_monev_rules, match_by_code
 from bimtek.workbooks.monev_xlsx import monev_workbook
 
 PLAN_STAGE = 4
@@ -116,6 +117,18 @@ def read_previous_semester(semester: str, files: dict[str, bytes]) -> analysis.P
     return analysis.PreviousSemester(semester=semester, **frames)
 
 
+def plan_codes(plan: pd.DataFrame) -> dict[tuple[str, str], list[str]]:
+    """(folded OPD, kode sub kegiatan) -> the planned program names with that code (bimtek.validation.stage_5_rules
+    .match_by_code); empty for a plan published before programs carried codes."""
+    codes: dict[tuple[str, str], list[str]] = {}
+    if "kode_sub_kegiatan" not in plan.columns:
+        return codes
+    for opd, name, code in zip(plan["opd"], plan["nama_program"], plan["kode_sub_kegiatan"]):
+        if not is_missing(code) and str(code).strip():
+            codes.setdefault((program_key(opd, "")[0], str(code).strip()), []).append(str(name))
+    return codes
+
+
 def build_monev(
     region: Region,
     semester: Semester,
@@ -137,6 +150,7 @@ def build_monev(
         for o, n, s, e in zip(plan["opd"], plan["nama_program"], plan["tahun_mulai"], plan["tahun_selesai"])
     }
     qw_keys = {program_key(o, n) for o, n in zip(final_quick_wins["opd"], final_quick_wins["nama_program"])}
+    results = match_by_code(results, plan_codes(plan), set(plan_years))
     results = apply_monev_rules(results, semester, plan_years, qw_keys, plan_run, region)
     report = build_report(region.slug, results)
     realisasi, wilayah = combined_valid(results, "realisasi"), combined_valid(results, "monev_wilayah")

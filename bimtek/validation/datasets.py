@@ -16,6 +16,7 @@ import pandas as pd
 
 from bimtek.core.columns import DatasetSpec, load_spec
 from bimtek.core.model import PROGRAM_COLUMNS
+from bimtek.core.nomenclature import Nomenclature
 from bimtek.core.paths import SCHEMAS_DIR
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
@@ -23,6 +24,7 @@ from bimtek.core.taxonomy import load_taxonomy
 from bimtek.core.vocabularies import MONEV_ITEMS, MONEV_PROGRAM_STATUSES
 from bimtek.validation import normalize as _normalize
 from bimtek.validation.gx_runner import Failure
+from bimtek.validation.nomenclature_rules import check_codes
 from bimtek.validation.year_budget import check_year_budgets, typed_program
 
 GX_DIR = SCHEMAS_DIR / "gx"
@@ -42,6 +44,9 @@ class DatasetRules:
     after_units: Callable[[pd.DataFrame, DatasetSpec], list[Failure]] | None = None
     """Runs on the normalized frame once the table's units are applied, before the suite: fills helper columns
     that need Rupiah amounts and returns failures of checks the static suite cannot name (per-year columns)."""
+    region_checks: Callable[[pd.DataFrame, DatasetSpec, Region, Nomenclature | None], list[Failure]] | None = None
+    """Runs after the suite on the normalized frame with the region and its loaded nomenclature (None: the bundled
+    reference of the region's version): the rules that need the region's nomenclature (kode sub kegiatan)."""
     row_noun: str = "Program"
     """What one row is called in messages (the `duplicate` rule: 'Program "X" dari OPD ...')."""
 
@@ -94,5 +99,6 @@ PROGRAM = DatasetRules(
     duplicate_key=("opd", "nama_program"),
     typer=typed_program,
     after_units=check_year_budgets,
+    region_checks=check_codes,
 )
 """The Tahap II/III program list (the first dataset; the stage rule modules define the others)."""

@@ -15,6 +15,7 @@ import pandas as pd
 
 from bimtek.core.columns import DatasetSpec
 from bimtek.core.model import PATH_COLUMN, ROW_COLUMN, SHEET_COLUMN, FileReport, Rejection, Sheet
+from bimtek.core.nomenclature import Nomenclature
 from bimtek.core.parsing import money_unit
 from bimtek.core.questions import HELD_RULE, HELD_STATUS
 from bimtek.core.region import Region
@@ -29,27 +30,35 @@ META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
 EMPTY_MESSAGE = "Tabel tidak berisi baris data."
 
 
-def validate_sheet(sheet: Sheet, region: Region, dataset: str = "program") -> SheetResult:
+def validate_sheet(
+    sheet: Sheet, region: Region, dataset: str = "program", nomenclature: Nomenclature | None = None
+) -> SheetResult:
     """Validate one Sheet against the rules of `dataset`; every row ends up valid or rejected."""
-    return validate_dataset([sheet], region, dataset)[0]
+    return validate_dataset([sheet], region, dataset, nomenclature)[0]
 
 
-def validate_sheets(sheets: list[Sheet], region: Region) -> list[SheetResult]:
+def validate_sheets(sheets: list[Sheet], region: Region, nomenclature: Nomenclature | None = None) -> list[SheetResult]:
     """Validate every Sheet of a run: one GX suite run per dataset (`Sheet.dataset`, default "program").
 
     Results come back in the order of `sheets`, one per Sheet, exactly as `validate_sheet` would give them.
+    `nomenclature`: the region's loaded SIPD export (bimtek.ingest.sipd_export); None uses the bundled reference of
+    the region's version (bimtek.validation.nomenclature_rules).
     """
     groups: dict[str, list[int]] = {}
     for index, sheet in enumerate(sheets):
         groups.setdefault(sheet.dataset or "program", []).append(index)
     results: list[SheetResult | None] = [None] * len(sheets)
     for dataset, indexes in groups.items():
-        for index, result in zip(indexes, validate_dataset([sheets[i] for i in indexes], region, dataset)):
+        for index, result in zip(
+            indexes, validate_dataset([sheets[i] for i in indexes], region, dataset, nomenclature)
+        ):
             results[index] = result
     return [r for r in results if r is not None]
 
 
-def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "program") -> list[SheetResult]:
+def validate_dataset(
+    sheets: list[Sheet], region: Region, dataset: str = "program", nomenclature: Nomenclature | None = None
+) -> list[SheetResult]:
     """Validate Sheets of one dataset together; one SheetResult per Sheet, in the given order.
 
     The readable sheets with every required column are concatenated and normalized as one frame, checked by one
@@ -73,6 +82,8 @@ def validate_dataset(sheets: list[Sheet], region: Region, dataset: str = "progra
     apply_units(normalized, [sheets[i].units for i in pending], bounds)
     failures = rules.after_units(normalized, spec) if rules.after_units else []
     failures += run_suite(rules.suite_path, normalized, suite_parameters(region))
+    if rules.region_checks:
+        failures += rules.region_checks(normalized, spec, region, nomenclature)
     per_sheet: dict[int, list[Failure]] = {}
     for failure in failures:
         part = int(np.searchsorted(bounds, failure.rid, side="right")) - 1

@@ -281,6 +281,11 @@ RULE_LABELS = {
     "quarter": "Triwulan tidak dikenal",
     "action_plan_unknown": "Rencana aksi untuk program yang bukan quick win final",
     HELD_RULE: "Ditahan: perlu konfirmasi (pertanyaan pembacaan)",
+    "sipd_code_unknown": "Kode sub kegiatan tidak ada dalam nomenklatur SIPD",
+    "sipd_code_level": "Kode sub kegiatan untuk tingkat pemerintahan lain",
+    "sipd_code_urusan": "Kode sub kegiatan di luar urusan yang diampu OPD",
+    "sipd_code_unchecked": "Kode sub kegiatan belum dapat diperiksa",
+    "sipd_code_suggestion": "Saran kode sub kegiatan untuk program tanpa kode",
 }
 """How a book names each rule id (a reader never sees the id itself); a test keeps it complete."""
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec
+from bimtek.core.nomenclature import parse_code
 from bimtek.core.parsing import parse_bool, parse_int, parse_money
 from bimtek.core.region import Region
 from bimtek.core.taxonomy import load_taxonomy
@@ -126,6 +127,10 @@ def normalize(frame: pd.DataFrame, spec: DatasetSpec, region: Region | None) -> 
                 out[f"{name}__num"] = np.full(n, np.nan)
                 continue
             out[f"{name}__num"] = np.array(per_distinct(values, partial(parse_number, parser=parser)), dtype="float64")
+        elif col.kind == "sipd_code":
+            out[f"{name}__code"] = pd.Series(
+                per_distinct(values, lambda v: None if v is None else parse_code(v) or v), dtype="object"
+            )
         elif col.kind == "bool":
             parsed = per_distinct(values, _bool_or_unreadable)
             out[f"{name}__flag"] = np.array([flag for flag, _ in parsed], dtype="bool")
@@ -151,6 +156,7 @@ _TYPED_SOURCE = {
     "funding": ("__label", "str"),
     "money": ("__num", "float64"),
     "bool": ("__flag", "bool"),
+    "sipd_code": ("__code", "str"),
 }
 """kind -> (helper column suffix, dtype) of the typed value; other kinds: the stripped text as str."""
 

@@ -24,14 +24,17 @@ plan run) and `program_not_this_year` (a planned program whose years do not incl
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 
 from bimtek.core.columns import DatasetSpec
+from bimtek.core.model import ROW_COLUMN
 from bimtek.core.monev import Semester, SemesterError
 from bimtek.core.parsing import parse_percent
 from bimtek.core.region import Region
 from bimtek.core.text import program_key
+from bimtek.core.values import is_missing
 from bimtek.core.vocabularies import MONEV_ITEM_STATUSES, MONEV_ITEMS, MONEV_PROGRAM_STATUSES, Vocabulary
 from bimtek.validation import normalize as _normalize
 from bimtek.validation.datasets import DatasetRules
@@ -54,6 +57,7 @@ REALISASI_COLUMNS = (
     "alasan",
     "bukti",
     "semester",
+    "kode_sub_kegiatan",
 )
 WILAYAH_COLUMNS = ("butir", "uraian", "status", "opd", "nama_program", "bukti", "semester")
 QUICK_WIN_ITEM = "quick_win"
@@ -150,6 +154,38 @@ RULES = (REALISASI, MONEV_WILAYAH)
 
 
 # ----------------------------------------------------------------------------------------------- cross-stage rules
+
+
+def match_by_code(
+    results: Iterable[SheetResult], plan_codes: dict[tuple[str, str], list[str]], plan_names: set[tuple[str, str]]
+) -> list[SheetResult]:
+    """Realisation rows whose program name is not in the plan but whose OPD and kode sub kegiatan name exactly one
+    planned program are that program (a program renamed in a later Renja is still the same program, issue 25):
+    their `nama_program` becomes the plan's name and the Sheet's notes say so. `plan_codes` maps (folded OPD, code)
+    to the planned names with that code; `plan_names` holds the `program_key`s of the plan. Other rows are kept as
+    they are (an unplanned name without a matching code is rejected by `program_unplanned` as before)."""
+    out = []
+    for result in results:
+        valid = result.valid
+        if result.dataset != "realisasi" or valid.empty or "kode_sub_kegiatan" not in valid.columns:
+            out.append(result)
+            continue
+        valid = valid.copy()
+        notes = list(result.notes)
+        for index, row in valid.iterrows():
+            code = row["kode_sub_kegiatan"]
+            if is_missing(code) or program_key(row["opd"], row["nama_program"]) in plan_names:
+                continue
+            names = plan_codes.get((program_key(row["opd"], "")[0], str(code)), [])
+            if len(names) != 1:
+                continue
+            notes.append(
+                f'{result.path} baris {row[ROW_COLUMN]}: program "{row["nama_program"]}" dicocokkan dengan program '
+                f'rencana "{names[0]}" lewat kode sub kegiatan {code} (nama program berubah).'
+            )
+            valid.at[index, "nama_program"] = names[0]
+        out.append(replace(result, valid=valid, notes=notes))
+    return out
 
 
 def apply_monev_rules(

@@ -68,6 +68,7 @@ PROGRAM_SHEET_COLUMNS = (
     OutputColumn("opd", "OPD", 34),
     OutputColumn("elemen_label", "Elemen", 20),
     OutputColumn("nama_program", "Nama program", 42),
+    OutputColumn("kode_sub_kegiatan", "Kode Sub Kegiatan (SIPD)", 20),
     OutputColumn("deskripsi", "Deskripsi", 48),
     OutputColumn("sasaran", "Sasaran", 32),
     OutputColumn("indikator", "Indikator", 32),

@@ -27,6 +27,7 @@ Deliverables (keys in the run folder):
 | buku/buku-1-analisis-strategis.md/.html | copied from Tahap II (else Tahap I) when published; a run note otherwise |
 | buku/buku-2-masterplan.md/.html, roadmap/roadmap.xlsx/.csv, aggregates/*.csv, grafik/* | rendered again with the final quick wins |
 | buku/buku-3-quick-wins, buku-4-roadmap, ringkasan-eksekutif, rancangan-perbup (.md/.html) | drafted here |
+| sipd/matriks-renstra.xlsx, sipd/usulan-nomenklatur.xlsx | the coded programs as Renstra rows, the uncoded ones as nomenclature proposals (bimtek.stages.sipd_outputs) |
 | rakor/paket-rakor.md/.html/.pptx | the pack for the closing coordination meeting: a 16:9 deck (PDF and PowerPoint) |
 
 Nothing here reads the clock or a run id: the same inputs give byte-identical files.
@@ -43,10 +44,12 @@ from bimtek.analysis import finalisation as fin
 from bimtek.analysis.action_plans import DRAFT_KEY, final_action_plans, read_draft, steps_by_program
 from bimtek.core.legal import LegalGap
 from bimtek.core.model import ValidationReport
+from bimtek.core.nomenclature import Nomenclature
 from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
 from bimtek.stages.output import StageOutput
+from bimtek.stages.sipd_outputs import RENSTRA_KEY, USULAN_KEY, sipd_files
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_4.commitments import commitment_files, commitment_gaps, commitment_note
 from bimtek.stages.tahap_4.context import finalisation_context
@@ -121,8 +124,11 @@ def build_tahap_4(
     results: list[SheetResult],
     settings: Settings,
     previous: PreviousFiles,
+    nomenclature: Nomenclature | None = None,
 ) -> Tahap4Output:
-    """All Tahap IV deliverables of one run, keyed by their path in the run folder (module doc)."""
+    """All Tahap IV deliverables of one run, keyed by their path in the run folder (module doc).
+
+    `nomenclature`: the region's loaded SIPD export (None: the bundled reference of its version), for sipd/*."""
     roadmap = fin.read_roadmap(previous.get(3, ROADMAP_KEY) or b"")
     results = reject_unknown_quick_wins(results, roadmap, region)
     choice = fin.final_quick_wins(roadmap, combined_valid(results, "quick_win_final"), settings.quick_win_count)
@@ -177,11 +183,14 @@ def build_tahap_4(
     files.update(roadmap_overview_chart(final_roadmap, region, settings))
     files.update(rakor_deck(context, files))
     files.update(commitment_files(context, roadmap, region))
+    sipd, sipd_notes = sipd_files(roadmap, region, nomenclature)
+    files.update(sipd)
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
     notes.append(_quick_win_note(context["quick_wins"]))
     notes.append(commitment_note(context))
     notes.append(_review_note(context["review"]))
+    notes += sipd_notes
     gaps = [*context["perbup"]["gaps"], *presentation_gaps(context), *commitment_gaps(context)]
     notes += [f"Bertanda DRAFT: {gap.sentence()}." for gap in gaps]
     return Tahap4Output(
@@ -193,6 +202,8 @@ def build_tahap_4(
             ("Buku 3 Quick Win (HTML)", "buku/buku-3-quick-wins.html"),
             ("Buku 4 Peta Jalan (HTML)", "buku/buku-4-roadmap.html"),
             ("Peta Jalan (Excel)", "roadmap/roadmap.xlsx"),
+            ("Matriks Renstra SIPD (Excel)", RENSTRA_KEY),
+            ("Usulan nomenklatur SIPD (Excel)", USULAN_KEY),
             ("Rancangan Perbup (HTML)", "buku/rancangan-perbup.html"),
             ("Paket rakor (HTML)", "rakor/paket-rakor.html"),
             ("Paket rakor (PowerPoint)", "rakor/paket-rakor.pptx"),
