@@ -37,7 +37,6 @@ from bimtek.core.monev import MONEV_FOLDER, SemesterError, monev_stage_path
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
-from bimtek.ingest.inbox import opd_slugs
 from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
 from bimtek.store.package import RUN_ID_PATTERN, read_latest
 from bimtek.store.storage import (
@@ -48,9 +47,10 @@ from bimtek.store.storage import (
     normalize_key,
     open_location,
 )
-from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
+from bimtek.workbooks.intake_template import TEAM_TEMPLATE, build_intake_workbook, intake_filename
 from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.invitations import link_senders
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
@@ -539,7 +539,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             region = config.region(invite.region)
         except InviteError as exc:
             raise HTTPException(status_code=403, detail=str(exc)) from None
-        opd = opd_slugs(region).get(invite.opd)
+        opd = link_senders(region, invite.stage).get(invite.opd)
         if opd is None:
             raise HTTPException(status_code=403, detail="OPD pada tautan ini tidak lagi terdaftar di region.")
         return invite, region, opd
@@ -569,8 +569,9 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/unggah/{token}/templat")
     def upload_template(request: Request, token: str) -> Response:
         invite, region, opd = invitation(token)
-        data = build_intake_workbook(region, invite.stage, opd)
-        name = intake_filename(invite.stage, opd)
+        owner = TEAM_TEMPLATE if invite.opd == TEAM_TEMPLATE else opd
+        data = build_intake_workbook(region, invite.stage, owner)
+        name = intake_filename(invite.stage, owner)
         return Response(
             data, media_type=guess_content_type(name), headers={"Content-Disposition": f'attachment; filename="{name}"'}
         )
@@ -609,6 +610,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job.future)), config.settings.upload_wait_seconds)
         except TimeoutError:
             return RedirectResponse(f"/unggah/{token}/periksa/{job.id}", status_code=303)
+        except UploadRefused:
+            pass  # shown by job_page, like a check that finished later
         return await asyncio.to_thread(job_page, request, token, job.id)
 
     def job_page(request: Request, token: str, job_id: str) -> HTMLResponse:
@@ -618,6 +621,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         if not job.future.done():
             return upload_page(request, token, checking=job.name, position=checks.position(job))
         error = job.future.exception()
+        if isinstance(error, UploadRefused):
+            return upload_page(request, token, status_code=400, refused=str(error))
         if error is not None:
             logger.error("Check of upload %s failed: %r", job.name, error)
             return upload_page(

@@ -26,7 +26,7 @@ from bimtek.books.feedback.versions import (
     settle_submissions,
     version_order,
 )
-from bimtek.core.columns import datasets_for_stage
+from bimtek.core.columns import TEAM_SENDER, datasets_for_stage, team_datasets_in
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
@@ -87,7 +87,7 @@ def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[She
     return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
 
 
-def save_upload(
+def upload_target(
     store: Location,
     region: Region,
     stage: int,
@@ -97,11 +97,12 @@ def save_upload(
     now: dt.datetime,
     replace: bool = True,
 ) -> tuple[str, bool]:
-    """Store the file under the OPD's inbox folder with the upload time; never replaces an existing file.
+    """Where an upload will be stored under the OPD's inbox folder (with the upload time; never an existing key),
+    without writing it.
 
-    Returns the key and whether the same content was already in the OPD's folder (then nothing is written and the
-    earlier key is returned: retrying an upload is one version, not two). `replace=False` ("berkas tambahan")
-    stores the file as a submission of its own (bimtek.books.feedback.versions.EXTRA_MARKER).
+    Returns the key and whether the same content is already in the OPD's folder (then the earlier key: retrying
+    an upload is one version, not two). `replace=False` ("berkas tambahan") names the file as a submission of its
+    own (bimtek.books.feedback.versions.EXTRA_MARKER).
     """
     inbox = inbox_prefix(region.slug, stage)
     digest = hashlib.sha256(data).hexdigest()
@@ -115,8 +116,43 @@ def save_upload(
         n += 1
         path = PurePosixPath(key)
         candidate = str(path.with_name(f"{path.stem}-{n}{path.suffix}"))
-    store.write_bytes(f"{inbox}/{candidate}", data)
     return f"{inbox}/{candidate}", False
+
+
+def save_upload(
+    store: Location,
+    region: Region,
+    stage: int,
+    opd_slug: str,
+    name: str,
+    data: bytes,
+    now: dt.datetime,
+    replace: bool = True,
+) -> tuple[str, bool]:
+    """Store the file where `upload_target` says (nothing is written when the same content is already there)."""
+    key, repeated = upload_target(store, region, stage, opd_slug, name, data, now, replace)
+    if not repeated:
+        store.write_bytes(key, data)
+    return key, repeated
+
+
+def refuse_other_owners(results: list[SheetResult], opd_slug: str) -> None:
+    """Datasets have owners: an OPD link never sends the Tim Pelaksana's datasets (TEAM_DATASETS: narasi,
+    strategi, kelembagaan, pendanaan, risiko, monev plan, monev self-assessment). Raises `UploadRefused` (the file
+    is then not stored, so the OPD's status does not change); the Tim Pelaksana's own link (TEAM_SENDER) may."""
+    if opd_slug == TEAM_SENDER:
+        return
+    found = team_datasets_in(result.dataset for result in results if result.file_report.rows)
+    if not found:
+        return
+    sheets = sorted({result.sheet for result in results if result.dataset in found and result.sheet})
+    where = f" (lembar {', '.join(sheets)})" if sheets else ""
+    raise UploadRefused(
+        f"Berkas ini berisi isian milik Tim Pelaksana Smart City{where}: {', '.join(found)}. Isian itu hanya "
+        "diterima melalui tautan unggah Tim Pelaksana atau dari koordinator, bukan melalui tautan OPD. Berkas tidak "
+        "disimpan dan status OPD Anda tidak berubah. Hapus lembar tersebut lalu unggah lagi, atau serahkan berkas "
+        "kepada Tim Pelaksana."
+    )
 
 
 def receive_upload(
@@ -131,10 +167,14 @@ def receive_upload(
 ) -> UploadOutcome:
     """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost).
 
-    Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will."""
-    key, repeated = save_upload(store, region, stage, opd_slug, name, data, now, replace)
+    Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will. A file holding the
+    Tim Pelaksana's datasets sent through an OPD link is refused before it is stored (`refuse_other_owners`)."""
+    key, repeated = upload_target(store, region, stage, opd_slug, name, data, now, replace)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
     results = validate_file(relative, data, region, stage)
+    refuse_other_owners(results, opd_slug)
+    if not repeated:
+        store.write_bytes(key, data)
     sender = opd_slugs(region).get(opd_slug)
     shown = mark_duplicates([bind_to_link(r, sender) for r in results])
     return UploadOutcome(key=key, report=build_report(region.slug, shown), results=results, repeated=repeated)
