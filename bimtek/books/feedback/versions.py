@@ -42,11 +42,14 @@ from pathlib import PurePosixPath
 
 from bimtek.books.feedback.attribution import Attribution, attribute
 from bimtek.core.model import ROW_COLUMN, Rejection
+from bimtek.core.questions import Answer, Question
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.core.text import cell_text, slugify
 from bimtek.validation import SheetResult, mark_duplicates
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.plausibility import hold_implausible
 
 OVERRIDE_FILE = "versi-berlaku.txt"
 """Inbox-relative name of the coordinator's override file (never ingested as an OPD file)."""
@@ -89,6 +92,8 @@ class Settled:
     """The current versions' results, link-bound and with the `duplicate` rule applied."""
     superseded: list[Superseded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    """Doubts about the counted rows (bimtek.validation.plausibility): their rows are held until answered."""
 
 
 def version_rank(path: str) -> tuple[int, int]:
@@ -157,8 +162,11 @@ def settle_submissions(
     times: Mapping[str, float] | None = None,
     digests: Mapping[str, str | None] | None = None,
     chosen: Iterable[str] = (),
+    answers: Mapping[str, Answer] | None = None,
+    stage: str = "",
 ) -> Settled:
-    """Which rows count (module doc): link binding, then the newest version of each submission, then `duplicate`.
+    """Which rows count (module doc): link binding, then the newest version of each submission, then `duplicate`,
+    then plausibility against the region's scale (amounts held as questions unless `answers` settle them).
 
     `times`: file times (seconds) when the store knows them; `digests`: sha256 per path (same content, one version);
     `chosen`: the coordinator's override (inbox-relative paths).
@@ -202,4 +210,7 @@ def settle_submissions(
     superseded = sorted(dropped.values(), key=lambda s: (s.opd, s.path, s.dataset))
     missing = sorted(chosen_paths - {r.path for r in results})
     notes += [f"{OVERRIDE_FILE}: berkas {path} tidak ada di kotak masuk; pilihan ini diabaikan." for path in missing]
-    return Settled(mark_duplicates(current_results), superseded, notes)
+    plausible = hold_implausible(
+        mark_duplicates(current_results), region, get_settings().plausible_apbd_share, answers, stage
+    )
+    return Settled(plausible.results, superseded, notes, plausible.questions)
