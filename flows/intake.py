@@ -15,9 +15,12 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
+from bimtek.core.questions import Question
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
+from bimtek.store.answers import load_answers
+from bimtek.store.storage import open_location
 from bimtek.validation import SheetResult
 from tasks.cache import cache_location, rules_key
 from tasks.intake import INGEST_BATCH, ingest_files, list_input_files, read_version_choices
@@ -35,6 +38,8 @@ class Intake:
     superseded: list[dict] = field(default_factory=list)
     """Versions replaced by a newer one of the same submission (ValidationReport.superseded)."""
     notes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    """Doubts whose rows are held until answered (bimtek.validation.plausibility), answered ones included."""
 
     def attach(self, report: ValidationReport) -> ValidationReport:
         """`report` with the superseded versions and the version notes of this intake."""
@@ -90,7 +95,10 @@ def run_intake(
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
-    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen)
+    answers = load_answers(open_location(store), region.slug) if store else {}
+    settled = settle_submissions(
+        verdicts.results, region, times=times, digests=digests, chosen=chosen, answers=answers, stage=f"tahap-{stage}"
+    )
     validated, reused = verdicts.validated, verdicts.reused
     del verdicts  # the unsettled results: settled.results replace them
     results = settled.results if keep_raw else [without_raw(result) for result in settled.results]
@@ -101,4 +109,5 @@ def run_intake(
         reused=reused,
         superseded=[item.to_dict() for item in settled.superseded],
         notes=settled.notes,
+        questions=settled.questions,
     )

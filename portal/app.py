@@ -51,6 +51,7 @@ from bimtek.workbooks.intake_template import TEAM_TEMPLATE, build_intake_workboo
 from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
 from portal.invitations import link_senders
+from portal.questions import TEMPLATE_FILTERS, PortalHooks, answer_routes, sender_context
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
@@ -145,6 +146,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["ukuran"] = _size_text
+    env.filters.update(TEMPLATE_FILTERS)
     return env
 
 
@@ -546,6 +548,10 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
 
     def upload_page(request: Request, token: str, status_code: int = 200, **context) -> HTMLResponse:
         invite, region, opd = invitation(token)
+        outcome = context.pop("outcome", None)
+        if outcome is not None:  # the status cache may not have heard of this check yet (done-callback race)
+            config.status.remember(config.store, region, invite.stage, outcome)
+        context.update(sender_context(config.status, config.store, region, invite.stage, invite.opd, outcome))
         versions = config.status.versions(config.store, region, invite.stage, invite.opd)
         return page(
             request,
@@ -632,12 +638,17 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 refused="Berkas tidak dapat diperiksa karena galat di server. Hubungi koordinator.",
             )
         outcome = job.future.result()
-        return upload_page(request, token, report=outcome.report, uploaded=job.name, repeated=outcome.repeated)
+        return upload_page(
+            request, token, report=outcome.report, uploaded=job.name, repeated=outcome.repeated, outcome=outcome
+        )
 
     @app.get("/unggah/{token}/periksa/{job_id}", response_class=HTMLResponse)
     def upload_check(request: Request, token: str, job_id: str) -> HTMLResponse:
         return job_page(request, token, job_id)
 
+    app.include_router(
+        answer_routes(PortalHooks(config, page, require_login, require_csrf, audit, invitation, upload_page))
+    )
     return app
 
 

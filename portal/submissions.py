@@ -31,6 +31,7 @@ from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
+from bimtek.store.answers import load_answers
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
 from portal.checks import CheckCache
@@ -270,12 +271,18 @@ class InboxStatus:
         return [key for key in keys if key != OVERRIDE_FILE]
 
     def settled(self, store: Location, region: Region, stage: int, keys: list[str] | None = None):
-        """The inbox (or `keys` of it) settled as the stage run settles it (bimtek.books.feedback.versions)."""
+        """The inbox (or `keys` of it) settled as the stage run settles it (bimtek.books.feedback.versions), with
+        the answers given so far to its questions."""
         inbox = store.child(inbox_prefix(region.slug, stage))
         chosen = read_override(inbox.read_text(OVERRIDE_FILE)) if inbox.exists(OVERRIDE_FILE) else []
         keys = self.files(store, region, stage) if keys is None else keys
         results = [r for key in keys for r in self._results(store, region, stage, key)]
-        return settle_submissions(results, region, chosen=chosen)
+        answers = load_answers(store, region.slug)
+        return settle_submissions(results, region, chosen=chosen, answers=answers, stage=f"tahap-{stage}")
+
+    def checked(self, store: Location, region: Region, stage: int) -> list[str]:
+        """Inbox keys whose check has finished (never validates in the caller's thread, see `_known`)."""
+        return [key for key in self.files(store, region, stage) if self._known(store, region, stage, key) is not None]
 
     def versions(self, store: Location, region: Region, stage: int, opd_slug: str) -> list[Version]:
         """The OPD's uploads, newest first, each with the upload that replaced it (None: it counts).
