@@ -62,3 +62,20 @@ def test_a_mixed_file_asks_each_opd_about_its_own_rows_only():
     assert all("Antah Berantah" not in doc.html for doc in docs.values())
     dinkes = docs["Dinas Kesehatan"]
     assert dinkes.rows["baris"].tolist() == [5] and "Dana Desa" in " ".join(dinkes.rows["nilai"].dropna())
+
+
+def test_a_team_workbook_in_an_opd_folder_counts_for_nobody():
+    from bimtek.books.feedback.versions import settle_submissions
+    from bimtek.core.columns import datasets_for_stage
+    from bimtek.core.paths import SAMPLE_DIR
+
+    data = (SAMPLE_DIR / "padang-pariaman" / "inputs" / "tahap-3" / "narasi-tim-pelaksana.xlsx").read_bytes()
+    sheets = read_table("dinas-sosial/narasi.xlsx", data, datasets_for_stage(3))
+    results = [validate_sheet(sheet, REGION, sheet.dataset or "program") for sheet in sheets]
+    assert sum(len(r.valid) for r in results) > 0
+    settled = settle_submissions(results, REGION)
+    assert sum(len(r.valid) for r in settled.results) == 0
+    rules = {rejection.rule for r in settled.results for rejection in r.rejections}
+    assert "team_dataset" in rules
+    message = next(x.message for r in settled.results for x in r.rejections if x.rule == "team_dataset")
+    assert "milik Tim Pelaksana Smart City" in message and '"Dinas Sosial"' in message

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from bimtek.books.feedback.attribution import Attribution, attribute
+from bimtek.core.columns import TEAM_DATASETS
 from bimtek.core.model import ROW_COLUMN, Rejection
 from bimtek.core.questions import Answer, Question
 from bimtek.core.region import Region
@@ -132,13 +133,26 @@ def read_override(text: str) -> list[str]:
 
 
 def bind_to_link(result: SheetResult, sender: str | None) -> SheetResult:
-    """`result` with its valid rows naming another OPD than `sender` (the OPD of the file's folder) rejected."""
+    """`result` with its valid rows naming another OPD than `sender` (the OPD of the file's folder) rejected; every
+    row of a Tim Pelaksana dataset (TEAM_DATASETS) in an OPD's folder rejected (`team_dataset`: datasets have
+    owners; the portal refuses such a file before storing it, this guards files placed by other means)."""
+    if sender is not None and result.dataset in TEAM_DATASETS and not result.valid.empty:
+        ctx = MessageContext(header="", value=result.dataset, extra={"sender": sender})
+        message = render("team_dataset", ctx)
+        rows = result.valid[ROW_COLUMN].tolist()
+        return move_to_rejected(
+            result,
+            {
+                rid: Rejection(result.path, result.sheet, int(row), None, "team_dataset", result.dataset, message)
+                for rid, row in zip(result.valid.index, rows)
+            },
+        )
     if sender is None or result.valid.empty or "opd" not in result.valid.columns:
         return result
     header = result.headers.get("opd", "opd")
     found: dict[int, Rejection] = {}
     for rid, opd, row in zip(result.valid.index, result.valid["opd"].tolist(), result.valid[ROW_COLUMN].tolist()):
-        if cell_text(opd) == sender:
+        if cell_text(opd) in (sender, None):  # a blank (optional) OPD cell names no other OPD
             continue
         value = result.raw.at[rid, header] if header in result.raw.columns else opd
         ctx = MessageContext(header=header, value=cell_text(value), extra={"sender": sender})
