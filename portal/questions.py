@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -32,6 +33,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from bimtek.core.formatting import rupiah_words
 from bimtek.core.questions import QUESTION_KINDS, Answer, Question
 from bimtek.core.region import Region
+from bimtek.ingest.inbox import uploaded_at
 from bimtek.store.answers import QUESTION_ID_PATTERN, load_answers, record_answer
 from bimtek.store.storage import Location
 
@@ -196,5 +198,11 @@ def answered_at_text(answer: Answer | None) -> str:
     return f"{moment:%d-%m-%Y %H:%M} UTC"
 
 
-TEMPLATE_FILTERS = {"rupiah_kata": rupiah_words, "waktu_jawab": answered_at_text}
+def shown_file(key: str) -> str:
+    """An inbox key as the OPD named its file: "dinas-kesehatan/20261207T081200Z-usulan.csv" -> "usulan.csv"."""
+    name = PurePosixPath(key).name
+    return name[len("20261207T081200Z-") :] if uploaded_at(key) else name
+
+
+TEMPLATE_FILTERS = {"rupiah_kata": rupiah_words, "waktu_jawab": answered_at_text, "nama_berkas": shown_file}
 """Jinja filters the question partials use."""

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -28,12 +28,15 @@ from bimtek.books.feedback.versions import (
 )
 from bimtek.core.columns import TEAM_SENDER, datasets_for_stage, team_datasets_in
 from bimtek.core.model import ValidationReport
+from bimtek.core.questions import Question
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
 from bimtek.store.answers import load_answers
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
+from bimtek.validation.plausibility import hold_implausible
 from portal.checks import CheckCache
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,9 @@ class UploadOutcome:
     """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
     repeated: bool = False
     """The same content was uploaded before: nothing new was stored (`key` is the earlier upload)."""
+    questions: list[Question] = field(default_factory=list)
+    """Doubts about this file's rows (plausibility against the region's scale, this file alone): held until
+    answered; the upload page shows them with the inbox's (portal.questions)."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,10 @@ def receive_upload(
         store.write_bytes(key, data)
     sender = opd_slugs(region).get(opd_slug)
     shown = mark_duplicates([bind_to_link(r, sender) for r in results])
-    return UploadOutcome(key=key, report=build_report(region.slug, shown), results=results, repeated=repeated)
+    answers = load_answers(store, region.slug)
+    checked = hold_implausible(shown, region, get_settings().plausible_apbd_share, answers, f"tahap-{stage}")
+    report = build_report(region.slug, checked.results)
+    return UploadOutcome(key=key, report=report, results=results, repeated=repeated, questions=checked.questions)
 
 
 @dataclass(frozen=True)
