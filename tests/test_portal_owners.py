@@ -77,6 +77,11 @@ def test_team_workbook_refused_through_an_opd_link_and_accepted_through_its_own(
     assert accepted.status_code == 200 and "Hasil pemeriksaan" in accepted.text
     saved = inbox.list()
     assert len(saved) == 1 and saved[0].startswith(f"{TEAM_SENDER}/")
+    status = client.get("/status/padang-pariaman/tahap-3").text
+    team_row = re.search(rf"<tr>\s*<td data-label=\"OPD\">{TEAM_SENDER_NAME}</td>(.*?)</tr>", status, re.DOTALL)
+    assert team_row and "lengkap" in team_row.group(1)
+    row = re.search(r"<tr>\s*<td data-label=\"OPD\">Dinas Perhubungan</td>(.*?)</tr>", status, re.DOTALL).group(1)
+    assert "belum mengirim" in row
 
 
 def test_the_team_sends_the_monev_self_assessment_an_opd_cannot(client, store, region):
