@@ -32,6 +32,7 @@ from bimtek.core.model import ROW_COLUMN, Rejection
 from bimtek.core.questions import HELD_RULE, HELD_STATUS, Answer, Option, Question, question_id
 from bimtek.core.region import Region
 from bimtek.validation.duplicates import move_to_rejected
+from bimtek.validation.messages import quoted
 from bimtek.validation.result import SheetResult
 
 KIND = "plausibility"
@@ -81,7 +82,7 @@ def _amount_question(
     written, plausible = rupiah_words(amount), rupiah_words(amount / DIVISORS[DIVIDED])
     share = f"{limit / float(region.apbd or 1):.0%}".replace(".", ",")
     text = (
-        f"Isian '{header}' {f'program {name!r} ' if name else ''}tertulis {written}, lebih dari {share} APBD "
+        f"Isian {quoted(header)} {f'program {quoted(name)} ' if name else ''}tertulis {written}, lebih dari {share} APBD "
         f"{region.name} ({rupiah_words(region.apbd)}). Apakah {written} atau {plausible}?"
     )
     options = [
