@@ -92,3 +92,29 @@ def test_the_team_sends_the_monev_self_assessment_an_opd_cannot(client, store, r
     accepted = send(client, link(region, store, TEAM_SENDER_NAME, stage=5), MONEV_WORKBOOK)
     assert accepted.status_code == 200 and "Hasil pemeriksaan" in accepted.text
     assert [key.split("/")[0] for key in inbox.list()] == [TEAM_SENDER]
+
+
+def test_a_template_filled_by_a_tool_keeps_its_opd(client, store, region):
+    """QA browser M2: openpyxl fills the template's rows and leaves the OPD formula without a cached value."""
+    url = link(region, store, "Dinas Sosial")
+    workbook = load_workbook(io.BytesIO(client.get(f"{url}/templat").content))
+    sheet = workbook["Program"]
+    headers = [cell.value for cell in sheet[3]]
+    values = {
+        "Dimensi": "Smart Society",
+        "Elemen": "Community",
+        "Nama program": "Bansos daring",
+        "Anggaran (Rp)": 250_000_000,
+        "Sumber dana": "APBD",
+        "Tahun mulai": 2027,
+        "Tahun selesai": 2028,
+    }
+    for header, value in values.items():
+        sheet.cell(row=4, column=headers.index(header) + 1, value=value)
+    data = io.BytesIO()
+    workbook.save(data)
+    token = csrf_of(client, url)
+    files = {"berkas": ("usulan-dinsos.xlsx", data.getvalue(), XLSX)}
+    checked = client.post(url, data={"csrf": token}, files=files)
+    text = re.sub(r"\s+", " ", checked.text)
+    assert checked.status_code == 200 and "Berkas diterima: 1 baris valid" in text, text[-1500:]
