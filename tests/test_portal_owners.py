@@ -118,3 +118,27 @@ def test_a_template_filled_by_a_tool_keeps_its_opd(client, store, region):
     checked = client.post(url, data={"csrf": token}, files=files)
     text = re.sub(r"\s+", " ", checked.text)
     assert checked.status_code == 200 and "Berkas diterima: 1 baris valid" in text, text[-1500:]
+
+
+def test_undangan_lists_the_team_link_last_and_revokes_it(tmp_path, monkeypatch, region):
+    from typer.testing import CliRunner
+
+    from bimtek.core.settings import get_settings
+    from cli.main import app
+
+    monkeypatch.setenv("BIMTEK_PORTAL_SECRET", SECRET)
+    monkeypatch.setenv("BIMTEK_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("BIMTEK_PORTAL_URL", "https://portal.example")
+    get_settings.cache_clear()
+    out = tmp_path / "undangan.xlsx"
+    command = ["undangan", "--region", str(REGION_PATH), "--stage", "3", "--out", str(out), "--cabut", "tim-pelaksana"]
+    try:
+        result = CliRunner().invoke(app, command)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert f"Tautan {TEAM_SENDER_NAME} Tahap 3 dicabut" in result.output
+    rows = [row for row in load_workbook(out).active.iter_rows(min_row=5, values_only=True) if row[0]]
+    assert [row[0] for row in rows] == [*region.opd_names, TEAM_SENDER_NAME]
+    versions = (tmp_path / "store/padang-pariaman/undangan/tahap-3.json").read_text()
+    assert f'"{TEAM_SENDER}": 1' in versions
