@@ -15,7 +15,7 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 
 from bimtek.books.feedback.versions import OVERRIDE_FILE, settle_submissions
 from bimtek.core.model import Sheet, ValidationReport
-from bimtek.core.questions import Answer
+from bimtek.core.questions import Answer, Question
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
@@ -46,6 +46,8 @@ class Intake:
     notes: list[str] = field(default_factory=list)
     answers: dict[str, Answer] = field(default_factory=dict)
     """Answers to the reader's questions given before this run (applied while reading)."""
+    questions: list[Question] = field(default_factory=list)
+    """Doubts whose rows are held until answered (bimtek.validation.plausibility), answered ones included."""
 
     def attach(self, report: ValidationReport) -> ValidationReport:
         """`report` with the superseded versions, the version notes of this intake, which version each receipt
@@ -111,7 +113,15 @@ def run_intake(
     file_keys = {key: verdict_key(key, digest, rules) for key, digest in digests.items() if digest and cache}
     verdicts = validate_datasets(sheets, region, cache, file_keys)
     del sheets  # the raw tables go now: the verdicts hold what the rest of the flow reads
-    settled = settle_submissions(verdicts.results, region, times=times, digests=digests, chosen=chosen, answers=answers)
+    settled = settle_submissions(
+        verdicts.results,
+        region,
+        times=times,
+        digests=digests,
+        chosen=chosen,
+        answers=answers,
+        stage=f"tahap-{stage}",
+    )
     validated, reused = verdicts.validated, verdicts.reused
     del verdicts  # the unsettled results: settled.results replace them
     results = settled.results if keep_raw else [without_raw(result) for result in settled.results]
@@ -123,4 +133,5 @@ def run_intake(
         superseded=[item.to_dict() for item in settled.superseded],
         notes=settled.notes,
         answers=answers,
+        questions=settled.questions,
     )

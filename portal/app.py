@@ -38,7 +38,6 @@ from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, SemesterError, monev_st
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
-from bimtek.ingest.inbox import opd_slugs
 from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
 from bimtek.store.package import RUN_ID_PATTERN, read_latest
 from bimtek.store.storage import (
@@ -49,12 +48,14 @@ from bimtek.store.storage import (
     normalize_key,
     open_location,
 )
-from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
+from bimtek.workbooks.intake_template import TEAM_TEMPLATE, build_intake_workbook, intake_filename
 from portal.accept_links import accept_link_router
 from portal.accounts import Account, AccountError, AccountStore
 from portal.cache import RegionFiles
 from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.invitations import link_senders
 from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
+from portal.questions import TEMPLATE_FILTERS, PortalHooks, answer_routes, sender_context
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import (
@@ -158,6 +159,7 @@ def _environment() -> Environment:
     )
     env.filters["ukuran"] = _size_text
     env.filters["tanggal"] = tanggal
+    env.filters.update(TEMPLATE_FILTERS)
     return env
 
 
@@ -561,13 +563,17 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             region = config.region(invite.region)
         except InviteError as exc:
             raise HTTPException(status_code=403, detail=str(exc)) from None
-        opd = opd_slugs(region).get(invite.opd)
+        opd = link_senders(region, invite.stage).get(invite.opd)
         if opd is None:
             raise HTTPException(status_code=403, detail="OPD pada tautan ini tidak lagi terdaftar di region.")
         return invite, region, opd
 
     def upload_page(request: Request, token: str, status_code: int = 200, **context) -> HTMLResponse:
         invite, region, opd = invitation(token)
+        outcome = context.pop("outcome", None)
+        if outcome is not None:  # the status cache may not have heard of this check yet (done-callback race)
+            config.status.remember(config.store, region, invite.stage, outcome)
+        context.update(sender_context(config.status, config.store, region, invite.stage, invite.opd, outcome))
         versions = config.status.versions(config.store, region, invite.stage, invite.opd)
         if invite.stage == MONEV_STAGE:
             context.setdefault("monev", link_semester(region, dt.datetime.now(ZoneInfo(region.timezone)).date()))
@@ -593,7 +599,10 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     @app.get("/unggah/{token}/templat")
     def upload_template(request: Request, token: str) -> Response:
         invite, region, opd = invitation(token)
-        if invite.stage == MONEV_STAGE:  # the semester's realisation rows, pre-filled from the Tahap IV plan
+        if invite.opd == TEAM_TEMPLATE:  # the Tim Pelaksana's own workbook (its datasets, monev self-assessment)
+            data = build_intake_workbook(region, invite.stage, TEAM_TEMPLATE)
+            name = intake_filename(invite.stage, TEAM_TEMPLATE)
+        elif invite.stage == MONEV_STAGE:  # the semester's realisation rows, pre-filled from the Tahap IV plan
             semester = link_semester(region, dt.datetime.now(ZoneInfo(region.timezone)).date()).semester
             name, data = opd_realisation_workbook(config.store, region, opd, semester)
         else:
@@ -637,6 +646,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(job.future)), config.settings.upload_wait_seconds)
         except TimeoutError:
             return RedirectResponse(f"/unggah/{token}/periksa/{job.id}", status_code=303)
+        except UploadRefused:
+            pass  # shown by job_page, like a check that finished later
         return await asyncio.to_thread(job_page, request, token, job.id)
 
     def job_page(request: Request, token: str, job_id: str) -> HTMLResponse:
@@ -646,6 +657,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         if not job.future.done():
             return upload_page(request, token, checking=job.name, position=checks.position(job))
         error = job.future.exception()
+        if isinstance(error, UploadRefused):
+            return upload_page(request, token, status_code=400, refused=str(error))
         if error is not None:
             logger.error("Check of upload %s failed: %r", job.name, error)
             return upload_page(
@@ -655,13 +668,18 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
                 refused="Berkas tidak dapat diperiksa karena galat di server. Hubungi koordinator.",
             )
         outcome = job.future.result()
-        return upload_page(request, token, report=outcome.report, uploaded=job.name, repeated=outcome.repeated)
+        return upload_page(
+            request, token, report=outcome.report, uploaded=job.name, repeated=outcome.repeated, outcome=outcome
+        )
 
     @app.get("/unggah/{token}/periksa/{job_id}", response_class=HTMLResponse)
     def upload_check(request: Request, token: str, job_id: str) -> HTMLResponse:
         return job_page(request, token, job_id)
 
     app.include_router(accept_link_router(config, page, require_login, require_csrf, audit))
+    app.include_router(
+        answer_routes(PortalHooks(config, page, require_login, require_csrf, audit, invitation, upload_page))
+    )
     return app
 
 

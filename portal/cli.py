@@ -24,17 +24,19 @@ def undangan(
         None, "--hari", min=1, help="Masa berlaku tautan dalam hari (bawaan: BIMTEK_INVITE_DAYS)."
     ),
     cabut: list[str] = typer.Option(
-        [], "--cabut", help="Cabut tautan OPD ini (nama, alias atau slug); boleh berulang."
+        [],
+        "--cabut",
+        help="Cabut tautan OPD ini (nama, alias atau slug; 'tim-pelaksana' untuk tautan Tim Pelaksana); boleh berulang.",
     ),
 ) -> None:
     """Buat satu tautan unggah per OPD (ditandatangani, berbatas waktu, dapat dicabut) dan simpan sebagai .xlsx."""
+    from bimtek.core.columns import TEAM_SENDER, TEAM_SENDER_NAME
     from bimtek.core.region import RegionError, load_region
     from bimtek.core.settings import get_settings
     from bimtek.core.text import fold_key, slugify
-    from bimtek.ingest.inbox import opd_slugs
     from bimtek.store.storage import open_location
     from portal.app import local_time
-    from portal.invitations import invitation_links, invitations_xlsx
+    from portal.invitations import invitation_links, invitations_xlsx, link_senders
     from portal.security import PortalConfigError, signing_secret
     from portal.tokens import revoke
 
@@ -49,9 +51,10 @@ def undangan(
         raise typer.Exit(code=2)
     settings = get_settings()
     store = open_location(settings.store)
-    slugs = opd_slugs(reg)
+    slugs = link_senders(reg, stage)
     for name in cabut:
         slug = slugify(reg.opd_lookup().get(fold_key(name), name))
+        slug = TEAM_SENDER if fold_key(name) in (fold_key(TEAM_SENDER), fold_key(TEAM_SENDER_NAME)) else slug
         if slug not in slugs:
             console.print(f"[bold red]Galat:[/] OPD '{name}' tidak ada di region {reg.name}.")
             raise typer.Exit(code=2)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
+from bimtek.core.columns import TEAM_SENDER, TEAM_SENDER_NAME, datasets_for_stage, team_datasets_in
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import opd_slugs
 from bimtek.store.storage import Location
@@ -30,14 +31,24 @@ class InvitationLink:
     expires: dt.datetime
 
 
+def link_senders(region: Region, stage: int) -> dict[str, str]:
+    """Link slug -> sender name of every upload link of a stage: each OPD of the region, then the Tim Pelaksana
+    (TEAM_SENDER) when the stage collects its datasets (Tahap III plans, the monev self-assessment)."""
+    senders = dict(opd_slugs(region))
+    if team_datasets_in(datasets_for_stage(stage)):
+        senders[TEAM_SENDER] = TEAM_SENDER_NAME
+    return senders
+
+
 def invitation_links(
     region: Region, stage: int, store: Location, secret: str, portal_url: str, now: dt.datetime, days: int
 ) -> list[InvitationLink]:
-    """A link per OPD of the region at its current version (revoked links stay revoked), valid for `days`."""
+    """A link per OPD of the region, and the Tim Pelaksana's own (`link_senders`), each at its current version
+    (revoked links stay revoked), valid for `days`."""
     versions = read_versions(store, region.slug, stage)
     expires = now + dt.timedelta(days=days)
     links = []
-    for slug, name in opd_slugs(region).items():
+    for slug, name in link_senders(region, stage).items():
         token = make_token(
             secret, Invite(region=region.slug, stage=stage, opd=slug, version=versions.get(slug, 0), expires=expires)
         )

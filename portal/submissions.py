@@ -12,7 +12,7 @@ import hashlib
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import pandas as pd
@@ -25,15 +25,19 @@ from bimtek.books.feedback.versions import (
     read_override,
     settle_submissions,
 )
-from bimtek.core.columns import datasets_for_stage
+from bimtek.core.columns import TEAM_SENDER, datasets_for_stage, team_datasets_in
 from bimtek.core.formatting import angka
 from bimtek.core.model import ValidationReport
+from bimtek.core.questions import Question
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
 from bimtek.ingest.reader.versions import version_order
+from bimtek.store.answers import load_answers
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
+from bimtek.validation.plausibility import hold_implausible
 from portal.checks import CheckCache
 
 logger = logging.getLogger(__name__)
@@ -54,6 +58,9 @@ class UploadOutcome:
     """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
     repeated: bool = False
     """The same content was uploaded before: nothing new was stored (`key` is the earlier upload)."""
+    questions: list[Question] = field(default_factory=list)
+    """Doubts about this file's rows (plausibility against the region's scale, this file alone): held until
+    answered; the upload page shows them with the inbox's (portal.questions)."""
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[She
     return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
 
 
-def save_upload(
+def upload_target(
     store: Location,
     region: Region,
     stage: int,
@@ -105,11 +112,12 @@ def save_upload(
     now: dt.datetime,
     replace: bool = True,
 ) -> tuple[str, bool]:
-    """Store the file under the OPD's inbox folder with the upload time; never replaces an existing file.
+    """Where an upload will be stored under the OPD's inbox folder (with the upload time; never an existing key),
+    without writing it.
 
-    Returns the key and whether the same content was already in the OPD's folder (then nothing is written and the
-    earlier key is returned: retrying an upload is one version, not two). `replace=False` ("berkas tambahan")
-    stores the file as a submission of its own (bimtek.books.feedback.versions.EXTRA_MARKER).
+    Returns the key and whether the same content is already in the OPD's folder (then the earlier key: retrying
+    an upload is one version, not two). `replace=False` ("berkas tambahan") names the file as a submission of its
+    own (bimtek.books.feedback.versions.EXTRA_MARKER).
     """
     inbox = inbox_prefix(region.slug, stage)
     digest = hashlib.sha256(data).hexdigest()
@@ -123,8 +131,43 @@ def save_upload(
         n += 1
         path = PurePosixPath(key)
         candidate = str(path.with_name(f"{path.stem}-{n}{path.suffix}"))
-    store.write_bytes(f"{inbox}/{candidate}", data)
     return f"{inbox}/{candidate}", False
+
+
+def save_upload(
+    store: Location,
+    region: Region,
+    stage: int,
+    opd_slug: str,
+    name: str,
+    data: bytes,
+    now: dt.datetime,
+    replace: bool = True,
+) -> tuple[str, bool]:
+    """Store the file where `upload_target` says (nothing is written when the same content is already there)."""
+    key, repeated = upload_target(store, region, stage, opd_slug, name, data, now, replace)
+    if not repeated:
+        store.write_bytes(key, data)
+    return key, repeated
+
+
+def refuse_other_owners(results: list[SheetResult], opd_slug: str) -> None:
+    """Datasets have owners: an OPD link never sends the Tim Pelaksana's datasets (TEAM_DATASETS: narasi,
+    strategi, kelembagaan, pendanaan, risiko, monev plan, monev self-assessment). Raises `UploadRefused` (the file
+    is then not stored, so the OPD's status does not change); the Tim Pelaksana's own link (TEAM_SENDER) may."""
+    if opd_slug == TEAM_SENDER:
+        return
+    found = team_datasets_in(result.dataset for result in results if result.file_report.rows)
+    if not found:
+        return
+    sheets = sorted({result.sheet for result in results if result.dataset in found and result.sheet})
+    where = f" (lembar {', '.join(sheets)})" if sheets else ""
+    raise UploadRefused(
+        f"Berkas ini berisi isian milik Tim Pelaksana Smart City{where}: {', '.join(found)}. Isian itu hanya "
+        "diterima melalui tautan unggah Tim Pelaksana atau dari koordinator, bukan melalui tautan OPD. Berkas tidak "
+        "disimpan dan status OPD Anda tidak berubah. Hapus lembar tersebut lalu unggah lagi, atau serahkan berkas "
+        "kepada Tim Pelaksana."
+    )
 
 
 def receive_upload(
@@ -139,13 +182,20 @@ def receive_upload(
 ) -> UploadOutcome:
     """Validate one upload, then store it (kept even with rejected rows: nothing an OPD sent is lost).
 
-    Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will."""
-    key, repeated = save_upload(store, region, stage, opd_slug, name, data, now, replace)
+    Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will. A file holding the
+    Tim Pelaksana's datasets sent through an OPD link is refused before it is stored (`refuse_other_owners`)."""
+    key, repeated = upload_target(store, region, stage, opd_slug, name, data, now, replace)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
     results = validate_file(relative, data, region, stage)
+    refuse_other_owners(results, opd_slug)
+    if not repeated:
+        store.write_bytes(key, data)
     sender = opd_slugs(region).get(opd_slug)
     shown = mark_duplicates([bind_to_link(r, sender) for r in results])
-    return UploadOutcome(key=key, report=build_report(region.slug, shown), results=results, repeated=repeated)
+    answers = load_answers(store, region.slug)
+    checked = hold_implausible(shown, region, get_settings().plausible_apbd_share, answers, f"tahap-{stage}")
+    report = build_report(region.slug, checked.results)
+    return UploadOutcome(key=key, report=report, results=results, repeated=repeated, questions=checked.questions)
 
 
 @dataclass(frozen=True)
@@ -240,12 +290,18 @@ class InboxStatus:
         return [key for key in keys if key != OVERRIDE_FILE]
 
     def settled(self, store: Location, region: Region, stage: int, keys: list[str] | None = None):
-        """The inbox (or `keys` of it) settled as the stage run settles it (bimtek.books.feedback.versions)."""
+        """The inbox (or `keys` of it) settled as the stage run settles it (bimtek.books.feedback.versions), with
+        the answers given so far to its questions."""
         inbox = store.child(inbox_prefix(region.slug, stage))
         chosen = read_override(inbox.read_text(OVERRIDE_FILE)) if inbox.exists(OVERRIDE_FILE) else []
         keys = self.files(store, region, stage) if keys is None else keys
         results = [r for key in keys for r in self._results(store, region, stage, key)]
-        return settle_submissions(results, region, chosen=chosen)
+        answers = load_answers(store, region.slug)
+        return settle_submissions(results, region, chosen=chosen, answers=answers, stage=f"tahap-{stage}")
+
+    def checked(self, store: Location, region: Region, stage: int) -> list[str]:
+        """Inbox keys whose check has finished (never validates in the caller's thread, see `_known`)."""
+        return [key for key in self.files(store, region, stage) if self._known(store, region, stage, key) is not None]
 
     def versions(self, store: Location, region: Region, stage: int, opd_slug: str) -> list[Version]:
         """The OPD's uploads, newest first, each with the upload that replaced it (None: it counts).

@@ -16,6 +16,7 @@ per-year columns as one pattern).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -214,6 +215,18 @@ TEAM_DATASETS = (
 )
 """Datasets written by the Tim Pelaksana / Bappeda, not by each OPD: `bimtek template` puts them in one workbook
 of their own (tim-pelaksana), never in the OPD workbooks."""
+
+TEAM_SENDER = "tim-pelaksana"
+"""Who sends TEAM_DATASETS: the slug of the Tim Pelaksana's own upload link (`bimtek undangan` makes it beside
+the OPD links), its inbox folder, and the name of its intake template. Only that link (or a coordinator putting a
+file in the inbox) may send a TEAM_DATASETS table; an OPD link that sends one is refused (issue 23)."""
+TEAM_SENDER_NAME = "Tim Pelaksana Smart City"
+"""How pages and the invitation list name the Tim Pelaksana as a sender."""
+
+
+def team_datasets_in(datasets: Iterable[str | None]) -> list[str]:
+    """The TEAM_DATASETS among `datasets`, each once, in the order first met."""
+    return list(dict.fromkeys(d for d in datasets if d in TEAM_DATASETS))
 
 
 def datasets_for_stage(stage: int) -> list[str]:

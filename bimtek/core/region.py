@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from bimtek.core.settings import Settings, get_settings
-from bimtek.core.text import fold_key
+from bimtek.core.text import fold_key, slugify
 
 CALENDAR_KEYS = ("tahap-1", "tahap-2", "tahap-3", "tahap-4", "rakor", "monev-s1", "monev-s2")
 """`monev-s1`/`monev-s2` (optional): the next deadlines of the two monev semesters (bimtek.analysis.schedules)."""
@@ -306,6 +306,18 @@ class Region(BaseModel):
             for name in (entry.name, *entry.aliases):
                 lookup[fold_key(name)] = entry.name
         return lookup
+
+    def opd_of_folder(self, path: str, lookup: dict[str, str] | None = None) -> str | None:
+        """The OPD a file belongs to by a folder of its path (the innermost folder named after an OPD: name, alias
+        or their slug, e.g. "dinas-pupr/usulan.xlsx"), None when no folder names one. `lookup`: `opd_lookup()`
+        when the caller already has it."""
+        lookup = self.opd_lookup() if lookup is None else lookup
+        slugs = {slugify(key): name for key, name in lookup.items()}
+        for folder in reversed(path.replace("\\", "/").split("/")[:-1]):
+            found = lookup.get(fold_key(folder)) or slugs.get(slugify(folder))
+            if found:
+                return found
+        return None
 
     def signatories(self) -> dict:
         """What documents print about the seat of government and the signatories: `capital` (None when

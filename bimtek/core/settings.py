@@ -162,6 +162,10 @@ class Settings(BaseSettings):
     """Longest region period (end - start + 1 years)."""
     max_budget: int = 10**15
     """Plausible budget ceiling of one program row (Rupiah): above it the row is rejected by the `budget` rule."""
+    plausible_apbd_share: float = 0.05
+    """Plausibility against the region's scale (issue 23): one amount above this share of the region's APBD
+    (region file `apbd`) is held as a question ("perlu konfirmasi") with the reading that would make it plausible
+    offered, not published. 0.05 of a kabupaten APBD of Rp 1,65 triliun is Rp 82,5 miliar for one program."""
     min_budget: int = 1_000_000
     """Plausible budget floor of one program row (Rupiah): a budget of 0 or below it is rejected by the `budget`
     rule (an amount written in thousands or millions without saying so is the usual cause)."""

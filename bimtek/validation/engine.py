@@ -24,6 +24,7 @@ from bimtek.validation.datasets import DatasetRules, get_rules, suite_parameters
 from bimtek.validation.gx_runner import Failure, run_suite
 from bimtek.validation.messages import MessageContext, render
 from bimtek.validation.normalize import RID_COLUMN, UNREADABLE
+from bimtek.validation.owners import fill_blank_opd
 from bimtek.validation.result import SheetResult, counted_report
 
 META_COLUMNS = (PATH_COLUMN, SHEET_COLUMN, ROW_COLUMN)
@@ -66,6 +67,7 @@ def validate_dataset(
     to their Sheet by position. All expectations are row-wise, so the verdicts equal those of one run per Sheet.
     """
     rules = get_rules(dataset)
+    sheets = [fill_blank_opd(sheet, region, rules.spec) for sheet in sheets]
     results: list[SheetResult] = []
     pending: list[int] = []
     for index, sheet in enumerate(sheets):

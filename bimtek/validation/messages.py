@@ -237,6 +237,16 @@ def _opd_link(ctx: MessageContext) -> str:
     )
 
 
+@message_for("team_dataset")
+def _team_dataset(ctx: MessageContext) -> str:
+    sender = ctx.extra.get("sender", "")
+    return (
+        f'Isian {quoted(ctx.value)} milik Tim Pelaksana Smart City, tetapi berkas ada di kotak masuk "{sender}" '
+        "(tautan unggah OPD itu); isian ini tidak dihitung. Tim Pelaksana mengirimnya lewat tautannya sendiri, atau "
+        "koordinator menaruhnya di kotak masuk."
+    )
+
+
 @message_for("quick_win")
 def _quick_win(ctx: MessageContext) -> str:
     return (
@@ -266,6 +276,7 @@ RULE_LABELS = {
     "opd_unknown": "Nama OPD tidak dikenal",
     "duplicate": "Baris ganda",
     "opd_link": "OPD lain dikirim lewat tautan OPD ini",
+    "team_dataset": "Isian Tim Pelaksana dikirim lewat tautan OPD",
     "quick_win": "Isian quick win bukan ya/tidak",
     "pillar": "Pilar kesiapan tidak dikenal",
     "swot_component": "Komponen SWOT tidak dikenal",

@@ -44,7 +44,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, quote_sh
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bimtek.core.columns import TEAM_DATASETS, ColumnSpec, datasets_for_stage, load_spec
+from bimtek.core.columns import TEAM_DATASETS, TEAM_SENDER, ColumnSpec, datasets_for_stage, load_spec
 from bimtek.core.formatting import tanggal
 from bimtek.core.model import SENDER_PROPERTY
 from bimtek.core.region import Region
@@ -227,7 +227,7 @@ class TemplateColumn:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-TEAM_TEMPLATE = "tim-pelaksana"
+TEAM_TEMPLATE = TEAM_SENDER
 """The `opd` argument of build_intake_workbook that asks for the Tim Pelaksana's workbook (TEAM_DATASETS)."""
 
 

@@ -30,7 +30,7 @@ from bimtek.core.model import (
     ValidationReport,
 )
 from bimtek.core.region import Region
-from bimtek.core.text import fold_key, is_blank, slugify
+from bimtek.core.text import fold_key, is_blank
 
 PROBLEM_FILE_STATUSES = ("unreadable",)
 """File statuses that always need the OPD's action (an "empty" sheet only counts when the whole file is empty)."""
@@ -72,14 +72,7 @@ class Attribution:
         return lookup.get(fold_key(text))
 
     def of_folder(self, path: str) -> str | None:
-        folders = path.replace("\\", "/").split("/")[:-1]
-        lookup = self.lookup
-        slugs = {slugify(key): name for key, name in lookup.items()}
-        for folder in reversed(folders):
-            found = lookup.get(fold_key(folder)) or slugs.get(slugify(folder))
-            if found:
-                return found
-        return None
+        return self.region.opd_of_folder(path, self.lookup)
 
     def _of_rows(self, path: str) -> str | None:
         votes = self.votes.get(path)
@@ -109,6 +102,24 @@ class Attribution:
                 or self._of_team(path)
             )
         return self._senders[path]
+
+    def of_row(self, path: str, sheet: str | None, row: int | None) -> str | None:
+        """Who is asked about one row: the file's sender when a folder or the intake template names it (they sent
+        it); else the OPD the row itself names; else the file's sender only when every row naming an OPD names the
+        same one. A row of a file that mixes several OPD and names none of them goes to no OPD (the Tim
+        Pelaksana's overview lists it): no OPD is asked to fix another's row."""
+        if row is None:
+            return self.of_file(path)
+        named = self.of_folder(path) or self.recorded.get(path)
+        if named:
+            return named
+        owner = self.rows.get((path, sheet or "", int(row)))
+        if owner:
+            return owner
+        votes = self.votes.get(path)
+        if votes:
+            return next(iter(votes)) if len(votes) == 1 else None
+        return self._of_name(path)
 
     def is_listed(self, name: str) -> bool:
         return name in self.region.opd_names

@@ -93,7 +93,7 @@ def _problem_rows(report: ValidationReport, attribution: Attribution) -> dict[st
             }
         )
     for rejection in report.rejections:
-        lines[attribution.of_file(rejection.path)].append(_rejection_line(rejection))
+        lines[attribution.of_row(rejection.path, rejection.sheet, rejection.row)].append(_rejection_line(rejection))
     return {owner: sorted(items, key=_line_order) for owner, items in lines.items() if owner is not None}
 
 

@@ -24,6 +24,7 @@ from bimtek.books.feedback.attribution import (
 )
 from bimtek.books.feedback.letters import table_xlsx
 from bimtek.books.templating import html_environment
+from bimtek.core.columns import TEAM_SENDER, TEAM_SENDER_NAME
 from bimtek.core.model import ValidationReport
 from bimtek.core.region import Region
 
@@ -58,7 +59,8 @@ def _tally(report: ValidationReport, attribution: Attribution, use_results: bool
     tallies: dict[str, _Tally] = defaultdict(_Tally)
 
     def tally_of(path: str) -> _Tally:
-        tally = tallies[attribution.of_file(path) or UNKNOWN_SENDER]
+        team = path.replace("\\", "/").split("/", 1)[0] == TEAM_SENDER  # the Tim Pelaksana's own link folder
+        tally = tallies[attribution.of_file(path) or (TEAM_SENDER_NAME if team else UNKNOWN_SENDER)]
         tally.files.add(path)
         return tally
 

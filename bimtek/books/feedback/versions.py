@@ -42,9 +42,11 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from bimtek.books.feedback.attribution import Attribution, attribute
+from bimtek.core.columns import TEAM_DATASETS
 from bimtek.core.model import ROW_COLUMN, Rejection
 from bimtek.core.questions import HELD_RULE, HELD_STATUS, Answer, Option, Question, question_id
 from bimtek.core.region import Region
+from bimtek.core.settings import get_settings
 from bimtek.core.text import cell_text
 from bimtek.ingest.reader.versions import (
     STAMP,
@@ -56,6 +58,7 @@ from bimtek.ingest.reader.versions import (
 from bimtek.validation import SheetResult, mark_duplicates
 from bimtek.validation.duplicates import move_to_rejected
 from bimtek.validation.messages import MessageContext, render
+from bimtek.validation.plausibility import hold_implausible
 
 OVERRIDE_FILE = "versi-berlaku.txt"
 """Inbox-relative name of the coordinator's override file (never ingested as an OPD file)."""
@@ -91,6 +94,8 @@ class Settled:
     """The current versions' results, link-bound and with the `duplicate` rule applied."""
     superseded: list[Superseded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    """Doubts about the counted rows (bimtek.validation.plausibility): their rows are held until answered."""
 
 
 def is_extra(path: str) -> bool:
@@ -105,13 +110,26 @@ def read_override(text: str) -> list[str]:
 
 
 def bind_to_link(result: SheetResult, sender: str | None) -> SheetResult:
-    """`result` with its valid rows naming another OPD than `sender` (the OPD of the file's folder) rejected."""
+    """`result` with its valid rows naming another OPD than `sender` (the OPD of the file's folder) rejected; every
+    row of a Tim Pelaksana dataset (TEAM_DATASETS) in an OPD's folder rejected (`team_dataset`: datasets have
+    owners; the portal refuses such a file before storing it, this guards files placed by other means)."""
+    if sender is not None and result.dataset in TEAM_DATASETS and not result.valid.empty:
+        ctx = MessageContext(header="", value=result.dataset, extra={"sender": sender})
+        message = render("team_dataset", ctx)
+        rows = result.valid[ROW_COLUMN].tolist()
+        return move_to_rejected(
+            result,
+            {
+                rid: Rejection(result.path, result.sheet, int(row), None, "team_dataset", result.dataset, message)
+                for rid, row in zip(result.valid.index, rows)
+            },
+        )
     if sender is None or result.valid.empty or "opd" not in result.valid.columns:
         return result
     header = result.headers.get("opd", "opd")
     found: dict[int, Rejection] = {}
     for rid, opd, row in zip(result.valid.index, result.valid["opd"].tolist(), result.valid[ROW_COLUMN].tolist()):
-        if cell_text(opd) == sender:
+        if cell_text(opd) in (sender, None):  # a blank (optional) OPD cell names no other OPD
             continue
         value = result.raw.at[rid, header] if header in result.raw.columns else opd
         ctx = MessageContext(header=header, value=cell_text(value), extra={"sender": sender})
@@ -136,8 +154,10 @@ def settle_submissions(
     digests: Mapping[str, str | None] | None = None,
     chosen: Iterable[str] = (),
     answers: Mapping[str, Answer] | None = None,
+    stage: str = "",
 ) -> Settled:
-    """Which rows count (module doc): link binding, then the newest version of each submission, then `duplicate`.
+    """Which rows count (module doc): link binding, then the newest version of each submission, then `duplicate`,
+    then plausibility against the region's scale (amounts held as questions unless `answers` settle them).
 
     `times`: file times (seconds) when the store knows them; `digests`: sha256 per path (same content, one version);
     `chosen`: the coordinator's override (inbox-relative paths); `answers`: answers to "version" questions.
@@ -193,7 +213,10 @@ def settle_submissions(
     superseded = sorted(dropped.values(), key=lambda s: (s.opd, s.path, s.dataset))
     missing = sorted(chosen_paths - {r.path for r in results})
     notes += [f"{OVERRIDE_FILE}: berkas {path} tidak ada di kotak masuk; pilihan ini diabaikan." for path in missing]
-    return Settled(mark_duplicates(current_results), superseded, notes)
+    plausible = hold_implausible(
+        mark_duplicates(current_results), region, get_settings().plausible_apbd_share, answers, stage
+    )
+    return Settled(plausible.results, superseded, notes, plausible.questions)
 
 
 def _order_doubt(
