@@ -51,6 +51,7 @@ from bimtek.store.storage import (
 from bimtek.workbooks.intake_template import build_intake_workbook, intake_filename
 from portal.accounts import Account, AccountError, AccountStore
 from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.cockpit import cockpit_router
 from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import InboxStatus, UploadOutcome, UploadRefused, check_upload
@@ -287,6 +288,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     async def crash_page(request: Request, exc: Exception):
         logger.exception("Unexpected error on %s %s", request.method, request.url.path)
         return page(request, "galat.html.j2", status_code=500, message=_status_text(500))
+
+    app.include_router(cockpit_router(config, page, require_login))
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
