@@ -27,6 +27,8 @@ Deliverables (keys in the run folder):
 | buku/buku-2-masterplan.md/.html, roadmap/roadmap.xlsx/.csv, aggregates/*.csv, grafik/* | rendered again with the final quick wins |
 | buku/buku-3-quick-wins, buku-4-roadmap, ringkasan-eksekutif, rancangan-perbup (.md/.html) | drafted here |
 | rakor/paket-rakor.md/.html/.pptx | the pack for the closing coordination meeting: a 16:9 deck (PDF and PowerPoint) |
+| data-terbuka/* | open data for the Satu Data portal: CSV tables, datapackage.json, DCAT, CKAN body (stages.open_data) |
+| buku/rancangan-perbup.jdih.json | the draft regulation's JDIHN metadata (stages.jdih) |
 
 Nothing here reads the clock or a run id: the same inputs give byte-identical files.
 """
@@ -45,6 +47,8 @@ from bimtek.core.model import ValidationReport
 from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
+from bimtek.stages.jdih import jdih_files
+from bimtek.stages.open_data import open_data_files
 from bimtek.stages.output import StageOutput
 from bimtek.stages.tables import csv_bytes
 from bimtek.stages.tahap_4_commitments import commitment_files, commitment_gaps, commitment_note
@@ -176,6 +180,8 @@ def build_tahap_4(
     files.update(roadmap_overview_chart(final_roadmap, region, settings))
     files.update(rakor_deck(context, files))
     files.update(commitment_files(context, roadmap, region))
+    files.update(open_data_files(region, files))
+    files.update(jdih_files(region, files, context["perbup"]["draft"]))
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
     notes.append(_quick_win_note(context["quick_wins"]))
