@@ -245,5 +245,10 @@ app.command(name="synth")(synth)
 app.command(name="nasional")(nasional)
 
 
+from cli.satu_data import satu_data  # noqa: E402
+
+app.command(name="satu-data")(satu_data)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -14,6 +14,8 @@ sends no scripts): `urut` (bimtek.analysis.cockpit.SORT_KEYS), `tahap`, `jenis`,
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -28,18 +30,22 @@ from bimtek.analysis.cockpit import (
     SORT_KEYS,
     STAGE_LABELS,
     CockpitRow,
+    CohortRegion,
     cockpit_row,
     filter_rows,
     ranked,
     sort_rows,
 )
 from bimtek.core.formatting import angka, tanggal
-from bimtek.core.region import Region, RegionError, load_region
+from bimtek.core.region import RegionError, load_region
 from bimtek.store.cockpit import is_waiting, read_pointers
 from bimtek.store.storage import Location
 
+INDEX_NAME = "kokpit-wilayah.json"
+"""The region index of `RegionCache`, beside the accounts file in the portal's private folder."""
 COCKPIT_ROLES = frozenset({"pembina", "admin"})
 COCKPIT_TIMEZONE = "Asia/Jakarta"
+logger = logging.getLogger(__name__)
 """The cohort spans time zones; "today" for days to rakor is the date in WIB."""
 REFUSED = (
     "Halaman nasional hanya untuk akun pembina (kementerian atau provinsi) dan admin. "
@@ -48,29 +54,61 @@ REFUSED = (
 
 
 class RegionCache:
-    """Parsed region files, kept while the file's size and modification time stay the same (thread-safe)."""
+    """What the cockpit needs of each region file (bimtek.analysis.cockpit.CohortRegion), parsed once per file
+    version (size and modification time) and kept in memory and, when `index` is given, in a JSON file in the
+    portal's private folder, so a restarted portal does not parse hundreds of region files again (the strict
+    region loader is pure-Python YAML: tens of milliseconds per file). Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, index: Path | None = None) -> None:
         self._lock = threading.Lock()
-        self._known: dict[Path, tuple[tuple[int, int], Region]] = {}
+        self._index = index
+        self._known: dict[str, tuple[list[int], CohortRegion]] = {}
+        self._dirty = False
+        if index is not None and index.is_file():
+            try:
+                stored = json.loads(index.read_text(encoding="utf-8"))
+                for path, entry in stored.items():
+                    self._known[path] = (list(entry["stamp"]), CohortRegion.from_json(entry["region"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                logger.warning("Cockpit region index %s unreadable; region files are parsed again", index)
+                self._known.clear()
 
-    def get(self, path: Path) -> Region | None:
+    def get(self, path: Path) -> CohortRegion | None:
         try:
             stat = path.stat()
         except OSError:
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        stamp = [stat.st_mtime_ns, stat.st_size]
         with self._lock:
-            known = self._known.get(path)
+            known = self._known.get(str(path))
         if known and known[0] == stamp:
             return known[1]
         try:
-            region = load_region(path)
-        except RegionError:
+            region = CohortRegion.of(load_region(path))
+        except RegionError as exc:
+            logger.warning("Region file %s left out of the cockpit: %s", path, exc)
             return None
         with self._lock:
-            self._known[path] = (stamp, region)
+            self._known[str(path)] = (stamp, region)
+            self._dirty = True
         return region
+
+    def save(self) -> None:
+        """Write the index file when something new was parsed (atomically: a temporary file, then a rename)."""
+        with self._lock:
+            if self._index is None or not self._dirty:
+                return
+            data = {path: {"stamp": stamp, "region": region.to_json()} for path, (stamp, region) in self._known.items()}
+            self._dirty = False
+        temporary = self._index.with_suffix(".tmp")
+        temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(self._index)
+
+    def warm(self, paths: list[Path]) -> None:
+        """Parse every file not known yet (a background thread at portal start), then save the index."""
+        for path in paths:
+            self.get(path)
+        self.save()
 
 
 def cohort_rows(store: Location, regions: dict[str, Path], cache: RegionCache, today: dt.date) -> list[CockpitRow]:
@@ -83,6 +121,7 @@ def cohort_rows(store: Location, regions: dict[str, Path], cache: RegionCache, t
         summaries = read_pointers(store, slug)
         waiting = sum(1 for summary in summaries.values() if is_waiting(store, slug, summary))
         rows.append(cockpit_row(region, summaries, waiting, today))
+    cache.save()
     return ranked(rows)
 
 
@@ -96,7 +135,10 @@ def cockpit_router(
     """The `/nasional` route over `config.store` and `config.regions` (portal.app.PortalConfig), rendered with the
     portal's `page` and guarded by its `require_login`."""
     router = APIRouter()
-    regions_cache = cache or RegionCache()
+    regions_cache = cache or RegionCache(Path(config.accounts.path).parent / INDEX_NAME)
+    threading.Thread(
+        target=regions_cache.warm, args=(list(config.regions.values()),), name="kokpit-wilayah", daemon=True
+    ).start()
 
     @router.get("/nasional", response_class=HTMLResponse)
     def nasional(

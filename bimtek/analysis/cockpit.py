@@ -47,8 +47,47 @@ def size_class(apbd: float | None) -> str:
     return next(name for name, bound in SIZE_CLASSES if apbd < bound)
 
 
-def peer_group(region: Region) -> str:
-    """ "kabupaten sedang", "kota besar", "kota APBD belum diisi"."""
+@dataclass(frozen=True)
+class CohortRegion:
+    """What the cockpit needs of a region file (small enough to keep for hundreds of regions, and to store)."""
+
+    slug: str
+    name: str
+    province: str
+    kind: str
+    apbd: float | None
+    calendar: Mapping[str, dt.date]
+
+    @classmethod
+    def of(cls, region: Region) -> CohortRegion:
+        return cls(region.slug, region.name, region.province, region.kind, region.apbd, dict(region.calendar))
+
+    def to_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "name": self.name,
+            "province": self.province,
+            "kind": self.kind,
+            "apbd": self.apbd,
+            "calendar": {key: day.isoformat() for key, day in self.calendar.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> CohortRegion:
+        calendar = {str(k): dt.date.fromisoformat(v) for k, v in (data.get("calendar") or {}).items()}
+        apbd = data.get("apbd")
+        return cls(
+            str(data["slug"]),
+            str(data["name"]),
+            str(data["province"]),
+            str(data["kind"]),
+            float(apbd) if apbd is not None else None,
+            calendar,
+        )
+
+
+def peer_group(region: Region | CohortRegion) -> str:
+    """The comparison group: "kabupaten sedang", "kota besar", "kota APBD belum diisi"."""
     return f"{region.kind} {size_class(region.apbd)}"
 
 
@@ -104,7 +143,9 @@ def _stage_number(name: str) -> int | None:
     return None
 
 
-def cockpit_row(region: Region, summaries: Mapping[str, dict], waiting: int, today: dt.date) -> CockpitRow:
+def cockpit_row(
+    region: Region | CohortRegion, summaries: Mapping[str, dict], waiting: int, today: dt.date
+) -> CockpitRow:
     """One region's row from its newest summary per stage (bimtek.store.cockpit.read_pointers)."""
     published = sorted(n for n in (_stage_number(k) for k in summaries) if n is not None)
     stage = published[-1] if published else 0
