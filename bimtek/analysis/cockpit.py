@@ -5,8 +5,8 @@ Pure functions of region files, summaries and a date: no store, no clock.
 - **Stage**: the highest Bimtek stage with a published run (a run waiting for acceptance counts: its work exists);
   "belum mulai" when none.
 - **Days to rakor**: `calendar.rakor` minus today (negative once it has passed); None without a rakor date.
-- **Late** (`days_late`): the region's calendar names a Tahap whose date has passed while that Tahap has no published
-  run; the days since the earliest such date. The page lists late regions first, most late first.
+- **Late** (`days_late`): the region's calendar names a Tahap after its current stage whose date has passed; the
+  days since the earliest such date (a region that skipped an optional earlier Tahap is not late for it). The page lists late regions first, most late first.
 - **OPD**: sent ("lengkap" + "perlu perbaikan"), needing fixes ("perlu perbaikan") and not sent ("belum mengirim")
   of the listed OPD, from the newest run of the region's current stage.
 - **Tahap IV outcome**: "final" when the newest Tahap IV run's legal documents miss nothing, "DRAF" otherwise.
@@ -153,7 +153,7 @@ def cockpit_row(
     overdue = [
         (date, n)
         for n in STAGE_LABELS
-        if (date := region.calendar.get(f"tahap-{n}")) is not None and date < today and n not in published
+        if (date := region.calendar.get(f"tahap-{n}")) is not None and date < today and n > stage
     ]
     first_late = min(overdue) if overdue else None
     current = summaries.get(f"tahap-{stage}", {})
