@@ -125,6 +125,8 @@ def test_jdih_metadata_fills_what_is_known_and_lists_the_rest(region):
     assert "2 program pada 2 dimensi" in record["abstrak"] and "1 quick win" in record["abstrak"]
     assert record["kekurangan_naskah"] == ["nama Sekretaris Daerah"] and record["status_dokumen"] == "rancangan"
     assert record["lampiran"] == ["buku/rancangan-perbup.html"]
+    with_pdf = json.loads(jdih_files(region, FILES, [], ("pdf", "docx"))[METADATA_KEY])
+    assert with_pdf["lampiran"] == [f"buku/rancangan-perbup.{ext}" for ext in ("docx", "html", "pdf")]
     assert jdih_files(region, {"roadmap/roadmap.csv": b""}, []) == {}
 
 

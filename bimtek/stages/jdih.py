@@ -89,13 +89,16 @@ def _abstract(region: Region, files: dict[str, bytes]) -> str | None:
     )
 
 
-def jdih_metadata(region: Region, files: dict[str, bytes], draft: list[str]) -> dict:
-    """The metadata record (module doc); `draft`: what the Perbup's legal text still misses."""
+def jdih_metadata(region: Region, files: dict[str, bytes], draft: list[str], formats: tuple[str, ...] = ()) -> dict:
+    """The metadata record (module doc); `draft`: what the Perbup's legal text still misses; `formats`: the
+    document formats the run renders from the HTML (BIMTEK_DOCUMENT_FORMATS), listed as attachments too."""
     words = region_words(region)
     head = (words.get("officials") or {}).get("head")
     period = f"{region.period.start}–{region.period.end}"
     title = f"Masterplan Smart City {words['kind']} {words['short_name']} Tahun {period}"
     attached = sorted(key for key in files if key.startswith(PERBUP_KEY) and key.endswith(DOCUMENT_FORMATS))
+    if f"{PERBUP_KEY}.html" in files:
+        attached = sorted({*attached, *(f"{PERBUP_KEY}.{fmt}" for fmt in formats if f".{fmt}" in DOCUMENT_FORMATS)})
     record = {
         "tipe_dokumen": "Peraturan Perundang-undangan",
         "judul": f"{words['regulation']} {words['short_name']} tentang {title}",
@@ -129,9 +132,11 @@ def jdih_metadata(region: Region, files: dict[str, bytes], draft: list[str]) -> 
     }
 
 
-def jdih_files(region: Region, files: dict[str, bytes], draft: list[str]) -> dict[str, bytes]:
+def jdih_files(
+    region: Region, files: dict[str, bytes], draft: list[str], formats: tuple[str, ...] = ()
+) -> dict[str, bytes]:
     """`buku/rancangan-perbup.jdih.json` beside the draft regulation (only when the run has the draft)."""
     if not any(key.startswith(PERBUP_KEY) for key in files):
         return {}
-    data = jdih_metadata(region, files, draft)
+    data = jdih_metadata(region, files, draft, formats)
     return {METADATA_KEY: (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

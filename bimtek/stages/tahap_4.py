@@ -181,7 +181,7 @@ def build_tahap_4(
     files.update(rakor_deck(context, files))
     files.update(commitment_files(context, roadmap, region))
     files.update(open_data_files(region, files))
-    files.update(jdih_files(region, files, context["perbup"]["draft"]))
+    files.update(jdih_files(region, files, context["perbup"]["draft"], tuple(settings.formats)))
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
     notes.append(_quick_win_note(context["quick_wins"]))
