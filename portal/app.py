@@ -9,6 +9,7 @@ Routes (Indonesian paths, every page from `templates/portal/`):
 - `/berkas/<region>/tahap-<N>/<run>/<file>`: one file of a run (only files its manifest lists; local store:
   served inline for HTML/PDF/images, as a download otherwise; S3: a redirect to a presigned link).
 - `/status/<region>/tahap-<N>`: live submission status per OPD from the stage inbox.
+- `/nasional`: the cockpit over every registered region for `pembina` and `admin` accounts (portal/cockpit.py).
 - `/unggah/<token>`: an OPD's upload page (GET form, POST file), `/unggah/<token>/templat`: its intake template,
   `/unggah/<token>/periksa/<job>`: the check of one upload, run in the worker pool (progress, then the result).
 
