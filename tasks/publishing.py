@@ -12,7 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from bimtek.core.settings import get_settings
 from bimtek.store.acceptance import AWAITING, report_needs_fix
 from bimtek.store.archive import archive_inputs
-from bimtek.store.cockpit import SUMMARY_KEY, run_summary, write_pointer
+from bimtek.store.cockpit import SUMMARY_KEY, run_file_summary, run_summary, write_pointer
 from bimtek.store.package import (
     RunExistsError,
     StageKey,
@@ -93,7 +93,7 @@ def publish_outputs(
     if SUMMARY_KEY in outputs:  # a stage run (not the national roll-up): its cockpit summary, completed here
         stamp = created_at.isoformat(timespec="seconds")
         summary = run_summary(outputs, stage_folder(stage), run_id, stamp, extra, current)
-        outputs = {**outputs, SUMMARY_KEY: to_json_bytes(summary)}
+        outputs = {**outputs, SUMMARY_KEY: to_json_bytes(run_file_summary(summary))}
     published = publish_run(
         location,
         region_slug,

@@ -9,7 +9,7 @@ from frictionless import validate
 
 from bimtek.stages.jdih import METADATA_KEY
 from bimtek.stages.open_data import DATAPACKAGE_KEY
-from bimtek.store.cockpit import SUMMARY_KEY
+from bimtek.store.cockpit import SUMMARY_KEY, run_file_summary
 
 
 def test_tahap_4_publishes_a_valid_data_package_and_jdih_metadata(sample_store):
@@ -30,7 +30,8 @@ def test_every_stage_leaves_its_cockpit_summary(sample_store):
     for stage in (1, 2, 3, 4):
         pointer = json.loads((sample_store.region_dir / "kokpit" / f"tahap-{stage}.json").read_text(encoding="utf-8"))
         in_run = json.loads((sample_store.run_dir(stage) / SUMMARY_KEY).read_text(encoding="utf-8"))
-        assert pointer == in_run and pointer["stage"] == f"tahap-{stage}"
+        assert run_file_summary(pointer) == in_run and pointer["stage"] == f"tahap-{stage}"
+        assert pointer["run_id"] == sample_store.run_dir(stage).name
         assert (
             pointer["rows_total"]
             == sample_store.stage_result(stage)["rows_valid"] + sample_store.stage_result(stage)["rows_rejected"]

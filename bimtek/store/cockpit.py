@@ -5,10 +5,10 @@ inbox listings and monev scores per request would cost thousands of reads; inste
 page needs once:
 
 - `<region>/tahap-<N>/<run-id>/ringkasan/kokpit.json` (`SUMMARY_KEY`, an output of the run, listed in its manifest):
-  the run's stage, id, time, rows total/rejected, OPD counts per submission status, whether it waits for acceptance,
+  the run's stage, rows total/rejected, OPD counts per submission status, whether it waits for acceptance,
   the Tahap IV draft list, and for monev the index, its trend and the weights;
-- `<region>/kokpit/<stage>.json` (`pointer_key`): a copy of the newest published run's summary of that stage
-  (`tahap-1` .. `tahap-4`, `monev` for the latest semester). The page reads these (at most five small files per
+- `<region>/kokpit/<stage>.json` (`pointer_key`): the newest published run's summary of that stage, with its run
+  id and time (`tahap-1` .. `tahap-4`, `monev` for the latest semester). The page reads these (at most five small files per
   region) and the stage's latest.json; nothing else.
 
 A waiting run can later be accepted (bimtek.store.acceptance): the pointer is not rewritten then, so a reader treats
@@ -115,6 +115,16 @@ def run_summary(
             "tren": _trend(outputs),
         }
     return summary
+
+
+RUN_FIELDS = ("run_id", "created_at")
+"""Summary fields the run folder states itself (its name, its manifest): only the pointer carries them, so the
+per-run file of two runs from the same inputs is the same bytes."""
+
+
+def run_file_summary(summary: dict) -> dict:
+    """The summary as written into the run folder (`SUMMARY_KEY`): without `RUN_FIELDS`."""
+    return {key: value for key, value in summary.items() if key not in RUN_FIELDS}
 
 
 def write_pointer(store: Location, region_slug: str, summary: dict) -> None:
