@@ -68,7 +68,9 @@ def undangan(
 
 # ------------------------------------------------------------------------------------------------- accounts
 
-akun = typer.Typer(help="Kelola akun portal (admin, koordinator, pembina, peninjau).", no_args_is_help=True)
+akun = typer.Typer(
+    help="Kelola akun koordinator dan pembina portal (admin, koordinator, pembina, peninjau).", no_args_is_help=True
+)
 
 
 def _accounts():
