@@ -267,6 +267,10 @@ from cli.answers import jawab  # noqa: E402
 
 app.command(name="jawab")(jawab)
 
+from cli.satu_data import satu_data  # noqa: E402
+
+app.command(name="satu-data")(satu_data)
+
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -1,8 +1,10 @@
 """Coordinator accounts, server-side sessions and the audit log, in one small SQLite file (BIMTEK_PORTAL_DATA).
 
 Roles (`ROLES`): `admin` sees every region and reads the audit log; `koordinator` works on the regions listed on
-its account (every region when none is listed) and reads the audit lines of those regions and its own; `peninjau`
-(e.g. the ministry's tutor) only reads results and status. Passwords are hashed with Argon2id (argon2-cffi, its recommended parameters); the file
+its account (every region when none is listed) and reads the audit lines of those regions and its own; `pembina`
+(the ministry, or a province with its regions listed) opens the cohort cockpit `/nasional` (portal.cockpit) and reads
+the regions' results and status without changing anything; `peninjau` (e.g. the ministry's tutor) only reads results
+and status. Passwords are hashed with Argon2id (argon2-cffi, its recommended parameters); the file
 holds hashes only. A session is a random token: the cookie carries it, the file keeps its SHA-256, so logout,
 password change and disabling an account end it at once (ASVS V3). Nothing here is in the repository: the file
 lives under the settings path, outside the project.
@@ -26,7 +28,7 @@ from zxcvbn import zxcvbn
 
 from bimtek.core.settings import get_settings
 
-ROLES = ("admin", "koordinator", "peninjau")
+ROLES = ("admin", "koordinator", "pembina", "peninjau")
 """Account roles, strongest first."""
 PASSWORD_MIN_LENGTH = 12
 """ASVS L1 (V2.1.1): at least 12 characters; no other composition rule."""

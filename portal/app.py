@@ -9,6 +9,7 @@ Routes (Indonesian paths, every page from `templates/portal/`):
 - `/berkas/<region>/tahap-<N>/<run>/<file>`: one file of a run (only files its manifest lists; local store:
   served inline for HTML/PDF/images, as a download otherwise; S3: a redirect to a presigned link).
 - `/status/<region>/tahap-<N>`: live submission status per OPD from the stage inbox.
+- `/nasional`: the cockpit over every registered region for `pembina` and `admin` accounts (portal/cockpit.py).
 - `/unggah/<token>`: an OPD's upload page (GET form, POST file), `/unggah/<token>/templat`: its intake template,
   `/unggah/<token>/periksa/<job>`: the check of one upload, run in the worker pool (progress, then the result).
 
@@ -53,6 +54,7 @@ from portal.accept_links import accept_link_router
 from portal.accounts import Account, AccountError, AccountStore
 from portal.cache import RegionFiles
 from portal.checks import CheckCache, CheckQueue, QueueFull
+from portal.cockpit import cockpit_router
 from portal.invitations import link_senders
 from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
 from portal.questions import TEMPLATE_FILTERS, PortalHooks, answer_routes, sender_context
@@ -303,6 +305,8 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
     async def crash_page(request: Request, exc: Exception):
         logger.exception("Unexpected error on %s %s", request.method, request.url.path)
         return page(request, "galat.html.j2", status_code=500, message=_status_text(500))
+
+    app.include_router(cockpit_router(config, page, require_login))
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:

@@ -72,7 +72,9 @@ def undangan(
 
 # ------------------------------------------------------------------------------------------------- accounts
 
-akun = typer.Typer(help="Kelola akun koordinator portal (admin, koordinator, peninjau).", no_args_is_help=True)
+akun = typer.Typer(
+    help="Kelola akun koordinator dan pembina portal (admin, koordinator, pembina, peninjau).", no_args_is_help=True
+)
 
 
 def _accounts():
@@ -101,7 +103,10 @@ def _run(action) -> None:
         raise typer.Exit(code=2) from None
 
 
-PERAN_HELP = "Peran: admin (semua region, log audit), koordinator (region-nya), peninjau (hanya membaca)."
+PERAN_HELP = (
+    "Peran: admin (semua region, log audit), koordinator (region-nya), pembina (kementerian/provinsi: kokpit "
+    "/nasional, hanya membaca; --wilayah membatasi ke daerah provinsinya), peninjau (hanya membaca)."
+)
 WILAYAH_HELP = "Slug region yang boleh dilihat (boleh berulang; kosong: semua region)."
 STDIN_HELP = "Baca kata sandi dari baris pertama stdin (untuk skrip) alih-alih bertanya."
 

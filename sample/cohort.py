@@ -13,6 +13,7 @@ regions differ in programs too. The region file is the sample's with another slu
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import random
 import sys
@@ -55,6 +56,29 @@ def region_entry(index: int, rng: random.Random) -> dict:
         "slug": f"{kind.lower()}-sintetis-{index:03d}",
         "name": f"{kind} Sintetis {index:03d}",
         "province": PROVINCES[rng.randrange(len(PROVINCES))],
+        **cockpit_entry(index, kind),
+    }
+
+
+@functools.cache
+def _sample_calendar() -> dict:
+    return yaml.safe_load((SAMPLE_DIR / "padang-pariaman" / "region.yaml").read_text(encoding="utf-8"))["calendar"]
+
+
+def cockpit_entry(index: int, kind: str) -> dict:
+    """Kind, APBD and calendar of the `index`-th region, so the ministry's cockpit (/nasional) sees comparable
+    groups and regions at different points of the schedule: an invented APBD between Rp 0,6 and 4 triliun, and
+    the sample's calendar moved by 0-59 days. Drawn from the index alone, so the rest of the cohort (and its
+    seeds) stays as before."""
+    import datetime as dt
+
+    own = random.Random(index)
+    shift = dt.timedelta(days=index % 60)
+    base = _sample_calendar()
+    return {
+        "kind": kind.lower(),
+        "apbd": round(own.uniform(0.6e12, 4.0e12), -9),
+        "calendar": {key: day + shift for key, day in base.items()},
     }
 
 

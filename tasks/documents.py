@@ -14,6 +14,7 @@ from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.stages.deliverables import document_formats, feedback_files
 from bimtek.stages.output import StageOutput
+from bimtek.store.cockpit import SUMMARY_KEY, submission_part
 
 
 @task(name="render-documents", task_run_name="render-documents-tahap-{stage}", cache_policy=NO_CACHE)
@@ -33,6 +34,7 @@ def render_documents(
     numbers = claim_letter_numbers(store, region, stage, report, results, semester) if store else None
     feedback, submissions = feedback_files(report, results, region, stage, numbers, semester or None)
     files.update(feedback)
+    files[SUMMARY_KEY] = submission_part(report.rows_total, report.rows_rejected, _status_counts(submissions))
     files.update(document_formats(files, region, stage, get_settings().formats))
     return replace(output, files=files, submissions=submissions)
 
@@ -64,3 +66,11 @@ def letter_number_source(store: str, region: Region, stage: int) -> Callable[[in
         return reserve_letter_numbers(open_location(store), region.slug, year, count, stage=stage)
 
     return reserve
+
+
+def _status_counts(submissions) -> dict[str, int]:
+    """OPD per submission status (lengkap, perlu perbaikan, belum mengirim) of the listed OPD, for the cockpit."""
+    if submissions is None or submissions.empty:
+        return {}
+    listed = submissions[submissions["terdaftar"]] if "terdaftar" in submissions else submissions
+    return {str(status): int(count) for status, count in listed["status"].value_counts().items()}

@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from bimtek.core.settings import get_settings
 from bimtek.store.acceptance import AWAITING, report_needs_fix
 from bimtek.store.archive import archive_inputs
+from bimtek.store.cockpit import SUMMARY_KEY, run_file_summary, run_summary, write_pointer
 from bimtek.store.package import (
     RunExistsError,
     StageKey,
@@ -19,6 +20,8 @@ from bimtek.store.package import (
     new_run_id,
     publish_run,
     run_prefix,
+    stage_folder,
+    to_json_bytes,
     validate_run_id,
 )
 from bimtek.store.storage import open_location, portal_file_url
@@ -91,6 +94,12 @@ def publish_outputs(
     current = settings.accept_needs_fix or not report_needs_fix(outputs, settings.reject_alert_share)
     if not current:
         extra = {**(extra or {}), "terkini": AWAITING}
+    created_at = dt.datetime.now(dt.UTC)
+    summary = None
+    if SUMMARY_KEY in outputs:  # a stage run (not the national roll-up): its cockpit summary, completed here
+        stamp = created_at.isoformat(timespec="seconds")
+        summary = run_summary(outputs, stage_folder(stage), run_id, stamp, extra, current)
+        outputs = {**outputs, SUMMARY_KEY: to_json_bytes(run_file_summary(summary))}
     published = publish_run(
         location,
         region_slug,
@@ -98,12 +107,14 @@ def publish_outputs(
         run_id,
         outputs,
         inputs,
-        dt.datetime.now(dt.UTC),
+        created_at,
         code_version(),
         extra=extra,
         claim_token=token,
         move_latest=current,
     )
+    if summary is not None:
+        write_pointer(location, region_slug, summary)
     folder = run_prefix(region_slug, stage, run_id)
     portal = get_settings().portal_url
     return {

@@ -29,6 +29,8 @@ Deliverables (keys in the run folder):
 | buku/buku-3-quick-wins, buku-4-roadmap, ringkasan-eksekutif, rancangan-perbup (.md/.html) | drafted here |
 | sipd/matriks-renstra.xlsx, sipd/usulan-nomenklatur.xlsx | the coded programs as Renstra rows, the uncoded ones as nomenclature proposals (bimtek.stages.sipd_outputs) |
 | rakor/paket-rakor.md/.html/.pptx | the pack for the closing coordination meeting: a 16:9 deck (PDF and PowerPoint) |
+| data-terbuka/* | open data for the Satu Data portal: CSV tables, datapackage.json, DCAT, CKAN body (stages.open_data) |
+| buku/rancangan-perbup.jdih.json | the draft regulation's JDIHN metadata (stages.jdih) |
 
 Nothing here reads the clock or a run id: the same inputs give byte-identical files.
 """
@@ -48,6 +50,8 @@ from bimtek.core.nomenclature import Nomenclature
 from bimtek.core.paths import REPORT_KEY
 from bimtek.core.region import Region
 from bimtek.core.settings import Settings
+from bimtek.stages.jdih import jdih_files
+from bimtek.stages.open_data import open_data_files
 from bimtek.stages.output import StageOutput
 from bimtek.stages.sipd_outputs import RENSTRA_KEY, USULAN_KEY, sipd_files
 from bimtek.stages.tables import csv_bytes
@@ -185,6 +189,8 @@ def build_tahap_4(
     files.update(commitment_files(context, roadmap, region))
     sipd, sipd_notes = sipd_files(roadmap, region, nomenclature)
     files.update(sipd)
+    files.update(open_data_files(region, files))
+    files.update(jdih_files(region, files, context["perbup"]["draft"], tuple(settings.formats)))
 
     notes += _by_dimension_note(previous.get(3, BY_DIMENSION_KEY), aggregates["by_dimension"])
     notes.append(_quick_win_note(context["quick_wins"]))
