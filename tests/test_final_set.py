@@ -255,7 +255,11 @@ def test_masterplan_has_the_chapters_the_ministry_scores(final):
     rows = [line.split("|")[1:-1] for line in funding.splitlines() if re.match(r"^\| (20\d\d|\*\*Jumlah)", line)]
     *years, total = rows
     amount = lambda cell: Decimal(cell.strip(" *").replace("\\", "").replace(".", "").replace(",", ".") or "0")  # noqa: E731
-    assert sum(amount(r[-3]) for r in years) == amount(total[-3])  # the Jumlah column adds up
+    # one plan over the whole period: every year, the Jumlah and the need columns add up, the need is the total
+    assert [r[0].strip(" *\\") for r in years] == [str(y) for y in range(REGION.period.start, REGION.period.end + 1)]
+    assert sum(amount(r[-4]) for r in years) == amount(total[-4])
+    assert sum(amount(r[-2]) for r in years) == amount(total[-2]) == Decimal("70250.0")
+    assert "KPBU" not in funding.split("\n| Tahun |")[1]  # no scheme without a program in the sample
     assert "71 dari 82 program mencantumkan rujukannya" in buku_2
     assert "Belum diisi** — Susunan Dewan" not in buku_2 and "Rencana pendanaan per tahun" in funding
 

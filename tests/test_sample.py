@@ -63,6 +63,7 @@ ALL_DATASETS = [
     "pendanaan",
     "risiko",
     "monev",
+    "profil_daerah",
     "rencana_aksi_quick_win",
 ]
 
@@ -336,7 +337,7 @@ def test_reader_detects_the_intended_dataset(ingested):
         ("ide-", {"ide"}),
         ("hasil-tahap-4", {"komitmen", "review"}),
         ("quick-win-final", {"quick_win_final"}),
-        ("narasi-", {"narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev"}),
+        ("narasi-", {"narasi", "strategi_dimensi", "kelembagaan", "pendanaan", "risiko", "monev", "profil_daerah"}),
         ("rencana-aksi-", {"rencana_aksi_quick_win"}),
     ]
     for name, sheets in ingested.items():
