@@ -380,7 +380,7 @@ def roadmap_gantt(
             return _element_gantt(name, title, rows, period_start, period_end, spans, word)
         n = len(rows)
         wrapped = sum(1 for v in rows["nama"] if len(str(v)) > LABEL_CHARS)  # a two-line label needs more room
-        figure = _figure(1.9 + 0.2 * n + 0.12 * wrapped)
+        figure = _figure(1.9 + 0.2 * n + 0.25 * wrapped)
         ax = figure.add_subplot()
         _draw_bands(ax, spans)
         y = list(range(n))
