@@ -25,7 +25,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from bimtek.analysis.monev import plan_for_year
-from bimtek.analysis.schedules import MONEV_KEYS, monev_semester
+from bimtek.analysis.schedules import MONEV_KEYS, monev_deadline, monev_semester
 from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, Semester, SemesterError, monev_stage_path
 from bimtek.core.region import Region
 from bimtek.core.sanitise import unique_names
@@ -107,7 +107,7 @@ def link_semester(region: Region, today: dt.date) -> LinkSemester:
     if upcoming:
         return LinkSemester(Semester.parse(monev_semester(upcoming[0])), upcoming[0])
     ended = Semester(today.year, 1) if today.month >= 7 else Semester(today.year - 1, 2)
-    return LinkSemester(ended, next((day for day in deadlines if monev_semester(day) == str(ended)), None))
+    return LinkSemester(ended, monev_deadline(region, str(ended)))
 
 
 def opd_realisation_workbook(store: Location, region: Region, opd: str, semester: Semester) -> tuple[str, bytes]:

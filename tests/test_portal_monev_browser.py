@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from bimtek.core.formatting import tanggal
 from bimtek.core.monev import Semester
 from bimtek.core.paths import PROJECT_ROOT, SAMPLE_DIR
 from bimtek.core.region import load_region
@@ -236,6 +237,12 @@ def test_opd_monev_link_names_the_semester_and_gives_its_plan(portal, browser):
     assert {row[1] for row in programs} >= {"Telemedisin Puskesmas", "Rekam Medis Elektronik"}
     assert all(str(expected.semester) in row for row in programs)
     assert not any("Portal Wisata" in row for row in rows), "another OPD's programs are not in this workbook"
+    guide = " ".join(
+        str(cell.value) for row in workbook["Petunjuk"].iter_rows(max_row=10) for cell in row if cell.value
+    )
+    if expected.deadline is not None:  # the semester's own deadline, not "ikuti jadwal dari Tim Pelaksana"
+        assert f"Batas pengiriman: {tanggal(expected.deadline)}" in guide
+        assert f"Batas pengiriman: {tanggal(expected.deadline)}" in str(sheet.cell(2, 1).value)
     context.close()
 
 

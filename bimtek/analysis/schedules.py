@@ -223,6 +223,13 @@ def monev_semester(deadline: dt.date) -> str:
     return f"{deadline.year}-S1" if deadline.month >= 7 else f"{deadline.year - 1}-S2"
 
 
+def monev_deadline(region: Region, semester: str) -> dt.date | None:
+    """The calendar deadline (`monev-s1`/`monev-s2`) that evaluates `semester` (`2027-S1`), None when none does."""
+    return next(
+        (day for key in MONEV_KEYS if (day := region.calendar.get(key)) and monev_semester(day) == semester), None
+    )
+
+
 def monev_schedules(region: Region, region_path: str, inputs_root: str, store: str | None) -> list[ScheduleSpec]:
     """The reminder (inbox validation) and nightly monev runs of the calendar's semester deadlines."""
     tz = region.timezone or "Asia/Jakarta"

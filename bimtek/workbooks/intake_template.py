@@ -260,9 +260,11 @@ def build_intake_workbooks(region: Region, stage: int) -> dict[str, bytes]:
     return {intake_filename(stage, opd, names): build_intake_workbook(region, stage, opd) for opd in owners}
 
 
-def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
+def build_intake_workbook(region: Region, stage: int, opd: str | None, *, due: dt.date | None = None) -> bytes:
     """The template of one OPD (`opd` None: OPD as free text; TEAM_TEMPLATE: the narrative datasets only) as
-    deterministic .xlsx bytes."""
+    deterministic .xlsx bytes. `due`: the deadline it states (default: the stage's date in the calendar; monev
+    passes its semester's deadline)."""
+    due = due or deadline(region, stage)
     team = opd == TEAM_TEMPLATE
     datasets = [d for d in datasets_for_stage(stage) if (d in TEAM_DATASETS) == team]
     opd = None if team else opd
@@ -274,10 +276,10 @@ def build_intake_workbook(region: Region, stage: int, opd: str | None) -> bytes:
     for dataset in datasets:
         columns = template_columns(dataset, region)
         worksheet = workbook.create_sheet(safe_sheet_name(SHEET_TITLES.get(dataset, dataset), taken))
-        _write_data_sheet(worksheet, dataset, columns, region, stage, opd)
+        _write_data_sheet(worksheet, dataset, columns, region, stage, opd, due)
         sheets.append((worksheet.title, dataset, columns))
     _write_list_sheet(workbook, region)
-    _write_guide(guide, sheets, region, stage, opd)
+    _write_guide(guide, sheets, region, stage, opd, due)
     if opd:
         workbook.custom_doc_props.append(StringProperty(name=SENDER_PROPERTY, value=opd))
     return workbook_bytes(workbook)
@@ -300,10 +302,9 @@ def deadline(region: Region, stage: int) -> dt.date | None:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def _info_line(region: Region, stage: int, opd: str | None) -> str:
+def _info_line(region: Region, stage: int, opd: str | None, due: dt.date | None) -> str:
     parts = [f"{region.name} - Bimtek Smart City {stage_name(stage)}"]
     parts.append(f"OPD: {opd}" if opd else "OPD: tulis nama OPD pada kolom OPD")
-    due = deadline(region, stage)
     if due:
         parts.append(f"Batas pengiriman: {tanggal(due)}")
     parts.append("Judul kolom berwarna merah wajib diisi; baca lembar Petunjuk")
@@ -311,11 +312,11 @@ def _info_line(region: Region, stage: int, opd: str | None) -> str:
 
 
 def _write_data_sheet(
-    ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int, opd: str | None
+    ws, dataset: str, columns: list[TemplateColumn], region: Region, stage: int, opd: str | None, due: dt.date | None
 ) -> None:
     """Title, info line, header, frozen panes, widths, validations and number formats of one data sheet."""
     put(ws, TITLE_ROW, 1, f"{DATASET_TITLES.get(dataset, dataset)} - {stage_name(stage)}").font = TITLE_FONT
-    put(ws, INFO_ROW, 1, _info_line(region, stage, opd)).font = Font(italic=True)
+    put(ws, INFO_ROW, 1, _info_line(region, stage, opd, due)).font = Font(italic=True)
     for col in columns:
         put(ws, HEADER_ROW, column_index_from_string(col.letter), col.header)
     style_header(ws[HEADER_ROW][: len(columns)])
@@ -534,8 +535,7 @@ def example_value(spec: ColumnSpec, dataset: str, region: Region, opd: str | Non
     return EXAMPLES.get(f"{spec.name}@{dataset}") or EXAMPLES.get(spec.name) or KIND_EXAMPLES.get(spec.kind, "")
 
 
-def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
-    due = deadline(region, stage)
+def _instructions(region: Region, stage: int, opd: str | None, due: dt.date | None) -> list[str]:
     lines = [
         f"Batas pengiriman: {tanggal(due)} (jadwal Bimtek {stage_name(stage)})."
         if due
@@ -555,12 +555,17 @@ def _instructions(region: Region, stage: int, opd: str | None) -> list[str]:
 
 
 def _write_guide(
-    ws, sheets: list[tuple[str, str, list[TemplateColumn]]], region: Region, stage: int, opd: str | None
+    ws,
+    sheets: list[tuple[str, str, list[TemplateColumn]]],
+    region: Region,
+    stage: int,
+    opd: str | None,
+    due: dt.date | None,
 ) -> None:
     """The Petunjuk sheet: instructions (rows 1-10), the column table from GUIDE_TABLE_ROW, then dimensions."""
     put(ws, 1, 1, f"Petunjuk pengisian - Bimtek Smart City {stage_name(stage)}").font = TITLE_FONT
     put(ws, 2, 1, f"{region.name}, {region.province}" + (f" - OPD: {opd}" if opd else ""))
-    for offset, line in enumerate(_instructions(region, stage, opd)):
+    for offset, line in enumerate(_instructions(region, stage, opd, due)):
         put(ws, 3 + offset, 1, line)
     row = GUIDE_TABLE_ROW
     headers = ["Lembar", "Kolom", "Wajib/opsional", "Nilai yang diperbolehkan", "Contoh"]

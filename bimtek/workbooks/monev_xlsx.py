@@ -15,6 +15,7 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 
 from bimtek.analysis.monev import STATUS_LABELS, MonevScore
+from bimtek.analysis.schedules import monev_deadline
 from bimtek.core.columns import load_spec
 from bimtek.core.monev import MONEV_STAGE, Semester
 from bimtek.core.region import Region
@@ -65,7 +66,8 @@ def realisation_template(region: Region, semester: Semester, plan_year: pd.DataF
         }
         for p in plan_year[plan_year["opd"] == opd].to_dict("records")
     ]
-    return _fill(build_intake_workbook(region, MONEV_STAGE, opd), "realisasi", rows)
+    data = build_intake_workbook(region, MONEV_STAGE, opd, due=monev_deadline(region, str(semester)))
+    return _fill(data, "realisasi", rows)
 
 
 def realisation_templates(
@@ -89,7 +91,7 @@ def realisation_templates(
         }
         for q in final_quick_wins.to_dict("records")
     ]
-    data = build_intake_workbook(region, MONEV_STAGE, TEAM_TEMPLATE)
+    data = build_intake_workbook(region, MONEV_STAGE, TEAM_TEMPLATE, due=monev_deadline(region, str(semester)))
     files[f"monev-wilayah-{semester}-{TEAM_TEMPLATE}.xlsx"] = _fill(data, "monev_wilayah", team)
     return files
 
