@@ -27,10 +27,12 @@ from bimtek.books.feedback.versions import (
 )
 from bimtek.core.columns import datasets_for_stage
 from bimtek.core.model import ValidationReport
+from bimtek.core.questions import Answer
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
 from bimtek.ingest.reader import read_table
 from bimtek.ingest.reader.versions import version_order
+from bimtek.store.answers import load_answers
 from bimtek.store.storage import Location
 from bimtek.validation import SheetResult, build_report, mark_duplicates, validate_sheet
 from portal.checks import CheckCache
@@ -49,8 +51,13 @@ class UploadOutcome:
     key: str
     """Store key the file was saved under."""
     report: ValidationReport
+    """The check's report: rows, rejections, and (issue 23) `report.receipts` (the file's reading receipt:
+    sheet and header row read, unit and where it was written, rows and columns left out and why, rows held, totals
+    per OPD as published) and `report.questions` (the reader's questions with both readings, status
+    terbuka/dijawab by the answers stored for the region): what the upload page shows once the check ends."""
     results: list[SheetResult]
-    """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
+    """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file); each carries the
+    reader's `decisions` and `questions` (SheetResult)."""
     repeated: bool = False
     """The same content was uploaded before: nothing new was stored (`key` is the earlier upload)."""
 
@@ -81,9 +88,12 @@ def check_upload(name: str, data: bytes, suffixes: tuple[str, ...], max_bytes: i
         )
 
 
-def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[SheetResult]:
-    """Every table of one file validated against the stage's contracts (no cross-file rule)."""
-    sheets = read_table(key, data, datasets_for_stage(stage))
+def validate_file(
+    key: str, data: bytes, region: Region, stage: int, answers: dict[str, Answer] | None = None
+) -> list[SheetResult]:
+    """Every table of one file validated against the stage's contracts (no cross-file rule); `answers` to the
+    reader's questions (bimtek.store.answers.load_answers) are applied while reading."""
+    sheets = read_table(key, data, datasets_for_stage(stage), answers=answers)
     return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
 
 
@@ -134,10 +144,12 @@ def receive_upload(
     Rows naming another OPD than the link's are rejected (`opd_link`), as the stage run will."""
     key, repeated = save_upload(store, region, stage, opd_slug, name, data, now, replace)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
-    results = validate_file(relative, data, region, stage)
+    answers = load_answers(store, region.slug)
+    results = validate_file(relative, data, region, stage, answers)
     sender = opd_slugs(region).get(opd_slug)
     shown = mark_duplicates([bind_to_link(r, sender) for r in results])
-    return UploadOutcome(key=key, report=build_report(region.slug, shown), results=results, repeated=repeated)
+    report = build_report(region.slug, shown, answers)
+    return UploadOutcome(key=key, report=report, results=results, repeated=repeated)
 
 
 @dataclass(frozen=True)
