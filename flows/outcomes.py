@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from bimtek.core.questions import HELD_RULE, HELD_STATUS
 from bimtek.core.region import RegionError
 from bimtek.core.settings import get_settings
 from bimtek.ingest.reader import EmptyInboxError
@@ -125,6 +126,43 @@ def _needs_fix_message(result: dict, stage: int, region: str, store: str) -> str
         except (RegionError, StorageError, ValueError):
             pass
     return message.replace(".0%", "%")
+
+
+def held_message(report: dict) -> str | None:
+    """'N baris ditahan ... M pertanyaan terbuka' with each question's id and readings, or None when none is open.
+    Held rows are in no published figure until their question is answered (issue 23)."""
+    open_questions = [q for q in report.get("questions", []) if q.get("status") == "terbuka"]
+    if not open_questions:
+        return None
+    held = sum(1 for item in report.get("rejections", []) if item.get("rule") == HELD_RULE)
+    listed = "; ".join(
+        f"{q['id']} ({q.get('file', '')}): " + " atau ".join(f"{o['key']}) {o['label']}" for o in q.get("options", []))
+        for q in open_questions[:5]
+    )
+    more = f" dan {len(open_questions) - 5} lainnya" if len(open_questions) > 5 else ""
+    return (
+        f"{held} baris ditahan ({HELD_STATUS}) sampai {len(open_questions)} pertanyaan pembacaan dijawab: "
+        f"{listed}{more}. Jawab di portal atau dengan bimtek jawab --region ... --question KODE --pilihan KUNCI "
+        "--oleh NAMA, lalu jalankan lagi."
+    )
+
+
+def _run_report(result: dict, stage: int, region: str, store: str) -> dict | None:
+    """The run's report.json, None when it cannot be read (no run id, no store)."""
+    run_id = result.get("run_id")
+    if not run_id:
+        return None
+    from flows.parameters import region_for_run
+
+    try:
+        slug = region_for_run(region).slug
+        return json.loads(
+            open_location(store or get_settings().store).read_bytes(
+                f"{slug}/{_stage_folder(stage, result)}/{run_id}/validation/report.json"
+            )
+        )
+    except (RegionError, StorageError, ValueError):
+        return None
 
 
 def draft_message(result: dict) -> str | None:
@@ -219,6 +257,9 @@ def coordinator_outcome(stage: int) -> Callable[[Callable[..., dict]], Callable[
             # Prefect may pass parameters by position: read `store` from the bound arguments, not kwargs alone
             store = str(inspect.signature(fn).bind_partial(*args, **kwargs).arguments.get("store") or "")
             message = _needs_fix_message(result, stage, region, store)
+            report = _run_report(result, stage, region, store)
+            held = held_message(report) if report else None
+            message = " ".join(filter(None, (message, held))) or None
             draft = draft_message(result)
             _send_run_mail(region, stage, result, store, needs_fix=bool(message))
             if message:

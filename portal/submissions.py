@@ -28,7 +28,7 @@ from bimtek.books.feedback.versions import (
 from bimtek.core.columns import TEAM_SENDER, datasets_for_stage, team_datasets_in
 from bimtek.core.formatting import angka
 from bimtek.core.model import ValidationReport
-from bimtek.core.questions import Question
+from bimtek.core.questions import Answer, Question
 from bimtek.core.region import Region
 from bimtek.core.settings import get_settings
 from bimtek.ingest.inbox import folder_opd, inbox_prefix, opd_slugs, upload_key, uploaded_at
@@ -54,8 +54,13 @@ class UploadOutcome:
     key: str
     """Store key the file was saved under."""
     report: ValidationReport
+    """The check's report: rows, rejections, and (issue 23) `report.receipts` (the file's reading receipt:
+    sheet and header row read, unit and where it was written, rows and columns left out and why, rows held, totals
+    per OPD as published) and `report.questions` (the reader's questions with both readings, status
+    terbuka/dijawab by the answers stored for the region): what the upload page shows once the check ends."""
     results: list[SheetResult]
-    """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file)."""
+    """Per-sheet results before the cross-file rule (what `InboxStatus` caches for this file); each carries the
+    reader's `decisions` and `questions` (SheetResult)."""
     repeated: bool = False
     """The same content was uploaded before: nothing new was stored (`key` is the earlier upload)."""
     questions: list[Question] = field(default_factory=list)
@@ -96,9 +101,12 @@ def size_limit_text(size: int) -> str:
     return f"{angka(value, 0 if round(value, 1) == round(value) else 1)} {unit}"
 
 
-def validate_file(key: str, data: bytes, region: Region, stage: int) -> list[SheetResult]:
-    """Every table of one file validated against the stage's contracts (no cross-file rule)."""
-    sheets = read_table(key, data, datasets_for_stage(stage))
+def validate_file(
+    key: str, data: bytes, region: Region, stage: int, answers: dict[str, Answer] | None = None
+) -> list[SheetResult]:
+    """Every table of one file validated against the stage's contracts (no cross-file rule); `answers` to the
+    reader's questions (bimtek.store.answers.load_answers) are applied while reading."""
+    sheets = read_table(key, data, datasets_for_stage(stage), answers=answers)
     return [validate_sheet(sheet, region, sheet.dataset or "program") for sheet in sheets]
 
 
@@ -186,15 +194,15 @@ def receive_upload(
     Tim Pelaksana's datasets sent through an OPD link is refused before it is stored (`refuse_other_owners`)."""
     key, repeated = upload_target(store, region, stage, opd_slug, name, data, now, replace)
     relative = key.removeprefix(inbox_prefix(region.slug, stage) + "/")
-    results = validate_file(relative, data, region, stage)
+    answers = load_answers(store, region.slug)
+    results = validate_file(relative, data, region, stage, answers)
     refuse_other_owners(results, opd_slug)
     if not repeated:
         store.write_bytes(key, data)
     sender = opd_slugs(region).get(opd_slug)
     shown = mark_duplicates([bind_to_link(r, sender) for r in results])
-    answers = load_answers(store, region.slug)
     checked = hold_implausible(shown, region, get_settings().plausible_apbd_share, answers, f"tahap-{stage}")
-    report = build_report(region.slug, checked.results)
+    report = build_report(region.slug, checked.results, answers)
     return UploadOutcome(key=key, report=report, results=results, repeated=repeated, questions=checked.questions)
 
 

@@ -234,3 +234,15 @@ def test_the_opd_letter_lists_open_questions_with_both_readings_and_the_receipt(
     assert "Perlu konfirmasi" in text and "Rp 1,25 juta" in text and "Rp 1,25 miliar" in text
     assert report.questions[0]["id"] in text
     assert "Tanda terima pembacaan" in text and "baris 3 tidak dihitung: catatan, bukan baris data" in text
+
+
+def test_the_run_outcome_lists_held_rows_and_open_questions():
+    from flows.outcomes import held_message
+
+    data = xlsx([HEADER, row(1, "CCTV", 1_250_000), ["Catatan: angka dalam ribuan rupiah"]])
+    _, report = published(data)
+    message = held_message(report)
+    qid = report["questions"][0]["id"]
+    assert message.startswith("1 baris ditahan (perlu konfirmasi) sampai 1 pertanyaan pembacaan dijawab")
+    assert qid in message and "a) Rp 1,25 juta atau b) Rp 1,25 miliar" in message
+    assert held_message({"questions": [], "rejections": []}) is None

@@ -14,6 +14,7 @@ import pandas as pd
 from bimtek.core.decisions import REASONS, Decision, rows_text
 from bimtek.core.formatting import angka, rupiah_words
 from bimtek.core.model import ROW_COLUMN, Sheet
+from bimtek.core.parsing import money_unit
 from bimtek.core.questions import HELD_STATUS, Option, Question
 from bimtek.core.settings import Settings
 from bimtek.ingest.reader.asking import Asking
@@ -271,8 +272,8 @@ def _rupiah_cells(reading, plan, units, data, row_numbers, keep) -> None:
         for i in keep:
             text = cell_at(data[i], position)
             amount = money_amount(text)
-            if text is None or amount is None or not _RUPIAH_CELL.match(text):
-                continue
+            if text is None or amount is None or not _RUPIAH_CELL.match(text) or money_unit(text) is not None:
+                continue  # a cell with its own unit word ("Rp 1,5 M") is rejected by validation, not asked
             options = (
                 Option("a", rupiah_words(amount * factor), f"dikalikan satuan kolom ({UNIT_NAMES.get(factor)})"),
                 Option("b", rupiah_words(amount), "rupiah sebagaimana tertulis di sel"),
