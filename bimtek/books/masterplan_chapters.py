@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from bimtek.analysis.funding import funding_plan
 from bimtek.books.narrative import PLAN_SHEETS, Narrative, gap
-from bimtek.core.formatting import angka
+from bimtek.core.formatting import angka, apportion
 from bimtek.core.text import fold_text
 from bimtek.core.vocabularies import ENABLERS, MONEV_AREAS, NARRATIVE_PARTS, RISK_LEVELS
 
@@ -93,6 +93,23 @@ def enablers(narrative: Narrative) -> list[dict]:
     return [{"code": code, "title": NARRATIVE_PARTS.label(code), **_part(narrative, code)} for code in ENABLERS]
 
 
+def _in_millions(plan: dict) -> None:
+    """Each column of the funding table in juta rupiah with one decimal, apportioned so its years add up to its
+    printed total (`juta` on every row and `juta_total` on the plan; bimtek.core.formatting.apportion)."""
+    columns = {
+        **{s: [r["plan"][s] for r in plan["rows"]] for s in plan["sources"]},
+        **{c: [r[c] for r in plan["rows"]] for c in ("jumlah", "kebutuhan", "selisih")},
+    }
+    for row in plan["rows"]:
+        row["juta"] = {}
+    plan["juta_total"] = {}
+    for column, values in columns.items():
+        scaled = apportion([v / 1_000_000 for v in values], 1)
+        for row, value in zip(plan["rows"], scaled):
+            row["juta"][column] = float(value)
+        plan["juta_total"][column] = float(sum(scaled))
+
+
 def financing(narrative: Narrative, need: list[dict]) -> dict:
     """The one funding plan (bimtek.analysis.funding.funding_plan) of the programs' `need` per source and year
     (bimtek.analysis.funding.funding_need) and the team's `pendanaan` rows, for every year of the period, with the
@@ -114,6 +131,7 @@ def financing(narrative: Narrative, need: list[dict]) -> dict:
         )
         for b in plan["tanpa_program"]
     ]
+    _in_millions(plan)
     return {
         "text": _part(narrative, "pendanaan"),
         **plan,
