@@ -179,7 +179,7 @@ def test_percentages_and_amounts_add_up_to_their_totals(final):
     assert len(percents) == 3 and sum(percents) == Decimal("100.0")
     rakor = _plain(_md(final, "rakor/paket-rakor"))
     section = rakor[rakor.index("## 5. Peta jalan") : rakor.index("## 6.")]
-    amounts = [Decimal(m.replace(".", "").replace(",", ".")) for m in re.findall(r"Rp ([\d.,]+) miliar", section)]
+    amounts = [Decimal(m.replace(".", "").replace(",", ".")) for m in re.findall(r"Rp\s([\d.,]+)\smiliar", section)]
     *parts, total = amounts
     assert sum(parts) == total
 

@@ -347,7 +347,7 @@ def test_documents_and_figures(default):
     assert "PERATURAN BUPATI CONTOH" in perbup and "KETENTUAN UMUM" in perbup and "Dewan Smart City" in perbup
     assert all(part in perbup for part in ("Menimbang", "Mengingat", "MEMUTUSKAN", "Pasal 1", "Pasal 10", "LAMPIRAN"))
     rakor = default.files["rakor/paket-rakor.md"].decode()
-    assert "8 Desember 2026" in rakor and "](../grafik/program-anggaran-per-dimensi.png)" in rakor
+    assert "8 Desember 2026" in rakor and "](../grafik/rakor-program-anggaran-per-dimensi.png)" in rakor
     assert "pimpinan 2 dari 5 OPD pemilik program" in rakor
     assert "direviu" not in rakor and "direvisi" not in rakor and "Revisi" not in rakor  # no internal review status
     assert "DATA SINTETIS" not in rakor
