@@ -71,7 +71,13 @@ def accept_link_router(
             accept_run(config.store, link.region, link.stage, link.run_id, account.name)
         except AcceptanceError as exc:
             raise HTTPException(status_code=409, detail=str(exc)) from None
-        audit(request, account, "jadikan terkini (tautan e-mail)", f"{link.region} {link.stage_path} {link.run_id}")
+        audit(
+            request,
+            account,
+            "jadikan terkini (tautan e-mail)",
+            f"{link.region} {link.stage_path} {link.run_id}",
+            region=link.region,
+        )
         return RedirectResponse(run_page(link), status_code=303)
 
     return router

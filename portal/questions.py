@@ -136,7 +136,8 @@ def answer_routes(hooks: PortalHooks) -> APIRouter:
             record_answer(config.store, region.slug, question, pilihan, who)
         except ValueError as exc:
             return hooks.upload_page(request, token, 400, refused=str(exc))
-        hooks.audit(request, who, "jawab pertanyaan", f"{region.slug} tahap-{invite.stage} {question.id}: {pilihan}")
+        detail = f"{region.slug} tahap-{invite.stage} {question.id}: {pilihan}"
+        hooks.audit(request, who, "jawab pertanyaan", detail, region=region.slug)
         return RedirectResponse(f"/unggah/{token}#pertanyaan", status_code=303)
 
     def coordinator_page(request: Request, slug: str, stage: int, status_code: int = 200, **context) -> HTMLResponse:
@@ -181,7 +182,7 @@ def answer_routes(hooks: PortalHooks) -> APIRouter:
         except ValueError as exc:
             raise HTTPException(status_code=400, detail=str(exc)) from None
         detail = f"{region.slug} tahap-{stage} {question.id} ({question.opd}): {pilihan}"
-        hooks.audit(request, account, "jawab pertanyaan untuk OPD", detail)
+        hooks.audit(request, account, "jawab pertanyaan untuk OPD", detail, region=region.slug)
         return RedirectResponse(f"/pertanyaan/{slug}/tahap-{stage}#q-{question.id}", status_code=303)
 
     return router

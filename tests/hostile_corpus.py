@@ -222,7 +222,11 @@ def build_corpus(
         _csv([_row("nan", 0, budget="NaN"), _row("nan", 1, budget="Infinity"), _row("nan", 2, budget="-inf")]),
         Expected("rejected", "budget", rows=3),
     )
-    put("budget-at-ceiling.csv", _csv([_row("ceil", n, budget=10**15) for n in range(2)]), Expected("ok", rows=2))
+    put(  # above 5% of the region's APBD: held as questions until answered (test_huge_budgets_... answers them)
+        "budget-at-ceiling.csv",
+        _csv([_row("ceil", n, budget=10**15) for n in range(2)]),
+        Expected("rejected", "perlu_konfirmasi", "Perlu konfirmasi", rows=2),
+    )
     put(
         "dates-as-text.csv",
         _csv([_row("dt", 0), _row("dt", 1, start="2028-01-01"), _row("dt", 2, end="31/12/2030")]),

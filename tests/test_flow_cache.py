@@ -60,9 +60,9 @@ def test_rerun_with_one_changed_file_validates_only_that_file(prefect_harness, c
     parsed: list[str] = []
     read_table = tasks.intake.read_table
 
-    def counting(key, *args):
+    def counting(key, *args, **kwargs):
         parsed.append(key)
-        return read_table(key, *args)
+        return read_table(key, *args, **kwargs)
 
     monkeypatch.setattr(tasks.intake, "read_table", counting)
 

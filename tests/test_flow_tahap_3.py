@@ -36,8 +36,11 @@ def test_report_counts_every_row_once(two_runs):
     store, first, _ = two_runs
     report = json.loads((_run_dir(store, SAMPLE_RUN_ID) / "validation" / "report.json").read_text(encoding="utf-8"))
     assert report["rows_total"] == report["rows_valid"] + report["rows_rejected"]
-    assert (report["rows_valid"], report["rows_rejected"]) == (135, 15)  # 80 program rows, 55 Tim Pelaksana rows
-    assert first["rows_valid"] == 135
+    assert (report["rows_valid"], report["rows_rejected"]) == (
+        139,
+        15,
+    )  # 80 program rows, 59 Tim Pelaksana rows (7 in Profil Daerah)
+    assert first["rows_valid"] == 139
     narasi = pd.read_csv(_run_dir(store, SAMPLE_RUN_ID) / "narasi" / "narasi.csv")
     assert len(narasi) == 15 and {"latar_belakang", "visi", "misi", "kelembagaan", "monev"} <= set(narasi["bagian"])
     plans = {

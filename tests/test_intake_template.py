@@ -142,6 +142,7 @@ def test_team_workbook_holds_the_narrative_sheets_only(region):
         "Pendanaan",
         "Risiko",
         "Monev",
+        "Profil Daerah",
         "Daftar",
     ]
     headers = _headers(team["Strategi Dimensi"])

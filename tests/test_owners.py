@@ -51,7 +51,7 @@ def test_a_mixed_file_asks_each_opd_about_its_own_rows_only():
         + "Disdukcapil,Smart Governance,Service,Adminduk daring,150000000,APBD,2025,2025\n"
         + "Disdukcapil,Smart Governance,Service,KTP digital,150000000,APBD,2025,2025\n"
         + "Disdukcapil,Smart Governance,Service,Antrean online,150000000,APBD,2025,2025\n"
-        + "Dinkes,Smart Living,Health,Pendaftaran Online Puskesmas,150000000,Dana Desa,2025,2025\n"
+        + "Dinkes,Smart Living,Health,Pendaftaran Online Puskesmas,150000000,Pinjaman,2025,2025\n"
         + "Dinas Antah Berantah,Smart Living,Health,Klinik keliling,75000000,APBD,2025,2025\n"
     )
     results = validated("rencana-aksi-quick-win.csv", text)
@@ -61,7 +61,7 @@ def test_a_mixed_file_asks_each_opd_about_its_own_rows_only():
     assert "Dinas Kependudukan dan Pencatatan Sipil" not in docs
     assert all("Antah Berantah" not in doc.html for doc in docs.values())
     dinkes = docs["Dinas Kesehatan"]
-    assert dinkes.rows["baris"].tolist() == [5] and "Dana Desa" in " ".join(dinkes.rows["nilai"].dropna())
+    assert dinkes.rows["baris"].tolist() == [5] and "Pinjaman" in " ".join(dinkes.rows["nilai"].dropna())
 
 
 def test_a_team_workbook_in_an_opd_folder_counts_for_nobody():

@@ -52,6 +52,6 @@ def test_status_rows_are_counted_once_per_set_of_checked_files(tmp_path):
     first = [status.per_opd_now(store, region, 3)[0] for _ in range(5)]
     assert Counting.built == 1 and all(rows == first[0] for rows in first)
     assert next(r for r in first[0] if r.opd == "Dinas Kesehatan").status == "lengkap"
-    upload("dinas-sosial", "b.csv", "Dinas Sosial,society,community,Bansos Daring,1 M,Dana Desa,2030,2031\n")
+    upload("dinas-sosial", "b.csv", "Dinas Sosial,society,community,Bansos Daring,1 M,Pinjaman,2030,2031\n")
     rows, _ = status.per_opd_now(store, region, 3)
     assert Counting.built == 2 and next(r for r in rows if r.opd == "Dinas Sosial").status == "perlu perbaikan"

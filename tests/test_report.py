@@ -74,7 +74,7 @@ def test_report_json_is_deterministic_and_readable(results):
     assert first == again
     assert first.endswith(b"\n") and b'"Smart People"' in first
     data = json.loads(first.decode("utf-8"))
-    assert list(data) == ["region", "rows_total", "rows_valid", "rows_rejected", "files", "rejections"]
+    assert list(data) == ["region", "rows_total", "rows_valid", "rows_rejected", "files", "rejections", "receipts"]
     assert list(data["rejections"][0]) == ["path", "sheet", "row", "column", "rule", "value", "message"]
     assert first.startswith(b'{\n  "region": "contoh"')
 

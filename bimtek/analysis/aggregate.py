@@ -106,7 +106,7 @@ def _funding_columns(programs: pd.DataFrame) -> list[str]:
 def budget_by_funding(programs: pd.DataFrame) -> pd.DataFrame:
     """Dimension x funding source budget matrix.
 
-    Columns `dimensi`, one column per funding source (the eight of the taxonomy in contract order, then any
+    Columns `dimensi`, one column per funding source (the ten of the taxonomy in contract order, then any
     other source), `jumlah`. Rows: the six dimensions in taxonomy order, then a `Jumlah` total row.
     """
     labels = _dimension_labels()

@@ -94,14 +94,13 @@ class Attribution:
     def of_file(self, path: str) -> str | None:
         """Sender of a file (module doc), None when unknown."""
         if path not in self._senders:
-            self._senders[path] = (
-                self.of_folder(path)
-                or self.recorded.get(path)
-                or self._of_rows(path)
-                or self._of_name(path)
-                or self._of_team(path)
-            )
+            self._senders[path] = self.of_file_content(path) or self._of_team(path)
         return self._senders[path]
+
+    def of_file_content(self, path: str) -> str | None:
+        """Sender of a file by its folder, template, rows or an OPD in its name (module doc, steps 1-4), None
+        when only "Tim Pelaksana" in its name (step 5) or nothing names one."""
+        return self.of_folder(path) or self.recorded.get(path) or self._of_rows(path) or self._of_name(path)
 
     def of_row(self, path: str, sheet: str | None, row: int | None) -> str | None:
         """Who is asked about one row: the file's sender when a folder or the intake template names it (they sent
@@ -119,7 +118,7 @@ class Attribution:
         votes = self.votes.get(path)
         if votes:
             return next(iter(votes)) if len(votes) == 1 else None
-        return self._of_name(path)
+        return self._of_name(path) or self._of_team(path)
 
     def is_listed(self, name: str) -> bool:
         return name in self.region.opd_names

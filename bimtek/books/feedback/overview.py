@@ -60,7 +60,9 @@ def _tally(report: ValidationReport, attribution: Attribution, use_results: bool
 
     def tally_of(path: str) -> _Tally:
         team = path.replace("\\", "/").split("/", 1)[0] == TEAM_SENDER  # the Tim Pelaksana's own link folder
-        tally = tallies[attribution.of_file(path) or (TEAM_SENDER_NAME if team else UNKNOWN_SENDER)]
+        # a file sent through the Tim Pelaksana's own link counts under its name, not the coordinator office's
+        sender = (attribution.of_file_content(path) or TEAM_SENDER_NAME) if team else attribution.of_file(path)
+        tally = tallies[sender or UNKNOWN_SENDER]
         tally.files.add(path)
         return tally
 

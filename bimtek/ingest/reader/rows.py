@@ -169,6 +169,10 @@ def clerk_rows(
     labels = [p for p, _ in extra] + [p for p, name in known if kinds[name] in ("opd", "dimension", "element")] + names
     money = next((p for p, name in known if kinds[name] == "money"), None)
     status_cells = [p for p in range(max((len(t) for t in data), default=0)) if p not in names]
+    if any(kind.endswith("_status") for kind in kinds.values()):
+        # a dataset with a status column of its own (monev realisasi, komitmen, review) reports "dibatalkan" as a
+        # value its rules check (a cancelled program needs a reason): the row is read, never left out
+        status_cells = []
     # activity rows (a blank name under a program) exist only where the name identifies the row (a required name
     # column, e.g. nama_program), and only when the row names no OPD or dimension of its own: a row that does is a
     # program whose name is missing (validation's `required` rule says so)

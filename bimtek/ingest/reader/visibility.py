@@ -8,7 +8,8 @@
 - **Merged cells**: the ranges are kept, so a program name merged over its activity rows is recognised
   (`rows.activity_groups`).
 - **Status words** (`CANCELLED_WORDS` in `bimtek.core.vocabularies`): a row whose status cell says batal,
-  dibatalkan, dihapus or tidak jadi is read as cancelled (decided in `rows`, since CSV files carry them too).
+  dibatalkan, dihapus or tidak jadi is read as cancelled (decided in `rows`, since CSV files carry them too); not in
+  a dataset with a status column of its own (monev realisasi), where "dibatalkan" is a status its rules check.
 
 Read straight from the workbook's XML parts (openpyxl's read-only mode does not expose row and column
 dimensions or fonts); the zip's expanded size is already bounded by `max_xlsx_expanded_bytes`.
