@@ -157,27 +157,32 @@ def test_quarantine_drops_personal_data_columns(hostile_run):
 
 
 def test_huge_budgets_do_not_overflow_the_aggregates(hostile_run):
-    """The Rp 10^15 rows are held as questions (over 5% of the APBD); confirmed as written, a rerun counts them."""
+    """The Rp 10^15 rows are held as questions (over 5% of the APBD, then over their OPDs' pagu): every amount
+    confirmed as written, a rerun counts them."""
     from bimtek.core.questions import Question
     from bimtek.store.answers import record_answer
     from bimtek.store.storage import open_location
     from flows.tahap_3 import tahap_3
 
-    _, _, held_run, report = hostile_run
-    store = held_run.parents[2]
-    questions = [q for q in report["questions"] if q["file"] == "budget-at-ceiling.csv"]
-    assert len(questions) == 2
-    for question in questions:
-        record_answer(open_location(store), "padang-pariaman", Question.from_dict(question), "a", "uji")
-    state = tahap_3(
-        region=str(REGION),
-        inputs=str(store.parent / "inbox"),
-        store=str(store),
-        run_id="hostile-dijawab",
-        return_state=True,
-    )
-    flow_result(state)
-    run = store / "padang-pariaman" / "tahap-3" / "hostile-dijawab"
+    _, _, run, report = hostile_run
+    store = run.parents[2]
+    assert {q["file"] for q in report["questions"] if "triliun" in q["text"]} == {"budget-at-ceiling.csv"}
+    for attempt in range(3):
+        asked = [q for q in report["questions"] if q["status"] == "terbuka"]
+        if not asked:
+            break
+        for question in asked:
+            record_answer(open_location(store), "padang-pariaman", Question.from_dict(question), "a", "uji")
+        state = tahap_3(
+            region=str(REGION),
+            inputs=str(store.parent / "inbox"),
+            store=str(store),
+            run_id=f"hostile-dijawab-{attempt}",
+            return_state=True,
+        )
+        flow_result(state)
+        run = store / "padang-pariaman" / "tahap-3" / f"hostile-dijawab-{attempt}"
+        report = json.loads((run / "validation" / "report.json").read_text(encoding="utf-8"))
     roadmap = pd.read_csv(run / "roadmap" / "roadmap.csv")
     by_year = pd.read_csv(next((run / "aggregates").glob("budget_by_year*.csv")))
     assert (by_year["jumlah"] >= 0).all()

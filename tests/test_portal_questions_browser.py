@@ -26,7 +26,7 @@ from tests.test_portal_browser import CHROMIUM, DESKTOP, PHONE, REGION_PATH, _sh
 __all__ = ["browser"]  # the chromium fixture of the portal browser tests
 
 pytestmark = pytest.mark.browser
-PASSWORD = "sandi-uji-pertanyaan"
+PASSWORD = "sandi-uji-pertanyaan"  # pragma: allowlist secret
 FILE = (
     "opd,dimensi,elemen,nama_program,anggaran,sumber_dana,tahun_mulai,tahun_selesai\n"
     "Dinas Kesehatan,living,health,Telemedisin Puskesmas,1500000000,APBD,2030,2031\n"
