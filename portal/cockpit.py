@@ -37,6 +37,7 @@ from bimtek.analysis.cockpit import (
     sort_rows,
 )
 from bimtek.core.formatting import angka, tanggal
+from bimtek.core.monev import area_labels
 from bimtek.core.region import RegionError, load_region
 from bimtek.store.cockpit import is_waiting, read_pointers
 from bimtek.store.storage import Location
@@ -188,6 +189,7 @@ def cockpit_router(
             sizes=[name for name, _ in SIZE_CLASSES] + [SIZE_UNKNOWN],
             number=_number,
             tanggal=tanggal,
+            area_labels=area_labels(),
         )
 
     return router

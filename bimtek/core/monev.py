@@ -78,6 +78,11 @@ def area_codes() -> list[str]:
     return [area["code"] for area in load_rubric()["areas"]]
 
 
+def area_labels() -> dict[str, str]:
+    """Area code -> how documents and pages name it ("Quick Win"), in rubric order."""
+    return {area["code"]: area["label"] for area in load_rubric()["areas"]}
+
+
 def default_weights() -> dict[str, float]:
     """Area code -> weight in percent, as the rubric sets them (10/20/30/30/10)."""
     return {area["code"]: float(area["weight"]) for area in load_rubric()["areas"]}
