@@ -39,7 +39,7 @@ from bimtek.core.monev import MONEV_FOLDER, MONEV_STAGE, SemesterError, monev_st
 from bimtek.core.paths import PROJECT_ROOT
 from bimtek.core.region import Region, load_region, registered_regions
 from bimtek.core.settings import Settings, get_settings
-from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
+from bimtek.store.acceptance import awaits_acceptance
 from bimtek.store.package import RUN_ID_PATTERN, read_latest
 from bimtek.store.storage import (
     LocalLocation,
@@ -58,7 +58,16 @@ from portal.cockpit import cockpit_router
 from portal.invitations import link_senders
 from portal.monev import link_semester, monev_routes, monev_semesters, opd_realisation_workbook
 from portal.questions import TEMPLATE_FILTERS, PortalHooks, answer_routes, sender_context
-from portal.results import STAGES, latest_run_id, published_keys, run_draft, run_files, run_outcome, stage_runs
+from portal.results import (
+    STAGES,
+    accept_from_portal,
+    latest_run_id,
+    published_keys,
+    run_draft,
+    run_files,
+    run_outcome,
+    stage_runs,
+)
 from portal.security import CSRF_COOKIE, SESSION_COOKIE, csrf_valid, new_csrf, signing_secret
 from portal.submissions import (
     SMALLER_FILE_HINT,
@@ -499,14 +508,7 @@ def create_app(config: PortalConfig | None = None) -> FastAPI:
         account = require_login(request)
         config.region(slug, account)
         require_csrf(request, csrf)
-        if not account.accepts_runs:
-            raise HTTPException(
-                status_code=403, detail="Hanya admin dan koordinator yang dapat menetapkan run terkini."
-            )
-        try:
-            accept_run(config.store, slug, _stage(stage), _run_id(run_id), account.name)
-        except AcceptanceError as exc:
-            raise HTTPException(status_code=404, detail=str(exc)) from None
+        accept_from_portal(config.store, account, slug, _stage(stage), _run_id(run_id))
         audit(request, account, "jadikan terkini", f"{slug} tahap-{stage} {run_id}", region=slug)
         return RedirectResponse(f"/hasil/{slug}/tahap-{stage}/{run_id}", status_code=303)
 

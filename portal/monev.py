@@ -31,7 +31,7 @@ from bimtek.core.region import Region
 from bimtek.core.sanitise import unique_names
 from bimtek.core.settings import Settings
 from bimtek.stages.monev import published_plan
-from bimtek.store.acceptance import AcceptanceError, accept_run, awaits_acceptance
+from bimtek.store.acceptance import awaits_acceptance
 from bimtek.store.package import (
     LATEST_NAME,
     MANIFEST_NAME,
@@ -43,7 +43,7 @@ from bimtek.store.package import (
 from bimtek.store.storage import Location, StorageError
 from bimtek.workbooks.monev_xlsx import realisation_filename, realisation_template
 from portal.accounts import Account
-from portal.results import RunEntry, run_draft, run_files, run_outcome
+from portal.results import RunEntry, accept_from_portal, run_draft, run_files, run_outcome
 
 
 class PortalView(Protocol):
@@ -221,15 +221,8 @@ def monev_routes(
         account = require_login(request)
         config.region(slug, account)
         require_csrf(request, csrf)
-        if not account.accepts_runs:
-            raise HTTPException(
-                status_code=403, detail="Hanya admin dan koordinator yang dapat menetapkan run terkini."
-            )
         stage = monev_stage_path(_semester(semester))
-        try:
-            accept_run(config.store, slug, stage, _valid_run(run_id), account.name)
-        except AcceptanceError as exc:
-            raise HTTPException(status_code=404, detail=str(exc)) from None
+        accept_from_portal(config.store, account, slug, stage, _valid_run(run_id))
         audit(request, account, "jadikan terkini", f"{slug} {stage} {run_id}", region=slug)
         return RedirectResponse(f"/hasil/{slug}/{stage}/{run_id}", status_code=303)
 

@@ -6,9 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from fastapi import HTTPException
+
 from bimtek.core.region import Region
 from bimtek.ingest.inbox import folder_opd
-from bimtek.store.acceptance import REPORT_KEY, needs_fix
+from bimtek.store.acceptance import REPORT_KEY, AcceptanceError, accept_run, needs_fix
 from bimtek.store.package import (
     BUNDLE_NAME,
     MANIFEST_NAME,
@@ -122,3 +124,14 @@ def run_outcome(store: Location, region: Region, stage: int, run_id: str, thresh
         needs_fix=needs_fix(total, rejected, threshold),
         chase=tuple(sorted(senders)),
     )
+
+
+def accept_from_portal(store: Location, account, region_slug: str, stage, run_id: str) -> None:
+    """The "Jadikan terkini" button of a stage or monev run page: only admin and koordinator may press it
+    (403 otherwise); an unknown or unpublished run is a 404 naming why (bimtek.store.acceptance.accept_run)."""
+    if not account.accepts_runs:
+        raise HTTPException(status_code=403, detail="Hanya admin dan koordinator yang dapat menetapkan run terkini.")
+    try:
+        accept_run(store, region_slug, stage, run_id, account.name)
+    except AcceptanceError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from None
